@@ -1,0 +1,54 @@
+//! A follow-up (signalement): a problem for a city service, tracked to
+//! closure, whose status flows back to the field.
+
+use super::{AgentId, BuildingId, CampaignId, FollowUpId, Point, Timestamp};
+use autosurgeon::{Hydrate, Reconcile};
+
+/// Where a follow-up stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hydrate, Reconcile)]
+pub enum FollowUpStatus {
+    /// Recorded in the field, not yet sent on.
+    Open,
+    /// Handed to the service.
+    Forwarded,
+    /// The service is on it.
+    InProgress,
+    /// Fixed.
+    Resolved,
+    /// Will not be done, with a reason given to the resident.
+    Declined,
+}
+
+/// One change of status, kept so the history can be told to the resident.
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+pub struct StatusChange {
+    /// The new status.
+    pub status: FollowUpStatus,
+    /// When.
+    pub at: Timestamp,
+    /// Who set it.
+    pub by: AgentId,
+    /// A note for the agent on the next pass.
+    pub note: String,
+}
+
+/// A problem for a city service.
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+pub struct FollowUp {
+    /// Its id.
+    pub id: FollowUpId,
+    /// The campaign it came from.
+    pub campaign: CampaignId,
+    /// The city service (lifts, lighting, cleanliness…).
+    pub service: String,
+    /// What is wrong.
+    pub description: String,
+    /// The building it concerns, if any.
+    pub building: Option<BuildingId>,
+    /// Where, if not a building.
+    pub place: Option<Point>,
+    /// Current status.
+    pub status: FollowUpStatus,
+    /// Every status it went through, oldest first.
+    pub history: Vec<StatusChange>,
+}

@@ -1,0 +1,30 @@
+//! The things Palier's users talk about, as plain Rust values.
+//!
+//! This module knows nothing of storage, Automerge's internals or the
+//! network: it is the vocabulary of PRODUCT.md's glossary, so that every
+//! other layer (documents, store, sync, UI) speaks the same words. Types
+//! derive autosurgeon's `Hydrate`/`Reconcile` because they are the content of
+//! Automerge documents (see `crate::schema`); they derive `serde` only where
+//! they cross a boundary (the HTTP API).
+
+mod campaign;
+mod followup;
+mod idea;
+mod ids;
+mod person;
+mod territory;
+mod visit;
+
+pub use campaign::{Campaign, CampaignKind, Question, QuestionKind, Questionnaire, Translations};
+pub use followup::{FollowUp, FollowUpStatus, StatusChange};
+pub use idea::{AgeBand, Idea, ProposerProfile};
+pub use ids::{
+    AgentId, BuildingId, CampaignId, DeviceId, FollowUpId, IdeaId, MunicipalityId, NeighbourhoodId,
+    PersonId, SectorId, VisitId,
+};
+pub use person::{ConsentPurpose, ConsentRecord, Person};
+pub use territory::{Building, DwellingRef, Entrance, Floor, Neighbourhood, Point, Ring, Sector};
+pub use visit::{Answer, Outcome, Pass, ResidentProfile, Visit};
+
+/// Milliseconds since the Unix epoch, UTC: the one clock format in documents.
+pub type Timestamp = i64;

@@ -1,0 +1,93 @@
+//! A visit (passage): one knock at one door at one time, with its outcome.
+
+use super::{
+    AgentId, BuildingId, CampaignId, DwellingRef, FollowUpId, PersonId, Timestamp, VisitId,
+};
+use autosurgeon::{Hydrate, Reconcile};
+use std::collections::BTreeMap;
+
+/// What happened at the door.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+pub enum Outcome {
+    /// Absent: nobody answered.
+    NotHome,
+    /// Échange: a conversation took place.
+    Talked,
+    /// Refus.
+    Refused,
+    /// Porte close: the entrance could not be reached (door code).
+    NoAccess,
+    /// À repasser: the resident asked to come back.
+    ComeBack,
+    /// Vacant dwelling.
+    Vacant,
+}
+
+impl Outcome {
+    /// Whether the door is settled, so later passes skip it.
+    pub fn is_final(self) -> bool {
+        matches!(self, Outcome::Talked | Outcome::Refused | Outcome::Vacant)
+    }
+}
+
+/// Which pass over the doors this was: 1, 2 or 3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hydrate, Reconcile)]
+pub struct Pass(pub u8);
+
+/// An answer to one question.
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+pub enum Answer {
+    /// The chosen option id.
+    Choice(String),
+    /// The chosen option ids.
+    Choices(Vec<String>),
+    /// A value on a scale.
+    Scale(i64),
+    /// Free text.
+    Text(String),
+}
+
+/// What the agent noted about who answered: never a name.
+#[derive(Clone, Debug, PartialEq, Default, Hydrate, Reconcile)]
+pub struct ResidentProfile {
+    /// e.g. "15-24", "65+".
+    pub age_band: Option<String>,
+    /// Language the conversation took place in (BCP 47).
+    pub language: Option<String>,
+}
+
+/// One knock at one door.
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+pub struct Visit {
+    /// Its id, made on the device.
+    pub id: VisitId,
+    /// The campaign it belongs to.
+    pub campaign: CampaignId,
+    /// The building.
+    pub building: BuildingId,
+    /// The door.
+    pub door: DwellingRef,
+    /// Which pass.
+    pub pass: Pass,
+    /// When the agent recorded it.
+    pub at: Timestamp,
+    /// Who knocked.
+    pub agent: AgentId,
+    /// What happened.
+    pub outcome: Outcome,
+    /// Questionnaire version answered, if any.
+    pub questionnaire_version: Option<u32>,
+    /// Answers by question id.
+    pub answers: BTreeMap<String, Answer>,
+    /// Topics the resident raised.
+    pub topics: Vec<String>,
+    /// The resident's words.
+    pub verbatim: String,
+    /// Who answered, without identifying them.
+    pub profile: ResidentProfile,
+    /// A problem handed to a city service.
+    pub follow_up: Option<FollowUpId>,
+    /// A volunteer's personal data lives in its own document; this is the
+    /// only link to it.
+    pub person: Option<PersonId>,
+}
