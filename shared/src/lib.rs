@@ -7,3 +7,4 @@
 
 pub mod domain;
 pub mod schema;
+pub mod store;

@@ -1,0 +1,558 @@
+//! The durable local store: every document as an Automerge snapshot plus the
+//! incremental changes saved since, in one SQLite file.
+//!
+//! Durability is the promise a field agent relies on: [`Store::save`] returns
+//! only after SQLite has committed and fsync'd (WAL with `synchronous=FULL`),
+//! so whatever the app shows as saved survives a killed app or a dead
+//! battery. Appending only the bytes since the last save keeps a save cheap;
+//! every [`COMPACT_AFTER`] saves a document is rewritten as one snapshot so
+//! loading stays cheap too.
+//!
+//! The same store serves the server (one file per municipality) and the
+//! devices; the `rev` counter orders every write so a peer can ask "what
+//! changed since N" without comparing documents one by one.
+//!
+//! Erasure deletes a document's rows with `secure_delete` on and truncates
+//! the WAL, so its bytes are gone from the files, not merely unlinked.
+
+mod migrate;
+mod migrations;
+
+pub use migrate::{Migration, MigrationError, migrate};
+
+use crate::domain::Timestamp;
+use crate::schema::{DocId, DocKind};
+use automerge::{Automerge, ChangeHash, ReadDoc, sync};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::path::Path;
+
+/// Incremental chunks kept before a document is rewritten as one snapshot.
+pub const COMPACT_AFTER: i64 = 32;
+
+/// Who made the edit being saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Typed on this device: the document now holds something the other side
+    /// has not seen.
+    Local,
+    /// Received from a peer.
+    Remote,
+}
+
+/// What a save did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saved {
+    /// The stored document's heads after the save.
+    pub heads: Vec<ChangeHash>,
+    /// Whether anything new was written.
+    pub changed: bool,
+}
+
+/// A document erased for privacy: only its id, never its content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tombstone {
+    /// The erased document.
+    pub doc_id: DocId,
+    /// When it was erased.
+    pub erased_at: Timestamp,
+}
+
+/// A document written after a given revision.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Changed {
+    /// The document.
+    pub doc_id: DocId,
+    /// The revision of its last write.
+    pub rev: i64,
+    /// Its heads.
+    pub heads: Vec<ChangeHash>,
+}
+
+/// Why a store operation failed. Stored data is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("database error")]
+    Sql(#[from] rusqlite::Error),
+    /// The schema could not be brought up to date.
+    #[error(transparent)]
+    Migration(#[from] MigrationError),
+    /// Stored bytes are not a valid Automerge document.
+    #[error("stored document {doc_id} is unreadable")]
+    Corrupt {
+        /// The document.
+        doc_id: String,
+        /// Automerge's complaint.
+        #[source]
+        source: automerge::AutomergeError,
+    },
+    /// A stored id or hash is malformed.
+    #[error("stored value is malformed: {0}")]
+    Malformed(String),
+    /// The document was erased and cannot be written again.
+    #[error("document {0} was erased")]
+    Erased(DocId),
+    /// A stored sync state could not be decoded.
+    #[error("stored sync state is unreadable")]
+    SyncState(#[from] sync::DecodeStateError),
+    /// Merging a stale copy into the stored document failed.
+    #[error("could not merge into stored document")]
+    Merge(#[source] automerge::AutomergeError),
+}
+
+/// One SQLite file of Automerge documents.
+pub struct Store {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.conn.path())
+            .finish()
+    }
+}
+
+fn kind_name(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Campaign => "campaign",
+        DocKind::Neighbourhood => "neighbourhood",
+        DocKind::Building => "building",
+        DocKind::Sector => "sector",
+        DocKind::Visits => "visits",
+        DocKind::Idea => "idea",
+        DocKind::FollowUp => "followup",
+        DocKind::Person => "person",
+    }
+}
+
+/// Heads are stored as their 32-byte hashes end to end.
+fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
+    heads.iter().flat_map(|h| h.0).collect()
+}
+
+fn decode_heads(bytes: &[u8]) -> Result<Vec<ChangeHash>, StoreError> {
+    bytes
+        .chunks(32)
+        .map(|chunk| ChangeHash::try_from(chunk).map_err(|_| StoreError::Malformed("heads".into())))
+        .collect()
+}
+
+fn parse_doc_id(text: String) -> Result<DocId, StoreError> {
+    DocId::parse(&text).map_err(|e| StoreError::Malformed(e.to_string()))
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema
+    /// up to date.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::setup(Connection::open(path)?)
+    }
+
+    /// A store that lives in memory only, for tests and previews.
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Self, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // WAL + FULL: a commit returns once the WAL is fsync'd.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten, so erased personal data leaves no
+        // bytes behind in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        migrate(&mut conn, migrations::MIGRATIONS)?;
+        Ok(Self { conn })
+    }
+
+    /// The SQLite connection, for the few callers (server tables, tests,
+    /// benchmarks) that keep their own tables beside the documents.
+    pub fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// Loads a document, or `None` if the store has never held it (or it
+    /// was erased).
+    pub fn load(&self, doc_id: &DocId) -> Result<Option<Automerge>, StoreError> {
+        load_in(&self.conn, doc_id)
+    }
+
+    /// The heads of the stored document.
+    pub fn heads(&self, doc_id: &DocId) -> Result<Option<Vec<ChangeHash>>, StoreError> {
+        let bytes: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT heads FROM documents WHERE doc_id = ?1",
+                [doc_id.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        bytes.map(|b| decode_heads(&b)).transpose()
+    }
+
+    /// Saves one document durably. See [`Store::save_all`].
+    pub fn save(
+        &mut self,
+        doc_id: &DocId,
+        doc: &Automerge,
+        origin: Origin,
+    ) -> Result<Saved, StoreError> {
+        let mut saved = self.save_all([(doc_id, doc)], origin)?;
+        saved
+            .pop()
+            .ok_or_else(|| StoreError::Malformed("no save result".into()))
+    }
+
+    /// Saves documents in one durable transaction: when this returns `Ok`,
+    /// every one of them is on disk. A document that lacks changes the store
+    /// already holds (a stale copy) is merged into the stored one, never
+    /// written over it.
+    pub fn save_all<'a>(
+        &mut self,
+        docs: impl IntoIterator<Item = (&'a DocId, &'a Automerge)>,
+        origin: Origin,
+    ) -> Result<Vec<Saved>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut rev = None;
+        let mut results = Vec::new();
+        for (doc_id, doc) in docs {
+            results.push(save_in(&tx, doc_id, doc, origin, &mut rev)?);
+        }
+        if let Some(rev) = rev {
+            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
+        }
+        tx.commit()?;
+        Ok(results)
+    }
+
+    /// The revision of the last write.
+    pub fn current_rev(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'rev'", [], |r| r.get(0))?)
+    }
+
+    /// Documents written after `rev`, oldest write first, at most `limit`.
+    pub fn changed_since(&self, rev: i64, limit: usize) -> Result<Vec<Changed>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc_id, rev, heads FROM documents WHERE rev > ?1 ORDER BY rev LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![rev, limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (doc_id, rev, heads) = row?;
+            Ok(Changed {
+                doc_id: parse_doc_id(doc_id)?,
+                rev,
+                heads: decode_heads(&heads)?,
+            })
+        })
+        .collect()
+    }
+
+    /// How many documents the store holds.
+    pub fn document_count(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))?)
+    }
+
+    /// Every document id, in id order.
+    pub fn doc_ids(&self) -> Result<Vec<DocId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT doc_id FROM documents ORDER BY doc_id")?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        ids.map(|id| parse_doc_id(id?)).collect()
+    }
+
+    /// The sync state with `peer` for a document, if one was kept.
+    pub fn sync_state(
+        &self,
+        peer: &str,
+        doc_id: &DocId,
+    ) -> Result<Option<sync::State>, StoreError> {
+        let bytes: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT state FROM sync_states WHERE peer = ?1 AND doc_id = ?2")?
+            .query_row(params![peer, doc_id.as_str()], |r| r.get(0))
+            .optional()?;
+        Ok(bytes.map(|b| sync::State::decode(&b)).transpose()?)
+    }
+
+    /// Keeps the sync states with `peer` (only what Automerge persists: the
+    /// heads both sides share). States of documents the store does not hold
+    /// are skipped.
+    pub fn put_sync_states<'a>(
+        &mut self,
+        peer: &str,
+        states: impl IntoIterator<Item = (&'a DocId, &'a sync::State)>,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO sync_states (peer, doc_id, state)
+                 SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM documents WHERE doc_id = ?2)
+                 ON CONFLICT (peer, doc_id) DO UPDATE SET state = excluded.state",
+            )?;
+            for (doc_id, state) in states {
+                stmt.execute(params![peer, doc_id.as_str(), state.encode()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Documents edited here and not yet confirmed by the server.
+    pub fn unsynced(&self) -> Result<Vec<DocId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT doc_id FROM unsynced ORDER BY doc_id")?;
+        let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        ids.map(|id| parse_doc_id(id?)).collect()
+    }
+
+    /// How many documents hold edits the server has not confirmed.
+    pub fn unsynced_count(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM unsynced", [], |r| r.get(0))?)
+    }
+
+    /// Records that the server holds everything up to `heads`; the document
+    /// stays unsynced if it was edited again since.
+    pub fn mark_synced(
+        &mut self,
+        doc_id: &DocId,
+        heads: &[ChangeHash],
+    ) -> Result<bool, StoreError> {
+        let removed = self.conn.execute(
+            "DELETE FROM unsynced WHERE doc_id = ?1
+             AND (SELECT heads FROM documents WHERE doc_id = ?1) = ?2",
+            params![doc_id.as_str(), encode_heads(heads)],
+        )?;
+        Ok(removed > 0)
+    }
+
+    /// A value kept beside the documents (a sync cursor, a device token).
+    pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sets a value kept beside the documents, durably.
+    pub fn set_meta(&mut self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Whether a document was erased.
+    pub fn is_erased(&self, doc_id: &DocId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM tombstones WHERE doc_id = ?1")?
+            .exists([doc_id.as_str()])?)
+    }
+
+    /// Erases a document: its rows are deleted and overwritten, a tombstone
+    /// (id and time only) takes its place, and the WAL is checkpointed and
+    /// truncated so no copy of its pages is left in either file.
+    pub fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError> {
+        let tx = self.conn.transaction()?;
+        let rev = next_rev(&tx)?;
+        tx.execute("DELETE FROM documents WHERE doc_id = ?1", [doc_id.as_str()])?;
+        tx.execute(
+            "INSERT INTO tombstones (doc_id, erased_at, rev) VALUES (?1, ?2, ?3)
+             ON CONFLICT (doc_id) DO NOTHING",
+            params![doc_id.as_str(), erased_at, rev],
+        )?;
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
+        tx.commit()?;
+        self.scrub()?;
+        Ok(Tombstone {
+            doc_id: doc_id.clone(),
+            erased_at,
+        })
+    }
+
+    /// Erasures recorded after `rev`.
+    pub fn tombstones_since(&self, rev: i64) -> Result<Vec<Tombstone>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc_id, erased_at FROM tombstones WHERE rev > ?1 ORDER BY rev",
+        )?;
+        let rows = stmt.query_map([rev], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+        rows.map(|row| {
+            let (doc_id, erased_at) = row?;
+            Ok(Tombstone {
+                doc_id: parse_doc_id(doc_id)?,
+                erased_at,
+            })
+        })
+        .collect()
+    }
+
+    /// Copies the WAL into the main file and truncates it to zero bytes, so
+    /// the old page images it held (erased data among them) are gone.
+    pub fn scrub(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+fn next_rev(tx: &Transaction<'_>) -> Result<i64, StoreError> {
+    let rev: i64 = tx.query_row("SELECT value FROM meta WHERE key = 'rev'", [], |r| r.get(0))?;
+    Ok(rev + 1)
+}
+
+fn load_in(conn: &Connection, doc_id: &DocId) -> Result<Option<Automerge>, StoreError> {
+    let snapshot: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT snapshot FROM documents WHERE doc_id = ?1")?
+        .query_row([doc_id.as_str()], |r| r.get(0))
+        .optional()?;
+    let Some(snapshot) = snapshot else {
+        return Ok(None);
+    };
+    let corrupt = |source| StoreError::Corrupt {
+        doc_id: doc_id.to_string(),
+        source,
+    };
+    let mut doc = Automerge::load(&snapshot).map_err(corrupt)?;
+    let mut stmt =
+        conn.prepare_cached("SELECT bytes FROM changes WHERE doc_id = ?1 ORDER BY seq")?;
+    let chunks = stmt.query_map([doc_id.as_str()], |r| r.get::<_, Vec<u8>>(0))?;
+    for chunk in chunks {
+        doc.load_incremental(&chunk?).map_err(corrupt)?;
+    }
+    Ok(Some(doc))
+}
+
+fn save_in(
+    tx: &Transaction<'_>,
+    doc_id: &DocId,
+    doc: &Automerge,
+    origin: Origin,
+    rev: &mut Option<i64>,
+) -> Result<Saved, StoreError> {
+    let stored: Option<(Vec<u8>, i64)> = tx
+        .prepare_cached("SELECT heads, chunk_count FROM documents WHERE doc_id = ?1")?
+        .query_row([doc_id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let new_heads = doc.get_heads();
+    // Each document gets its own revision, so a peer catching up in pages
+    // never skips a document that shares a revision with the page's last.
+    let this_rev = match *rev {
+        Some(r) => r + 1,
+        None => next_rev(tx)?,
+    };
+    let saved = match stored {
+        None => {
+            if tx
+                .prepare_cached("SELECT 1 FROM tombstones WHERE doc_id = ?1")?
+                .exists([doc_id.as_str()])?
+            {
+                return Err(StoreError::Erased(doc_id.clone()));
+            }
+            if new_heads.is_empty() {
+                // Nothing to keep: an empty document is the same as none.
+                return Ok(Saved {
+                    heads: new_heads,
+                    changed: false,
+                });
+            }
+            tx.prepare_cached(
+                "INSERT INTO documents (doc_id, kind, snapshot, heads, chunk_count, rev)
+                 VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+            )?
+            .execute(params![
+                doc_id.as_str(),
+                kind_name(doc_id.kind()),
+                doc.save(),
+                encode_heads(&new_heads),
+                this_rev
+            ])?;
+            Saved {
+                heads: new_heads,
+                changed: true,
+            }
+        }
+        Some((stored_heads, chunk_count)) => {
+            let stored_heads = decode_heads(&stored_heads)?;
+            let merged;
+            let doc = if doc.get_missing_deps(&stored_heads).is_empty() {
+                doc
+            } else {
+                // A stale copy: fold it into what is stored instead of losing
+                // what the store has and it lacks.
+                let mut current = load_in(tx, doc_id)?.ok_or_else(|| {
+                    StoreError::Malformed(format!("{doc_id} vanished during save"))
+                })?;
+                current.merge(&mut doc.clone()).map_err(StoreError::Merge)?;
+                merged = current;
+                &merged
+            };
+            let heads = doc.get_heads();
+            if heads == stored_heads {
+                return Ok(Saved {
+                    heads,
+                    changed: false,
+                });
+            }
+            if chunk_count + 1 >= COMPACT_AFTER {
+                tx.prepare_cached("DELETE FROM changes WHERE doc_id = ?1")?
+                    .execute([doc_id.as_str()])?;
+                tx.prepare_cached(
+                    "UPDATE documents SET snapshot = ?2, heads = ?3, chunk_count = 0, rev = ?4
+                     WHERE doc_id = ?1",
+                )?
+                .execute(params![
+                    doc_id.as_str(),
+                    doc.save(),
+                    encode_heads(&heads),
+                    this_rev
+                ])?;
+            } else {
+                tx.prepare_cached(
+                    "INSERT INTO changes (doc_id, seq, bytes) VALUES (?1,
+                     (SELECT coalesce(max(seq), 0) + 1 FROM changes WHERE doc_id = ?1), ?2)",
+                )?
+                .execute(params![doc_id.as_str(), doc.save_after(&stored_heads)])?;
+                tx.prepare_cached(
+                    "UPDATE documents SET heads = ?2, chunk_count = chunk_count + 1, rev = ?3
+                     WHERE doc_id = ?1",
+                )?
+                .execute(params![
+                    doc_id.as_str(),
+                    encode_heads(&heads),
+                    this_rev
+                ])?;
+            }
+            Saved {
+                heads,
+                changed: true,
+            }
+        }
+    };
+    *rev = Some(this_rev);
+    if origin == Origin::Local {
+        tx.prepare_cached("INSERT OR IGNORE INTO unsynced (doc_id) VALUES (?1)")?
+            .execute([doc_id.as_str()])?;
+    }
+    Ok(saved)
+}
+
+#[cfg(test)]
+mod tests;
