@@ -6,5 +6,7 @@
 //! the browser (wasm32) and on the server.
 
 pub mod domain;
+pub mod protocol;
 pub mod schema;
 pub mod store;
+pub mod sync;

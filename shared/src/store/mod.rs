@@ -84,7 +84,7 @@ pub enum StoreError {
         doc_id: String,
         /// Automerge's complaint.
         #[source]
-        source: automerge::AutomergeError,
+        source: Box<automerge::AutomergeError>,
     },
     /// A stored id or hash is malformed.
     #[error("stored value is malformed: {0}")]
@@ -97,7 +97,7 @@ pub enum StoreError {
     SyncState(#[from] sync::DecodeStateError),
     /// Merging a stale copy into the stored document failed.
     #[error("could not merge into stored document")]
-    Merge(#[source] automerge::AutomergeError),
+    Merge(#[source] Box<automerge::AutomergeError>),
 }
 
 /// One SQLite file of Automerge documents.
@@ -388,6 +388,19 @@ impl Store {
         })
     }
 
+    /// The tombstone of an erased document.
+    pub fn tombstone(&self, doc_id: &DocId) -> Result<Option<Tombstone>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT erased_at FROM tombstones WHERE doc_id = ?1")?
+            .query_row([doc_id.as_str()], |r| r.get(0))
+            .optional()?
+            .map(|erased_at| Tombstone {
+                doc_id: doc_id.clone(),
+                erased_at,
+            }))
+    }
+
     /// Erasures recorded after `rev`.
     pub fn tombstones_since(&self, rev: i64) -> Result<Vec<Tombstone>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
@@ -428,7 +441,7 @@ fn load_in(conn: &Connection, doc_id: &DocId) -> Result<Option<Automerge>, Store
     };
     let corrupt = |source| StoreError::Corrupt {
         doc_id: doc_id.to_string(),
-        source,
+        source: Box::new(source),
     };
     let mut doc = Automerge::load(&snapshot).map_err(corrupt)?;
     let mut stmt =
@@ -500,7 +513,9 @@ fn save_in(
                 let mut current = load_in(tx, doc_id)?.ok_or_else(|| {
                     StoreError::Malformed(format!("{doc_id} vanished during save"))
                 })?;
-                current.merge(&mut doc.clone()).map_err(StoreError::Merge)?;
+                current
+                    .merge(&mut doc.clone())
+                    .map_err(|e| StoreError::Merge(Box::new(e)))?;
                 merged = current;
                 &merged
             };

@@ -1,0 +1,268 @@
+//! The device's half of a sync, as a state machine the caller drives:
+//! [`ClientSession::next_request`] gives the request to send (or `None`
+//! when the sync is complete), [`ClientSession::handle_response`] takes what
+//! came back. The caller owns the transport; the session never waits.
+//!
+//! Everything received is saved before the next request is built, and the
+//! cursor is saved only once every document in play is settled, so a sync
+//! cut at any point resumes where it stopped.
+
+use super::{SERVER_PEER, decode_message, guarded};
+use crate::protocol::{DocMessage, PROTOCOL_VERSION, Refusal, SyncRequest, SyncResponse};
+use crate::schema::DocId;
+use crate::store::{Origin, Store, StoreError};
+use automerge::{Automerge, sync, sync::SyncDoc};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Meta key of the cursor kept between syncs.
+const CURSOR_KEY: &str = "sync.cursor";
+/// A sync that has not settled after this many round trips is abandoned;
+/// the next one resumes it. Guards against a peer that never stops talking.
+const MAX_ROUNDS: u32 = 200;
+
+/// Why a sync stopped before completing. What it had saved stays saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The local store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The server kept sending after [`MAX_ROUNDS`] round trips.
+    #[error("the sync did not settle after {MAX_ROUNDS} round trips")]
+    NoProgress,
+}
+
+/// Where a sync stands, for a progress bar.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Round trips so far.
+    pub rounds: u32,
+    /// Documents still being exchanged.
+    pub in_play: usize,
+    /// Documents received or updated from the server so far.
+    pub received: usize,
+    /// Whether the server said more documents wait.
+    pub more: bool,
+}
+
+/// What a completed sync did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Round trips.
+    pub rounds: u32,
+    /// Documents whose local edits the server now holds.
+    pub confirmed: usize,
+    /// Documents that changed here because of the server.
+    pub received: usize,
+    /// Documents erased at the server's request.
+    pub erased: usize,
+    /// Messages the server refused; their documents stay unsynced.
+    pub refused: Vec<Refusal>,
+}
+
+/// One sync of a device with the server.
+#[derive(Debug)]
+pub struct ClientSession {
+    cursor: i64,
+    states: BTreeMap<DocId, sync::State>,
+    in_play: BTreeSet<DocId>,
+    refused: BTreeSet<DocId>,
+    next_cursor: Option<i64>,
+    awaiting: bool,
+    more: bool,
+    changed_here: BTreeSet<DocId>,
+    report: SyncReport,
+    done: bool,
+}
+
+impl ClientSession {
+    /// Starts a sync: documents with unconfirmed edits go first.
+    pub fn start(store: &Store) -> Result<Self, ClientError> {
+        let cursor = store
+            .meta(CURSOR_KEY)?
+            .and_then(|bytes| bytes.try_into().ok())
+            .map(i64::from_le_bytes)
+            .unwrap_or(0);
+        Ok(Self {
+            cursor,
+            states: BTreeMap::new(),
+            in_play: store.unsynced()?.into_iter().collect(),
+            refused: BTreeSet::new(),
+            next_cursor: None,
+            awaiting: false,
+            more: true,
+            changed_here: BTreeSet::new(),
+            report: SyncReport::default(),
+            done: false,
+        })
+    }
+
+    /// Where the sync stands.
+    pub fn progress(&self) -> Progress {
+        Progress {
+            rounds: self.report.rounds,
+            in_play: self.in_play.len(),
+            received: self.changed_here.len(),
+            more: self.more,
+        }
+    }
+
+    /// The report, once [`ClientSession::next_request`] returned `None`.
+    pub fn report(&self) -> Option<&SyncReport> {
+        self.done.then_some(&self.report)
+    }
+
+    fn state(&mut self, store: &Store, doc_id: &DocId) -> Result<&mut sync::State, ClientError> {
+        if !self.states.contains_key(doc_id) {
+            let state = store.sync_state(SERVER_PEER, doc_id)?.unwrap_or_default();
+            self.states.insert(doc_id.clone(), state);
+        }
+        Ok(self.states.entry(doc_id.clone()).or_default())
+    }
+
+    /// The next request to send, or `None` when the sync is complete (the
+    /// cursor and confirmations are then saved).
+    pub fn next_request(&mut self, store: &mut Store) -> Result<Option<SyncRequest>, ClientError> {
+        if self.done {
+            return Ok(None);
+        }
+        if self.awaiting {
+            // The previous request got no answer (dropped connection): the
+            // in-memory states may think a message is in flight, so start
+            // the exchange again from what is saved.
+            self.states.clear();
+        }
+        if self.report.rounds >= MAX_ROUNDS {
+            return Err(ClientError::NoProgress);
+        }
+        let mut messages = Vec::new();
+        let in_play: Vec<DocId> = self.in_play.iter().cloned().collect();
+        for doc_id in in_play {
+            let doc = store.load(&doc_id)?.unwrap_or_default();
+            let mut message = self.generate(store, &doc_id, &doc)?;
+            if message.is_none() && !self.server_holds(&doc_id, &doc) {
+                // Silent but not settled: a reply went missing. Start this
+                // document's exchange again from what is saved.
+                self.states.remove(&doc_id);
+                message = self.generate(store, &doc_id, &doc)?;
+            }
+            match message {
+                Some(message) => messages.push(DocMessage {
+                    doc_id,
+                    message: message.encode(),
+                }),
+                None => {
+                    self.in_play.remove(&doc_id);
+                    if store.mark_synced(&doc_id, &doc.get_heads())? {
+                        self.report.confirmed += 1;
+                    }
+                }
+            }
+        }
+        if self.in_play.is_empty() {
+            // Everything the last response covered is settled.
+            self.advance_cursor(store)?;
+        }
+        if messages.is_empty() && !self.more && self.report.rounds > 0 {
+            self.finish(store)?;
+            return Ok(None);
+        }
+        self.awaiting = true;
+        Ok(Some(SyncRequest {
+            version: PROTOCOL_VERSION,
+            cursor: self.cursor,
+            messages,
+            unsynced: u32::try_from(store.unsynced_count()?).unwrap_or(u32::MAX),
+        }))
+    }
+
+    /// Takes the server's response: saves what it brings, erases what it
+    /// says was erased.
+    pub fn handle_response(
+        &mut self,
+        store: &mut Store,
+        response: SyncResponse,
+    ) -> Result<Progress, ClientError> {
+        self.awaiting = false;
+        self.report.rounds += 1;
+        for erased in &response.erased {
+            store.erase(&erased.doc_id, erased.erased_at)?;
+            self.in_play.remove(&erased.doc_id);
+            self.states.remove(&erased.doc_id);
+            self.report.erased += 1;
+        }
+        for refusal in response.refused {
+            self.in_play.remove(&refusal.doc_id);
+            self.refused.insert(refusal.doc_id.clone());
+            self.report.refused.push(refusal);
+        }
+        let mut updated: Vec<(DocId, Automerge)> = Vec::new();
+        for DocMessage { doc_id, message } in response.messages {
+            if response.erased.iter().any(|e| e.doc_id == doc_id) || self.refused.contains(&doc_id)
+            {
+                continue;
+            }
+            let Some(message) = decode_message(&message) else {
+                continue; // a garbled message: the next round asks again
+            };
+            let mut doc = match updated.iter().position(|(id, _)| *id == doc_id) {
+                Some(i) => updated.swap_remove(i).1,
+                None => store.load(&doc_id)?.unwrap_or_default(),
+            };
+            let before = doc.get_heads();
+            let state = self.state(store, &doc_id)?;
+            if guarded(|| doc.receive_sync_message(state, message)).is_none() {
+                continue;
+            }
+            if doc.get_heads() != before {
+                self.changed_here.insert(doc_id.clone());
+            }
+            self.in_play.insert(doc_id.clone());
+            updated.push((doc_id, doc));
+        }
+        store.save_all(updated.iter().map(|(id, doc)| (id, doc)), Origin::Remote)?;
+        store.put_sync_states(SERVER_PEER, self.states.iter())?;
+        self.next_cursor = Some(response.cursor);
+        self.more = response.more;
+        Ok(self.progress())
+    }
+
+    fn generate(
+        &mut self,
+        store: &Store,
+        doc_id: &DocId,
+        doc: &Automerge,
+    ) -> Result<Option<sync::Message>, ClientError> {
+        let state = self.state(store, doc_id)?;
+        Ok(guarded(|| Ok(doc.generate_sync_message(state))).flatten())
+    }
+
+    /// Whether the server's last word was that it holds exactly `doc`.
+    fn server_holds(&self, doc_id: &DocId, doc: &Automerge) -> bool {
+        self.states
+            .get(doc_id)
+            .and_then(|s| s.their_heads.as_ref())
+            .is_some_and(|theirs| {
+                let mut theirs = theirs.clone();
+                theirs.sort();
+                theirs == doc.get_heads()
+            })
+    }
+
+    fn advance_cursor(&mut self, store: &mut Store) -> Result<(), ClientError> {
+        if let Some(cursor) = self.next_cursor.take()
+            && cursor > self.cursor
+        {
+            store.set_meta(CURSOR_KEY, &cursor.to_le_bytes())?;
+            self.cursor = cursor;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, store: &mut Store) -> Result<(), ClientError> {
+        store.put_sync_states(SERVER_PEER, self.states.iter())?;
+        self.advance_cursor(store)?;
+        self.report.received = self.changed_here.len();
+        self.done = true;
+        Ok(())
+    }
+}
