@@ -5,6 +5,7 @@
 //! Nothing here opens a socket or draws a pixel, so the same code runs in
 //! the browser (wasm32) and on the server.
 
+pub mod api;
 pub mod domain;
 pub mod protocol;
 pub mod schema;

@@ -1,0 +1,39 @@
+//! The server's settings, from flags or environment variables.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Palier's sync server.
+#[derive(Debug, Parser)]
+#[command(name = "palier-server", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The server's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the sync API, the office pages and the field app.
+    Serve(ServeConfig),
+}
+
+/// How to serve.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Folder holding the databases: `control.sqlite` (accounts, devices)
+    /// and one file per municipality under `municipalities/`.
+    #[arg(long, env = "PALIER_DATA", default_value = "data")]
+    pub data: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "PALIER_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Create (or reuse) a demo municipality with a small synthetic
+    /// territory, an office account and an enrolment code, printed at start.
+    #[arg(long, env = "PALIER_DEMO")]
+    pub demo: bool,
+    /// How long a one-time enrolment code stays valid, in minutes.
+    #[arg(long, env = "PALIER_ENROLMENT_MINUTES", default_value_t = 24 * 60)]
+    pub enrolment_minutes: i64,
+}

@@ -1,0 +1,228 @@
+//! `--demo`: a municipality a newcomer can try at once — a small synthetic
+//! estate, a door-to-door campaign with its questionnaire, a sector, an
+//! office account and a fresh enrolment code, printed at start.
+
+use crate::AppState;
+use crate::control::now_ms;
+use automerge::Automerge;
+use shared::api::Role;
+use shared::domain::*;
+use shared::schema::{self, SingleRecord};
+use shared::store::{Origin, Store};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The demo municipality's name.
+pub const NAME: &str = "Démo – Villejuif";
+/// The demo coordinator's e-mail.
+pub const EMAIL: &str = "coordination@demo.palier.invalid";
+
+/// What a newcomer needs to try the demo.
+#[derive(Debug, Clone)]
+pub struct Demo {
+    /// The coordinator's password, new at each start.
+    pub password: String,
+    /// A one-time code to enrol a field device as an agent.
+    pub code: String,
+    /// Buildings in the territory.
+    pub buildings: usize,
+}
+
+impl fmt::Display for Demo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "Demo municipality: {NAME} ({} buildings)",
+            self.buildings
+        )?;
+        writeln!(f, "  office login:    {EMAIL}")?;
+        writeln!(f, "  password:        {}", self.password)?;
+        write!(f, "  enrolment code:  {} (agent, single use)", self.code)
+    }
+}
+
+/// Creates the demo municipality on first start; later starts reuse its
+/// territory and issue a new password and code.
+pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
+    let municipality = state.control.ensure_municipality(NAME)?;
+    let password = crate::secrets::new_token("demo")?
+        .chars()
+        .take(17)
+        .collect::<String>();
+    state
+        .control
+        .upsert_account(municipality, EMAIL, &password, Role::Coordinator)?;
+    let (code, _) =
+        state
+            .control
+            .new_enrolment_code(municipality, Role::Agent, 24 * 3600 * 1000)?;
+    let store = state.tenants.store(municipality)?;
+    let mut store = store
+        .lock()
+        .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+    if store.document_count()? == 0 {
+        seed(&mut store)?;
+    }
+    let buildings = store
+        .doc_ids()?
+        .iter()
+        .filter(|id| id.kind() == shared::schema::DocKind::Building)
+        .count();
+    Ok(Demo {
+        password,
+        code,
+        buildings,
+    })
+}
+
+fn save<T: SingleRecord>(store: &mut Store, record: &T) -> anyhow::Result<()> {
+    let mut doc = Automerge::new();
+    schema::write(&mut doc, record)?;
+    store.save(&record.doc_id(), &doc, Origin::Remote)?;
+    Ok(())
+}
+
+fn square(lon: f64, lat: f64, half: f64) -> Vec<Ring> {
+    vec![vec![
+        Point {
+            lon: lon - half,
+            lat: lat - half,
+        },
+        Point {
+            lon: lon + half,
+            lat: lat - half,
+        },
+        Point {
+            lon: lon + half,
+            lat: lat + half,
+        },
+        Point {
+            lon: lon - half,
+            lat: lat + half,
+        },
+        Point {
+            lon: lon - half,
+            lat: lat - half,
+        },
+    ]]
+}
+
+fn fr(text: &str) -> Translations {
+    BTreeMap::from([("fr".to_string(), text.to_string())])
+}
+
+/// Writes the synthetic territory: two neighbourhoods, twelve buildings of
+/// two to three entrances, a campaign and a sector.
+pub fn seed(store: &mut Store) -> anyhow::Result<()> {
+    let neighbourhoods = [
+        ("Lebon-Lamartine", 2.3580, 48.7905),
+        ("Pasteur-Barbusse", 2.3660, 48.7905),
+    ]
+    .map(|(name, lon, lat)| Neighbourhood {
+        id: NeighbourhoodId::new(),
+        name: name.into(),
+        polygons: vec![square(lon, lat, 0.004)],
+    });
+    for n in &neighbourhoods {
+        save(store, n)?;
+    }
+    let mut buildings = Vec::new();
+    for i in 0..12u8 {
+        let neighbourhood = &neighbourhoods[usize::from(i / 6)];
+        let lon = 2.3560 + f64::from(i % 6) * 0.0008 + f64::from(i / 6) * 0.008;
+        let entrances = (0..(2 + i % 2))
+            .map(|e| Entrance {
+                label: char::from(b'A' + e).to_string(),
+                has_door_code: e == 0,
+                floors: (0..(4 + i32::from(i % 3)))
+                    .map(|level| Floor {
+                        level,
+                        doors: (1..=4).map(|d| format!("{}{:02}", level, d)).collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let building = Building {
+            id: BuildingId::new(),
+            key: format!("DEMO-{i:02}"),
+            address: format!(
+                "{} rue Jean-Baptiste Clément, Villejuif",
+                2 + 2 * u32::from(i)
+            ),
+            estate: Some("Résidence des Lozaits".into()),
+            location: Point {
+                lon,
+                lat: 48.7905 + f64::from(i % 3) * 0.0004,
+            },
+            neighbourhood: Some(neighbourhood.id),
+            entrances,
+        };
+        save(store, &building)?;
+        buildings.push(building.id);
+    }
+    let now = now_ms();
+    let campaign = Campaign {
+        id: CampaignId::new(),
+        name: "Porte-à-porte Lozaits, automne".into(),
+        kind: CampaignKind::DoorToDoor,
+        starts_at: now,
+        ends_at: now + 60 * 24 * 3600 * 1000,
+        neighbourhoods: neighbourhoods.iter().map(|n| n.id).collect(),
+        team: vec![],
+        topics: [
+            "propreté",
+            "ascenseurs",
+            "éclairage",
+            "sécurité",
+            "jeunesse",
+            "stationnement",
+        ]
+        .map(String::from)
+        .to_vec(),
+        services: [
+            "Propreté urbaine",
+            "Bailleur",
+            "Voirie et éclairage",
+            "Jeunesse",
+        ]
+        .map(String::from)
+        .to_vec(),
+        questionnaire: Questionnaire {
+            version: 1,
+            questions: vec![
+                Question {
+                    id: "satisfaction".into(),
+                    kind: QuestionKind::Scale { min: 1, max: 5 },
+                    label: fr("Êtes-vous satisfait de la vie dans le quartier ?"),
+                    option_labels: BTreeMap::new(),
+                    required: true,
+                },
+                Question {
+                    id: "priorite".into(),
+                    kind: QuestionKind::SingleChoice {
+                        options: vec!["proprete".into(), "securite".into(), "jeunesse".into()],
+                    },
+                    label: fr("Quelle est votre priorité ?"),
+                    option_labels: BTreeMap::from([
+                        ("proprete".into(), fr("La propreté")),
+                        ("securite".into(), fr("La sécurité")),
+                        ("jeunesse".into(), fr("La jeunesse")),
+                    ]),
+                    required: false,
+                },
+            ],
+        },
+    };
+    save(store, &campaign)?;
+    save(
+        store,
+        &Sector {
+            id: SectorId::new(),
+            campaign: campaign.id,
+            name: "Lozaits nord".into(),
+            buildings: buildings[..6].to_vec(),
+            agents: vec![],
+        },
+    )?;
+    Ok(())
+}

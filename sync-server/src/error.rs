@@ -1,0 +1,100 @@
+//! The one error type of the HTTP API. Every error leaves as a JSON
+//! [`ErrorBody`] with a stable code; a 500 is logged and never explained to
+//! the client.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use shared::protocol::ErrorBody;
+
+/// What went wrong with a request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the body could not be read as what the endpoint takes.
+    #[error("{0}")]
+    InvalidBody(String),
+    /// 401: no credentials, or unknown, expired or revoked ones.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// 403: the credentials do not allow this.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// 404: no such thing in this municipality.
+    #[error("{0}")]
+    NotFound(&'static str),
+    /// 409: the enrolment code was already used.
+    #[error("this enrolment code was already used")]
+    CodeUsed,
+    /// 410: the enrolment code expired.
+    #[error("this enrolment code has expired; ask the office for a new one")]
+    CodeExpired,
+    /// 413: the body is over the size limit.
+    #[error("the body is larger than the {0} bytes this endpoint accepts")]
+    TooLarge(usize),
+    /// 415: the body is not of the content type the endpoint takes.
+    #[error("expected content type {0}")]
+    UnsupportedMediaType(&'static str),
+    /// 500: a fault of ours, logged.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::InvalidBody(_) => (StatusCode::BAD_REQUEST, "invalid_body"),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::CodeUsed => (StatusCode::CONFLICT, "code_used"),
+            ApiError::CodeExpired => (StatusCode::GONE, "code_expired"),
+            ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            ApiError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let ApiError::Internal(error) = &self {
+            tracing::error!(error = format!("{error:#}"), "request failed");
+        }
+        let body = ErrorBody {
+            error: code.to_string(),
+            message: self.to_string(),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<shared::store::StoreError> for ApiError {
+    fn from(error: shared::store::StoreError) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(error: rusqlite::Error) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for ApiError {
+    fn from(rejection: axum::extract::rejection::JsonRejection) -> Self {
+        use axum::extract::rejection::JsonRejection as R;
+        match rejection {
+            R::MissingJsonContentType(_) => ApiError::UnsupportedMediaType("application/json"),
+            R::BytesRejection(_) => ApiError::InvalidBody("the body could not be read".into()),
+            other => ApiError::InvalidBody(other.body_text()),
+        }
+    }
+}
+
+/// Unknown paths get a JSON 404 too.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such endpoint")
+}

@@ -1,0 +1,84 @@
+//! Palier's sync server: it merges what the phones bring, keeps each
+//! municipality's documents apart, and serves the office.
+//!
+//! [`serve`] takes its listener and a shutdown signal, so tests bind port 0
+//! and drive real clients against it without sleeping.
+
+pub mod auth;
+pub mod config;
+pub mod control;
+pub mod demo;
+pub mod error;
+pub mod routes;
+pub mod secrets;
+pub mod tenants;
+
+use anyhow::Context;
+use axum::Router;
+use config::ServeConfig;
+use control::Control;
+use std::future::Future;
+use std::sync::Arc;
+use tenants::Tenants;
+use tokio::net::TcpListener;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// Accounts, devices, codes.
+    pub control: Arc<Control>,
+    /// Each municipality's documents.
+    pub tenants: Arc<Tenants>,
+    /// The settings it was started with.
+    pub config: Arc<ServeConfig>,
+}
+
+impl AppState {
+    /// Opens (creating if needed) the databases under `config.data`.
+    pub fn open(config: ServeConfig) -> anyhow::Result<Self> {
+        let municipalities = config.data.join("municipalities");
+        std::fs::create_dir_all(&municipalities)
+            .with_context(|| format!("cannot create {}", municipalities.display()))?;
+        let control = Control::open(&config.data.join("control.sqlite"))
+            .context("cannot open the control database")?;
+        Ok(Self {
+            control: Arc::new(control),
+            tenants: Arc::new(Tenants::new(municipalities)),
+            config: Arc::new(config),
+        })
+    }
+}
+
+/// Every route of the server.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(routes::health::router())
+        .merge(routes::openapi::router())
+        .merge(routes::office::router())
+        .merge(routes::devices::router())
+        .merge(routes::sync::router())
+        .merge(routes::persons::router())
+        .fallback(error::not_found)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    config: ServeConfig,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let demo = config.demo;
+    let state = AppState::open(config)?;
+    if demo {
+        let demo = demo::ensure(&state).context("cannot set up the demo municipality")?;
+        println!("{demo}");
+    }
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "Palier is listening");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("server failed")
+}

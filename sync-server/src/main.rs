@@ -1,0 +1,27 @@
+//! `palier-server`: the command line around [`sync_server::serve`].
+
+use anyhow::Context;
+use clap::Parser;
+use sync_server::config::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info".into()),
+        )
+        .init();
+    match cli.command {
+        Command::Serve(config) => {
+            let listener = tokio::net::TcpListener::bind(&config.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", config.listen))?;
+            let shutdown = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            sync_server::serve(config, listener, shutdown).await
+        }
+    }
+}

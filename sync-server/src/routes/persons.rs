@@ -1,0 +1,46 @@
+//! Erasure of a resident's personal data, on request.
+//!
+//! The person's document is deleted from the municipality's store (and its
+//! bytes overwritten); the tombstone left behind holds only the random id,
+//! and every device deletes its copy at its next sync.
+
+use crate::AppState;
+use crate::auth::Coordinator;
+use crate::control::now_ms;
+use crate::error::ApiError;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::{Router, routing::post};
+use shared::domain::PersonId;
+use shared::schema::DocId;
+
+/// Erases a person's data everywhere (coordinator only).
+#[utoipa::path(post, path = "/api/persons/{person_id}/erase",
+    params(("person_id" = String, Path, description = "the person")),
+    responses((status = 204), (status = 404, body = shared::protocol::ErrorBody)))]
+pub async fn erase(
+    State(state): State<AppState>,
+    Coordinator(account): Coordinator,
+    Path(person_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let person: PersonId = person_id
+        .parse()
+        .map_err(|_| ApiError::NotFound("no such person"))?;
+    let store = state.tenants.store(account.municipality)?;
+    tokio::task::spawn_blocking(move || {
+        let mut store = store
+            .lock()
+            .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+        store.erase(&DocId::person(person), now_ms())?;
+        anyhow::Ok(())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))??;
+    tracing::info!("person document erased");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/persons/{id}/erase`.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/persons/{person_id}/erase", post(erase))
+}

@@ -1,0 +1,78 @@
+//! `POST /api/sync`: one round trip of the sync protocol, for an enrolled
+//! device. The body is a postcard `SyncRequest` (see `shared::protocol`);
+//! the work is `shared::sync::respond` on the device's municipality's store.
+
+use crate::AppState;
+use crate::control::Device;
+use crate::error::ApiError;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Router, routing::post};
+use shared::protocol::{MAX_SYNC_REQUEST_BYTES, SYNC_CONTENT_TYPE, SyncRequest};
+use shared::sync::{Access, respond};
+
+/// One sync round trip.
+#[utoipa::path(post, path = "/api/sync",
+    request_body(content = Vec<u8>, content_type = "application/vnd.palier.sync",
+        description = "a postcard-encoded SyncRequest"),
+    responses(
+        (status = 200, content_type = "application/vnd.palier.sync", description = "a postcard-encoded SyncResponse"),
+        (status = 400, body = shared::protocol::ErrorBody),
+        (status = 401, body = shared::protocol::ErrorBody),
+        (status = 413, body = shared::protocol::ErrorBody),
+        (status = 415, body = shared::protocol::ErrorBody)),
+    security(("device_token" = [])))]
+pub async fn sync(
+    State(state): State<AppState>,
+    device: Device,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if content_type != SYNC_CONTENT_TYPE {
+        return Err(ApiError::UnsupportedMediaType(SYNC_CONTENT_TYPE));
+    }
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge(MAX_SYNC_REQUEST_BYTES)
+        } else {
+            ApiError::InvalidBody("the body could not be read".into())
+        }
+    })?;
+    let request = SyncRequest::decode(&body).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    let store = state.tenants.store(device.municipality)?;
+    let access = Access {
+        personal_data: device.role.may_hold_personal_data(),
+        read_only: device.role.is_read_only(),
+    };
+    let peer = device.id.to_string();
+    let unsynced = request.unsynced;
+    let response = tokio::task::spawn_blocking(move || {
+        let mut store = store
+            .lock()
+            .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+        anyhow::Ok(respond(&mut store, &peer, access, &request)?)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))??;
+    let control = state.control.clone();
+    let device_id = device.id;
+    crate::auth::run_blocking(move || control.record_sync(device_id, unsynced)).await?;
+    let bytes = response
+        .encode()
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(([(header::CONTENT_TYPE, SYNC_CONTENT_TYPE)], bytes).into_response())
+}
+
+/// `POST /api/sync`, with its body limit.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/sync", post(sync))
+        .layer(DefaultBodyLimit::max(MAX_SYNC_REQUEST_BYTES))
+}
