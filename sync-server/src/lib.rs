@@ -75,6 +75,16 @@ pub async fn serve(
         let demo = demo::ensure(&state).context("cannot set up the demo municipality")?;
         println!("{demo}");
     }
+    serve_with(state, listener, shutdown).await
+}
+
+/// Serves an already opened state until `shutdown` resolves; tests use it
+/// to prepare accounts before the first request.
+pub async fn serve_with(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     tracing::info!(%address, "Palier is listening");
     axum::serve(listener, router(state))

@@ -1,0 +1,87 @@
+//! Enrolment and sync of this device: the network half of the field app.
+//!
+//! [`sync`] drives `shared::sync::ClientSession` over HTTP. A dropped
+//! connection ends the call with an error; what was received is already
+//! saved, and the next call resumes from there.
+
+use crate::platform::http::{HttpError, Server};
+use shared::api::{EnrolRequest, EnrolResponse};
+use shared::store::{Store, StoreError};
+use shared::sync::{ClientError, ClientSession, Progress, SyncReport};
+
+/// Meta key of the enrolment kept in the store.
+const ENROLMENT_KEY: &str = "device.enrolment";
+
+/// Enrolment or sync failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The server could not be reached or refused.
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    /// The sync engine failed.
+    #[error(transparent)]
+    Engine(#[from] ClientError),
+    /// The local store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// This device is not enrolled.
+    #[error("this device is not enrolled yet")]
+    NotEnrolled,
+    /// The stored enrolment is unreadable.
+    #[error("the stored enrolment is unreadable")]
+    Enrolment(#[from] serde_json::Error),
+}
+
+/// Bytes on the wire for one sync, for the benchmarks and the sync screen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Traffic {
+    /// Request bodies.
+    pub sent: usize,
+    /// Response bodies.
+    pub received: usize,
+}
+
+/// Redeems a one-time code and keeps the device token in the store.
+pub async fn enrol(
+    store: &mut Store,
+    server: &Server,
+    code: &str,
+    device_name: &str,
+) -> Result<EnrolResponse, SyncError> {
+    let request = EnrolRequest {
+        code: code.to_string(),
+        device_name: device_name.to_string(),
+    };
+    let enrolled: EnrolResponse = server.post_json("/api/enrol", None, &request).await?;
+    store.set_meta(ENROLMENT_KEY, &serde_json::to_vec(&enrolled)?)?;
+    Ok(enrolled)
+}
+
+/// This device's enrolment, if any.
+pub fn enrolment(store: &Store) -> Result<Option<EnrolResponse>, SyncError> {
+    store
+        .meta(ENROLMENT_KEY)?
+        .map(|bytes| serde_json::from_slice(&bytes).map_err(SyncError::from))
+        .transpose()
+}
+
+/// Syncs with the server until both sides hold the same documents,
+/// reporting progress after each round trip.
+pub async fn sync(
+    store: &mut Store,
+    server: &Server,
+    mut on_progress: impl FnMut(&Progress),
+) -> Result<(SyncReport, Traffic), SyncError> {
+    let token = enrolment(store)?.ok_or(SyncError::NotEnrolled)?.token;
+    let mut session = ClientSession::start(store)?;
+    let mut traffic = Traffic::default();
+    while let Some(request) = session.next_request(store)? {
+        let (response, sent, received) = server.sync_round(&token, &request).await?;
+        traffic.sent += sent;
+        traffic.received += received;
+        let progress = session.handle_response(store, response)?;
+        on_progress(&progress);
+    }
+    let report = session.report().cloned().unwrap_or_default();
+    Ok((report, traffic))
+}

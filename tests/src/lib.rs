@@ -1,0 +1,295 @@
+//! What the cross-crate tests share: a real server on port 0 with its own
+//! data folder, and field devices made of a real store and the real sync
+//! client.
+
+use app::platform::http::Server;
+use shared::api::{EnrolmentCode, LoginRequest, LoginResponse, NewEnrolmentCode, Role};
+use shared::domain::*;
+use shared::schema::{self, DocId};
+use shared::store::{Origin, Store};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use sync_server::AppState;
+use sync_server::config::ServeConfig;
+
+/// A running server.
+pub struct TestServer {
+    /// Its base URL.
+    pub url: String,
+    /// Its state, to prepare accounts and look inside stores.
+    pub state: AppState,
+    /// Its data folder.
+    pub data: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "mot de passe de test";
+
+impl TestServer {
+    /// Starts a server on a free loopback port.
+    pub async fn start() -> Self {
+        let data = tempfile::tempdir().expect("tempdir");
+        let config = ServeConfig {
+            data: data.path().to_path_buf(),
+            listen: "127.0.0.1:0".into(),
+            demo: false,
+            enrolment_minutes: 60,
+        };
+        let state = AppState::open(config).expect("open state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(sync_server::serve_with(state.clone(), listener, async {
+            let _ = rx.await;
+        }));
+        Self {
+            url,
+            state,
+            data,
+            shutdown: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    /// The client-side view of this server.
+    pub fn client(&self) -> Server {
+        Server::new(&self.url)
+    }
+
+    /// Creates a municipality with a coordinator account and logs in.
+    pub async fn municipality(&self, name: &str) -> Office {
+        let id = self
+            .state
+            .control
+            .ensure_municipality(name)
+            .expect("municipality");
+        let email = format!(
+            "coordination@{}.test",
+            name.to_lowercase().replace(' ', "-")
+        );
+        self.state
+            .control
+            .upsert_account(id, &email, PASSWORD, Role::Coordinator)
+            .expect("account");
+        let login: LoginResponse = self
+            .client()
+            .post_json(
+                "/api/login",
+                None,
+                &LoginRequest {
+                    email,
+                    password: PASSWORD.into(),
+                },
+            )
+            .await
+            .expect("login");
+        Office {
+            id,
+            token: login.token,
+            server: self.client(),
+        }
+    }
+
+    /// The store of a municipality, as the server keeps it.
+    pub fn store_path(&self, municipality: MunicipalityId) -> PathBuf {
+        self.state.tenants.path(municipality)
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("join").expect("server ran");
+        }
+    }
+}
+
+/// A coordinator's session at the office.
+pub struct Office {
+    /// The municipality.
+    pub id: MunicipalityId,
+    /// The session token.
+    pub token: String,
+    server: Server,
+}
+
+impl Office {
+    /// A fresh one-time enrolment code.
+    pub async fn code(&self, role: Role) -> String {
+        let code: EnrolmentCode = self
+            .server
+            .post_json(
+                "/api/enrolment-codes",
+                Some(&self.token),
+                &NewEnrolmentCode { role },
+            )
+            .await
+            .expect("code");
+        code.code
+    }
+}
+
+/// A field device: a real store file and the real sync client.
+pub struct Device {
+    /// Its store.
+    pub store: Store,
+    /// Where the store file is.
+    pub path: PathBuf,
+    /// The server it talks to.
+    pub server: Server,
+    /// The agent using it.
+    pub agent: AgentId,
+    _dir: tempfile::TempDir,
+}
+
+impl Device {
+    /// Enrols a new device with a code from `office`.
+    pub async fn enrol(server: &TestServer, office: &Office, role: Role) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("device.sqlite");
+        let mut store = Store::open(&path).expect("store");
+        let code = office.code(role).await;
+        app::sync::enrol(&mut store, &server.client(), &code, "téléphone de test")
+            .await
+            .expect("enrol");
+        Self {
+            store,
+            path,
+            server: server.client(),
+            agent: AgentId::new(),
+            _dir: dir,
+        }
+    }
+
+    /// Syncs until settled.
+    pub async fn sync(&mut self) -> shared::sync::SyncReport {
+        app::sync::sync(&mut self.store, &self.server, |_| {})
+            .await
+            .expect("sync")
+            .0
+    }
+
+    /// Records a visit, durably, as the field app does.
+    pub fn visit(
+        &mut self,
+        campaign: CampaignId,
+        building: BuildingId,
+        door: &str,
+        outcome: Outcome,
+    ) -> Visit {
+        let visit = Visit {
+            id: VisitId::new(),
+            campaign,
+            building,
+            door: DwellingRef {
+                entrance: "A".into(),
+                floor: 3,
+                door: door.into(),
+            },
+            pass: Pass(1),
+            at: 1_700_000_000_000,
+            agent: self.agent,
+            outcome,
+            questionnaire_version: None,
+            answers: BTreeMap::new(),
+            topics: vec![],
+            verbatim: String::new(),
+            profile: ResidentProfile::default(),
+            follow_up: None,
+            person: None,
+        };
+        let doc_id = DocId::visits(campaign, building);
+        let mut doc = self.store.load(&doc_id).expect("load").unwrap_or_default();
+        schema::record_visit(&mut doc, &visit).expect("record");
+        self.store.save(&doc_id, &doc, Origin::Local).expect("save");
+        visit
+    }
+
+    /// Writes a single-record document, durably.
+    pub fn put<T: schema::SingleRecord>(&mut self, record: &T) {
+        let doc_id = record.doc_id();
+        let mut doc = self.store.load(&doc_id).expect("load").unwrap_or_default();
+        schema::write(&mut doc, record).expect("write");
+        self.store.save(&doc_id, &doc, Origin::Local).expect("save");
+    }
+
+    /// Reads a single-record document.
+    pub fn get<T: schema::SingleRecord>(&self, doc_id: &DocId) -> Option<T> {
+        self.store
+            .load(doc_id)
+            .expect("load")
+            .map(|doc| schema::read(&doc).expect("read"))
+    }
+
+    /// The visits of a building held here.
+    pub fn visits(&self, campaign: CampaignId, building: BuildingId) -> BTreeMap<String, Visit> {
+        self.store
+            .load(&DocId::visits(campaign, building))
+            .expect("load")
+            .map(|doc| schema::visits(&doc).expect("visits"))
+            .unwrap_or_default()
+    }
+}
+
+/// An idea, as an ambassador would type it.
+pub fn idea(campaign: CampaignId, title: &str) -> Idea {
+    Idea {
+        id: IdeaId::new(),
+        campaign,
+        title: title.into(),
+        description: "Proposée en classe de 4e B".into(),
+        category: "sport".into(),
+        place: None,
+        estimated_cost_eur: None,
+        proposer: ProposerProfile {
+            age_band: Some(AgeBand::From15To24),
+            school: Some("Collège Guy Môquet".into()),
+            class: Some("4e B".into()),
+            neighbourhood: None,
+        },
+        collected_at: 1_700_000_000_000,
+        collected_by: AgentId::new(),
+    }
+}
+
+/// A volunteer with one recorded consent.
+pub fn person(display_name: &str, agent: AgentId) -> Person {
+    Person {
+        id: PersonId::new(),
+        display_name: display_name.into(),
+        phone: Some("06 12 34 56 78".into()),
+        email: None,
+        consents: vec![ConsentRecord {
+            purpose: ConsentPurpose::NeighbourhoodCouncil,
+            wording_version: "2026-09".into(),
+            language: "fr".into(),
+            at: 1_700_000_000_000,
+            agent,
+        }],
+        retain_until: 1_800_000_000_000,
+    }
+}
+
+/// The bytes of a SQLite database and its WAL and shared-memory files.
+pub fn database_bytes(path: &Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(suffix);
+        if let Ok(content) = std::fs::read(PathBuf::from(file)) {
+            bytes.extend(content);
+        }
+    }
+    bytes
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
