@@ -1,0 +1,174 @@
+//! Municipalities are kept apart, and youth ambassadors never hold
+//! residents' personal data.
+
+use automerge::Automerge;
+use shared::api::Role;
+use shared::domain::*;
+use shared::protocol::{DocMessage, PROTOCOL_VERSION, RefusalReason, SyncRequest};
+use shared::schema::{self, DocId, DocKind};
+use shared::store::Store;
+use tests::{Device, TestServer, idea, person};
+
+fn fingerprint(path: &std::path::Path) -> Vec<(DocId, Vec<automerge::ChangeHash>)> {
+    let store = Store::open(path).expect("open");
+    store
+        .doc_ids()
+        .expect("ids")
+        .into_iter()
+        .map(|id| {
+            let heads = store.heads(&id).expect("heads").expect("present");
+            (id, heads)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_of_one_municipality_gets_nothing_of_another() {
+    let server = TestServer::start().await;
+    let villejuif = server.municipality("Villejuif").await;
+    let grenoble = server.municipality("Grenoble").await;
+    let mut in_grenoble = Device::enrol(&server, &grenoble, Role::Agent).await;
+    let secret = idea(CampaignId::new(), "Idée grenobloise");
+    in_grenoble.put(&secret);
+    in_grenoble.sync().await;
+    let grenoble_before = fingerprint(&server.store_path(grenoble.id));
+    assert_eq!(grenoble_before.len(), 1);
+
+    // A Villejuif device that somehow knows the id asks for it, and even
+    // tries to write into it.
+    let mut in_villejuif = Device::enrol(&server, &villejuif, Role::Coordinator).await;
+    let target = DocId::idea(secret.id);
+    let token = app::sync::enrolment(&in_villejuif.store)
+        .expect("read")
+        .expect("enrolled")
+        .token;
+    let mut empty = Automerge::new();
+    let mut state = automerge::sync::State::new();
+    use automerge::sync::SyncDoc;
+    let hello = empty.generate_sync_message(&mut state).expect("message");
+    let request = SyncRequest {
+        version: PROTOCOL_VERSION,
+        cursor: 0,
+        messages: vec![DocMessage {
+            doc_id: target.clone(),
+            message: hello.encode(),
+        }],
+        unsynced: 0,
+    };
+    let (response, _, _) = in_villejuif
+        .server
+        .sync_round(&token, &request)
+        .await
+        .expect("round");
+    for message in &response.messages {
+        let decoded = automerge::sync::Message::decode(&message.message).expect("decode");
+        assert!(
+            decoded.heads.is_empty(),
+            "another municipality's document is visible"
+        );
+        let mut probe = Automerge::new();
+        probe
+            .receive_sync_message(&mut automerge::sync::State::new(), decoded)
+            .expect("receive");
+        assert!(
+            probe.get_heads().is_empty(),
+            "a change of another municipality leaked"
+        );
+    }
+    let mut hostile = idea(CampaignId::new(), "écrasé");
+    hostile.id = secret.id;
+    schema::write(&mut empty, &hostile).expect("write");
+    in_villejuif
+        .store
+        .save(&target, &empty, shared::store::Origin::Local)
+        .expect("save");
+    in_villejuif.sync().await;
+
+    assert_eq!(
+        fingerprint(&server.store_path(grenoble.id)),
+        grenoble_before,
+        "Grenoble changed"
+    );
+    in_grenoble.sync().await;
+    assert_eq!(
+        in_grenoble.get::<Idea>(&target).expect("idea").title,
+        "Idée grenobloise"
+    );
+    let _ = &mut in_villejuif;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ambassador_device_receives_no_person_document() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Plaine Commune").await;
+    let mut agent = Device::enrol(&server, &office, Role::Agent).await;
+    let volunteer = person("Mme Diallo", agent.agent);
+    agent.put(&volunteer);
+    agent.put(&idea(CampaignId::new(), "Des bancs"));
+    agent.sync().await;
+
+    let mut ambassador = Device::enrol(&server, &office, Role::YouthAmbassador).await;
+    ambassador.sync().await;
+    let kinds: Vec<_> = ambassador
+        .store
+        .doc_ids()
+        .expect("ids")
+        .iter()
+        .map(DocId::kind)
+        .collect();
+    assert!(
+        kinds.contains(&DocKind::Idea),
+        "the ambassador got the shared idea"
+    );
+    assert!(
+        !kinds.contains(&DocKind::Person),
+        "the ambassador got personal data"
+    );
+
+    // Nor may it send one.
+    let own = person("Élève", ambassador.agent);
+    ambassador.put(&own);
+    let report = ambassador.sync().await;
+    assert_eq!(report.refused.len(), 1);
+    assert_eq!(report.refused[0].reason, RefusalReason::NotPermitted);
+    let server_store = Store::open(&server.store_path(office.id)).expect("open");
+    assert!(
+        server_store
+            .load(&DocId::person(own.id))
+            .expect("load")
+            .is_none()
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_elected_officials_device_reads_but_cannot_write() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Cachan").await;
+    let mut agent = Device::enrol(&server, &office, Role::Agent).await;
+    let original = idea(CampaignId::new(), "Un jardin partagé");
+    agent.put(&original);
+    agent.sync().await;
+
+    let mut elected = Device::enrol(&server, &office, Role::ElectedOfficial).await;
+    elected.sync().await;
+    let doc_id = DocId::idea(original.id);
+    assert_eq!(elected.get::<Idea>(&doc_id), Some(original.clone()));
+    let mut edited = original.clone();
+    edited.title = "Un parking".into();
+    elected.put(&edited);
+    let report = elected.sync().await;
+    assert!(
+        report
+            .refused
+            .iter()
+            .any(|r| r.reason == RefusalReason::ReadOnly)
+    );
+    agent.sync().await;
+    assert_eq!(
+        agent.get::<Idea>(&doc_id).expect("idea").title,
+        "Un jardin partagé"
+    );
+    server.stop().await;
+}
