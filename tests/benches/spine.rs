@@ -39,16 +39,35 @@ fn visit(campaign: CampaignId, building: BuildingId, n: usize, agent: AgentId) -
         id: VisitId::new(),
         campaign,
         building,
-        door: DwellingRef { entrance: "A".into(), floor: (n % 8) as i32, door: format!("{n}") },
+        door: DwellingRef {
+            entrance: "A".into(),
+            floor: (n % 8) as i32,
+            door: format!("{n}"),
+        },
         pass: Pass(1),
         at: 1_700_000_000_000 + n as i64,
         agent,
-        outcome: if n % 3 == 0 { Outcome::Talked } else { Outcome::NotHome },
+        outcome: if n.is_multiple_of(3) {
+            Outcome::Talked
+        } else {
+            Outcome::NotHome
+        },
         questionnaire_version: Some(1),
         answers: BTreeMap::from([("satisfaction".into(), Answer::Scale(3))]),
-        topics: if n % 3 == 0 { vec!["propreté".into()] } else { vec![] },
-        verbatim: if n % 3 == 0 { "L'ascenseur est en panne depuis deux semaines.".into() } else { String::new() },
-        profile: ResidentProfile { age_band: Some("25-64".into()), language: Some("fr".into()) },
+        topics: if n.is_multiple_of(3) {
+            vec!["propreté".into()]
+        } else {
+            vec![]
+        },
+        verbatim: if n.is_multiple_of(3) {
+            "L'ascenseur est en panne depuis deux semaines.".into()
+        } else {
+            String::new()
+        },
+        profile: ResidentProfile {
+            age_band: Some("25-64".into()),
+            language: Some("fr".into()),
+        },
         follow_up: None,
         person: None,
     }
@@ -63,7 +82,10 @@ fn building(i: usize, dwellings: usize) -> Building {
         let mut level = 0;
         while left > 0 && level < 5 {
             let doors = left.min(4);
-            floors.push(Floor { level, doors: (1..=doors).map(|d| format!("{level}{d:02}")).collect() });
+            floors.push(Floor {
+                level,
+                doors: (1..=doors).map(|d| format!("{level}{d:02}")).collect(),
+            });
             left -= doors;
             level += 1;
         }
@@ -78,7 +100,10 @@ fn building(i: usize, dwellings: usize) -> Building {
         key: format!("BAT-{i:05}"),
         address: format!("{} avenue de la République", i + 1),
         estate: Some(format!("Résidence {}", i / 40)),
-        location: Point { lon: 2.35 + (i % 100) as f64 * 0.0005, lat: 48.78 + (i / 100) as f64 * 0.0003 },
+        location: Point {
+            lon: 2.35 + (i % 100) as f64 * 0.0005,
+            lat: 48.78 + (i / 100) as f64 * 0.0003,
+        },
         neighbourhood: None,
         entrances,
     }
@@ -102,9 +127,12 @@ fn save_many(store: &mut Store, docs: Vec<(DocId, Automerge)>) {
 fn bench_save(dir: &Path) {
     let mut store = Store::open(&dir.join("device.sqlite")).expect("store");
     let bare = rusqlite::Connection::open(dir.join("bare.sqlite")).expect("bare");
-    bare.pragma_update(None, "journal_mode", "WAL").expect("wal");
-    bare.pragma_update(None, "synchronous", "FULL").expect("full");
-    bare.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, bytes BLOB)").expect("table");
+    bare.pragma_update(None, "journal_mode", "WAL")
+        .expect("wal");
+    bare.pragma_update(None, "synchronous", "FULL")
+        .expect("full");
+    bare.execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, bytes BLOB)")
+        .expect("table");
     let campaign = CampaignId::new();
     let buildings: Vec<_> = (0..30).map(|_| BuildingId::new()).collect();
     let agent = AgentId::new();
@@ -126,7 +154,8 @@ fn bench_save(dir: &Path) {
         saves.push(start.elapsed());
 
         let start = Instant::now();
-        bare.execute("INSERT INTO t (bytes) VALUES (?1)", [vec![7u8; 300]]).expect("insert");
+        bare.execute("INSERT INTO t (bytes) VALUES (?1)", [vec![7u8; 300]])
+            .expect("insert");
         commits.push(start.elapsed());
     }
     for samples in [&mut saves, &mut loads, &mut commits] {
@@ -137,19 +166,36 @@ fn bench_save(dir: &Path) {
     println!("durable save of one visit, 600 saves over 30 open buildings (same run):");
     println!("  record + durable save  p50 {s50:.2} ms  p99 {s99:.2} ms");
     println!("  bare fsync'd commit    p50 {c50:.2} ms  p99 {c99:.2} ms");
-    println!("  ratio save/bare:       p50 {:.2}×  p99 {:.2}×", s50 / c50, s99 / c99);
+    println!(
+        "  ratio save/bare:       p50 {:.2}×  p99 {:.2}×",
+        s50 / c50,
+        s99 / c99
+    );
     println!("  (opening a building's log from the store: p50 {l50:.2} ms  p99 {l99:.2} ms)");
 }
 
 /// Fills a data folder with a municipality of 150,000 dwellings in 8,000
 /// buildings, plus a year of visit logs for a quarter of them.
 fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
-    let config = ServeConfig { data: data.to_path_buf(), listen: String::new(), demo: false, enrolment_minutes: 60 };
+    let config = ServeConfig {
+        data: data.to_path_buf(),
+        listen: String::new(),
+        demo: false,
+        enrolment_minutes: 60,
+    };
     let state = AppState::open(config).expect("state");
-    let municipality = state.control.ensure_municipality("Bench").expect("municipality");
+    let municipality = state
+        .control
+        .ensure_municipality("Bench")
+        .expect("municipality");
     state
         .control
-        .upsert_account(municipality, "bench@palier.invalid", "bench password", Role::Coordinator)
+        .upsert_account(
+            municipality,
+            "bench@palier.invalid",
+            "bench password",
+            Role::Coordinator,
+        )
         .expect("account");
     let store = state.tenants.store(municipality).expect("store");
     let mut store = store.lock().expect("lock");
@@ -168,7 +214,8 @@ fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
         .map(|b| {
             let mut doc = Automerge::new();
             for n in 0..b.dwelling_count() {
-                schema::record_visit(&mut doc, &visit(old_campaign, b.id, n, agent)).expect("record");
+                schema::record_visit(&mut doc, &visit(old_campaign, b.id, n, agent))
+                    .expect("record");
             }
             (DocId::visits(old_campaign, b.id), doc)
         })
@@ -196,9 +243,16 @@ fn rss_kib(pid: u32) -> u64 {
 fn serve_child(data: &str, listen: &str) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let config = ServeConfig { data: data.into(), listen: listen.into(), demo: false, enrolment_minutes: 60 };
+        let config = ServeConfig {
+            data: data.into(),
+            listen: listen.into(),
+            demo: false,
+            enrolment_minutes: 60,
+        };
         let listener = tokio::net::TcpListener::bind(listen).await.expect("bind");
-        sync_server::serve(config, listener, std::future::pending()).await.expect("serve");
+        sync_server::serve(config, listener, std::future::pending())
+            .await
+            .expect("serve");
     });
 }
 

@@ -11,6 +11,7 @@ mod campaign;
 mod followup;
 mod idea;
 mod ids;
+mod municipality;
 mod person;
 mod territory;
 mod visit;
@@ -22,6 +23,7 @@ pub use ids::{
     AgentId, BuildingId, CampaignId, DeviceId, FollowUpId, IdeaId, MunicipalityId, NeighbourhoodId,
     PersonId, SectorId, VisitId,
 };
+pub use municipality::Municipality;
 pub use person::{ConsentPurpose, ConsentRecord, Person};
 pub use territory::{Building, DwellingRef, Entrance, Floor, Neighbourhood, Point, Ring, Sector};
 pub use visit::{Answer, Outcome, Pass, ResidentProfile, Visit};

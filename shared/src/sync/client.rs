@@ -16,6 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Meta key of the cursor kept between syncs.
 const CURSOR_KEY: &str = "sync.cursor";
+/// Bytes of messages one request carries at most; documents beyond wait
+/// for the next round trip, well under the server's body limit.
+const REQUEST_BYTES: usize = 4 * 1024 * 1024;
 /// A sync that has not settled after this many round trips is abandoned;
 /// the next one resumes it. Guards against a peer that never stops talking.
 const MAX_ROUNDS: u32 = 200;
@@ -64,6 +67,8 @@ pub struct SyncReport {
 pub struct ClientSession {
     cursor: i64,
     states: BTreeMap<DocId, sync::State>,
+    /// States changed since they were last saved.
+    touched: BTreeSet<DocId>,
     in_play: BTreeSet<DocId>,
     refused: BTreeSet<DocId>,
     next_cursor: Option<i64>,
@@ -85,6 +90,7 @@ impl ClientSession {
         Ok(Self {
             cursor,
             states: BTreeMap::new(),
+            touched: BTreeSet::new(),
             in_play: store.unsynced()?.into_iter().collect(),
             refused: BTreeSet::new(),
             next_cursor: None,
@@ -130,13 +136,18 @@ impl ClientSession {
             // in-memory states may think a message is in flight, so start
             // the exchange again from what is saved.
             self.states.clear();
+            self.touched.clear();
         }
         if self.report.rounds >= MAX_ROUNDS {
             return Err(ClientError::NoProgress);
         }
         let mut messages = Vec::new();
+        let mut bytes = 0;
         let in_play: Vec<DocId> = self.in_play.iter().cloned().collect();
         for doc_id in in_play {
+            if bytes >= REQUEST_BYTES {
+                break; // the rest go in the next round trip
+            }
             let doc = store.load(&doc_id)?.unwrap_or_default();
             let mut message = self.generate(store, &doc_id, &doc)?;
             if message.is_none() && !self.server_holds(&doc_id, &doc) {
@@ -146,10 +157,11 @@ impl ClientSession {
                 message = self.generate(store, &doc_id, &doc)?;
             }
             match message {
-                Some(message) => messages.push(DocMessage {
-                    doc_id,
-                    message: message.encode(),
-                }),
+                Some(message) => {
+                    let message = message.encode();
+                    bytes += message.len();
+                    messages.push(DocMessage { doc_id, message });
+                }
                 None => {
                     self.in_play.remove(&doc_id);
                     if store.mark_synced(&doc_id, &doc.get_heads())? {
@@ -188,6 +200,7 @@ impl ClientSession {
             store.erase(&erased.doc_id, erased.erased_at)?;
             self.in_play.remove(&erased.doc_id);
             self.states.remove(&erased.doc_id);
+            self.touched.remove(&erased.doc_id);
             self.report.erased += 1;
         }
         for refusal in response.refused {
@@ -209,6 +222,7 @@ impl ClientSession {
                 None => store.load(&doc_id)?.unwrap_or_default(),
             };
             let before = doc.get_heads();
+            self.touched.insert(doc_id.clone());
             let state = self.state(store, &doc_id)?;
             if guarded(|| doc.receive_sync_message(state, message)).is_none() {
                 continue;
@@ -220,7 +234,7 @@ impl ClientSession {
             updated.push((doc_id, doc));
         }
         store.save_all(updated.iter().map(|(id, doc)| (id, doc)), Origin::Remote)?;
-        store.put_sync_states(SERVER_PEER, self.states.iter())?;
+        self.save_states(store)?;
         self.next_cursor = Some(response.cursor);
         self.more = response.more;
         Ok(self.progress())
@@ -232,6 +246,7 @@ impl ClientSession {
         doc_id: &DocId,
         doc: &Automerge,
     ) -> Result<Option<sync::Message>, ClientError> {
+        self.touched.insert(doc_id.clone());
         let state = self.state(store, doc_id)?;
         Ok(guarded(|| Ok(doc.generate_sync_message(state))).flatten())
     }
@@ -258,8 +273,20 @@ impl ClientSession {
         Ok(())
     }
 
+    /// Saves the sync states touched since the last save.
+    fn save_states(&mut self, store: &mut Store) -> Result<(), ClientError> {
+        let touched = std::mem::take(&mut self.touched);
+        store.put_sync_states(
+            SERVER_PEER,
+            touched
+                .iter()
+                .filter_map(|id| self.states.get(id).map(|state| (id, state))),
+        )?;
+        Ok(())
+    }
+
     fn finish(&mut self, store: &mut Store) -> Result<(), ClientError> {
-        store.put_sync_states(SERVER_PEER, self.states.iter())?;
+        self.save_states(store)?;
         self.advance_cursor(store)?;
         self.report.received = self.changed_here.len();
         self.done = true;
