@@ -54,7 +54,9 @@ pub enum DocKind {
 }
 
 impl DocKind {
-    fn prefix(self) -> &'static str {
+    /// The kind's name, as it starts document ids and fills the store's
+    /// `kind` column.
+    pub fn as_str(self) -> &'static str {
         match self {
             DocKind::Campaign => "campaign",
             DocKind::Neighbourhood => "neighbourhood",
@@ -137,7 +139,7 @@ impl DocId {
     }
 
     fn single(kind: DocKind, id: Uuid) -> Self {
-        Self(format!("{}:{}", kind.prefix(), id.as_simple()))
+        Self(format!("{}:{}", kind.as_str(), id.as_simple()))
     }
 
     /// Checks a document id that came from outside (network, file).
@@ -343,26 +345,21 @@ mod tests {
     fn two_agents_creating_the_same_visit_log_both_keep_their_visits() {
         let campaign = CampaignId::new();
         let building = BuildingId::new();
-        let visit = |door: &str, outcome| Visit {
-            id: VisitId::new(),
-            campaign,
-            building,
-            door: DwellingRef {
+        let visit = |door: &str, outcome| {
+            let door = DwellingRef {
                 entrance: "A".into(),
                 floor: 2,
                 door: door.into(),
-            },
-            pass: Pass(1),
-            at: 1,
-            agent: AgentId::new(),
-            outcome,
-            questionnaire_version: None,
-            answers: Default::default(),
-            topics: vec![],
-            verbatim: String::new(),
-            profile: ResidentProfile::default(),
-            follow_up: None,
-            person: None,
+            };
+            Visit::outcome_only(
+                campaign,
+                building,
+                door,
+                Pass(1),
+                1,
+                AgentId::new(),
+                outcome,
+            )
         };
         let mut a = Automerge::new();
         let mut b = Automerge::new();

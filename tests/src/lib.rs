@@ -183,27 +183,13 @@ impl Device {
         door: &str,
         outcome: Outcome,
     ) -> Visit {
-        let visit = Visit {
-            id: VisitId::new(),
-            campaign,
-            building,
-            door: DwellingRef {
-                entrance: "A".into(),
-                floor: 3,
-                door: door.into(),
-            },
-            pass: Pass(1),
-            at: 1_700_000_000_000,
-            agent: self.agent,
-            outcome,
-            questionnaire_version: None,
-            answers: BTreeMap::new(),
-            topics: vec![],
-            verbatim: String::new(),
-            profile: ResidentProfile::default(),
-            follow_up: None,
-            person: None,
+        let door = DwellingRef {
+            entrance: "A".into(),
+            floor: 3,
+            door: door.into(),
         };
+        let at = 1_700_000_000_000;
+        let visit = Visit::outcome_only(campaign, building, door, Pass(1), at, self.agent, outcome);
         let doc_id = DocId::visits(campaign, building);
         let mut doc = self.store.load(&doc_id).expect("load").unwrap_or_default();
         schema::record_visit(&mut doc, &visit).expect("record");

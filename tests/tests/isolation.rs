@@ -9,19 +9,6 @@ use shared::schema::{self, DocId, DocKind};
 use shared::store::Store;
 use tests::{Device, TestServer, idea, person};
 
-fn fingerprint(path: &std::path::Path) -> Vec<(DocId, Vec<automerge::ChangeHash>)> {
-    let store = Store::open(path).expect("open");
-    store
-        .doc_ids()
-        .expect("ids")
-        .into_iter()
-        .map(|id| {
-            let heads = store.heads(&id).expect("heads").expect("present");
-            (id, heads)
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_of_one_municipality_gets_nothing_of_another() {
     let server = TestServer::start().await;
@@ -31,7 +18,10 @@ async fn a_device_of_one_municipality_gets_nothing_of_another() {
     let secret = idea(CampaignId::new(), "Idée grenobloise");
     in_grenoble.put(&secret);
     in_grenoble.sync().await;
-    let grenoble_before = fingerprint(&server.store_path(grenoble.id));
+    let grenoble_before = Store::open(&server.store_path(grenoble.id))
+        .expect("open")
+        .fingerprint()
+        .expect("fingerprint");
     assert_eq!(grenoble_before.len(), 1);
 
     // A Villejuif device that somehow knows the id asks for it, and even
@@ -85,7 +75,10 @@ async fn a_device_of_one_municipality_gets_nothing_of_another() {
     in_villejuif.sync().await;
 
     assert_eq!(
-        fingerprint(&server.store_path(grenoble.id)),
+        Store::open(&server.store_path(grenoble.id))
+            .expect("open")
+            .fingerprint()
+            .expect("fingerprint"),
         grenoble_before,
         "Grenoble changed"
     );

@@ -91,3 +91,35 @@ pub struct Visit {
     /// only link to it.
     pub person: Option<PersonId>,
 }
+
+impl Visit {
+    /// A visit with only its outcome: what "not home" records in two taps.
+    /// Answers, topics, verbatim and links are filled in after, for a talk.
+    pub fn outcome_only(
+        campaign: CampaignId,
+        building: BuildingId,
+        door: DwellingRef,
+        pass: Pass,
+        at: Timestamp,
+        agent: AgentId,
+        outcome: Outcome,
+    ) -> Self {
+        Self {
+            id: VisitId::new(),
+            campaign,
+            building,
+            door,
+            pass,
+            at,
+            agent,
+            outcome,
+            questionnaire_version: None,
+            answers: BTreeMap::new(),
+            topics: Vec::new(),
+            verbatim: String::new(),
+            profile: ResidentProfile::default(),
+            follow_up: None,
+            person: None,
+        }
+    }
+}

@@ -21,7 +21,7 @@ mod migrations;
 pub use migrate::{Migration, MigrationError, migrate};
 
 use crate::domain::Timestamp;
-use crate::schema::{DocId, DocKind};
+use crate::schema::DocId;
 use automerge::{Automerge, ChangeHash, ReadDoc, sync};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::path::Path;
@@ -110,19 +110,6 @@ impl std::fmt::Debug for Store {
         f.debug_struct("Store")
             .field("path", &self.conn.path())
             .finish()
-    }
-}
-
-fn kind_name(kind: DocKind) -> &'static str {
-    match kind {
-        DocKind::Campaign => "campaign",
-        DocKind::Neighbourhood => "neighbourhood",
-        DocKind::Building => "building",
-        DocKind::Sector => "sector",
-        DocKind::Visits => "visits",
-        DocKind::Idea => "idea",
-        DocKind::FollowUp => "followup",
-        DocKind::Person => "person",
     }
 }
 
@@ -262,6 +249,22 @@ impl Store {
         Ok(self
             .conn
             .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))?)
+    }
+
+    /// Every document with its heads, in id order: what two replicas compare
+    /// to know they hold the same content.
+    pub fn fingerprint(&self) -> Result<Vec<(DocId, Vec<ChangeHash>)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT doc_id, heads FROM documents ORDER BY doc_id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?;
+        rows.map(|row| {
+            let (id, heads) = row?;
+            Ok((parse_doc_id(id)?, decode_heads(&heads)?))
+        })
+        .collect()
     }
 
     /// Every document id, in id order.
@@ -492,7 +495,7 @@ fn save_in(
             )?
             .execute(params![
                 doc_id.as_str(),
-                kind_name(doc_id.kind()),
+                doc_id.kind().as_str(),
                 doc.save(),
                 encode_heads(&new_heads),
                 this_rev

@@ -6,7 +6,6 @@
 use shared::domain::*;
 use shared::schema::{self, DocId};
 use shared::store::{Origin, Store};
-use std::collections::BTreeMap;
 use std::io::Write;
 
 fn main() -> anyhow::Result<()> {
@@ -19,27 +18,21 @@ fn main() -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     for n in 0u64.. {
         let building = buildings[(n % 5) as usize];
-        let visit = Visit {
-            id: VisitId::new(),
+        let door = DwellingRef {
+            entrance: "A".into(),
+            floor: (n % 9) as i32,
+            door: format!("{n}"),
+        };
+        let agent = AgentId(uuid_from(99));
+        let visit = Visit::outcome_only(
             campaign,
             building,
-            door: DwellingRef {
-                entrance: "A".into(),
-                floor: (n % 9) as i32,
-                door: format!("{n}"),
-            },
-            pass: Pass(1),
-            at: 0,
-            agent: AgentId(uuid_from(99)),
-            outcome: Outcome::NotHome,
-            questionnaire_version: None,
-            answers: BTreeMap::new(),
-            topics: vec![],
-            verbatim: String::new(),
-            profile: ResidentProfile::default(),
-            follow_up: None,
-            person: None,
-        };
+            door,
+            Pass(1),
+            0,
+            agent,
+            Outcome::NotHome,
+        );
         let doc_id = DocId::visits(campaign, building);
         let mut doc = store.load(&doc_id)?.unwrap_or_default();
         schema::record_visit(&mut doc, &visit)?;
