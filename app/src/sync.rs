@@ -70,7 +70,7 @@ pub fn enrolment(store: &Store) -> Result<Option<EnrolResponse>, SyncError> {
 pub async fn sync(
     store: &mut Store,
     server: &Server,
-    mut on_progress: impl FnMut(&Progress),
+    on_progress: &mut dyn FnMut(&Progress),
 ) -> Result<(SyncReport, Traffic), SyncError> {
     let token = enrolment(store)?.ok_or(SyncError::NotEnrolled)?.token;
     let mut session = ClientSession::start(store)?;

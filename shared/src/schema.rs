@@ -25,7 +25,7 @@ use crate::domain::{
     Building, BuildingId, Campaign, CampaignId, FollowUp, FollowUpId, Idea, IdeaId, Neighbourhood,
     NeighbourhoodId, Person, PersonId, Sector, SectorId, Visit,
 };
-use automerge::{Automerge, ROOT};
+use automerge::{Automerge, ROOT, ReadDoc};
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -206,10 +206,25 @@ impl From<DocId> for String {
 pub enum SchemaError {
     /// The document does not hold what its kind promises.
     #[error("document content has an unexpected shape")]
-    Hydrate(#[from] autosurgeon::HydrateError),
+    Hydrate(#[source] Box<autosurgeon::HydrateError>),
     /// Writing the value into the document failed.
     #[error("could not write into the document")]
-    Reconcile(#[from] autosurgeon::ReconcileError),
+    Reconcile(#[source] Box<autosurgeon::ReconcileError>),
+    /// Removing a value from the document failed.
+    #[error("could not remove from the document")]
+    Remove(#[source] Box<automerge::AutomergeError>),
+}
+
+impl From<autosurgeon::HydrateError> for SchemaError {
+    fn from(error: autosurgeon::HydrateError) -> Self {
+        SchemaError::Hydrate(Box::new(error))
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for SchemaError {
+    fn from(error: autosurgeon::ReconcileError) -> Self {
+        SchemaError::Reconcile(Box::new(error))
+    }
 }
 
 /// Content stored as a whole document: one record per document.
@@ -273,6 +288,21 @@ pub fn record_visit(doc: &mut Automerge, visit: &Visit) -> Result<(), SchemaErro
     let key = visit.id.to_string();
     doc.transact(|tx| autosurgeon::reconcile_prop(tx, ROOT, key.as_str(), visit))
         .map_err(|failure| failure.error)?;
+    Ok(())
+}
+
+/// Removes a visit from a building's visit log (an agent's undo). Removing
+/// a visit that is not there does nothing.
+pub fn remove_visit(doc: &mut Automerge, visit: crate::domain::VisitId) -> Result<(), SchemaError> {
+    use automerge::transaction::Transactable;
+    let key = visit.to_string();
+    doc.transact(|tx| {
+        if tx.get(ROOT, key.as_str())?.is_some() {
+            tx.delete(ROOT, key.as_str())?;
+        }
+        Ok::<_, automerge::AutomergeError>(())
+    })
+    .map_err(|failure| SchemaError::Remove(Box::new(failure.error)))?;
     Ok(())
 }
 

@@ -33,6 +33,10 @@ pub struct ServeConfig {
     /// territory, an office account and an enrolment code, printed at start.
     #[arg(long, env = "PALIER_DEMO")]
     pub demo: bool,
+    /// Folder of the built field app (`scripts/build-web.sh` writes it),
+    /// served at `/`.
+    #[arg(long, env = "PALIER_WEB", default_value = "web-dist")]
+    pub web: PathBuf,
     /// How long a one-time enrolment code stays valid, in minutes.
     #[arg(long, env = "PALIER_ENROLMENT_MINUTES", default_value_t = 24 * 60)]
     pub enrolment_minutes: i64,

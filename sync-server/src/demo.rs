@@ -107,8 +107,12 @@ fn square(lon: f64, lat: f64, half: f64) -> Vec<Ring> {
     ]]
 }
 
-fn fr(text: &str) -> Translations {
-    BTreeMap::from([("fr".to_string(), text.to_string())])
+fn tr(fr: &str, en: &str, ar: &str) -> Translations {
+    BTreeMap::from([
+        ("fr".to_string(), fr.to_string()),
+        ("en".to_string(), en.to_string()),
+        ("ar".to_string(), ar.to_string()),
+    ])
 }
 
 /// Writes the synthetic territory: two neighbourhoods, twelve buildings of
@@ -193,7 +197,11 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
                 Question {
                     id: "satisfaction".into(),
                     kind: QuestionKind::Scale { min: 1, max: 5 },
-                    label: fr("Êtes-vous satisfait de la vie dans le quartier ?"),
+                    label: tr(
+                        "Êtes-vous satisfait de la vie dans le quartier ?",
+                        "Are you satisfied with life in the neighbourhood?",
+                        "هل أنت راضٍ عن الحياة في الحي؟",
+                    ),
                     option_labels: BTreeMap::new(),
                     required: true,
                 },
@@ -202,12 +210,33 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
                     kind: QuestionKind::SingleChoice {
                         options: vec!["proprete".into(), "securite".into(), "jeunesse".into()],
                     },
-                    label: fr("Quelle est votre priorité ?"),
+                    label: tr(
+                        "Quelle est votre priorité pour le quartier ?",
+                        "What is your priority for the neighbourhood?",
+                        "ما هي أولويتك بالنسبة للحي؟",
+                    ),
                     option_labels: BTreeMap::from([
-                        ("proprete".into(), fr("La propreté")),
-                        ("securite".into(), fr("La sécurité")),
-                        ("jeunesse".into(), fr("La jeunesse")),
+                        (
+                            "proprete".into(),
+                            tr("La propreté", "Cleanliness", "النظافة"),
+                        ),
+                        ("securite".into(), tr("La sécurité", "Safety", "الأمن")),
+                        (
+                            "jeunesse".into(),
+                            tr("La jeunesse", "Young people", "الشباب"),
+                        ),
                     ]),
+                    required: false,
+                },
+                Question {
+                    id: "idee".into(),
+                    kind: QuestionKind::FreeText,
+                    label: tr(
+                        "Une idée pour améliorer la résidence ?",
+                        "An idea to improve the estate?",
+                        "هل لديك فكرة لتحسين الإقامة؟",
+                    ),
+                    option_labels: BTreeMap::new(),
                     required: false,
                 },
             ],

@@ -49,8 +49,10 @@ impl AppState {
     }
 }
 
-/// Every route of the server.
+/// Every route of the server: the API, and the field app's files at `/`.
 pub fn router(state: AppState) -> Router {
+    let web = tower_http::services::ServeDir::new(&state.config.web)
+        .append_index_html_on_directories(true);
     Router::new()
         .merge(routes::health::router())
         .merge(routes::openapi::router())
@@ -58,7 +60,8 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::devices::router())
         .merge(routes::sync::router())
         .merge(routes::persons::router())
-        .fallback(error::not_found)
+        .route("/api/{*rest}", axum::routing::any(error::not_found))
+        .fallback_service(web)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -181,6 +181,7 @@ fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
         data: data.to_path_buf(),
         listen: String::new(),
         demo: false,
+        web: "web-dist".into(),
         enrolment_minutes: 60,
     };
     let state = AppState::open(config).expect("state");
@@ -247,6 +248,7 @@ fn serve_child(data: &str, listen: &str) {
             data: data.into(),
             listen: listen.into(),
             demo: false,
+            web: "web-dist".into(),
             enrolment_minutes: 60,
         };
         let listener = tokio::net::TcpListener::bind(listen).await.expect("bind");
@@ -298,7 +300,7 @@ fn main() {
         let mut phone = Store::open(&dir.path().join("phone.sqlite")).expect("phone");
         app::sync::enrol(&mut phone, &server, &code.code, "bench").await.expect("enrol");
         let start = Instant::now();
-        let (report, traffic) = app::sync::sync(&mut phone, &server, |_| {}).await.expect("first sync");
+        let (report, traffic) = app::sync::sync(&mut phone, &server, &mut |_| {}).await.expect("first sync");
         println!(
             "first sync of a new device (whole municipality, {} documents): {:.1} s, {} rounds, {:.1} MiB down",
             phone.document_count().expect("count"),
@@ -318,7 +320,7 @@ fn main() {
             phone.save(&doc_id, &doc, Origin::Local).expect("save");
         }
         let start = Instant::now();
-        let (report, traffic) = app::sync::sync(&mut phone, &server, |_| {}).await.expect("day sync");
+        let (report, traffic) = app::sync::sync(&mut phone, &server, &mut |_| {}).await.expect("day sync");
         println!(
             "a day's sync (300 visits, 30 buildings): {:.1} ms, {} rounds, {} B up, {} B down",
             ms(start.elapsed()),
@@ -331,7 +333,7 @@ fn main() {
         let mut bytes = 0;
         for _ in 0..30 {
             let start = Instant::now();
-            let (_, traffic) = app::sync::sync(&mut phone, &server, |_| {}).await.expect("no-change sync");
+            let (_, traffic) = app::sync::sync(&mut phone, &server, &mut |_| {}).await.expect("no-change sync");
             nochange.push(start.elapsed());
             bytes = traffic.sent + traffic.received;
         }

@@ -35,6 +35,7 @@ impl TestServer {
             data: data.path().to_path_buf(),
             listen: "127.0.0.1:0".into(),
             demo: false,
+            web: "web-dist".into(),
             enrolment_minutes: 60,
         };
         let state = AppState::open(config).expect("open state");
@@ -169,7 +170,7 @@ impl Device {
 
     /// Syncs until settled.
     pub async fn sync(&mut self) -> shared::sync::SyncReport {
-        app::sync::sync(&mut self.store, &self.server, |_| {})
+        app::sync::sync(&mut self.store, &self.server, &mut |_| {})
             .await
             .expect("sync")
             .0

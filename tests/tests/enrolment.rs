@@ -112,7 +112,7 @@ async fn a_revoked_device_is_refused() {
         .expect("revoke");
     assert_eq!(response.status().as_u16(), 204);
 
-    let result = app::sync::sync(&mut device.store, &device.server, |_| {}).await;
+    let result = app::sync::sync(&mut device.store, &device.server, &mut |_| {}).await;
     match result {
         Err(app::sync::SyncError::Http(HttpError::Refused { status, body })) => {
             assert_eq!(status, 401);

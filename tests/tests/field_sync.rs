@@ -92,7 +92,7 @@ async fn a_sync_with_nothing_new_is_one_small_round_trip() {
         );
     }
     device.sync().await;
-    let (report, traffic) = app::sync::sync(&mut device.store, &device.server, |_| {})
+    let (report, traffic) = app::sync::sync(&mut device.store, &device.server, &mut |_| {})
         .await
         .expect("sync");
     assert_eq!(report.rounds, 1);

@@ -2,13 +2,14 @@
 
 use super::{AgentId, CampaignId, NeighbourhoodId, Timestamp};
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Text in several languages, keyed by BCP 47 tag ("fr", "en", "ar").
 pub type Translations = BTreeMap<String, String>;
 
 /// What kind of participation exercise a campaign is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum CampaignKind {
     /// Porte-à-porte in housing estates.
     DoorToDoor,
@@ -21,7 +22,7 @@ pub enum CampaignKind {
 }
 
 /// How a question is answered.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum QuestionKind {
     /// One option among several.
     SingleChoice {
@@ -45,7 +46,7 @@ pub enum QuestionKind {
 }
 
 /// One question of a questionnaire.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Question {
     /// Stable id, used by answers.
     pub id: String,
@@ -61,7 +62,7 @@ pub struct Question {
 
 /// The questions of a campaign, versioned so each visit keeps the version it
 /// answered.
-#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, Default, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Questionnaire {
     /// Bumped each time the office changes the questions.
     pub version: u32,
@@ -70,7 +71,7 @@ pub struct Questionnaire {
 }
 
 /// A participation exercise.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Campaign {
     /// Its id.
     pub id: CampaignId,

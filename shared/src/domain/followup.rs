@@ -3,9 +3,10 @@
 
 use super::{AgentId, BuildingId, CampaignId, FollowUpId, Point, Timestamp};
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 /// Where a follow-up stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum FollowUpStatus {
     /// Recorded in the field, not yet sent on.
     Open,
@@ -20,7 +21,7 @@ pub enum FollowUpStatus {
 }
 
 /// One change of status, kept so the history can be told to the resident.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct StatusChange {
     /// The new status.
     pub status: FollowUpStatus,
@@ -33,7 +34,7 @@ pub struct StatusChange {
 }
 
 /// A problem for a city service.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct FollowUp {
     /// Its id.
     pub id: FollowUpId,

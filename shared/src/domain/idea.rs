@@ -2,9 +2,10 @@
 
 use super::{AgentId, CampaignId, IdeaId, NeighbourhoodId, Point, Timestamp};
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 /// Age bands used for reach figures and proposer profiles.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum AgeBand {
     /// Under 15.
     Under15,
@@ -17,7 +18,7 @@ pub enum AgeBand {
 }
 
 /// Who proposed an idea, without saying who they are.
-#[derive(Clone, Debug, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct ProposerProfile {
     /// Age band.
     pub age_band: Option<AgeBand>,
@@ -30,7 +31,7 @@ pub struct ProposerProfile {
 }
 
 /// A participatory-budget idea.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Idea {
     /// Its id.
     pub id: IdeaId,

@@ -4,8 +4,9 @@
 //! network: it is the vocabulary of PRODUCT.md's glossary, so that every
 //! other layer (documents, store, sync, UI) speaks the same words. Types
 //! derive autosurgeon's `Hydrate`/`Reconcile` because they are the content of
-//! Automerge documents (see `crate::schema`); they derive `serde` only where
-//! they cross a boundary (the HTTP API).
+//! Automerge documents (see `crate::schema`); they derive `serde` too, because
+//! they cross the boundary between the UI and the storage worker of the
+//! web build (see `app::backend`).
 
 mod campaign;
 mod followup;

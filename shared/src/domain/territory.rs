@@ -19,7 +19,7 @@ pub struct Point {
 pub type Ring = Vec<Point>;
 
 /// A neighbourhood (quartier): the unit elected officials think in.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Neighbourhood {
     /// Its id.
     pub id: NeighbourhoodId,
@@ -30,7 +30,9 @@ pub struct Neighbourhood {
 }
 
 /// One door, located within its building.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Hydrate, Reconcile)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Hydrate, Reconcile, Serialize, Deserialize,
+)]
 pub struct DwellingRef {
     /// The entrance (cage d'escalier) label, e.g. "A".
     pub entrance: String,
@@ -41,7 +43,7 @@ pub struct DwellingRef {
 }
 
 /// A floor of an entrance, with its doors in walking order.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Floor {
     /// 0 for the ground floor.
     pub level: i32,
@@ -50,7 +52,7 @@ pub struct Floor {
 }
 
 /// An entrance (cage d'escalier) of a building.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Entrance {
     /// Its label, e.g. "A".
     pub label: String,
@@ -61,7 +63,7 @@ pub struct Entrance {
 }
 
 /// A building (bâtiment) of an estate.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Building {
     /// Its id.
     pub id: BuildingId,
@@ -105,7 +107,7 @@ impl Building {
 }
 
 /// The buildings one team covers in a campaign (secteur).
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Sector {
     /// Its id.
     pub id: SectorId,

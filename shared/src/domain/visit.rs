@@ -4,10 +4,11 @@ use super::{
     AgentId, BuildingId, CampaignId, DwellingRef, FollowUpId, PersonId, Timestamp, VisitId,
 };
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What happened at the door.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Hydrate, Reconcile)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum Outcome {
     /// Absent: nobody answered.
     NotHome,
@@ -31,11 +32,13 @@ impl Outcome {
 }
 
 /// Which pass over the doors this was: 1, 2 or 3.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hydrate, Reconcile)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hydrate, Reconcile, Serialize, Deserialize,
+)]
 pub struct Pass(pub u8);
 
 /// An answer to one question.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub enum Answer {
     /// The chosen option id.
     Choice(String),
@@ -48,7 +51,7 @@ pub enum Answer {
 }
 
 /// What the agent noted about who answered: never a name.
-#[derive(Clone, Debug, PartialEq, Default, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct ResidentProfile {
     /// e.g. "15-24", "65+".
     pub age_band: Option<String>,
@@ -57,7 +60,7 @@ pub struct ResidentProfile {
 }
 
 /// One knock at one door.
-#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct Visit {
     /// Its id, made on the device.
     pub id: VisitId,

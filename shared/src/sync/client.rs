@@ -35,7 +35,7 @@ pub enum ClientError {
 }
 
 /// Where a sync stands, for a progress bar.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Progress {
     /// Round trips so far.
     pub rounds: u32,

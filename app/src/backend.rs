@@ -1,0 +1,202 @@
+//! The one door between the UI and the data: requests in, responses out,
+//! as serde values. On the web build they cross to a dedicated worker that
+//! owns the SQLite store (OPFS needs a worker); on the desktop they are
+//! handled in-process. Either way [`handle`] does the work.
+
+use crate::field::{self, BuildingGrid, SectorSummary, Talk};
+use crate::platform::http::Server;
+use serde::{Deserialize, Serialize};
+use shared::api::Role;
+use shared::domain::*;
+use shared::store::Store;
+use shared::sync::Progress;
+
+/// Meta key of the last completed sync's summary.
+const LAST_SYNC_KEY: &str = "sync.last";
+
+/// What the UI asks for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Enrolment, unsynced count, last sync.
+    Status,
+    /// Redeem a one-time code.
+    Enrol {
+        /// The code as typed.
+        code: String,
+        /// A name for the office's device list.
+        device_name: String,
+    },
+    /// The sectors with their progress.
+    Sectors,
+    /// A campaign (questionnaire, topics, services).
+    Campaign(CampaignId),
+    /// A building as a grid of doors.
+    Grid(CampaignId, BuildingId),
+    /// Record an outcome at a door.
+    Record(CampaignId, BuildingId, DwellingRef, Outcome),
+    /// Take back a visit.
+    Undo(CampaignId, BuildingId, VisitId),
+    /// Record a conversation.
+    Talk(Box<Talk>),
+    /// Sync with the server.
+    Sync,
+}
+
+/// What a completed sync did, kept for the sync screen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastSync {
+    /// When it completed (Unix ms).
+    pub at: Timestamp,
+    /// Round trips.
+    pub rounds: u32,
+    /// Documents confirmed by the server.
+    pub confirmed: usize,
+    /// Documents received.
+    pub received: usize,
+    /// Bytes sent and received.
+    pub bytes: usize,
+}
+
+/// The device's state, for the header and the sync screen.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Status {
+    /// The municipality's name, once enrolled.
+    pub municipality: Option<String>,
+    /// The device's role, once enrolled.
+    pub role: Option<Role>,
+    /// The agent id records are made under (the device id).
+    pub agent: Option<AgentId>,
+    /// Documents with edits the server has not confirmed.
+    pub unsynced: i64,
+    /// The last completed sync.
+    pub last_sync: Option<LastSync>,
+}
+
+/// What the UI gets back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// See [`Status`].
+    Status(Status),
+    /// Sectors.
+    Sectors(Vec<SectorSummary>),
+    /// A campaign.
+    Campaign(Box<Campaign>),
+    /// A grid.
+    Grid(BuildingGrid),
+    /// A visit was durably saved.
+    Recorded(VisitId),
+    /// Done.
+    Done,
+    /// Sync in progress (sent before the final response).
+    Progress(Progress),
+    /// Something failed; the message is for the agent.
+    Error(String),
+}
+
+/// Milliseconds since the Unix epoch, from whichever clock the platform has.
+pub fn now_ms() -> Timestamp {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now() as Timestamp
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as Timestamp)
+            .unwrap_or(0)
+    }
+}
+
+fn status(store: &Store) -> Result<Status, String> {
+    let enrolment = crate::sync::enrolment(store).map_err(|e| e.to_string())?;
+    let last_sync = store
+        .meta(LAST_SYNC_KEY)
+        .map_err(|e| e.to_string())?
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    Ok(Status {
+        municipality: enrolment.as_ref().map(|e| e.municipality_name.clone()),
+        role: enrolment.as_ref().map(|e| e.role),
+        agent: enrolment.as_ref().map(|e| AgentId(e.device_id.0)),
+        unsynced: store.unsynced_count().map_err(|e| e.to_string())?,
+        last_sync,
+    })
+}
+
+fn agent(store: &Store) -> Result<AgentId, String> {
+    status(store)?
+        .agent
+        .ok_or_else(|| "this device is not enrolled".to_string())
+}
+
+/// Handles one request against the store. `server` is where sync and
+/// enrolment go; `progress` hears from a sync between round trips.
+pub async fn handle(
+    store: &mut Store,
+    server: &Server,
+    request: Request,
+    progress: &mut dyn FnMut(&Progress),
+) -> Response {
+    match handle_inner(store, server, request, progress).await {
+        Ok(response) => response,
+        Err(message) => Response::Error(message),
+    }
+}
+
+async fn handle_inner(
+    store: &mut Store,
+    server: &Server,
+    request: Request,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Response, String> {
+    let error = |e: field::FieldError| e.to_string();
+    Ok(match request {
+        Request::Status => Response::Status(status(store)?),
+        Request::Enrol { code, device_name } => {
+            crate::sync::enrol(store, server, &code, &device_name)
+                .await
+                .map_err(|e| e.to_string())?;
+            Response::Status(status(store)?)
+        }
+        Request::Sectors => Response::Sectors(field::sectors(store).map_err(error)?),
+        Request::Campaign(id) => {
+            Response::Campaign(Box::new(field::campaign(store, id).map_err(error)?))
+        }
+        Request::Grid(campaign, building) => {
+            Response::Grid(field::grid(store, campaign, building).map_err(error)?)
+        }
+        Request::Record(campaign, building, door, outcome) => {
+            let agent = agent(store)?;
+            let visit =
+                field::record_outcome(store, campaign, building, door, outcome, agent, now_ms())
+                    .map_err(error)?;
+            Response::Recorded(visit.id)
+        }
+        Request::Undo(campaign, building, visit) => {
+            field::undo(store, campaign, building, visit).map_err(error)?;
+            Response::Done
+        }
+        Request::Talk(talk) => {
+            let agent = agent(store)?;
+            let visit = field::record_talk(store, *talk, agent, now_ms()).map_err(error)?;
+            Response::Recorded(visit.id)
+        }
+        Request::Sync => {
+            let (report, traffic) = crate::sync::sync(store, server, progress)
+                .await
+                .map_err(|e| e.to_string())?;
+            let last = LastSync {
+                at: now_ms(),
+                rounds: report.rounds,
+                confirmed: report.confirmed,
+                received: report.received,
+                bytes: traffic.sent + traffic.received,
+            };
+            let bytes = serde_json::to_vec(&last).map_err(|e| e.to_string())?;
+            store
+                .set_meta(LAST_SYNC_KEY, &bytes)
+                .map_err(|e| e.to_string())?;
+            Response::Status(status(store)?)
+        }
+    })
+}

@@ -1,0 +1,654 @@
+//! What a canvasser does, as operations on the local store: list sectors
+//! with their progress, open a building as a grid of doors, record an
+//! outcome, undo it, record a conversation with its questionnaire, topics,
+//! follow-up and volunteer sign-up.
+//!
+//! Each operation is one durable store transaction: when it returns, the
+//! record survives a killed app. Nothing here touches the network or the
+//! UI, so the same code runs in the web build's storage worker, in the
+//! desktop build, and in plain unit tests.
+
+use automerge::Automerge;
+use serde::{Deserialize, Serialize};
+use shared::domain::*;
+use shared::schema::{self, DocId, DocKind, SchemaError, SingleRecord};
+use shared::store::{Origin, Store, StoreError};
+use std::collections::BTreeMap;
+
+/// A field operation failed; nothing was half-saved.
+#[derive(Debug, thiserror::Error)]
+pub enum FieldError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A document did not have the expected content.
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    /// The thing asked for is not on this device.
+    #[error("{0} is not on this device")]
+    Missing(String),
+}
+
+/// The last pass there is.
+pub const LAST_PASS: u8 = 3;
+
+/// A building in a walk list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BuildingSummary {
+    /// Its id.
+    pub id: BuildingId,
+    /// Its address.
+    pub address: String,
+    /// Where it stands.
+    pub location: Point,
+    /// Its dwellings.
+    pub dwellings: usize,
+    /// Dwellings with a final outcome (talked, refused, vacant).
+    pub settled: usize,
+    /// Dwellings with at least one visit.
+    pub visited: usize,
+}
+
+impl BuildingSummary {
+    /// Doors still to knock on.
+    pub fn doors_left(&self) -> usize {
+        self.dwellings.saturating_sub(self.settled)
+    }
+}
+
+/// A sector with its buildings in walking order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SectorSummary {
+    /// Its id.
+    pub id: SectorId,
+    /// Its name.
+    pub name: String,
+    /// Its campaign.
+    pub campaign: CampaignId,
+    /// The campaign's name.
+    pub campaign_name: String,
+    /// Buildings in walking order.
+    pub buildings: Vec<BuildingSummary>,
+}
+
+/// One door in a building's grid.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DoorState {
+    /// Where it is.
+    pub door: DwellingRef,
+    /// Its last visit: id, outcome, pass.
+    pub last: Option<(VisitId, Outcome, Pass)>,
+    /// Whether a final outcome was recorded.
+    pub settled: bool,
+    /// The pass a new visit here would be.
+    pub next_pass: Pass,
+}
+
+/// A floor of the grid.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FloorState {
+    /// 0 for the ground floor.
+    pub level: i32,
+    /// Its doors.
+    pub doors: Vec<DoorState>,
+}
+
+/// An entrance of the grid, floors from the top down as on the letterboxes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntranceState {
+    /// Its label.
+    pub label: String,
+    /// Whether a door code usually keeps canvassers out.
+    pub has_door_code: bool,
+    /// Floors, highest first.
+    pub floors: Vec<FloorState>,
+}
+
+/// A building opened as a grid of doors.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BuildingGrid {
+    /// The building.
+    pub id: BuildingId,
+    /// Its address.
+    pub address: String,
+    /// The campaign being worked.
+    pub campaign: CampaignId,
+    /// The pass the building is on: the lowest pass any unsettled door
+    /// waits for.
+    pub pass: Pass,
+    /// Entrances.
+    pub entrances: Vec<EntranceState>,
+}
+
+/// A conversation at a door, as the form collects it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Talk {
+    /// The campaign.
+    pub campaign: CampaignId,
+    /// The building.
+    pub building: BuildingId,
+    /// The door.
+    pub door: DwellingRef,
+    /// Questionnaire version answered.
+    pub questionnaire_version: Option<u32>,
+    /// Answers by question id.
+    pub answers: BTreeMap<String, Answer>,
+    /// Topics raised.
+    pub topics: Vec<String>,
+    /// The resident's words.
+    pub verbatim: String,
+    /// Who answered, without a name.
+    pub profile: ResidentProfile,
+    /// A problem for a city service: (service, description).
+    pub follow_up: Option<(String, String)>,
+    /// A volunteer sign-up.
+    pub volunteer: Option<Volunteer>,
+}
+
+/// A resident who agreed to be contacted again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Volunteer {
+    /// How to address them.
+    pub display_name: String,
+    /// Phone, if given.
+    pub phone: Option<String>,
+    /// E-mail, if given.
+    pub email: Option<String>,
+    /// The consent wording version shown.
+    pub wording_version: String,
+    /// The language it was shown in.
+    pub language: String,
+}
+
+/// Personal data is kept this long after the consent, at most.
+const RETENTION_MS: i64 = 3 * 365 * 24 * 3600 * 1000;
+
+fn records<T: SingleRecord>(store: &Store, kind: DocKind) -> Result<Vec<T>, FieldError> {
+    let mut out = Vec::new();
+    for id in store.doc_ids()?.into_iter().filter(|id| id.kind() == kind) {
+        if let Some(doc) = store.load(&id)? {
+            // A document that does not read is skipped, not fatal: one bad
+            // record must not hide a whole sector.
+            if let Ok(record) = schema::read(&doc) {
+                out.push(record);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn record<T: SingleRecord>(store: &Store, id: &DocId) -> Result<T, FieldError> {
+    let doc = store
+        .load(id)?
+        .ok_or_else(|| FieldError::Missing(id.to_string()))?;
+    Ok(schema::read(&doc)?)
+}
+
+/// The campaign a sector belongs to.
+pub fn campaign(store: &Store, id: CampaignId) -> Result<Campaign, FieldError> {
+    record(store, &DocId::campaign(id))
+}
+
+fn visits_of(
+    store: &Store,
+    campaign: CampaignId,
+    building: BuildingId,
+) -> Result<Vec<Visit>, FieldError> {
+    let Some(doc) = store.load(&DocId::visits(campaign, building))? else {
+        return Ok(Vec::new());
+    };
+    Ok(schema::visits(&doc)?.into_values().collect())
+}
+
+/// Each door's visits, oldest first.
+fn by_door(visits: Vec<Visit>) -> BTreeMap<DwellingRef, Vec<Visit>> {
+    let mut doors: BTreeMap<DwellingRef, Vec<Visit>> = BTreeMap::new();
+    for visit in visits {
+        doors.entry(visit.door.clone()).or_default().push(visit);
+    }
+    for list in doors.values_mut() {
+        list.sort_by_key(|v| (v.pass, v.at));
+    }
+    doors
+}
+
+fn door_state(door: DwellingRef, visits: Option<&Vec<Visit>>) -> DoorState {
+    let visits = visits.map(Vec::as_slice).unwrap_or_default();
+    let settled = visits.iter().any(|v| v.outcome.is_final());
+    let passes = visits.iter().map(|v| v.pass.0).max().unwrap_or(0);
+    DoorState {
+        door,
+        last: visits.last().map(|v| (v.id, v.outcome, v.pass)),
+        settled,
+        next_pass: Pass((passes + 1).min(LAST_PASS)),
+    }
+}
+
+fn summary(
+    store: &Store,
+    campaign: CampaignId,
+    building: &Building,
+) -> Result<BuildingSummary, FieldError> {
+    let doors = by_door(visits_of(store, campaign, building.id)?);
+    let states: Vec<_> = building
+        .dwellings()
+        .map(|d| {
+            let visits = doors.get(&d);
+            door_state(d, visits)
+        })
+        .collect();
+    Ok(BuildingSummary {
+        id: building.id,
+        address: building.address.clone(),
+        location: building.location,
+        dwellings: states.len(),
+        settled: states.iter().filter(|s| s.settled).count(),
+        visited: states.iter().filter(|s| s.last.is_some()).count(),
+    })
+}
+
+/// The sectors on this device, each with its buildings' progress.
+pub fn sectors(store: &Store) -> Result<Vec<SectorSummary>, FieldError> {
+    let mut sectors: Vec<Sector> = records(store, DocKind::Sector)?;
+    sectors.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = Vec::new();
+    for sector in sectors {
+        let campaign_name = campaign(store, sector.campaign)
+            .map(|c| c.name)
+            .unwrap_or_default();
+        let mut buildings = Vec::new();
+        for id in &sector.buildings {
+            if let Ok(building) = record::<Building>(store, &DocId::building(*id)) {
+                buildings.push(summary(store, sector.campaign, &building)?);
+            }
+        }
+        out.push(SectorSummary {
+            id: sector.id,
+            name: sector.name,
+            campaign: sector.campaign,
+            campaign_name,
+            buildings,
+        });
+    }
+    Ok(out)
+}
+
+/// A building as a grid of doors, with each door's last outcome.
+pub fn grid(
+    store: &Store,
+    campaign: CampaignId,
+    building: BuildingId,
+) -> Result<BuildingGrid, FieldError> {
+    let b: Building = record(store, &DocId::building(building))?;
+    let doors = by_door(visits_of(store, campaign, building)?);
+    let entrances: Vec<EntranceState> = b
+        .entrances
+        .iter()
+        .map(|entrance| EntranceState {
+            label: entrance.label.clone(),
+            has_door_code: entrance.has_door_code,
+            floors: entrance
+                .floors
+                .iter()
+                .rev()
+                .map(|floor| FloorState {
+                    level: floor.level,
+                    doors: floor
+                        .doors
+                        .iter()
+                        .map(|door| {
+                            let d = DwellingRef {
+                                entrance: entrance.label.clone(),
+                                floor: floor.level,
+                                door: door.clone(),
+                            };
+                            let visits = doors.get(&d);
+                            door_state(d, visits)
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let pass = entrances
+        .iter()
+        .flat_map(|e| &e.floors)
+        .flat_map(|f| &f.doors)
+        .filter(|d| !d.settled)
+        .map(|d| d.next_pass)
+        .min()
+        .unwrap_or(Pass(LAST_PASS));
+    Ok(BuildingGrid {
+        id: building,
+        address: b.address,
+        campaign,
+        pass,
+        entrances,
+    })
+}
+
+fn next_pass(
+    store: &Store,
+    campaign: CampaignId,
+    building: BuildingId,
+    door: &DwellingRef,
+) -> Result<Pass, FieldError> {
+    let doors = by_door(visits_of(store, campaign, building)?);
+    Ok(door_state(door.clone(), doors.get(door)).next_pass)
+}
+
+fn save_visit(
+    store: &mut Store,
+    visit: &Visit,
+    extra: Vec<(DocId, Automerge)>,
+) -> Result<(), FieldError> {
+    let log_id = DocId::visits(visit.campaign, visit.building);
+    let mut log = store.load(&log_id)?.unwrap_or_default();
+    schema::record_visit(&mut log, visit)?;
+    let mut docs = extra;
+    docs.push((log_id, log));
+    store.save_all(docs.iter().map(|(id, doc)| (id, doc)), Origin::Local)?;
+    Ok(())
+}
+
+/// Records an outcome at a door, durably; "not home" is this and nothing
+/// more.
+pub fn record_outcome(
+    store: &mut Store,
+    campaign: CampaignId,
+    building: BuildingId,
+    door: DwellingRef,
+    outcome: Outcome,
+    agent: AgentId,
+    at: Timestamp,
+) -> Result<Visit, FieldError> {
+    let pass = next_pass(store, campaign, building, &door)?;
+    let visit = Visit::outcome_only(campaign, building, door, pass, at, agent, outcome);
+    save_visit(store, &visit, Vec::new())?;
+    Ok(visit)
+}
+
+/// Takes back a visit recorded by mistake.
+pub fn undo(
+    store: &mut Store,
+    campaign: CampaignId,
+    building: BuildingId,
+    visit: VisitId,
+) -> Result<(), FieldError> {
+    let log_id = DocId::visits(campaign, building);
+    let Some(mut log) = store.load(&log_id)? else {
+        return Ok(());
+    };
+    schema::remove_visit(&mut log, visit)?;
+    store.save(&log_id, &log, Origin::Local)?;
+    Ok(())
+}
+
+/// Records a conversation: the visit, its follow-up and the volunteer's
+/// personal data (in a document of its own, with the consent), in one
+/// durable transaction.
+pub fn record_talk(
+    store: &mut Store,
+    talk: Talk,
+    agent: AgentId,
+    at: Timestamp,
+) -> Result<Visit, FieldError> {
+    let pass = next_pass(store, talk.campaign, talk.building, &talk.door)?;
+    let mut visit = Visit::outcome_only(
+        talk.campaign,
+        talk.building,
+        talk.door,
+        pass,
+        at,
+        agent,
+        Outcome::Talked,
+    );
+    visit.questionnaire_version = talk.questionnaire_version;
+    visit.answers = talk.answers;
+    visit.topics = talk.topics;
+    visit.verbatim = talk.verbatim;
+    visit.profile = talk.profile;
+    let mut extra = Vec::new();
+    if let Some((service, description)) = talk.follow_up {
+        let follow_up = FollowUp {
+            id: FollowUpId::new(),
+            campaign: talk.campaign,
+            service,
+            description,
+            building: Some(talk.building),
+            place: None,
+            status: FollowUpStatus::Open,
+            history: vec![StatusChange {
+                status: FollowUpStatus::Open,
+                at,
+                by: agent,
+                note: String::new(),
+            }],
+        };
+        let mut doc = Automerge::new();
+        schema::write(&mut doc, &follow_up)?;
+        visit.follow_up = Some(follow_up.id);
+        extra.push((follow_up.doc_id(), doc));
+    }
+    if let Some(volunteer) = talk.volunteer {
+        let person = Person {
+            id: PersonId::new(),
+            display_name: volunteer.display_name,
+            phone: volunteer.phone.filter(|p| !p.trim().is_empty()),
+            email: volunteer.email.filter(|e| !e.trim().is_empty()),
+            consents: vec![ConsentRecord {
+                purpose: ConsentPurpose::NeighbourhoodCouncil,
+                wording_version: volunteer.wording_version,
+                language: volunteer.language,
+                at,
+                agent,
+            }],
+            retain_until: at + RETENTION_MS,
+        };
+        let mut doc = Automerge::new();
+        schema::write(&mut doc, &person)?;
+        visit.person = Some(person.id);
+        extra.push((person.doc_id(), doc));
+    }
+    save_visit(store, &visit, extra)?;
+    Ok(visit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn estate(store: &mut Store) -> (CampaignId, Building) {
+        let building = Building {
+            id: BuildingId::new(),
+            key: "B1".into(),
+            address: "3 rue Lebon".into(),
+            estate: None,
+            location: Point {
+                lon: 2.36,
+                lat: 48.79,
+            },
+            neighbourhood: None,
+            entrances: vec![Entrance {
+                label: "A".into(),
+                has_door_code: false,
+                floors: vec![
+                    Floor {
+                        level: 0,
+                        doors: vec!["01".into(), "02".into()],
+                    },
+                    Floor {
+                        level: 1,
+                        doors: vec!["11".into(), "12".into()],
+                    },
+                ],
+            }],
+        };
+        let campaign = CampaignId::new();
+        let sector = Sector {
+            id: SectorId::new(),
+            campaign,
+            name: "Nord".into(),
+            buildings: vec![building.id],
+            agents: vec![],
+        };
+        for (id, doc) in [
+            (building.doc_id(), {
+                let mut d = Automerge::new();
+                schema::write(&mut d, &building).expect("w");
+                d
+            }),
+            (sector.doc_id(), {
+                let mut d = Automerge::new();
+                schema::write(&mut d, &sector).expect("w");
+                d
+            }),
+        ] {
+            store.save(&id, &doc, Origin::Remote).expect("save");
+        }
+        (campaign, building)
+    }
+
+    fn door(floor: i32, door: &str) -> DwellingRef {
+        DwellingRef {
+            entrance: "A".into(),
+            floor,
+            door: door.into(),
+        }
+    }
+
+    #[test]
+    fn the_grid_shows_floors_top_down_and_each_doors_last_outcome() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (campaign, building) = estate(&mut store);
+        let agent = AgentId::new();
+        record_outcome(
+            &mut store,
+            campaign,
+            building.id,
+            door(1, "11"),
+            Outcome::NotHome,
+            agent,
+            1,
+        )
+        .expect("record");
+        let grid = grid(&store, campaign, building.id).expect("grid");
+        let floors = &grid.entrances[0].floors;
+        assert_eq!(floors[0].level, 1, "top floor first");
+        let d11 = &floors[0].doors[0];
+        assert_eq!(
+            d11.last.map(|(_, o, p)| (o, p)),
+            Some((Outcome::NotHome, Pass(1)))
+        );
+        assert_eq!(d11.next_pass, Pass(2));
+        assert_eq!(grid.pass, Pass(1), "other doors still wait for pass 1");
+        assert_eq!(store.unsynced_count().expect("count"), 1);
+    }
+
+    #[test]
+    fn later_passes_go_to_doors_still_unanswered() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (campaign, building) = estate(&mut store);
+        let agent = AgentId::new();
+        for d in building.dwellings() {
+            record_outcome(
+                &mut store,
+                campaign,
+                building.id,
+                d,
+                Outcome::NotHome,
+                agent,
+                1,
+            )
+            .expect("pass 1");
+        }
+        assert_eq!(
+            grid(&store, campaign, building.id).expect("grid").pass,
+            Pass(2)
+        );
+        record_outcome(
+            &mut store,
+            campaign,
+            building.id,
+            door(0, "01"),
+            Outcome::Refused,
+            agent,
+            2,
+        )
+        .expect("pass 2");
+        let sector = &sectors(&store).expect("sectors")[0];
+        assert_eq!(sector.buildings[0].settled, 1);
+        assert_eq!(sector.buildings[0].doors_left(), 3);
+        assert_eq!(sector.buildings[0].visited, 4);
+    }
+
+    #[test]
+    fn undo_takes_back_the_last_outcome() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (campaign, building) = estate(&mut store);
+        let visit = record_outcome(
+            &mut store,
+            campaign,
+            building.id,
+            door(0, "02"),
+            Outcome::Vacant,
+            AgentId::new(),
+            1,
+        )
+        .expect("record");
+        undo(&mut store, campaign, building.id, visit.id).expect("undo");
+        let grid = grid(&store, campaign, building.id).expect("grid");
+        assert!(
+            grid.entrances[0]
+                .floors
+                .iter()
+                .flat_map(|f| &f.doors)
+                .all(|d| d.last.is_none())
+        );
+    }
+
+    #[test]
+    fn a_talk_keeps_personal_data_in_its_own_document_with_the_consent() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (campaign, building) = estate(&mut store);
+        let talk = Talk {
+            campaign,
+            building: building.id,
+            door: door(1, "12"),
+            questionnaire_version: Some(1),
+            answers: BTreeMap::from([("satisfaction".into(), Answer::Scale(2))]),
+            topics: vec!["ascenseurs".into()],
+            verbatim: "L'ascenseur est en panne".into(),
+            profile: ResidentProfile {
+                age_band: Some("65+".into()),
+                language: Some("ar".into()),
+            },
+            follow_up: Some(("Bailleur".into(), "Ascenseur cage A".into())),
+            volunteer: Some(Volunteer {
+                display_name: "Mme B.".into(),
+                phone: Some("06 00 00 00 00".into()),
+                email: None,
+                wording_version: crate::i18n::CONSENT_VERSION.into(),
+                language: "ar".into(),
+            }),
+        };
+        let visit = record_talk(&mut store, talk, AgentId::new(), 5).expect("talk");
+        let person_id = visit.person.expect("linked");
+        let person: Person = record(&store, &DocId::person(person_id)).expect("person");
+        assert_eq!(person.consents[0].language, "ar");
+        assert_eq!(
+            person.consents[0].wording_version,
+            crate::i18n::CONSENT_VERSION
+        );
+        let follow_up: FollowUp =
+            record(&store, &DocId::follow_up(visit.follow_up.expect("linked"))).expect("fu");
+        assert_eq!(follow_up.status, FollowUpStatus::Open);
+        // The visit log holds no personal data, only the person's id.
+        let log = store
+            .load(&DocId::visits(campaign, building.id))
+            .expect("load")
+            .expect("log");
+        assert!(!format!("{:?}", schema::visits(&log).expect("visits")).contains("06 00"));
+        assert_eq!(store.unsynced_count().expect("count"), 3);
+    }
+}

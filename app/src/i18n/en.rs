@@ -1,0 +1,84 @@
+//! The English catalogue.
+
+use super::Text;
+use shared::domain::Outcome;
+
+/// The text in English.
+pub fn text(text: Text) -> &'static str {
+    match text {
+        Text::AppName => "Palier",
+        Text::LanguageSwitch => "Français",
+        Text::EnrolTitle => "Enrol this phone",
+        Text::EnrolHelp => "Type the one-time code the coordination team gave you.",
+        Text::EnrolCode => "Enrolment code",
+        Text::EnrolButton => "Enrol",
+        Text::Enrolling => "Enrolling…",
+        Text::Sectors => "Sectors",
+        Text::NoSectors => "No sector yet: sync to receive the ones the office prepared.",
+        Text::WalkList => "List",
+        Text::Map => "Map",
+        Text::DoorsLeft => "doors left",
+        Text::Dwellings => "dwellings",
+        Text::Back => "Back",
+        Text::Pass => "Pass",
+        Text::Entrance => "Entrance",
+        Text::Floor => "Floor",
+        Text::GroundFloor => "Ground",
+        Text::OutcomeQuestion => "What happened?",
+        Text::Saved => "Saved",
+        Text::Undo => "Undo",
+        Text::Undone => "Undone",
+        Text::Questionnaire => "Questionnaire",
+        Text::QuestionnaireLanguage => "Questionnaire language",
+        Text::Topics => "Topics raised",
+        Text::FreeTopic => "Other topic",
+        Text::Add => "Add",
+        Text::Verbatim => "Verbatim",
+        Text::VerbatimHint => "The resident's own words",
+        Text::ResidentProfile => "Profile (no name)",
+        Text::AgeBand => "Age band",
+        Text::LanguageSpoken => "Language spoken",
+        Text::NotSaid => "Not said",
+        Text::FollowUp => "Follow-up for a city service",
+        Text::Service => "Service",
+        Text::Description => "Description",
+        Text::Volunteer => "Volunteers to be contacted",
+        Text::VolunteerName => "Name",
+        Text::Phone => "Phone",
+        Text::Email => "E-mail",
+        Text::ConsentGiven => "The resident read and accepted this text",
+        Text::SaveTalk => "Save the conversation",
+        Text::Required => "required",
+        Text::Sync => "Sync",
+        Text::SyncNow => "Sync now",
+        Text::Syncing => "Syncing…",
+        Text::SyncDone => "Sync complete",
+        Text::SyncFailed => "Sync interrupted; nothing is lost, try again later.",
+        Text::LastSync => "Last sync",
+        Text::Never => "never",
+        Text::Unsynced => "records not yet on the server",
+        Text::AllOnServer => "Everything is on the server",
+        Text::Offline => "Offline",
+        Text::RoundTrips => "round trips",
+        Text::Received => "records received",
+        Text::Cancel => "Cancel",
+        Text::JustNow => "just now",
+        Text::MinutesAgo => "{} min ago",
+        Text::HoursAgo => "{} h ago",
+        Text::DaysAgo => "{} d ago",
+        Text::Loading => "Loading…",
+        Text::Progress => "Progress",
+    }
+}
+
+/// An outcome's button label.
+pub fn outcome(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::NotHome => "Not home",
+        Outcome::Talked => "Talked",
+        Outcome::Refused => "Refused",
+        Outcome::NoAccess => "No access",
+        Outcome::ComeBack => "Come back",
+        Outcome::Vacant => "Vacant",
+    }
+}

@@ -1,0 +1,86 @@
+//! Le catalogue français (langue par défaut).
+
+use super::Text;
+use shared::domain::Outcome;
+
+/// Le texte en français.
+pub fn text(text: Text) -> &'static str {
+    match text {
+        Text::AppName => "Palier",
+        Text::LanguageSwitch => "English",
+        Text::EnrolTitle => "Enregistrer ce téléphone",
+        Text::EnrolHelp => "Saisissez le code à usage unique donné par la coordination.",
+        Text::EnrolCode => "Code d'enregistrement",
+        Text::EnrolButton => "Enregistrer",
+        Text::Enrolling => "Enregistrement…",
+        Text::Sectors => "Secteurs",
+        Text::NoSectors => {
+            "Aucun secteur pour l'instant : synchronisez pour recevoir ceux de la coordination."
+        }
+        Text::WalkList => "Liste",
+        Text::Map => "Carte",
+        Text::DoorsLeft => "portes restantes",
+        Text::Dwellings => "logements",
+        Text::Back => "Retour",
+        Text::Pass => "Passage",
+        Text::Entrance => "Cage",
+        Text::Floor => "Étage",
+        Text::GroundFloor => "RDC",
+        Text::OutcomeQuestion => "Que s'est-il passé ?",
+        Text::Saved => "Enregistré",
+        Text::Undo => "Annuler",
+        Text::Undone => "Annulé",
+        Text::Questionnaire => "Questionnaire",
+        Text::QuestionnaireLanguage => "Langue du questionnaire",
+        Text::Topics => "Thèmes abordés",
+        Text::FreeTopic => "Autre thème",
+        Text::Add => "Ajouter",
+        Text::Verbatim => "Verbatim",
+        Text::VerbatimHint => "Les mots de la personne",
+        Text::ResidentProfile => "Profil (sans nom)",
+        Text::AgeBand => "Tranche d'âge",
+        Text::LanguageSpoken => "Langue parlée",
+        Text::NotSaid => "Non précisé",
+        Text::FollowUp => "Signalement à un service",
+        Text::Service => "Service",
+        Text::Description => "Description",
+        Text::Volunteer => "Volontaire pour être recontacté·e",
+        Text::VolunteerName => "Nom ou prénom",
+        Text::Phone => "Téléphone",
+        Text::Email => "Courriel",
+        Text::ConsentGiven => "La personne a lu et accepté ce texte",
+        Text::SaveTalk => "Enregistrer l'échange",
+        Text::Required => "obligatoire",
+        Text::Sync => "Synchroniser",
+        Text::SyncNow => "Synchroniser maintenant",
+        Text::Syncing => "Synchronisation…",
+        Text::SyncDone => "Synchronisation terminée",
+        Text::SyncFailed => "Synchronisation interrompue ; rien n'est perdu, réessayez plus tard.",
+        Text::LastSync => "Dernière synchronisation",
+        Text::Never => "jamais",
+        Text::Unsynced => "fiches pas encore sur le serveur",
+        Text::AllOnServer => "Tout est sur le serveur",
+        Text::Offline => "Hors ligne",
+        Text::RoundTrips => "échanges",
+        Text::Received => "fiches reçues",
+        Text::Cancel => "Annuler",
+        Text::JustNow => "à l'instant",
+        Text::MinutesAgo => "il y a {} min",
+        Text::HoursAgo => "il y a {} h",
+        Text::DaysAgo => "il y a {} j",
+        Text::Loading => "Chargement…",
+        Text::Progress => "Avancement",
+    }
+}
+
+/// Le libellé d'une issue de passage.
+pub fn outcome(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::NotHome => "Absent",
+        Outcome::Talked => "Échange",
+        Outcome::Refused => "Refus",
+        Outcome::NoAccess => "Porte close",
+        Outcome::ComeBack => "À repasser",
+        Outcome::Vacant => "Vacant",
+    }
+}

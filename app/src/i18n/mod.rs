@@ -1,0 +1,168 @@
+//! The UI's words, one catalogue per language (`fr.rs`, `en.rs`): French by
+//! default, English on a switch. Every text is a [`Text`] variant and each
+//! catalogue is one exhaustive `match`, so a text missing in one language
+//! does not compile.
+//!
+//! Questionnaires carry their own translations (French, English, Arabic…)
+//! in the campaign document; the consent wording shown to a volunteer is
+//! kept here per language, versioned, because the version is recorded with
+//! the consent.
+
+mod en;
+mod fr;
+
+use serde::{Deserialize, Serialize};
+use shared::domain::Outcome;
+
+/// A language the UI speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    /// Français, the default.
+    #[default]
+    Fr,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// Every text of the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Text {
+    AppName,
+    LanguageSwitch,
+    EnrolTitle,
+    EnrolHelp,
+    EnrolCode,
+    EnrolButton,
+    Enrolling,
+    Sectors,
+    NoSectors,
+    WalkList,
+    Map,
+    DoorsLeft,
+    Dwellings,
+    Back,
+    Pass,
+    Entrance,
+    Floor,
+    GroundFloor,
+    OutcomeQuestion,
+    Saved,
+    Undo,
+    Undone,
+    Questionnaire,
+    QuestionnaireLanguage,
+    Topics,
+    FreeTopic,
+    Add,
+    Verbatim,
+    VerbatimHint,
+    ResidentProfile,
+    AgeBand,
+    LanguageSpoken,
+    NotSaid,
+    FollowUp,
+    Service,
+    Description,
+    Volunteer,
+    VolunteerName,
+    Phone,
+    Email,
+    ConsentGiven,
+    SaveTalk,
+    Required,
+    Sync,
+    SyncNow,
+    Syncing,
+    SyncDone,
+    SyncFailed,
+    LastSync,
+    Never,
+    Unsynced,
+    AllOnServer,
+    Offline,
+    RoundTrips,
+    Received,
+    Cancel,
+    JustNow,
+    MinutesAgo,
+    HoursAgo,
+    DaysAgo,
+    Loading,
+    Progress,
+}
+
+/// The text in a language.
+pub fn t(lang: Lang, text: Text) -> &'static str {
+    match lang {
+        Lang::Fr => fr::text(text),
+        Lang::En => en::text(text),
+    }
+}
+
+/// An outcome's button label.
+pub fn outcome(lang: Lang, outcome: Outcome) -> &'static str {
+    match lang {
+        Lang::Fr => fr::outcome(outcome),
+        Lang::En => en::outcome(outcome),
+    }
+}
+
+/// The consent wording's version; recorded with every consent.
+pub const CONSENT_VERSION: &str = "2026-11";
+
+/// The consent wording shown to a volunteer, in their language (French if
+/// there is no translation), with the language actually shown.
+pub fn consent_wording(language: &str) -> (&'static str, &'static str) {
+    match language {
+        "en" => (
+            "en",
+            "I agree that the city keeps my name and contact details to invite me to the neighbourhood council and its workshops. I can withdraw at any time; my data is erased after three years at the latest.",
+        ),
+        "ar" => (
+            "ar",
+            "أوافق على أن تحتفظ البلدية باسمي ووسائل الاتصال بي لدعوتي إلى مجلس الحي وورشاته. يمكنني سحب موافقتي في أي وقت، وتُحذف بياناتي بعد ثلاث سنوات على الأكثر.",
+        ),
+        _ => (
+            "fr",
+            "J'accepte que la ville conserve mon nom et mes coordonnées pour m'inviter au conseil de quartier et à ses ateliers. Je peux retirer mon accord à tout moment ; mes données sont effacées au plus tard après trois ans.",
+        ),
+    }
+}
+
+/// Whether a language is written right to left.
+pub fn is_rtl(language: &str) -> bool {
+    matches!(language, "ar" | "he" | "fa" | "ur")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_is_the_default_and_english_differs() {
+        assert_eq!(Lang::default(), Lang::Fr);
+        assert_eq!(t(Lang::Fr, Text::Sync), "Synchroniser");
+        assert_ne!(t(Lang::Fr, Text::Saved), t(Lang::En, Text::Saved));
+        assert_eq!(outcome(Lang::Fr, Outcome::NotHome), "Absent");
+    }
+
+    #[test]
+    fn arabic_consent_is_shown_right_to_left() {
+        let (shown, text) = consent_wording("ar");
+        assert_eq!(shown, "ar");
+        assert!(is_rtl(shown));
+        assert!(!text.is_empty());
+        assert_eq!(consent_wording("tr").0, "fr");
+    }
+}

@@ -1,0 +1,114 @@
+//! A building as a grid: entrances, floors from the top down, doors. Each
+//! door shows its last outcome and pass; from the second pass on, doors
+//! still unanswered stand out.
+
+use crate::backend::{Request, Response};
+use crate::field::DoorState;
+use crate::i18n::{Text, outcome};
+use crate::platform::Backend;
+use crate::ui::{Screen, Ui};
+use dioxus::prelude::*;
+use shared::domain::{BuildingId, CampaignId, Outcome};
+
+fn door_class(door: &DoorState, pass: u8) -> &'static str {
+    match door.last {
+        _ if door.settled => "door settled",
+        Some((_, Outcome::NotHome | Outcome::ComeBack | Outcome::NoAccess, _)) if pass >= 2 => {
+            "door again"
+        }
+        Some(_) => "door visited",
+        None if pass >= 2 => "door again",
+        None => "door",
+    }
+}
+
+/// The grid screen.
+#[component]
+pub fn BuildingView(campaign: CampaignId, building: BuildingId) -> Element {
+    let ui = use_context::<Ui>();
+    let backend = use_context::<Backend>();
+    let grid = use_resource({
+        let backend = backend.clone();
+        move || {
+            let backend = backend.clone();
+            let _ = (ui.revision)();
+            async move { backend.call(Request::Grid(campaign, building)).await }
+        }
+    });
+    let read = grid.read();
+    let grid = match &*read {
+        Some(Response::Grid(grid)) => grid.clone(),
+        Some(Response::Error(message)) => return rsx! { p { class: "error", "{message}" } },
+        _ => return rsx! { p { {ui.t(Text::Loading)} } },
+    };
+    let lang = (ui.lang)();
+    let pass = grid.pass.0;
+    rsx! {
+        h1 { "{grid.address}" }
+        p { class: "pass", "{ui.t(Text::Pass)} {pass}" }
+        Undo {}
+        for entrance in grid.entrances.iter() {
+            section { class: "entrance", key: "{entrance.label}",
+                h2 { "{ui.t(Text::Entrance)} {entrance.label}" if entrance.has_door_code { " 🔒" } }
+                table { class: "grid",
+                    tbody {
+                        for floor in entrance.floors.iter() {
+                            tr { key: "{floor.level}",
+                                th { scope: "row",
+                                    if floor.level == 0 { {ui.t(Text::GroundFloor)} } else { "{floor.level}" }
+                                }
+                                for door in floor.doors.iter() {
+                                    td { key: "{door.door.door}",
+                                        button {
+                                            class: door_class(door, pass),
+                                            onclick: {
+                                                let d = door.door.clone();
+                                                move |_| ui.go(Screen::Door(campaign, building, d.clone()))
+                                            },
+                                            span { class: "label", "{door.door.door}" }
+                                            if let Some((_, o, p)) = door.last {
+                                                span { class: "state", "{outcome(lang, o)} · {p.0}" }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// "Saved — Undo" after an outcome, until the next one.
+#[component]
+fn Undo() -> Element {
+    let mut ui = use_context::<Ui>();
+    let backend = use_context::<Backend>();
+    let Some(last) = (ui.last_saved)() else {
+        return rsx! {};
+    };
+    if last.undone {
+        return rsx! { p { class: "toast", role: "status", {ui.t(Text::Undone)} } };
+    }
+    rsx! {
+        p { class: "toast", role: "status",
+            "✓ {ui.t(Text::Saved)} "
+            button {
+                class: "undo",
+                onclick: move |_| {
+                    let backend = backend.clone();
+                    let last = last.clone();
+                    spawn(async move {
+                        if let Response::Done = backend.call(Request::Undo(last.campaign, last.building, last.visit)).await {
+                            ui.last_saved.set(Some(crate::ui::LastSaved { undone: true, ..last }));
+                            ui.refresh(backend.clone());
+                        }
+                    });
+                },
+                {ui.t(Text::Undo)}
+            }
+        }
+    }
+}

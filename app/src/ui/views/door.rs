@@ -1,0 +1,68 @@
+//! The outcome choice for one door. Every outcome but "talked" is saved at
+//! once and the agent is back on the grid: "not home" is the door, then
+//! this button — two taps.
+
+use crate::backend::{Request, Response};
+use crate::i18n::{Text, outcome};
+use crate::platform::Backend;
+use crate::ui::{LastSaved, Screen, Ui};
+use dioxus::prelude::*;
+use shared::domain::{BuildingId, CampaignId, DwellingRef, Outcome};
+
+const OUTCOMES: [Outcome; 6] = [
+    Outcome::NotHome,
+    Outcome::Talked,
+    Outcome::Refused,
+    Outcome::NoAccess,
+    Outcome::ComeBack,
+    Outcome::Vacant,
+];
+
+/// The outcome screen.
+#[component]
+pub fn DoorView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -> Element {
+    let mut ui = use_context::<Ui>();
+    let backend = use_context::<Backend>();
+    let mut error = use_signal(|| None::<String>);
+    let lang = (ui.lang)();
+    rsx! {
+        h1 { "{ui.t(Text::Entrance)} {door.entrance} · {ui.t(Text::Floor)} {door.floor} · {door.door}" }
+        p { {ui.t(Text::OutcomeQuestion)} }
+        div { class: "outcomes",
+            for o in OUTCOMES {
+                button {
+                    key: "{o:?}",
+                    class: "outcome o-{o:?}",
+                    onclick: {
+                        let backend = backend.clone();
+                        let door = door.clone();
+                        move |_| {
+                            if o == Outcome::Talked {
+                                ui.back();
+                                ui.go(Screen::Talk(campaign, building, door.clone()));
+                                return;
+                            }
+                            let backend = backend.clone();
+                            let door = door.clone();
+                            spawn(async move {
+                                match backend.call(Request::Record(campaign, building, door, o)).await {
+                                    Response::Recorded(visit) => {
+                                        ui.last_saved.set(Some(LastSaved { campaign, building, visit, undone: false }));
+                                        ui.back();
+                                        ui.refresh(backend.clone());
+                                    }
+                                    Response::Error(message) => error.set(Some(message)),
+                                    _ => {}
+                                }
+                            });
+                        }
+                    },
+                    {outcome(lang, o)}
+                }
+            }
+        }
+        if let Some(message) = error() {
+            p { class: "error", role: "alert", "{message}" }
+        }
+    }
+}

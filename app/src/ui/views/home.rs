@@ -1,0 +1,118 @@
+//! First screen: enrolment until the device is enrolled, then its sectors.
+
+use crate::backend::{Request, Response};
+use crate::i18n::Text;
+use crate::platform::Backend;
+use crate::ui::{Screen, Ui};
+use dioxus::prelude::*;
+
+/// Enrolment or sectors.
+#[component]
+pub fn Home() -> Element {
+    let ui = use_context::<Ui>();
+    if ui.status.read().municipality.is_none() {
+        rsx! { Enrol {} }
+    } else {
+        rsx! { Sectors {} }
+    }
+}
+
+#[component]
+fn Enrol() -> Element {
+    let ui = use_context::<Ui>();
+    let backend = use_context::<Backend>();
+    let mut code = use_signal(String::new);
+    let mut busy = use_signal(|| false);
+    let mut error = use_signal(|| None::<String>);
+    let enrol = move |_| {
+        let backend = backend.clone();
+        let mut status = ui.status;
+        spawn(async move {
+            busy.set(true);
+            error.set(None);
+            let request = Request::Enrol {
+                code: code(),
+                device_name: "Téléphone de terrain".into(),
+            };
+            match backend.call(request).await {
+                Response::Status(s) => {
+                    status.set(s);
+                    // Receive the campaigns, sectors and buildings at once.
+                    if let Response::Status(s) = backend.call(Request::Sync).await {
+                        status.set(s);
+                    }
+                    ui.refresh(backend.clone());
+                }
+                Response::Error(message) => error.set(Some(message)),
+                _ => {}
+            }
+            busy.set(false);
+        });
+    };
+    rsx! {
+        section { class: "card enrol",
+            h1 { {ui.t(Text::EnrolTitle)} }
+            p { {ui.t(Text::EnrolHelp)} }
+            label { r#for: "code", {ui.t(Text::EnrolCode)} }
+            input {
+                id: "code",
+                class: "code",
+                autocomplete: "off",
+                autocapitalize: "characters",
+                value: "{code}",
+                oninput: move |e| code.set(e.value()),
+            }
+            if let Some(message) = error() {
+                p { class: "error", role: "alert", "{message}" }
+            }
+            button {
+                class: "primary",
+                disabled: busy() || code().trim().is_empty(),
+                onclick: enrol,
+                if busy() { {ui.t(Text::Enrolling)} } else { {ui.t(Text::EnrolButton)} }
+            }
+        }
+    }
+}
+
+#[component]
+fn Sectors() -> Element {
+    let ui = use_context::<Ui>();
+    let backend = use_context::<Backend>();
+    let sectors = use_resource(move || {
+        let backend = backend.clone();
+        let _ = (ui.revision)();
+        async move { backend.call(Request::Sectors).await }
+    });
+    let body = match &*sectors.read() {
+        Some(Response::Sectors(list)) if list.is_empty() => {
+            rsx! { p { class: "empty", {ui.t(Text::NoSectors)} } }
+        }
+        Some(Response::Sectors(list)) => rsx! {
+            ul { class: "list",
+                for sector in list.iter() {
+                    li { key: "{sector.id}",
+                        button {
+                            class: "row",
+                            onclick: {
+                                let id = sector.id;
+                                move |_| ui.go(Screen::Sector(id, false))
+                            },
+                            span { class: "title", "{sector.name}" }
+                            span { class: "sub", "{sector.campaign_name}" }
+                            span { class: "sub",
+                                "{sector.buildings.iter().map(|b| b.doors_left()).sum::<usize>()} {ui.t(Text::DoorsLeft)} · {sector.buildings.iter().map(|b| b.dwellings).sum::<usize>()} {ui.t(Text::Dwellings)}"
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        Some(Response::Error(message)) => rsx! { p { class: "error", "{message}" } },
+        _ => rsx! { p { {ui.t(Text::Loading)} } },
+    };
+    rsx! {
+        h1 { {ui.t(Text::Sectors)} }
+        {body}
+    }
+}

@@ -1,0 +1,8 @@
+//! One module per screen.
+
+pub mod building;
+pub mod door;
+pub mod home;
+pub mod sector;
+pub mod sync;
+pub mod talk;
