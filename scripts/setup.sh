@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs what Palier needs beyond Rust, on Debian: clang (SQLite for the
-# wasm32 build) and the wasm32 target. Safe to run again; both README
+# wasm32 build), Chromium and Node.js (end-to-end tests) and the wasm32
+# target. Safe to run again; both README
 # commands call it.
 set -euo pipefail
 
 need_apt=()
 command -v clang >/dev/null 2>&1 || need_apt+=(clang)
+# Headless Chromium for the end-to-end tests, Node.js and npm for their runner.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 if ((${#need_apt[@]})); then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

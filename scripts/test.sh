@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Runs every check and test of Palier: formatting, lints, the wasm32 build
-# of the code the web app shares, and the whole test suite (unit, property,
-# integration, crash). This is what CI runs.
+# Runs every check and test of Palier: formatting, lints (native, and the
+# web build's wasm32 code), the Rust test suite (unit, property,
+# integration, crash), then the end-to-end tests: the real server and the
+# real web build in headless Chromium. This is what CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo check -p shared -p app --target wasm32-unknown-unknown --locked
+cargo clippy -p shared -p app --features app/web --target wasm32-unknown-unknown --locked -- -D warnings
 cargo test --workspace --locked
+
+./scripts/build-web.sh
+cargo build -p sync-server -p tests --bins --locked
+(cd tests/e2e && npm ci --no-audit --no-fund && npm test)

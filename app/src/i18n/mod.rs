@@ -100,6 +100,7 @@ pub enum Text {
     DaysAgo,
     Loading,
     Progress,
+    DoorCode,
 }
 
 /// The text in a language.

@@ -134,7 +134,7 @@ fn Header() -> Element {
             } else {
                 button { class: "back", onclick: move |_| ui.back(), "‹ {ui.t(Text::Back)}" }
             }
-            span { class: "where", {status.municipality.clone().unwrap_or_default()} }
+            span { class: "spacer" }
             button {
                 class: "lang",
                 onclick: move |_| ui.lang.set(if lang == Lang::Fr { Lang::En } else { Lang::Fr }),

@@ -49,7 +49,9 @@ pub fn BuildingView(campaign: CampaignId, building: BuildingId) -> Element {
         Undo {}
         for entrance in grid.entrances.iter() {
             section { class: "entrance", key: "{entrance.label}",
-                h2 { "{ui.t(Text::Entrance)} {entrance.label}" if entrance.has_door_code { " 🔒" } }
+                h2 { "{ui.t(Text::Entrance)} {entrance.label}"
+                    if entrance.has_door_code { span { class: "sub inline-note", " · {ui.t(Text::DoorCode)}" } }
+                }
                 table { class: "grid",
                     tbody {
                         for floor in entrance.floors.iter() {

@@ -111,8 +111,10 @@ fn Sectors() -> Element {
         Some(Response::Error(message)) => rsx! { p { class: "error", "{message}" } },
         _ => rsx! { p { {ui.t(Text::Loading)} } },
     };
+    let municipality = ui.status.read().municipality.clone().unwrap_or_default();
     rsx! {
         h1 { {ui.t(Text::Sectors)} }
+        p { class: "where", "{municipality}" }
         {body}
     }
 }

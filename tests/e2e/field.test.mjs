@@ -1,0 +1,155 @@
+// The field app end to end: the real server, the real web build, headless
+// Chromium at a phone's size. Workflow 2 (canvass offline) and 4 (sync).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  startServer, restartServer, launch, enrol, openBuilding, tapOutcome, syncNow,
+  seriousViolations, shot,
+} from "./harness.mjs";
+
+async function checkScreen(page, name) {
+  await shot(page, name);
+  assert.deepEqual(await seriousViolations(page), [], `accessibility of ${name}`);
+}
+
+async function doorStates(page) {
+  return page.$$eval(".grid .door .state", (nodes) => nodes.map((n) => n.textContent));
+}
+
+test("an agent canvasses offline, the browser is killed, nothing is lost, the server gets exactly the 20 visits", async () => {
+  const server = await startServer();
+  let phone = await launch();
+  try {
+    const page = phone.page;
+    await enrol(page, server.url, server.code);
+    await page.click(".list .row >> nth=0");
+    await page.waitForSelector(".walk .row");
+    await checkScreen(page, "walk-list");
+    await page.click(".tab >> nth=1");
+    await page.waitForSelector("svg.map");
+    await checkScreen(page, "map");
+    await page.click(".tab >> nth=0");
+    await page.click(".walk .row >> nth=0");
+    await page.waitForSelector(".grid .door");
+    await checkScreen(page, "door-grid");
+
+    await phone.context.setOffline(true);
+    for (let door = 0; door < 10; door++) {
+      await tapOutcome(page, door, "NotHome");
+    }
+    // A full conversation: questionnaire, topics, verbatim, follow-up, volunteer.
+    await page.click(".grid .door >> nth=10");
+    await page.waitForSelector(".outcome");
+    await checkScreen(page, "outcome-choice");
+    await page.click(".outcome.o-Talked");
+    await page.waitForSelector(".questions");
+    await page.click(".scale button >> nth=3");
+    await page.check(".questions input[type=radio] >> nth=0");
+    await page.fill(".questions textarea", "Un local pour les jeunes");
+    await page.check(".chip input >> nth=1");
+    await page.fill("#verbatim", "L'ascenseur de la cage A est en panne depuis trois semaines.");
+    await page.selectOption("#age", "65+");
+    await page.selectOption("#spoken", "ar");
+    await page.selectOption("#service", { index: 2 });
+    await page.fill("#futext", "Ascenseur cage A en panne");
+    await page.check(".card .check input >> nth=0");
+    await page.fill("#vname", "Mme Haddad");
+    await page.fill("#vphone", "06 11 22 33 44");
+    await page.locator(".questions").scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.querySelector(".questions").scrollIntoView());
+    await checkScreen(page, "questionnaire-fr");
+    await page.selectOption("#qlang", "ar");
+    await page.waitForSelector(".questions[dir=rtl]");
+    await page.check(".card .check input >> nth=1");
+    await page.evaluate(() => document.querySelector(".questions").scrollIntoView());
+    await checkScreen(page, "questionnaire-ar");
+    await page.click("button.primary.sticky");
+    await page.waitForSelector(".toast");
+    // A shorter conversation.
+    await page.click(".grid .door >> nth=11");
+    await page.click(".outcome.o-Talked");
+    await page.waitForSelector(".questions");
+    await page.click(".scale button >> nth=1");
+    await page.check(".chip input >> nth=0");
+    await page.click("button.primary.sticky");
+    await page.waitForSelector(".toast");
+    const rest = ["Refused", "Refused", "NoAccess", "NoAccess", "ComeBack", "ComeBack", "Vacant", "Vacant"];
+    for (const [i, outcome] of rest.entries()) {
+      await tapOutcome(page, 12 + i, outcome);
+    }
+    assert.equal((await doorStates(page)).length, 20);
+    await checkScreen(page, "door-grid-visited");
+
+    // The battery dies; the server is out of reach too.
+    await phone.kill();
+    await server.stop();
+    phone = await launch(phone.profile);
+    await phone.context.setOffline(true);
+    await enrolledReload(phone.page, server.url);
+    await openBuilding(phone.page, 0);
+    assert.equal((await doorStates(phone.page)).length, 20, "all 20 visits after the kill");
+
+    // Back online: one tap.
+    await restartServer(server);
+    await phone.context.setOffline(false);
+    await phone.page.click(".bar .sync");
+    await phone.page.waitForSelector(".card .big");
+    assert.match(await phone.page.textContent(".card .big"), /^\s*3\b/,
+      "the visit log, the person and the follow-up wait for the server");
+    await phone.page.click("button.primary");
+    await phone.page.waitForSelector("p.ok[role=status]", { timeout: 30000 });
+    await checkScreen(phone.page, "sync");
+    const held = server.inspect();
+    assert.equal(held.visits, 20);
+    assert.deepEqual(held.outcomes, {
+      not_home: 10, talked: 2, refused: 2, no_access: 2, come_back: 2, vacant: 2,
+    });
+    assert.equal(held.with_person, 1);
+    assert.equal(held.with_follow_up, 1);
+    assert.equal(held.documents.person, 1);
+    assert.equal(held.documents.followup, 1);
+  } finally {
+    await phone.kill().catch(() => {});
+    await server.stop();
+  }
+});
+
+/** Opens the app with no server, from the service worker's cache. */
+async function enrolledReload(page, url) {
+  await page.goto(url);
+  await page.waitForSelector(".list .row", { timeout: 30000 });
+}
+
+test("two agents canvass the same building offline; after syncing each grid shows all visits", async () => {
+  const server = await startServer();
+  const first = await launch();
+  const second = await launch();
+  try {
+    await enrol(first.page, server.url, server.code);
+    await enrol(second.page, server.url, await server.newCode());
+    for (const { page } of [first, second]) {
+      await openBuilding(page, 1);
+    }
+    await first.context.setOffline(true);
+    await second.context.setOffline(true);
+    for (const door of [0, 1, 2]) {
+      await tapOutcome(first.page, door, "NotHome");
+    }
+    for (const door of [5, 6]) {
+      await tapOutcome(second.page, door, "Refused");
+    }
+    await first.context.setOffline(false);
+    await second.context.setOffline(false);
+    assert.ok(await syncNow(first.page));
+    assert.ok(await syncNow(second.page));
+    assert.ok(await syncNow(first.page));
+    for (const { page } of [first, second]) {
+      await page.waitForFunction(() => document.querySelectorAll(".grid .door .state").length === 5);
+    }
+    assert.equal(server.inspect().visits, 5);
+  } finally {
+    await first.kill().catch(() => {});
+    await second.kill().catch(() => {});
+    await server.stop();
+  }
+});
