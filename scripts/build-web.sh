@@ -14,11 +14,11 @@ if [ "$have" != "$want" ]; then
     cargo install wasm-bindgen-cli --version "$want"
 fi
 
-cargo build -p app --features web --target wasm32-unknown-unknown --release --locked
+cargo build -p app --features web --target wasm32-unknown-unknown --profile web --locked
 rm -rf web-dist
 mkdir -p web-dist/pkg
 wasm-bindgen --target web --no-typescript --out-dir web-dist/pkg \
-    target/wasm32-unknown-unknown/release/palier-app.wasm
+    target/wasm32-unknown-unknown/web/palier-app.wasm
 cp app/web/index.html app/web/worker.js app/web/manifest.webmanifest app/web/icon.svg web-dist/
 # A new build gets a new cache, so phones drop the old shell.
 build=$(sha256sum web-dist/pkg/palier-app_bg.wasm | cut -c1-12)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Palier needs beyond Rust, on Debian: clang (SQLite for the
-# wasm32 build), Chromium and Node.js (end-to-end tests) and the wasm32
-# target. Safe to run again; both README
+# wasm32 build), Chromium and Node.js (end-to-end tests), WebKitGTK and
+# libxdo (the desktop build) and the wasm32 target. Safe to run again; both README
 # commands call it.
 set -euo pipefail
 
@@ -10,6 +10,10 @@ command -v clang >/dev/null 2>&1 || need_apt+=(clang)
 # Headless Chromium for the end-to-end tests, Node.js and npm for their runner.
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# The desktop build's system libraries (WebKitGTK, libxdo), to compile it.
+for pkg in pkg-config libwebkit2gtk-4.1-dev libxdo-dev; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
 if ((${#need_apt[@]})); then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

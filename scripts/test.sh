@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p shared -p app --features app/web --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p app --features desktop --locked -- -D warnings
 cargo test --workspace --locked
 
 ./scripts/build-web.sh

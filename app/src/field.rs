@@ -327,28 +327,37 @@ pub fn grid(
     })
 }
 
-fn next_pass(
-    store: &Store,
-    campaign: CampaignId,
-    building: BuildingId,
-    door: &DwellingRef,
-) -> Result<Pass, FieldError> {
-    let doors = by_door(visits_of(store, campaign, building)?);
-    Ok(door_state(door.clone(), doors.get(door)).next_pass)
+/// A building's visit log, loaded once for both the next pass and the save.
+struct Log {
+    id: DocId,
+    doc: Automerge,
 }
 
-fn save_visit(
-    store: &mut Store,
-    visit: &Visit,
-    extra: Vec<(DocId, Automerge)>,
-) -> Result<(), FieldError> {
-    let log_id = DocId::visits(visit.campaign, visit.building);
-    let mut log = store.load(&log_id)?.unwrap_or_default();
-    schema::record_visit(&mut log, visit)?;
-    let mut docs = extra;
-    docs.push((log_id, log));
-    store.save_all(docs.iter().map(|(id, doc)| (id, doc)), Origin::Local)?;
-    Ok(())
+impl Log {
+    fn open(store: &Store, campaign: CampaignId, building: BuildingId) -> Result<Self, FieldError> {
+        let id = DocId::visits(campaign, building);
+        let doc = store.load(&id)?.unwrap_or_default();
+        Ok(Self { id, doc })
+    }
+
+    fn next_pass(&self, door: &DwellingRef) -> Result<Pass, FieldError> {
+        let doors = by_door(schema::visits(&self.doc)?.into_values().collect());
+        Ok(door_state(door.clone(), doors.get(door)).next_pass)
+    }
+
+    /// Adds the visit and saves it with `extra` documents, in one durable
+    /// transaction.
+    fn save(
+        mut self,
+        store: &mut Store,
+        visit: &Visit,
+        mut extra: Vec<(DocId, Automerge)>,
+    ) -> Result<(), FieldError> {
+        schema::record_visit(&mut self.doc, visit)?;
+        extra.push((self.id, self.doc));
+        store.save_all(extra.iter().map(|(id, doc)| (id, doc)), Origin::Local)?;
+        Ok(())
+    }
 }
 
 /// Records an outcome at a door, durably; "not home" is this and nothing
@@ -362,9 +371,10 @@ pub fn record_outcome(
     agent: AgentId,
     at: Timestamp,
 ) -> Result<Visit, FieldError> {
-    let pass = next_pass(store, campaign, building, &door)?;
+    let log = Log::open(store, campaign, building)?;
+    let pass = log.next_pass(&door)?;
     let visit = Visit::outcome_only(campaign, building, door, pass, at, agent, outcome);
-    save_visit(store, &visit, Vec::new())?;
+    log.save(store, &visit, Vec::new())?;
     Ok(visit)
 }
 
@@ -393,7 +403,8 @@ pub fn record_talk(
     agent: AgentId,
     at: Timestamp,
 ) -> Result<Visit, FieldError> {
-    let pass = next_pass(store, talk.campaign, talk.building, &talk.door)?;
+    let log = Log::open(store, talk.campaign, talk.building)?;
+    let pass = log.next_pass(&talk.door)?;
     let mut visit = Visit::outcome_only(
         talk.campaign,
         talk.building,
@@ -450,7 +461,7 @@ pub fn record_talk(
         visit.person = Some(person.id);
         extra.push((person.doc_id(), doc));
     }
-    save_visit(store, &visit, extra)?;
+    log.save(store, &visit, extra)?;
     Ok(visit)
 }
 

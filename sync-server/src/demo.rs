@@ -116,7 +116,8 @@ fn tr(fr: &str, en: &str, ar: &str) -> Translations {
 }
 
 /// Writes the synthetic territory: two neighbourhoods, twelve buildings of
-/// two to three entrances, a campaign and a sector.
+/// two to three entrances and a 200-dwelling tower, a campaign and a
+/// sector.
 pub fn seed(store: &mut Store) -> anyhow::Result<()> {
     let neighbourhoods = [
         ("Lebon-Lamartine", 2.3580, 48.7905),
@@ -164,6 +165,31 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
         save(store, &building)?;
         buildings.push(building.id);
     }
+    // A tower of 200 dwellings, as in many estates: the largest grid a
+    // canvasser opens.
+    let tower = Building {
+        id: BuildingId::new(),
+        key: "DEMO-TOUR".into(),
+        address: "Tour Lozaits, 1 allée Youri Gagarine, Villejuif".into(),
+        estate: Some("Résidence des Lozaits".into()),
+        location: Point {
+            lon: 2.3590,
+            lat: 48.7918,
+        },
+        neighbourhood: Some(neighbourhoods[0].id),
+        entrances: vec![Entrance {
+            label: "A".into(),
+            has_door_code: true,
+            floors: (0..20)
+                .map(|level| Floor {
+                    level,
+                    doors: (1..=10).map(|d| format!("{level}{d:02}")).collect(),
+                })
+                .collect(),
+        }],
+    };
+    save(store, &tower)?;
+    buildings.insert(6, tower.id);
     let now = now_ms();
     let campaign = Campaign {
         id: CampaignId::new(),
@@ -249,7 +275,7 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
             id: SectorId::new(),
             campaign: campaign.id,
             name: "Lozaits nord".into(),
-            buildings: buildings[..6].to_vec(),
+            buildings: buildings[..7].to_vec(),
             agents: vec![],
         },
     )?;

@@ -51,7 +51,7 @@ async fn open_store() -> Result<Store, String> {
     sqlite_wasm_vfs::sahpool::install::<sqlite_wasm_rs::WasmOsCallback>(&config, true)
         .await
         .map_err(|e| format!("persistent storage unavailable: {e:?}"))?;
-    Store::open(std::path::Path::new(STORE_FILE)).map_err(|e| e.to_string())
+    Store::open_exclusive(std::path::Path::new(STORE_FILE)).map_err(|e| e.to_string())
 }
 
 fn post(scope: &web_sys::DedicatedWorkerGlobalScope, reply: &Reply) {

@@ -248,6 +248,13 @@ impl ClientSession {
     ) -> Result<Option<sync::Message>, ClientError> {
         self.touched.insert(doc_id.clone());
         let state = self.state(store, doc_id)?;
+        // Automerge assumes a reliable stream and never resends a change it
+        // once sent. Over HTTP each request is answered before the next is
+        // built, so the server's latest heads already account for all we
+        // sent: anything it still lacks was lost (a dropped request, a
+        // stale or replayed response) and must go again.
+        state.sent_hashes.clear();
+        state.in_flight = false;
         Ok(guarded(|| Ok(doc.generate_sync_message(state))).flatten())
     }
 

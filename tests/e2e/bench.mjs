@@ -1,0 +1,91 @@
+// Benchmarks of the web build (figures in BENCHMARKS.md), not tests:
+//   1. what the phone downloads, raw and gzipped;
+//   2. reload offline → the 200-dwelling tower's door grid shown;
+//   3. tap "not home" → durably saved (the app shows "saved" only once the
+//      storage worker's SQLite commit on OPFS returned).
+// Run: node tests/e2e/bench.mjs (after scripts/build-web.sh and a debug
+// build of palier-server and store-inspect).
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { root, startServer, launch, enrol } from "./harness.mjs";
+
+function files(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+const dist = join(root, "web-dist");
+let raw = 0, gz = 0;
+for (const file of files(dist)) {
+  const bytes = readFileSync(file);
+  raw += bytes.length;
+  gz += gzipSync(bytes, { level: 9 }).length;
+}
+const mib = (n) => (n / 1048576).toFixed(2);
+console.log(`web build: ${mib(raw)} MiB raw, ${mib(gz)} MiB gzipped (${files(dist).length} files)`);
+
+const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.round((xs.length - 1) * p)];
+
+const server = await startServer();
+const phone = await launch();
+try {
+  const page = phone.page;
+  // Time each Record request to the storage worker until its "Recorded"
+  // reply: the worker answers only after the SQLite commit on OPFS.
+  await phone.context.addInitScript(() => {
+    const Original = window.Worker;
+    window.__saves = [];
+    window.Worker = class extends Original {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener("message", (event) => {
+          if (typeof event.data === "string" && event.data.includes('"Recorded"') && window.__sent !== undefined) {
+            window.__saves.push(performance.now() - window.__sent);
+            window.__sent = undefined;
+          }
+        });
+      }
+      postMessage(message, ...rest) {
+        if (typeof message === "string" && message.includes('"Record"')) window.__sent = performance.now();
+        return super.postMessage(message, ...rest);
+      }
+    };
+  });
+  await enrol(page, server.url, server.code);
+  const openTower = async () => {
+    await page.click(".list .row >> nth=0");
+    await page.click(".walk .row >> nth=6");
+    await page.waitForSelector(".grid .door >> nth=199");
+  };
+  await openTower();
+  await phone.context.setOffline(true);
+  const reloads = [];
+  for (let i = 0; i < 10; i++) {
+    const start = performance.now();
+    await page.reload();
+    await page.waitForSelector(".list .row");
+    await openTower();
+    reloads.push(performance.now() - start);
+  }
+  console.log(`reload offline → 200-door grid: p50 ${percentile(reloads, 0.5).toFixed(0)} ms, max ${Math.max(...reloads).toFixed(0)} ms (10 reloads, incl. two taps)`);
+
+  const taps = [];
+  for (let door = 0; door < 40; door++) {
+    await page.click(`.grid .door >> nth=${door}`);
+    await page.waitForSelector(".outcome.o-NotHome");
+    const start = performance.now();
+    await page.click(".outcome.o-NotHome");
+    // The grid comes back only once the save returned.
+    await page.waitForSelector(".grid .door");
+    taps.push(performance.now() - start);
+  }
+  const saves = await page.evaluate(() => window.__saves);
+  console.log(`tap "not home" → durably saved (request to the storage worker → its reply after the commit): p50 ${percentile(saves, 0.5).toFixed(1)} ms, p99 ${percentile(saves, 0.99).toFixed(1)} ms (${saves.length} saves)`);
+  console.log(`tap "not home" → grid shown again with the door updated (whole UI round): p50 ${percentile(taps, 0.5).toFixed(1)} ms, p99 ${percentile(taps, 0.99).toFixed(1)} ms (40 taps)`);
+} finally {
+  await phone.kill();
+  await server.stop();
+}
