@@ -41,6 +41,16 @@ pub struct Traffic {
     pub received: usize,
 }
 
+/// The enrolment code in a scanned QR code: either the bare code or a link
+/// whose `enrol=` parameter holds it.
+pub fn code_from_qr(text: &str) -> String {
+    text.split_once("enrol=")
+        .map(|(_, code)| code.split('&').next().unwrap_or(code))
+        .unwrap_or(text)
+        .trim()
+        .to_string()
+}
+
 /// Redeems a one-time code and keeps the device token in the store.
 pub async fn enrol(
     store: &mut Store,
@@ -84,4 +94,19 @@ pub async fn sync(
     }
     let report = session.report().cloned().unwrap_or_default();
     Ok((report, traffic))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_from_qr;
+
+    #[test]
+    fn a_scanned_qr_gives_the_code_whether_bare_or_a_link() {
+        assert_eq!(code_from_qr("3TSZWXZRS3"), "3TSZWXZRS3");
+        assert_eq!(
+            code_from_qr("https://palier.example/#enrol=3TSZWXZRS3"),
+            "3TSZWXZRS3"
+        );
+        assert_eq!(code_from_qr("https://palier.example/?enrol=ABC&x=1"), "ABC");
+    }
 }

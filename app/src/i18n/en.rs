@@ -68,6 +68,7 @@ pub fn text(text: Text) -> &'static str {
         Text::DaysAgo => "{} d ago",
         Text::Loading => "Loading…",
         Text::Progress => "Progress",
+        Text::ScanQr => "Scan the QR code",
         Text::DoorCode => "door code",
     }
 }

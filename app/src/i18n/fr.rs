@@ -70,6 +70,7 @@ pub fn text(text: Text) -> &'static str {
         Text::DaysAgo => "il y a {} j",
         Text::Loading => "Chargement…",
         Text::Progress => "Avancement",
+        Text::ScanQr => "Scanner le QR code",
         Text::DoorCode => "digicode",
     }
 }

@@ -101,6 +101,7 @@ pub enum Text {
     Loading,
     Progress,
     DoorCode,
+    ScanQr,
 }
 
 /// The text in a language.

@@ -17,6 +17,31 @@ pub fn Home() -> Element {
     }
 }
 
+/// Whether the browser can read a QR code from a camera.
+const CAN_SCAN: &str = "return typeof BarcodeDetector !== 'undefined' \
+    && !!(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);";
+
+/// Reads one QR code from the back camera into the `#qr-video` element,
+/// for at most a minute; returns its text, or "" if none was seen.
+const SCAN: &str = r#"
+const video = document.getElementById("qr-video");
+const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+try {
+  video.srcObject = stream;
+  await video.play();
+  const detector = new BarcodeDetector({ formats: ["qr_code"] });
+  for (let i = 0; i < 600; i++) {
+    const codes = await detector.detect(video);
+    if (codes.length) return codes[0].rawValue;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return "";
+} finally {
+  stream.getTracks().forEach((t) => t.stop());
+  video.srcObject = null;
+}
+"#;
+
 #[component]
 fn Enrol() -> Element {
     let ui = use_context::<Ui>();
@@ -24,6 +49,25 @@ fn Enrol() -> Element {
     let mut code = use_signal(String::new);
     let mut busy = use_signal(|| false);
     let mut error = use_signal(|| None::<String>);
+    let mut scanning = use_signal(|| false);
+    let can_scan = use_resource(|| async {
+        document::eval(CAN_SCAN)
+            .join::<bool>()
+            .await
+            .unwrap_or(false)
+    });
+    let scan = move |_| {
+        spawn(async move {
+            scanning.set(true);
+            if let Ok(text) = document::eval(SCAN).join::<String>().await {
+                let scanned = crate::sync::code_from_qr(&text);
+                if !scanned.is_empty() {
+                    code.set(scanned);
+                }
+            }
+            scanning.set(false);
+        });
+    };
     let enrol = move |_| {
         let backend = backend.clone();
         let mut status = ui.status;
@@ -61,6 +105,12 @@ fn Enrol() -> Element {
                 autocapitalize: "characters",
                 value: "{code}",
                 oninput: move |e| code.set(e.value()),
+            }
+            if can_scan().unwrap_or(false) {
+                button { class: "secondary", disabled: scanning(), onclick: scan, {ui.t(Text::ScanQr)} }
+            }
+            if scanning() {
+                video { id: "qr-video", class: "qr", muted: true, playsinline: true }
             }
             if let Some(message) = error() {
                 p { class: "error", role: "alert", "{message}" }
