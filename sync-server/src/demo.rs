@@ -125,6 +125,7 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
     ]
     .map(|(name, lon, lat)| Neighbourhood {
         id: NeighbourhoodId::new(),
+        key: name.into(),
         name: name.into(),
         polygons: vec![square(lon, lat, 0.004)],
     });
@@ -230,6 +231,7 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
                     ),
                     option_labels: BTreeMap::new(),
                     required: true,
+                    show_if: None,
                 },
                 Question {
                     id: "priorite".into(),
@@ -253,6 +255,7 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
                         ),
                     ]),
                     required: false,
+                    show_if: None,
                 },
                 Question {
                     id: "idee".into(),
@@ -264,9 +267,12 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
                     ),
                     option_labels: BTreeMap::new(),
                     required: false,
+                    show_if: None,
                 },
             ],
         },
+        questionnaire_draft: None,
+        past_questionnaires: Vec::new(),
     };
     save(store, &campaign)?;
     save(

@@ -12,6 +12,7 @@ pub mod error;
 pub mod routes;
 pub mod secrets;
 pub mod tenants;
+pub mod territory;
 
 use anyhow::Context;
 use axum::Router;

@@ -17,7 +17,9 @@ mod person;
 mod territory;
 mod visit;
 
-pub use campaign::{Campaign, CampaignKind, Question, QuestionKind, Questionnaire, Translations};
+pub use campaign::{
+    Campaign, CampaignKind, Condition, Question, QuestionKind, Questionnaire, Translations,
+};
 pub use followup::{FollowUp, FollowUpStatus, StatusChange};
 pub use idea::{AgeBand, Idea, ProposerProfile};
 pub use ids::{

@@ -23,6 +23,11 @@ pub type Ring = Vec<Point>;
 pub struct Neighbourhood {
     /// Its id.
     pub id: NeighbourhoodId,
+    /// The municipality's own key for it (a code from the import, or its
+    /// name), so that importing again updates instead of duplicating.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub key: String,
     /// The name residents use.
     pub name: String,
     /// One polygon per part (a MultiPolygon), each a list of rings.

@@ -21,7 +21,7 @@ mod migrations;
 pub use migrate::{Migration, MigrationError, migrate};
 
 use crate::domain::Timestamp;
-use crate::schema::DocId;
+use crate::schema::{DocId, DocKind};
 use automerge::{Automerge, ChangeHash, ReadDoc, sync};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::path::Path;
@@ -284,6 +284,33 @@ impl Store {
             .prepare("SELECT doc_id FROM documents ORDER BY doc_id")?;
         let ids = stmt.query_map([], |r| r.get::<_, String>(0))?;
         ids.map(|id| parse_doc_id(id?)).collect()
+    }
+
+    /// The ids of every document of one kind, in id order.
+    pub fn doc_ids_of(&self, kind: DocKind) -> Result<Vec<DocId>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT doc_id FROM documents WHERE kind = ?1 ORDER BY doc_id")?;
+        let ids = stmt.query_map([kind.as_str()], |r| r.get::<_, String>(0))?;
+        ids.map(|id| parse_doc_id(id?)).collect()
+    }
+
+    /// Every record of one single-record kind, skipping none: a document
+    /// that does not read is an error, not a silent gap.
+    pub fn records<T: crate::schema::SingleRecord>(
+        &self,
+        kind: DocKind,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut records = Vec::new();
+        for id in self.doc_ids_of(kind)? {
+            if let Some(doc) = self.load(&id)? {
+                records.push(
+                    crate::schema::read(&doc)
+                        .map_err(|e| StoreError::Malformed(format!("{id}: {e}")))?,
+                );
+            }
+        }
+        Ok(records)
     }
 
     /// The sync state with `peer` for a document, if one was kept.

@@ -90,10 +90,9 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
         let questionnaire = questionnaire.clone();
         let door = door.clone();
         move |_| {
+            let given = answers();
             let missing: Vec<String> = questionnaire
-                .questions
-                .iter()
-                .filter(|q| q.required && !answers.read().contains_key(&q.id))
+                .missing(&given)
                 .map(|q| label(&q.label, "fr").to_string())
                 .collect();
             if !missing.is_empty() {
@@ -119,7 +118,7 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                 building,
                 door: door.clone(),
                 questionnaire_version: Some(questionnaire.version),
-                answers: answers(),
+                answers: questionnaire.keep_asked(&given),
                 topics: all_topics,
                 verbatim: verbatim(),
                 profile: ResidentProfile {
@@ -168,7 +167,7 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                 }
             }
             div { class: "questions", dir: dir, lang: "{lang}",
-                for q in questionnaire.questions.iter() {
+                for q in questionnaire.asked(&answers.read()).cloned().collect::<Vec<_>>() {
                     fieldset { key: "{q.id}", class: "question",
                         legend { "{label(&q.label, &lang)}" if q.required { " *" } }
                         QuestionInput { question: q.clone(), lang: lang.clone(), answers }

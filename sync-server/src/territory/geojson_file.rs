@@ -1,0 +1,188 @@
+//! Neighbourhood polygons and buildings from a GeoJSON file, in WGS84 or in
+//! Lambert-93 (named by the file's `crs` member, as QGIS writes it).
+//! A feature with an address is a building (a point, or a footprint whose
+//! centroid is taken); a polygon without one is a neighbourhood.
+
+use super::crs::{Crs, Reprojector, in_france};
+use super::rows::{Column, Position, building_row};
+use super::{FileError, Parsed, ParsedNeighbourhood, Rejection, RowProblem};
+use geo::Centroid;
+use geojson::{GeoJson, GeometryValue, JsonObject, JsonValue, PolygonType};
+use shared::domain::{Point, Ring};
+use std::str::FromStr;
+
+fn crs_of(foreign: Option<&JsonObject>) -> Result<Crs, FileError> {
+    let Some(name) = foreign
+        .and_then(|f| f.get("crs"))
+        .and_then(|crs| crs.get("properties"))
+        .and_then(|p| p.get("name"))
+        .and_then(JsonValue::as_str)
+    else {
+        return Ok(Crs::Wgs84);
+    };
+    Crs::from_name(name).ok_or_else(|| FileError::UnsupportedCrs(name.to_string()))
+}
+
+fn text(value: &JsonValue) -> Option<String> {
+    match value {
+        JsonValue::String(s) => Some(s.clone()),
+        JsonValue::Number(n) => Some(n.to_string()),
+        JsonValue::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads a GeoJSON file.
+pub fn parse(source: &str, parsed: &mut Parsed) -> Result<(), FileError> {
+    let geojson = GeoJson::from_str(source).map_err(|e| FileError::GeoJson(e.to_string()))?;
+    let (features, crs) = match geojson {
+        GeoJson::FeatureCollection(collection) => {
+            let crs = crs_of(collection.foreign_members.as_ref())?;
+            (collection.features, crs)
+        }
+        GeoJson::Feature(feature) => {
+            let crs = crs_of(feature.foreign_members.as_ref())?;
+            (vec![feature], crs)
+        }
+        GeoJson::Geometry(_) => {
+            return Err(FileError::GeoJson(
+                "a bare geometry, without names or addresses".into(),
+            ));
+        }
+    };
+    parsed.crs = Some(crs);
+    let reprojector = Reprojector::new(crs);
+    for (index, feature) in features.into_iter().enumerate() {
+        let line = index + 1;
+        let properties = feature.properties.unwrap_or_default();
+        let columns: Vec<(Column, &JsonValue)> = properties
+            .iter()
+            .filter_map(|(k, v)| Column::from_header(k).map(|c| (c, v)))
+            .collect();
+        let get = |column: Column| {
+            columns
+                .iter()
+                .find(|(c, _)| *c == column)
+                .and_then(|(_, v)| text(v))
+        };
+        let Some(geometry) = feature.geometry else {
+            parsed.rejections.push(Rejection {
+                file: 0,
+                line,
+                problem: RowProblem::Geometry("none".into()),
+            });
+            continue;
+        };
+        let is_building = get(Column::Address).is_some();
+        let result = if is_building {
+            building_position(&geometry.value, &reprojector).and_then(|point| {
+                building_row(line, &get, Position::Point(point), &reprojector)
+                    .map(|b| parsed.buildings.push(b))
+            })
+        } else {
+            neighbourhood(line, &geometry.value, &get, &reprojector)
+                .map(|n| parsed.neighbourhoods.push(n))
+        };
+        if let Err(problem) = result {
+            parsed.rejections.push(Rejection {
+                file: 0,
+                line,
+                problem,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn ring(positions: &[geojson::Position], reprojector: &Reprojector) -> Result<Ring, RowProblem> {
+    positions
+        .iter()
+        .map(|p| match p.as_slice() {
+            [x, y, ..] => {
+                let point = reprojector
+                    .to_wgs84(*x, *y)
+                    .ok_or(RowProblem::OutsideFrance { x: *x, y: *y })?;
+                if in_france(point) {
+                    Ok(point)
+                } else {
+                    Err(RowProblem::OutsideFrance {
+                        x: point.lon,
+                        y: point.lat,
+                    })
+                }
+            }
+            _ => Err(RowProblem::Geometry(
+                "position without two coordinates".into(),
+            )),
+        })
+        .collect()
+}
+
+fn polygon(rings: &PolygonType, reprojector: &Reprojector) -> Result<Vec<Ring>, RowProblem> {
+    let rings = rings
+        .iter()
+        .map(|r| ring(r, reprojector))
+        .collect::<Result<Vec<_>, _>>()?;
+    match rings.first() {
+        Some(outline) if outline.len() >= 4 => Ok(rings),
+        _ => Err(RowProblem::Geometry(
+            "polygon with fewer than 4 points".into(),
+        )),
+    }
+}
+
+fn polygons(
+    value: &GeometryValue,
+    reprojector: &Reprojector,
+) -> Result<Vec<Vec<Ring>>, RowProblem> {
+    match value {
+        GeometryValue::Polygon { coordinates } => Ok(vec![polygon(coordinates, reprojector)?]),
+        GeometryValue::MultiPolygon { coordinates } => coordinates
+            .iter()
+            .map(|p| polygon(p, reprojector))
+            .collect(),
+        other => Err(RowProblem::Geometry(other.type_name().to_string())),
+    }
+}
+
+fn building_position(
+    value: &GeometryValue,
+    reprojector: &Reprojector,
+) -> Result<Point, RowProblem> {
+    if let GeometryValue::Point { coordinates } = value {
+        let [point] = ring(std::slice::from_ref(coordinates), reprojector)?[..] else {
+            return Err(RowProblem::Geometry("Point".into()));
+        };
+        return Ok(point);
+    }
+    let footprint = super::geometry::multi_polygon(&polygons(value, reprojector)?);
+    footprint
+        .centroid()
+        .map(|c| Point {
+            lon: c.x(),
+            lat: c.y(),
+        })
+        .ok_or_else(|| RowProblem::Geometry("empty footprint".into()))
+}
+
+fn neighbourhood(
+    line: usize,
+    value: &GeometryValue,
+    get: &dyn Fn(Column) -> Option<String>,
+    reprojector: &Reprojector,
+) -> Result<ParsedNeighbourhood, RowProblem> {
+    let name = get(Column::Name)
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .ok_or(RowProblem::Missing(Column::Name))?;
+    let key = get(Column::Code)
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| name.clone());
+    Ok(ParsedNeighbourhood {
+        line,
+        key,
+        name,
+        polygons: polygons(value, reprojector)?,
+    })
+}

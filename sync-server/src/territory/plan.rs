@@ -1,0 +1,213 @@
+//! From what the files say to what the store will hold: match by the
+//! municipality's keys, place each building in its neighbourhood, count
+//! what changes; then write it all in one transaction.
+
+use super::geometry::Locator;
+use super::{Import, Rejection, RowProblem};
+use automerge::Automerge;
+use shared::domain::{Building, BuildingId, Neighbourhood, NeighbourhoodId};
+use shared::schema::{self, DocId, DocKind, SingleRecord};
+use shared::store::{Origin, Store, StoreError};
+use std::collections::HashMap;
+
+/// What an import does to one record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Not stored yet.
+    New,
+    /// Stored, and the file changes it.
+    Updated,
+    /// Stored as the file has it.
+    Unchanged,
+}
+
+/// The preview's figures.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Neighbourhoods the import creates.
+    pub neighbourhoods_new: usize,
+    /// Neighbourhoods it changes.
+    pub neighbourhoods_updated: usize,
+    /// Buildings it creates.
+    pub buildings_new: usize,
+    /// Buildings it changes.
+    pub buildings_updated: usize,
+    /// Records already as the file has them.
+    pub unchanged: usize,
+    /// Entrances in the file's buildings.
+    pub entrances: usize,
+    /// Dwellings in the file's buildings.
+    pub dwellings: usize,
+    /// Buildings that fall in no neighbourhood.
+    pub without_neighbourhood: usize,
+    /// Stored buildings the file does not mention (kept as they are).
+    pub buildings_not_in_file: usize,
+}
+
+/// What an import will write.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// Neighbourhoods as they will be stored.
+    pub neighbourhoods: Vec<(Neighbourhood, Change)>,
+    /// Buildings as they will be stored.
+    pub buildings: Vec<(Building, Change)>,
+    /// The figures.
+    pub counts: Counts,
+    /// Rows left out: the file's, and those naming an unknown neighbourhood.
+    pub rejections: Vec<Rejection>,
+}
+
+impl Plan {
+    /// Whether it can be applied: nothing is half-imported, so a file with
+    /// rejected rows must be corrected first.
+    pub fn is_clean(&self) -> bool {
+        self.rejections.is_empty()
+    }
+}
+
+/// The stored territory.
+pub fn load(store: &Store) -> Result<(Vec<Neighbourhood>, Vec<Building>), StoreError> {
+    Ok((
+        store.records(DocKind::Neighbourhood)?,
+        store.records(DocKind::Building)?,
+    ))
+}
+
+/// Matches `import` against the stored territory.
+pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) -> Plan {
+    let mut plan = Plan {
+        rejections: import.rejections.clone(),
+        ..Plan::default()
+    };
+    let by_key: HashMap<&str, &Neighbourhood> =
+        stored_n.iter().map(|n| (n.key.as_str(), n)).collect();
+    let mut all_neighbourhoods: HashMap<NeighbourhoodId, Neighbourhood> =
+        stored_n.iter().map(|n| (n.id, n.clone())).collect();
+    for parsed in &import.neighbourhoods {
+        let existing = by_key.get(parsed.key.as_str());
+        let record = Neighbourhood {
+            id: existing.map_or_else(NeighbourhoodId::new, |n| n.id),
+            key: parsed.key.clone(),
+            name: parsed.name.clone(),
+            polygons: parsed.polygons.clone(),
+        };
+        let change = match existing {
+            None => Change::New,
+            Some(n) if **n == record => Change::Unchanged,
+            Some(_) => Change::Updated,
+        };
+        all_neighbourhoods.insert(record.id, record.clone());
+        plan.neighbourhoods.push((record, change));
+    }
+    let mut ordered: Vec<&Neighbourhood> = all_neighbourhoods.values().collect();
+    ordered.sort_by(|a, b| a.key.cmp(&b.key));
+    let locator = Locator::new(ordered.iter().copied());
+    let named: HashMap<String, NeighbourhoodId> = ordered
+        .iter()
+        .flat_map(|n| [(n.key.to_lowercase(), n.id), (n.name.to_lowercase(), n.id)])
+        .collect();
+    let stored_by_key: HashMap<&str, &Building> =
+        stored_b.iter().map(|b| (b.key.as_str(), b)).collect();
+    for parsed in &import.buildings {
+        let neighbourhood = match &parsed.neighbourhood {
+            Some(name) => match named.get(&name.to_lowercase()) {
+                Some(id) => Some(*id),
+                None => {
+                    plan.rejections.push(Rejection {
+                        file: parsed.file,
+                        line: parsed.line,
+                        problem: RowProblem::UnknownNeighbourhood(name.clone()),
+                    });
+                    continue;
+                }
+            },
+            None => locator.locate(parsed.location),
+        };
+        let existing = stored_by_key.get(parsed.key.as_str());
+        let record = Building {
+            id: existing.map_or_else(BuildingId::new, |b| b.id),
+            key: parsed.key.clone(),
+            address: parsed.address.clone(),
+            estate: parsed.estate.clone(),
+            location: parsed.location,
+            neighbourhood,
+            entrances: parsed.entrances.clone(),
+        };
+        let change = match existing {
+            None => Change::New,
+            Some(b) if **b == record => Change::Unchanged,
+            Some(_) => Change::Updated,
+        };
+        plan.counts.entrances += record.entrances.len();
+        plan.counts.dwellings += record.dwelling_count();
+        if record.neighbourhood.is_none() {
+            plan.counts.without_neighbourhood += 1;
+        }
+        plan.buildings.push((record, change));
+    }
+    plan.rejections.sort_by_key(|r| (r.file, r.line));
+    let in_file: std::collections::HashSet<&str> =
+        import.buildings.iter().map(|b| b.key.as_str()).collect();
+    plan.counts.buildings_not_in_file = stored_b
+        .iter()
+        .filter(|b| !in_file.contains(b.key.as_str()))
+        .count();
+    for change in plan
+        .neighbourhoods
+        .iter()
+        .map(|(_, c)| (*c, true))
+        .chain(plan.buildings.iter().map(|(_, c)| (*c, false)))
+    {
+        match change {
+            (Change::New, true) => plan.counts.neighbourhoods_new += 1,
+            (Change::Updated, true) => plan.counts.neighbourhoods_updated += 1,
+            (Change::New, false) => plan.counts.buildings_new += 1,
+            (Change::Updated, false) => plan.counts.buildings_updated += 1,
+            (Change::Unchanged, _) => plan.counts.unchanged += 1,
+        }
+    }
+    plan
+}
+
+/// Why an import could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// The plan has rejected rows.
+    #[error("the import has rejected rows")]
+    NotClean,
+    /// The store failed: nothing was written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A stored record could not be updated.
+    #[error(transparent)]
+    Schema(#[from] schema::SchemaError),
+}
+
+fn document<T: SingleRecord>(store: &Store, record: &T) -> Result<(DocId, Automerge), ApplyError> {
+    let id = record.doc_id();
+    let mut doc = store.load(&id)?.unwrap_or_default();
+    schema::write(&mut doc, record)?;
+    Ok((id, doc))
+}
+
+/// Writes the plan's new and changed records in one transaction: all of
+/// them, or (on any error) none. Returns how many documents were written.
+pub fn apply(store: &mut Store, plan: &Plan) -> Result<usize, ApplyError> {
+    if !plan.is_clean() {
+        return Err(ApplyError::NotClean);
+    }
+    let mut docs = Vec::new();
+    for (record, change) in &plan.neighbourhoods {
+        if *change != Change::Unchanged {
+            docs.push(document(store, record)?);
+        }
+    }
+    for (record, change) in &plan.buildings {
+        if *change != Change::Unchanged {
+            docs.push(document(store, record)?);
+        }
+    }
+    // Written as the server's own edit: devices get it at their next sync.
+    store.save_all(docs.iter().map(|(id, doc)| (id, doc)), Origin::Remote)?;
+    Ok(docs.len())
+}

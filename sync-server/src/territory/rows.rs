@@ -1,0 +1,251 @@
+//! One building entrance per row, whichever file it came from: the columns
+//! municipalities' spreadsheets and GIS layers use, under their French (and
+//! a few English) names, accents and case ignored.
+
+use super::crs::{Reprojector, in_france};
+use super::decode::{parse_count, parse_decimal};
+use super::{ParsedBuilding, RowProblem};
+use shared::domain::{Entrance, Floor, Point};
+
+/// Upper bounds beyond which a value is a typo, not a building.
+const MAX_FLOORS: u32 = 60;
+const MAX_DWELLINGS_PER_ENTRANCE: u32 = 1_000;
+
+/// What a column means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Column {
+    /// The municipality's stable key for the building.
+    Key,
+    /// Postal address.
+    Address,
+    /// Estate (résidence).
+    Estate,
+    /// Entrance label (cage).
+    Entrance,
+    /// Floors above the ground floor (R+N gives N).
+    Floors,
+    /// Dwellings of the entrance.
+    Dwellings,
+    /// Whether a door code keeps canvassers out.
+    DoorCode,
+    /// Neighbourhood named in the file, instead of found by position.
+    Neighbourhood,
+    /// WGS84 longitude.
+    Longitude,
+    /// WGS84 latitude.
+    Latitude,
+    /// Lambert-93 easting.
+    X,
+    /// Lambert-93 northing.
+    Y,
+    /// A neighbourhood's name.
+    Name,
+    /// A neighbourhood's code.
+    Code,
+}
+
+impl Column {
+    /// The column a header names, if Palier knows it.
+    pub fn from_header(header: &str) -> Option<Self> {
+        let normalised: String = header
+            .trim()
+            .trim_matches('"')
+            .chars()
+            .map(|c| match c {
+                'à' | 'â' | 'ä' | 'À' | 'Â' => 'a',
+                'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' => 'e',
+                'î' | 'ï' | 'Î' => 'i',
+                'ô' | 'ö' | 'Ô' => 'o',
+                'ù' | 'û' | 'ü' | 'Û' => 'u',
+                'ç' | 'Ç' => 'c',
+                ' ' | '-' | '.' => '_',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        Some(match normalised.as_str() {
+            "cle" | "identifiant" | "id" | "id_batiment" | "key" => Column::Key,
+            "adresse" | "address" => Column::Address,
+            "residence" | "estate" => Column::Estate,
+            "entree" | "cage" | "cage_d_escalier" | "entrance" => Column::Entrance,
+            "etages" | "nb_etages" | "nombre_etages" | "floors" => Column::Floors,
+            "logements" | "nb_logements" | "nombre_logements" | "dwellings" => Column::Dwellings,
+            "digicode" | "door_code" => Column::DoorCode,
+            "quartier" | "neighbourhood" => Column::Neighbourhood,
+            "longitude" | "lon" | "lng" => Column::Longitude,
+            "latitude" | "lat" => Column::Latitude,
+            "x" | "x_l93" | "coord_x" => Column::X,
+            "y" | "y_l93" | "coord_y" => Column::Y,
+            "nom" | "name" | "libelle" | "nom_quartier" => Column::Name,
+            "code" | "code_quartier" | "code_iris" => Column::Code,
+            _ => return None,
+        })
+    }
+}
+
+/// Where a building row says it stands.
+pub enum Position {
+    /// Read from coordinate columns, in the file's system.
+    Columns,
+    /// Already a WGS84 point (a GeoJSON geometry, reprojected).
+    Point(Point),
+}
+
+/// Reads one entrance row. `get` returns a column's raw text.
+pub fn building_row(
+    line: usize,
+    get: &dyn Fn(Column) -> Option<String>,
+    position: Position,
+    reprojector: &Reprojector,
+) -> Result<ParsedBuilding, RowProblem> {
+    let required = |column: Column| {
+        get(column)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .ok_or(RowProblem::Missing(column))
+    };
+    let key = required(Column::Key)?;
+    let address = required(Column::Address)?;
+    let floors_text = required(Column::Floors)?;
+    let floors = parse_count(&floors_text).ok_or(RowProblem::NotACount {
+        column: Column::Floors,
+        value: floors_text,
+    })?;
+    let dwellings_text = required(Column::Dwellings)?;
+    let dwellings = parse_count(&dwellings_text).ok_or(RowProblem::NotACount {
+        column: Column::Dwellings,
+        value: dwellings_text,
+    })?;
+    if floors > MAX_FLOORS {
+        return Err(RowProblem::Implausible {
+            column: Column::Floors,
+            value: floors,
+        });
+    }
+    if dwellings > MAX_DWELLINGS_PER_ENTRANCE {
+        return Err(RowProblem::Implausible {
+            column: Column::Dwellings,
+            value: dwellings,
+        });
+    }
+    let location = match position {
+        Position::Point(point) => point,
+        Position::Columns => {
+            let (cx, cy) = if get(Column::X).is_some() {
+                (Column::X, Column::Y)
+            } else {
+                (Column::Longitude, Column::Latitude)
+            };
+            let coordinate = |column| {
+                let text = required(column)?;
+                parse_decimal(&text).ok_or(RowProblem::NotANumber {
+                    column,
+                    value: text,
+                })
+            };
+            let (x, y) = (coordinate(cx)?, coordinate(cy)?);
+            reprojector
+                .to_wgs84(x, y)
+                .ok_or(RowProblem::OutsideFrance { x, y })?
+        }
+    };
+    if !in_france(location) {
+        return Err(RowProblem::OutsideFrance {
+            x: location.lon,
+            y: location.lat,
+        });
+    }
+    let door_code = get(Column::DoorCode).map(|v| {
+        matches!(
+            v.trim().to_lowercase().as_str(),
+            "oui" | "o" | "x" | "1" | "true" | "vrai" | "yes"
+        )
+    });
+    Ok(ParsedBuilding {
+        file: 0,
+        line,
+        key,
+        address,
+        estate: get(Column::Estate)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty()),
+        location,
+        neighbourhood: get(Column::Neighbourhood)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty()),
+        entrances: vec![entrance(
+            get(Column::Entrance)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| "A".to_string()),
+            floors,
+            dwellings,
+            door_code.unwrap_or(false),
+        )],
+    })
+}
+
+/// An entrance with `floors` floors above the ground floor and `dwellings`
+/// doors numbered 1, 2, … from the ground floor up, as evenly as they go
+/// (files give counts, rarely door lists; agents rename doors in the field).
+pub fn entrance(label: String, floors: u32, dwellings: u32, has_door_code: bool) -> Entrance {
+    let levels = floors + 1;
+    let per_level = dwellings.div_ceil(levels);
+    let mut next = 1;
+    let floors = (0..levels)
+        .map(|level| {
+            let last = (next + per_level).min(dwellings + 1);
+            let doors = (next..last).map(|n| n.to_string()).collect();
+            next = last;
+            Floor {
+                level: i32::try_from(level).unwrap_or(i32::MAX),
+                doors,
+            }
+        })
+        .collect();
+    Entrance {
+        label,
+        has_door_code,
+        floors,
+    }
+}
+
+/// The counts an entrance was made from: floors above ground, dwellings.
+pub fn entrance_counts(entrance: &Entrance) -> (u32, u32) {
+    let floors = entrance
+        .floors
+        .iter()
+        .map(|f| f.level)
+        .max()
+        .map(|l| u32::try_from(l).unwrap_or(0))
+        .unwrap_or(0);
+    let dwellings = entrance.floors.iter().map(|f| f.doors.len()).sum::<usize>();
+    (floors, u32::try_from(dwellings).unwrap_or(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dwellings_fill_floors_from_the_ground_up() {
+        let e = entrance("B".into(), 4, 18, true);
+        let per_floor: Vec<usize> = e.floors.iter().map(|f| f.doors.len()).collect();
+        assert_eq!(per_floor, [4, 4, 4, 4, 2]);
+        assert_eq!(e.floors[4].doors, ["17", "18"]);
+        assert_eq!(entrance_counts(&e), (4, 18));
+        let sparse = entrance("A".into(), 3, 2, false);
+        assert_eq!(entrance_counts(&sparse), (3, 2));
+    }
+
+    #[test]
+    fn headers_are_matched_whatever_their_accents_and_case() {
+        assert_eq!(Column::from_header("Entrée"), Some(Column::Entrance));
+        assert_eq!(
+            Column::from_header(" NB_LOGEMENTS "),
+            Some(Column::Dwellings)
+        );
+        assert_eq!(Column::from_header("Étages"), Some(Column::Floors));
+        assert_eq!(Column::from_header("Résidence"), Some(Column::Estate));
+        assert_eq!(Column::from_header("commentaire"), None);
+    }
+}

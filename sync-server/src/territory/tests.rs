@@ -1,0 +1,232 @@
+use super::*;
+use proptest::prelude::*;
+use shared::domain::{Building, Neighbourhood};
+
+fn upload(name: &str, bytes: impl Into<Vec<u8>>) -> Upload {
+    Upload {
+        name: name.into(),
+        bytes: bytes.into(),
+    }
+}
+
+const CSV: &str = "cle;adresse;résidence;entrée;étages;logements;digicode;longitude;latitude\n\
+    B1;3 rue Lebon;Les Lozaits;A;4;18;oui;2,3581;48,7903\n\
+    B1;3 rue Lebon;Les Lozaits;B;4;20;non;2,3581;48,7903\n\
+    B2;5 rue Lebon;;A;R+2;6;;2,3590;48,7905\n\
+    B3;7 rue Lebon;;A;2;6;;48,79;2,35\n\
+    B1;9 rue Lebon;;C;1;2;;2,3581;48,7903\n";
+
+fn square_geojson(crs: Option<&str>, rings: &str) -> String {
+    let crs = crs.map_or(String::new(), |c| {
+        format!(r#""crs":{{"type":"name","properties":{{"name":"{c}"}}}},"#)
+    });
+    format!(
+        r#"{{"type":"FeatureCollection",{crs}"features":[{{"type":"Feature","properties":{{"nom":"Lebon","code":"Q1"}},"geometry":{{"type":"Polygon","coordinates":{rings}}}}}]}}"#
+    )
+}
+
+#[test]
+fn a_french_csv_merges_entrances_and_names_each_bad_line() {
+    let import = read(&[upload("batiments.csv", CSV)]).expect("read");
+    assert_eq!(import.buildings.len(), 1, "{:?}", import.rejections);
+    let b1 = &import.buildings[0];
+    assert_eq!(b1.entrances.len(), 2);
+    assert_eq!(b1.estate.as_deref(), Some("Les Lozaits"));
+    assert!((b1.location.lon - 2.3581).abs() < 1e-9);
+    let lines: Vec<(usize, &RowProblem)> = import
+        .rejections
+        .iter()
+        .map(|r| (r.line, &r.problem))
+        .collect();
+    assert!(matches!(lines[0], (4, RowProblem::NotACount { .. })));
+    assert!(matches!(lines[1], (5, RowProblem::OutsideFrance { .. })));
+    assert!(matches!(lines[2], (6, RowProblem::KeyConflict { line: 2 })));
+    assert_eq!(lines.len(), 3);
+}
+
+#[test]
+fn windows_1252_and_comma_separated_files_read_the_same() {
+    let utf8 =
+        "cle,adresse,entree,etages,logements,lon,lat\nB1,3 allée Émile,A,1,4,\"2,3581\",48.79\n";
+    let cp1252: Vec<u8> = encoding_rs::WINDOWS_1252.encode(utf8).0.into_owned();
+    let a = read(&[upload("a.csv", utf8)]).expect("utf8");
+    let b = read(&[upload("b.csv", cp1252)]).expect("1252");
+    assert_eq!(a.buildings, b.buildings);
+    assert_eq!(a.buildings[0].address, "3 allée Émile");
+    assert_eq!(b.files[0].encoding, TextEncoding::Windows1252);
+}
+
+#[test]
+fn missing_columns_are_named() {
+    let error = read(&[upload("b.csv", "cle;adresse;etages\nB1;x;2\n")]).expect_err("columns");
+    assert_eq!(
+        error.1,
+        FileError::MissingColumns(vec![
+            "logements",
+            "longitude + latitude (ou x + y en Lambert-93)"
+        ])
+    );
+}
+
+#[test]
+fn lambert_93_polygons_with_holes_place_buildings() {
+    let rings = "[[[651000,6853000],[654000,6853000],[654000,6856000],[651000,6856000],[651000,6853000]],\
+                 [[652400,6854400],[652600,6854400],[652600,6854600],[652400,6854600],[652400,6854400]]]";
+    let quartiers = square_geojson(Some("urn:ogc:def:crs:EPSG::2154"), rings);
+    let csv = "cle;adresse;etages;logements;x;y\nIN;1 rue A;3;8;651500;6853500\nHOLE;2 rue B;3;8;652500;6854500\n";
+    let import =
+        read(&[upload("quartiers.geojson", quartiers), upload("b.csv", csv)]).expect("read");
+    assert_eq!(import.files[0].crs, Some(Crs::Lambert93));
+    let plan = plan(&import, &[], &[]);
+    assert!(plan.is_clean(), "{:?}", plan.rejections);
+    let quartier = plan.neighbourhoods[0].0.id;
+    assert_eq!(plan.buildings[0].0.neighbourhood, Some(quartier));
+    assert_eq!(plan.buildings[1].0.neighbourhood, None);
+    assert_eq!(plan.counts.without_neighbourhood, 1);
+    assert_eq!(plan.counts.dwellings, 16);
+}
+
+#[test]
+fn bad_geojson_is_refused_with_a_reason() {
+    type Check = fn(&FileError) -> bool;
+    let cases: [(&str, Check); 3] = [
+        (
+            r#"{"type":"FeatureCollection","features":[{"type":"Feat"#,
+            |e| matches!(e, FileError::GeoJson(_)),
+        ),
+        (
+            r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:3857"}},"features":[]}"#,
+            |e| matches!(e, FileError::UnsupportedCrs(_)),
+        ),
+        (r#"{"type":"Point","coordinates":[2.3,48.8]}"#, |e| {
+            matches!(e, FileError::GeoJson(_))
+        }),
+    ];
+    for (text, expected) in cases {
+        let (_, error) = read(&[upload("q.geojson", text)]).expect_err(text);
+        assert!(expected(&error), "{text}: {error:?}");
+    }
+    // Lambert-93 numbers without a crs member read as degrees: outside France.
+    let unlabelled = square_geojson(
+        None,
+        "[[[651000,6853000],[654000,6853000],[654000,6856000],[651000,6853000]]]",
+    );
+    let import = read(&[upload("q.geojson", unlabelled)]).expect("read");
+    assert!(matches!(
+        import.rejections[0].problem,
+        RowProblem::OutsideFrance { .. }
+    ));
+}
+
+#[test]
+fn importing_again_changes_nothing_and_a_correction_keeps_ids() {
+    let csv =
+        "cle;adresse;etages;logements;longitude;latitude\nB1;3 rue Lebon;4;18;2,3581;48,7903\n";
+    let first = plan(&read(&[upload("b.csv", csv)]).expect("read"), &[], &[]);
+    let stored: Vec<Building> = first.buildings.iter().map(|(b, _)| b.clone()).collect();
+    let again = plan(&read(&[upload("b.csv", csv)]).expect("read"), &[], &stored);
+    assert_eq!(again.buildings[0].1, Change::Unchanged);
+    assert_eq!(again.counts.unchanged, 1);
+    let corrected = csv.replace(";18;", ";20;");
+    let third = plan(
+        &read(&[upload("b.csv", corrected)]).expect("read"),
+        &[],
+        &stored,
+    );
+    assert_eq!(third.buildings[0].1, Change::Updated);
+    assert_eq!(third.buildings[0].0.id, stored[0].id);
+}
+
+#[test]
+fn apply_writes_all_or_nothing_and_only_clean_plans() {
+    let mut store = shared::store::Store::open_in_memory().expect("store");
+    let import = read(&[upload("b.csv", CSV)]).expect("read");
+    let dirty = plan(&import, &[], &[]);
+    assert!(matches!(
+        apply(&mut store, &dirty),
+        Err(plan::ApplyError::NotClean)
+    ));
+    assert_eq!(store.document_count().expect("count"), 0);
+    let clean_csv: String = CSV.lines().take(3).map(|l| format!("{l}\n")).collect();
+    let clean = plan(
+        &read(&[upload("b.csv", clean_csv)]).expect("read"),
+        &[],
+        &[],
+    );
+    assert_eq!(apply(&mut store, &clean).expect("apply"), 1);
+    let (_, buildings) = load(&store).expect("load");
+    assert_eq!(buildings[0].dwelling_count(), 38);
+}
+
+/// Neighbourhood centres; buildings as (position seed, entrances as
+/// (floors, dwellings), door code).
+type Territory = (Vec<(f64, f64)>, Vec<(u8, Vec<(u8, u16)>, bool)>);
+
+fn territory() -> impl Strategy<Value = Territory> {
+    (
+        prop::collection::vec((2.0f64..2.8, 48.5f64..49.0), 0..4),
+        prop::collection::vec(
+            (
+                any::<u8>(),
+                prop::collection::vec((0u8..30, 0u16..400), 1..4),
+                any::<bool>(),
+            ),
+            0..25,
+        ),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Import → export → import gives the same territory, ids and all,
+    /// and the second import changes nothing.
+    #[test]
+    fn import_export_import_gives_the_same_territory((squares, buildings) in territory()) {
+        let mut geojson = String::from(r#"{"type":"FeatureCollection","features":["#);
+        for (i, (x, y)) in squares.iter().enumerate() {
+            if i > 0 { geojson.push(','); }
+            let h = 0.05;
+            geojson.push_str(&format!(
+                r#"{{"type":"Feature","properties":{{"nom":"Quartier {i}","code":"Q{i}"}},"geometry":{{"type":"Polygon","coordinates":[[[{a},{b}],[{c},{b}],[{c},{d}],[{a},{d}],[{a},{b}]]]}}}}"#,
+                a = x - h, b = y - h, c = x + h, d = y + h
+            ));
+        }
+        geojson.push_str("]}");
+        let mut csv = String::from("cle;adresse;residence;entree;etages;logements;digicode;longitude;latitude\n");
+        for (i, (seed, entrances, code)) in buildings.iter().enumerate() {
+            let lon = 2.0 + f64::from(*seed) / 300.0;
+            let lat = 48.5 + f64::from(*seed) / 500.0 + i as f64 / 1000.0;
+            for (e, (floors, dwellings)) in entrances.iter().enumerate() {
+                let estate = if seed % 2 == 0 { "Les Lozaits" } else { "" };
+                csv.push_str(&format!(
+                    "K{i};{i} rue de l'Essai;{estate};{};{floors};{dwellings};{};{};{}\n",
+                    char::from(b'A' + e as u8),
+                    if *code { "oui" } else { "non" },
+                    lon.to_string().replace('.', ","),
+                    lat.to_string().replace('.', ","),
+                ));
+            }
+        }
+        let first = plan(
+            &read(&[upload("q.geojson", geojson), upload("b.csv", csv)]).expect("read"),
+            &[],
+            &[],
+        );
+        prop_assert!(first.is_clean(), "{:?}", first.rejections);
+        let neighbourhoods: Vec<Neighbourhood> = first.neighbourhoods.iter().map(|(n, _)| n.clone()).collect();
+        let stored: Vec<Building> = first.buildings.iter().map(|(b, _)| b.clone()).collect();
+        let exported = export_geojson(&neighbourhoods, &stored);
+        let second = plan(
+            &read(&[upload("export.geojson", exported)]).expect("read export"),
+            &neighbourhoods,
+            &stored,
+        );
+        prop_assert!(second.is_clean(), "{:?}", second.rejections);
+        let again_n: Vec<Neighbourhood> = second.neighbourhoods.iter().map(|(n, _)| n.clone()).collect();
+        let again_b: Vec<Building> = second.buildings.iter().map(|(b, _)| b.clone()).collect();
+        prop_assert_eq!(again_n, neighbourhoods);
+        prop_assert_eq!(again_b, stored);
+        prop_assert_eq!(second.counts.unchanged, second.neighbourhoods.len() + second.buildings.len());
+    }
+}
