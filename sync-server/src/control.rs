@@ -289,6 +289,15 @@ impl Control {
         .transpose()
     }
 
+    /// Ends a session.
+    pub fn logout(&self, token: &str) -> Result<(), ControlError> {
+        self.conn()?.execute(
+            "DELETE FROM sessions WHERE token_hash = ?1",
+            [secrets::hash_secret(token)],
+        )?;
+        Ok(())
+    }
+
     /// Makes a one-time enrolment code; only its hash is kept.
     pub fn new_enrolment_code(
         &self,

@@ -9,6 +9,7 @@ pub mod config;
 pub mod control;
 pub mod demo;
 pub mod error;
+pub mod office;
 pub mod routes;
 pub mod secrets;
 pub mod tenants;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub tenants: Arc<Tenants>,
     /// The settings it was started with.
     pub config: Arc<ServeConfig>,
+    /// Territory imports previewed at the office, awaiting confirmation.
+    pub imports: Arc<office::PendingImports>,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
             control: Arc::new(control),
             tenants: Arc::new(Tenants::new(municipalities)),
             config: Arc::new(config),
+            imports: Arc::default(),
         })
     }
 }
@@ -61,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::devices::router())
         .merge(routes::sync::router())
         .merge(routes::persons::router())
+        .merge(office::router())
         .route("/api/{*rest}", axum::routing::any(error::not_found))
         .fallback_service(web)
         .layer(tower_http::trace::TraceLayer::new_for_http())

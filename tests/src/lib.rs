@@ -136,6 +136,121 @@ impl Office {
     }
 }
 
+/// A coordinator's browser at the office pages: the session cookie and a
+/// client that does not follow redirects, so tests see them.
+pub struct OfficePages {
+    url: String,
+    cookie: String,
+    client: reqwest::Client,
+}
+
+/// What an office page answered.
+pub struct Page {
+    /// Its status.
+    pub status: u16,
+    /// Where it redirects, if it does.
+    pub location: Option<String>,
+    /// Its HTML.
+    pub body: String,
+}
+
+impl Page {
+    async fn from(response: reqwest::Response) -> Self {
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = response.text().await.expect("body");
+        Page {
+            status,
+            location,
+            body,
+        }
+    }
+}
+
+impl OfficePages {
+    /// The office pages as `office`'s coordinator sees them.
+    pub fn new(server: &TestServer, office: &Office) -> Self {
+        Self {
+            url: server.url.clone(),
+            cookie: format!("palier_session={}", office.token),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
+    /// `GET`s a page.
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("get");
+        Page::from(response).await
+    }
+
+    /// Posts a form.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        let response = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .header("cookie", &self.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("post");
+        Page::from(response).await
+    }
+
+    /// Uploads files as a browser's file inputs would: (field, file name,
+    /// bytes).
+    pub async fn upload(&self, path: &str, files: Vec<(&str, &str, Vec<u8>)>) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        for (field, name, bytes) in files {
+            form = form.part(
+                field.to_string(),
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        }
+        let response = self
+            .client
+            .post(format!("{}{path}", self.url))
+            .header("cookie", &self.cookie)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        Page::from(response).await
+    }
+}
+
+/// A file of `tests/fixtures/`.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The value of a hidden form field named `name` in a page.
+pub fn hidden_field(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_string())
+}
+
 /// A field device: a real store file and the real sync client.
 pub struct Device {
     /// Its store.

@@ -1,0 +1,101 @@
+// Sector map: click a building to toggle it, or draw a lasso around
+// buildings to add them. The checkboxes in the form stay the truth; this
+// only ticks them, so the page works the same without script.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.querySelector("form.sector");
+  if (!form) return;
+  const svg = form.querySelector("svg.map");
+  const boxes = new Map();
+  for (const box of form.querySelectorAll('input[name="building"]')) boxes.set(box.value, box);
+  const count = form.querySelector("#selected-count");
+  const refresh = () => {
+    let n = 0;
+    for (const circle of svg.querySelectorAll("circle.b")) {
+      const on = boxes.get(circle.dataset.id)?.checked ?? false;
+      circle.classList.toggle("selected", on);
+      if (on) n += 1;
+    }
+    if (count) count.textContent = String(n);
+  };
+  form.addEventListener("change", refresh);
+
+  const lassoButton = form.querySelector('[data-tool="lasso"]');
+  let lassoOn = false;
+  lassoButton?.addEventListener("click", () => {
+    lassoOn = !lassoOn;
+    lassoButton.setAttribute("aria-pressed", String(lassoOn));
+  });
+  form.querySelector('[data-tool="clear"]')?.addEventListener("click", () => {
+    for (const box of boxes.values()) box.checked = false;
+    refresh();
+  });
+  for (const button of form.querySelectorAll("[data-select-group]")) {
+    button.addEventListener("click", () => {
+      const group = button.closest("fieldset");
+      const inputs = [...group.querySelectorAll('input[name="building"]')];
+      const all = inputs.every((i) => i.checked);
+      for (const i of inputs) i.checked = !all;
+      refresh();
+    });
+  }
+
+  const point = (event) => {
+    const p = svg.createSVGPoint();
+    p.x = event.clientX;
+    p.y = event.clientY;
+    return p.matrixTransform(svg.getScreenCTM().inverse());
+  };
+  const inside = (x, y, poly) => {
+    let hit = false;
+    for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+      const [xi, yi] = poly[i];
+      const [xj, yj] = poly[j];
+      if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) hit = !hit;
+    }
+    return hit;
+  };
+  let path = null;
+  let line = null;
+  svg.addEventListener("pointerdown", (event) => {
+    if (!lassoOn) {
+      const id = event.target?.dataset?.id;
+      const box = id && boxes.get(id);
+      if (box) {
+        box.checked = !box.checked;
+        refresh();
+      }
+      return;
+    }
+    event.preventDefault();
+    svg.setPointerCapture(event.pointerId);
+    const p = point(event);
+    path = [[p.x, p.y]];
+    line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+    line.setAttribute("class", "lasso");
+    svg.appendChild(line);
+  });
+  svg.addEventListener("pointermove", (event) => {
+    if (!path) return;
+    const p = point(event);
+    path.push([p.x, p.y]);
+    line.setAttribute("points", path.map((q) => q.join(",")).join(" "));
+  });
+  const finish = () => {
+    if (!path) return;
+    if (path.length > 2) {
+      for (const circle of svg.querySelectorAll("circle.b")) {
+        const x = Number(circle.getAttribute("cx"));
+        const y = Number(circle.getAttribute("cy"));
+        const box = boxes.get(circle.dataset.id);
+        if (box && inside(x, y, path)) box.checked = true;
+      }
+    }
+    line?.remove();
+    path = null;
+    line = null;
+    refresh();
+  };
+  svg.addEventListener("pointerup", finish);
+  svg.addEventListener("pointercancel", finish);
+});

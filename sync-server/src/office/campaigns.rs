@@ -1,0 +1,306 @@
+//! Campaigns: the list, a new one, and its settings (kind, dates,
+//! neighbourhoods, team, topics, services for follow-ups).
+
+use super::form::Fields;
+use super::layout::{PageError, Section, iso_day, notice, page, parse_iso_day};
+use super::session::Office;
+use automerge::Automerge;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use shared::api::DeviceInfo;
+use shared::domain::{
+    AgentId, Campaign, CampaignId, CampaignKind, Neighbourhood, Questionnaire, Sector,
+};
+use shared::schema::{self, DocKind, SingleRecord};
+use shared::store::{Origin, Store};
+
+/// Every kind, in the order the form lists them.
+pub const KINDS: [CampaignKind; 4] = [
+    CampaignKind::DoorToDoor,
+    CampaignKind::IdeaCollection,
+    CampaignKind::StreetStand,
+    CampaignKind::ExploratoryWalk,
+];
+
+fn kind_tag(kind: CampaignKind) -> &'static str {
+    match kind {
+        CampaignKind::DoorToDoor => "door-to-door",
+        CampaignKind::IdeaCollection => "idea-collection",
+        CampaignKind::StreetStand => "street-stand",
+        CampaignKind::ExploratoryWalk => "exploratory-walk",
+    }
+}
+
+fn kind_from_tag(tag: &str) -> Option<CampaignKind> {
+    KINDS.into_iter().find(|k| kind_tag(*k) == tag)
+}
+
+/// Parses an id from a path segment, as a 404 when it is not one.
+pub fn parse_id<T: std::str::FromStr>(office: &Office, text: &str) -> Result<T, PageError> {
+    text.parse().map_err(|_| PageError::NotFound(office.lang))
+}
+
+/// Reads one record, as a 404 when the municipality has no such document.
+pub fn load<T: SingleRecord>(
+    store: &Store,
+    id: &schema::DocId,
+    lang: super::Lang,
+) -> Result<T, PageError> {
+    let doc = store.load(id)?.ok_or(PageError::NotFound(lang))?;
+    Ok(schema::read(&doc)?)
+}
+
+/// Writes one record over its stored document (only what changed), as an
+/// edit the devices receive at their next sync.
+pub fn store_record<T: SingleRecord>(store: &mut Store, record: &T) -> Result<(), PageError> {
+    let id = record.doc_id();
+    let mut doc = store.load(&id)?.unwrap_or_else(Automerge::new);
+    schema::write(&mut doc, record)?;
+    store.save(&id, &doc, Origin::Remote)?;
+    Ok(())
+}
+
+/// The devices that can be put in a team or a sector.
+pub async fn active_devices(office: &Office) -> Result<Vec<DeviceInfo>, PageError> {
+    let control = office.state().control.clone();
+    let municipality = office.account.municipality;
+    let devices = tokio::task::spawn_blocking(move || control.devices(municipality))
+        .await
+        .map_err(|e| PageError::Internal(e.into()))??;
+    Ok(devices.into_iter().filter(|d| !d.revoked).collect())
+}
+
+/// `GET /office`: campaigns and a form for a new one.
+pub async fn list(office: Office) -> Result<Markup, PageError> {
+    let (campaigns, sectors, buildings) = office
+        .with_store(|store| {
+            let mut campaigns: Vec<Campaign> = store.records(DocKind::Campaign)?;
+            campaigns.sort_by_key(|c| std::cmp::Reverse(c.starts_at));
+            let sectors: Vec<Sector> = store.records(DocKind::Sector)?;
+            Ok((
+                campaigns,
+                sectors,
+                store.doc_ids_of(DocKind::Building)?.len(),
+            ))
+        })
+        .await?;
+    let t = office.t;
+    Ok(page(
+        &office,
+        Section::Campaigns,
+        t.campaigns,
+        html! {
+            @if buildings == 0 {
+                (notice("info", t.no_territory_yet))
+            }
+            @if campaigns.is_empty() {
+                p { (t.no_campaign_yet) }
+            } @else {
+                table {
+                    thead { tr { th { (t.name) } th { (t.kind) } th { (t.dates) } th { (t.questionnaire) } th { (t.sectors) } } }
+                    tbody {
+                        @for c in &campaigns {
+                            tr {
+                                td { a href=(format!("/office/campaigns/{}", c.id)) { (c.name) } }
+                                td { (t.kind_name(c.kind)) }
+                                td { (iso_day(c.starts_at)) " → " (iso_day(c.ends_at)) }
+                                td { a href=(format!("/office/campaigns/{}/questionnaire", c.id)) {
+                                    (t.version) " " (c.questionnaire.version) " · " (c.questionnaire.questions.len()) " " (t.questions_count)
+                                } }
+                                td { a href=(format!("/office/campaigns/{}/sectors", c.id)) {
+                                    (sectors.iter().filter(|s| s.campaign == c.id).count())
+                                } }
+                            }
+                        }
+                    }
+                }
+            }
+            section.card {
+                h2 { (t.new_campaign) }
+                form method="post" action="/office/campaigns" {
+                    label for="name" { (t.name) }
+                    input #name name="name" required placeholder=(t.campaign_name_hint);
+                    (kind_select(&office, CampaignKind::DoorToDoor))
+                    div.row {
+                        div { label for="starts" { (t.starts) } input #starts type="date" name="starts" required; }
+                        div { label for="ends" { (t.ends) } input #ends type="date" name="ends" required; }
+                    }
+                    button type="submit" { (t.create) }
+                }
+            }
+        },
+    ))
+}
+
+fn kind_select(office: &Office, current: CampaignKind) -> Markup {
+    let t = office.t;
+    html! {
+        label for="kind" { (t.kind) }
+        select #kind name="kind" {
+            @for k in KINDS {
+                option value=(kind_tag(k)) selected[k == current] { (t.kind_name(k)) }
+            }
+        }
+    }
+}
+
+/// `POST /office/campaigns`: creates a campaign and opens its settings.
+pub async fn create(office: Office, body: Bytes) -> Result<Response, PageError> {
+    let fields = Fields::parse(&body);
+    let name = fields.get("name");
+    let kind = kind_from_tag(&fields.get("kind"));
+    let starts = parse_iso_day(&fields.get("starts"));
+    let ends = parse_iso_day(&fields.get("ends"));
+    let (Some(kind), Some(starts_at), Some(ends_at), false) = (kind, starts, ends, name.is_empty())
+    else {
+        return Ok(Redirect::to("/office").into_response());
+    };
+    let campaign = Campaign {
+        id: CampaignId::new(),
+        name,
+        kind,
+        starts_at,
+        ends_at: ends_at.max(starts_at),
+        neighbourhoods: Vec::new(),
+        team: Vec::new(),
+        topics: Vec::new(),
+        services: Vec::new(),
+        questionnaire: Questionnaire::default(),
+        questionnaire_draft: None,
+        past_questionnaires: Vec::new(),
+    };
+    let id = campaign.id;
+    office
+        .with_store(move |store| store_record(store, &campaign))
+        .await?;
+    Ok(Redirect::to(&format!("/office/campaigns/{id}")).into_response())
+}
+
+/// `GET /office/campaigns/{id}`: the campaign's settings.
+pub async fn edit(office: Office, Path(id): Path<String>) -> Result<Markup, PageError> {
+    let id: CampaignId = parse_id(&office, &id)?;
+    let lang = office.lang;
+    let (campaign, mut neighbourhoods) = office
+        .with_store(move |store| {
+            let campaign: Campaign = load(store, &schema::DocId::campaign(id), lang)?;
+            let neighbourhoods: Vec<Neighbourhood> = store.records(DocKind::Neighbourhood)?;
+            Ok((campaign, neighbourhoods))
+        })
+        .await?;
+    neighbourhoods.sort_by(|a, b| a.name.cmp(&b.name));
+    let devices = active_devices(&office).await?;
+    Ok(settings_page(
+        &office,
+        &campaign,
+        &neighbourhoods,
+        &devices,
+        None,
+    ))
+}
+
+fn settings_page(
+    office: &Office,
+    c: &Campaign,
+    neighbourhoods: &[Neighbourhood],
+    devices: &[DeviceInfo],
+    saved: Option<&str>,
+) -> Markup {
+    let t = office.t;
+    page(
+        office,
+        Section::Campaigns,
+        &c.name,
+        html! {
+            nav.sub {
+                a href=(format!("/office/campaigns/{}/questionnaire", c.id)) { (t.questionnaire) }
+                a href=(format!("/office/campaigns/{}/sectors", c.id)) { (t.sectors) }
+            }
+            @if let Some(saved) = saved { (notice("ok", saved)) }
+            form method="post" action=(format!("/office/campaigns/{}", c.id)) {
+                label for="name" { (t.name) }
+                input #name name="name" required value=(c.name);
+                (kind_select(office, c.kind))
+                div.row {
+                    div { label for="starts" { (t.starts) } input #starts type="date" name="starts" required value=(iso_day(c.starts_at)); }
+                    div { label for="ends" { (t.ends) } input #ends type="date" name="ends" required value=(iso_day(c.ends_at)); }
+                }
+                fieldset {
+                    legend { (t.neighbourhoods) }
+                    @if neighbourhoods.is_empty() { p.hint { (t.no_territory_yet) } }
+                    @for n in neighbourhoods {
+                        label.check { input type="checkbox" name="neighbourhood" value=(n.id) checked[c.neighbourhoods.contains(&n.id)]; (n.name) }
+                    }
+                }
+                fieldset {
+                    legend { (t.team) }
+                    @if devices.is_empty() { p.hint { (t.no_device_yet) } }
+                    @for d in devices {
+                        label.check { input type="checkbox" name="team" value=(d.device_id) checked[c.team.contains(&AgentId(d.device_id.0))]; (d.name) }
+                    }
+                }
+                label for="topics" { (t.topics) }
+                p.hint { (t.one_per_line) }
+                textarea #topics name="topics" rows="6" { (c.topics.join("\n")) }
+                label for="services" { (t.services) }
+                p.hint { (t.one_per_line) }
+                textarea #services name="services" rows="6" { (c.services.join("\n")) }
+                button type="submit" { (t.save) }
+            }
+        },
+    )
+}
+
+/// `POST /office/campaigns/{id}`: saves the settings.
+pub async fn save(
+    office: Office,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Markup, PageError> {
+    let id: CampaignId = parse_id(&office, &id)?;
+    let fields = Fields::parse(&body);
+    let lang = office.lang;
+    let (campaign, mut neighbourhoods) = office
+        .with_store(move |store| {
+            let mut c: Campaign = load(store, &schema::DocId::campaign(id), lang)?;
+            let name = fields.get("name");
+            if !name.is_empty() {
+                c.name = name;
+            }
+            if let Some(kind) = kind_from_tag(&fields.get("kind")) {
+                c.kind = kind;
+            }
+            if let Some(starts) = parse_iso_day(&fields.get("starts")) {
+                c.starts_at = starts;
+            }
+            if let Some(ends) = parse_iso_day(&fields.get("ends")) {
+                c.ends_at = ends.max(c.starts_at);
+            }
+            c.neighbourhoods = fields
+                .all("neighbourhood")
+                .iter()
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            c.team = fields
+                .all("team")
+                .iter()
+                .filter_map(|v| v.parse().ok())
+                .collect();
+            c.topics = fields.lines("topics");
+            c.services = fields.lines("services");
+            store_record(store, &c)?;
+            let neighbourhoods: Vec<Neighbourhood> = store.records(DocKind::Neighbourhood)?;
+            Ok((c, neighbourhoods))
+        })
+        .await?;
+    neighbourhoods.sort_by(|a, b| a.name.cmp(&b.name));
+    let devices = active_devices(&office).await?;
+    Ok(settings_page(
+        &office,
+        &campaign,
+        &neighbourhoods,
+        &devices,
+        Some(office.t.saved),
+    ))
+}

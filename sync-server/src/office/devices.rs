@@ -1,0 +1,171 @@
+//! Devices: a one-time enrolment code (as text to type and as a QR code to
+//! scan), the list of enrolled devices with what they last reported, and
+//! revocation.
+
+use super::campaigns::parse_id;
+use super::form::Fields;
+use super::layout::{PageError, Section, date, page};
+use super::session::Office;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, PreEscaped, html};
+use qrcode::QrCode;
+use qrcode::render::svg;
+use shared::api::{DeviceInfo, Role};
+use shared::domain::DeviceId;
+
+const ROLES: [Role; 3] = [Role::Agent, Role::YouthAmbassador, Role::Coordinator];
+
+fn role_name(office: &Office, role: Role) -> &'static str {
+    let t = office.t;
+    match role {
+        Role::Agent => t.role_agent,
+        Role::YouthAmbassador => t.role_ambassador,
+        Role::Coordinator => t.role_coordinator,
+        Role::ElectedOfficial => t.role_elected,
+    }
+}
+
+/// Where phones reach this server, as the browser that asked sees it.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| *s == "https" || *s == "http")
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+/// A QR code as inline SVG; `None` if the text is too long for one.
+pub fn qr_svg(text: &str) -> Option<String> {
+    let code = QrCode::new(text.as_bytes()).ok()?;
+    Some(
+        code.render::<svg::Color<'_>>()
+            .min_dimensions(220, 220)
+            .quiet_zone(true)
+            .build(),
+    )
+}
+
+async fn devices(office: &Office) -> Result<Vec<DeviceInfo>, PageError> {
+    let control = office.state().control.clone();
+    let municipality = office.account.municipality;
+    tokio::task::spawn_blocking(move || control.devices(municipality))
+        .await
+        .map_err(|e| PageError::Internal(e.into()))?
+        .map_err(Into::into)
+}
+
+fn render(
+    office: &Office,
+    list: &[DeviceInfo],
+    code: Option<(String, i64, Role, String)>,
+) -> Markup {
+    let t = office.t;
+    page(
+        office,
+        Section::Devices,
+        t.devices,
+        html! {
+            @if let Some((code, expires_at, role, link)) = &code {
+                section.card.enrolment {
+                    h2 { (t.enrolment_code) " · " (role_name(office, *role)) }
+                    p.code #enrolment-code { (code) }
+                    @if let Some(svg) = qr_svg(link) {
+                        figure.qr { (PreEscaped(svg)) figcaption { (t.qr_caption) } }
+                    }
+                    p.hint { (t.code_single_use) " " (date(*expires_at)) " (UTC)." }
+                }
+            }
+            section.card {
+                h2 { (t.enrol_device) }
+                form method="post" action="/office/devices/codes" {
+                    label for="role" { (t.role) }
+                    select #role name="role" {
+                        @for r in ROLES { option value=(r.as_str()) { (role_name(office, r)) } }
+                    }
+                    button type="submit" { (t.new_code) }
+                }
+            }
+            @if list.is_empty() {
+                p { (t.no_device_yet) }
+            } @else {
+                table {
+                    thead { tr { th { (t.name) } th { (t.role) } th { (t.enrolled) } th { (t.last_sync) } th { (t.unsynced) } th {} } }
+                    tbody {
+                        @for d in list {
+                            tr.revoked[d.revoked] {
+                                td { (d.name) }
+                                td { (role_name(office, d.role)) }
+                                td { (date(d.enrolled_at)) }
+                                td { (d.last_sync_at.map(date).unwrap_or_else(|| t.never.to_string())) }
+                                td { (d.unsynced.map(|n| n.to_string()).unwrap_or_else(|| "—".into())) }
+                                td {
+                                    @if d.revoked {
+                                        (t.revoked)
+                                    } @else {
+                                        form method="post" action=(format!("/office/devices/{}/revoke", d.device_id)) {
+                                            button.danger type="submit" aria-label=(format!("{} {}", t.revoke, d.name)) { (t.revoke) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// `GET /office/devices`.
+pub async fn show(office: Office) -> Result<Markup, PageError> {
+    let list = devices(&office).await?;
+    Ok(render(&office, &list, None))
+}
+
+/// `POST /office/devices/codes`: a new one-time code, shown once.
+pub async fn new_code(
+    office: Office,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Markup, PageError> {
+    let role = Role::parse(&Fields::parse(&body).get("role"))
+        .filter(|r| ROLES.contains(r))
+        .unwrap_or(Role::Agent);
+    let control = office.state().control.clone();
+    let municipality = office.account.municipality;
+    let valid_ms = office
+        .state()
+        .config
+        .enrolment_minutes
+        .saturating_mul(60_000);
+    let (code, expires_at) = tokio::task::spawn_blocking(move || {
+        control.new_enrolment_code(municipality, role, valid_ms)
+    })
+    .await
+    .map_err(|e| PageError::Internal(e.into()))??;
+    let link = format!("{}/#enrol={code}", origin(&headers));
+    let list = devices(&office).await?;
+    Ok(render(&office, &list, Some((code, expires_at, role, link))))
+}
+
+/// `POST /office/devices/{id}/revoke`.
+pub async fn revoke(office: Office, Path(id): Path<String>) -> Result<Response, PageError> {
+    let device: DeviceId = parse_id(&office, &id)?;
+    let control = office.state().control.clone();
+    let municipality = office.account.municipality;
+    let revoked = tokio::task::spawn_blocking(move || control.revoke(municipality, device))
+        .await
+        .map_err(|e| PageError::Internal(e.into()))??;
+    if !revoked {
+        return Err(PageError::NotFound(office.lang));
+    }
+    Ok(Redirect::to("/office/devices").into_response())
+}

@@ -1,0 +1,200 @@
+//! The frame every office page shares, its stylesheet and script, and the
+//! error pages.
+
+use super::i18n::Lang;
+use super::session::Office;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+
+const CSS: &str = include_str!("assets/office.css");
+const JS: &str = include_str!("assets/office.js");
+
+/// `GET /office/assets/office.css`.
+pub async fn css() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS)
+}
+
+/// `GET /office/assets/office.js`.
+pub async fn js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        JS,
+    )
+}
+
+/// Which section of the office a page belongs to, for the menu.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// Campaigns, their questionnaires and sectors.
+    Campaigns,
+    /// The territory.
+    Territory,
+    /// Devices.
+    Devices,
+}
+
+/// A whole page for a logged-in coordinator.
+pub fn page(office: &Office, section: Section, title: &str, body: Markup) -> Markup {
+    let t = office.t;
+    let item = |s: Section, href: &str, label: &str| {
+        html! {
+            a href=(href) aria-current=[(s == section).then_some("page")] { (label) }
+        }
+    };
+    shell(
+        office.lang,
+        title,
+        html! {
+            header.top {
+                span.brand { "Palier" }
+                nav aria-label=(t.menu) {
+                    (item(Section::Campaigns, "/office", t.campaigns))
+                    (item(Section::Territory, "/office/territory", t.territory))
+                    (item(Section::Devices, "/office/devices", t.devices))
+                }
+                span.spacer {}
+                a.lang href=(format!("/office/lang/{}", office.lang.other().tag())) lang=(office.lang.other().tag()) {
+                    (office.lang.other().name())
+                }
+                form method="post" action="/office/logout" {
+                    button.link type="submit" { (t.log_out) }
+                }
+            }
+            main { h1 { (title) } (body) }
+        },
+    )
+}
+
+/// The document around a page's content.
+pub fn shell(lang: Lang, title: &str, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · Palier" }
+                link rel="stylesheet" href="/office/assets/office.css";
+                script src="/office/assets/office.js" defer {}
+            }
+            body { (content) }
+        }
+    }
+}
+
+/// A message above a form: what went wrong, or what was done.
+pub fn notice(kind: &str, text: &str) -> Markup {
+    html! { p class=(format!("notice {kind}")) role=(if kind == "error" { "alert" } else { "status" }) { (text) } }
+}
+
+fn datetime(ms: i64) -> Option<time::OffsetDateTime> {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
+}
+
+/// A date and time as the office reads it (UTC, day first).
+pub fn date(ms: i64) -> String {
+    datetime(ms)
+        .and_then(|d| {
+            d.format(time::macros::format_description!(
+                "[day]/[month]/[year] [hour]:[minute]"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// A day for `<input type="date">`.
+pub fn iso_day(ms: i64) -> String {
+    datetime(ms)
+        .and_then(|d| {
+            d.date()
+                .format(&time::format_description::well_known::Iso8601::DATE)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Midnight UTC of a `YYYY-MM-DD` day.
+pub fn parse_iso_day(text: &str) -> Option<i64> {
+    let day = time::Date::parse(
+        text.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()?;
+    let seconds = day.midnight().assume_utc().unix_timestamp();
+    seconds.checked_mul(1000)
+}
+
+/// An office page that could not be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// A fault of ours, logged, never explained.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+    /// No such campaign, sector or question in this municipality.
+    #[error("not found")]
+    NotFound(Lang),
+    /// Not a coordinator.
+    #[error("forbidden")]
+    Forbidden(Lang),
+}
+
+impl From<shared::store::StoreError> for PageError {
+    fn from(error: shared::store::StoreError) -> Self {
+        PageError::Internal(error.into())
+    }
+}
+
+impl From<shared::schema::SchemaError> for PageError {
+    fn from(error: shared::schema::SchemaError) -> Self {
+        PageError::Internal(error.into())
+    }
+}
+
+impl From<crate::control::ControlError> for PageError {
+    fn from(error: crate::control::ControlError) -> Self {
+        PageError::Internal(error.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let (status, lang, text) = match &self {
+            PageError::Internal(error) => {
+                tracing::error!(error = format!("{error:#}"), "office page failed");
+                let lang = Lang::default();
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    lang,
+                    lang.texts().internal_error,
+                )
+            }
+            PageError::NotFound(lang) => (StatusCode::NOT_FOUND, *lang, lang.texts().not_found),
+            PageError::Forbidden(lang) => {
+                (StatusCode::FORBIDDEN, *lang, lang.texts().coordinators_only)
+            }
+        };
+        let body = shell(
+            lang,
+            text,
+            html! { main { h1 { (text) } p { a href="/office" { (lang.texts().back_to_office) } } } },
+        );
+        (status, body).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip_through_the_calendar() {
+        let ms = parse_iso_day("2026-11-23").expect("day");
+        assert_eq!(iso_day(ms), "2026-11-23");
+        assert_eq!(date(ms + 3_600_000 * 9 + 60_000 * 5), "23/11/2026 09:05");
+        assert_eq!(parse_iso_day("1970-01-01"), Some(0));
+        assert_eq!(parse_iso_day("2026-13-01"), None);
+        assert_eq!(parse_iso_day("demain"), None);
+    }
+}

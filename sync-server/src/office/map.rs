@@ -1,0 +1,105 @@
+//! The sector map: neighbourhoods and buildings drawn as SVG on the server,
+//! so the page works without script and without map tiles (no network
+//! needed beyond Palier's own server). `assets/office.js` adds click and
+//! lasso selection on top of it.
+
+use maud::{Markup, html};
+use shared::domain::{Building, Neighbourhood, Point};
+
+const WIDTH: f64 = 1000.0;
+
+/// Lon/lat to SVG coordinates: an equirectangular projection scaled by
+/// the cosine of the latitude, which is true enough over a town.
+struct Projection {
+    west: f64,
+    north: f64,
+    scale: f64,
+    x_factor: f64,
+    height: f64,
+}
+
+impl Projection {
+    fn fit(points: impl Iterator<Item = Point>) -> Self {
+        let (mut w, mut s, mut e, mut n) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for p in points {
+            w = w.min(p.lon);
+            e = e.max(p.lon);
+            s = s.min(p.lat);
+            n = n.max(p.lat);
+        }
+        if w > e {
+            (w, s, e, n) = (0.0, 0.0, 1.0, 1.0);
+        }
+        let x_factor = ((s + n) / 2.0).to_radians().cos().max(0.1);
+        let span_x = ((e - w) * x_factor).max(1e-4);
+        let span_y = (n - s).max(1e-4);
+        let margin = 0.04;
+        let scale = WIDTH * (1.0 - 2.0 * margin) / span_x.max(span_y * 1.2);
+        let height = (span_y * scale / (1.0 - 2.0 * margin)).max(300.0);
+        Projection {
+            west: w - margin * WIDTH / scale / x_factor,
+            north: n + margin * height / scale,
+            scale,
+            x_factor,
+            height,
+        }
+    }
+
+    fn xy(&self, p: Point) -> (f64, f64) {
+        (
+            (p.lon - self.west) * self.x_factor * self.scale,
+            (self.north - p.lat) * self.scale,
+        )
+    }
+}
+
+/// How a building is drawn.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// In the sector being edited.
+    Selected,
+    /// In another sector of the campaign.
+    Taken,
+    /// In no sector yet.
+    Free,
+}
+
+/// The map, with one circle per building (`data-id` its id).
+pub fn map(
+    neighbourhoods: &[&Neighbourhood],
+    buildings: &[(&Building, Mark)],
+    label: &str,
+) -> Markup {
+    let projection = Projection::fit(
+        buildings.iter().map(|(b, _)| b.location).chain(
+            neighbourhoods
+                .iter()
+                .flat_map(|n| n.polygons.iter().flatten().flatten().copied()),
+        ),
+    );
+    let path = |n: &Neighbourhood| {
+        let mut d = String::new();
+        for ring in n.polygons.iter().flatten() {
+            for (i, p) in ring.iter().enumerate() {
+                let (x, y) = projection.xy(*p);
+                d.push_str(&format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }));
+            }
+            d.push('Z');
+        }
+        d
+    };
+    html! {
+        svg.map viewBox=(format!("0 0 {WIDTH} {:.0}", projection.height)) role="group" aria-label=(label) {
+            @for n in neighbourhoods {
+                path.neighbourhood d=(path(n)) fill-rule="evenodd" { title { (n.name) } }
+            }
+            @for (b, mark) in buildings {
+                @let (x, y) = projection.xy(b.location);
+                circle class=(match mark { Mark::Selected => "b selected", Mark::Taken => "b taken", Mark::Free => "b" })
+                    data-id=(b.id) cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="7" {
+                    title { (b.address) " · " (b.dwelling_count()) }
+                }
+            }
+        }
+    }
+}

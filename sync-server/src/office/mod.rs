@@ -1,0 +1,94 @@
+//! The office: where a coordinator prepares a campaign (territory,
+//! questionnaire, sectors, devices).
+//!
+//! Server-rendered HTML (maud) rather than a section of the Dioxus field
+//! app, because the office works on the server's data, always online, on
+//! office desktops: plain pages and forms need no client-side replica, no
+//! offline store and add nothing to the phones' download. The two
+//! interactions that need script (clicking and lassoing buildings on the
+//! sector map) are a small progressive enhancement in `assets/office.js`;
+//! without it the same choices are made with checkboxes.
+//!
+//! Every page is French by default, English on request; texts live in
+//! `i18n/fr.rs` and `i18n/en.rs`. Sessions are the control database's,
+//! carried in an `HttpOnly`, `SameSite=Strict` cookie, so a form posted from
+//! another site carries no session.
+
+mod campaigns;
+mod devices;
+mod form;
+mod i18n;
+mod layout;
+mod login;
+mod map;
+mod questionnaire;
+mod sectors;
+mod session;
+mod territory;
+
+pub use i18n::{Lang, Texts};
+pub use session::Office;
+pub use territory::PendingImports;
+
+use crate::AppState;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+/// The largest territory upload (every file of one import together).
+pub const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
+
+/// Every office route.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/office", get(campaigns::list))
+        .route("/office/", get(campaigns::list))
+        .route("/office/login", get(login::form).post(login::submit))
+        .route("/office/logout", post(login::logout))
+        .route("/office/lang/{lang}", get(login::choose_language))
+        .route("/office/assets/office.css", get(layout::css))
+        .route("/office/assets/office.js", get(layout::js))
+        .route("/office/campaigns", post(campaigns::create))
+        .route(
+            "/office/campaigns/{id}",
+            get(campaigns::edit).post(campaigns::save),
+        )
+        .route(
+            "/office/campaigns/{id}/questionnaire",
+            get(questionnaire::show),
+        )
+        .route(
+            "/office/campaigns/{id}/questionnaire/questions",
+            post(questionnaire::add),
+        )
+        .route(
+            "/office/campaigns/{id}/questionnaire/questions/{question}",
+            post(questionnaire::update),
+        )
+        .route(
+            "/office/campaigns/{id}/questionnaire/questions/{question}/{action}",
+            post(questionnaire::act),
+        )
+        .route(
+            "/office/campaigns/{id}/questionnaire/publish",
+            post(questionnaire::publish),
+        )
+        .route(
+            "/office/campaigns/{id}/sectors",
+            get(sectors::show).post(sectors::create),
+        )
+        .route(
+            "/office/campaigns/{id}/sectors/{sector}",
+            get(sectors::edit).post(sectors::save),
+        )
+        .route("/office/territory", get(territory::show))
+        .route(
+            "/office/territory/preview",
+            post(territory::preview).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/office/territory/confirm", post(territory::confirm))
+        .route("/office/territory/export.geojson", get(territory::export))
+        .route("/office/devices", get(devices::show))
+        .route("/office/devices/codes", post(devices::new_code))
+        .route("/office/devices/{id}/revoke", post(devices::revoke))
+}

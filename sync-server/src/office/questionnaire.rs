@@ -1,0 +1,503 @@
+//! The questionnaire editor. Coordinators edit a draft; publishing makes it
+//! the next version, which devices ask from their next sync, while visits
+//! already made keep the version they answered (`Visit::questionnaire_version`,
+//! past versions kept in `Campaign::past_questionnaires`).
+
+use super::campaigns::{load, parse_id, store_record};
+use super::form::Fields;
+use super::layout::{PageError, Section, notice, page};
+use super::session::Office;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use shared::domain::{
+    Campaign, CampaignId, Condition, Question, QuestionKind, Questionnaire, Translations,
+};
+use shared::schema::DocId;
+use std::collections::BTreeMap;
+
+/// The languages a questionnaire is written in: French first (it is
+/// required), then the translations agents most often need.
+pub const LANGUAGES: [(&str, &str); 3] = [("fr", "Français"), ("en", "English"), ("ar", "العربية")];
+
+fn is_rtl(tag: &str) -> bool {
+    matches!(tag, "ar" | "he" | "fa" | "ur")
+}
+
+/// Why a question cannot be saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuestionError {
+    /// The French wording is empty.
+    NoFrenchLabel,
+    /// A choice with fewer than two options.
+    TooFewOptions,
+    /// A translation of the options has another number of lines.
+    TranslationLines {
+        /// The language.
+        lang: &'static str,
+        /// Lines given.
+        got: usize,
+        /// Lines in French.
+        expected: usize,
+    },
+    /// Scale bounds that are not two numbers, low then high.
+    ScaleBounds,
+}
+
+fn draft(campaign: &Campaign) -> Questionnaire {
+    campaign
+        .questionnaire_draft
+        .clone()
+        .unwrap_or_else(|| campaign.questionnaire.clone())
+}
+
+fn label(translations: &Translations, lang: &str) -> String {
+    translations
+        .get(lang)
+        .or_else(|| translations.get("fr"))
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn options(q: &Question) -> &[String] {
+    match &q.kind {
+        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {
+            options
+        }
+        _ => &[],
+    }
+}
+
+fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.to_lowercase().chars() {
+        let c = match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        };
+        if c != '-' || !slug.ends_with('-') {
+            slug.push(c);
+        }
+    }
+    slug.trim_matches('-').chars().take(24).collect()
+}
+
+/// The question a form describes, keeping the ids of options already there
+/// (conditions and answers point at them).
+pub fn question_from(
+    fields: &Fields,
+    id: String,
+    previous: Option<&Question>,
+) -> Result<Question, QuestionError> {
+    let mut label = Translations::new();
+    for (tag, _) in LANGUAGES {
+        let text = fields.get(&format!("label_{tag}"));
+        if !text.is_empty() {
+            label.insert(tag.to_string(), text);
+        }
+    }
+    if !label.contains_key("fr") {
+        return Err(QuestionError::NoFrenchLabel);
+    }
+    let mut option_labels = BTreeMap::new();
+    let kind = match fields.get("kind").as_str() {
+        kind @ ("single" | "multiple") => {
+            let french = fields.lines("options_fr");
+            if french.len() < 2 {
+                return Err(QuestionError::TooFewOptions);
+            }
+            let before = previous.map(options).unwrap_or_default();
+            let mut ids: Vec<String> = Vec::new();
+            for (i, text) in french.iter().enumerate() {
+                let base = before.get(i).cloned().unwrap_or_else(|| {
+                    Some(slug(text))
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| format!("o{}", i + 1))
+                });
+                let mut candidate = base.clone();
+                let mut n = 2;
+                while ids.contains(&candidate) {
+                    candidate = format!("{base}-{n}");
+                    n += 1;
+                }
+                ids.push(candidate);
+            }
+            for (tag, _) in LANGUAGES {
+                let lines = fields.lines(&format!("options_{tag}"));
+                if lines.is_empty() {
+                    continue;
+                }
+                if lines.len() != ids.len() {
+                    return Err(QuestionError::TranslationLines {
+                        lang: tag,
+                        got: lines.len(),
+                        expected: ids.len(),
+                    });
+                }
+                for (id, text) in ids.iter().zip(lines) {
+                    option_labels
+                        .entry(id.clone())
+                        .or_insert_with(Translations::new)
+                        .insert(tag.to_string(), text);
+                }
+            }
+            if kind == "single" {
+                QuestionKind::SingleChoice { options: ids }
+            } else {
+                QuestionKind::MultipleChoice { options: ids }
+            }
+        }
+        "scale" => {
+            let min = fields.get("scale_min").parse::<i64>();
+            let max = fields.get("scale_max").parse::<i64>();
+            match (min, max) {
+                (Ok(min), Ok(max)) if min < max && max - min <= 100 => {
+                    QuestionKind::Scale { min, max }
+                }
+                _ => return Err(QuestionError::ScaleBounds),
+            }
+        }
+        _ => QuestionKind::FreeText,
+    };
+    let show_if = fields
+        .get("show_if")
+        .split_once('=')
+        .map(|(q, v)| Condition {
+            question: q.to_string(),
+            equals: v.to_string(),
+        });
+    Ok(Question {
+        id,
+        kind,
+        label,
+        option_labels,
+        required: fields.checked("required"),
+        show_if,
+    })
+}
+
+fn next_id(campaign: &Campaign, draft: &Questionnaire) -> String {
+    let highest = std::iter::once(draft)
+        .chain(std::iter::once(&campaign.questionnaire))
+        .chain(campaign.past_questionnaires.iter())
+        .flat_map(|q| &q.questions)
+        .filter_map(|q| q.id.strip_prefix('q').and_then(|n| n.parse::<u32>().ok()))
+        .max()
+        .unwrap_or(0);
+    format!("q{}", highest + 1)
+}
+
+fn error_text(office: &Office, error: &QuestionError) -> String {
+    let t = office.t;
+    match error {
+        QuestionError::NoFrenchLabel => t.error_no_french_label.to_string(),
+        QuestionError::TooFewOptions => t.error_too_few_options.to_string(),
+        QuestionError::ScaleBounds => t.error_scale_bounds.to_string(),
+        QuestionError::TranslationLines {
+            lang,
+            got,
+            expected,
+        } => t
+            .error_translation_lines
+            .replace("{lang}", lang)
+            .replace("{got}", &got.to_string())
+            .replace("{expected}", &expected.to_string()),
+    }
+}
+
+fn question_fields(office: &Office, q: Option<&Question>, earlier: &[Question]) -> Markup {
+    let t = office.t;
+    let kind = match q.map(|q| &q.kind) {
+        Some(QuestionKind::SingleChoice { .. }) | None => "single",
+        Some(QuestionKind::MultipleChoice { .. }) => "multiple",
+        Some(QuestionKind::Scale { .. }) => "scale",
+        Some(QuestionKind::FreeText) => "text",
+    };
+    let (min, max) = match q.map(|q| &q.kind) {
+        Some(QuestionKind::Scale { min, max }) => (*min, *max),
+        _ => (1, 5),
+    };
+    let suffix = q.map_or("new".to_string(), |q| q.id.clone());
+    let current_condition = q
+        .and_then(|q| q.show_if.as_ref())
+        .map(|c| format!("{}={}", c.question, c.equals))
+        .unwrap_or_default();
+    html! {
+        div.row {
+            div {
+                label for=(format!("kind-{suffix}")) { (t.answer_kind) }
+                select id=(format!("kind-{suffix}")) name="kind" {
+                    option value="single" selected[kind == "single"] { (t.single_choice) }
+                    option value="multiple" selected[kind == "multiple"] { (t.multiple_choice) }
+                    option value="scale" selected[kind == "scale"] { (t.scale) }
+                    option value="text" selected[kind == "text"] { (t.free_text) }
+                }
+            }
+            div.check-cell {
+                label.check { input type="checkbox" name="required" checked[q.is_none_or(|q| q.required)]; (t.required) }
+            }
+        }
+        @for (tag, name) in LANGUAGES {
+            @let id = format!("label-{tag}-{suffix}");
+            label for=(id) { (t.wording) " · " span lang=(tag) { (name) } }
+            input id=(id) name=(format!("label_{tag}")) lang=(tag) dir=(if is_rtl(tag) { "rtl" } else { "ltr" })
+                required[tag == "fr"] value=(q.and_then(|q| q.label.get(tag)).cloned().unwrap_or_default());
+        }
+        details open[kind == "single" || kind == "multiple"] {
+            summary { (t.choice_options) }
+            p.hint { (t.options_hint) }
+            div.row {
+                @for (tag, name) in LANGUAGES {
+                    @let id = format!("options-{tag}-{suffix}");
+                    div {
+                        label for=(id) { span lang=(tag) { (name) } }
+                        textarea id=(id) name=(format!("options_{tag}")) rows="4" lang=(tag) dir=(if is_rtl(tag) { "rtl" } else { "ltr" }) {
+                            @if let Some(q) = q {
+                                @for o in options(q) {
+                                    (q.option_labels.get(o).and_then(|l| l.get(tag)).cloned().unwrap_or_default()) "\n"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        details open[kind == "scale"] {
+            summary { (t.scale_bounds) }
+            div.row {
+                div { label for=(format!("min-{suffix}")) { (t.lowest) } input id=(format!("min-{suffix}")) type="number" name="scale_min" value=(min); }
+                div { label for=(format!("max-{suffix}")) { (t.highest) } input id=(format!("max-{suffix}")) type="number" name="scale_max" value=(max); }
+            }
+        }
+        label for=(format!("show-if-{suffix}")) { (t.show_if) }
+        select id=(format!("show-if-{suffix}")) name="show_if" {
+            option value="" { (t.always) }
+            @for e in earlier {
+                @for o in options(e) {
+                    @let value = format!("{}={}", e.id, o);
+                    option value=(value) selected[value == current_condition] {
+                        "« " (label(&e.label, office.lang.tag())) " » = « "
+                        (e.option_labels.get(o).map(|l| label(l, office.lang.tag())).unwrap_or_else(|| o.clone())) " »"
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn render(office: &Office, campaign: &Campaign, error: Option<&str>, done: Option<&str>) -> Markup {
+    let t = office.t;
+    let draft = draft(campaign);
+    let base = format!("/office/campaigns/{}/questionnaire", campaign.id);
+    page(
+        office,
+        Section::Campaigns,
+        &format!("{} · {}", t.questionnaire, campaign.name),
+        html! {
+            nav.sub {
+                a href=(format!("/office/campaigns/{}", campaign.id)) { (t.settings) }
+                a href=(format!("/office/campaigns/{}/sectors", campaign.id)) { (t.sectors) }
+            }
+            @if let Some(e) = error { (notice("error", e)) }
+            @if let Some(d) = done { (notice("ok", d)) }
+            p.status {
+                @if campaign.questionnaire.version == 0 {
+                    (t.nothing_published)
+                } @else {
+                    (t.devices_ask_version) " " strong { (campaign.questionnaire.version) }
+                    " (" (campaign.questionnaire.questions.len()) " " (t.questions_count) ")"
+                }
+                @if campaign.questionnaire_draft.is_some() {
+                    " · " strong { (t.unpublished_changes) }
+                }
+            }
+            @if campaign.questionnaire_draft.is_some() {
+                form method="post" action=(format!("{base}/publish")) {
+                    button type="submit" { (t.publish) " " (t.version) " " (campaign.questionnaire.version.max(campaign.past_questionnaires.iter().map(|q| q.version).max().unwrap_or(0)) + 1) }
+                }
+            }
+            @for (i, q) in draft.questions.iter().enumerate() {
+                section.card.question id=(format!("question-{}", q.id)) {
+                    h2 { (i + 1) ". " (label(&q.label, office.lang.tag())) @if q.required { " *" } }
+                    @if let Some(c) = &q.show_if {
+                        p.hint { (t.shown_only_if) " " (c.question) " = " (c.equals) }
+                    }
+                    form method="post" action=(format!("{base}/questions/{}", q.id)) {
+                        (question_fields(office, Some(q), &draft.questions[..i]))
+                        button type="submit" { (t.save) }
+                    }
+                    div.actions {
+                        @for (action, text) in [("up", t.move_up), ("down", t.move_down), ("delete", t.delete)] {
+                            form method="post" action=(format!("{base}/questions/{}/{action}", q.id)) {
+                                button.secondary type="submit" { (text) }
+                            }
+                        }
+                    }
+                }
+            }
+            section.card {
+                h2 { (t.add_question) }
+                form method="post" action=(format!("{base}/questions")) {
+                    (question_fields(office, None, &draft.questions))
+                    button type="submit" { (t.add) }
+                }
+            }
+        },
+    )
+}
+
+async fn with_campaign<T: Send + 'static>(
+    office: &Office,
+    id: &str,
+    f: impl FnOnce(&mut Campaign) -> T + Send + 'static,
+    write: bool,
+) -> Result<(Campaign, T), PageError> {
+    let id: CampaignId = parse_id(office, id)?;
+    let lang = office.lang;
+    office
+        .with_store(move |store| {
+            let mut campaign: Campaign = load(store, &DocId::campaign(id), lang)?;
+            let out = f(&mut campaign);
+            if write {
+                store_record(store, &campaign)?;
+            }
+            Ok((campaign, out))
+        })
+        .await
+}
+
+/// `GET …/questionnaire`.
+pub async fn show(office: Office, Path(id): Path<String>) -> Result<Markup, PageError> {
+    let (campaign, ()) = with_campaign(&office, &id, |_| (), false).await?;
+    Ok(render(&office, &campaign, None, None))
+}
+
+fn saved_or_error(
+    office: &Office,
+    campaign: &Campaign,
+    outcome: Result<(), QuestionError>,
+) -> Response {
+    match outcome {
+        Ok(()) => Redirect::to(&format!("/office/campaigns/{}/questionnaire", campaign.id))
+            .into_response(),
+        Err(e) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(office, campaign, Some(&error_text(office, &e)), None),
+        )
+            .into_response(),
+    }
+}
+
+/// `POST …/questions`: adds a question to the draft.
+pub async fn add(
+    office: Office,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let fields = Fields::parse(&body);
+    let (campaign, outcome) = with_campaign(
+        &office,
+        &id,
+        move |c| {
+            let mut d = draft(c);
+            let question = question_from(&fields, next_id(c, &d), None)?;
+            d.questions.push(question);
+            c.questionnaire_draft = Some(d);
+            Ok(())
+        },
+        true,
+    )
+    .await?;
+    // A refused question changed nothing, but the write above was of an
+    // unchanged record: reconcile writes no change then.
+    Ok(saved_or_error(&office, &campaign, outcome))
+}
+
+/// `POST …/questions/{question}`: saves a question of the draft.
+pub async fn update(
+    office: Office,
+    Path((id, question)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let fields = Fields::parse(&body);
+    let lang = office.lang;
+    let (campaign, outcome) = with_campaign(
+        &office,
+        &id,
+        move |c| {
+            let mut d = draft(c);
+            let Some(index) = d.questions.iter().position(|q| q.id == question) else {
+                return Ok(Err(PageError::NotFound(lang)));
+            };
+            let updated = question_from(&fields, question, d.questions.get(index))?;
+            if d.questions[index] != updated {
+                d.questions[index] = updated;
+                c.questionnaire_draft = Some(d);
+            }
+            Ok(Ok(()))
+        },
+        true,
+    )
+    .await?;
+    match outcome {
+        Ok(Err(e)) => Err(e),
+        Ok(Ok(())) => Ok(saved_or_error(&office, &campaign, Ok(()))),
+        Err(e) => Ok(saved_or_error(&office, &campaign, Err(e))),
+    }
+}
+
+/// `POST …/questions/{question}/{up|down|delete}`.
+pub async fn act(
+    office: Office,
+    Path((id, question, action)): Path<(String, String, String)>,
+) -> Result<Response, PageError> {
+    let lang = office.lang;
+    let (campaign, found) = with_campaign(
+        &office,
+        &id,
+        move |c| {
+            let mut d = draft(c);
+            let Some(i) = d.questions.iter().position(|q| q.id == question) else {
+                return false;
+            };
+            match action.as_str() {
+                "up" if i > 0 => d.questions.swap(i, i - 1),
+                "down" if i + 1 < d.questions.len() => d.questions.swap(i, i + 1),
+                "delete" => {
+                    d.questions.remove(i);
+                    // A condition on a deleted question can never hold.
+                    for q in &mut d.questions {
+                        if q.show_if.as_ref().is_some_and(|s| s.question == question) {
+                            q.show_if = None;
+                        }
+                    }
+                }
+                "up" | "down" => return true,
+                _ => return false,
+            }
+            c.questionnaire_draft = Some(d);
+            true
+        },
+        true,
+    )
+    .await?;
+    if !found {
+        return Err(PageError::NotFound(lang));
+    }
+    Ok(saved_or_error(&office, &campaign, Ok(())))
+}
+
+/// `POST …/questionnaire/publish`: the draft becomes the next version.
+pub async fn publish(office: Office, Path(id): Path<String>) -> Result<Markup, PageError> {
+    let (campaign, version) = with_campaign(&office, &id, Campaign::publish_draft, true).await?;
+    let done = version.map(|v| format!("{} {} {v}", office.t.published, office.t.version));
+    Ok(render(&office, &campaign, None, done.as_deref()))
+}

@@ -1,0 +1,390 @@
+//! Sectors: the buildings one team covers, chosen on the map (click or
+//! lasso), by neighbourhood or from the list; the agents assigned; each
+//! sector's progress from the visits devices have synced.
+
+use super::campaigns::{active_devices, load, parse_id, store_record};
+use super::form::Fields;
+use super::layout::{PageError, Section, notice, page};
+use super::map::{Mark, map};
+use super::session::Office;
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use shared::api::DeviceInfo;
+use shared::domain::{
+    AgentId, Building, BuildingId, Campaign, CampaignId, Neighbourhood, Sector, SectorId,
+};
+use shared::schema::{self, DocId, DocKind};
+use shared::store::Store;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// How far a sector has got: doors knocked at least once, of all doors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Doors with at least one visit.
+    pub knocked: usize,
+    /// Doors in the sector.
+    pub doors: usize,
+}
+
+/// Progress of a sector from the visit logs stored on the server.
+pub fn progress(
+    store: &Store,
+    campaign: CampaignId,
+    sector: &Sector,
+    buildings: &HashMap<BuildingId, Building>,
+) -> Result<Progress, PageError> {
+    let mut progress = Progress::default();
+    for id in &sector.buildings {
+        progress.doors += buildings.get(id).map_or(0, Building::dwelling_count);
+        if let Some(doc) = store.load(&DocId::visits(campaign, *id))? {
+            let doors: BTreeSet<_> = schema::visits(&doc)?
+                .into_values()
+                .map(|v| v.door)
+                .collect();
+            progress.knocked += doors.len();
+        }
+    }
+    Ok(progress)
+}
+
+struct Data {
+    campaign: Campaign,
+    sectors: Vec<(Sector, Progress)>,
+    neighbourhoods: Vec<Neighbourhood>,
+    buildings: Vec<Building>,
+}
+
+async fn data(office: &Office, id: CampaignId) -> Result<Data, PageError> {
+    let lang = office.lang;
+    office
+        .with_store(move |store| {
+            let campaign: Campaign = load(store, &DocId::campaign(id), lang)?;
+            let mut neighbourhoods: Vec<Neighbourhood> = store.records(DocKind::Neighbourhood)?;
+            neighbourhoods.sort_by(|a, b| a.name.cmp(&b.name));
+            let all: Vec<Building> = store.records(DocKind::Building)?;
+            let by_id: HashMap<BuildingId, Building> =
+                all.iter().map(|b| (b.id, b.clone())).collect();
+            let mut sectors = Vec::new();
+            for s in store.records::<Sector>(DocKind::Sector)? {
+                if s.campaign == id {
+                    let p = progress(store, id, &s, &by_id)?;
+                    sectors.push((s, p));
+                }
+            }
+            sectors.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+            // The campaign's neighbourhoods, when it names some: a town's
+            // 8,000 buildings are not all one campaign's.
+            let mut buildings: Vec<Building> = all
+                .into_iter()
+                .filter(|b| {
+                    campaign.neighbourhoods.is_empty()
+                        || b.neighbourhood
+                            .is_some_and(|n| campaign.neighbourhoods.contains(&n))
+                })
+                .collect();
+            buildings.sort_by(|a, b| a.address.cmp(&b.address));
+            Ok(Data {
+                campaign,
+                sectors,
+                neighbourhoods,
+                buildings,
+            })
+        })
+        .await
+}
+
+fn sector_form(
+    office: &Office,
+    data: &Data,
+    sector: Option<&Sector>,
+    devices: &[DeviceInfo],
+    action: &str,
+) -> Markup {
+    let t = office.t;
+    let selected: HashSet<BuildingId> = sector
+        .map(|s| s.buildings.iter().copied().collect())
+        .unwrap_or_default();
+    let taken: HashSet<BuildingId> = data
+        .sectors
+        .iter()
+        .filter(|(s, _)| Some(s.id) != sector.map(|x| x.id))
+        .flat_map(|(s, _)| s.buildings.iter().copied())
+        .collect();
+    let mark = |b: &Building| {
+        if selected.contains(&b.id) {
+            Mark::Selected
+        } else if taken.contains(&b.id) {
+            Mark::Taken
+        } else {
+            Mark::Free
+        }
+    };
+    let shown: Vec<(&Building, Mark)> = data.buildings.iter().map(|b| (b, mark(b))).collect();
+    let wanted: HashSet<_> = data
+        .buildings
+        .iter()
+        .filter_map(|b| b.neighbourhood)
+        .collect();
+    let neighbourhoods: Vec<&Neighbourhood> = data
+        .neighbourhoods
+        .iter()
+        .filter(|n| wanted.contains(&n.id))
+        .collect();
+    let mut groups: Vec<(Option<&Neighbourhood>, Vec<&Building>)> = neighbourhoods
+        .iter()
+        .map(|n| {
+            (
+                Some(*n),
+                data.buildings
+                    .iter()
+                    .filter(|b| b.neighbourhood == Some(n.id))
+                    .collect(),
+            )
+        })
+        .collect();
+    let orphans: Vec<&Building> = data
+        .buildings
+        .iter()
+        .filter(|b| b.neighbourhood.is_none_or(|n| !wanted.contains(&n)))
+        .collect();
+    if !orphans.is_empty() {
+        groups.push((None, orphans));
+    }
+    html! {
+        form.sector method="post" action=(action) {
+            label for="sector-name" { (t.sector_name) }
+            input #sector-name name="name" required value=(sector.map(|s| s.name.as_str()).unwrap_or(""));
+            p.hint { (t.map_hint) }
+            div.map-tools {
+                button.secondary type="button" data-tool="lasso" aria-pressed="false" { (t.lasso) }
+                button.secondary type="button" data-tool="clear" { (t.clear_selection) }
+                span.legend {
+                    span.dot.selected {} (t.in_this_sector)
+                    span.dot.taken {} (t.in_another_sector)
+                    span.dot {} (t.free)
+                }
+                output #selected-count { (selected.len()) } " " (t.buildings_selected)
+            }
+            (map(&neighbourhoods, &shown, t.map_label))
+            details.building-list open[data.buildings.len() <= 60] {
+                summary { (t.building_list) " (" (data.buildings.len()) ")" }
+                @for (n, buildings) in &groups {
+                    fieldset.group {
+                        legend {
+                            (n.map_or(t.no_neighbourhood, |n| n.name.as_str()))
+                            " "
+                            button.secondary.small type="button" data-select-group { (t.whole_neighbourhood) }
+                        }
+                        @for b in buildings {
+                            label.check {
+                                input type="checkbox" name="building" value=(b.id) checked[selected.contains(&b.id)];
+                                (b.address) " · " (b.dwelling_count()) " " (t.dwellings)
+                                @if taken.contains(&b.id) { " · " em { (t.in_another_sector) } }
+                            }
+                        }
+                    }
+                }
+            }
+            fieldset {
+                legend { (t.assigned_agents) }
+                @if devices.is_empty() { p.hint { (t.no_device_yet) } }
+                @for d in devices {
+                    label.check {
+                        input type="checkbox" name="agent" value=(d.device_id)
+                            checked[sector.is_some_and(|s| s.agents.contains(&AgentId(d.device_id.0)))];
+                        (d.name)
+                    }
+                }
+            }
+            button type="submit" { (t.save_sector) }
+        }
+    }
+}
+
+fn render(
+    office: &Office,
+    data: &Data,
+    devices: &[DeviceInfo],
+    editing: Option<&Sector>,
+    message: Option<(&str, &str)>,
+) -> Markup {
+    let t = office.t;
+    let c = &data.campaign;
+    let base = format!("/office/campaigns/{}/sectors", c.id);
+    let names: HashMap<_, _> = devices
+        .iter()
+        .map(|d| (AgentId(d.device_id.0), d.name.as_str()))
+        .collect();
+    page(
+        office,
+        Section::Campaigns,
+        &format!("{} · {}", t.sectors, c.name),
+        html! {
+            nav.sub {
+                a href=(format!("/office/campaigns/{}", c.id)) { (t.settings) }
+                a href=(format!("/office/campaigns/{}/questionnaire", c.id)) { (t.questionnaire) }
+            }
+            @if let Some((kind, text)) = message { (notice(kind, text)) }
+            @if data.sectors.is_empty() {
+                p { (t.no_sector_yet) }
+            } @else {
+                table {
+                    thead { tr { th { (t.sector_name) } th { (t.buildings) } th { (t.assigned_agents) } th { (t.progress) } } }
+                    tbody {
+                        @for (s, p) in &data.sectors {
+                            tr {
+                                td { a href=(format!("{base}/{}", s.id)) { (s.name) } }
+                                td { (s.buildings.len()) }
+                                td { (s.agents.iter().map(|a| names.get(a).copied().unwrap_or("?")).collect::<Vec<_>>().join(", ")) }
+                                td {
+                                    @let percent = (p.knocked * 100).checked_div(p.doors).unwrap_or(0);
+                                    meter min="0" max=(p.doors.max(1)) value=(p.knocked) {}
+                                    " " (p.knocked) " / " (p.doors) " " (t.doors_knocked) " (" (percent) " %)"
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section.card {
+                @match editing {
+                    Some(s) => {
+                        h2 { (t.edit_sector) " · " (s.name) }
+                        (sector_form(office, data, Some(s), devices, &format!("{base}/{}", s.id)))
+                    }
+                    None => {
+                        h2 { (t.new_sector) }
+                        @if data.buildings.is_empty() { (notice("info", t.no_territory_yet)) }
+                        (sector_form(office, data, None, devices, &base))
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// `GET …/sectors`.
+pub async fn show(office: Office, Path(id): Path<String>) -> Result<Markup, PageError> {
+    let data = data(&office, parse_id(&office, &id)?).await?;
+    let devices = active_devices(&office).await?;
+    Ok(render(&office, &data, &devices, None, None))
+}
+
+/// `GET …/sectors/{sector}`.
+pub async fn edit(
+    office: Office,
+    Path((id, sector)): Path<(String, String)>,
+) -> Result<Markup, PageError> {
+    let data = data(&office, parse_id(&office, &id)?).await?;
+    let sector_id: SectorId = parse_id(&office, &sector)?;
+    let sector = data
+        .sectors
+        .iter()
+        .find(|(s, _)| s.id == sector_id)
+        .map(|(s, _)| s.clone())
+        .ok_or(PageError::NotFound(office.lang))?;
+    let devices = active_devices(&office).await?;
+    Ok(render(&office, &data, &devices, Some(&sector), None))
+}
+
+async fn write(
+    office: Office,
+    id: String,
+    sector: Option<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let campaign: CampaignId = parse_id(&office, &id)?;
+    let sector_id: Option<SectorId> = sector.map(|s| parse_id(&office, &s)).transpose()?;
+    let fields = Fields::parse(&body);
+    let name = fields.get("name");
+    let chosen: Vec<BuildingId> = fields
+        .all("building")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let agents: Vec<AgentId> = fields
+        .all("agent")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    let before = data(&office, campaign).await?;
+    let known: HashSet<BuildingId> = before.buildings.iter().map(|b| b.id).collect();
+    let mut seen = HashSet::new();
+    let buildings: Vec<BuildingId> = chosen
+        .into_iter()
+        .filter(|b| known.contains(b) && seen.insert(*b))
+        .collect();
+    let devices = active_devices(&office).await?;
+    if name.is_empty() || buildings.is_empty() {
+        let text = if name.is_empty() {
+            office.t.error_sector_name
+        } else {
+            office.t.error_no_building
+        };
+        let editing = sector_id.and_then(|s| {
+            before
+                .sectors
+                .iter()
+                .find(|(x, _)| x.id == s)
+                .map(|(x, _)| x.clone())
+        });
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(
+                &office,
+                &before,
+                &devices,
+                editing.as_ref(),
+                Some(("error", text)),
+            ),
+        )
+            .into_response());
+    }
+    let lang = office.lang;
+    office
+        .with_store(move |store| {
+            let sector = match sector_id {
+                Some(sid) => {
+                    let mut s: Sector = load(store, &DocId::sector(sid), lang)?;
+                    if s.campaign != campaign {
+                        return Err(PageError::NotFound(lang));
+                    }
+                    s.name = name;
+                    s.buildings = buildings;
+                    s.agents = agents;
+                    s
+                }
+                None => Sector {
+                    id: SectorId::new(),
+                    campaign,
+                    name,
+                    buildings,
+                    agents,
+                },
+            };
+            store_record(store, &sector)
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/office/campaigns/{campaign}/sectors")).into_response())
+}
+
+/// `POST …/sectors`: a new sector.
+pub async fn create(
+    office: Office,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    write(office, id, None, body).await
+}
+
+/// `POST …/sectors/{sector}`: saves a sector.
+pub async fn save(
+    office: Office,
+    Path((id, sector)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    write(office, id, Some(sector), body).await
+}

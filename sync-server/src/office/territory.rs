@@ -1,0 +1,465 @@
+//! The territory page: what is stored, the import (upload, preview,
+//! confirm) and the export.
+//!
+//! The preview holds the parsed files in memory under a random token until
+//! the coordinator confirms; confirming plans again against the store as it
+//! is then (another import may have landed) and writes in one transaction.
+
+use super::layout::{PageError, Section, notice, page};
+use super::session::Office;
+use crate::territory::{
+    self as import, Column, Crs, FileError, Import, Plan, RowProblem, TextEncoding, Upload,
+};
+use axum::body::Bytes;
+use axum::extract::{Multipart, Query};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use shared::domain::{Building, MunicipalityId, Neighbourhood};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long a preview waits for confirmation.
+const PREVIEW_LIFETIME: Duration = Duration::from_secs(3600);
+/// Previews kept at once, server-wide.
+const MAX_PREVIEWS: usize = 16;
+
+struct Pending {
+    municipality: MunicipalityId,
+    import: Import,
+    at: Instant,
+}
+
+/// Imports previewed and not yet confirmed.
+#[derive(Default)]
+pub struct PendingImports(Mutex<HashMap<String, Pending>>);
+
+impl PendingImports {
+    fn put(&self, municipality: MunicipalityId, import: Import) -> Result<String, PageError> {
+        let token = crate::secrets::new_token("imp").map_err(|e| PageError::Internal(e.into()))?;
+        let mut map = self
+            .0
+            .lock()
+            .map_err(|_| PageError::Internal(anyhow::anyhow!("lock poisoned")))?;
+        map.retain(|_, p| p.at.elapsed() < PREVIEW_LIFETIME);
+        while map.len() >= MAX_PREVIEWS {
+            let Some(oldest) = map.iter().min_by_key(|(_, p)| p.at).map(|(k, _)| k.clone()) else {
+                break;
+            };
+            map.remove(&oldest);
+        }
+        map.insert(
+            token.clone(),
+            Pending {
+                municipality,
+                import,
+                at: Instant::now(),
+            },
+        );
+        Ok(token)
+    }
+
+    fn take(&self, municipality: MunicipalityId, token: &str) -> Result<Option<Import>, PageError> {
+        let mut map = self
+            .0
+            .lock()
+            .map_err(|_| PageError::Internal(anyhow::anyhow!("lock poisoned")))?;
+        match map.get(token) {
+            Some(p) if p.municipality == municipality && p.at.elapsed() < PREVIEW_LIFETIME => {
+                Ok(map.remove(token).map(|p| p.import))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// The header a column has in the files Palier reads.
+pub fn column_name(column: Column) -> &'static str {
+    match column {
+        Column::Key => "cle",
+        Column::Address => "adresse",
+        Column::Estate => "residence",
+        Column::Entrance => "entree",
+        Column::Floors => "etages",
+        Column::Dwellings => "logements",
+        Column::DoorCode => "digicode",
+        Column::Neighbourhood => "quartier",
+        Column::Longitude => "longitude",
+        Column::Latitude => "latitude",
+        Column::X => "x",
+        Column::Y => "y",
+        Column::Name => "nom",
+        Column::Code => "code",
+    }
+}
+
+fn upload_form(office: &Office) -> Markup {
+    let t = office.t;
+    html! {
+        section.card {
+            h2 { (t.import_territory) }
+            form method="post" action="/office/territory/preview" enctype="multipart/form-data" {
+                label for="neighbourhoods-file" { (t.neighbourhoods_file) }
+                p.hint { (t.neighbourhoods_file_hint) }
+                input #neighbourhoods-file type="file" name="neighbourhoods" accept=".geojson,.json";
+                label for="buildings-file" { (t.buildings_file) }
+                p.hint { (t.buildings_file_hint) }
+                input #buildings-file type="file" name="buildings" accept=".csv,.txt,.geojson,.json";
+                button type="submit" { (t.preview_import) }
+            }
+        }
+    }
+}
+
+async fn stored(office: &Office) -> Result<(Vec<Neighbourhood>, Vec<Building>), PageError> {
+    office.with_store(|store| Ok(import::load(store)?)).await
+}
+
+/// Query of the territory page.
+#[derive(serde::Deserialize)]
+pub struct Done {
+    imported: Option<usize>,
+}
+
+/// `GET /office/territory`.
+pub async fn show(office: Office, Query(done): Query<Done>) -> Result<Markup, PageError> {
+    let (neighbourhoods, buildings) = stored(&office).await?;
+    Ok(render(
+        &office,
+        &neighbourhoods,
+        &buildings,
+        done.imported
+            .map(|n| ("ok", office.t.imported.replace("{n}", &n.to_string()))),
+    ))
+}
+
+fn render(
+    office: &Office,
+    neighbourhoods: &[Neighbourhood],
+    buildings: &[Building],
+    message: Option<(&str, String)>,
+) -> Markup {
+    let t = office.t;
+    let mut per: HashMap<_, (usize, usize)> = HashMap::new();
+    for b in buildings {
+        let e = per.entry(b.neighbourhood).or_default();
+        e.0 += 1;
+        e.1 += b.dwelling_count();
+    }
+    let mut sorted: Vec<&Neighbourhood> = neighbourhoods.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let dwellings: usize = buildings.iter().map(Building::dwelling_count).sum();
+    page(
+        office,
+        Section::Territory,
+        t.territory,
+        html! {
+            @if let Some((kind, text)) = &message { (notice(kind, text)) }
+            p.status {
+                strong { (neighbourhoods.len()) } " " (t.neighbourhoods_count) " · "
+                strong { (buildings.len()) } " " (t.buildings_count) " · "
+                strong { (dwellings) } " " (t.dwellings)
+            }
+            @if !neighbourhoods.is_empty() || !buildings.is_empty() {
+                table {
+                    thead { tr { th { (t.neighbourhood) } th { (t.code) } th { (t.buildings) } th { (t.dwellings) } } }
+                    tbody {
+                        @for n in &sorted {
+                            @let (b, d) = per.get(&Some(n.id)).copied().unwrap_or_default();
+                            tr { td { (n.name) } td { (n.key) } td { (b) } td { (d) } }
+                        }
+                        @if let Some((b, d)) = per.get(&None) {
+                            tr { td { em { (t.no_neighbourhood) } } td {} td { (b) } td { (d) } }
+                        }
+                    }
+                }
+                p { a href="/office/territory/export.geojson" download="territoire.geojson" { (t.export_geojson) } }
+            }
+            (upload_form(office))
+        },
+    )
+}
+
+fn crs_name(crs: Option<Crs>) -> &'static str {
+    match crs {
+        Some(Crs::Lambert93) => "Lambert-93 (EPSG:2154)",
+        Some(Crs::Wgs84) => "WGS84",
+        None => "—",
+    }
+}
+
+fn encoding_name(encoding: TextEncoding) -> &'static str {
+    match encoding {
+        TextEncoding::Utf8 => "UTF-8",
+        TextEncoding::Windows1252 => "Windows-1252",
+        TextEncoding::Utf16 => "UTF-16",
+    }
+}
+
+/// A row problem in the office's language.
+pub fn describe_problem(office: &Office, problem: &RowProblem) -> String {
+    let t = office.t;
+    match problem {
+        RowProblem::Missing(c) => t.problem_missing.replace("{column}", column_name(*c)),
+        RowProblem::NotACount { column, value } => t
+            .problem_not_a_count
+            .replace("{column}", column_name(*column))
+            .replace("{value}", value),
+        RowProblem::NotANumber { column, value } => t
+            .problem_not_a_number
+            .replace("{column}", column_name(*column))
+            .replace("{value}", value),
+        RowProblem::Implausible { column, value } => t
+            .problem_implausible
+            .replace("{column}", column_name(*column))
+            .replace("{value}", &value.to_string()),
+        RowProblem::OutsideFrance { x, y } => t
+            .problem_outside_france
+            .replace("{x}", &x.to_string())
+            .replace("{y}", &y.to_string()),
+        RowProblem::Geometry(kind) => t.problem_geometry.replace("{kind}", kind),
+        RowProblem::Unreadable(detail) => t.problem_unreadable.replace("{detail}", detail),
+        RowProblem::KeyConflict { line } => {
+            t.problem_key_conflict.replace("{line}", &line.to_string())
+        }
+        RowProblem::DuplicateEntrance { label, line } => t
+            .problem_duplicate_entrance
+            .replace("{label}", label)
+            .replace("{line}", &line.to_string()),
+        RowProblem::DuplicateNeighbourhood { line } => t
+            .problem_duplicate_neighbourhood
+            .replace("{line}", &line.to_string()),
+        RowProblem::UnknownNeighbourhood(name) => {
+            t.problem_unknown_neighbourhood.replace("{name}", name)
+        }
+    }
+}
+
+/// A file problem in the office's language.
+pub fn describe_file_error(office: &Office, file: &str, error: &FileError) -> String {
+    let t = office.t;
+    let text = match error {
+        FileError::Empty => t.file_empty.to_string(),
+        FileError::Spreadsheet => t.file_spreadsheet.to_string(),
+        FileError::Encoding { byte } => t.file_encoding.replace("{byte}", &byte.to_string()),
+        FileError::Csv(detail) => t.file_csv.replace("{detail}", detail),
+        FileError::GeoJson(detail) => t.file_geojson.replace("{detail}", detail),
+        FileError::UnsupportedCrs(name) => t.file_crs.replace("{crs}", name),
+        FileError::MissingColumns(columns) => t
+            .file_missing_columns
+            .replace("{columns}", &columns.join(", ")),
+        FileError::TooLarge { limit_mib } => {
+            t.file_too_large.replace("{limit}", &limit_mib.to_string())
+        }
+        FileError::NoFile => t.file_none.to_string(),
+    };
+    if file.is_empty() {
+        text
+    } else {
+        format!("{file} : {text}")
+    }
+}
+
+async fn refuse(office: &Office, status: StatusCode, text: String) -> Result<Response, PageError> {
+    let (neighbourhoods, buildings) = stored(office).await?;
+    Ok((
+        status,
+        render(office, &neighbourhoods, &buildings, Some(("error", text))),
+    )
+        .into_response())
+}
+
+/// `POST /office/territory/preview`: reads the files and shows what an
+/// import would do; stores nothing.
+pub async fn preview(office: Office, mut multipart: Multipart) -> Result<Response, PageError> {
+    let mut uploads = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return too_large_or_bad(&office, e.status(), e.body_text()).await,
+        };
+        let name = field.file_name().unwrap_or_default().to_string();
+        match field.bytes().await {
+            Ok(bytes) if !name.is_empty() => uploads.push(Upload {
+                name,
+                bytes: bytes.to_vec(),
+            }),
+            Ok(_) => {}
+            Err(e) => return too_large_or_bad(&office, e.status(), e.body_text()).await,
+        }
+    }
+    let read = tokio::task::spawn_blocking(move || import::read(&uploads))
+        .await
+        .map_err(|e| PageError::Internal(e.into()))?;
+    let parsed = match read {
+        Ok(parsed) => parsed,
+        Err((file, error)) => {
+            let text = describe_file_error(&office, &file, &error);
+            return refuse(&office, StatusCode::UNPROCESSABLE_ENTITY, text).await;
+        }
+    };
+    let for_plan = parsed.clone();
+    let plan = office
+        .with_store(move |store| {
+            let (n, b) = import::load(store)?;
+            Ok(import::plan(&for_plan, &n, &b))
+        })
+        .await?;
+    let token = if plan.is_clean() {
+        Some(
+            office
+                .state()
+                .imports
+                .put(office.account.municipality, parsed.clone())?,
+        )
+    } else {
+        None
+    };
+    let status = if plan.is_clean() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        preview_page(&office, &parsed, &plan, token.as_deref()),
+    )
+        .into_response())
+}
+
+async fn too_large_or_bad(
+    office: &Office,
+    status: StatusCode,
+    detail: String,
+) -> Result<Response, PageError> {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        let text = describe_file_error(
+            office,
+            "",
+            &FileError::TooLarge {
+                limit_mib: super::MAX_UPLOAD_BYTES / (1024 * 1024),
+            },
+        );
+        return refuse(office, StatusCode::PAYLOAD_TOO_LARGE, text).await;
+    }
+    refuse(
+        office,
+        StatusCode::BAD_REQUEST,
+        office.t.file_csv.replace("{detail}", &detail),
+    )
+    .await
+}
+
+fn preview_page(office: &Office, parsed: &Import, plan: &Plan, token: Option<&str>) -> Markup {
+    let t = office.t;
+    let c = &plan.counts;
+    page(
+        office,
+        Section::Territory,
+        t.import_preview,
+        html! {
+            table {
+                thead { tr { th { (t.file) } th { (t.encoding) } th { (t.coordinates) } th { (t.neighbourhoods) } th { (t.rows) } } }
+                tbody {
+                    @for f in &parsed.files {
+                        tr { td { (f.name) } td { (encoding_name(f.encoding)) } td { (crs_name(f.crs)) } td { (f.neighbourhoods) } td { (f.rows) } }
+                    }
+                }
+            }
+            dl.counts {
+                dt { (t.neighbourhoods_new) } dd { (c.neighbourhoods_new) }
+                dt { (t.neighbourhoods_updated) } dd { (c.neighbourhoods_updated) }
+                dt { (t.buildings_new) } dd { (c.buildings_new) }
+                dt { (t.buildings_updated) } dd { (c.buildings_updated) }
+                dt { (t.unchanged) } dd { (c.unchanged) }
+                dt { (t.entrances) } dd { (c.entrances) }
+                dt { (t.dwellings) } dd { (c.dwellings) }
+                dt { (t.without_neighbourhood) } dd { (c.without_neighbourhood) }
+                dt { (t.not_in_file) } dd { (c.buildings_not_in_file) }
+            }
+            @if plan.rejections.is_empty() {
+                (notice("ok", t.no_rejected_row))
+            } @else {
+                (notice("error", &t.rejected_rows.replace("{n}", &plan.rejections.len().to_string())))
+                table.rejections {
+                    thead { tr { th { (t.file) } th { (t.line) } th { (t.reason) } } }
+                    tbody {
+                        @for r in &plan.rejections {
+                            tr {
+                                td { (parsed.files.get(r.file).map_or("", |f| f.name.as_str())) }
+                                td { (r.line) }
+                                td { (describe_problem(office, &r.problem)) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(token) = token {
+                form method="post" action="/office/territory/confirm" {
+                    input type="hidden" name="token" value=(token);
+                    button type="submit" { (t.confirm_import) }
+                }
+            }
+            p { a href="/office/territory" { (t.cancel) } }
+            (upload_form(office))
+        },
+    )
+}
+
+/// `POST /office/territory/confirm`: writes a previewed import.
+pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError> {
+    let token = super::form::Fields::parse(&body).get("token");
+    let Some(parsed) = office
+        .state()
+        .imports
+        .take(office.account.municipality, &token)?
+    else {
+        return refuse(
+            &office,
+            StatusCode::CONFLICT,
+            office.t.preview_expired.to_string(),
+        )
+        .await;
+    };
+    let outcome = office
+        .with_store(move |store| {
+            let (n, b) = import::load(store)?;
+            let plan = import::plan(&parsed, &n, &b);
+            match import::apply(store, &plan) {
+                Ok(_) => Ok(Ok(plan.neighbourhoods.len() + plan.buildings.len())),
+                Err(import::ApplyError::NotClean) => Ok(Err(())),
+                Err(e) => Err(PageError::Internal(e.into())),
+            }
+        })
+        .await?;
+    match outcome {
+        Ok(n) => Ok(Redirect::to(&format!("/office/territory?imported={n}")).into_response()),
+        Err(()) => {
+            refuse(
+                &office,
+                StatusCode::CONFLICT,
+                office.t.preview_expired.to_string(),
+            )
+            .await
+        }
+    }
+}
+
+/// `GET /office/territory/export.geojson`.
+pub async fn export(office: Office) -> Result<Response, PageError> {
+    let (neighbourhoods, buildings) = stored(&office).await?;
+    let text = import::export_geojson(&neighbourhoods, &buildings);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/geo+json"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"territoire.geojson\"",
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}
