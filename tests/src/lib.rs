@@ -271,14 +271,15 @@ impl Device {
         let path = dir.path().join("device.sqlite");
         let mut store = Store::open(&path).expect("store");
         let code = office.code(role).await;
-        app::sync::enrol(&mut store, &server.client(), &code, "téléphone de test")
+        let enrolled = app::sync::enrol(&mut store, &server.client(), &code, "téléphone de test")
             .await
             .expect("enrol");
         Self {
             store,
             path,
             server: server.client(),
-            agent: AgentId::new(),
+            // As the field app does: the agent is the enrolled device.
+            agent: AgentId(enrolled.device_id.0),
             _dir: dir,
         }
     }
@@ -304,6 +305,17 @@ impl Device {
             floor: 3,
             door: door.into(),
         };
+        self.visit_door(campaign, building, door, outcome)
+    }
+
+    /// Records a visit to a given door, as the field app does.
+    pub fn visit_door(
+        &mut self,
+        campaign: CampaignId,
+        building: BuildingId,
+        door: DwellingRef,
+        outcome: Outcome,
+    ) -> Visit {
         let at = 1_700_000_000_000;
         let visit = Visit::outcome_only(campaign, building, door, Pass(1), at, self.agent, outcome);
         let doc_id = DocId::visits(campaign, building);

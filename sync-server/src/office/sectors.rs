@@ -38,13 +38,18 @@ pub fn progress(
 ) -> Result<Progress, PageError> {
     let mut progress = Progress::default();
     for id in &sector.buildings {
-        progress.doors += buildings.get(id).map_or(0, Building::dwelling_count);
+        let Some(building) = buildings.get(id) else {
+            continue;
+        };
+        let doors: BTreeSet<_> = building.dwellings().collect();
+        progress.doors += doors.len();
         if let Some(doc) = store.load(&DocId::visits(campaign, *id))? {
-            let doors: BTreeSet<_> = schema::visits(&doc)?
+            let knocked: BTreeSet<_> = schema::visits(&doc)?
                 .into_values()
                 .map(|v| v.door)
+                .filter(|d| doors.contains(d))
                 .collect();
-            progress.knocked += doors.len();
+            progress.knocked += knocked.len();
         }
     }
     Ok(progress)

@@ -1,0 +1,223 @@
+//! Workflow 1 end to end below the browser: what a coordinator prepares at
+//! the office (campaign, questionnaire with an Arabic translation and a
+//! conditional question, a sector with its agent) reaches an enrolled
+//! device at its next sync; visits keep the version they answered.
+
+use shared::api::Role;
+use shared::domain::{Campaign, Outcome, QuestionKind, Sector};
+use shared::schema::{DocId, DocKind};
+use tests::{Device, OfficePages, TestServer, fixture, hidden_field};
+
+fn campaign_id(location: Option<&str>) -> String {
+    location
+        .and_then(|l| l.strip_prefix("/office/campaigns/"))
+        .expect("campaign location")
+        .to_string()
+}
+
+#[tokio::test]
+async fn what_the_office_prepares_reaches_the_device_at_its_next_sync() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Villejuif").await;
+    let pages = OfficePages::new(&server, &office);
+    let mut device = Device::enrol(&server, &office, Role::Agent).await;
+
+    let preview = pages
+        .upload(
+            "/office/territory/preview",
+            vec![(
+                "buildings",
+                "batiments.csv",
+                fixture("batiments-villejuif.csv"),
+            )],
+        )
+        .await;
+    let token = hidden_field(&preview.body, "token").expect("token");
+    pages
+        .post("/office/territory/confirm", &[("token", &token)])
+        .await;
+
+    let created = pages
+        .post(
+            "/office/campaigns",
+            &[
+                ("name", "Porte-à-porte Lozaits"),
+                ("kind", "door-to-door"),
+                ("starts", "2026-11-23"),
+                ("ends", "2027-01-31"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 303);
+    let id = campaign_id(created.location.as_deref());
+    let settings = pages
+        .post(
+            &format!("/office/campaigns/{id}"),
+            &[
+                ("name", "Porte-à-porte Lozaits"),
+                ("kind", "door-to-door"),
+                ("starts", "2026-11-23"),
+                ("ends", "2027-01-31"),
+                ("topics", "Propreté\nSécurité\n\nJeunesse"),
+                ("services", "Voirie\nBailleur social"),
+            ],
+        )
+        .await;
+    assert_eq!(settings.status, 200);
+
+    let q = format!("/office/campaigns/{id}/questionnaire");
+    let first = pages
+        .post(
+            &format!("{q}/questions"),
+            &[
+                ("kind", "single"),
+                ("required", "on"),
+                ("label_fr", "Connaissez-vous le conseil citoyen ?"),
+                ("label_en", "Do you know the citizens' council?"),
+                ("label_ar", "هل تعرف مجلس المواطنين؟"),
+                ("options_fr", "Oui\nNon"),
+                ("options_en", "Yes\nNo"),
+                ("options_ar", "نعم\nلا"),
+            ],
+        )
+        .await;
+    assert_eq!(first.status, 303, "{}", first.body);
+    // A translation with a missing line is refused, naming the language.
+    let refused = pages
+        .post(
+            &format!("{q}/questions"),
+            &[
+                ("kind", "single"),
+                ("label_fr", "Viendriez-vous à une réunion ?"),
+                ("options_fr", "Oui\nNon\nPeut-être"),
+                ("options_ar", "نعم\nلا"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused
+            .body
+            .contains("La traduction ar des choix a 2 ligne(s), le français en a 3.")
+    );
+    let second = pages
+        .post(
+            &format!("{q}/questions"),
+            &[
+                ("kind", "text"),
+                ("label_fr", "Qu'en savez-vous ?"),
+                ("label_ar", "ماذا تعرف عنه؟"),
+                ("show_if", "q1=oui"),
+            ],
+        )
+        .await;
+    assert_eq!(second.status, 303, "{}", second.body);
+    // Not published yet: the device would get no questionnaire.
+    device.sync().await;
+    let on_device: Campaign = device
+        .get(&DocId::campaign(id.parse().expect("id")))
+        .expect("campaign");
+    assert_eq!(on_device.questionnaire.version, 0);
+    assert_eq!(on_device.topics, ["Propreté", "Sécurité", "Jeunesse"]);
+
+    let published = pages.post(&format!("{q}/publish"), &[]).await;
+    assert!(
+        published.body.contains("Publiée : version 1"),
+        "{}",
+        published.body
+    );
+
+    let buildings = {
+        let store = server.state.tenants.store(office.id).expect("store");
+        let store = store.lock().expect("lock");
+        store
+            .records::<shared::domain::Building>(DocKind::Building)
+            .expect("buildings")
+    };
+    let agent = device.agent.0.to_string();
+    let chosen: Vec<String> = buildings.iter().take(3).map(|b| b.id.to_string()).collect();
+    let sector = pages
+        .post(
+            &format!("/office/campaigns/{id}/sectors"),
+            &[
+                ("name", "Lozaits nord"),
+                ("building", &chosen[0]),
+                ("building", &chosen[1]),
+                ("building", &chosen[2]),
+                ("agent", &agent),
+            ],
+        )
+        .await;
+    assert_eq!(sector.status, 303, "{}", sector.body);
+    // A sector without a building is refused.
+    let empty = pages
+        .post(
+            &format!("/office/campaigns/{id}/sectors"),
+            &[("name", "Vide")],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+
+    device.sync().await;
+    let campaign: Campaign = device
+        .get(&DocId::campaign(id.parse().expect("id")))
+        .expect("campaign");
+    assert_eq!(campaign.questionnaire.version, 1);
+    let questions = &campaign.questionnaire.questions;
+    assert_eq!(questions.len(), 2);
+    assert_eq!(questions[0].label["ar"], "هل تعرف مجلس المواطنين؟");
+    assert!(
+        matches!(&questions[0].kind, QuestionKind::SingleChoice { options } if options == &["oui", "non"])
+    );
+    assert_eq!(questions[0].option_labels["non"]["ar"], "لا");
+    assert_eq!(
+        questions[1].show_if.as_ref().map(|c| c.equals.as_str()),
+        Some("oui")
+    );
+    let sectors: Vec<Sector> = device.store.records(DocKind::Sector).expect("sectors");
+    assert_eq!(sectors.len(), 1);
+    assert_eq!(sectors[0].agents, [device.agent]);
+    assert_eq!(sectors[0].buildings.len(), 3);
+
+    // Changing the questionnaire makes version 2; version 1 is kept for
+    // the visits that answered it.
+    pages.post(&format!("{q}/questions/q2/delete"), &[]).await;
+    pages.post(&format!("{q}/publish"), &[]).await;
+    device.sync().await;
+    let campaign: Campaign = device
+        .get(&DocId::campaign(id.parse().expect("id")))
+        .expect("campaign");
+    assert_eq!(campaign.questionnaire.version, 2);
+    assert_eq!(
+        campaign.questionnaire_version(1).map(|q| q.questions.len()),
+        Some(2)
+    );
+    assert_eq!(campaign.questionnaire.questions.len(), 1);
+
+    // The sector page shows progress from synced visits: two visits to
+    // one door and one to another are two doors knocked.
+    let doors: usize = buildings.iter().take(3).map(|b| b.dwelling_count()).sum();
+    let page = pages.get(&format!("/office/campaigns/{id}/sectors")).await;
+    assert!(
+        page.body
+            .contains(&format!("0 / {doors} portes frappées (0 %)")),
+        "{}",
+        page.body
+    );
+    let campaign_id = campaign.id;
+    let door = |b: usize| buildings[b].dwellings().next().expect("a door");
+    device.visit_door(campaign_id, buildings[0].id, door(0), Outcome::NotHome);
+    device.visit_door(campaign_id, buildings[0].id, door(0), Outcome::Refused);
+    device.visit_door(campaign_id, buildings[1].id, door(1), Outcome::NotHome);
+    // A door the building does not have (renamed in the field) is not
+    // counted against the imported ones.
+    device.visit(campaign_id, buildings[1].id, "999", Outcome::NotHome);
+    device.sync().await;
+    let page = pages.get(&format!("/office/campaigns/{id}/sectors")).await;
+    assert!(
+        page.body.contains(&format!("2 / {doors} portes frappées")),
+        "{}",
+        page.body
+    );
+    server.stop().await;
+}
