@@ -158,7 +158,10 @@ async fn handle_inner(
                 .map_err(|e| e.to_string())?;
             Response::Status(status(store)?)
         }
-        Request::Sectors => Response::Sectors(field::sectors(store).map_err(error)?),
+        Request::Sectors => {
+            let me = status(store)?.agent;
+            Response::Sectors(field::sectors(store, me).map_err(error)?)
+        }
         Request::Campaign(id) => {
             Response::Campaign(Box::new(field::campaign(store, id).map_err(error)?))
         }

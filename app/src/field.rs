@@ -69,6 +69,8 @@ pub struct SectorSummary {
     pub campaign_name: String,
     /// Buildings in walking order.
     pub buildings: Vec<BuildingSummary>,
+    /// Whether the office assigned this device's agent to it.
+    pub mine: bool,
 }
 
 /// One door in a building's grid.
@@ -248,9 +250,12 @@ fn summary(
 }
 
 /// The sectors on this device, each with its buildings' progress.
-pub fn sectors(store: &Store) -> Result<Vec<SectorSummary>, FieldError> {
+pub fn sectors(store: &Store, me: Option<AgentId>) -> Result<Vec<SectorSummary>, FieldError> {
     let mut sectors: Vec<Sector> = records(store, DocKind::Sector)?;
-    sectors.sort_by(|a, b| a.name.cmp(&b.name));
+    // The agent's own sectors first, then the others (a colleague may need
+    // a hand), each group by name.
+    let mine = |s: &Sector| me.is_some_and(|me| s.agents.contains(&me));
+    sectors.sort_by(|a, b| mine(b).cmp(&mine(a)).then_with(|| a.name.cmp(&b.name)));
     let mut out = Vec::new();
     for sector in sectors {
         let campaign_name = campaign(store, sector.campaign)
@@ -263,6 +268,7 @@ pub fn sectors(store: &Store) -> Result<Vec<SectorSummary>, FieldError> {
             }
         }
         out.push(SectorSummary {
+            mine: mine(&sector),
             id: sector.id,
             name: sector.name,
             campaign: sector.campaign,
@@ -587,7 +593,7 @@ mod tests {
             2,
         )
         .expect("pass 2");
-        let sector = &sectors(&store).expect("sectors")[0];
+        let sector = &sectors(&store, None).expect("sectors")[0];
         assert_eq!(sector.buildings[0].settled, 1);
         assert_eq!(sector.buildings[0].doors_left(), 3);
         assert_eq!(sector.buildings[0].visited, 4);

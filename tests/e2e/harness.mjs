@@ -138,9 +138,10 @@ export async function shot(page, name) {
 }
 
 /** Enrols the app in `page` with `code` and waits for its sectors. */
-export async function enrol(page, url, code) {
+export async function enrol(page, url, code, name = "Samia – téléphone 3") {
   await page.goto(url);
   await page.fill("#code", code);
+  await page.fill("#device-name", name);
   await page.click("button.primary");
   await page.waitForSelector(".list .row", { timeout: 30000 });
 }

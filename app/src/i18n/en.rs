@@ -11,6 +11,11 @@ pub fn text(text: Text) -> &'static str {
         Text::EnrolTitle => "Enrol this phone",
         Text::EnrolHelp => "Type the one-time code the coordination team gave you.",
         Text::EnrolCode => "Enrolment code",
+        Text::DeviceName => "Name of this phone",
+        Text::DeviceNameHint => {
+            "E.g. “Samia – phone 3”: the office sees it when assigning sectors."
+        }
+        Text::MySector => "My sector",
         Text::EnrolButton => "Enrol",
         Text::Enrolling => "Enrolling…",
         Text::Sectors => "Sectors",

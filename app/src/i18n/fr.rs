@@ -11,6 +11,11 @@ pub fn text(text: Text) -> &'static str {
         Text::EnrolTitle => "Enregistrer ce téléphone",
         Text::EnrolHelp => "Saisissez le code à usage unique donné par la coordination.",
         Text::EnrolCode => "Code d'enregistrement",
+        Text::DeviceName => "Nom de ce téléphone",
+        Text::DeviceNameHint => {
+            "Ex. « Samia – téléphone 3 » : la coordination le voit pour affecter les secteurs."
+        }
+        Text::MySector => "Mon secteur",
         Text::EnrolButton => "Enregistrer",
         Text::Enrolling => "Enregistrement…",
         Text::Sectors => "Secteurs",

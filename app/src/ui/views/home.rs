@@ -47,6 +47,20 @@ fn Enrol() -> Element {
     let ui = use_context::<Ui>();
     let backend = use_context::<Backend>();
     let mut code = use_signal(String::new);
+    let mut device_name = use_signal(String::new);
+    // Opened from the office's QR code with the phone's own camera: the
+    // link carries the code.
+    use_effect(move || {
+        spawn(async move {
+            if let Ok(hash) = document::eval("return location.hash;")
+                .join::<String>()
+                .await
+                && hash.contains("enrol=")
+            {
+                code.set(crate::sync::code_from_qr(&hash));
+            }
+        });
+    });
     let mut busy = use_signal(|| false);
     let mut error = use_signal(|| None::<String>);
     let mut scanning = use_signal(|| false);
@@ -76,7 +90,7 @@ fn Enrol() -> Element {
             error.set(None);
             let request = Request::Enrol {
                 code: code(),
-                device_name: "Téléphone de terrain".into(),
+                device_name: device_name().trim().to_string(),
             };
             match backend.call(request).await {
                 Response::Status(s) => {
@@ -106,6 +120,14 @@ fn Enrol() -> Element {
                 value: "{code}",
                 oninput: move |e| code.set(e.value()),
             }
+            label { r#for: "device-name", {ui.t(Text::DeviceName)} }
+            p { class: "hint", {ui.t(Text::DeviceNameHint)} }
+            input {
+                id: "device-name",
+                autocomplete: "off",
+                value: "{device_name}",
+                oninput: move |e| device_name.set(e.value()),
+            }
             if can_scan().unwrap_or(false) {
                 button { class: "secondary", disabled: scanning(), onclick: scan, {ui.t(Text::ScanQr)} }
             }
@@ -117,7 +139,7 @@ fn Enrol() -> Element {
             }
             button {
                 class: "primary",
-                disabled: busy() || code().trim().is_empty(),
+                disabled: busy() || code().trim().is_empty() || device_name().trim().is_empty(),
                 onclick: enrol,
                 if busy() { {ui.t(Text::Enrolling)} } else { {ui.t(Text::EnrolButton)} }
             }
@@ -148,7 +170,9 @@ fn Sectors() -> Element {
                                 let id = sector.id;
                                 move |_| ui.go(Screen::Sector(id, false))
                             },
-                            span { class: "title", "{sector.name}" }
+                            span { class: "title", "{sector.name}"
+                                if sector.mine { span { class: "badge", {ui.t(Text::MySector)} } }
+                            }
                             span { class: "sub", "{sector.campaign_name}" }
                             span { class: "sub",
                                 "{sector.buildings.iter().map(|b| b.doors_left()).sum::<usize>()} {ui.t(Text::DoorsLeft)} · {sector.buildings.iter().map(|b| b.dwellings).sum::<usize>()} {ui.t(Text::Dwellings)}"
