@@ -1,0 +1,178 @@
+// Workflow 1 end to end, tried as a new coordinator would: log in, import
+// a territory from the municipality's own files, build a questionnaire with
+// an Arabic translation, draw a sector with the lasso, enrol a phone; the
+// phone then shows that sector and that questionnaire.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startServer, launch, enrol, syncNow, seriousViolations, shot, root } from "./harness.mjs";
+
+const fixtures = join(root, "tests", "fixtures");
+
+async function checkScreen(page, name) {
+  await shot(page, name);
+  assert.deepEqual(await seriousViolations(page), [], `accessibility of ${name}`);
+}
+
+async function submit(page, formSelector) {
+  await Promise.all([page.waitForNavigation(), page.click(`${formSelector} button[type=submit]`)]);
+}
+
+test("a coordinator prepares a campaign and the phone shows its sector and questionnaire", async () => {
+  const server = await startServer();
+  const office = await launch();
+  let phone;
+  try {
+    const page = office.page;
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Log in: the office is French by default.
+    await page.goto(`${server.url}/office`);
+    await page.waitForSelector("#email");
+    await checkScreen(page, "office-login");
+    await page.fill("#email", server.email);
+    await page.fill("#password", "not the password");
+    await submit(page, "form");
+    assert.match(await page.textContent(".notice.error"), /incorrect/);
+    await page.fill("#email", server.email);
+    await page.fill("#password", server.password);
+    await submit(page, "form");
+    assert.equal(await page.textContent("h1"), "Démarches");
+
+    // Territory: preview, then confirm.
+    await page.click("text=Territoire");
+    await page.setInputFiles("#neighbourhoods-file", join(fixtures, "quartiers-lambert93.geojson"));
+    await page.setInputFiles("#buildings-file", join(fixtures, "batiments-villejuif.csv"));
+    await submit(page, "form[action='/office/territory/preview']");
+    const preview = await page.textContent("main");
+    assert.match(preview, /Windows-1252/);
+    assert.match(preview, /Lambert-93/);
+    assert.match(preview, /Bâtiments ajoutés\s*31/);
+    assert.match(preview, /Aucune ligne rejetée/);
+    await checkScreen(page, "office-import-preview");
+    await submit(page, "form[action='/office/territory/confirm']");
+    assert.match(await page.textContent(".notice.ok"), /Import terminé/);
+    assert.match(await page.textContent("main"), /Hautes-Bruyères/);
+    await checkScreen(page, "office-territory");
+
+    // A campaign on two of the imported neighbourhoods.
+    await page.click("text=Démarches");
+    await page.fill("#name", "Porte-à-porte Lozaits – Pasteur");
+    await page.fill("#starts", "2026-11-23");
+    await page.fill("#ends", "2027-01-31");
+    await submit(page, "form[action='/office/campaigns']");
+    await page.check("label:has-text('Lozaits – Lebon') input");
+    await page.check("label:has-text('Pasteur – Barbusse') input");
+    await page.fill("#topics", "Propreté\nSécurité\nJeunesse");
+    await page.fill("#services", "Voirie\nBailleur social");
+    await submit(page, "form[method=post]:has(#topics)");
+    assert.match(await page.textContent(".notice.ok"), /Enregistré/);
+    const campaignUrl = page.url();
+
+    // The questionnaire: a single choice in three languages, then a
+    // question asked only after "Oui".
+    await page.click("nav.sub >> text=Questionnaire");
+    const add = "form[action$='/questionnaire/questions']";
+    await page.selectOption(`${add} select[name=kind]`, "single");
+    await page.fill(`${add} input[name=label_fr]`, "Connaissez-vous le conseil citoyen ?");
+    await page.fill(`${add} input[name=label_en]`, "Do you know the citizens' council?");
+    await page.fill(`${add} input[name=label_ar]`, "هل تعرف مجلس المواطنين؟");
+    await page.fill(`${add} textarea[name=options_fr]`, "Oui\nNon");
+    await page.fill(`${add} textarea[name=options_en]`, "Yes\nNo");
+    await page.fill(`${add} textarea[name=options_ar]`, "نعم\nلا");
+    await submit(page, add);
+    await page.selectOption(`${add} select[name=kind]`, "text");
+    await page.fill(`${add} input[name=label_fr]`, "Comment l'avez-vous connu ?");
+    await page.fill(`${add} input[name=label_ar]`, "كيف تعرفت عليه؟");
+    await page.uncheck(`${add} input[name=required]`);
+    await page.selectOption(`${add} select[name=show_if]`, "q1=oui");
+    await submit(page, add);
+    assert.match(await page.textContent("main"), /modifications non publiées/);
+    await submit(page, "form[action$='/questionnaire/publish']");
+    assert.match(await page.textContent(".notice.ok"), /Publiée : version 1/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await checkScreen(page, "office-questionnaire");
+
+    // A device: the code as text and as a QR code.
+    await page.click("text=Appareils");
+    await submit(page, "form[action='/office/devices/codes']");
+    const code = (await page.textContent("#enrolment-code")).trim();
+    assert.match(code, /^[A-Z0-9]{6,}$/);
+    assert.ok(await page.$("figure.qr svg"), "a QR code is shown");
+    await checkScreen(page, "office-devices-code");
+
+    phone = await launch();
+    await enrol(phone.page, server.url, code, "Samia – téléphone 3");
+
+    // The sector: lasso around the west of the map, then one click more.
+    await page.goto(`${campaignUrl}/sectors`);
+    await page.fill("#sector-name", "Lozaits nord");
+    const svg = await page.$("svg.map");
+    await svg.scrollIntoViewIfNeeded();
+    const box = await svg.boundingBox();
+    await page.click("[data-tool=lasso]");
+    const path = [[0.02, 0.02], [0.45, 0.02], [0.45, 0.98], [0.02, 0.98], [0.02, 0.03]];
+    await page.mouse.move(box.x + box.width * path[0][0], box.y + box.height * path[0][1]);
+    await page.mouse.down();
+    for (const [x, y] of path.slice(1)) {
+      await page.mouse.move(box.x + box.width * x, box.y + box.height * y, { steps: 8 });
+    }
+    await page.mouse.up();
+    const lassoed = Number(await page.textContent("#selected-count"));
+    assert.ok(lassoed >= 3, `the lasso chose ${lassoed} buildings`);
+    await page.click("[data-tool=lasso]");
+    const free = await page.$("svg.map circle.b:not(.selected)");
+    await free.click();
+    assert.equal(Number(await page.textContent("#selected-count")), lassoed + 1);
+    await page.check("label:has-text('Samia – téléphone 3') input");
+    await checkScreen(page, "office-sector-drawn");
+    await submit(page, "form.sector");
+    assert.match(await page.textContent("table"), /Lozaits nord/);
+    assert.match(await page.textContent("table"), /Samia – téléphone 3/);
+    await page.click("table >> text=Lozaits nord");
+    await page.waitForSelector("svg.map circle.b.selected");
+    await checkScreen(page, "office-sectors");
+
+    // The phone, at its next sync: its sector first, and the questionnaire
+    // in Arabic, right to left, with the conditional question.
+    const p = phone.page;
+    assert.ok(await syncNow(p), "sync succeeded");
+    await p.waitForSelector(".list .row .badge");
+    const first = await p.textContent(".list .row >> nth=0");
+    assert.match(first, /Lozaits nord/);
+    assert.match(first, /Mon secteur/);
+    await shot(p, "field-my-sector");
+    await p.click(".list .row >> nth=0");
+    await p.waitForSelector(".walk .row");
+    assert.equal(await p.locator(".walk .row").count(), lassoed + 1);
+    await p.click(".walk .row >> nth=0");
+    await p.waitForSelector(".grid .door");
+    await p.click(".grid .door >> nth=0");
+    await p.click(".outcome.o-Talked");
+    await p.waitForSelector(".questions");
+    await p.selectOption("#qlang", "ar");
+    await p.waitForSelector(".questions[dir=rtl]");
+    assert.match(await p.textContent(".questions"), /هل تعرف مجلس المواطنين؟/);
+    assert.doesNotMatch(await p.textContent(".questions"), /كيف تعرفت عليه/);
+    await p.check(".questions input[type=radio] >> nth=0");
+    await p.waitForSelector(".questions legend:has-text('كيف تعرفت عليه')");
+    await shot(p, "field-office-questionnaire-ar");
+
+    // The office sees the phone's last sync, and can revoke it.
+    await page.click("text=Appareils");
+    const row = page.locator("tr", { hasText: "Samia – téléphone 3" });
+    assert.doesNotMatch(await row.textContent(), /jamais/);
+    await Promise.all([page.waitForNavigation(), row.locator("button").click()]);
+    assert.match(await page.locator("tr", { hasText: "Samia – téléphone 3" }).textContent(), /Révoqué/);
+    await p.click(".bar .back");
+    assert.equal(await syncNow(p), false, "a revoked phone cannot sync");
+
+    // English on request, and the menu keeps working.
+    await page.click("a.lang");
+    assert.equal(await page.textContent("h1"), "Devices");
+  } finally {
+    await phone?.kill();
+    await office.kill();
+    await server.stop();
+  }
+});
