@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, launch, enrol, syncNow, seriousViolations, shot, root } from "./harness.mjs";
+import { startServer, launch, syncNow, seriousViolations, shot, root } from "./harness.mjs";
 
 const fixtures = join(root, "tests", "fixtures");
 
@@ -101,8 +101,13 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
     assert.ok(await page.$("figure.qr svg"), "a QR code is shown");
     await checkScreen(page, "office-devices-code");
 
+    // The phone opens the QR code's link: the code is filled in.
     phone = await launch();
-    await enrol(phone.page, server.url, code, "Samia – téléphone 3");
+    await phone.page.goto(`${server.url}/#enrol=${code}`);
+    await phone.page.waitForFunction((c) => document.querySelector("#code")?.value === c, code);
+    await phone.page.fill("#device-name", "Samia – téléphone 3");
+    await phone.page.click("button.primary");
+    await phone.page.waitForSelector(".list .row", { timeout: 30000 });
 
     // The sector: lasso around the west of the map, then one click more.
     await page.goto(`${campaignUrl}/sectors`);
@@ -125,6 +130,8 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
     await free.click();
     assert.equal(Number(await page.textContent("#selected-count")), lassoed + 1);
     await page.check("label:has-text('Samia – téléphone 3') input");
+    await svg.scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.querySelector(".map-tools").scrollIntoView());
     await checkScreen(page, "office-sector-drawn");
     await submit(page, "form.sector");
     assert.match(await page.textContent("table"), /Lozaits nord/);

@@ -88,10 +88,26 @@ pub fn map(
         }
         d
     };
+    let label_position = |n: &Neighbourhood| {
+        let outline = n.polygons.first()?.first()?;
+        let (mut w, mut e, mut top) = (f64::MAX, f64::MIN, f64::MAX);
+        for p in outline {
+            let (x, y) = projection.xy(*p);
+            w = w.min(x);
+            e = e.max(x);
+            top = top.min(y);
+        }
+        Some(((w + e) / 2.0, top + 22.0))
+    };
     html! {
         svg.map viewBox=(format!("0 0 {WIDTH} {:.0}", projection.height)) role="group" aria-label=(label) {
             @for n in neighbourhoods {
                 path.neighbourhood d=(path(n)) fill-rule="evenodd" { title { (n.name) } }
+            }
+            @for n in neighbourhoods {
+                @if let Some((x, y)) = label_position(n) {
+                    text.label x=(format!("{x:.1}")) y=(format!("{y:.1}")) text-anchor="middle" { (n.name) }
+                }
             }
             @for (b, mark) in buildings {
                 @let (x, y) = projection.xy(b.location);

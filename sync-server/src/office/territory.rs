@@ -163,7 +163,7 @@ fn render(
             }
             @if !neighbourhoods.is_empty() || !buildings.is_empty() {
                 table {
-                    thead { tr { th { (t.neighbourhood) } th { (t.code) } th { (t.buildings) } th { (t.dwellings) } } }
+                    thead { tr { th { (t.neighbourhood) } th { (t.code) } th { (t.buildings) } th { (t.dwellings_label) } } }
                     tbody {
                         @for n in &sorted {
                             @let (b, d) = per.get(&Some(n.id)).copied().unwrap_or_default();
@@ -375,7 +375,7 @@ fn preview_page(office: &Office, parsed: &Import, plan: &Plan, token: Option<&st
                 dt { (t.buildings_updated) } dd { (c.buildings_updated) }
                 dt { (t.unchanged) } dd { (c.unchanged) }
                 dt { (t.entrances) } dd { (c.entrances) }
-                dt { (t.dwellings) } dd { (c.dwellings) }
+                dt { (t.dwellings_label) } dd { (c.dwellings) }
                 dt { (t.without_neighbourhood) } dd { (c.without_neighbourhood) }
                 dt { (t.not_in_file) } dd { (c.buildings_not_in_file) }
             }

@@ -99,8 +99,19 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
         all_neighbourhoods.insert(record.id, record.clone());
         plan.neighbourhoods.push((record, change));
     }
+    // Where polygons overlap, the file being imported wins over what was
+    // stored before (an old boundary, a demo), then stored ones by key.
+    let imported: HashMap<NeighbourhoodId, usize> = plan
+        .neighbourhoods
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| (n.id, i))
+        .collect();
     let mut ordered: Vec<&Neighbourhood> = all_neighbourhoods.values().collect();
-    ordered.sort_by(|a, b| a.key.cmp(&b.key));
+    ordered.sort_by(|a, b| {
+        let rank = |n: &Neighbourhood| imported.get(&n.id).copied().unwrap_or(usize::MAX);
+        rank(a).cmp(&rank(b)).then_with(|| a.key.cmp(&b.key))
+    });
     let locator = Locator::new(ordered.iter().copied());
     let named: HashMap<String, NeighbourhoodId> = ordered
         .iter()

@@ -119,6 +119,33 @@ fn bad_geojson_is_refused_with_a_reason() {
 }
 
 #[test]
+fn where_neighbourhoods_overlap_the_imported_one_wins() {
+    let rings = "[[[2.30,48.75],[2.40,48.75],[2.40,48.85],[2.30,48.85],[2.30,48.75]]]";
+    let old = plan(
+        &read(&[upload(
+            "old.geojson",
+            square_geojson(None, rings).replace("Q1", "OLD"),
+        )])
+        .expect("old"),
+        &[],
+        &[],
+    );
+    let stored: Vec<Neighbourhood> = old.neighbourhoods.iter().map(|(n, _)| n.clone()).collect();
+    let csv = "cle;adresse;etages;logements;longitude;latitude\nB1;1 rue A;3;8;2,35;48,80\n";
+    let new = plan(
+        &read(&[
+            upload("q.geojson", square_geojson(None, rings)),
+            upload("b.csv", csv),
+        ])
+        .expect("new"),
+        &stored,
+        &[],
+    );
+    let q1 = new.neighbourhoods[0].0.id;
+    assert_eq!(new.buildings[0].0.neighbourhood, Some(q1));
+}
+
+#[test]
 fn importing_again_changes_nothing_and_a_correction_keeps_ids() {
     let csv =
         "cle;adresse;etages;logements;longitude;latitude\nB1;3 rue Lebon;4;18;2,3581;48,7903\n";

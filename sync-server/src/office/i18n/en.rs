@@ -35,6 +35,7 @@ pub const TEXTS: Texts = Texts {
     devices_ask_version: "Devices ask version",
     doors_knocked: "doors knocked",
     dwellings: "dwellings",
+    dwellings_label: "Dwellings",
     edit_sector: "Edit sector",
     email: "E-mail address",
     encoding: "Encoding",

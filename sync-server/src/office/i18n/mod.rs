@@ -105,6 +105,7 @@ texts! {
     devices_ask_version,
     doors_knocked,
     dwellings,
+    dwellings_label,
     edit_sector,
     email,
     encoding,
