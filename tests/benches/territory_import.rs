@@ -39,7 +39,7 @@ fn neighbourhoods() -> String {
                 )
             };
             let n = i * GRID.1 + j;
-            let geometry = if n % 5 == 0 {
+            let geometry = if n.is_multiple_of(5) {
                 format!(
                     r#"{{"type":"MultiPolygon","coordinates":[[{}],[{}]]}}"#,
                     square(x, y, CELL_M),
