@@ -166,17 +166,8 @@ pub struct Volunteer {
 const RETENTION_MS: i64 = 3 * 365 * 24 * 3600 * 1000;
 
 fn records<T: SingleRecord>(store: &Store, kind: DocKind) -> Result<Vec<T>, FieldError> {
-    let mut out = Vec::new();
-    for id in store.doc_ids()?.into_iter().filter(|id| id.kind() == kind) {
-        if let Some(doc) = store.load(&id)? {
-            // A document that does not read is skipped, not fatal: one bad
-            // record must not hide a whole sector.
-            if let Ok(record) = schema::read(&doc) {
-                out.push(record);
-            }
-        }
-    }
-    Ok(out)
+    // One bad record must not hide a whole sector.
+    Ok(store.readable_records(kind)?)
 }
 
 fn record<T: SingleRecord>(store: &Store, id: &DocId) -> Result<T, FieldError> {

@@ -117,7 +117,8 @@ pub struct Office {
     pub id: MunicipalityId,
     /// The session token.
     pub token: String,
-    server: Server,
+    /// The server, as its clients see it.
+    pub server: Server,
 }
 
 impl Office {

@@ -313,6 +313,26 @@ impl Store {
         Ok(records)
     }
 
+    /// Every record of one kind that reads; a document that does not (a
+    /// device with a bug wrote it) is skipped and its id logged, so one bad
+    /// record cannot hide a whole list. Use [`Store::records`] where a gap
+    /// would do harm (matching an import against what is stored).
+    pub fn readable_records<T: crate::schema::SingleRecord>(
+        &self,
+        kind: DocKind,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut records = Vec::new();
+        for id in self.doc_ids_of(kind)? {
+            if let Some(doc) = self.load(&id)? {
+                match crate::schema::read(&doc) {
+                    Ok(record) => records.push(record),
+                    Err(error) => tracing::warn!(doc = %id, %error, "unreadable record skipped"),
+                }
+            }
+        }
+        Ok(records)
+    }
+
     /// The sync state with `peer` for a document, if one was kept.
     pub fn sync_state(
         &self,

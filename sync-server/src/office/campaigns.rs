@@ -76,9 +76,9 @@ pub async fn active_devices(office: &Office) -> Result<Vec<DeviceInfo>, PageErro
 pub async fn list(office: Office) -> Result<Markup, PageError> {
     let (campaigns, sectors, buildings) = office
         .with_store(|store| {
-            let mut campaigns: Vec<Campaign> = store.records(DocKind::Campaign)?;
+            let mut campaigns: Vec<Campaign> = store.readable_records(DocKind::Campaign)?;
             campaigns.sort_by_key(|c| std::cmp::Reverse(c.starts_at));
-            let sectors: Vec<Sector> = store.records(DocKind::Sector)?;
+            let sectors: Vec<Sector> = store.readable_records(DocKind::Sector)?;
             Ok((
                 campaigns,
                 sectors,
@@ -185,7 +185,8 @@ pub async fn edit(office: Office, Path(id): Path<String>) -> Result<Markup, Page
     let (campaign, mut neighbourhoods) = office
         .with_store(move |store| {
             let campaign: Campaign = load(store, &schema::DocId::campaign(id), lang)?;
-            let neighbourhoods: Vec<Neighbourhood> = store.records(DocKind::Neighbourhood)?;
+            let neighbourhoods: Vec<Neighbourhood> =
+                store.readable_records(DocKind::Neighbourhood)?;
             Ok((campaign, neighbourhoods))
         })
         .await?;
@@ -290,7 +291,8 @@ pub async fn save(
             c.topics = fields.lines("topics");
             c.services = fields.lines("services");
             store_record(store, &c)?;
-            let neighbourhoods: Vec<Neighbourhood> = store.records(DocKind::Neighbourhood)?;
+            let neighbourhoods: Vec<Neighbourhood> =
+                store.readable_records(DocKind::Neighbourhood)?;
             Ok((c, neighbourhoods))
         })
         .await?;

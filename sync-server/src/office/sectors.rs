@@ -67,13 +67,14 @@ async fn data(office: &Office, id: CampaignId) -> Result<Data, PageError> {
     office
         .with_store(move |store| {
             let campaign: Campaign = load(store, &DocId::campaign(id), lang)?;
-            let mut neighbourhoods: Vec<Neighbourhood> = store.records(DocKind::Neighbourhood)?;
+            let mut neighbourhoods: Vec<Neighbourhood> =
+                store.readable_records(DocKind::Neighbourhood)?;
             neighbourhoods.sort_by(|a, b| a.name.cmp(&b.name));
-            let all: Vec<Building> = store.records(DocKind::Building)?;
+            let all: Vec<Building> = store.readable_records(DocKind::Building)?;
             let by_id: HashMap<BuildingId, Building> =
                 all.iter().map(|b| (b.id, b.clone())).collect();
             let mut sectors = Vec::new();
-            for s in store.records::<Sector>(DocKind::Sector)? {
+            for s in store.readable_records::<Sector>(DocKind::Sector)? {
                 if s.campaign == id {
                     let p = progress(store, id, &s, &by_id)?;
                     sectors.push((s, p));
