@@ -111,7 +111,7 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
 
     // The sector: lasso around the west of the map, then one click more.
     await page.goto(`${campaignUrl}/sectors`);
-    await page.fill("#sector-name", "Lozaits nord");
+    await page.fill("#sector-name", "Lozaits ouest");
     const svg = await page.$("svg.map");
     await svg.scrollIntoViewIfNeeded();
     const box = await svg.boundingBox();
@@ -134,9 +134,9 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
     await page.evaluate(() => document.querySelector(".map-tools").scrollIntoView());
     await checkScreen(page, "office-sector-drawn");
     await submit(page, "form.sector");
-    assert.match(await page.textContent("table"), /Lozaits nord/);
+    assert.match(await page.textContent("table"), /Lozaits ouest/);
     assert.match(await page.textContent("table"), /Samia – téléphone 3/);
-    await page.click("table >> text=Lozaits nord");
+    await page.click("table >> text=Lozaits ouest");
     await page.waitForSelector("svg.map circle.b.selected");
     await checkScreen(page, "office-sectors");
 
@@ -146,7 +146,7 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
     assert.ok(await syncNow(p), "sync succeeded");
     await p.waitForSelector(".list .row .badge");
     const first = await p.textContent(".list .row >> nth=0");
-    assert.match(first, /Lozaits nord/);
+    assert.match(first, /Lozaits ouest/);
     assert.match(first, /Mon secteur/);
     await shot(p, "field-my-sector");
     await p.click(".list .row >> nth=0");

@@ -301,16 +301,9 @@ impl Store {
         &self,
         kind: DocKind,
     ) -> Result<Vec<T>, StoreError> {
-        let mut records = Vec::new();
-        for id in self.doc_ids_of(kind)? {
-            if let Some(doc) = self.load(&id)? {
-                records.push(
-                    crate::schema::read(&doc)
-                        .map_err(|e| StoreError::Malformed(format!("{id}: {e}")))?,
-                );
-            }
-        }
-        Ok(records)
+        self.each_record(kind, |id, error| {
+            Err(StoreError::Malformed(format!("{id}: {error}")))
+        })
     }
 
     /// Every record of one kind that reads; a document that does not (a
@@ -321,12 +314,23 @@ impl Store {
         &self,
         kind: DocKind,
     ) -> Result<Vec<T>, StoreError> {
+        self.each_record(kind, |id, error| {
+            tracing::warn!(doc = %id, %error, "unreadable record skipped");
+            Ok(())
+        })
+    }
+
+    fn each_record<T: crate::schema::SingleRecord>(
+        &self,
+        kind: DocKind,
+        unreadable: impl Fn(&DocId, crate::schema::SchemaError) -> Result<(), StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
         let mut records = Vec::new();
         for id in self.doc_ids_of(kind)? {
             if let Some(doc) = self.load(&id)? {
                 match crate::schema::read(&doc) {
                     Ok(record) => records.push(record),
-                    Err(error) => tracing::warn!(doc = %id, %error, "unreadable record skipped"),
+                    Err(error) => unreadable(&id, error)?,
                 }
             }
         }

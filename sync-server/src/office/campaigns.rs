@@ -181,23 +181,38 @@ pub async fn create(office: Office, body: Bytes) -> Result<Response, PageError> 
 /// `GET /office/campaigns/{id}`: the campaign's settings.
 pub async fn edit(office: Office, Path(id): Path<String>) -> Result<Markup, PageError> {
     let id: CampaignId = parse_id(&office, &id)?;
+    settings(&office, id, None, None).await
+}
+
+/// Loads the campaign (after `change`, if any, which is then saved) and
+/// shows its settings.
+async fn settings(
+    office: &Office,
+    id: CampaignId,
+    change: Option<Fields>,
+    message: Option<&str>,
+) -> Result<Markup, PageError> {
     let lang = office.lang;
     let (campaign, mut neighbourhoods) = office
         .with_store(move |store| {
-            let campaign: Campaign = load(store, &schema::DocId::campaign(id), lang)?;
+            let mut campaign: Campaign = load(store, &schema::DocId::campaign(id), lang)?;
+            if let Some(fields) = change {
+                apply_settings(&mut campaign, &fields);
+                store_record(store, &campaign)?;
+            }
             let neighbourhoods: Vec<Neighbourhood> =
                 store.readable_records(DocKind::Neighbourhood)?;
             Ok((campaign, neighbourhoods))
         })
         .await?;
     neighbourhoods.sort_by(|a, b| a.name.cmp(&b.name));
-    let devices = active_devices(&office).await?;
+    let devices = active_devices(office).await?;
     Ok(settings_page(
-        &office,
+        office,
         &campaign,
         &neighbourhoods,
         &devices,
-        None,
+        message,
     ))
 }
 
@@ -260,49 +275,34 @@ pub async fn save(
     body: Bytes,
 ) -> Result<Markup, PageError> {
     let id: CampaignId = parse_id(&office, &id)?;
-    let fields = Fields::parse(&body);
-    let lang = office.lang;
-    let (campaign, mut neighbourhoods) = office
-        .with_store(move |store| {
-            let mut c: Campaign = load(store, &schema::DocId::campaign(id), lang)?;
-            let name = fields.get("name");
-            if !name.is_empty() {
-                c.name = name;
-            }
-            if let Some(kind) = kind_from_tag(&fields.get("kind")) {
-                c.kind = kind;
-            }
-            if let Some(starts) = parse_iso_day(&fields.get("starts")) {
-                c.starts_at = starts;
-            }
-            if let Some(ends) = parse_iso_day(&fields.get("ends")) {
-                c.ends_at = ends.max(c.starts_at);
-            }
-            c.neighbourhoods = fields
-                .all("neighbourhood")
-                .iter()
-                .filter_map(|v| v.parse().ok())
-                .collect();
-            c.team = fields
-                .all("team")
-                .iter()
-                .filter_map(|v| v.parse().ok())
-                .collect();
-            c.topics = fields.lines("topics");
-            c.services = fields.lines("services");
-            store_record(store, &c)?;
-            let neighbourhoods: Vec<Neighbourhood> =
-                store.readable_records(DocKind::Neighbourhood)?;
-            Ok((c, neighbourhoods))
-        })
-        .await?;
-    neighbourhoods.sort_by(|a, b| a.name.cmp(&b.name));
-    let devices = active_devices(&office).await?;
-    Ok(settings_page(
-        &office,
-        &campaign,
-        &neighbourhoods,
-        &devices,
-        Some(office.t.saved),
-    ))
+    let saved = office.t.saved;
+    settings(&office, id, Some(Fields::parse(&body)), Some(saved)).await
+}
+
+fn apply_settings(c: &mut Campaign, fields: &Fields) {
+    let name = fields.get("name");
+    if !name.is_empty() {
+        c.name = name;
+    }
+    if let Some(kind) = kind_from_tag(&fields.get("kind")) {
+        c.kind = kind;
+    }
+    if let Some(starts) = parse_iso_day(&fields.get("starts")) {
+        c.starts_at = starts;
+    }
+    if let Some(ends) = parse_iso_day(&fields.get("ends")) {
+        c.ends_at = ends.max(c.starts_at);
+    }
+    c.neighbourhoods = fields
+        .all("neighbourhood")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    c.team = fields
+        .all("team")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    c.topics = fields.lines("topics");
+    c.services = fields.lines("services");
 }
