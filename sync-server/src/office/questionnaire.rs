@@ -70,6 +70,31 @@ fn options(q: &Question) -> &[String] {
     }
 }
 
+/// The answers of an earlier question a condition can wait for, with how
+/// they read: each option of a choice, each value of a short scale. Free
+/// text is not offered (an exact phrase is not a useful trigger).
+fn condition_values(q: &Question, lang: &str) -> Vec<(String, String)> {
+    match &q.kind {
+        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {
+            options
+                .iter()
+                .map(|o| {
+                    let shown = q
+                        .option_labels
+                        .get(o)
+                        .map(|l| label(l, lang))
+                        .unwrap_or_else(|| o.clone());
+                    (o.clone(), shown)
+                })
+                .collect()
+        }
+        QuestionKind::Scale { min, max } if max - min <= 10 => (*min..=*max)
+            .map(|v| (v.to_string(), v.to_string()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn slug(text: &str) -> String {
     let mut slug = String::new();
     for c in text.to_lowercase().chars() {
@@ -281,11 +306,10 @@ fn question_fields(office: &Office, q: Option<&Question>, earlier: &[Question]) 
         select id=(format!("show-if-{suffix}")) name="show_if" {
             option value="" { (t.always) }
             @for e in earlier {
-                @for o in options(e) {
-                    @let value = format!("{}={}", e.id, o);
+                @for (value, shown) in condition_values(e, office.lang.tag()) {
+                    @let value = format!("{}={}", e.id, value);
                     option value=(value) selected[value == current_condition] {
-                        "« " (label(&e.label, office.lang.tag())) " » = « "
-                        (e.option_labels.get(o).map(|l| label(l, office.lang.tag())).unwrap_or_else(|| o.clone())) " »"
+                        "« " (label(&e.label, office.lang.tag())) " » = « " (shown) " »"
                     }
                 }
             }
@@ -500,4 +524,128 @@ pub async fn publish(office: Office, Path(id): Path<String>) -> Result<Markup, P
     let (campaign, version) = with_campaign(&office, &id, Campaign::publish_draft, true).await?;
     let done = version.map(|v| format!("{} {} {v}", office.t.published, office.t.version));
     Ok(render(&office, &campaign, None, done.as_deref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Bytes;
+
+    fn fields(pairs: &[(&str, &str)]) -> Fields {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        Fields::parse(&Bytes::from(body))
+    }
+
+    #[test]
+    fn editing_a_choice_keeps_its_option_ids() {
+        let first = question_from(
+            &fields(&[
+                ("kind", "single"),
+                ("label_fr", "Votre priorité ?"),
+                ("options_fr", "La propreté\nLa sécurité"),
+                ("options_ar", "النظافة\nالأمن"),
+            ]),
+            "q1".into(),
+            None,
+        )
+        .expect("question");
+        assert!(
+            matches!(&first.kind, QuestionKind::SingleChoice { options } if options == &["la-proprete", "la-securite"])
+        );
+        assert_eq!(first.option_labels["la-securite"]["ar"], "الأمن");
+        // Reworded and one option added: the ids conditions point at stay.
+        let edited = question_from(
+            &fields(&[
+                ("kind", "single"),
+                ("label_fr", "Votre priorité ?"),
+                ("options_fr", "Propreté\nSécurité\nJeunesse"),
+            ]),
+            "q1".into(),
+            Some(&first),
+        )
+        .expect("edited");
+        assert!(
+            matches!(&edited.kind, QuestionKind::SingleChoice { options } if options == &["la-proprete", "la-securite", "jeunesse"])
+        );
+    }
+
+    #[test]
+    fn incomplete_questions_are_refused_with_the_reason() {
+        let refused =
+            |pairs: &[(&str, &str)]| question_from(&fields(pairs), "q".into(), None).err();
+        assert_eq!(
+            refused(&[("kind", "text")]),
+            Some(QuestionError::NoFrenchLabel)
+        );
+        assert_eq!(
+            refused(&[
+                ("kind", "multiple"),
+                ("label_fr", "x"),
+                ("options_fr", "seul")
+            ]),
+            Some(QuestionError::TooFewOptions)
+        );
+        assert_eq!(
+            refused(&[
+                ("kind", "single"),
+                ("label_fr", "x"),
+                ("options_fr", "a\nb"),
+                ("options_en", "a")
+            ]),
+            Some(QuestionError::TranslationLines {
+                lang: "en",
+                got: 1,
+                expected: 2
+            })
+        );
+        for (min, max) in [("5", "1"), ("1", "1000"), ("un", "5")] {
+            assert_eq!(
+                refused(&[
+                    ("kind", "scale"),
+                    ("label_fr", "x"),
+                    ("scale_min", min),
+                    ("scale_max", max)
+                ]),
+                Some(QuestionError::ScaleBounds)
+            );
+        }
+    }
+
+    #[test]
+    fn a_condition_can_wait_for_a_choice_or_a_short_scale_value() {
+        let scale = question_from(
+            &fields(&[
+                ("kind", "scale"),
+                ("label_fr", "Note"),
+                ("scale_min", "1"),
+                ("scale_max", "5"),
+            ]),
+            "q1".into(),
+            None,
+        )
+        .expect("scale");
+        let values: Vec<String> = condition_values(&scale, "fr")
+            .into_iter()
+            .map(|(v, _)| v)
+            .collect();
+        assert_eq!(values, ["1", "2", "3", "4", "5"]);
+        let follow = question_from(
+            &fields(&[
+                ("kind", "text"),
+                ("label_fr", "Pourquoi ?"),
+                ("show_if", "q1=1"),
+            ]),
+            "q2".into(),
+            None,
+        )
+        .expect("follow-up");
+        let questionnaire = Questionnaire {
+            version: 1,
+            questions: vec![scale, follow],
+        };
+        let answers = BTreeMap::from([("q1".to_string(), shared::domain::Answer::Scale(1))]);
+        assert_eq!(questionnaire.asked(&answers).count(), 2);
+    }
 }
