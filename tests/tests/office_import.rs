@@ -104,6 +104,22 @@ async fn the_fixtures_import_after_a_preview_and_again_change_nothing() {
     assert_eq!(territory(&server, &office).1.len(), 31);
     assert_eq!(database_bytes(&server.store_path(office.id)), before);
 
+    // The export, uploaded as it is, is the same territory.
+    let export = pages.get("/office/territory/export.geojson").await;
+    assert_eq!(export.status, 200);
+    let back = pages
+        .upload(
+            "/office/territory/preview",
+            vec![("buildings", "territoire.geojson", export.body.into_bytes())],
+        )
+        .await;
+    assert!(
+        back.body.contains("<dt>Inchangés</dt><dd>34</dd>"),
+        "{}",
+        back.body
+    );
+    assert!(back.body.contains("Aucune ligne rejetée"));
+
     // A used preview cannot be confirmed twice.
     let twice = pages
         .post("/office/territory/confirm", &[("token", &token)])
