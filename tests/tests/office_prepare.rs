@@ -181,6 +181,13 @@ async fn what_the_office_prepares_reaches_the_device_at_its_next_sync() {
 
     // Changing the questionnaire makes version 2; version 1 is kept for
     // the visits that answered it.
+    let moved = pages.post(&format!("{q}/questions/q2/up"), &[]).await;
+    assert_eq!(moved.status, 422);
+    assert!(
+        moved.body.contains("doit rester après elle"),
+        "{}",
+        moved.body
+    );
     pages.post(&format!("{q}/questions/q2/delete"), &[]).await;
     pages.post(&format!("{q}/publish"), &[]).await;
     device.sync().await;

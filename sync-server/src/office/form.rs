@@ -25,6 +25,15 @@ impl Fields {
             .unwrap_or_default()
     }
 
+    /// The first value of a field exactly as typed (a password).
+    pub fn raw(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
     /// Whether a checkbox was ticked.
     pub fn checked(&self, name: &str) -> bool {
         self.0.iter().any(|(k, _)| k == name)

@@ -42,7 +42,7 @@ pub async fn form(lang: Lang) -> Markup {
 /// `POST /office/login`: opens a session and sets its cookie.
 pub async fn submit(State(state): State<AppState>, lang: Lang, body: Bytes) -> Response {
     let fields = Fields::parse(&body);
-    let (email, password) = (fields.get("email"), fields.get("password"));
+    let (email, password) = (fields.get("email"), fields.raw("password"));
     let control = state.control.clone();
     let outcome = tokio::task::spawn_blocking(move || control.login(&email, &password)).await;
     match outcome {

@@ -44,6 +44,57 @@ pub enum QuestionError {
     },
     /// Scale bounds that are not two numbers, low then high.
     ScaleBounds,
+    /// A move would put a question before the one its condition reads.
+    MoveBreaksCondition {
+        /// The conditional question's French wording.
+        question: String,
+        /// The wording of the question it depends on.
+        depends_on: String,
+    },
+}
+
+/// Clears the conditions that can no longer hold: on a question that is
+/// not earlier in the list (deleted, or a forged form), or waiting for a
+/// value the earlier question no longer offers (an option removed, the
+/// kind changed). Returns the wording of the questions concerned.
+fn prune_conditions(questionnaire: &mut Questionnaire) -> Vec<String> {
+    let mut cleared = Vec::new();
+    for i in 0..questionnaire.questions.len() {
+        let (earlier, rest) = questionnaire.questions.split_at_mut(i);
+        let Some(question) = rest.first_mut() else {
+            break;
+        };
+        let Some(condition) = &question.show_if else {
+            continue;
+        };
+        let holds = earlier.iter().any(|e| {
+            e.id == condition.question
+                && condition_values(e, "fr")
+                    .iter()
+                    .any(|(value, _)| *value == condition.equals)
+        });
+        if !holds {
+            question.show_if = None;
+            cleared.push(label(&question.label, "fr"));
+        }
+    }
+    cleared
+}
+
+/// Whether moving makes a condition point forwards: the question that
+/// would depend on a later one, as (dependent, dependency) wordings.
+fn broken_by_order(questionnaire: &Questionnaire) -> Option<(String, String)> {
+    questionnaire
+        .questions
+        .iter()
+        .enumerate()
+        .find_map(|(i, q)| {
+            let condition = q.show_if.as_ref()?;
+            let later = questionnaire.questions[i..]
+                .iter()
+                .find(|other| other.id == condition.question)?;
+            Some((label(&q.label, "fr"), label(&later.label, "fr")))
+        })
 }
 
 fn draft(campaign: &Campaign) -> Questionnaire {
@@ -95,6 +146,70 @@ fn condition_values(q: &Question, lang: &str) -> Vec<(String, String)> {
     }
 }
 
+/// The largest scale bound accepted (a scale is a few steps, not a number
+/// field).
+const MAX_SCALE: i64 = 1_000;
+
+/// Ids for the options of a choice question. Answers and conditions point
+/// at ids, so an option keeps its id when its French wording is unchanged,
+/// wherever it moves; when the list only changed wording (same number of
+/// lines), unmatched lines keep the unmatched ids in order; any other new
+/// line gets a new id, never one a removed option had.
+fn option_ids(french: &[String], previous: Option<&Question>) -> Vec<String> {
+    let before: Vec<(String, String)> = previous
+        .map(|q| {
+            options(q)
+                .iter()
+                .map(|id| {
+                    let fr = q
+                        .option_labels
+                        .get(id)
+                        .and_then(|l| l.get("fr"))
+                        .cloned()
+                        .unwrap_or_default();
+                    (id.clone(), fr)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut ids: Vec<Option<String>> = vec![None; french.len()];
+    let mut used = vec![false; before.len()];
+    for (i, text) in french.iter().enumerate() {
+        if let Some(j) = (0..before.len()).find(|&j| !used[j] && before[j].1 == *text) {
+            used[j] = true;
+            ids[i] = Some(before[j].0.clone());
+        }
+    }
+    if french.len() == before.len() {
+        let mut free = (0..before.len()).filter(|&j| !used[j]);
+        for id in ids.iter_mut().filter(|id| id.is_none()) {
+            if let Some(j) = free.next() {
+                *id = Some(before[j].0.clone());
+            }
+        }
+    }
+    let mut taken: Vec<String> = before.iter().map(|(id, _)| id.clone()).collect();
+    ids.into_iter()
+        .zip(french)
+        .enumerate()
+        .map(|(i, (id, text))| {
+            id.unwrap_or_else(|| {
+                let base = Some(slug(text))
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| format!("o{}", i + 1));
+                let mut candidate = base.clone();
+                let mut n = 2;
+                while taken.contains(&candidate) {
+                    candidate = format!("{base}-{n}");
+                    n += 1;
+                }
+                taken.push(candidate.clone());
+                candidate
+            })
+        })
+        .collect()
+}
+
 fn slug(text: &str) -> String {
     let mut slug = String::new();
     for c in text.to_lowercase().chars() {
@@ -139,22 +254,7 @@ pub fn question_from(
             if french.len() < 2 {
                 return Err(QuestionError::TooFewOptions);
             }
-            let before = previous.map(options).unwrap_or_default();
-            let mut ids: Vec<String> = Vec::new();
-            for (i, text) in french.iter().enumerate() {
-                let base = before.get(i).cloned().unwrap_or_else(|| {
-                    Some(slug(text))
-                        .filter(|s| !s.is_empty())
-                        .unwrap_or_else(|| format!("o{}", i + 1))
-                });
-                let mut candidate = base.clone();
-                let mut n = 2;
-                while ids.contains(&candidate) {
-                    candidate = format!("{base}-{n}");
-                    n += 1;
-                }
-                ids.push(candidate);
-            }
+            let ids = option_ids(&french, previous);
             for (tag, _) in LANGUAGES {
                 let lines = fields.lines(&format!("options_{tag}"));
                 if lines.is_empty() {
@@ -184,7 +284,12 @@ pub fn question_from(
             let min = fields.get("scale_min").parse::<i64>();
             let max = fields.get("scale_max").parse::<i64>();
             match (min, max) {
-                (Ok(min), Ok(max)) if min < max && max - min <= 100 => {
+                (Ok(min), Ok(max))
+                    if min < max
+                        && (-MAX_SCALE..=MAX_SCALE).contains(&min)
+                        && (-MAX_SCALE..=MAX_SCALE).contains(&max)
+                        && max - min <= 100 =>
+                {
                     QuestionKind::Scale { min, max }
                 }
                 _ => return Err(QuestionError::ScaleBounds),
@@ -226,6 +331,13 @@ fn error_text(office: &Office, error: &QuestionError) -> String {
         QuestionError::NoFrenchLabel => t.error_no_french_label.to_string(),
         QuestionError::TooFewOptions => t.error_too_few_options.to_string(),
         QuestionError::ScaleBounds => t.error_scale_bounds.to_string(),
+        QuestionError::MoveBreaksCondition {
+            question,
+            depends_on,
+        } => t
+            .error_move_breaks_condition
+            .replace("{question}", question)
+            .replace("{depends_on}", depends_on),
         QuestionError::TranslationLines {
             lang,
             got,
@@ -407,11 +519,20 @@ pub async fn show(office: Office, Path(id): Path<String>) -> Result<Markup, Page
 fn saved_or_error(
     office: &Office,
     campaign: &Campaign,
-    outcome: Result<(), QuestionError>,
+    outcome: Result<Vec<String>, QuestionError>,
 ) -> Response {
     match outcome {
-        Ok(()) => Redirect::to(&format!("/office/campaigns/{}/questionnaire", campaign.id))
-            .into_response(),
+        Ok(cleared) if cleared.is_empty() => {
+            Redirect::to(&format!("/office/campaigns/{}/questionnaire", campaign.id))
+                .into_response()
+        }
+        Ok(cleared) => {
+            let text = office
+                .t
+                .conditions_cleared
+                .replace("{questions}", &cleared.join(" ; "));
+            render(office, campaign, None, Some(&text)).into_response()
+        }
         Err(e) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             render(office, campaign, Some(&error_text(office, &e)), None),
@@ -434,8 +555,9 @@ pub async fn add(
             let mut d = draft(c);
             let question = question_from(&fields, next_id(c, &d), None)?;
             d.questions.push(question);
+            let cleared = prune_conditions(&mut d);
             c.questionnaire_draft = Some(d);
-            Ok(())
+            Ok(cleared)
         },
         true,
     )
@@ -462,18 +584,20 @@ pub async fn update(
                 return Ok(Err(PageError::NotFound(lang)));
             };
             let updated = question_from(&fields, question, d.questions.get(index))?;
-            if d.questions[index] != updated {
-                d.questions[index] = updated;
-                c.questionnaire_draft = Some(d);
+            if d.questions[index] == updated {
+                return Ok(Ok(Vec::new()));
             }
-            Ok(Ok(()))
+            d.questions[index] = updated;
+            let cleared = prune_conditions(&mut d);
+            c.questionnaire_draft = Some(d);
+            Ok(Ok(cleared))
         },
         true,
     )
     .await?;
     match outcome {
         Ok(Err(e)) => Err(e),
-        Ok(Ok(())) => Ok(saved_or_error(&office, &campaign, Ok(()))),
+        Ok(Ok(cleared)) => Ok(saved_or_error(&office, &campaign, Ok(cleared))),
         Err(e) => Ok(saved_or_error(&office, &campaign, Err(e))),
     }
 }
@@ -484,39 +608,36 @@ pub async fn act(
     Path((id, question, action)): Path<(String, String, String)>,
 ) -> Result<Response, PageError> {
     let lang = office.lang;
-    let (campaign, found) = with_campaign(
+    let (campaign, outcome) = with_campaign(
         &office,
         &id,
         move |c| {
             let mut d = draft(c);
-            let Some(i) = d.questions.iter().position(|q| q.id == question) else {
-                return false;
-            };
+            let i = d.questions.iter().position(|q| q.id == question)?;
             match action.as_str() {
                 "up" if i > 0 => d.questions.swap(i, i - 1),
                 "down" if i + 1 < d.questions.len() => d.questions.swap(i, i + 1),
                 "delete" => {
                     d.questions.remove(i);
-                    // A condition on a deleted question can never hold.
-                    for q in &mut d.questions {
-                        if q.show_if.as_ref().is_some_and(|s| s.question == question) {
-                            q.show_if = None;
-                        }
-                    }
                 }
-                "up" | "down" => return true,
-                _ => return false,
+                "up" | "down" => return Some(Ok(Vec::new())),
+                _ => return None,
             }
+            if let Some((question, depends_on)) = broken_by_order(&d) {
+                return Some(Err(QuestionError::MoveBreaksCondition {
+                    question,
+                    depends_on,
+                }));
+            }
+            let cleared = prune_conditions(&mut d);
             c.questionnaire_draft = Some(d);
-            true
+            Some(Ok(cleared))
         },
         true,
     )
     .await?;
-    if !found {
-        return Err(PageError::NotFound(lang));
-    }
-    Ok(saved_or_error(&office, &campaign, Ok(())))
+    let outcome = outcome.ok_or(PageError::NotFound(lang))?;
+    Ok(saved_or_error(&office, &campaign, outcome))
 }
 
 /// `POST …/questionnaire/publish`: the draft becomes the next version.
@@ -555,19 +676,58 @@ mod tests {
             matches!(&first.kind, QuestionKind::SingleChoice { options } if options == &["la-proprete", "la-securite"])
         );
         assert_eq!(first.option_labels["la-securite"]["ar"], "الأمن");
-        // Reworded and one option added: the ids conditions point at stay.
-        let edited = question_from(
+        // Reworded in place: the ids conditions point at stay.
+        let reworded = question_from(
             &fields(&[
                 ("kind", "single"),
                 ("label_fr", "Votre priorité ?"),
-                ("options_fr", "Propreté\nSécurité\nJeunesse"),
+                ("options_fr", "Propreté\nSécurité"),
             ]),
             "q1".into(),
             Some(&first),
         )
-        .expect("edited");
+        .expect("reworded");
         assert!(
-            matches!(&edited.kind, QuestionKind::SingleChoice { options } if options == &["la-proprete", "la-securite", "jeunesse"])
+            matches!(&reworded.kind, QuestionKind::SingleChoice { options } if options == &["la-proprete", "la-securite"])
+        );
+        // Moved options keep their ids; with as many lines as before, the
+        // reworded one keeps the id left over; with one line fewer, nothing
+        // takes the removed option's id.
+        let three = question_from(
+            &fields(&[
+                ("kind", "single"),
+                ("label_fr", "?"),
+                ("options_fr", "Oui\nNon\nNe sait pas"),
+            ]),
+            "q2".into(),
+            None,
+        )
+        .expect("three");
+        let changed = question_from(
+            &fields(&[
+                ("kind", "single"),
+                ("label_fr", "?"),
+                ("options_fr", "Ne sait pas\nNon\nOui, tout à fait"),
+            ]),
+            "q2".into(),
+            Some(&three),
+        )
+        .expect("changed");
+        assert!(
+            matches!(&changed.kind, QuestionKind::SingleChoice { options } if options == &["ne-sait-pas", "non", "oui"])
+        );
+        let removed = question_from(
+            &fields(&[
+                ("kind", "single"),
+                ("label_fr", "?"),
+                ("options_fr", "Non\nNe sait pas"),
+            ]),
+            "q2".into(),
+            Some(&three),
+        )
+        .expect("removed");
+        assert!(
+            matches!(&removed.kind, QuestionKind::SingleChoice { options } if options == &["non", "ne-sait-pas"])
         );
     }
 
@@ -600,7 +760,12 @@ mod tests {
                 expected: 2
             })
         );
-        for (min, max) in [("5", "1"), ("1", "1000"), ("un", "5")] {
+        for (min, max) in [
+            ("5", "1"),
+            ("1", "1000"),
+            ("un", "5"),
+            ("-9223372036854775808", "9223372036854775807"),
+        ] {
             assert_eq!(
                 refused(&[
                     ("kind", "scale"),
@@ -647,5 +812,55 @@ mod tests {
         };
         let answers = BTreeMap::from([("q1".to_string(), shared::domain::Answer::Scale(1))]);
         assert_eq!(questionnaire.asked(&answers).count(), 2);
+    }
+
+    #[test]
+    fn conditions_that_can_no_longer_hold_are_cleared_and_moves_that_break_one_refused() {
+        let choice = |id: &str, options: &str| {
+            question_from(
+                &fields(&[
+                    ("kind", "single"),
+                    ("label_fr", id),
+                    ("options_fr", options),
+                ]),
+                id.into(),
+                None,
+            )
+            .expect("choice")
+        };
+        let follow = question_from(
+            &fields(&[
+                ("kind", "text"),
+                ("label_fr", "Pourquoi ?"),
+                ("show_if", "q1=non"),
+            ]),
+            "q2".into(),
+            None,
+        )
+        .expect("follow");
+        let mut questionnaire = Questionnaire {
+            version: 0,
+            questions: vec![choice("q1", "Oui\nNon"), follow],
+        };
+        assert!(prune_conditions(&mut questionnaire).is_empty());
+        questionnaire.questions.swap(0, 1);
+        assert_eq!(
+            broken_by_order(&questionnaire),
+            Some(("Pourquoi ?".to_string(), "q1".to_string()))
+        );
+        questionnaire.questions.swap(0, 1);
+        // "Non" removed from q1: the follow-up waits for nothing.
+        questionnaire.questions[0] = question_from(
+            &fields(&[
+                ("kind", "single"),
+                ("label_fr", "q1"),
+                ("options_fr", "Oui\nPeut-être\nJamais"),
+            ]),
+            "q1".into(),
+            Some(&questionnaire.questions[0]),
+        )
+        .expect("edited");
+        assert_eq!(prune_conditions(&mut questionnaire), ["Pourquoi ?"]);
+        assert!(questionnaire.questions[1].show_if.is_none());
     }
 }

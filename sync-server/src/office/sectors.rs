@@ -43,13 +43,21 @@ pub fn progress(
         };
         let doors: BTreeSet<_> = building.dwellings().collect();
         progress.doors += doors.len();
-        if let Some(doc) = store.load(&DocId::visits(campaign, *id))? {
-            let knocked: BTreeSet<_> = schema::visits(&doc)?
-                .into_values()
-                .map(|v| v.door)
-                .filter(|d| doors.contains(d))
-                .collect();
-            progress.knocked += knocked.len();
+        let visits_id = DocId::visits(campaign, *id);
+        if let Some(doc) = store.load(&visits_id)? {
+            match schema::visits(&doc) {
+                Ok(visits) => {
+                    let knocked: BTreeSet<_> = visits
+                        .into_values()
+                        .map(|v| v.door)
+                        .filter(|d| doors.contains(d))
+                        .collect();
+                    progress.knocked += knocked.len();
+                }
+                Err(error) => {
+                    tracing::warn!(doc = %visits_id, %error, "unreadable visit log skipped");
+                }
+            }
         }
     }
     Ok(progress)

@@ -16,14 +16,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use shared::domain::{Building, MunicipalityId, Neighbourhood};
+use shared::schema::DocKind;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long a preview waits for confirmation.
 const PREVIEW_LIFETIME: Duration = Duration::from_secs(3600);
-/// Previews kept at once, server-wide.
-const MAX_PREVIEWS: usize = 16;
+/// Previews kept at once per municipality.
+const MAX_PREVIEWS: usize = 8;
 
 struct Pending {
     municipality: MunicipalityId,
@@ -43,8 +44,12 @@ impl PendingImports {
             .lock()
             .map_err(|_| PageError::Internal(anyhow::anyhow!("lock poisoned")))?;
         map.retain(|_, p| p.at.elapsed() < PREVIEW_LIFETIME);
-        while map.len() >= MAX_PREVIEWS {
-            let Some(oldest) = map.iter().min_by_key(|(_, p)| p.at).map(|(k, _)| k.clone()) else {
+        loop {
+            let mine = map.iter().filter(|(_, p)| p.municipality == municipality);
+            if mine.clone().count() < MAX_PREVIEWS {
+                break;
+            }
+            let Some(oldest) = mine.min_by_key(|(_, p)| p.at).map(|(k, _)| k.clone()) else {
                 break;
             };
             map.remove(&oldest);
@@ -112,8 +117,18 @@ fn upload_form(office: &Office) -> Markup {
     }
 }
 
+/// The stored territory, for display: a record that does not read is
+/// skipped (and logged) rather than taking the page down. Planning an
+/// import reads strictly (`territory::load`).
 async fn stored(office: &Office) -> Result<(Vec<Neighbourhood>, Vec<Building>), PageError> {
-    office.with_store(|store| Ok(import::load(store)?)).await
+    office
+        .with_store(|store| {
+            Ok((
+                store.readable_records(DocKind::Neighbourhood)?,
+                store.readable_records(DocKind::Building)?,
+            ))
+        })
+        .await
 }
 
 /// Query of the territory page.

@@ -3,6 +3,7 @@
 //! what changes; then write it all in one transaction.
 
 use super::geometry::Locator;
+use super::rows::{adjust, entrance_counts};
 use super::{Import, Rejection, RowProblem};
 use automerge::Automerge;
 use shared::domain::{Building, BuildingId, Neighbourhood, NeighbourhoodId};
@@ -79,12 +80,20 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
         rejections: import.rejections.clone(),
         ..Plan::default()
     };
-    let by_key: HashMap<&str, &Neighbourhood> =
-        stored_n.iter().map(|n| (n.key.as_str(), n)).collect();
+    // Neighbourhoods stored before keys existed match by name.
+    let stable_key = |n: &Neighbourhood| {
+        if n.key.is_empty() {
+            n.name.clone()
+        } else {
+            n.key.clone()
+        }
+    };
+    let by_key: HashMap<String, &Neighbourhood> =
+        stored_n.iter().map(|n| (stable_key(n), n)).collect();
     let mut all_neighbourhoods: HashMap<NeighbourhoodId, Neighbourhood> =
         stored_n.iter().map(|n| (n.id, n.clone())).collect();
     for parsed in &import.neighbourhoods {
-        let existing = by_key.get(parsed.key.as_str());
+        let existing = by_key.get(&parsed.key);
         let record = Neighbourhood {
             id: existing.map_or_else(NeighbourhoodId::new, |n| n.id),
             key: parsed.key.clone(),
@@ -113,10 +122,15 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
         rank(a).cmp(&rank(b)).then_with(|| a.key.cmp(&b.key))
     });
     let locator = Locator::new(ordered.iter().copied());
-    let named: HashMap<String, NeighbourhoodId> = ordered
-        .iter()
-        .flat_map(|n| [(n.key.to_lowercase(), n.id), (n.name.to_lowercase(), n.id)])
-        .collect();
+    // A `quartier` column names a neighbourhood by key or by name: keys
+    // first, then names, each in the order above (this file's first).
+    let mut named: HashMap<String, NeighbourhoodId> = HashMap::new();
+    for n in &ordered {
+        named.entry(n.key.to_lowercase()).or_insert(n.id);
+    }
+    for n in &ordered {
+        named.entry(n.name.to_lowercase()).or_insert(n.id);
+    }
     let stored_by_key: HashMap<&str, &Building> =
         stored_b.iter().map(|b| (b.key.as_str(), b)).collect();
     for parsed in &import.buildings {
@@ -135,6 +149,23 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
             None => locator.locate(parsed.location),
         };
         let existing = stored_by_key.get(parsed.key.as_str());
+        let entrances = match existing {
+            // Keep doors where visits saw them.
+            Some(stored) => parsed
+                .entrances
+                .iter()
+                .map(
+                    |e| match stored.entrances.iter().find(|s| s.label == e.label) {
+                        Some(s) => {
+                            let (floors, dwellings) = entrance_counts(e);
+                            adjust(s, floors, dwellings, e.has_door_code)
+                        }
+                        None => e.clone(),
+                    },
+                )
+                .collect(),
+            None => parsed.entrances.clone(),
+        };
         let record = Building {
             id: existing.map_or_else(BuildingId::new, |b| b.id),
             key: parsed.key.clone(),
@@ -142,7 +173,7 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
             estate: parsed.estate.clone(),
             location: parsed.location,
             neighbourhood,
-            entrances: parsed.entrances.clone(),
+            entrances,
         };
         let change = match existing {
             None => Change::New,

@@ -209,6 +209,69 @@ pub fn entrance(label: String, floors: u32, dwellings: u32, has_door_code: bool)
     }
 }
 
+/// A stored entrance brought to new counts without moving its doors:
+/// visits name doors by entrance, floor and label, so a door that exists
+/// before and after must stay where it is. Floors above the new top are
+/// dropped; missing floors are added empty; surplus doors go from the top
+/// down; new doors (numbered after the highest number) go to the floor with
+/// the fewest doors, the highest first. Equal counts keep the stored layout
+/// as it is (hand-edited or not).
+pub fn adjust(stored: &Entrance, floors: u32, dwellings: u32, has_door_code: bool) -> Entrance {
+    let mut entrance = Entrance {
+        has_door_code,
+        ..stored.clone()
+    };
+    if entrance_counts(stored) == (floors, dwellings) {
+        return entrance;
+    }
+    let top = i32::try_from(floors).unwrap_or(i32::MAX);
+    entrance.floors.retain(|f| f.level <= top);
+    for level in 0..=top {
+        if !entrance.floors.iter().any(|f| f.level == level) {
+            entrance.floors.push(Floor {
+                level,
+                doors: Vec::new(),
+            });
+        }
+    }
+    entrance.floors.sort_by_key(|f| f.level);
+    let target = usize::try_from(dwellings).unwrap_or(usize::MAX);
+    let mut count: usize = entrance.floors.iter().map(|f| f.doors.len()).sum();
+    while count > target {
+        let Some(floor) = entrance
+            .floors
+            .iter_mut()
+            .rev()
+            .find(|f| !f.doors.is_empty())
+        else {
+            break;
+        };
+        floor.doors.pop();
+        count -= 1;
+    }
+    let mut next = entrance
+        .floors
+        .iter()
+        .flat_map(|f| &f.doors)
+        .filter_map(|d| d.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0);
+    while count < target {
+        let Some(floor) = entrance
+            .floors
+            .iter_mut()
+            .rev()
+            .min_by_key(|f| f.doors.len())
+        else {
+            break;
+        };
+        next += 1;
+        floor.doors.push(next.to_string());
+        count += 1;
+    }
+    entrance
+}
+
 /// The counts an entrance was made from: floors above ground, dwellings.
 pub fn entrance_counts(entrance: &Entrance) -> (u32, u32) {
     let floors = entrance
@@ -235,6 +298,28 @@ mod tests {
         assert_eq!(entrance_counts(&e), (4, 18));
         let sparse = entrance("A".into(), 3, 2, false);
         assert_eq!(entrance_counts(&sparse), (3, 2));
+    }
+
+    #[test]
+    fn new_counts_keep_existing_doors_where_they_are() {
+        let before = entrance("A".into(), 4, 18, false);
+        let place = |e: &Entrance, door: &str| {
+            e.floors
+                .iter()
+                .find(|f| f.doors.iter().any(|d| d == door))
+                .map(|f| f.level)
+        };
+        let more = adjust(&before, 4, 21, true);
+        assert_eq!(entrance_counts(&more), (4, 21));
+        assert!(more.has_door_code);
+        for door in 1..=18 {
+            let door = door.to_string();
+            assert_eq!(place(&more, &door), place(&before, &door), "door {door}");
+        }
+        let fewer = adjust(&before, 2, 10, false);
+        assert_eq!(entrance_counts(&fewer), (2, 10));
+        assert_eq!(place(&fewer, "5"), place(&before, "5"));
+        assert_eq!(adjust(&before, 4, 18, false), before);
     }
 
     #[test]

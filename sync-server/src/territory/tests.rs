@@ -162,6 +162,16 @@ fn importing_again_changes_nothing_and_a_correction_keeps_ids() {
     );
     assert_eq!(third.buildings[0].1, Change::Updated);
     assert_eq!(third.buildings[0].0.id, stored[0].id);
+    // Visits name doors by floor: the 18 doors stay where they were.
+    let floor_of =
+        |b: &Building, door: &str| b.dwellings().find(|d| d.door == door).map(|d| d.floor);
+    for door in ["1", "5", "18"] {
+        assert_eq!(
+            floor_of(&third.buildings[0].0, door),
+            floor_of(&stored[0], door)
+        );
+    }
+    assert_eq!(third.buildings[0].0.dwelling_count(), 20);
 }
 
 #[test]

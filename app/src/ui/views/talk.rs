@@ -312,7 +312,8 @@ fn QuestionInput(
         },
         QuestionKind::Scale { min, max } => rsx! {
             div { class: "scale",
-                for value in min..=max {
+                // At most 101 steps, whatever a malformed document says.
+                for value in (min..=max).take(101) {
                     button {
                         key: "{value}",
                         class: if current == Some(Answer::Scale(value)) { "on" } else { "" },
