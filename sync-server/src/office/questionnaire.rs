@@ -464,7 +464,17 @@ fn render(office: &Office, campaign: &Campaign, error: Option<&str>, done: Optio
                 section.card.question id=(format!("question-{}", q.id)) {
                     h2 { (i + 1) ". " (label(&q.label, office.lang.tag())) @if q.required { " *" } }
                     @if let Some(c) = &q.show_if {
-                        p.hint { (t.shown_only_if) " " (c.question) " = " (c.equals) }
+                        @let lang = office.lang.tag();
+                        @let earlier = draft.questions[..i].iter().find(|e| e.id == c.question);
+                        p.hint {
+                            (t.shown_only_if) " « "
+                            (earlier.map_or_else(|| c.question.clone(), |e| label(&e.label, lang)))
+                            " » = « "
+                            (earlier
+                                .and_then(|e| condition_values(e, lang).into_iter().find(|(v, _)| *v == c.equals))
+                                .map_or_else(|| c.equals.clone(), |(_, shown)| shown))
+                            " »"
+                        }
                     }
                     form method="post" action=(format!("{base}/questions/{}", q.id)) {
                         (question_fields(office, Some(q), &draft.questions[..i]))
