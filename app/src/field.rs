@@ -258,6 +258,12 @@ pub fn sectors(store: &Store, me: Option<AgentId>) -> Result<Vec<SectorSummary>,
                 buildings.push(summary(store, sector.campaign, &building)?);
             }
         }
+        // A colleague's sector whose buildings this phone does not hold
+        // (the server sends an agent its own sectors' buildings) is not
+        // listed: it could not be walked.
+        if buildings.is_empty() && !mine(&sector) {
+            continue;
+        }
         out.push(SectorSummary {
             mine: mine(&sector),
             id: sector.id,

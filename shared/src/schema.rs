@@ -175,6 +175,19 @@ impl DocId {
             .unwrap_or(DocKind::Campaign)
     }
 
+    /// The building a building document or a visit log is about.
+    pub fn building_id(&self) -> Option<BuildingId> {
+        match self.kind() {
+            DocKind::Building | DocKind::Visits => self
+                .0
+                .rsplit(':')
+                .next()
+                .and_then(|part| Uuid::try_parse(part).ok())
+                .map(BuildingId),
+            _ => None,
+        }
+    }
+
     /// The id as text, as stored and sent.
     pub fn as_str(&self) -> &str {
         &self.0

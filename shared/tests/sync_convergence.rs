@@ -10,7 +10,7 @@ use shared::domain::*;
 use shared::protocol::{SyncRequest, SyncResponse};
 use shared::schema::{self, DocId};
 use shared::store::{Origin, Store};
-use shared::sync::{Access, ClientSession, respond};
+use shared::sync::{Access, ClientSession, Scope, respond};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -138,7 +138,8 @@ struct World {
 /// Carries one exchange, the way the HTTP layer would: encoded bytes.
 fn server_answer(server: &mut Store, peer: &str, request: &SyncRequest) -> SyncResponse {
     let decoded = SyncRequest::decode(&request.encode().expect("encode")).expect("decode");
-    let response = respond(server, peer, FULL, &decoded).expect("server answers");
+    let response =
+        respond(server, peer, FULL, &Scope::Everything, &decoded).expect("server answers");
     SyncResponse::decode(&response.encode().expect("encode")).expect("decode")
 }
 

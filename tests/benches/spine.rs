@@ -109,6 +109,23 @@ fn building(i: usize, dwellings: usize) -> Building {
     }
 }
 
+fn campaign_doc(id: CampaignId) -> Campaign {
+    Campaign {
+        id,
+        name: "Porte-à-porte".into(),
+        kind: CampaignKind::DoorToDoor,
+        starts_at: 0,
+        ends_at: 0,
+        neighbourhoods: vec![],
+        team: vec![],
+        topics: vec![],
+        services: vec![],
+        questionnaire: Questionnaire::default(),
+        questionnaire_draft: None,
+        past_questionnaires: vec![],
+    }
+}
+
 fn record_doc<T: SingleRecord>(record: &T) -> (DocId, Automerge) {
     let mut doc = Automerge::new();
     schema::write(&mut doc, record).expect("write");
@@ -341,6 +358,51 @@ fn main() {
         println!(
             "no-change sync (device holding {} documents): p50 {:.2} ms, p99 {:.2} ms, {} B on the wire",
             phone.document_count().expect("count"),
+            ms(percentile(&nochange, 0.5)),
+            ms(percentile(&nochange, 0.99)),
+            bytes
+        );
+
+        // A phone assigned a sector of 30 buildings receives those, not
+        // the town: its first sync and its no-change sync.
+        let code: shared::api::EnrolmentCode = server
+            .post_json("/api/enrolment-codes", Some(&login.token), &shared::api::NewEnrolmentCode { role: Role::Agent })
+            .await
+            .expect("code");
+        let mut scoped = Store::open(&dir.path().join("scoped.sqlite")).expect("phone");
+        let enrolled = app::sync::enrol(&mut scoped, &server, &code.code, "bench sector").await.expect("enrol");
+        {
+            let path = data.join("municipalities").join(format!("{}.sqlite", enrolled.municipality_id));
+            let mut store = Store::open(&path).expect("server store");
+            let campaign_record = campaign_doc(campaign);
+            let sector = Sector {
+                id: SectorId::new(),
+                campaign,
+                name: "Bench".into(),
+                buildings: day.iter().map(|b| b.id).collect(),
+                agents: vec![AgentId(enrolled.device_id.0)],
+            };
+            save_many(&mut store, vec![record_doc(&campaign_record), record_doc(&sector)]);
+        }
+        let start = Instant::now();
+        let (report, traffic) = app::sync::sync(&mut scoped, &server, &mut |_| {}).await.expect("scoped first sync");
+        println!(
+            "first sync of a device assigned a 30-building sector: {:.1} ms, {} documents, {} rounds, {:.1} KiB down",
+            ms(start.elapsed()),
+            scoped.document_count().expect("count"),
+            report.rounds,
+            traffic.received as f64 / 1024.0
+        );
+        let mut nochange = Vec::new();
+        for _ in 0..30 {
+            let start = Instant::now();
+            let (_, traffic) = app::sync::sync(&mut scoped, &server, &mut |_| {}).await.expect("no-change sync");
+            nochange.push(start.elapsed());
+            bytes = traffic.sent + traffic.received;
+        }
+        nochange.sort();
+        println!(
+            "no-change sync (device assigned a 30-building sector): p50 {:.2} ms, p99 {:.2} ms, {} B on the wire",
             ms(percentile(&nochange, 0.5)),
             ms(percentile(&nochange, 0.99)),
             bytes

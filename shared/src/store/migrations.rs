@@ -4,10 +4,11 @@
 use super::migrate::Migration;
 
 /// Every step, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "documents, changes, sync states, tombstones",
-    sql: "
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "documents, changes, sync states, tombstones",
+        sql: "
 CREATE TABLE documents (
     doc_id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -44,4 +45,12 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 INSERT INTO meta (key, value) VALUES ('rev', 0);
 ",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "documents by kind",
+        // Listing one kind (sectors, campaigns) must not read every row's
+        // snapshot: the sync route lists a device's sectors on every request.
+        sql: "CREATE INDEX documents_by_kind ON documents (kind, doc_id);",
+    },
+];

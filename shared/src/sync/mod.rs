@@ -29,7 +29,7 @@ mod client;
 mod server;
 
 pub use client::{ClientError, ClientSession, Progress, SyncReport};
-pub use server::{Access, ServerError, respond};
+pub use server::{Access, Scope, ServerError, respond};
 
 use automerge::sync;
 use std::panic::{AssertUnwindSafe, catch_unwind};

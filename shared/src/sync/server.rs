@@ -1,6 +1,7 @@
 //! The server's half of a sync: one request in, one response out.
 
 use super::{decode_message, guarded};
+use crate::domain::{BuildingId, CampaignId};
 use crate::protocol::{
     DocMessage, Erased, PROTOCOL_VERSION, Refusal, RefusalReason, SyncRequest, SyncResponse,
 };
@@ -31,6 +32,53 @@ impl Access {
     }
 }
 
+/// Which buildings a device receives: a field agent's phone holds its
+/// sectors' buildings and their visit logs, not the whole town (less to
+/// download, less on a lost phone); every other kind of document, and
+/// everything for a device with no sector, is in scope.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole municipality.
+    #[default]
+    Everything,
+    /// These buildings, in the campaigns given (to find their visit logs).
+    Buildings {
+        /// The buildings.
+        buildings: BTreeSet<BuildingId>,
+        /// The municipality's campaigns.
+        campaigns: Vec<CampaignId>,
+    },
+}
+
+impl Scope {
+    /// Whether the device receives this document.
+    pub fn includes(&self, doc_id: &DocId) -> bool {
+        match (self, doc_id.building_id()) {
+            (Scope::Buildings { buildings, .. }, Some(building)) => buildings.contains(&building),
+            _ => true,
+        }
+    }
+
+    /// The in-scope building documents and visit logs, whether or not they
+    /// changed since the device's cursor: a building enters the scope when
+    /// the office assigns a sector, long after it was last written.
+    fn documents(&self) -> Vec<DocId> {
+        match self {
+            Scope::Everything => Vec::new(),
+            Scope::Buildings {
+                buildings,
+                campaigns,
+            } => buildings
+                .iter()
+                .flat_map(|b| {
+                    std::iter::once(DocId::building(*b))
+                        .chain(campaigns.iter().map(|c| DocId::visits(*c, *b)))
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The server could not answer; nothing was stored.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
@@ -48,6 +96,7 @@ pub fn respond(
     store: &mut Store,
     peer: &str,
     access: Access,
+    scope: &Scope,
     request: &SyncRequest,
 ) -> Result<SyncResponse, ServerError> {
     let mut response = SyncResponse {
@@ -122,6 +171,7 @@ pub fn respond(
         store,
         peer,
         access,
+        scope,
         request.cursor,
         &talked_about,
         &mut response,
@@ -145,55 +195,105 @@ pub fn respond(
     Ok(response)
 }
 
+/// A page being filled: what it holds so far and its limits.
+struct Page<'a> {
+    peer: &'a str,
+    talked_about: &'a BTreeSet<DocId>,
+    included: BTreeSet<DocId>,
+    sent: usize,
+    bytes: usize,
+}
+
+impl Page<'_> {
+    fn full(&self) -> bool {
+        self.sent >= PAGE_DOCUMENTS || self.bytes >= PAGE_BYTES
+    }
+
+    /// Adds a message for `doc_id` unless the device already holds exactly
+    /// `heads` of it (or it was handled above, or is already in the page).
+    fn offer(
+        &mut self,
+        store: &Store,
+        doc_id: &DocId,
+        heads: &[automerge::ChangeHash],
+        response: &mut SyncResponse,
+    ) -> Result<(), ServerError> {
+        if self.talked_about.contains(doc_id) || self.included.contains(doc_id) {
+            return Ok(());
+        }
+        let mut state = store.sync_state(self.peer, doc_id)?.unwrap_or_default();
+        let mut shared = state.shared_heads.clone();
+        shared.sort();
+        if shared == heads {
+            return Ok(()); // the device already has exactly this
+        }
+        let Some(doc) = store.load(doc_id)? else {
+            return Ok(());
+        };
+        if let Some(message) = guarded(|| Ok(doc.generate_sync_message(&mut state))).flatten() {
+            let message = message.encode();
+            self.bytes += message.len();
+            self.sent += 1;
+            self.included.insert(doc_id.clone());
+            response.messages.push(DocMessage {
+                doc_id: doc_id.clone(),
+                message,
+            });
+        }
+        Ok(())
+    }
+}
+
 /// Adds messages for documents written after `cursor` that this device does
 /// not hold yet, and sets the response's cursor to the last revision the
-/// page covers.
+/// page covers; then, for a device with a scope, the in-scope documents it
+/// does not hold yet whenever they were written.
 fn fill_page(
     store: &mut Store,
     peer: &str,
     access: Access,
+    scope: &Scope,
     cursor: i64,
     talked_about: &BTreeSet<DocId>,
     response: &mut SyncResponse,
 ) -> Result<(), ServerError> {
     let current = store.current_rev()?;
     let mut scanned_to = cursor;
-    let mut sent = 0;
-    let mut bytes = 0;
+    let mut page = Page {
+        peer,
+        talked_about,
+        included: BTreeSet::new(),
+        sent: 0,
+        bytes: 0,
+    };
     'scan: loop {
         let chunk = store.changed_since(scanned_to, SCAN_CHUNK)?;
         if chunk.is_empty() {
             break;
         }
         for changed in chunk {
-            if sent >= PAGE_DOCUMENTS || bytes >= PAGE_BYTES {
+            if page.full() {
                 response.more = true;
                 break 'scan;
             }
             scanned_to = changed.rev;
-            if !access.may_hold(changed.doc_id.kind()) || talked_about.contains(&changed.doc_id) {
+            if !access.may_hold(changed.doc_id.kind()) || !scope.includes(&changed.doc_id) {
                 continue;
             }
-            let mut state = store.sync_state(peer, &changed.doc_id)?.unwrap_or_default();
-            let mut shared = state.shared_heads.clone();
-            shared.sort();
-            if shared == changed.heads {
-                continue; // the device already has exactly this
-            }
-            let Some(doc) = store.load(&changed.doc_id)? else {
-                continue;
-            };
-            if let Some(message) = guarded(|| Ok(doc.generate_sync_message(&mut state))).flatten() {
-                let message = message.encode();
-                bytes += message.len();
-                sent += 1;
-                response.messages.push(DocMessage {
-                    doc_id: changed.doc_id,
-                    message,
-                });
-            }
+            page.offer(store, &changed.doc_id, &changed.heads, response)?;
         }
     }
     response.cursor = if response.more { scanned_to } else { current };
+    for doc_id in scope.documents() {
+        let Some(mut heads) = store.heads(&doc_id)? else {
+            continue;
+        };
+        if page.full() {
+            response.more = true;
+            break;
+        }
+        heads.sort();
+        page.offer(store, &doc_id, &heads, response)?;
+    }
     Ok(())
 }

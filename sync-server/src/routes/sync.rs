@@ -11,8 +11,40 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Router, routing::post};
+use shared::api::Role;
+use shared::domain::{AgentId, Campaign, Sector};
 use shared::protocol::{MAX_SYNC_REQUEST_BYTES, SYNC_CONTENT_TYPE, SyncRequest};
-use shared::sync::{Access, respond};
+use shared::schema::DocKind;
+use shared::store::{Store, StoreError};
+use shared::sync::{Access, Scope, respond};
+
+/// What a device receives: a field phone (agent or ambassador) assigned to
+/// sectors gets those sectors' buildings; a phone with no sector yet, and a
+/// coordinator's or an elected official's, gets the whole municipality.
+fn scope(store: &Store, device: &Device) -> Result<Scope, StoreError> {
+    if !matches!(device.role, Role::Agent | Role::YouthAmbassador) {
+        return Ok(Scope::Everything);
+    }
+    let agent = AgentId(device.id.0);
+    let buildings: std::collections::BTreeSet<_> = store
+        .readable_records::<Sector>(DocKind::Sector)?
+        .into_iter()
+        .filter(|s| s.agents.contains(&agent))
+        .flat_map(|s| s.buildings)
+        .collect();
+    if buildings.is_empty() {
+        return Ok(Scope::Everything);
+    }
+    let campaigns = store
+        .readable_records::<Campaign>(DocKind::Campaign)?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    Ok(Scope::Buildings {
+        buildings,
+        campaigns,
+    })
+}
 
 /// One sync round trip.
 #[utoipa::path(post, path = "/api/sync",
@@ -57,7 +89,8 @@ pub async fn sync(
         let mut store = store
             .lock()
             .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
-        anyhow::Ok(respond(&mut store, &peer, access, &request)?)
+        let scope = scope(&store, &device)?;
+        anyhow::Ok(respond(&mut store, &peer, access, &scope, &request)?)
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))??;
