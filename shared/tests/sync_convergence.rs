@@ -2,9 +2,12 @@
 //! the server edit visits in shared buildings and shared ideas while the
 //! network drops, duplicates and replays messages and stores are closed and
 //! reopened; after a final clean sync every replica holds the same content,
-//! every visit recorded exactly once.
+//! every visit recorded exactly once. The last device is scoped to two of
+//! the three buildings (a phone assigned a sector): it must hold exactly the
+//! server's copy of everything in its scope, and its own out-of-scope
+//! visits must reach the server all the same.
 
-use automerge::Automerge;
+use automerge::{Automerge, ReadDoc};
 use proptest::prelude::*;
 use shared::domain::*;
 use shared::protocol::{SyncRequest, SyncResponse};
@@ -104,6 +107,8 @@ struct Replica {
     sent: Vec<SyncRequest>,
     /// Responses it received, for stale deliveries.
     received: Vec<SyncResponse>,
+    /// What the server sends it.
+    scope: Scope,
 }
 
 impl Replica {
@@ -115,6 +120,7 @@ impl Replica {
             peer: peer.into(),
             sent: vec![],
             received: vec![],
+            scope: Scope::Everything,
         }
     }
     fn reopen(&mut self) {
@@ -136,14 +142,19 @@ struct World {
 }
 
 /// Carries one exchange, the way the HTTP layer would: encoded bytes.
-fn server_answer(server: &mut Store, peer: &str, request: &SyncRequest) -> SyncResponse {
+fn server_answer(
+    server: &mut Store,
+    peer: &str,
+    scope: &Scope,
+    request: &SyncRequest,
+) -> SyncResponse {
     let decoded = SyncRequest::decode(&request.encode().expect("encode")).expect("decode");
-    let response =
-        respond(server, peer, FULL, &Scope::Everything, &decoded).expect("server answers");
+    let response = respond(server, peer, FULL, scope, &decoded).expect("server answers");
     SyncResponse::decode(&response.encode().expect("encode")).expect("decode")
 }
 
 fn sync(server: &mut Replica, device: &mut Replica, faults: &[Fault]) -> bool {
+    let scope = device.scope.clone();
     let mut session = ClientSession::start(&device.store).expect("start");
     let mut faults = faults.iter().copied();
     loop {
@@ -153,7 +164,7 @@ fn sync(server: &mut Replica, device: &mut Replica, faults: &[Fault]) -> bool {
         device.sent.push(request.clone());
         match faults.next().unwrap_or(Fault::Deliver) {
             Fault::Deliver => {
-                let response = server_answer(&mut server.store, &device.peer, &request);
+                let response = server_answer(&mut server.store, &device.peer, &scope, &request);
                 device.received.push(response.clone());
                 session
                     .handle_response(&mut device.store, response)
@@ -161,11 +172,11 @@ fn sync(server: &mut Replica, device: &mut Replica, faults: &[Fault]) -> bool {
             }
             Fault::DropRequest => {}
             Fault::DropResponse => {
-                server_answer(&mut server.store, &device.peer, &request);
+                server_answer(&mut server.store, &device.peer, &scope, &request);
             }
             Fault::Duplicate => {
-                let first = server_answer(&mut server.store, &device.peer, &request);
-                let second = server_answer(&mut server.store, &device.peer, &request);
+                let first = server_answer(&mut server.store, &device.peer, &scope, &request);
+                let second = server_answer(&mut server.store, &device.peer, &scope, &request);
                 session
                     .handle_response(&mut device.store, first)
                     .expect("handle first");
@@ -175,14 +186,14 @@ fn sync(server: &mut Replica, device: &mut Replica, faults: &[Fault]) -> bool {
             }
             Fault::ReplayOld => {
                 let old = device.sent[device.sent.len() / 2].clone();
-                server_answer(&mut server.store, &device.peer, &old);
-                let response = server_answer(&mut server.store, &device.peer, &request);
+                server_answer(&mut server.store, &device.peer, &scope, &old);
+                let response = server_answer(&mut server.store, &device.peer, &scope, &request);
                 session
                     .handle_response(&mut device.store, response)
                     .expect("handle");
             }
             Fault::StaleResponse => {
-                let response = server_answer(&mut server.store, &device.peer, &request);
+                let response = server_answer(&mut server.store, &device.peer, &scope, &request);
                 if let Some(stale) = device.received.first().cloned() {
                     session
                         .handle_response(&mut device.store, stale)
@@ -224,12 +235,20 @@ impl World {
                 collected_by: AgentId::new(),
             })
             .collect();
+        let buildings: Vec<BuildingId> = (0..3).map(|_| BuildingId::new()).collect();
+        let mut devices = devices;
+        if let Some(last) = devices.last_mut() {
+            last.scope = Scope::Buildings {
+                buildings: buildings[..2].iter().copied().collect(),
+                campaigns: vec![campaign],
+            };
+        }
         let mut world = Self {
             _dir: dir,
             server,
             devices,
             campaign,
-            buildings: (0..3).map(|_| BuildingId::new()).collect(),
+            buildings,
             titles: (0..2)
                 .map(|i| (i, BTreeSet::from([ideas[i].title.clone()])))
                 .collect(),
@@ -332,7 +351,26 @@ proptest! {
         }
         let expected = world.server.store.fingerprint().expect("fingerprint");
         for device in &world.devices {
-            prop_assert_eq!(&device.store.fingerprint().expect("fingerprint"), &expected);
+            let held = device.store.fingerprint().expect("fingerprint");
+            let in_scope: Vec<_> = expected
+                .iter()
+                .filter(|(id, _)| device.scope.includes(id))
+                .cloned()
+                .collect();
+            let held_in_scope: Vec<_> = held
+                .iter()
+                .filter(|(id, _)| device.scope.includes(id))
+                .cloned()
+                .collect();
+            prop_assert_eq!(&held_in_scope, &in_scope);
+            // Out of scope, a phone holds only logs it wrote itself, and the
+            // server has all of their changes.
+            for (id, heads) in held.iter().filter(|(id, _)| !device.scope.includes(id)) {
+                let server_doc = world.server.store.load(id).expect("load").expect("on the server");
+                for head in heads {
+                    prop_assert!(server_doc.get_change_by_hash(head).is_some(), "{} lost", id);
+                }
+            }
             prop_assert_eq!(device.store.unsynced_count().expect("count"), 0);
         }
         let mut seen = Vec::new();
