@@ -8,7 +8,8 @@
 use super::layout::{PageError, Section, notice, page};
 use super::session::Office;
 use crate::territory::{
-    self as import, Column, Crs, FileError, Import, Plan, RowProblem, TextEncoding, Upload,
+    self as import, Column, Crs, FileError, FileReport, Import, Plan, RowProblem, TextEncoding,
+    Upload,
 };
 use axum::body::Bytes;
 use axum::extract::{Multipart, Query};
@@ -213,8 +214,13 @@ fn encoding_name(encoding: TextEncoding) -> &'static str {
 }
 
 /// A row problem in the office's language.
-pub fn describe_problem(office: &Office, problem: &RowProblem) -> String {
+pub fn describe_problem(office: &Office, files: &[FileReport], problem: &RowProblem) -> String {
     let t = office.t;
+    // "12", or "12 (batiments-2.csv)" when the earlier line is in another file.
+    let at = |line: usize, file: Option<usize>| match file.and_then(|f| files.get(f)) {
+        Some(other) => format!("{line} ({})", other.name),
+        None => line.to_string(),
+    };
     match problem {
         RowProblem::Missing(c) => t.problem_missing.replace("{column}", column_name(*c)),
         RowProblem::NotACount { column, value } => t
@@ -235,16 +241,20 @@ pub fn describe_problem(office: &Office, problem: &RowProblem) -> String {
             .replace("{y}", &y.to_string()),
         RowProblem::Geometry(kind) => t.problem_geometry.replace("{kind}", kind),
         RowProblem::Unreadable(detail) => t.problem_unreadable.replace("{detail}", detail),
-        RowProblem::KeyConflict { line } => {
-            t.problem_key_conflict.replace("{line}", &line.to_string())
-        }
-        RowProblem::DuplicateEntrance { label, line } => t
+        RowProblem::KeyConflict { line, other_file } => t
+            .problem_key_conflict
+            .replace("{line}", &at(*line, *other_file)),
+        RowProblem::DuplicateEntrance {
+            label,
+            line,
+            other_file,
+        } => t
             .problem_duplicate_entrance
             .replace("{label}", label)
-            .replace("{line}", &line.to_string()),
-        RowProblem::DuplicateNeighbourhood { line } => t
+            .replace("{line}", &at(*line, *other_file)),
+        RowProblem::DuplicateNeighbourhood { line, other_file } => t
             .problem_duplicate_neighbourhood
-            .replace("{line}", &line.to_string()),
+            .replace("{line}", &at(*line, *other_file)),
         RowProblem::UnknownNeighbourhood(name) => {
             t.problem_unknown_neighbourhood.replace("{name}", name)
         }
@@ -405,7 +415,7 @@ fn preview_page(office: &Office, parsed: &Import, plan: &Plan, token: Option<&st
                             tr {
                                 td { (parsed.files.get(r.file).map_or("", |f| f.name.as_str())) }
                                 td { (r.line) }
-                                td { (describe_problem(office, &r.problem)) }
+                                td { (describe_problem(office, &parsed.files, &r.problem)) }
                             }
                         }
                     }

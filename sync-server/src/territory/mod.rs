@@ -116,6 +116,8 @@ pub enum RowProblem {
     KeyConflict {
         /// The earlier row.
         line: usize,
+        /// The earlier row's file, when it is another one.
+        other_file: Option<usize>,
     },
     /// The same entrance twice for one building.
     #[error("entrance {label} already given on line {line}")]
@@ -124,12 +126,16 @@ pub enum RowProblem {
         label: String,
         /// The earlier row.
         line: usize,
+        /// The earlier row's file, when it is another one.
+        other_file: Option<usize>,
     },
     /// The same neighbourhood key twice.
     #[error("neighbourhood already given on line {line}")]
     DuplicateNeighbourhood {
         /// The earlier feature.
         line: usize,
+        /// The earlier feature's file, when it is another one.
+        other_file: Option<usize>,
     },
     /// A `quartier` column naming no known neighbourhood.
     #[error("unknown neighbourhood {0:?}")]
@@ -244,8 +250,10 @@ fn is_geojson(name: &str, text: &str) -> bool {
 pub fn read(uploads: &[Upload]) -> Result<Import, (String, FileError)> {
     let mut import = Import::default();
     let mut building_index: HashMap<String, usize> = HashMap::new();
-    let mut building_lines: HashMap<String, (usize, Vec<usize>)> = HashMap::new();
-    let mut neighbourhood_lines: HashMap<String, usize> = HashMap::new();
+    // Where each key was first seen, as (file, line): rejections cite it.
+    type Place = (usize, usize);
+    let mut building_lines: HashMap<String, (Place, Vec<Place>)> = HashMap::new();
+    let mut neighbourhood_lines: HashMap<String, Place> = HashMap::new();
     if uploads.is_empty() {
         return Err((String::new(), FileError::NoFile));
     }
@@ -276,18 +284,22 @@ pub fn read(uploads: &[Upload]) -> Result<Import, (String, FileError)> {
             reject(rejection.line, rejection.problem);
         }
         for n in parsed.neighbourhoods {
-            if let Some(&line) = neighbourhood_lines.get(&n.key) {
-                reject(n.line, RowProblem::DuplicateNeighbourhood { line });
+            if let Some(&(earlier, line)) = neighbourhood_lines.get(&n.key) {
+                let other_file = (earlier != file).then_some(earlier);
+                reject(
+                    n.line,
+                    RowProblem::DuplicateNeighbourhood { line, other_file },
+                );
                 continue;
             }
-            neighbourhood_lines.insert(n.key.clone(), n.line);
+            neighbourhood_lines.insert(n.key.clone(), (file, n.line));
             import.neighbourhoods.push(n);
         }
         for mut row in parsed.buildings {
             row.file = file;
             let Some(&index) = building_index.get(&row.key) else {
                 building_index.insert(row.key.clone(), import.buildings.len());
-                building_lines.insert(row.key.clone(), (row.line, vec![row.line]));
+                building_lines.insert(row.key.clone(), ((file, row.line), vec![(file, row.line)]));
                 import.buildings.push(row);
                 continue;
             };
@@ -295,8 +307,11 @@ pub fn read(uploads: &[Upload]) -> Result<Import, (String, FileError)> {
             let (first, lines) = building_lines
                 .get_mut(&row.key)
                 .ok_or_else(|| fail(FileError::Csv("internal index".into())))?;
+            let other =
+                |(earlier, line): (usize, usize)| (line, (earlier != file).then_some(earlier));
             if building.address != row.address {
-                reject(row.line, RowProblem::KeyConflict { line: *first });
+                let (line, other_file) = other(*first);
+                reject(row.line, RowProblem::KeyConflict { line, other_file });
                 continue;
             }
             let mut entrances = row.entrances.into_iter();
@@ -306,18 +321,19 @@ pub fn read(uploads: &[Upload]) -> Result<Import, (String, FileError)> {
                     .iter()
                     .position(|e| e.label == entrance.label)
                 {
-                    let line = lines.get(position).copied().unwrap_or(*first);
+                    let (line, other_file) = other(lines.get(position).copied().unwrap_or(*first));
                     reject(
                         row.line,
                         RowProblem::DuplicateEntrance {
                             label: entrance.label,
                             line,
+                            other_file,
                         },
                     );
                     continue;
                 }
                 building.entrances.push(entrance);
-                lines.push(row.line);
+                lines.push((file, row.line));
             }
         }
     }

@@ -40,8 +40,52 @@ fn a_french_csv_merges_entrances_and_names_each_bad_line() {
         .collect();
     assert!(matches!(lines[0], (4, RowProblem::NotACount { .. })));
     assert!(matches!(lines[1], (5, RowProblem::OutsideFrance { .. })));
-    assert!(matches!(lines[2], (6, RowProblem::KeyConflict { line: 2 })));
+    assert!(matches!(
+        lines[2],
+        (
+            6,
+            RowProblem::KeyConflict {
+                line: 2,
+                other_file: None
+            }
+        )
+    ));
     assert_eq!(lines.len(), 3);
+}
+
+#[test]
+fn a_key_seen_in_another_file_names_that_file() {
+    let header = "cle;adresse;entree;etages;logements;longitude;latitude\n";
+    let a = format!("{header}B1;1 rue A;A;2;6;2,35;48,79\n");
+    let b = format!("{header}B1;1 rue A;A;2;6;2,35;48,79\nB1;9 rue Z;B;2;6;2,35;48,79\n");
+    let import = read(&[upload("a.csv", a), upload("b.csv", b)]).expect("read");
+    let problems: Vec<_> = import
+        .rejections
+        .iter()
+        .map(|r| (r.file, r.line, r.problem.clone()))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (
+                1,
+                2,
+                RowProblem::DuplicateEntrance {
+                    label: "A".into(),
+                    line: 2,
+                    other_file: Some(0)
+                }
+            ),
+            (
+                1,
+                3,
+                RowProblem::KeyConflict {
+                    line: 2,
+                    other_file: Some(0)
+                }
+            ),
+        ]
+    );
 }
 
 #[test]
