@@ -112,17 +112,7 @@ fn building(i: usize, dwellings: usize) -> Building {
 fn campaign_doc(id: CampaignId) -> Campaign {
     Campaign {
         id,
-        name: "Porte-à-porte".into(),
-        kind: CampaignKind::DoorToDoor,
-        starts_at: 0,
-        ends_at: 0,
-        neighbourhoods: vec![],
-        team: vec![],
-        topics: vec![],
-        services: vec![],
-        questionnaire: Questionnaire::default(),
-        questionnaire_draft: None,
-        past_questionnaires: vec![],
+        ..Campaign::new("Porte-à-porte".into(), CampaignKind::DoorToDoor, 0, 0)
     }
 }
 

@@ -60,20 +60,7 @@ async fn a_phone_receives_its_sectors_buildings_and_a_new_sector_at_the_next_syn
     for b in &buildings {
         put(&server, office.id, b);
     }
-    let campaign = Campaign {
-        id: CampaignId::new(),
-        name: "Porte-à-porte".into(),
-        kind: CampaignKind::DoorToDoor,
-        starts_at: 0,
-        ends_at: 0,
-        neighbourhoods: vec![],
-        team: vec![],
-        topics: vec![],
-        services: vec![],
-        questionnaire: Questionnaire::default(),
-        questionnaire_draft: None,
-        past_questionnaires: vec![],
-    };
+    let campaign = Campaign::new("Porte-à-porte".into(), CampaignKind::DoorToDoor, 0, 0);
     put(&server, office.id, &campaign);
     let mut samia = Device::enrol(&server, &office, Role::Agent).await;
     let mut karim = Device::enrol(&server, &office, Role::Agent).await;

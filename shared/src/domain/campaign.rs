@@ -193,6 +193,25 @@ pub struct Campaign {
 }
 
 impl Campaign {
+    /// A new campaign: no neighbourhoods, team, topics, services or
+    /// questions yet (the office fills them in).
+    pub fn new(name: String, kind: CampaignKind, starts_at: Timestamp, ends_at: Timestamp) -> Self {
+        Self {
+            id: CampaignId::new(),
+            name,
+            kind,
+            starts_at,
+            ends_at: ends_at.max(starts_at),
+            neighbourhoods: Vec::new(),
+            team: Vec::new(),
+            topics: Vec::new(),
+            services: Vec::new(),
+            questionnaire: Questionnaire::default(),
+            questionnaire_draft: None,
+            past_questionnaires: Vec::new(),
+        }
+    }
+
     /// The questionnaire with that version, current or past.
     pub fn questionnaire_version(&self, version: u32) -> Option<&Questionnaire> {
         std::iter::once(&self.questionnaire)
@@ -289,20 +308,8 @@ mod tests {
 
     #[test]
     fn publishing_keeps_the_previous_version() {
-        let mut campaign = Campaign {
-            id: CampaignId::new(),
-            name: "c".into(),
-            kind: CampaignKind::DoorToDoor,
-            starts_at: 0,
-            ends_at: 0,
-            neighbourhoods: vec![],
-            team: vec![],
-            topics: vec![],
-            services: vec![],
-            questionnaire: questionnaire(),
-            questionnaire_draft: None,
-            past_questionnaires: vec![],
-        };
+        let mut campaign = Campaign::new("c".into(), CampaignKind::DoorToDoor, 0, 0);
+        campaign.questionnaire = questionnaire();
         assert_eq!(campaign.publish_draft(), None);
         let mut draft = campaign.questionnaire.clone();
         draft.questions.pop();

@@ -10,9 +10,7 @@ use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use shared::api::DeviceInfo;
-use shared::domain::{
-    AgentId, Campaign, CampaignId, CampaignKind, Neighbourhood, Questionnaire, Sector,
-};
+use shared::domain::{AgentId, Campaign, CampaignId, CampaignKind, Neighbourhood, Sector};
 use shared::schema::{self, DocKind, SingleRecord};
 use shared::store::{Origin, Store};
 
@@ -157,20 +155,7 @@ pub async fn create(office: Office, body: Bytes) -> Result<Response, PageError> 
     else {
         return Ok(Redirect::to("/office").into_response());
     };
-    let campaign = Campaign {
-        id: CampaignId::new(),
-        name,
-        kind,
-        starts_at,
-        ends_at: ends_at.max(starts_at),
-        neighbourhoods: Vec::new(),
-        team: Vec::new(),
-        topics: Vec::new(),
-        services: Vec::new(),
-        questionnaire: Questionnaire::default(),
-        questionnaire_draft: None,
-        past_questionnaires: Vec::new(),
-    };
+    let campaign = Campaign::new(name, kind, starts_at, ends_at);
     let id = campaign.id;
     office
         .with_store(move |store| store_record(store, &campaign))
