@@ -106,6 +106,7 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
     await phone.page.goto(`${server.url}/#enrol=${code}`);
     await phone.page.waitForFunction((c) => document.querySelector("#code")?.value === c, code);
     await phone.page.fill("#device-name", "Samia – téléphone 3");
+    await checkScreen(phone.page, "field-enrol-from-link");
     await phone.page.click("button.primary");
     await phone.page.waitForSelector(".list .row", { timeout: 30000 });
 

@@ -40,6 +40,16 @@ fn put<T: SingleRecord>(server: &TestServer, municipality: MunicipalityId, recor
     store.save(&id, &doc, Origin::Remote).expect("save");
 }
 
+fn sector(campaign: CampaignId, name: &str, buildings: Vec<BuildingId>, agent: AgentId) -> Sector {
+    Sector {
+        id: SectorId::new(),
+        campaign,
+        name: name.into(),
+        buildings,
+        agents: vec![agent],
+    }
+}
+
 fn held(device: &Device) -> Vec<BuildingId> {
     let buildings: Vec<Building> = device.store.records(DocKind::Building).expect("buildings");
     let mut ids: Vec<_> = buildings.into_iter().map(|b| b.id).collect();
@@ -70,13 +80,7 @@ async fn a_phone_receives_its_sectors_buildings_and_a_new_sector_at_the_next_syn
     put(
         &server,
         office.id,
-        &Sector {
-            id: SectorId::new(),
-            campaign: campaign.id,
-            name: "Nord".into(),
-            buildings: ids(0..4),
-            agents: vec![samia.agent],
-        },
+        &sector(campaign.id, "Nord", ids(0..4), samia.agent),
     );
 
     samia.sync().await;
@@ -113,13 +117,7 @@ async fn a_phone_receives_its_sectors_buildings_and_a_new_sector_at_the_next_syn
     put(
         &server,
         office.id,
-        &Sector {
-            id: SectorId::new(),
-            campaign: campaign.id,
-            name: "Sud".into(),
-            buildings: ids(6..8),
-            agents: vec![samia.agent],
-        },
+        &sector(campaign.id, "Sud", ids(6..8), samia.agent),
     );
     samia.sync().await;
     let mut expected = ids(0..4);
