@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod policy;
 pub mod protocol;
 pub mod schema;
 pub mod store;

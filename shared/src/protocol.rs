@@ -17,13 +17,17 @@ use serde::{Deserialize, Serialize};
 
 /// The version of the types below. A peer speaking another version gets a
 /// clear error instead of misread bytes.
-pub const PROTOCOL_VERSION: u16 = 1;
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// Content type of sync request and response bodies.
 pub const SYNC_CONTENT_TYPE: &str = "application/vnd.palier.sync";
 
 /// Largest sync request body the server accepts.
 pub const MAX_SYNC_REQUEST_BYTES: usize = 8 * 1024 * 1024;
+
+/// The most document messages one request may carry; a device sends the
+/// rest in the next round trip.
+pub const MAX_MESSAGES_PER_REQUEST: usize = 1000;
 
 /// One Automerge sync message about one document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +60,16 @@ pub enum RefusalReason {
     ReadOnly,
     /// The message was not a valid Automerge sync message for the document.
     Malformed,
+    /// The document is outside the sectors this device is assigned to.
+    OutOfScope,
+    /// After the merge the document no longer read as its kind's record.
+    Unreadable,
+    /// The message named another device as author, or changed what someone
+    /// else recorded or what only the office sets.
+    Attribution,
+    /// The message, or the document it would make, is larger than a device
+    /// may send.
+    OverLimit,
 }
 
 /// A document message the server did not take.
@@ -194,7 +208,7 @@ mod tests {
             unsynced: u32,
         }
         let raw = Raw {
-            version: 1,
+            version: PROTOCOL_VERSION,
             cursor: 0,
             messages: vec![("../etc".into(), vec![])],
             unsynced: 0,

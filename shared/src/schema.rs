@@ -188,6 +188,19 @@ impl DocId {
         }
     }
 
+    /// The sector a sector document is about.
+    pub fn sector_id(&self) -> Option<SectorId> {
+        match self.kind() {
+            DocKind::Sector => self
+                .0
+                .rsplit(':')
+                .next()
+                .and_then(|part| Uuid::try_parse(part).ok())
+                .map(SectorId),
+            _ => None,
+        }
+    }
+
     /// The id as text, as stored and sent.
     pub fn as_str(&self) -> &str {
         &self.0

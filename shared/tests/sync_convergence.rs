@@ -5,23 +5,22 @@
 //! every visit recorded exactly once. The last device is scoped to two of
 //! the three buildings (a phone assigned a sector): it must hold exactly the
 //! server's copy of everything in its scope, and its own out-of-scope
-//! visits must reach the server all the same.
+//! visits must reach the server all the same. Every exchange goes through
+//! the policy, as an agent's phone: each device records in its own name.
 
 use automerge::{Automerge, ReadDoc};
 use proptest::prelude::*;
+use shared::api::Role;
 use shared::domain::*;
+use shared::policy::{Caller, Scope};
 use shared::protocol::{SyncRequest, SyncResponse};
 use shared::schema::{self, DocId};
 use shared::store::{Origin, Store};
-use shared::sync::{Access, ClientSession, Scope, respond};
+use shared::sync::{ClientSession, respond};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 const DEVICES: usize = 3;
-const FULL: Access = Access {
-    personal_data: true,
-    read_only: false,
-};
 
 #[derive(Clone, Copy, Debug)]
 enum Fault {
@@ -107,8 +106,8 @@ struct Replica {
     sent: Vec<SyncRequest>,
     /// Responses it received, for stale deliveries.
     received: Vec<SyncResponse>,
-    /// What the server sends it.
-    scope: Scope,
+    /// Who it is and what the server sends it.
+    caller: Caller,
 }
 
 impl Replica {
@@ -120,7 +119,11 @@ impl Replica {
             peer: peer.into(),
             sent: vec![],
             received: vec![],
-            scope: Scope::Everything,
+            caller: Caller {
+                role: Role::Agent,
+                agent: AgentId::new(),
+                scope: Scope::Everything,
+            },
         }
     }
     fn reopen(&mut self) {
@@ -145,16 +148,21 @@ struct World {
 fn server_answer(
     server: &mut Store,
     peer: &str,
-    scope: &Scope,
+    caller: &Caller,
     request: &SyncRequest,
 ) -> SyncResponse {
     let decoded = SyncRequest::decode(&request.encode().expect("encode")).expect("decode");
-    let response = respond(server, peer, FULL, scope, &decoded).expect("server answers");
+    let response = respond(server, peer, caller, &decoded).expect("server answers");
+    assert_eq!(
+        response.refused,
+        vec![],
+        "the policy refused an honest device"
+    );
     SyncResponse::decode(&response.encode().expect("encode")).expect("decode")
 }
 
 fn sync(server: &mut Replica, device: &mut Replica, faults: &[Fault]) -> bool {
-    let scope = device.scope.clone();
+    let scope = device.caller.clone();
     let mut session = ClientSession::start(&device.store).expect("start");
     let mut faults = faults.iter().copied();
     loop {
@@ -221,6 +229,7 @@ impl World {
             })
             .collect();
         let campaign = CampaignId::new();
+        let collector = devices[0].caller.agent;
         let ideas: Vec<Idea> = (0..2)
             .map(|i| Idea {
                 id: IdeaId::new(),
@@ -232,13 +241,14 @@ impl World {
                 estimated_cost_eur: None,
                 proposer: ProposerProfile::default(),
                 collected_at: 0,
-                collected_by: AgentId::new(),
+                collected_by: collector,
             })
             .collect();
         let buildings: Vec<BuildingId> = (0..3).map(|_| BuildingId::new()).collect();
         let mut devices = devices;
         if let Some(last) = devices.last_mut() {
-            last.scope = Scope::Buildings {
+            last.caller.scope = Scope::Sectors {
+                sectors: BTreeSet::new(),
                 buildings: buildings[..2].iter().copied().collect(),
                 campaigns: vec![campaign],
             };
@@ -281,6 +291,7 @@ impl World {
             } => {
                 let building = self.buildings[*building];
                 let doc_id = DocId::visits(self.campaign, building);
+                let agent = self.devices[*device].caller.agent;
                 let store = &mut self.devices[*device].store;
                 let mut doc = store.load(&doc_id).expect("load").unwrap_or_default();
                 let door = DwellingRef {
@@ -288,15 +299,8 @@ impl World {
                     floor: 1,
                     door: door.to_string(),
                 };
-                let visit = Visit::outcome_only(
-                    self.campaign,
-                    building,
-                    door,
-                    Pass(1),
-                    0,
-                    AgentId::new(),
-                    *outcome,
-                );
+                let visit =
+                    Visit::outcome_only(self.campaign, building, door, Pass(1), 0, agent, *outcome);
                 schema::record_visit(&mut doc, &visit).expect("record");
                 store.save(&doc_id, &doc, Origin::Local).expect("save");
                 self.recorded.insert(visit.id);
@@ -354,18 +358,18 @@ proptest! {
             let held = device.store.fingerprint().expect("fingerprint");
             let in_scope: Vec<_> = expected
                 .iter()
-                .filter(|(id, _)| device.scope.includes(id))
+                .filter(|(id, _)| device.caller.scope.includes(id))
                 .cloned()
                 .collect();
             let held_in_scope: Vec<_> = held
                 .iter()
-                .filter(|(id, _)| device.scope.includes(id))
+                .filter(|(id, _)| device.caller.scope.includes(id))
                 .cloned()
                 .collect();
             prop_assert_eq!(&held_in_scope, &in_scope);
             // Out of scope, a phone holds only logs it wrote itself, and the
             // server has all of their changes.
-            for (id, heads) in held.iter().filter(|(id, _)| !device.scope.includes(id)) {
+            for (id, heads) in held.iter().filter(|(id, _)| !device.caller.scope.includes(id)) {
                 let server_doc = world.server.store.load(id).expect("load").expect("on the server");
                 for head in heads {
                     prop_assert!(server_doc.get_change_by_hash(head).is_some(), "{} lost", id);

@@ -170,6 +170,16 @@ impl Store {
         &mut self.conn
     }
 
+    /// Puts the store back in a usable state after a panic interrupted a
+    /// caller: a transaction left open is rolled back (SQLite keeps the
+    /// last committed state), so nothing half-written stays.
+    pub fn recover(&mut self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("ROLLBACK")?;
+        }
+        Ok(())
+    }
+
     /// Loads a document, or `None` if the store has never held it (or it
     /// was erased).
     pub fn load(&self, doc_id: &DocId) -> Result<Option<Automerge>, StoreError> {
@@ -187,6 +197,22 @@ impl Store {
             )
             .optional()?;
         bytes.map(|b| decode_heads(&b)).transpose()
+    }
+
+    /// How many bytes the stored document takes (its snapshot and the
+    /// incremental chunks saved since), or `None` if it is not stored.
+    pub fn stored_size(&self, doc_id: &DocId) -> Result<Option<u64>, StoreError> {
+        let size: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT length(snapshot) + (SELECT coalesce(sum(length(bytes)), 0) \
+                 FROM changes WHERE changes.doc_id = documents.doc_id) \
+                 FROM documents WHERE doc_id = ?1",
+                [doc_id.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(size.map(|n| u64::try_from(n).unwrap_or(0)))
     }
 
     /// Saves one document durably. See [`Store::save_all`].

@@ -8,7 +8,9 @@
 //! cut at any point resumes where it stopped.
 
 use super::{SERVER_PEER, decode_message, guarded};
-use crate::protocol::{DocMessage, PROTOCOL_VERSION, Refusal, SyncRequest, SyncResponse};
+use crate::protocol::{
+    DocMessage, MAX_MESSAGES_PER_REQUEST, PROTOCOL_VERSION, Refusal, SyncRequest, SyncResponse,
+};
 use crate::schema::DocId;
 use crate::store::{Origin, Store, StoreError};
 use automerge::{Automerge, sync, sync::SyncDoc};
@@ -145,7 +147,7 @@ impl ClientSession {
         let mut bytes = 0;
         let in_play: Vec<DocId> = self.in_play.iter().cloned().collect();
         for doc_id in in_play {
-            if bytes >= REQUEST_BYTES {
+            if bytes >= REQUEST_BYTES || messages.len() >= MAX_MESSAGES_PER_REQUEST {
                 break; // the rest go in the next round trip
             }
             let doc = store.load(&doc_id)?.unwrap_or_default();

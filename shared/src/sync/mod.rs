@@ -25,11 +25,12 @@
 //! interrupted sync resumes from the sync states and cursor saved after each
 //! round, re-sending only what the other side still lacks.
 
+pub mod bounds;
 mod client;
 mod server;
 
 pub use client::{ClientError, ClientSession, Progress, SyncReport};
-pub use server::{Access, Scope, ServerError, respond};
+pub use server::{MAX_DOCUMENT_BYTES, MAX_OPS_PER_REQUEST, ServerError, respond};
 
 use automerge::sync;
 use std::panic::{AssertUnwindSafe, catch_unwind};

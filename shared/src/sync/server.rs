@@ -1,83 +1,28 @@
 //! The server's half of a sync: one request in, one response out.
 
+use super::bounds::{self, OutOfBounds};
 use super::{decode_message, guarded};
-use crate::domain::{BuildingId, CampaignId};
+use crate::policy::{Caller, Reach, Refused, rights};
 use crate::protocol::{
-    DocMessage, Erased, PROTOCOL_VERSION, Refusal, RefusalReason, SyncRequest, SyncResponse,
+    DocMessage, Erased, MAX_MESSAGES_PER_REQUEST, PROTOCOL_VERSION, Refusal, RefusalReason,
+    SyncRequest, SyncResponse,
 };
-use crate::schema::{DocId, DocKind};
+use crate::schema::DocId;
 use crate::store::{Origin, Store, StoreError};
-use automerge::{Automerge, sync, sync::SyncDoc};
-use std::collections::BTreeSet;
+use automerge::{Automerge, ReadDoc, sync, sync::SyncDoc};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Documents sent for one response at most, beyond the replies.
 const PAGE_DOCUMENTS: usize = 400;
-/// Bytes of messages sent in one response at most, beyond the replies.
+/// Bytes of messages sent in one response at most, replies included.
 const PAGE_BYTES: usize = 4 * 1024 * 1024;
 /// Changed documents examined per store query while filling a page.
 const SCAN_CHUNK: usize = 1000;
-
-/// What the device on the other end may do, from its role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Access {
-    /// May hold person documents (never a youth ambassador's device).
-    pub personal_data: bool,
-    /// May only read (an elected official's device).
-    pub read_only: bool,
-}
-
-impl Access {
-    fn may_hold(self, kind: DocKind) -> bool {
-        self.personal_data || !kind.is_personal()
-    }
-}
-
-/// Which buildings a device receives: a field agent's phone holds its
-/// sectors' buildings and their visit logs, not the whole town (less to
-/// download, less on a lost phone); every other kind of document, and
-/// everything for a device with no sector, is in scope.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum Scope {
-    /// The whole municipality.
-    #[default]
-    Everything,
-    /// These buildings, in the campaigns given (to find their visit logs).
-    Buildings {
-        /// The buildings.
-        buildings: BTreeSet<BuildingId>,
-        /// The municipality's campaigns.
-        campaigns: Vec<CampaignId>,
-    },
-}
-
-impl Scope {
-    /// Whether the device receives this document.
-    pub fn includes(&self, doc_id: &DocId) -> bool {
-        match (self, doc_id.building_id()) {
-            (Scope::Buildings { buildings, .. }, Some(building)) => buildings.contains(&building),
-            _ => true,
-        }
-    }
-
-    /// The in-scope building documents and visit logs, whether or not they
-    /// changed since the device's cursor: a building enters the scope when
-    /// the office assigns a sector, long after it was last written.
-    fn documents(&self) -> Vec<DocId> {
-        match self {
-            Scope::Everything => Vec::new(),
-            Scope::Buildings {
-                buildings,
-                campaigns,
-            } => buildings
-                .iter()
-                .flat_map(|b| {
-                    std::iter::once(DocId::building(*b))
-                        .chain(campaigns.iter().map(|c| DocId::visits(*c, *b)))
-                })
-                .collect(),
-        }
-    }
-}
+/// The most operations one request may bring, all documents together.
+pub const MAX_OPS_PER_REQUEST: u64 = 100_000;
+/// The largest a device may make a document: beyond it, every phone that
+/// later holds the document would download it.
+pub const MAX_DOCUMENT_BYTES: u64 = 2 * 1024 * 1024;
 
 /// The server could not answer; nothing was stored.
 #[derive(Debug, thiserror::Error)]
@@ -85,20 +30,220 @@ pub enum ServerError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The request carried more messages than one request may.
+    #[error("a request may carry at most {MAX_MESSAGES_PER_REQUEST} messages")]
+    TooManyMessages,
+}
+
+impl From<OutOfBounds> for RefusalReason {
+    fn from(error: OutOfBounds) -> Self {
+        match error {
+            OutOfBounds::Malformed | OutOfBounds::Version | OutOfBounds::ChunkKind => {
+                RefusalReason::Malformed
+            }
+            OutOfBounds::Summary | OutOfBounds::TooMuch => RefusalReason::OverLimit,
+        }
+    }
+}
+
+impl From<Refused> for RefusalReason {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::NotPermitted => RefusalReason::NotPermitted,
+            Refused::OutOfScope => RefusalReason::OutOfScope,
+            Refused::Unreadable => RefusalReason::Unreadable,
+            Refused::Attribution => RefusalReason::Attribution,
+        }
+    }
+}
+
+/// One document being worked on in this request.
+struct Work {
+    doc: Automerge,
+    state: sync::State,
+    /// Whether the store holds it (or will, once this request is saved).
+    stored: bool,
+    /// A document the device may add its own records to but not read
+    /// (see [`Caller::may_deposit`]): its sync state is never kept.
+    deposit: bool,
+}
+
+/// Why one message was not taken.
+enum Taken {
+    Refused(RefusalReason),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Taken {
+    fn from(error: StoreError) -> Self {
+        Taken::Store(error)
+    }
+}
+
+impl<T: Into<RefusalReason>> From<T> for Taken {
+    fn from(reason: T) -> Self {
+        Taken::Refused(reason.into())
+    }
+}
+
+/// The messages of one request, worked through in order.
+struct Exchange<'a> {
+    store: &'a Store,
+    peer: &'a str,
+    caller: &'a Caller,
+    work: BTreeMap<DocId, Work>,
+    ops_budget: u64,
+    reply_bytes: usize,
+}
+
+impl Exchange<'_> {
+    /// Takes one document's message: bounds, policy, merge, content checks,
+    /// and the reply to send, if any.
+    fn take(&mut self, doc_id: &DocId, bytes: &[u8]) -> Result<Option<Vec<u8>>, Taken> {
+        let caller = self.caller;
+        let kind_rights = rights(caller.role, doc_id.kind());
+        if kind_rights.receive == Reach::None && kind_rights.create == Reach::None {
+            return Err(RefusalReason::NotPermitted.into());
+        }
+        if self.store.is_erased(doc_id)? {
+            return Ok(None); // the tombstone goes back with the response
+        }
+        let checked = bounds::check(bytes)?;
+        let message = decode_message(bytes).ok_or(RefusalReason::Malformed)?;
+        let writes = !message.changes.is_empty();
+        if writes && caller.role.is_read_only() {
+            return Err(RefusalReason::ReadOnly.into());
+        }
+        if !self.work.contains_key(doc_id) {
+            let doc = self.store.load(doc_id)?;
+            let deposit = caller.may_deposit(doc_id);
+            let state = if deposit {
+                sync::State::new()
+            } else {
+                self.store
+                    .sync_state(self.peer, doc_id)?
+                    .unwrap_or_default()
+            };
+            let work = Work {
+                stored: doc.is_some(),
+                doc: doc.unwrap_or_default(),
+                state,
+                deposit,
+            };
+            self.work.insert(doc_id.clone(), work);
+        }
+        let Some(current) = self.work.get_mut(doc_id) else {
+            return Ok(None);
+        };
+        let before = current.stored.then_some(&current.doc);
+        if writes {
+            if !current.deposit {
+                caller.may_write(doc_id, before)?;
+            }
+            let size = self.store.stored_size(doc_id)?.unwrap_or(0);
+            if checked.ops > self.ops_budget
+                || size + checked.change_bytes as u64 > MAX_DOCUMENT_BYTES
+            {
+                return Err(RefusalReason::OverLimit.into());
+            }
+            self.ops_budget -= checked.ops;
+        } else if !current.deposit {
+            // Talking about a document (heads, what it has) needs the right
+            // to receive it, or to create it when the server holds none.
+            let may_talk = caller.may_receive(doc_id, || before.cloned())
+                || (before.is_none() && caller.may_write(doc_id, None).is_ok());
+            if !may_talk {
+                return Err(if caller.scope.includes(doc_id) {
+                    Refused::NotPermitted
+                } else {
+                    Refused::OutOfScope
+                }
+                .into());
+            }
+        }
+        let their_heads = message.heads.clone();
+        let mut doc = current.doc.clone();
+        let mut state = current.state.clone();
+        let heads = doc.get_heads();
+        guarded(|| doc.receive_sync_message(&mut state, message))
+            .ok_or(RefusalReason::Malformed)?;
+        if doc.get_heads() != heads {
+            let before = current.stored.then_some(&current.doc);
+            crate::policy::check_write(caller, doc_id, before, &doc)?;
+            current.stored = true;
+        }
+        let reply = if current.deposit {
+            Some(deposit_reply(&doc, their_heads))
+        } else if !current.stored || caller.may_receive(doc_id, || Some(doc.clone())) {
+            // What the device may not receive never leaves in a reply; a
+            // document the server does not hold reveals nothing.
+            if self.reply_bytes < PAGE_BYTES {
+                guarded(|| Ok(doc.generate_sync_message(&mut state))).flatten()
+            } else {
+                None // the device asks again next round
+            }
+        } else {
+            None
+        };
+        current.doc = doc;
+        current.state = state;
+        Ok(reply.map(|mut reply| {
+            // A device is never told we read version 2 messages, so it keeps
+            // sending plain changes (see `bounds`).
+            reply.flags = None;
+            let reply = reply.encode();
+            self.reply_bytes += reply.len();
+            reply
+        }))
+    }
+}
+
+/// The reply about a document a device may add to but not read: once the
+/// server holds everything the device has, it says it has exactly that
+/// (the device is settled); until then it says it has nothing (the device
+/// sends all its changes). Nothing of anyone else's leaves.
+fn deposit_reply(doc: &Automerge, their_heads: Vec<automerge::ChangeHash>) -> sync::Message {
+    let holds_theirs = their_heads
+        .iter()
+        .all(|h| doc.get_change_by_hash(h).is_some());
+    let (heads, have) = if holds_theirs {
+        (their_heads, Vec::new())
+    } else {
+        (
+            Vec::new(),
+            vec![sync::Have {
+                last_sync: Vec::new(),
+                bloom: sync::BloomFilter::default(),
+            }],
+        )
+    };
+    sync::Message {
+        heads,
+        need: Vec::new(),
+        have,
+        changes: sync::ChunkList::empty(),
+        flags: None,
+        version: sync::MessageVersion::V1,
+    }
 }
 
 /// Answers one sync request from device `peer`, storing what it brings.
 ///
-/// Everything the request brings is on disk before this returns, so a
-/// response the device receives never acknowledges something the server
-/// could lose.
+/// Every message is checked before Automerge sees it ([`bounds::check`]),
+/// every write against the policy and, after the merge, the content
+/// checks ([`crate::policy::check_write`]); a refused message stores
+/// nothing. The work is linear in the request's size. Everything the
+/// request brings is on disk before this returns, so a response the device
+/// receives never acknowledges something the server could lose.
 pub fn respond(
     store: &mut Store,
     peer: &str,
-    access: Access,
-    scope: &Scope,
+    caller: &Caller,
     request: &SyncRequest,
 ) -> Result<SyncResponse, ServerError> {
+    if request.messages.len() > MAX_MESSAGES_PER_REQUEST {
+        return Err(ServerError::TooManyMessages);
+    }
     let mut response = SyncResponse {
         version: PROTOCOL_VERSION,
         messages: Vec::new(),
@@ -108,72 +253,53 @@ pub fn respond(
         more: false,
     };
     let mut talked_about = BTreeSet::new();
-    let mut updated: Vec<(DocId, Automerge)> = Vec::new();
-    let mut states: Vec<(DocId, sync::State)> = Vec::new();
-
+    let mut exchange = Exchange {
+        store,
+        peer,
+        caller,
+        work: BTreeMap::new(),
+        ops_budget: MAX_OPS_PER_REQUEST,
+        reply_bytes: 0,
+    };
     for DocMessage { doc_id, message } in &request.messages {
         talked_about.insert(doc_id.clone());
-        let refuse = |reason| Refusal {
-            doc_id: doc_id.clone(),
-            reason,
-        };
-        if !access.may_hold(doc_id.kind()) {
-            response.refused.push(refuse(RefusalReason::NotPermitted));
-            continue;
-        }
-        if store.is_erased(doc_id)? {
-            talked_about.insert(doc_id.clone());
-            continue;
-        }
-        let Some(message) = decode_message(message) else {
-            response.refused.push(refuse(RefusalReason::Malformed));
-            continue;
-        };
-        if access.read_only && !message.changes.is_empty() {
-            response.refused.push(refuse(RefusalReason::ReadOnly));
-            continue;
-        }
-        // A document sent twice in one request is worked on in order.
-        let (mut doc, mut state) = match updated.iter().position(|(id, _)| id == doc_id) {
-            Some(i) => {
-                let (_, doc) = updated.swap_remove(i);
-                let state = states
-                    .iter()
-                    .position(|(id, _)| id == doc_id)
-                    .map(|j| states.swap_remove(j).1)
-                    .unwrap_or_default();
-                (doc, state)
-            }
-            None => (
-                store.load(doc_id)?.unwrap_or_default(),
-                store.sync_state(peer, doc_id)?.unwrap_or_default(),
-            ),
-        };
-        let received = guarded(|| doc.receive_sync_message(&mut state, message));
-        if received.is_none() {
-            response.refused.push(refuse(RefusalReason::Malformed));
-            continue;
-        }
-        if let Some(reply) = guarded(|| Ok(doc.generate_sync_message(&mut state))).flatten() {
-            response.messages.push(DocMessage {
+        match exchange.take(doc_id, message) {
+            Ok(Some(reply)) => response.messages.push(DocMessage {
                 doc_id: doc_id.clone(),
-                message: reply.encode(),
-            });
+                message: reply,
+            }),
+            Ok(None) => {}
+            Err(Taken::Refused(reason)) => response.refused.push(Refusal {
+                doc_id: doc_id.clone(),
+                reason,
+            }),
+            Err(Taken::Store(error)) => return Err(error.into()),
         }
-        states.push((doc_id.clone(), state));
-        updated.push((doc_id.clone(), doc));
     }
+    let Exchange {
+        work, reply_bytes, ..
+    } = exchange;
 
-    store.save_all(updated.iter().map(|(id, doc)| (id, doc)), Origin::Remote)?;
-    store.put_sync_states(peer, states.iter().map(|(id, state)| (id, state)))?;
+    let written: Vec<(&DocId, &Automerge)> = work
+        .iter()
+        .filter(|(_, w)| w.stored)
+        .map(|(id, w)| (id, &w.doc))
+        .collect();
+    store.save_all(written, Origin::Remote)?;
+    store.put_sync_states(
+        peer,
+        work.iter()
+            .filter(|(_, w)| !w.deposit)
+            .map(|(id, w)| (id, &w.state)),
+    )?;
 
     fill_page(
         store,
         peer,
-        access,
-        scope,
+        caller,
         request.cursor,
         &talked_about,
+        reply_bytes,
         &mut response,
     )?;
     for doc_id in &talked_about {
@@ -185,7 +311,9 @@ pub fn respond(
         }
     }
     for tombstone in store.tombstones_since(request.cursor)? {
-        if access.may_hold(tombstone.doc_id.kind()) && !talked_about.contains(&tombstone.doc_id) {
+        if caller.may_receive_kind(tombstone.doc_id.kind())
+            && !talked_about.contains(&tombstone.doc_id)
+        {
             response.erased.push(Erased {
                 doc_id: tombstone.doc_id,
                 erased_at: tombstone.erased_at,
@@ -198,6 +326,7 @@ pub fn respond(
 /// A page being filled: what it holds so far and its limits.
 struct Page<'a> {
     peer: &'a str,
+    caller: &'a Caller,
     talked_about: &'a BTreeSet<DocId>,
     included: BTreeSet<DocId>,
     sent: usize,
@@ -209,8 +338,9 @@ impl Page<'_> {
         self.sent >= PAGE_DOCUMENTS || self.bytes >= PAGE_BYTES
     }
 
-    /// Adds a message for `doc_id` unless the device already holds exactly
-    /// `heads` of it (or it was handled above, or is already in the page).
+    /// Adds a message for `doc_id` unless the device may not receive it,
+    /// already holds exactly `heads` of it, or it was handled above or is
+    /// already in the page.
     fn offer(
         &mut self,
         store: &Store,
@@ -218,7 +348,11 @@ impl Page<'_> {
         heads: &[automerge::ChangeHash],
         response: &mut SyncResponse,
     ) -> Result<(), ServerError> {
-        if self.talked_about.contains(doc_id) || self.included.contains(doc_id) {
+        if self.talked_about.contains(doc_id)
+            || self.included.contains(doc_id)
+            || !self.caller.may_receive_kind(doc_id.kind())
+            || !self.caller.scope.includes(doc_id)
+        {
             return Ok(());
         }
         let mut state = store.sync_state(self.peer, doc_id)?.unwrap_or_default();
@@ -230,7 +364,11 @@ impl Page<'_> {
         let Some(doc) = store.load(doc_id)? else {
             return Ok(());
         };
-        if let Some(message) = guarded(|| Ok(doc.generate_sync_message(&mut state))).flatten() {
+        if !self.caller.may_receive(doc_id, || Some(doc.clone())) {
+            return Ok(());
+        }
+        if let Some(mut message) = guarded(|| Ok(doc.generate_sync_message(&mut state))).flatten() {
+            message.flags = None;
             let message = message.encode();
             self.bytes += message.len();
             self.sent += 1;
@@ -244,27 +382,28 @@ impl Page<'_> {
     }
 }
 
-/// Adds messages for documents written after `cursor` that this device does
-/// not hold yet, and sets the response's cursor to the last revision the
-/// page covers; then, for a device with a scope, the in-scope documents it
-/// does not hold yet whenever they were written.
+/// Adds messages for documents written after `cursor` that this device may
+/// receive and does not hold yet, and sets the response's cursor to the
+/// last revision the page covers; then, for a device with a scope, the
+/// in-scope documents it does not hold yet whenever they were written.
 fn fill_page(
     store: &mut Store,
     peer: &str,
-    access: Access,
-    scope: &Scope,
+    caller: &Caller,
     cursor: i64,
     talked_about: &BTreeSet<DocId>,
+    reply_bytes: usize,
     response: &mut SyncResponse,
 ) -> Result<(), ServerError> {
     let current = store.current_rev()?;
     let mut scanned_to = cursor;
     let mut page = Page {
         peer,
+        caller,
         talked_about,
         included: BTreeSet::new(),
         sent: 0,
-        bytes: 0,
+        bytes: reply_bytes,
     };
     'scan: loop {
         let chunk = store.changed_since(scanned_to, SCAN_CHUNK)?;
@@ -277,14 +416,11 @@ fn fill_page(
                 break 'scan;
             }
             scanned_to = changed.rev;
-            if !access.may_hold(changed.doc_id.kind()) || !scope.includes(&changed.doc_id) {
-                continue;
-            }
             page.offer(store, &changed.doc_id, &changed.heads, response)?;
         }
     }
     response.cursor = if response.more { scanned_to } else { current };
-    for doc_id in scope.documents() {
+    for doc_id in caller.scope.documents() {
         let Some(mut heads) = store.heads(&doc_id)? else {
             continue;
         };

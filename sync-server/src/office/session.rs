@@ -97,9 +97,7 @@ impl Office {
     ) -> Result<T, PageError> {
         let store = self.store()?;
         tokio::task::spawn_blocking(move || {
-            let mut store = store
-                .lock()
-                .map_err(|_| PageError::Internal(anyhow::anyhow!("store lock poisoned")))?;
+            let mut store = store.lock().map_err(|e| PageError::Internal(e.into()))?;
             f(&mut store)
         })
         .await

@@ -43,7 +43,7 @@ impl PendingImports {
         let mut map = self
             .0
             .lock()
-            .map_err(|_| PageError::Internal(anyhow::anyhow!("lock poisoned")))?;
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         map.retain(|_, p| p.at.elapsed() < PREVIEW_LIFETIME);
         loop {
             let mine = map.iter().filter(|(_, p)| p.municipality == municipality);
@@ -70,7 +70,7 @@ impl PendingImports {
         let mut map = self
             .0
             .lock()
-            .map_err(|_| PageError::Internal(anyhow::anyhow!("lock poisoned")))?;
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         match map.get(token) {
             Some(p) if p.municipality == municipality && p.at.elapsed() < PREVIEW_LIFETIME => {
                 Ok(map.remove(token).map(|p| p.import))

@@ -28,9 +28,7 @@ pub async fn erase(
         .map_err(|_| ApiError::NotFound("no such person"))?;
     let store = state.tenants.store(account.municipality)?;
     tokio::task::spawn_blocking(move || {
-        let mut store = store
-            .lock()
-            .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+        let mut store = store.lock()?;
         store.erase(&DocId::person(person), now_ms())?;
         anyhow::Ok(())
     })

@@ -13,36 +13,29 @@ use axum::response::{IntoResponse, Response};
 use axum::{Router, routing::post};
 use shared::api::Role;
 use shared::domain::{AgentId, Campaign, Sector};
+use shared::policy::{Caller, Scope};
 use shared::protocol::{MAX_SYNC_REQUEST_BYTES, SYNC_CONTENT_TYPE, SyncRequest};
 use shared::schema::DocKind;
 use shared::store::{Store, StoreError};
-use shared::sync::{Access, Scope, respond};
+use shared::sync::{ServerError, respond};
 
-/// What a device receives: a field phone (agent or ambassador) assigned to
-/// sectors gets those sectors' buildings; a phone with no sector yet, and a
-/// coordinator's or an elected official's, gets the whole municipality.
-fn scope(store: &Store, device: &Device) -> Result<Scope, StoreError> {
-    if !matches!(device.role, Role::Agent | Role::YouthAmbassador) {
-        return Ok(Scope::Everything);
-    }
+/// The device as the policy sees it: its role, the agent id its records
+/// carry, and its scope (a field phone's sectors; everything otherwise).
+fn caller(store: &Store, device: &Device) -> Result<Caller, StoreError> {
     let agent = AgentId(device.id.0);
-    let buildings: std::collections::BTreeSet<_> = store
-        .readable_records::<Sector>(DocKind::Sector)?
-        .into_iter()
-        .filter(|s| s.agents.contains(&agent))
-        .flat_map(|s| s.buildings)
-        .collect();
-    if buildings.is_empty() {
-        return Ok(Scope::Everything);
-    }
-    let campaigns = store
-        .readable_records::<Campaign>(DocKind::Campaign)?
-        .into_iter()
-        .map(|c| c.id)
-        .collect();
-    Ok(Scope::Buildings {
-        buildings,
-        campaigns,
+    let scope = if matches!(device.role, Role::Agent | Role::YouthAmbassador) {
+        Scope::of_agent(
+            agent,
+            &store.readable_records::<Sector>(DocKind::Sector)?,
+            &store.readable_records::<Campaign>(DocKind::Campaign)?,
+        )
+    } else {
+        Scope::Everything
+    };
+    Ok(Caller {
+        role: device.role,
+        agent,
+        scope,
     })
 }
 
@@ -79,21 +72,20 @@ pub async fn sync(
     })?;
     let request = SyncRequest::decode(&body).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
     let store = state.tenants.store(device.municipality)?;
-    let access = Access {
-        personal_data: device.role.may_hold_personal_data(),
-        read_only: device.role.is_read_only(),
-    };
     let peer = device.id.to_string();
     let unsynced = request.unsynced;
     let response = tokio::task::spawn_blocking(move || {
-        let mut store = store
-            .lock()
-            .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
-        let scope = scope(&store, &device)?;
-        anyhow::Ok(respond(&mut store, &peer, access, &scope, &request)?)
+        let mut store = store.lock()?;
+        let caller = caller(&store, &device)?;
+        Ok(respond(&mut store, &peer, &caller, &request))
     })
     .await
-    .map_err(|e| ApiError::Internal(e.into()))??;
+    .map_err(|e| ApiError::Internal(e.into()))?
+    .map_err(|e: StoreError| ApiError::Internal(e.into()))?
+    .map_err(|e| match e {
+        ServerError::TooManyMessages => ApiError::InvalidBody(e.to_string()),
+        ServerError::Store(e) => ApiError::Internal(e.into()),
+    })?;
     let control = state.control.clone();
     let device_id = device.id;
     crate::auth::run_blocking(move || control.record_sync(device_id, unsynced)).await?;

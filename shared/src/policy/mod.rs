@@ -1,0 +1,414 @@
+//! Who may do what with which document: one table, read by the sync
+//! server, the convergence property test and the office.
+//!
+//! A phone is lost, shared or tampered with; what it may receive and write
+//! must not depend on what the app chooses to send. So every rule lives
+//! here, once, for every role × document kind ([`rights`]), and the checks
+//! on what a device writes ([`check_write`]) compare the document before
+//! and after the merge: it must still read as its kind's record, name the
+//! sending device wherever it says who did something, and leave alone what
+//! only the office may change.
+//!
+//! | kind | coordinator's phone | agent | youth ambassador | elected official |
+//! | --- | --- | --- | --- | --- |
+//! | campaign, neighbourhood | receive | receive | receive | receive |
+//! | building | receive | receive in scope | receive in scope | receive |
+//! | sector | receive | receive in scope | receive in scope | receive |
+//! | visit log | receive, create, modify | receive, create, modify in scope | — | — |
+//! | idea | receive, create, modify | receive, create, modify | receive, create, modify | receive |
+//! | follow-up | receive, create | receive, create | receive, create | receive |
+//! | person | receive, create, modify own | receive own, create, modify own | — | — |
+//!
+//! "In scope": the buildings of the sectors the device is assigned to, and
+//! those sectors; a phone with no sector yet has the whole municipality in
+//! scope. A field agent's own visits to a building outside its sectors (a
+//! sector reassigned while it was offline) are taken but nothing of that
+//! visit log is sent back ([`Caller::may_deposit`]). "Own" person: one whose consent was recorded by this device. The
+//! office (server-rendered pages, not a device) alone writes campaigns,
+//! questionnaires, sectors, buildings, neighbourhoods and follow-up
+//! statuses.
+
+use crate::api::Role;
+use crate::domain::{
+    AgentId, BuildingId, Campaign, CampaignId, FollowUp, FollowUpStatus, Idea, Neighbourhood,
+    Person, Sector, SectorId, Visit,
+};
+use crate::schema::{self, DocId, DocKind, SingleRecord};
+use automerge::Automerge;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How far a right reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// Never.
+    None,
+    /// Documents in the device's scope (its sectors and their buildings).
+    InScope,
+    /// Documents the device itself recorded (a person whose consent it
+    /// recorded).
+    Own,
+    /// Every document of the kind in the municipality.
+    All,
+}
+
+/// What a role may do with one kind of document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rights {
+    /// Receive it at sync.
+    pub receive: Reach,
+    /// Send one the server does not hold yet.
+    pub create: Reach,
+    /// Send changes to one the server holds.
+    pub modify: Reach,
+}
+
+const fn r(receive: Reach, create: Reach, modify: Reach) -> Rights {
+    Rights {
+        receive,
+        create,
+        modify,
+    }
+}
+
+/// The policy table (see the module documentation).
+pub const fn rights(role: Role, kind: DocKind) -> Rights {
+    use Reach::{All, InScope, None, Own};
+    match (role, kind) {
+        (_, DocKind::Campaign | DocKind::Neighbourhood) => r(All, None, None),
+        (Role::Agent | Role::YouthAmbassador, DocKind::Building | DocKind::Sector) => {
+            r(InScope, None, None)
+        }
+        (_, DocKind::Building | DocKind::Sector) => r(All, None, None),
+        (Role::Coordinator, DocKind::Visits) => r(All, All, All),
+        (Role::Agent, DocKind::Visits) => r(InScope, InScope, InScope),
+        (Role::YouthAmbassador | Role::ElectedOfficial, DocKind::Visits) => r(None, None, None),
+        (Role::ElectedOfficial, DocKind::Idea | DocKind::FollowUp) => r(All, None, None),
+        (_, DocKind::Idea) => r(All, All, All),
+        (_, DocKind::FollowUp) => r(All, All, None),
+        (Role::Coordinator, DocKind::Person) => r(All, All, Own),
+        (Role::Agent, DocKind::Person) => r(Own, All, Own),
+        (Role::YouthAmbassador | Role::ElectedOfficial, DocKind::Person) => r(None, None, None),
+    }
+}
+
+/// Every role, for tables and tests.
+pub const ROLES: [Role; 4] = [
+    Role::Coordinator,
+    Role::Agent,
+    Role::YouthAmbassador,
+    Role::ElectedOfficial,
+];
+
+/// Every document kind, for tables and tests.
+pub const KINDS: [DocKind; 8] = [
+    DocKind::Campaign,
+    DocKind::Neighbourhood,
+    DocKind::Building,
+    DocKind::Sector,
+    DocKind::Visits,
+    DocKind::Idea,
+    DocKind::FollowUp,
+    DocKind::Person,
+];
+
+/// Which sectors and buildings a device has in scope.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole municipality: a phone with no sector yet, a coordinator's,
+    /// an elected official's.
+    #[default]
+    Everything,
+    /// The sectors a field phone is assigned to and their buildings.
+    Sectors {
+        /// The sectors.
+        sectors: BTreeSet<SectorId>,
+        /// Their buildings.
+        buildings: BTreeSet<BuildingId>,
+        /// The municipality's campaigns (to name the buildings' visit logs).
+        campaigns: Vec<CampaignId>,
+    },
+}
+
+impl Scope {
+    /// The scope of a field device from the municipality's sectors: those
+    /// that list it as an agent, or everything when none does.
+    pub fn of_agent(agent: AgentId, sectors: &[Sector], campaigns: &[Campaign]) -> Self {
+        let mine: Vec<&Sector> = sectors
+            .iter()
+            .filter(|s| s.agents.contains(&agent))
+            .collect();
+        if mine.is_empty() {
+            return Scope::Everything;
+        }
+        Scope::Sectors {
+            sectors: mine.iter().map(|s| s.id).collect(),
+            buildings: mine
+                .iter()
+                .flat_map(|s| s.buildings.iter().copied())
+                .collect(),
+            campaigns: campaigns.iter().map(|c| c.id).collect(),
+        }
+    }
+
+    /// Whether a document is in scope. Only buildings, visit logs and
+    /// sectors are ever out of it.
+    pub fn includes(&self, doc_id: &DocId) -> bool {
+        let Scope::Sectors {
+            sectors, buildings, ..
+        } = self
+        else {
+            return true;
+        };
+        match doc_id.kind() {
+            DocKind::Building | DocKind::Visits => {
+                doc_id.building_id().is_some_and(|b| buildings.contains(&b))
+            }
+            DocKind::Sector => doc_id.sector_id().is_some_and(|s| sectors.contains(&s)),
+            _ => true,
+        }
+    }
+
+    /// The in-scope sectors, buildings and visit logs, whenever they were
+    /// written: they enter a phone's scope when the office assigns a sector,
+    /// long after they were last written.
+    pub fn documents(&self) -> Vec<DocId> {
+        match self {
+            Scope::Everything => Vec::new(),
+            Scope::Sectors {
+                sectors,
+                buildings,
+                campaigns,
+            } => sectors
+                .iter()
+                .map(|s| DocId::sector(*s))
+                .chain(buildings.iter().flat_map(|b| {
+                    std::iter::once(DocId::building(*b))
+                        .chain(campaigns.iter().map(|c| DocId::visits(*c, *b)))
+                }))
+                .collect(),
+        }
+    }
+}
+
+/// The device on the other end of a sync: its role, the agent id its
+/// records must carry, and its scope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    /// Its role.
+    pub role: Role,
+    /// The id its records name it by (the device id).
+    pub agent: AgentId,
+    /// What it has in scope.
+    pub scope: Scope,
+}
+
+impl Caller {
+    fn reaches(&self, reach: Reach, doc_id: &DocId, own: impl FnOnce() -> bool) -> bool {
+        match reach {
+            Reach::None => false,
+            Reach::All => true,
+            Reach::InScope => self.scope.includes(doc_id),
+            Reach::Own => own(),
+        }
+    }
+
+    /// Whether this device may receive the document; `doc` is consulted
+    /// only where the answer depends on content (a person's consents).
+    pub fn may_receive(&self, doc_id: &DocId, doc: impl FnOnce() -> Option<Automerge>) -> bool {
+        let reach = rights(self.role, doc_id.kind()).receive;
+        self.reaches(reach, doc_id, || {
+            doc().is_some_and(|doc| recorded_by(&doc, self.agent))
+        })
+    }
+
+    /// Whether this device may ever receive documents of this kind (a
+    /// quick filter before anything is loaded).
+    pub fn may_receive_kind(&self, kind: DocKind) -> bool {
+        rights(self.role, kind).receive != Reach::None
+    }
+
+    /// Whether this device may add its own records to the document without
+    /// receiving it: a field phone's visits to a building outside its
+    /// sectors (one reassigned while it was offline). They are taken, with
+    /// the same content checks, so no visit is lost; nothing of the log is
+    /// sent back.
+    pub fn may_deposit(&self, doc_id: &DocId) -> bool {
+        doc_id.kind() == DocKind::Visits
+            && rights(self.role, DocKind::Visits).create == Reach::InScope
+            && !self.scope.includes(doc_id)
+    }
+
+    /// Whether this device may write to the document at all: create it
+    /// when `before` is `None`, modify it otherwise. The content checks of
+    /// [`check_write`] come on top.
+    pub fn may_write(&self, doc_id: &DocId, before: Option<&Automerge>) -> Result<(), Refused> {
+        let rights = rights(self.role, doc_id.kind());
+        let reach = if before.is_some() {
+            rights.modify
+        } else {
+            rights.create
+        };
+        if reach == Reach::None {
+            return Err(Refused::NotPermitted);
+        }
+        if self.reaches(reach, doc_id, || {
+            before.is_some_and(|doc| recorded_by(doc, self.agent))
+        }) {
+            Ok(())
+        } else if reach == Reach::InScope {
+            Err(Refused::OutOfScope)
+        } else {
+            Err(Refused::NotPermitted)
+        }
+    }
+}
+
+/// Why a device's write was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    /// This role may not write this kind of document (or not this one).
+    #[error("this device may not write this document")]
+    NotPermitted,
+    /// The document is outside the device's sectors.
+    #[error("this document is outside the device's sectors")]
+    OutOfScope,
+    /// After the merge the document no longer reads as its kind's record.
+    #[error("the document does not read as its kind's record")]
+    Unreadable,
+    /// A record names another device as its author, or the device changed
+    /// what someone else recorded or what only the office sets.
+    #[error("the document names another device or changes what the office sets")]
+    Attribution,
+}
+
+/// Whether a person document holds a consent recorded by `agent`.
+fn recorded_by(doc: &Automerge, agent: AgentId) -> bool {
+    schema::read::<Person>(doc).is_ok_and(|p| p.consents.iter().any(|c| c.agent == agent))
+}
+
+fn read_as<T: SingleRecord>(doc_id: &DocId, doc: &Automerge) -> Result<T, Refused> {
+    let record: T = schema::read(doc).map_err(|_| Refused::Unreadable)?;
+    if record.doc_id() == *doc_id {
+        Ok(record)
+    } else {
+        Err(Refused::Unreadable)
+    }
+}
+
+fn read_before<T: SingleRecord>(doc_id: &DocId, doc: Option<&Automerge>) -> Option<T> {
+    doc.and_then(|doc| read_as(doc_id, doc).ok())
+}
+
+/// The content checks on a device's write, after the merge: `after` must
+/// read as the kind's record, and every attribution must name the caller.
+/// `before` is the stored document, `None` when the device creates it.
+pub fn check_write(
+    caller: &Caller,
+    doc_id: &DocId,
+    before: Option<&Automerge>,
+    after: &Automerge,
+) -> Result<(), Refused> {
+    let me = caller.agent;
+    let ensure = |ok: bool| {
+        if ok {
+            Ok(())
+        } else {
+            Err(Refused::Attribution)
+        }
+    };
+    match doc_id.kind() {
+        DocKind::Campaign => read_as::<Campaign>(doc_id, after).map(drop),
+        DocKind::Neighbourhood => read_as::<Neighbourhood>(doc_id, after).map(drop),
+        DocKind::Building => read_as::<crate::domain::Building>(doc_id, after).map(drop),
+        DocKind::Sector => read_as::<Sector>(doc_id, after).map(drop),
+        DocKind::Visits => check_visits(me, doc_id, before, after),
+        DocKind::Idea => {
+            let idea: Idea = read_as(doc_id, after)?;
+            match read_before::<Idea>(doc_id, before) {
+                None => ensure(idea.collected_by == me),
+                Some(old) => ensure(
+                    idea.collected_by == old.collected_by
+                        && idea.collected_at == old.collected_at
+                        && idea.campaign == old.campaign,
+                ),
+            }
+        }
+        DocKind::FollowUp => {
+            let follow_up: FollowUp = read_as(doc_id, after)?;
+            match read_before::<FollowUp>(doc_id, before) {
+                // Raised in the field: open, and every entry by this device.
+                None => ensure(
+                    follow_up.status == FollowUpStatus::Open
+                        && follow_up
+                            .history
+                            .iter()
+                            .all(|h| h.by == me && h.status == FollowUpStatus::Open),
+                ),
+                Some(old) => ensure(old == follow_up),
+            }
+        }
+        DocKind::Person => {
+            let person: Person = read_as(doc_id, after)?;
+            let old = read_before::<Person>(doc_id, before);
+            let kept = old.as_ref().map_or(&[][..], |p| &p.consents[..]);
+            // Consents are a record: earlier ones stay as they were, new
+            // ones name this device. No consent, no record.
+            ensure(
+                !person.consents.is_empty()
+                    && kept.iter().all(|c| person.consents.contains(c))
+                    && person
+                        .consents
+                        .iter()
+                        .all(|c| c.agent == me || kept.contains(c)),
+            )
+        }
+    }
+}
+
+/// A visit log: every visit under its own id, in the log's campaign and
+/// building; new or changed visits by this device; others' left alone.
+fn check_visits(
+    me: AgentId,
+    doc_id: &DocId,
+    before: Option<&Automerge>,
+    after: &Automerge,
+) -> Result<(), Refused> {
+    let read = |doc: &Automerge| -> Result<BTreeMap<String, Visit>, Refused> {
+        let visits = schema::visits(doc).map_err(|_| Refused::Unreadable)?;
+        let well_placed = visits.iter().all(|(key, v)| {
+            *key == v.id.to_string() && DocId::visits(v.campaign, v.building) == *doc_id
+        });
+        if well_placed {
+            Ok(visits)
+        } else {
+            Err(Refused::Unreadable)
+        }
+    };
+    let after = read(after)?;
+    // A stored log that does not read (the office's problem, reported
+    // there) holds no visit of someone else this device could spoil.
+    let before = before
+        .map(read)
+        .transpose()
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    for (key, visit) in &after {
+        match before.get(key) {
+            Some(old) if old == visit => {}
+            Some(old) if old.agent == me && visit.agent == me => {}
+            None if visit.agent == me => {}
+            _ => return Err(Refused::Attribution),
+        }
+    }
+    // Undo removes a visit: only one's own.
+    for (key, old) in &before {
+        if !after.contains_key(key) && old.agent != me {
+            return Err(Refused::Attribution);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

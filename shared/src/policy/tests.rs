@@ -1,0 +1,335 @@
+use super::*;
+use crate::domain::*;
+
+fn me() -> AgentId {
+    AgentId(uuid::Uuid::from_u128(1))
+}
+
+fn agent() -> Caller {
+    Caller {
+        role: Role::Agent,
+        agent: me(),
+        scope: Scope::Everything,
+    }
+}
+
+fn visit(log: (CampaignId, BuildingId), by: AgentId, door: &str) -> Visit {
+    Visit::outcome_only(
+        log.0,
+        log.1,
+        DwellingRef {
+            entrance: "A".into(),
+            floor: 1,
+            door: door.into(),
+        },
+        Pass(1),
+        1,
+        by,
+        Outcome::NotHome,
+    )
+}
+
+fn log_with(visits: &[&Visit]) -> Automerge {
+    let mut doc = Automerge::new();
+    for v in visits {
+        schema::record_visit(&mut doc, v).expect("record");
+    }
+    doc
+}
+
+#[test]
+fn the_table_gives_the_office_alone_the_territory_and_campaigns() {
+    for role in ROLES {
+        for kind in [
+            DocKind::Campaign,
+            DocKind::Neighbourhood,
+            DocKind::Building,
+            DocKind::Sector,
+        ] {
+            let rights = rights(role, kind);
+            assert_eq!(rights.create, Reach::None, "{role:?} {kind:?}");
+            assert_eq!(rights.modify, Reach::None, "{role:?} {kind:?}");
+        }
+        // Follow-up statuses are the office's.
+        assert_eq!(rights(role, DocKind::FollowUp).modify, Reach::None);
+    }
+    for role in [Role::YouthAmbassador, Role::ElectedOfficial] {
+        for kind in [DocKind::Visits, DocKind::Person] {
+            assert_eq!(rights(role, kind).receive, Reach::None, "{role:?} {kind:?}");
+        }
+    }
+    for kind in KINDS {
+        let official = rights(Role::ElectedOfficial, kind);
+        assert_eq!(
+            (official.create, official.modify),
+            (Reach::None, Reach::None)
+        );
+    }
+    assert_eq!(rights(Role::Agent, DocKind::Person).receive, Reach::Own);
+}
+
+#[test]
+fn a_scope_holds_its_sectors_buildings_and_their_logs_only() {
+    let campaign = Campaign::new("Été".into(), CampaignKind::DoorToDoor, 0, 1);
+    let (mine, other) = (BuildingId::new(), BuildingId::new());
+    let sector = |buildings: Vec<BuildingId>, agents: Vec<AgentId>| Sector {
+        id: SectorId::new(),
+        campaign: campaign.id,
+        name: String::new(),
+        buildings,
+        agents,
+    };
+    let s1 = sector(vec![mine], vec![me()]);
+    let s2 = sector(vec![other], vec![AgentId::new()]);
+    let scope = Scope::of_agent(me(), &[s1.clone(), s2.clone()], &[campaign.clone()]);
+    assert!(scope.includes(&DocId::building(mine)));
+    assert!(scope.includes(&DocId::visits(campaign.id, mine)));
+    assert!(scope.includes(&DocId::sector(s1.id)));
+    assert!(!scope.includes(&DocId::building(other)));
+    assert!(!scope.includes(&DocId::visits(campaign.id, other)));
+    assert!(!scope.includes(&DocId::sector(s2.id)));
+    assert!(scope.includes(&DocId::campaign(campaign.id)));
+    assert_eq!(
+        Scope::of_agent(AgentId::new(), &[s1, s2], &[campaign]),
+        Scope::Everything
+    );
+}
+
+#[test]
+fn an_agent_adds_and_undoes_its_own_visits_but_not_a_colleagues() {
+    let log = (CampaignId::new(), BuildingId::new());
+    let id = DocId::visits(log.0, log.1);
+    let colleague = visit(log, AgentId::new(), "11");
+    let mine = visit(log, me(), "12");
+    let before = log_with(&[&colleague]);
+
+    let mut after = before.clone();
+    schema::record_visit(&mut after, &mine).expect("add");
+    assert_eq!(check_write(&agent(), &id, Some(&before), &after), Ok(()));
+
+    // Undo of its own visit.
+    let with_mine = after.clone();
+    let mut undone = with_mine.clone();
+    schema::remove_visit(&mut undone, mine.id).expect("undo");
+    assert_eq!(
+        check_write(&agent(), &id, Some(&with_mine), &undone),
+        Ok(())
+    );
+
+    // A colleague's visit removed, rewritten, or taken over.
+    let mut removed = before.clone();
+    schema::remove_visit(&mut removed, colleague.id).expect("remove");
+    assert_eq!(
+        check_write(&agent(), &id, Some(&before), &removed),
+        Err(Refused::Attribution)
+    );
+    let mut rewritten = before.clone();
+    let mut changed = colleague.clone();
+    changed.verbatim = "autre chose".into();
+    schema::record_visit(&mut rewritten, &changed).expect("rewrite");
+    assert_eq!(
+        check_write(&agent(), &id, Some(&before), &rewritten),
+        Err(Refused::Attribution)
+    );
+    let mut taken = changed.clone();
+    taken.agent = me();
+    let mut taken_over = before.clone();
+    schema::record_visit(&mut taken_over, &taken).expect("take");
+    assert_eq!(
+        check_write(&agent(), &id, Some(&before), &taken_over),
+        Err(Refused::Attribution)
+    );
+
+    // A new visit in someone else's name.
+    let forged = visit(log, AgentId::new(), "13");
+    let mut with_forged = before.clone();
+    schema::record_visit(&mut with_forged, &forged).expect("forge");
+    assert_eq!(
+        check_write(&agent(), &id, Some(&before), &with_forged),
+        Err(Refused::Attribution)
+    );
+
+    // A visit filed under another building's log.
+    let elsewhere = visit((log.0, BuildingId::new()), me(), "14");
+    let misplaced = log_with(&[&elsewhere]);
+    assert_eq!(
+        check_write(&agent(), &id, None, &misplaced),
+        Err(Refused::Unreadable)
+    );
+}
+
+#[test]
+fn junk_does_not_pass_for_a_record() {
+    use automerge::transaction::Transactable;
+    let mut junk = Automerge::new();
+    junk.transact(|tx| tx.put(automerge::ROOT, "id", "pas un bâtiment"))
+        .expect("junk");
+    for id in [
+        DocId::building(BuildingId::new()),
+        DocId::idea(IdeaId::new()),
+        DocId::person(PersonId::new()),
+        DocId::follow_up(FollowUpId::new()),
+    ] {
+        assert_eq!(
+            check_write(&agent(), &id, None, &junk),
+            Err(Refused::Unreadable),
+            "{id}"
+        );
+    }
+}
+
+fn idea(by: AgentId) -> Idea {
+    Idea {
+        id: IdeaId::new(),
+        campaign: CampaignId::new(),
+        title: "Des bancs".into(),
+        description: String::new(),
+        category: "cadre de vie".into(),
+        place: None,
+        estimated_cost_eur: None,
+        proposer: ProposerProfile::default(),
+        collected_at: 5,
+        collected_by: by,
+    }
+}
+
+fn doc_of<T: SingleRecord>(record: &T) -> Automerge {
+    let mut doc = Automerge::new();
+    schema::write(&mut doc, record).expect("write");
+    doc
+}
+
+#[test]
+fn ideas_are_collected_in_ones_own_name_and_keep_it() {
+    let ambassador = Caller {
+        role: Role::YouthAmbassador,
+        ..agent()
+    };
+    let mine = idea(me());
+    let id = DocId::idea(mine.id);
+    assert_eq!(check_write(&ambassador, &id, None, &doc_of(&mine)), Ok(()));
+    let forged = idea(AgentId::new());
+    assert_eq!(
+        check_write(&ambassador, &DocId::idea(forged.id), None, &doc_of(&forged)),
+        Err(Refused::Attribution)
+    );
+    // A colleague's idea may be edited (two phones merge), not re-attributed.
+    let theirs = idea(AgentId::new());
+    let before = doc_of(&theirs);
+    let mut edited = before.clone();
+    let mut better = theirs.clone();
+    better.title = "Des bancs à l'ombre".into();
+    schema::write(&mut edited, &better).expect("edit");
+    let id = DocId::idea(theirs.id);
+    assert_eq!(
+        check_write(&ambassador, &id, Some(&before), &edited),
+        Ok(())
+    );
+    better.collected_by = me();
+    schema::write(&mut edited, &better).expect("steal");
+    assert_eq!(
+        check_write(&ambassador, &id, Some(&before), &edited),
+        Err(Refused::Attribution)
+    );
+}
+
+#[test]
+fn a_follow_up_is_raised_open_and_in_ones_own_name() {
+    let raised = FollowUp {
+        id: FollowUpId::new(),
+        campaign: CampaignId::new(),
+        service: "Ascenseurs".into(),
+        description: "En panne".into(),
+        building: None,
+        place: None,
+        status: FollowUpStatus::Open,
+        history: vec![StatusChange {
+            status: FollowUpStatus::Open,
+            at: 1,
+            by: me(),
+            note: String::new(),
+        }],
+    };
+    let id = DocId::follow_up(raised.id);
+    assert_eq!(check_write(&agent(), &id, None, &doc_of(&raised)), Ok(()));
+    let mut resolved = raised.clone();
+    resolved.status = FollowUpStatus::Resolved;
+    assert_eq!(
+        check_write(&agent(), &id, None, &doc_of(&resolved)),
+        Err(Refused::Attribution)
+    );
+    assert_eq!(
+        agent().may_write(&id, Some(&doc_of(&raised))),
+        Err(Refused::NotPermitted)
+    );
+}
+
+fn person(consent_by: AgentId) -> Person {
+    Person {
+        id: PersonId::new(),
+        display_name: "Mme D.".into(),
+        phone: None,
+        email: None,
+        consents: vec![ConsentRecord {
+            purpose: ConsentPurpose::NeighbourhoodCouncil,
+            wording_version: "v1".into(),
+            language: "fr".into(),
+            at: 1,
+            agent: consent_by,
+        }],
+        retain_until: 10,
+    }
+}
+
+#[test]
+fn an_agent_holds_the_persons_whose_consent_it_recorded() {
+    let mine = person(me());
+    let theirs = person(AgentId::new());
+    let caller = agent();
+    assert!(caller.may_receive(&DocId::person(mine.id), || Some(doc_of(&mine))));
+    assert!(!caller.may_receive(&DocId::person(theirs.id), || Some(doc_of(&theirs))));
+    assert_eq!(
+        check_write(&caller, &DocId::person(mine.id), None, &doc_of(&mine)),
+        Ok(())
+    );
+    assert_eq!(
+        check_write(&caller, &DocId::person(theirs.id), None, &doc_of(&theirs)),
+        Err(Refused::Attribution)
+    );
+    assert_eq!(
+        caller.may_write(&DocId::person(theirs.id), Some(&doc_of(&theirs))),
+        Err(Refused::NotPermitted)
+    );
+    let mut no_consent = mine.clone();
+    no_consent.consents.clear();
+    assert_eq!(
+        check_write(&caller, &DocId::person(mine.id), None, &doc_of(&no_consent)),
+        Err(Refused::Attribution)
+    );
+}
+
+#[test]
+fn out_of_scope_writes_are_told_apart() {
+    let campaign = CampaignId::new();
+    let (mine, other) = (BuildingId::new(), BuildingId::new());
+    let caller = Caller {
+        scope: Scope::Sectors {
+            sectors: Default::default(),
+            buildings: [mine].into(),
+            campaigns: vec![campaign],
+        },
+        ..agent()
+    };
+    assert_eq!(
+        caller.may_write(&DocId::visits(campaign, mine), None),
+        Ok(())
+    );
+    assert_eq!(
+        caller.may_write(&DocId::visits(campaign, other), None),
+        Err(Refused::OutOfScope)
+    );
+    assert_eq!(
+        caller.may_write(&DocId::building(mine), None),
+        Err(Refused::NotPermitted)
+    );
+}
