@@ -352,8 +352,8 @@ impl Device {
     }
 }
 
-/// An idea, as an ambassador would type it.
-pub fn idea(campaign: CampaignId, title: &str) -> Idea {
+/// An idea, as an ambassador would type it on the phone of `collected_by`.
+pub fn idea(campaign: CampaignId, title: &str, collected_by: AgentId) -> Idea {
     Idea {
         id: IdeaId::new(),
         campaign,
@@ -369,7 +369,7 @@ pub fn idea(campaign: CampaignId, title: &str) -> Idea {
             neighbourhood: None,
         },
         collected_at: 1_700_000_000_000,
-        collected_by: AgentId::new(),
+        collected_by,
     }
 }
 

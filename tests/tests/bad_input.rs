@@ -14,7 +14,7 @@ async fn garbage_gets_a_json_4xx_and_changes_nothing() {
     let server = TestServer::start().await;
     let office = server.municipality("Villejuif").await;
     let mut device = Device::enrol(&server, &office, Role::Agent).await;
-    device.put(&idea(CampaignId::new(), "Un terrain de foot"));
+    device.put(&idea(CampaignId::new(), "Un terrain de foot", device.agent));
     for door in 0..20 {
         device.visit(
             CampaignId::new(),

@@ -12,7 +12,9 @@ async fn an_erased_person_leaves_no_byte_on_the_server_or_the_devices() {
     let office = server.municipality("Villejuif").await;
     let mut recorder = Device::enrol(&server, &office, Role::Agent).await;
     let mut colleague = Device::enrol(&server, &office, Role::Coordinator).await;
-    let mut offline = Device::enrol(&server, &office, Role::Agent).await;
+    // A coordinator's phone: it holds every person (an agent's holds only
+    // those it recorded).
+    let mut offline = Device::enrol(&server, &office, Role::Coordinator).await;
     let marker = "MARQUEUR-Zoe-Kowalczyk-0612345678";
     let mut volunteer = person(marker, recorder.agent);
     volunteer.email = Some("zoe@example.org".into());

@@ -51,7 +51,7 @@ async fn the_same_idea_edited_on_two_phones_keeps_both_edits() {
     let office = server.municipality("Grenoble").await;
     let mut first = Device::enrol(&server, &office, Role::YouthAmbassador).await;
     let mut second = Device::enrol(&server, &office, Role::YouthAmbassador).await;
-    let original = idea(CampaignId::new(), "Un skatepark");
+    let original = idea(CampaignId::new(), "Un skatepark", first.agent);
     let doc_id = DocId::idea(original.id);
     first.put(&original);
     first.sync().await;

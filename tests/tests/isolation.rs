@@ -15,7 +15,7 @@ async fn a_device_of_one_municipality_gets_nothing_of_another() {
     let villejuif = server.municipality("Villejuif").await;
     let grenoble = server.municipality("Grenoble").await;
     let mut in_grenoble = Device::enrol(&server, &grenoble, Role::Agent).await;
-    let secret = idea(CampaignId::new(), "Idée grenobloise");
+    let secret = idea(CampaignId::new(), "Idée grenobloise", in_grenoble.agent);
     in_grenoble.put(&secret);
     in_grenoble.sync().await;
     let grenoble_before = Store::open(&server.store_path(grenoble.id))
@@ -65,7 +65,7 @@ async fn a_device_of_one_municipality_gets_nothing_of_another() {
             "a change of another municipality leaked"
         );
     }
-    let mut hostile = idea(CampaignId::new(), "écrasé");
+    let mut hostile = idea(CampaignId::new(), "écrasé", in_villejuif.agent);
     hostile.id = secret.id;
     schema::write(&mut empty, &hostile).expect("write");
     in_villejuif
@@ -98,7 +98,7 @@ async fn an_ambassador_device_receives_no_person_document() {
     let mut agent = Device::enrol(&server, &office, Role::Agent).await;
     let volunteer = person("Mme Diallo", agent.agent);
     agent.put(&volunteer);
-    agent.put(&idea(CampaignId::new(), "Des bancs"));
+    agent.put(&idea(CampaignId::new(), "Des bancs", agent.agent));
     agent.sync().await;
 
     let mut ambassador = Device::enrol(&server, &office, Role::YouthAmbassador).await;
@@ -140,7 +140,7 @@ async fn an_elected_officials_device_reads_but_cannot_write() {
     let server = TestServer::start().await;
     let office = server.municipality("Cachan").await;
     let mut agent = Device::enrol(&server, &office, Role::Agent).await;
-    let original = idea(CampaignId::new(), "Un jardin partagé");
+    let original = idea(CampaignId::new(), "Un jardin partagé", agent.agent);
     agent.put(&original);
     agent.sync().await;
 

@@ -16,7 +16,7 @@ async fn a_sync_cut_mid_transfer_resumes_and_completes() {
     // More documents than one response carries, so the download takes pages.
     let campaign = CampaignId::new();
     for i in 0..900 {
-        office_device.put(&idea(campaign, &format!("idée {i}")));
+        office_device.put(&idea(campaign, &format!("idée {i}"), office_device.agent));
     }
     office_device.sync().await;
 
