@@ -2,6 +2,8 @@
 //! data folder, and field devices made of a real store and the real sync
 //! client.
 
+pub mod samples;
+
 use app::platform::http::Server;
 use shared::api::{EnrolmentCode, LoginRequest, LoginResponse, NewEnrolmentCode, Role};
 use shared::domain::*;
@@ -100,6 +102,18 @@ impl TestServer {
         self.state.tenants.path(municipality)
     }
 
+    /// Stops the server and hands over its data folder, for a
+    /// [`ChildServer`] to serve the same data.
+    pub async fn stop_keeping_data(mut self) -> tempfile::TempDir {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("join").expect("server ran");
+        }
+        self.data
+    }
+
     /// Stops the server and waits for it.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -108,6 +122,82 @@ impl TestServer {
         if let Some(task) = self.task.take() {
             task.await.expect("join").expect("server ran");
         }
+    }
+}
+
+/// The real server in a child process (`server-child`), serving a data
+/// folder prepared beforehand: what an attack costs is measured on its own
+/// process, and an attack that kills it kills only it.
+pub struct ChildServer {
+    /// Its base URL.
+    pub url: String,
+    child: std::process::Child,
+}
+
+impl ChildServer {
+    /// Starts `exe` (the `server-child` binary) on `data`.
+    pub fn start(exe: &str, data: &Path) -> Self {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(exe)
+            .arg(data)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the server child");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("address");
+        Self {
+            url: format!("http://{}", line.trim()),
+            child,
+        }
+    }
+
+    /// Resets the process's peak resident memory to what it uses now
+    /// (Linux: `clear_refs` 5), so the next [`ChildServer::peak_kib`]
+    /// measures from here.
+    pub fn reset_peak(&self) {
+        std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5")
+            .expect("reset the peak");
+    }
+
+    /// The process's peak and current resident memory, in KiB.
+    pub fn peak_and_current_kib(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the server process is gone");
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+                .expect("field")
+        };
+        (field("VmHWM:"), field("VmRSS:"))
+    }
+
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for ChildServer {
+    fn drop(&mut self) {
+        // Closing stdin asks for a graceful stop; kill if it lingers.
+        drop(self.child.stdin.take());
+        for _ in 0..50 {
+            if !self.alive() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -283,6 +373,14 @@ impl Device {
             agent: AgentId(enrolled.device_id.0),
             _dir: dir,
         }
+    }
+
+    /// Its bearer token.
+    pub fn token(&self) -> String {
+        app::sync::enrolment(&self.store)
+            .expect("read")
+            .expect("enrolled")
+            .token
     }
 
     /// Syncs until settled.

@@ -5,50 +5,9 @@
 
 use shared::api::Role;
 use shared::domain::*;
-use shared::schema::{self, DocId, DocKind, SingleRecord};
-use shared::store::Origin;
+use shared::schema::{DocId, DocKind};
+use tests::samples::{building, sector};
 use tests::{Device, TestServer};
-
-fn building(n: u8) -> Building {
-    Building {
-        id: BuildingId::new(),
-        key: format!("B{n}"),
-        address: format!("{n} rue de l'Essai"),
-        estate: None,
-        location: Point {
-            lon: 2.36,
-            lat: 48.79,
-        },
-        neighbourhood: None,
-        entrances: vec![Entrance {
-            label: "A".into(),
-            has_door_code: false,
-            floors: vec![Floor {
-                level: 0,
-                doors: vec!["1".into(), "2".into()],
-            }],
-        }],
-    }
-}
-
-fn put<T: SingleRecord>(server: &TestServer, municipality: MunicipalityId, record: &T) {
-    let store = server.state.tenants.store(municipality).expect("store");
-    let mut store = store.lock().expect("lock");
-    let id = record.doc_id();
-    let mut doc = store.load(&id).expect("load").unwrap_or_default();
-    schema::write(&mut doc, record).expect("write");
-    store.save(&id, &doc, Origin::Remote).expect("save");
-}
-
-fn sector(campaign: CampaignId, name: &str, buildings: Vec<BuildingId>, agent: AgentId) -> Sector {
-    Sector {
-        id: SectorId::new(),
-        campaign,
-        name: name.into(),
-        buildings,
-        agents: vec![agent],
-    }
-}
 
 fn held(device: &Device) -> Vec<BuildingId> {
     let buildings: Vec<Building> = device.store.records(DocKind::Building).expect("buildings");
@@ -68,17 +27,16 @@ async fn a_phone_receives_its_sectors_buildings_and_a_new_sector_at_the_next_syn
     let office = server.municipality("Villejuif").await;
     let buildings: Vec<Building> = (0..10).map(building).collect();
     for b in &buildings {
-        put(&server, office.id, b);
+        server.put(office.id, b);
     }
     let campaign = Campaign::new("Porte-à-porte".into(), CampaignKind::DoorToDoor, 0, 0);
-    put(&server, office.id, &campaign);
+    server.put(office.id, &campaign);
     let mut samia = Device::enrol(&server, &office, Role::Agent).await;
     let mut karim = Device::enrol(&server, &office, Role::Agent).await;
     let ids = |range: std::ops::Range<usize>| -> Vec<BuildingId> {
         buildings[range].iter().map(|b| b.id).collect()
     };
-    put(
-        &server,
+    server.put(
         office.id,
         &sector(campaign.id, "Nord", ids(0..4), samia.agent),
     );
@@ -114,8 +72,7 @@ async fn a_phone_receives_its_sectors_buildings_and_a_new_sector_at_the_next_syn
     );
 
     // A second sector, of buildings untouched since Samia's last sync.
-    put(
-        &server,
+    server.put(
         office.id,
         &sector(campaign.id, "Sud", ids(6..8), samia.agent),
     );

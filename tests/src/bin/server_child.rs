@@ -1,0 +1,32 @@
+//! The real server in a process of its own, for tests that measure what an
+//! attack costs it (peak memory is per process) or that must see it
+//! survive one: `server-child DATA_DIR`. It binds a free loopback port,
+//! prints the address on the first line of stdout, and serves until its
+//! stdin closes.
+
+use anyhow::Context;
+use sync_server::AppState;
+use sync_server::config::ServeConfig;
+use tokio::io::AsyncReadExt;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let data = std::env::args()
+        .nth(1)
+        .context("usage: server-child DATA_DIR")?;
+    let config = ServeConfig {
+        data: data.into(),
+        listen: "127.0.0.1:0".into(),
+        demo: false,
+        web: "web-dist".into(),
+        enrolment_minutes: 60,
+    };
+    let state = AppState::open(config)?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    println!("{}", listener.local_addr()?);
+    let shutdown = async {
+        let mut sink = Vec::new();
+        let _ = tokio::io::stdin().read_to_end(&mut sink).await;
+    };
+    sync_server::serve_with(state, listener, shutdown).await
+}

@@ -1,0 +1,186 @@
+//! Records of every kind as the office or a phone would make them, and
+//! sync messages made by hand, for the tests that try what a hostile
+//! device would.
+
+use crate::TestServer;
+use automerge::Automerge;
+use automerge::sync::{ChunkList, Message, MessageVersion};
+use shared::domain::*;
+use shared::schema::{self, DocId, SingleRecord};
+use shared::store::Origin;
+
+/// A building with one entrance of two doors on the ground floor.
+pub fn building(n: u8) -> Building {
+    Building {
+        id: BuildingId::new(),
+        key: format!("B{n}"),
+        address: format!("{n} rue de l'Essai"),
+        estate: None,
+        location: Point {
+            lon: 2.36,
+            lat: 48.79,
+        },
+        neighbourhood: None,
+        entrances: vec![Entrance {
+            label: "A".into(),
+            has_door_code: false,
+            floors: vec![Floor {
+                level: 0,
+                doors: vec!["1".into(), "2".into()],
+            }],
+        }],
+    }
+}
+
+/// A sector of `buildings` assigned to `agent`.
+pub fn sector(
+    campaign: CampaignId,
+    name: &str,
+    buildings: Vec<BuildingId>,
+    agent: AgentId,
+) -> Sector {
+    Sector {
+        id: SectorId::new(),
+        campaign,
+        name: name.into(),
+        buildings,
+        agents: vec![agent],
+    }
+}
+
+/// A neighbourhood: one square.
+pub fn neighbourhood(name: &str) -> Neighbourhood {
+    let ring = vec![
+        Point {
+            lon: 2.3,
+            lat: 48.7,
+        },
+        Point {
+            lon: 2.4,
+            lat: 48.7,
+        },
+        Point {
+            lon: 2.4,
+            lat: 48.8,
+        },
+        Point {
+            lon: 2.3,
+            lat: 48.7,
+        },
+    ];
+    Neighbourhood {
+        id: NeighbourhoodId::new(),
+        key: name.into(),
+        name: name.into(),
+        polygons: vec![vec![ring]],
+    }
+}
+
+/// A follow-up raised in the field by `agent`.
+pub fn follow_up(campaign: CampaignId, agent: AgentId) -> FollowUp {
+    FollowUp {
+        id: FollowUpId::new(),
+        campaign,
+        service: "Ascenseurs".into(),
+        description: "Ascenseur en panne depuis deux semaines".into(),
+        building: None,
+        place: None,
+        status: FollowUpStatus::Open,
+        history: vec![StatusChange {
+            status: FollowUpStatus::Open,
+            at: 1_700_000_000_000,
+            by: agent,
+            note: String::new(),
+        }],
+    }
+}
+
+/// A visit by `agent` to door `door` of `building`, with the resident's
+/// words.
+pub fn visit(campaign: CampaignId, building: BuildingId, agent: AgentId, door: &str) -> Visit {
+    let mut visit = Visit::outcome_only(
+        campaign,
+        building,
+        DwellingRef {
+            entrance: "A".into(),
+            floor: 0,
+            door: door.into(),
+        },
+        Pass(1),
+        1_700_000_000_000,
+        agent,
+        Outcome::Talked,
+    );
+    visit.verbatim = format!("VERBATIM-{door}-{}", agent.0.as_simple());
+    visit
+}
+
+impl TestServer {
+    /// Writes a record into a municipality's store, as the office does.
+    pub fn put<T: SingleRecord>(&self, municipality: MunicipalityId, record: &T) {
+        let store = self.state.tenants.store(municipality).expect("store");
+        let mut store = store.lock().expect("lock");
+        let id = record.doc_id();
+        let mut doc = store.load(&id).expect("load").unwrap_or_default();
+        schema::write(&mut doc, record).expect("write");
+        store.save(&id, &doc, Origin::Remote).expect("save");
+    }
+
+    /// Adds a visit to its log in a municipality's store.
+    pub fn put_visit(&self, municipality: MunicipalityId, visit: &Visit) {
+        let store = self.state.tenants.store(municipality).expect("store");
+        let mut store = store.lock().expect("lock");
+        let id = DocId::visits(visit.campaign, visit.building);
+        let mut doc = store.load(&id).expect("load").unwrap_or_default();
+        schema::record_visit(&mut doc, visit).expect("record");
+        store.save(&id, &doc, Origin::Remote).expect("save");
+    }
+
+    /// A document of a municipality's store, as the server holds it.
+    pub fn load(&self, municipality: MunicipalityId, doc_id: &DocId) -> Option<Automerge> {
+        let store = self.state.tenants.store(municipality).expect("store");
+        let store = store.lock().expect("lock");
+        store.load(doc_id).expect("load")
+    }
+}
+
+/// A sync message that pushes every change of `doc` at once, as a hostile
+/// device would make it by hand (the server applies changes whatever the
+/// exchange so far).
+pub fn push_all(doc: &Automerge) -> Vec<u8> {
+    let changes: Vec<Vec<u8>> = doc
+        .get_changes(&[])
+        .into_iter()
+        .map(|c| c.raw_bytes().to_vec())
+        .collect();
+    Message {
+        heads: doc.get_heads(),
+        need: Vec::new(),
+        have: Vec::new(),
+        changes: ChunkList::from(changes),
+        flags: None,
+        version: MessageVersion::V1,
+    }
+    .encode()
+}
+
+/// The first message a device sends about a document: its heads, nothing
+/// else.
+pub fn hello() -> Vec<u8> {
+    Message {
+        heads: Vec::new(),
+        need: Vec::new(),
+        have: vec![automerge::sync::Have::default()],
+        changes: ChunkList::empty(),
+        flags: None,
+        version: MessageVersion::V1,
+    }
+    .encode()
+}
+
+/// The record a document holds, written into a fresh document.
+pub fn doc_of<T: SingleRecord>(record: &T) -> Automerge {
+    let mut doc = Automerge::new();
+    schema::write(&mut doc, record).expect("write");
+    doc
+}
