@@ -81,7 +81,11 @@ fn a_scope_holds_its_sectors_buildings_and_their_logs_only() {
     };
     let s1 = sector(vec![mine], vec![me()]);
     let s2 = sector(vec![other], vec![AgentId::new()]);
-    let scope = Scope::of_agent(me(), &[s1.clone(), s2.clone()], std::slice::from_ref(&campaign));
+    let scope = Scope::of_agent(
+        me(),
+        &[s1.clone(), s2.clone()],
+        std::slice::from_ref(&campaign),
+    );
     assert!(scope.includes(&DocId::building(mine)));
     assert!(scope.includes(&DocId::visits(campaign.id, mine)));
     assert!(scope.includes(&DocId::sector(s1.id)));
