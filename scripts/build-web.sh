@@ -19,7 +19,7 @@ rm -rf web-dist
 mkdir -p web-dist/pkg
 wasm-bindgen --target web --no-typescript --out-dir web-dist/pkg \
     target/wasm32-unknown-unknown/web/palier-app.wasm
-cp app/web/index.html app/web/worker.js app/web/manifest.webmanifest app/web/icon.svg web-dist/
+cp app/web/index.html app/web/main.js app/web/worker.js app/web/manifest.webmanifest app/web/icon.svg web-dist/
 # A new build gets a new cache, so phones drop the old shell.
 build=$(sha256sum web-dist/pkg/palier-app_bg.wasm | cut -c1-12)
 sed "s/palier-shell-v1/palier-shell-$build/" app/web/sw.js > web-dist/sw.js

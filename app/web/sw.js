@@ -1,11 +1,21 @@
 // Palier's service worker: the app shell is cached at install so the field
-// app opens with no network; the API always goes to the network (the app
-// never needs it to work, only to sync).
+// app opens with no network. Only the shell is ever cached: the API, the
+// office and its exports always go to the network and never into a cache
+// (they hold a municipality's data; the office is used on shared computers).
 const CACHE = "palier-shell-v1";
 const SHELL = [
-  "./", "./index.html", "./worker.js", "./manifest.webmanifest", "./icon.svg",
+  "./", "./index.html", "./main.js", "./worker.js", "./manifest.webmanifest", "./icon.svg",
   "./pkg/palier-app.js", "./pkg/palier-app_bg.wasm",
 ];
+const SCOPE = new URL("./", self.location).pathname;
+
+// Whether a path is part of the field app's shell: the files above and the
+// wasm-bindgen snippets under pkg/.
+function isShell(pathname) {
+  if (!pathname.startsWith(SCOPE)) return false;
+  const rest = pathname.slice(SCOPE.length);
+  return rest.startsWith("pkg/") || SHELL.some((p) => p.slice(2) === rest);
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -21,8 +31,8 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== "GET" || url.pathname.startsWith("/api/") || url.pathname === "/health") {
-    return;
+  if (event.request.method !== "GET" || url.origin !== self.location.origin || !isShell(url.pathname)) {
+    return; // not ours to answer: straight to the network, never cached
   }
   // Network first so a new build reaches phones that are online; the
   // cache answers when there is no network.

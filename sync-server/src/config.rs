@@ -40,4 +40,11 @@ pub struct ServeConfig {
     /// How long a one-time enrolment code stays valid, in minutes.
     #[arg(long, env = "PALIER_ENROLMENT_MINUTES", default_value_t = 24 * 60)]
     pub enrolment_minutes: i64,
+    /// The window over which login and enrolment attempts are counted, in
+    /// seconds (see `throttle`).
+    #[arg(long, env = "PALIER_THROTTLE_WINDOW_SECS", default_value_t = 15 * 60)]
+    pub throttle_window_secs: u64,
+    /// How long an office session survives without use, in seconds.
+    #[arg(long, env = "PALIER_SESSION_IDLE_SECS", default_value_t = 30 * 60)]
+    pub session_idle_secs: i64,
 }

@@ -11,10 +11,11 @@ use shared::store::{Migration, migrate};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "municipalities, accounts, sessions, enrolment codes, devices",
-    sql: "
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "municipalities, accounts, sessions, enrolment codes, devices",
+        sql: "
 CREATE TABLE municipalities (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -53,10 +54,20 @@ CREATE TABLE devices (
     unsynced INTEGER
 );
 ",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "sessions end after a time without use",
+        sql: "ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;",
+    },
+];
 
-/// How long an office session lasts.
+/// How long an office session lasts at most.
 const SESSION_MS: i64 = 12 * 3600 * 1000;
+/// How long an office session survives without use, unless set otherwise.
+pub const DEFAULT_SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
+/// A session's last use is written at most this often.
+const SEEN_EVERY_MS: i64 = 60 * 1000;
 
 /// The milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -139,6 +150,7 @@ pub struct Enrolled {
 /// The control database.
 pub struct Control {
     conn: Mutex<Connection>,
+    session_idle_ms: i64,
 }
 
 fn parse_role(name: String) -> Result<Role, ControlError> {
@@ -160,7 +172,14 @@ impl Control {
         migrate(&mut conn, MIGRATIONS)?;
         Ok(Self {
             conn: Mutex::new(conn),
+            session_idle_ms: DEFAULT_SESSION_IDLE_MS,
         })
+    }
+
+    /// Sessions end after `ms` without use.
+    pub fn with_session_idle(mut self, ms: i64) -> Self {
+        self.session_idle_ms = ms;
+        self
     }
 
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, ControlError> {
@@ -203,7 +222,8 @@ impl Control {
     }
 
     /// Creates an office account, or resets the password of the existing one
-    /// with that e-mail in the same municipality.
+    /// with that e-mail in the same municipality; a reset ends every session
+    /// of the account (whoever knew the old password is logged out).
     pub fn upsert_account(
         &self,
         municipality: MunicipalityId,
@@ -213,7 +233,9 @@ impl Control {
     ) -> Result<(), ControlError> {
         let hash =
             secrets::hash_password(password).map_err(|e| ControlError::Password(e.to_string()))?;
-        self.conn()?.execute(
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
             "INSERT INTO accounts (id, municipality_id, email, password_hash, role, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash
@@ -227,6 +249,12 @@ impl Control {
                 now_ms()
             ],
         )?;
+        tx.execute(
+            "DELETE FROM sessions WHERE account_id IN
+             (SELECT id FROM accounts WHERE email = ?1 AND municipality_id = ?2)",
+            params![email.trim().to_lowercase(), municipality.to_string()],
+        )?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -247,10 +275,7 @@ impl Control {
             .optional()?;
         let Some((id, municipality, hash, role)) = row else {
             // Same work whether or not the account exists.
-            secrets::verify_password(
-                password,
-                "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-            );
+            secrets::verify_password(password, secrets::UNKNOWN_ACCOUNT_HASH);
             return Ok(None);
         };
         if !secrets::verify_password(password, &hash) {
@@ -258,8 +283,14 @@ impl Control {
         }
         let token = secrets::new_token("ps")?;
         self.conn()?.execute(
-            "INSERT INTO sessions (token_hash, account_id, expires_at) VALUES (?1, ?2, ?3)",
-            params![secrets::hash_secret(&token), id, now_ms() + SESSION_MS],
+            "INSERT INTO sessions (token_hash, account_id, expires_at, last_seen_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                secrets::hash_secret(&token),
+                id,
+                now_ms() + SESSION_MS,
+                now_ms()
+            ],
         )?;
         let account = Account {
             id,
@@ -269,18 +300,30 @@ impl Control {
         Ok(Some((token, account)))
     }
 
-    /// The account behind a session token, if it is valid.
+    /// The account behind a session token, if it is valid: not past its
+    /// lifetime, and used within the idle timeout (each use extends it).
     pub fn session(&self, token: &str) -> Result<Option<Account>, ControlError> {
-        let row: Option<(String, String, String)> = self
-            .conn()?
+        let now = now_ms();
+        let hash = secrets::hash_secret(token);
+        let conn = self.conn()?;
+        let row: Option<(String, String, String, i64)> = conn
             .query_row(
-                "SELECT a.id, a.municipality_id, a.role FROM sessions s
+                "SELECT a.id, a.municipality_id, a.role, s.last_seen_at FROM sessions s
                  JOIN accounts a ON a.id = s.account_id
-                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
-                params![secrets::hash_secret(token), now_ms()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3",
+                params![hash, now, now - self.session_idle_ms],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
+        if let Some((.., seen)) = &row
+            && now - seen > SEEN_EVERY_MS.min(self.session_idle_ms / 2)
+        {
+            conn.execute(
+                "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
+                params![hash, now],
+            )?;
+        }
+        let row = row.map(|(id, municipality, role, _)| (id, municipality, role));
         row.map(|(id, municipality, role)| {
             Ok(Account {
                 id,

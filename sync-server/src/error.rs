@@ -34,6 +34,9 @@ pub enum ApiError {
     /// 415: the body is not of the content type the endpoint takes.
     #[error("expected content type {0}")]
     UnsupportedMediaType(&'static str),
+    /// 429: too many attempts; try again after the given time.
+    #[error("too many attempts; try again in {} seconds", .0.seconds())]
+    TooManyAttempts(crate::throttle::RetryAfter),
     /// 500: a fault of ours, logged.
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
@@ -52,6 +55,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
+            ApiError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -67,7 +71,15 @@ impl IntoResponse for ApiError {
             error: code.to_string(),
             message: self.to_string(),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let ApiError::TooManyAttempts(wait) = &self
+            && let Ok(value) = axum::http::HeaderValue::from_str(&wait.seconds().to_string())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }
 

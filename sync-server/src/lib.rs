@@ -9,11 +9,13 @@ pub mod config;
 pub mod control;
 pub mod demo;
 pub mod error;
+pub mod headers;
 pub mod office;
 pub mod routes;
 pub mod secrets;
 pub mod tenants;
 pub mod territory;
+pub mod throttle;
 
 use anyhow::Context;
 use axum::Router;
@@ -35,6 +37,8 @@ pub struct AppState {
     pub config: Arc<ServeConfig>,
     /// Territory imports previewed at the office, awaiting confirmation.
     pub imports: Arc<office::PendingImports>,
+    /// Login and enrolment attempt counters.
+    pub throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
@@ -44,10 +48,14 @@ impl AppState {
         std::fs::create_dir_all(&municipalities)
             .with_context(|| format!("cannot create {}", municipalities.display()))?;
         let control = Control::open(&config.data.join("control.sqlite"))
-            .context("cannot open the control database")?;
+            .context("cannot open the control database")?
+            .with_session_idle(config.session_idle_secs.saturating_mul(1000));
         Ok(Self {
             control: Arc::new(control),
             tenants: Arc::new(Tenants::new(municipalities)),
+            throttle: Arc::new(throttle::Throttle::new(std::time::Duration::from_secs(
+                config.throttle_window_secs,
+            ))),
             config: Arc::new(config),
             imports: Arc::default(),
         })
@@ -68,7 +76,18 @@ pub fn router(state: AppState) -> Router {
         .merge(office::router())
         .route("/api/{*rest}", axum::routing::any(error::not_found))
         .fallback_service(web)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            headers::panicked,
+        ))
+        .layer(axum::middleware::from_fn(headers::secure))
+        // Paths only: a query may carry a form token, a body personal data.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |request: &axum::http::Request<_>| {
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                },
+            ),
+        )
         .with_state(state)
 }
 
@@ -96,8 +115,11 @@ pub async fn serve_with(
 ) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
     tracing::info!(%address, "Palier is listening");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("server failed")
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("server failed")
 }

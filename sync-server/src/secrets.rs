@@ -4,7 +4,7 @@
 //! salted hash is needed).
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use sha2::{Digest, Sha256};
 
 /// Characters of enrolment codes: no 0/O or 1/I/L to misread in a stairwell.
@@ -54,6 +54,12 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// What a login for an unknown account is checked against, so that it costs
+/// the same argon2 work as a known one (timing tells nothing): a valid hash
+/// with the parameters `hash_password` uses, of no password anyone has.
+pub const UNKNOWN_ACCOUNT_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
 /// Hashes a password for storage.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::encode_b64(
@@ -64,15 +70,65 @@ pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Er
         .to_string())
 }
 
+/// The largest argon2 memory a stored hash may ask for, in KiB blocks:
+/// what `hash_password` uses. A hash asking for more (a tampered database)
+/// does not verify.
+const MAX_HASH_BLOCKS: usize = 19_456;
+
+thread_local! {
+    /// The argon2 working memory of this thread, allocated once and reused.
+    static MEMORY: std::cell::RefCell<Vec<argon2::Block>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Whether `password` matches a stored hash.
+///
+/// The 19 MiB argon2 needs are this thread's, reused for every check:
+/// allocated per check, the allocator keeps freed blocks around (measured:
+/// ~8 per thread, 157 MiB), and login threads are the ones an attacker
+/// drives (`throttle`).
 pub fn verify_password(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .map(|hash| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &hash)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    let Ok(hash) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Some(expected), Some(salt)) = (hash.hash, hash.salt) else {
+        return false;
+    };
+    let Ok(algorithm) = argon2::Algorithm::try_from(hash.algorithm) else {
+        return false;
+    };
+    let version = hash
+        .version
+        .map_or(Ok(argon2::Version::default()), argon2::Version::try_from);
+    let (Ok(version), Ok(params)) = (version, argon2::Params::try_from(&hash)) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    if blocks > MAX_HASH_BLOCKS {
+        return false;
+    }
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let hasher = Argon2::new(algorithm, version, params);
+    let computed = MEMORY.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        if memory.len() < blocks {
+            memory.resize(blocks, argon2::Block::new());
+        }
+        hasher
+            .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..])
+            .is_ok()
+    });
+    computed
+        && out.len() == expected.len()
+        && out
+            .iter()
+            .zip(expected.as_bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 #[cfg(test)]
@@ -86,6 +142,20 @@ mod tests {
         assert!(code.bytes().all(|b| CODE_ALPHABET.contains(&b)));
         let typed = format!(" {}-{} ", &code[..5].to_lowercase(), &code[5..]);
         assert_eq!(normalise_code(&typed), code);
+    }
+
+    #[test]
+    fn unknown_accounts_cost_a_full_hash() {
+        // Unparseable, it would be refused at once and tell unknown
+        // accounts apart by timing.
+        let dummy = PasswordHash::new(UNKNOWN_ACCOUNT_HASH).expect("a valid hash");
+        let real_hash = hash_password("x").expect("hash");
+        let real = PasswordHash::new(&real_hash).expect("parse");
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(dummy.params, real.params);
+        assert_eq!(dummy.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
+        assert!(!verify_password("", UNKNOWN_ACCOUNT_HASH));
     }
 
     #[test]

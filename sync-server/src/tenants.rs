@@ -68,3 +68,59 @@ impl Tenants {
         Ok(store)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::domain::IdeaId;
+    use shared::schema::DocId;
+    use shared::store::Origin;
+
+    #[test]
+    fn a_panic_holding_a_store_leaves_it_usable_and_as_last_committed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tenants = Tenants::new(dir.path().to_path_buf());
+        let municipality = MunicipalityId::new();
+        let store = tenants.store(municipality).expect("open");
+        let kept = DocId::idea(IdeaId::new());
+        let mut doc = automerge::Automerge::new();
+        doc.transact(|tx| automerge::transaction::Transactable::put(tx, automerge::ROOT, "x", 1))
+            .expect("put");
+        store
+            .lock()
+            .expect("lock")
+            .save(&kept, &doc, Origin::Remote)
+            .expect("save");
+        let before = store
+            .lock()
+            .expect("lock")
+            .fingerprint()
+            .expect("fingerprint");
+
+        // A request panics halfway through a transaction.
+        let held = store.clone();
+        let crashed = std::thread::spawn(move || {
+            let mut guard = held.lock().expect("lock");
+            guard
+                .connection()
+                .execute_batch("BEGIN; DELETE FROM documents;")
+                .expect("begin");
+            panic!("a bug in the middle of a write");
+        })
+        .join();
+        assert!(crashed.is_err());
+
+        // The next request gets the store, with nothing half-written.
+        let mut guard = store.lock().expect("recovered");
+        assert_eq!(guard.fingerprint().expect("fingerprint"), before);
+        guard
+            .save(&DocId::idea(IdeaId::new()), &doc, Origin::Remote)
+            .expect("writes again");
+        drop(guard);
+        let same = tenants.store(municipality).expect("open");
+        assert_eq!(
+            same.lock().expect("lock").document_count().expect("count"),
+            2
+        );
+    }
+}

@@ -190,6 +190,8 @@ fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
         demo: false,
         web: "web-dist".into(),
         enrolment_minutes: 60,
+        throttle_window_secs: 900,
+        session_idle_secs: 1800,
     };
     let state = AppState::open(config).expect("state");
     let municipality = state
@@ -257,6 +259,8 @@ fn serve_child(data: &str, listen: &str) {
             demo: false,
             web: "web-dist".into(),
             enrolment_minutes: 60,
+            throttle_window_secs: 900,
+            session_idle_secs: 1800,
         };
         let listener = tokio::net::TcpListener::bind(listen).await.expect("bind");
         sync_server::serve(config, listener, std::future::pending())

@@ -107,8 +107,8 @@ fn import(
     let start = Instant::now();
     let parsed = territory::read(uploads).expect("read");
     let read = start.elapsed();
-    let (n, b) = territory::load(store).expect("load");
-    let plan = territory::plan(&parsed, &n, &b);
+    let stored = territory::load(store).expect("load");
+    let plan = territory::plan(&parsed, &stored.neighbourhoods, &stored.buildings);
     assert!(
         plan.is_clean(),
         "{:?}",

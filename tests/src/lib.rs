@@ -32,14 +32,22 @@ pub const PASSWORD: &str = "mot de passe de test";
 impl TestServer {
     /// Starts a server on a free loopback port.
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a server with some settings changed (short windows, say).
+    pub async fn start_with(change: impl FnOnce(&mut ServeConfig)) -> Self {
         let data = tempfile::tempdir().expect("tempdir");
-        let config = ServeConfig {
+        let mut config = ServeConfig {
             data: data.path().to_path_buf(),
             listen: "127.0.0.1:0".into(),
             demo: false,
             web: "web-dist".into(),
             enrolment_minutes: 60,
+            throttle_window_secs: 900,
+            session_idle_secs: 1800,
         };
+        change(&mut config);
         let state = AppState::open(config).expect("open state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -232,6 +240,7 @@ impl Office {
 pub struct OfficePages {
     url: String,
     cookie: String,
+    csrf: String,
     client: reqwest::Client,
 }
 
@@ -268,6 +277,8 @@ impl OfficePages {
         Self {
             url: server.url.clone(),
             cookie: format!("palier_session={}", office.token),
+            // What the pages put in every form's action.
+            csrf: sync_server::office::csrf_token(&office.token),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -287,14 +298,27 @@ impl OfficePages {
         Page::from(response).await
     }
 
-    /// Posts a form.
+    /// Where a page's form posts to: `path` with the session's form token.
+    fn action(&self, path: &str) -> String {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        format!(
+            "{}{path}{separator}{}={}",
+            self.url,
+            sync_server::office::CSRF_PARAM,
+            self.csrf
+        )
+    }
+
+    /// Posts a form, as the browser does from one of the office's pages.
     pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish();
         let response = self
             .client
-            .post(format!("{}{path}", self.url))
+            .post(self.action(path))
+            .header("origin", &self.url)
+            .header("sec-fetch-site", "same-origin")
             .header("cookie", &self.cookie)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(body)
@@ -316,7 +340,8 @@ impl OfficePages {
         }
         let response = self
             .client
-            .post(format!("{}{path}", self.url))
+            .post(self.action(path))
+            .header("origin", &self.url)
             .header("cookie", &self.cookie)
             .multipart(form)
             .send()

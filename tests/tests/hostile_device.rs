@@ -590,3 +590,54 @@ async fn own_visits_to_a_building_outside_ones_sectors_are_kept_without_reading_
     ));
     w.still_serves().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_login_attempts_costs_little_memory() {
+    let mut w = world().await;
+    w.child.reset_peak();
+    let (_, baseline) = w.child.peak_and_current_kib();
+    let http = reqwest::Client::new();
+    let attempts = (0..64).map(|n| {
+        let http = http.clone();
+        let url = format!("{}/api/login", w.child.url);
+        async move {
+            http.post(url)
+                .json(&shared::api::LoginRequest {
+                    email: format!("inconnu{n}@villejuif.test"),
+                    password: "devinette".into(),
+                })
+                .send()
+                .await
+                .expect("login")
+                .status()
+                .as_u16()
+        }
+    });
+    let statuses: Vec<u16> = futures_join_all(attempts).await;
+    assert!(
+        statuses.iter().all(|s| *s == 401 || *s == 429),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&429), "no attempt was throttled");
+    let (peak, _) = w.child.peak_and_current_kib();
+    assert!(
+        peak.saturating_sub(baseline) < 64 * MIB,
+        "peak memory grew by {} KiB",
+        peak - baseline
+    );
+    w.still_serves().await;
+}
+
+/// Runs futures concurrently on the runtime and collects their outputs.
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for handle in handles {
+        out.push(handle.await.expect("join"));
+    }
+    out
+}

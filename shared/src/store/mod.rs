@@ -346,6 +346,20 @@ impl Store {
         })
     }
 
+    /// Every record of one kind that reads, and the ids of the documents
+    /// that do not: for pages that must say what they left out.
+    pub fn records_and_unreadable<T: crate::schema::SingleRecord>(
+        &self,
+        kind: DocKind,
+    ) -> Result<(Vec<T>, Vec<DocId>), StoreError> {
+        let unreadable = std::cell::RefCell::new(Vec::new());
+        let records = self.each_record(kind, |id, _| {
+            unreadable.borrow_mut().push(id.clone());
+            Ok(())
+        })?;
+        Ok((records, unreadable.into_inner()))
+    }
+
     fn each_record<T: crate::schema::SingleRecord>(
         &self,
         kind: DocKind,

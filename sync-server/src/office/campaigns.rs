@@ -117,7 +117,7 @@ pub async fn list(office: Office) -> Result<Markup, PageError> {
             }
             section.card {
                 h2 { (t.new_campaign) }
-                form method="post" action="/office/campaigns" {
+                form method="post" action=(office.action("/office/campaigns")) {
                     label for="name" { (t.name) }
                     input #name name="name" required placeholder=(t.campaign_name_hint);
                     (kind_select(&office, CampaignKind::DoorToDoor))
@@ -219,7 +219,7 @@ fn settings_page(
                 a href=(format!("/office/campaigns/{}/sectors", c.id)) { (t.sectors) }
             }
             @if let Some(saved) = saved { (notice("ok", saved)) }
-            form method="post" action=(format!("/office/campaigns/{}", c.id)) {
+            form method="post" action=(office.action(&format!("/office/campaigns/{}", c.id))) {
                 label for="name" { (t.name) }
                 input #name name="name" required value=(c.name);
                 (kind_select(office, c.kind))

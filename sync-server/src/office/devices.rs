@@ -85,7 +85,7 @@ fn render(
             }
             section.card {
                 h2 { (t.enrol_device) }
-                form method="post" action="/office/devices/codes" {
+                form method="post" action=(office.action("/office/devices/codes")) {
                     label for="role" { (t.role) }
                     select #role name="role" {
                         @for r in ROLES { option value=(r.as_str()) { (role_name(office, r)) } }
@@ -110,7 +110,7 @@ fn render(
                                     @if d.revoked {
                                         (t.revoked)
                                     } @else {
-                                        form method="post" action=(format!("/office/devices/{}/revoke", d.device_id)) {
+                                        form method="post" action=(office.action(&format!("/office/devices/{}/revoke", d.device_id))) {
                                             button.danger type="submit" aria-label=(format!("{} {}", t.revoke, d.name)) { (t.revoke) }
                                         }
                                     }

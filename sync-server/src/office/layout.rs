@@ -57,7 +57,7 @@ pub fn page(office: &Office, section: Section, title: &str, body: Markup) -> Mar
                 a.lang href=(format!("/office/lang/{}", office.lang.other().tag())) lang=(office.lang.other().tag()) {
                     (office.lang.other().name())
                 }
-                form method="post" action="/office/logout" {
+                form method="post" action=(office.action("/office/logout")) {
                     button.link type="submit" { (t.log_out) }
                 }
             }

@@ -1,17 +1,32 @@
 //! Logging in and out, and choosing the pages' language.
+//!
+//! The login form is protected from login CSRF (another site logging the
+//! browser into an account of its choosing) by a double-submit token: a
+//! random value in an `HttpOnly` cookie scoped to the login path and in a
+//! hidden field; a post whose two values differ, or that comes from another
+//! origin, is refused. Attempts are throttled (`throttle`).
 
 use super::form::Fields;
 use super::i18n::Lang;
 use super::layout::{PageError, notice, shell};
-use super::session::{LANG_COOKIE, SESSION_COOKIE, cookie};
+use super::session::{
+    CSRF_PARAM, LANG_COOKIE, SESSION_COOKIE, cookie, csrf_token, query_param, same_origin,
+    tokens_match,
+};
 use crate::AppState;
+use crate::throttle::{ClientAddress, LoginError, log_in};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
-fn login_page(lang: Lang, error: Option<&str>) -> Markup {
+/// The login form's double-submit cookie.
+const LOGIN_COOKIE: &str = "palier_login";
+/// Its hidden field.
+const LOGIN_FIELD: &str = "login_csrf";
+
+fn login_page(lang: Lang, form_token: &str, error: Option<&str>) -> Markup {
     let t = lang.texts();
     shell(
         lang,
@@ -22,6 +37,7 @@ fn login_page(lang: Lang, error: Option<&str>) -> Markup {
                 p { (t.office_tagline) }
                 @if let Some(error) = error { (notice("error", error)) }
                 form method="post" action="/office/login" {
+                    input type="hidden" name=(LOGIN_FIELD) value=(form_token);
                     label for="email" { (t.email) }
                     input #email type="email" name="email" autocomplete="username" required;
                     label for="password" { (t.password) }
@@ -34,19 +50,47 @@ fn login_page(lang: Lang, error: Option<&str>) -> Markup {
     )
 }
 
+/// The login page with a fresh form token in its cookie and field.
+fn fresh_login(lang: Lang, status: StatusCode, error: Option<&str>) -> Response {
+    let Ok(token) = crate::secrets::new_token("lf") else {
+        return PageError::Internal(anyhow::anyhow!("no randomness")).into_response();
+    };
+    (
+        status,
+        [(
+            header::SET_COOKIE,
+            format!("{LOGIN_COOKIE}={token}; Path=/office/login; HttpOnly; SameSite=Strict; Max-Age=3600"),
+        )],
+        login_page(lang, &token, error),
+    )
+        .into_response()
+}
+
 /// `GET /office/login`.
-pub async fn form(lang: Lang) -> Markup {
-    login_page(lang, None)
+pub async fn form(lang: Lang) -> Response {
+    fresh_login(lang, StatusCode::OK, None)
 }
 
 /// `POST /office/login`: opens a session and sets its cookie.
-pub async fn submit(State(state): State<AppState>, lang: Lang, body: Bytes) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    lang: Lang,
+    from: ClientAddress,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let t = lang.texts();
     let fields = Fields::parse(&body);
+    let form_token = fields.get(LOGIN_FIELD);
+    let from_our_form = same_origin(&headers)
+        && cookie(&headers, LOGIN_COOKIE)
+            .is_some_and(|c| !c.is_empty() && tokens_match(&form_token, &c));
+    if !from_our_form {
+        return fresh_login(lang, StatusCode::FORBIDDEN, Some(t.login_form_expired));
+    }
     let (email, password) = (fields.get("email"), fields.raw("password"));
-    let control = state.control.clone();
-    let outcome = tokio::task::spawn_blocking(move || control.login(&email, &password)).await;
-    match outcome {
-        Ok(Ok(Some((token, _)))) => (
+    match log_in(&state, from, &email, password).await {
+        Ok(Some((token, _))) => (
             [(
                 header::SET_COOKIE,
                 format!("{SESSION_COOKIE}={token}; Path=/office; HttpOnly; SameSite=Strict"),
@@ -54,19 +98,40 @@ pub async fn submit(State(state): State<AppState>, lang: Lang, body: Bytes) -> R
             Redirect::to("/office"),
         )
             .into_response(),
-        Ok(Ok(None)) => (
+        Ok(None) => (
             StatusCode::UNAUTHORIZED,
-            login_page(lang, Some(lang.texts().wrong_login)),
+            login_page(lang, &form_token, Some(t.wrong_login)),
         )
             .into_response(),
-        Ok(Err(e)) => PageError::Internal(e.into()).into_response(),
+        Err(LoginError::Throttled(wait)) => {
+            let text = t
+                .too_many_attempts
+                .replace("{minutes}", &wait.seconds().div_ceil(60).to_string());
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, wait.seconds().to_string())],
+                login_page(lang, &form_token, Some(&text)),
+            )
+                .into_response()
+        }
         Err(e) => PageError::Internal(e.into()).into_response(),
     }
 }
 
-/// `POST /office/logout`: ends the session.
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// `POST /office/logout`: ends the session (from our own page only, so
+/// another site cannot log a coordinator out).
+pub async fn logout(
+    State(state): State<AppState>,
+    lang: Lang,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Response {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        let ours = same_origin(&headers)
+            && query_param(&uri, CSRF_PARAM).is_some_and(|g| tokens_match(&g, &csrf_token(&token)));
+        if !ours {
+            return PageError::Forbidden(lang).into_response();
+        }
         let control = state.control.clone();
         if let Ok(Err(e)) = tokio::task::spawn_blocking(move || control.logout(&token)).await {
             return PageError::Internal(e.into()).into_response();

@@ -27,7 +27,7 @@ mod session;
 mod territory;
 
 pub use i18n::{Lang, Texts};
-pub use session::Office;
+pub use session::{CSRF_PARAM, Office, csrf_token};
 pub use territory::PendingImports;
 
 use crate::AppState;
@@ -87,6 +87,10 @@ pub fn router() -> Router<AppState> {
             post(territory::preview).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/office/territory/confirm", post(territory::confirm))
+        .route(
+            "/office/territory/unreadable",
+            post(territory::remove_unreadable),
+        )
         .route("/office/territory/export.geojson", get(territory::export))
         .route("/office/devices", get(devices::show))
         .route("/office/devices/codes", post(devices::new_code))

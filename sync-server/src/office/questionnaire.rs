@@ -456,7 +456,7 @@ fn render(office: &Office, campaign: &Campaign, error: Option<&str>, done: Optio
                 }
             }
             @if campaign.questionnaire_draft.is_some() {
-                form method="post" action=(format!("{base}/publish")) {
+                form method="post" action=(office.action(&format!("{base}/publish"))) {
                     button type="submit" { (t.publish) " " (t.version) " " (campaign.questionnaire.version.max(campaign.past_questionnaires.iter().map(|q| q.version).max().unwrap_or(0)) + 1) }
                 }
             }
@@ -476,13 +476,13 @@ fn render(office: &Office, campaign: &Campaign, error: Option<&str>, done: Optio
                             " »"
                         }
                     }
-                    form method="post" action=(format!("{base}/questions/{}", q.id)) {
+                    form method="post" action=(office.action(&format!("{base}/questions/{}", q.id))) {
                         (question_fields(office, Some(q), &draft.questions[..i]))
                         button type="submit" { (t.save) }
                     }
                     div.actions {
                         @for (action, text) in [("up", t.move_up), ("down", t.move_down), ("delete", t.delete)] {
-                            form method="post" action=(format!("{base}/questions/{}/{action}", q.id)) {
+                            form method="post" action=(office.action(&format!("{base}/questions/{}/{action}", q.id))) {
                                 button.secondary type="submit" { (text) }
                             }
                         }
@@ -491,7 +491,7 @@ fn render(office: &Office, campaign: &Campaign, error: Option<&str>, done: Optio
             }
             section.card {
                 h2 { (t.add_question) }
-                form method="post" action=(format!("{base}/questions")) {
+                form method="post" action=(office.action(&format!("{base}/questions"))) {
                     (question_fields(office, None, &draft.questions))
                     button type="submit" { (t.add) }
                 }

@@ -168,7 +168,7 @@ fn sector_form(
         groups.push((None, orphans));
     }
     html! {
-        form.sector method="post" action=(action) {
+        form.sector method="post" action=(office.action(action)) {
             label for="sector-name" { (t.sector_name) }
             input #sector-name name="name" required value=(sector.map(|s| s.name.as_str()).unwrap_or(""));
             p.hint { (t.map_hint) }

@@ -1,6 +1,16 @@
 //! Who is at the office: the session cookie, the account behind it and the
 //! language the pages speak. Handlers take an [`Office`], so a page cannot
-//! forget to check that a coordinator is logged in.
+//! forget to check that a coordinator is logged in, nor that a form was
+//! posted from our own pages.
+//!
+//! Cross-site request forgery is stopped twice over, not by `SameSite`
+//! alone: every state-changing request must come from our origin
+//! (`Sec-Fetch-Site`, `Origin`) and carry the session's form token in its
+//! URL (`?csrf=`, put there by [`Office::action`]). The token is derived
+//! from the session token, which another site cannot read, so nothing more
+//! is stored; it travels in the URL rather than the body so that uploads
+//! (multipart) are checked before they are read, and request logs record
+//! paths only.
 
 use super::i18n::{Lang, Texts};
 use super::layout::PageError;
@@ -9,8 +19,9 @@ use crate::control::Account;
 use crate::tenants::TenantStore;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use sha2::{Digest, Sha256};
 use shared::api::Role;
 use shared::store::Store;
 
@@ -18,6 +29,58 @@ use shared::store::Store;
 pub const SESSION_COOKIE: &str = "palier_session";
 /// The language cookie's name.
 pub const LANG_COOKIE: &str = "palier_lang";
+
+/// The query parameter carrying the form token.
+pub const CSRF_PARAM: &str = "csrf";
+
+/// The form token of a session.
+pub fn csrf_token(session: &str) -> String {
+    let digest = Sha256::digest(format!("palier office form:{session}").as_bytes());
+    hex::encode(&digest[..16])
+}
+
+/// Whether a request says it comes from one of our own pages: a browser
+/// sends `Sec-Fetch-Site` and, on a POST, `Origin`; either naming another
+/// site is refused.
+pub fn same_origin(headers: &HeaderMap) -> bool {
+    let site_ok = headers
+        .get("sec-fetch-site")
+        .is_none_or(|v| matches!(v.as_bytes(), b"same-origin" | b"none"));
+    let origin_ok = headers.get(header::ORIGIN).is_none_or(|origin| {
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .is_some_and(|(_, rest)| Some(rest) == host)
+    });
+    site_ok && origin_ok
+}
+
+/// A query parameter of a request.
+pub fn query_param(uri: &axum::http::Uri, name: &str) -> Option<String> {
+    form_urlencoded::parse(uri.query()?.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Constant-time comparison of two tokens.
+pub fn tokens_match(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// Whether a state-changing request carries the session's form token and
+/// comes from our origin.
+pub fn form_allowed(parts: &Parts, session: &str) -> bool {
+    same_origin(&parts.headers)
+        && query_param(&parts.uri, CSRF_PARAM)
+            .is_some_and(|given| tokens_match(&given, &csrf_token(session)))
+}
 
 /// A cookie's value from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -49,6 +112,7 @@ pub struct Office {
     pub lang: Lang,
     /// The texts in that language.
     pub t: &'static Texts,
+    csrf: String,
     state: AppState,
 }
 
@@ -61,25 +125,34 @@ impl FromRequestParts<AppState> for Office {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(to_login());
         };
+        let csrf = csrf_token(&token);
+        let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD);
+        let form_ok = !unsafe_method || form_allowed(parts, &token);
         let control = state.control.clone();
         let account = tokio::task::spawn_blocking(move || control.session(&token))
             .await
             .map_err(|e| PageError::Internal(e.into()).into_response())?
             .map_err(|e| PageError::Internal(e.into()).into_response())?
             .ok_or_else(to_login)?;
-        if account.role != Role::Coordinator {
+        if account.role != Role::Coordinator || !form_ok {
             return Err(PageError::Forbidden(lang).into_response());
         }
         Ok(Office {
             account,
             lang,
             t: lang.texts(),
+            csrf,
             state: state.clone(),
         })
     }
 }
 
 impl Office {
+    /// Where a form posts to: `path` with the session's form token.
+    pub fn action(&self, path: &str) -> String {
+        format!("{path}?{CSRF_PARAM}={}", self.csrf)
+    }
+
     /// The server's state.
     pub fn state(&self) -> &AppState {
         &self.state

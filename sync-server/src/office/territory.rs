@@ -17,7 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use shared::domain::{Building, MunicipalityId, Neighbourhood};
-use shared::schema::DocKind;
+use shared::schema::{DocId, DocKind};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -105,7 +105,7 @@ fn upload_form(office: &Office) -> Markup {
     html! {
         section.card {
             h2 { (t.import_territory) }
-            form method="post" action="/office/territory/preview" enctype="multipart/form-data" {
+            form method="post" action=(office.action("/office/territory/preview")) enctype="multipart/form-data" {
                 label for="neighbourhoods-file" { (t.neighbourhoods_file) }
                 p.hint { (t.neighbourhoods_file_hint) }
                 input #neighbourhoods-file type="file" name="neighbourhoods" accept=".geojson,.json";
@@ -118,45 +118,33 @@ fn upload_form(office: &Office) -> Markup {
     }
 }
 
-/// The stored territory, for display: a record that does not read is
-/// skipped (and logged) rather than taking the page down. Planning an
-/// import reads strictly (`territory::load`).
-async fn stored(office: &Office) -> Result<(Vec<Neighbourhood>, Vec<Building>), PageError> {
-    office
-        .with_store(|store| {
-            Ok((
-                store.readable_records(DocKind::Neighbourhood)?,
-                store.readable_records(DocKind::Building)?,
-            ))
-        })
-        .await
+/// The stored territory: a document that does not read is left out and
+/// named, rather than taking the page down.
+async fn stored(office: &Office) -> Result<import::Stored, PageError> {
+    office.with_store(|store| Ok(import::load(store)?)).await
 }
 
 /// Query of the territory page.
 #[derive(serde::Deserialize)]
 pub struct Done {
     imported: Option<usize>,
+    removed: Option<usize>,
 }
 
 /// `GET /office/territory`.
 pub async fn show(office: Office, Query(done): Query<Done>) -> Result<Markup, PageError> {
-    let (neighbourhoods, buildings) = stored(&office).await?;
-    Ok(render(
-        &office,
-        &neighbourhoods,
-        &buildings,
-        done.imported
-            .map(|n| ("ok", office.t.imported.replace("{n}", &n.to_string()))),
-    ))
+    let stored = stored(&office).await?;
+    let message = match (done.imported, done.removed) {
+        (Some(n), _) => Some(("ok", office.t.imported.replace("{n}", &n.to_string()))),
+        (None, Some(_)) => Some(("ok", office.t.removed_unreadable.to_string())),
+        (None, None) => None,
+    };
+    Ok(render(&office, &stored, message))
 }
 
-fn render(
-    office: &Office,
-    neighbourhoods: &[Neighbourhood],
-    buildings: &[Building],
-    message: Option<(&str, String)>,
-) -> Markup {
+fn render(office: &Office, stored: &import::Stored, message: Option<(&str, String)>) -> Markup {
     let t = office.t;
+    let (neighbourhoods, buildings) = (&stored.neighbourhoods, &stored.buildings);
     let mut per: HashMap<_, (usize, usize)> = HashMap::new();
     for b in buildings {
         let e = per.entry(b.neighbourhood).or_default();
@@ -192,6 +180,7 @@ fn render(
                 }
                 p { a href="/office/territory/export.geojson" download="territoire.geojson" { (t.export_geojson) } }
             }
+            (unreadable_list(office, &stored.unreadable))
             (upload_form(office))
         },
     )
@@ -287,12 +276,8 @@ pub fn describe_file_error(office: &Office, file: &str, error: &FileError) -> St
 }
 
 async fn refuse(office: &Office, status: StatusCode, text: String) -> Result<Response, PageError> {
-    let (neighbourhoods, buildings) = stored(office).await?;
-    Ok((
-        status,
-        render(office, &neighbourhoods, &buildings, Some(("error", text))),
-    )
-        .into_response())
+    let stored = stored(office).await?;
+    Ok((status, render(office, &stored, Some(("error", text)))).into_response())
 }
 
 /// `POST /office/territory/preview`: reads the files and shows what an
@@ -326,10 +311,11 @@ pub async fn preview(office: Office, mut multipart: Multipart) -> Result<Respons
         }
     };
     let for_plan = parsed.clone();
-    let plan = office
+    let (plan, unreadable) = office
         .with_store(move |store| {
-            let (n, b) = import::load(store)?;
-            Ok(import::plan(&for_plan, &n, &b))
+            let stored = import::load(store)?;
+            let plan = import::plan(&for_plan, &stored.neighbourhoods, &stored.buildings);
+            Ok((plan, stored.unreadable))
         })
         .await?;
     let token = if plan.is_clean() {
@@ -349,7 +335,7 @@ pub async fn preview(office: Office, mut multipart: Multipart) -> Result<Respons
     };
     Ok((
         status,
-        preview_page(&office, &parsed, &plan, token.as_deref()),
+        preview_page(&office, &parsed, &plan, &unreadable, token.as_deref()),
     )
         .into_response())
 }
@@ -377,7 +363,13 @@ async fn too_large_or_bad(
     .await
 }
 
-fn preview_page(office: &Office, parsed: &Import, plan: &Plan, token: Option<&str>) -> Markup {
+fn preview_page(
+    office: &Office,
+    parsed: &Import,
+    plan: &Plan,
+    unreadable: &[DocId],
+    token: Option<&str>,
+) -> Markup {
     let t = office.t;
     let c = &plan.counts;
     page(
@@ -421,8 +413,9 @@ fn preview_page(office: &Office, parsed: &Import, plan: &Plan, token: Option<&st
                     }
                 }
             }
+            (unreadable_list(office, unreadable))
             @if let Some(token) = token {
-                form method="post" action="/office/territory/confirm" {
+                form method="post" action=(office.action("/office/territory/confirm")) {
                     input type="hidden" name="token" value=(token);
                     button type="submit" { (t.confirm_import) }
                 }
@@ -450,8 +443,8 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
     };
     let outcome = office
         .with_store(move |store| {
-            let (n, b) = import::load(store)?;
-            let plan = import::plan(&parsed, &n, &b);
+            let stored = import::load(store)?;
+            let plan = import::plan(&parsed, &stored.neighbourhoods, &stored.buildings);
             match import::apply(store, &plan) {
                 Ok(_) => Ok(Ok(plan.neighbourhoods.len() + plan.buildings.len())),
                 Err(import::ApplyError::NotClean) => Ok(Err(())),
@@ -472,10 +465,79 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
     }
 }
 
+/// The stored documents that do not read as a building or neighbourhood,
+/// each with a button to remove it.
+fn unreadable_list(office: &Office, unreadable: &[DocId]) -> Markup {
+    let t = office.t;
+    html! {
+        @if !unreadable.is_empty() {
+            (notice("error", &t.unreadable_documents.replace("{n}", &unreadable.len().to_string())))
+            ul.unreadable {
+                @for id in unreadable {
+                    li {
+                        code { (id) }
+                        form method="post" action=(office.action("/office/territory/unreadable")) {
+                            input type="hidden" name="doc_id" value=(id);
+                            button type="submit" { (t.remove_unreadable) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /office/territory/unreadable`: removes a building or neighbourhood
+/// document that does not read (a device with a bug, or an attack before
+/// devices were refused territory writes). It is erased like personal data:
+/// a tombstone makes every phone delete its copy at its next sync. A
+/// document that reads is left alone.
+pub async fn remove_unreadable(office: Office, body: Bytes) -> Result<Response, PageError> {
+    let field = super::form::Fields::parse(&body).get("doc_id");
+    let Ok(doc_id) = DocId::parse(&field) else {
+        return refuse(
+            &office,
+            StatusCode::BAD_REQUEST,
+            office.t.preview_expired.to_string(),
+        )
+        .await;
+    };
+    let removed = office
+        .with_store(move |store| {
+            let readable = match doc_id.kind() {
+                DocKind::Building => store
+                    .load(&doc_id)?
+                    .map(|doc| shared::schema::read::<Building>(&doc).is_ok()),
+                DocKind::Neighbourhood => store
+                    .load(&doc_id)?
+                    .map(|doc| shared::schema::read::<Neighbourhood>(&doc).is_ok()),
+                _ => None,
+            };
+            if readable == Some(false) {
+                store.erase(&doc_id, crate::control::now_ms())?;
+                tracing::info!(doc = %doc_id, "unreadable territory document removed");
+                Ok(true)
+            } else {
+                Ok(false)
+            }
+        })
+        .await?;
+    if removed {
+        Ok(Redirect::to("/office/territory?removed=1").into_response())
+    } else {
+        refuse(
+            &office,
+            StatusCode::CONFLICT,
+            office.t.preview_expired.to_string(),
+        )
+        .await
+    }
+}
+
 /// `GET /office/territory/export.geojson`.
 pub async fn export(office: Office) -> Result<Response, PageError> {
-    let (neighbourhoods, buildings) = stored(&office).await?;
-    let text = import::export_geojson(&neighbourhoods, &buildings);
+    let stored = stored(&office).await?;
+    let text = import::export_geojson(&stored.neighbourhoods, &stored.buildings);
     Ok((
         [
             (header::CONTENT_TYPE, "application/geo+json"),

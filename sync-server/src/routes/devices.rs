@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::{Coordinator, run_blocking};
 use crate::control::RedeemError;
 use crate::error::ApiError;
+use crate::throttle::{ClientAddress, Key};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -39,11 +40,17 @@ pub async fn new_code(
     responses((status = 200, body = EnrolResponse),
         (status = 401, description = "unknown code", body = shared::protocol::ErrorBody),
         (status = 409, description = "code already used", body = shared::protocol::ErrorBody),
-        (status = 410, description = "code expired", body = shared::protocol::ErrorBody)))]
+        (status = 410, description = "code expired", body = shared::protocol::ErrorBody),
+        (status = 429, description = "too many attempts; see Retry-After", body = shared::protocol::ErrorBody)))]
 pub async fn enrol(
     State(state): State<AppState>,
+    from: ClientAddress,
     body: Result<Json<EnrolRequest>, JsonRejection>,
 ) -> Result<Json<EnrolResponse>, ApiError> {
+    state
+        .throttle
+        .attempt(&[Key::EnrolAddress(from.0)])
+        .map_err(ApiError::TooManyAttempts)?;
     let Json(request) = body?;
     let control = state.control.clone();
     let outcome =

@@ -1,8 +1,8 @@
 //! Office login.
 
 use crate::AppState;
-use crate::auth::run_blocking;
 use crate::error::ApiError;
+use crate::throttle::{ClientAddress, LoginError, log_in};
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::{Json, Router, routing::post};
@@ -10,14 +10,20 @@ use shared::api::{LoginRequest, LoginResponse};
 
 /// Opens an office session.
 #[utoipa::path(post, path = "/api/login", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = shared::protocol::ErrorBody)))]
+    responses((status = 200, body = LoginResponse), (status = 401, body = shared::protocol::ErrorBody),
+        (status = 429, description = "too many attempts; see Retry-After", body = shared::protocol::ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    from: ClientAddress,
     body: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let Json(request) = body?;
-    let control = state.control.clone();
-    let session = run_blocking(move || control.login(&request.email, &request.password)).await?;
+    let session = log_in(&state, from, &request.email, request.password)
+        .await
+        .map_err(|e| match e {
+            LoginError::Throttled(wait) => ApiError::TooManyAttempts(wait),
+            other => ApiError::Internal(other.into()),
+        })?;
     let (token, account) = session.ok_or(ApiError::Unauthorized("wrong e-mail or password"))?;
     Ok(Json(LoginResponse {
         token,

@@ -23,7 +23,7 @@ pub use crs::{Crs, in_france};
 pub use decode::TextEncoding;
 pub use export::export_geojson;
 pub use geometry::Locator;
-pub use plan::{ApplyError, Change, Counts, Plan, apply, load, plan};
+pub use plan::{ApplyError, Change, Counts, Plan, Stored, apply, load, plan};
 pub use rows::Column;
 
 use shared::domain::{Entrance, Point, Ring};

@@ -66,12 +66,28 @@ impl Plan {
     }
 }
 
+/// The stored territory, and the documents that do not read as one of its
+/// records: an import is planned without them, and the preview names them
+/// (a gap could make a row a new building instead of an update).
+pub struct Stored {
+    /// Neighbourhoods.
+    pub neighbourhoods: Vec<Neighbourhood>,
+    /// Buildings.
+    pub buildings: Vec<Building>,
+    /// Building and neighbourhood documents that do not read.
+    pub unreadable: Vec<DocId>,
+}
+
 /// The stored territory.
-pub fn load(store: &Store) -> Result<(Vec<Neighbourhood>, Vec<Building>), StoreError> {
-    Ok((
-        store.records(DocKind::Neighbourhood)?,
-        store.records(DocKind::Building)?,
-    ))
+pub fn load(store: &Store) -> Result<Stored, StoreError> {
+    let (neighbourhoods, mut unreadable) = store.records_and_unreadable(DocKind::Neighbourhood)?;
+    let (buildings, more) = store.records_and_unreadable(DocKind::Building)?;
+    unreadable.extend(more);
+    Ok(Stored {
+        neighbourhoods,
+        buildings,
+        unreadable,
+    })
 }
 
 /// Matches `import` against the stored territory.

@@ -235,7 +235,7 @@ fn apply_writes_all_or_nothing_and_only_clean_plans() {
         &[],
     );
     assert_eq!(apply(&mut store, &clean).expect("apply"), 1);
-    let (_, buildings) = load(&store).expect("load");
+    let buildings = load(&store).expect("load").buildings;
     assert_eq!(buildings[0].dwelling_count(), 38);
 }
 

@@ -20,6 +20,8 @@ async fn main() -> anyhow::Result<()> {
         demo: false,
         web: "web-dist".into(),
         enrolment_minutes: 60,
+        throttle_window_secs: 900,
+        session_idle_secs: 1800,
     };
     let state = AppState::open(config)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

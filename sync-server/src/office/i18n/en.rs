@@ -168,4 +168,9 @@ pub const TEXTS: Texts = Texts {
     without_neighbourhood: "Buildings outside any neighbourhood",
     wording: "Wording",
     wrong_login: "Wrong e-mail address or password.",
+    login_form_expired: "This form has expired or does not come from Palier: please enter your credentials again.",
+    too_many_attempts: "Too many attempts. Try again in {minutes} min.",
+    unreadable_documents: "{n} stored document(s) do not read as a building or a neighbourhood; they are left out. If one of them held the key of a row of the file, that row would create a new building.",
+    remove_unreadable: "Remove this unreadable document",
+    removed_unreadable: "The unreadable document was removed, here and on the phones at their next sync.",
 };

@@ -168,4 +168,9 @@ pub const TEXTS: Texts = Texts {
     without_neighbourhood: "Bâtiments hors quartier",
     wording: "Intitulé",
     wrong_login: "Adresse e-mail ou mot de passe incorrect.",
+    login_form_expired: "Ce formulaire a expiré ou ne vient pas de Palier : saisissez de nouveau vos identifiants.",
+    too_many_attempts: "Trop de tentatives. Réessayez dans {minutes} min.",
+    unreadable_documents: "{n} document(s) enregistré(s) ne se lisent pas comme un bâtiment ou un quartier ; ils sont laissés de côté. Si l'un d'eux portait la clé d'une ligne du fichier, cette ligne créerait un nouveau bâtiment.",
+    remove_unreadable: "Supprimer ce document illisible",
+    removed_unreadable: "Le document illisible a été supprimé, ici et sur les téléphones à leur prochaine synchronisation.",
 };

@@ -238,6 +238,11 @@ texts! {
     without_neighbourhood,
     wording,
     wrong_login,
+    login_form_expired,
+    too_many_attempts,
+    unreadable_documents,
+    remove_unreadable,
+    removed_unreadable,
 }
 
 impl Texts {
