@@ -55,6 +55,9 @@ pub struct LastSync {
     pub received: usize,
     /// Bytes sent and received.
     pub bytes: usize,
+    /// Records the server refused, and why: they stay on the phone, unsent.
+    #[serde(default)]
+    pub refused: Vec<shared::protocol::RefusalReason>,
 }
 
 /// The device's state, for the header and the sync screen.
@@ -194,6 +197,7 @@ async fn handle_inner(
                 confirmed: report.confirmed,
                 received: report.received,
                 bytes: traffic.sent + traffic.received,
+                refused: report.refused.iter().map(|r| r.reason).collect(),
             };
             let bytes = serde_json::to_vec(&last).map_err(|e| e.to_string())?;
             store

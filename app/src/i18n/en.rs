@@ -2,6 +2,7 @@
 
 use super::Text;
 use shared::domain::Outcome;
+use shared::protocol::RefusalReason;
 
 /// The text in English.
 pub fn text(text: Text) -> &'static str {
@@ -58,6 +59,7 @@ pub fn text(text: Text) -> &'static str {
         Text::SyncNow => "Sync now",
         Text::Syncing => "Syncing…",
         Text::SyncDone => "Sync complete",
+        Text::RefusedRecords => "records refused by the server, kept on this phone:",
         Text::SyncFailed => "Sync interrupted; nothing is lost, try again later.",
         Text::LastSync => "Last sync",
         Text::Never => "never",
@@ -87,5 +89,20 @@ pub fn outcome(outcome: Outcome) -> &'static str {
         Outcome::NoAccess => "No access",
         Outcome::ComeBack => "Come back",
         Outcome::Vacant => "Vacant",
+    }
+}
+
+/// Why the server refused a record.
+pub fn refusal(reason: RefusalReason) -> &'static str {
+    match reason {
+        RefusalReason::NotPermitted => "this phone may not send this record",
+        RefusalReason::ReadOnly => "this phone is read-only",
+        RefusalReason::Malformed => "unreadable record; tell the office",
+        RefusalReason::OutOfScope => "building outside your sectors; ask the office to assign it",
+        RefusalReason::Unreadable => "incomplete or damaged record; tell the office",
+        RefusalReason::Attribution => {
+            "record in another device's name, or changing what only the office decides"
+        }
+        RefusalReason::OverLimit => "record too large to send",
     }
 }

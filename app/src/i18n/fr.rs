@@ -2,6 +2,7 @@
 
 use super::Text;
 use shared::domain::Outcome;
+use shared::protocol::RefusalReason;
 
 /// Le texte en français.
 pub fn text(text: Text) -> &'static str {
@@ -60,6 +61,7 @@ pub fn text(text: Text) -> &'static str {
         Text::SyncNow => "Synchroniser maintenant",
         Text::Syncing => "Synchronisation…",
         Text::SyncDone => "Synchronisation terminée",
+        Text::RefusedRecords => "fiches refusées par le serveur, gardées sur ce téléphone :",
         Text::SyncFailed => "Synchronisation interrompue ; rien n'est perdu, réessayez plus tard.",
         Text::LastSync => "Dernière synchronisation",
         Text::Never => "jamais",
@@ -89,5 +91,22 @@ pub fn outcome(outcome: Outcome) -> &'static str {
         Outcome::NoAccess => "Porte close",
         Outcome::ComeBack => "À repasser",
         Outcome::Vacant => "Vacant",
+    }
+}
+
+/// Why the server refused a record.
+pub fn refusal(reason: RefusalReason) -> &'static str {
+    match reason {
+        RefusalReason::NotPermitted => "ce téléphone n'a pas le droit d'envoyer cette fiche",
+        RefusalReason::ReadOnly => "ce téléphone est en lecture seule",
+        RefusalReason::Malformed => "fiche illisible ; signalez-le au service",
+        RefusalReason::OutOfScope => {
+            "bâtiment hors de vos secteurs ; demandez au service de vous l'attribuer"
+        }
+        RefusalReason::Unreadable => "fiche incomplète ou abîmée ; signalez-le au service",
+        RefusalReason::Attribution => {
+            "fiche au nom d'un autre appareil, ou modifiant ce que seul le service décide"
+        }
+        RefusalReason::OverLimit => "fiche trop volumineuse pour être envoyée",
     }
 }

@@ -105,6 +105,7 @@ pub enum Text {
     Progress,
     DoorCode,
     ScanQr,
+    RefusedRecords,
 }
 
 /// The text in a language.
@@ -120,6 +121,14 @@ pub fn outcome(lang: Lang, outcome: Outcome) -> &'static str {
     match lang {
         Lang::Fr => fr::outcome(outcome),
         Lang::En => en::outcome(outcome),
+    }
+}
+
+/// Why the server refused a record, in words an agent can act on.
+pub fn refusal(lang: Lang, reason: shared::protocol::RefusalReason) -> &'static str {
+    match lang {
+        Lang::Fr => fr::refusal(reason),
+        Lang::En => en::refusal(reason),
     }
 }
 
@@ -160,6 +169,23 @@ mod tests {
         assert_eq!(t(Lang::Fr, Text::Sync), "Synchroniser");
         assert_ne!(t(Lang::Fr, Text::Saved), t(Lang::En, Text::Saved));
         assert_eq!(outcome(Lang::Fr, Outcome::NotHome), "Absent");
+    }
+
+    #[test]
+    fn every_refusal_reads_in_both_languages() {
+        use shared::protocol::RefusalReason as R;
+        for reason in [
+            R::NotPermitted,
+            R::ReadOnly,
+            R::Malformed,
+            R::OutOfScope,
+            R::Unreadable,
+            R::Attribution,
+            R::OverLimit,
+        ] {
+            let (fr, en) = (refusal(Lang::Fr, reason), refusal(Lang::En, reason));
+            assert!(!fr.is_empty() && fr != en, "{reason:?}");
+        }
     }
 
     #[test]

@@ -21,6 +21,20 @@ pub fn ago(ui: &Ui, at: i64) -> String {
     ui.t(text).replace("{}", &n.to_string())
 }
 
+/// The refusals of the last sync, each reason once with its count.
+fn refusals(
+    refused: &[shared::protocol::RefusalReason],
+) -> Vec<(shared::protocol::RefusalReason, usize)> {
+    let mut counted: Vec<(shared::protocol::RefusalReason, usize)> = Vec::new();
+    for reason in refused {
+        match counted.iter_mut().find(|(r, _)| r == reason) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((*reason, 1)),
+        }
+    }
+    counted
+}
+
 /// The sync screen.
 #[component]
 pub fn SyncView() -> Element {
@@ -72,6 +86,18 @@ pub fn SyncView() -> Element {
             if running() {
                 p { role: "status",
                     "{ui.t(Text::Progress)} : {progress().rounds} {ui.t(Text::RoundTrips)}, {progress().received} {ui.t(Text::Received)}"
+                }
+            }
+            if let Some(last) = &status.last_sync {
+                if !last.refused.is_empty() {
+                    section { class: "refused", role: "alert",
+                        p { class: "error", "{last.refused.len()} {ui.t(Text::RefusedRecords)}" }
+                        ul {
+                            for (reason, n) in refusals(&last.refused) {
+                                li { "{n} × {crate::i18n::refusal((ui.lang)(), reason)}" }
+                            }
+                        }
+                    }
                 }
             }
             match outcome() {
