@@ -1,0 +1,105 @@
+// The browser side of «trust no device»: the field app runs under its
+// content security policy (no inline script), its service worker never
+// caches the office, its exports or the API, and the office's login form
+// works only from the office's own page.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launch, enrol, shot } from "./harness.mjs";
+
+test("the service worker caches the field app's shell and never the office or the API", async () => {
+  const server = await startServer();
+  const phone = await launch();
+  try {
+    const page = phone.page;
+    const violations = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    await enrol(page, server.url, server.code);
+    // Wait for the worker to control the page, then browse as a curious
+    // user of a shared phone would.
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    await page.reload();
+    await page.waitForSelector(".list .row", { timeout: 30000 });
+    assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null), "no service worker");
+    const fetched = await page.evaluate(async () => {
+      const out = {};
+      for (const path of ["/office/login", "/office", "/office/territory/export.geojson", "/api/openapi.json", "/health"]) {
+        const r = await fetch(path, { redirect: "manual" });
+        out[path] = r.headers.get("cache-control");
+      }
+      return out;
+    });
+    assert.equal(fetched["/office/login"], "no-store");
+    assert.equal(fetched["/api/openapi.json"], "no-store");
+    const cached = await page.evaluate(async () => {
+      const paths = [];
+      for (const name of await caches.keys()) {
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) paths.push(new URL(request.url).pathname);
+      }
+      return paths;
+    });
+    assert.ok(cached.length > 0, "the shell was not cached");
+    assert.ok(cached.some((p) => p.endsWith(".wasm")), `no wasm in ${cached}`);
+    for (const path of cached) {
+      assert.ok(!path.startsWith("/office") && !path.startsWith("/api") && path !== "/health", `cached: ${path}`);
+    }
+    assert.deepEqual(violations, [], "the field app broke its content security policy");
+    await shot(page, "security-field-under-csp");
+  } finally {
+    await phone.kill();
+    await server.stop();
+  }
+});
+
+test("the office logs in from its own form and refuses a form posted from elsewhere", async () => {
+  const server = await startServer();
+  const desk = await launch();
+  try {
+    const page = desk.page;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // Another site posts the login form (login CSRF): refused, no session.
+    await page.setContent(`
+      <form id="f" method="post" action="${server.url}/office/login">
+        <input name="email" value="${server.email}"><input name="password" value="${server.password}">
+      </form>`);
+    const [response] = await Promise.all([
+      page.waitForNavigation(),
+      page.evaluate(() => document.getElementById("f").submit()),
+    ]);
+    assert.equal(response.status(), 403);
+    const cookies = await desk.context.cookies(server.url);
+    assert.ok(!cookies.some((c) => c.name === "palier_session"), "a session was set from another page");
+    await shot(page, "security-login-from-elsewhere");
+    // From the office's own form: in.
+    await page.goto(`${server.url}/office/login`);
+    await page.fill("#email", server.email);
+    await page.fill("#password", server.password);
+    await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    assert.ok(page.url().endsWith("/office"), page.url());
+    // Every form of the office carries the session's token.
+    await page.goto(`${server.url}/office/devices`);
+    const actions = await page.$$eval("form[method=post]", (fs) => fs.map((f) => f.getAttribute("action")));
+    assert.ok(actions.length > 0);
+    for (const action of actions) assert.match(action, /[?&]csrf=[0-9a-f]{32}$/, action);
+    // A page that the office never served cannot make a code: its form
+    // lacks the token (and says it comes from elsewhere).
+    await page.setContent(`
+      <form id="g" method="post" action="${server.url}/office/devices/codes">
+        <input name="role" value="coordinator">
+      </form>`);
+    const [refused] = await Promise.all([
+      page.waitForNavigation(),
+      page.evaluate(() => document.getElementById("g").submit()),
+    ]);
+    // (Its SameSite cookie does not ride along, so it lands on the login
+    // page; had it, the missing token would answer 403.)
+    assert.ok(refused.status() === 403 || refused.url().endsWith("/office/login"), refused.url());
+    assert.equal(await page.$("#enrolment-code"), null, "a code was shown");
+    await shot(page, "security-form-from-elsewhere");
+  } finally {
+    await desk.kill();
+    await server.stop();
+  }
+});
