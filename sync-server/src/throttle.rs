@@ -34,9 +34,14 @@ pub const LOGINS_PER_ACCOUNT: u32 = 10;
 pub const LOGINS_PER_ADDRESS: u32 = 30;
 /// Enrolment attempts per client address per window.
 pub const ENROLMENTS_PER_ADDRESS: u32 = 20;
-/// Keys kept at most; past it, expired windows are dropped first, then the
-/// table is cleared (a flood of addresses cannot grow memory).
+/// Keys kept at most; past it, expired windows and keys tried only once are
+/// dropped (a flood of invented addresses or e-mails cannot grow memory,
+/// nor wipe the count of an account under attack), then, if still full,
+/// everything.
 const MAX_KEYS: usize = 100_000;
+/// Password checks waiting for a thread at most; past it, a login is told
+/// to retry in a second instead of queueing.
+pub const MAX_WAITING_HASHES: usize = 64;
 
 /// What is being attempted, by whom.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -78,6 +83,7 @@ pub struct Throttle {
     window: Duration,
     counts: Mutex<HashMap<Key, (Instant, u32)>>,
     hashing: Mutex<mpsc::Sender<Job>>,
+    waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Throttle {
@@ -112,6 +118,7 @@ impl Throttle {
             window,
             counts: Mutex::new(HashMap::new()),
             hashing: Mutex::new(sender),
+            waiting: Default::default(),
         }
     }
 
@@ -122,7 +129,7 @@ impl Throttle {
         let now = Instant::now();
         let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
         if counts.len() >= MAX_KEYS {
-            counts.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+            counts.retain(|_, (start, n)| now.duration_since(*start) < self.window && *n > 1);
             if counts.len() >= MAX_KEYS {
                 counts.clear();
             }
@@ -159,12 +166,20 @@ impl Throttle {
     }
 
     /// Runs `f` on one of the password threads, when its turn comes.
+    /// `None` if too many are waiting already, or the thread is gone.
     pub async fn hash<T: Send + 'static>(
         &self,
         f: impl FnOnce() -> T + Send + 'static,
     ) -> Option<T> {
+        use std::sync::atomic::Ordering;
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING_HASHES {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        let waiting = self.waiting.clone();
         let (reply, answer) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
+            waiting.fetch_sub(1, Ordering::SeqCst);
             let _ = reply.send(f());
         });
         self.hashing
@@ -203,9 +218,6 @@ pub enum LoginError {
     /// The control database failed.
     #[error(transparent)]
     Control(#[from] ControlError),
-    /// The password thread did not answer.
-    #[error("the password check did not complete")]
-    Lost,
 }
 
 /// Checks a password and opens a session, within the limits above:
@@ -227,7 +239,7 @@ pub async fn log_in(
         .throttle
         .hash(move || control.login(&email, &password))
         .await
-        .ok_or(LoginError::Lost)??;
+        .ok_or(LoginError::Throttled(RetryAfter(Duration::from_secs(1))))??;
     if session.is_some() {
         state.throttle.succeeded(&account);
     }
@@ -285,6 +297,22 @@ mod tests {
                 ])
                 .is_err()
         );
+    }
+
+    #[tokio::test]
+    async fn password_checks_queue_up_to_a_bound() {
+        use std::sync::atomic::Ordering;
+        let throttle = Throttle::new(Duration::from_secs(60));
+        assert_eq!(throttle.hash(|| 7).await, Some(7));
+        assert_eq!(throttle.waiting.load(Ordering::SeqCst), 0);
+        // As if that many checks were waiting for a thread.
+        throttle.waiting.store(MAX_WAITING_HASHES, Ordering::SeqCst);
+        assert_eq!(throttle.hash(|| 7).await, None);
+        assert_eq!(throttle.waiting.load(Ordering::SeqCst), MAX_WAITING_HASHES);
+        throttle
+            .waiting
+            .store(MAX_WAITING_HASHES - 1, Ordering::SeqCst);
+        assert_eq!(throttle.hash(|| 7).await, Some(7));
     }
 
     #[test]

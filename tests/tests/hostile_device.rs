@@ -313,11 +313,17 @@ async fn many_messages_in_one_request_are_refused_or_handled_linearly() {
         Err(HttpError::Refused { status, .. }) => assert_eq!(status, 400),
         other => panic!("expected a 400, got {other:?}"),
     }
-    // The same document named 1,000 times: answered once per message,
-    // nothing stored.
+    // The same document named 1,000 times: answered once, the 999 others
+    // refused, nothing stored.
     let same = DocId::idea(IdeaId::new());
-    let response = round(&w.agent, vec![(same, hello()); 1000]).await;
-    assert!(response.refused.is_empty());
+    let response = round(&w.agent, vec![(same.clone(), hello()); 1000]).await;
+    assert_eq!(response.refused.len(), 999);
+    assert!(
+        response
+            .refused
+            .iter()
+            .all(|r| r.doc_id == same && r.reason == RefusalReason::Malformed)
+    );
     assert_eq!(w.stored(), before);
     w.still_serves().await;
 }
@@ -371,10 +377,15 @@ async fn only_the_office_writes_campaigns_sectors_territory_and_statuses() {
     let ids: Vec<DocId> = attempts.iter().map(|(id, _)| id.clone()).collect();
     let response = round(&w.agent, attempts).await;
     for id in &ids {
-        assert_eq!(
-            refusal(&response, id),
-            Some(RefusalReason::NotPermitted),
-            "{id}"
+        // A colleague's sector is also outside this phone's scope: refused
+        // as such before anything is loaded.
+        assert!(
+            matches!(
+                refusal(&response, id),
+                Some(RefusalReason::NotPermitted | RefusalReason::OutOfScope)
+            ),
+            "{id}: {:?}",
+            refusal(&response, id)
         );
     }
     // An ambassador and a coordinator's phone fare no better with the
@@ -561,6 +572,45 @@ async fn a_device_cannot_grow_a_document_without_bound() {
     let (at, reason) = refused_at.expect("the document grew without bound");
     assert_eq!(reason, RefusalReason::OverLimit);
     assert!(at >= 1, "refused before reaching the bound");
+    w.still_serves().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_cannot_wedge_a_shared_document_with_concurrent_heads() {
+    let mut w = world().await;
+    // An idea every phone holds and may edit.
+    let shared_idea = idea(w.campaign.id, "Un banc", w.colleague.agent);
+    w.colleague.put(&shared_idea);
+    w.colleague.sync().await;
+    w.agent.sync().await;
+    let before = w.stored();
+    let id = DocId::idea(shared_idea.id);
+    // Forty concurrent edits, each by a new actor, merged into one push:
+    // honest phones could no longer name the idea's heads.
+    let base = w.server_doc(&id);
+    let mut wedge = base.clone();
+    for n in 0..40 {
+        let mut fork = base.fork();
+        let mut edited = shared_idea.clone();
+        edited.title = format!("Un banc {n}");
+        schema::write(&mut fork, &edited).expect("edit");
+        wedge.merge(&mut fork).expect("merge");
+    }
+    assert!(wedge.get_heads().len() > 32);
+    let response = round(&w.agent, vec![(id.clone(), push_all(&wedge))]).await;
+    assert_eq!(refusal(&response, &id), Some(RefusalReason::OverLimit));
+    assert_eq!(w.stored(), before);
+    // Two concurrent edits, as two phones make: taken.
+    let mut pair = base.clone();
+    for title in ["Un banc vert", "Un banc bleu"] {
+        let mut fork = base.fork();
+        let mut edited = shared_idea.clone();
+        edited.title = title.into();
+        schema::write(&mut fork, &edited).expect("edit");
+        pair.merge(&mut fork).expect("merge");
+    }
+    let response = round(&w.agent, vec![(id.clone(), push_all(&pair))]).await;
+    assert_eq!(refusal(&response, &id), None);
     w.still_serves().await;
 }
 

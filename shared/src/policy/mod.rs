@@ -34,7 +34,7 @@ use crate::domain::{
     Person, Sector, SectorId, Visit,
 };
 use crate::schema::{self, DocId, DocKind, SingleRecord};
-use automerge::Automerge;
+use automerge::{Automerge, ReadDoc};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How far a right reaches.
@@ -295,8 +295,13 @@ fn read_as<T: SingleRecord>(doc_id: &DocId, doc: &Automerge) -> Result<T, Refuse
     }
 }
 
-fn read_before<T: SingleRecord>(doc_id: &DocId, doc: Option<&Automerge>) -> Option<T> {
-    doc.and_then(|doc| read_as(doc_id, doc).ok())
+/// The stored record; a stored document that does not read is refused
+/// rather than treated as absent (its attribution could not be checked).
+fn read_before<T: SingleRecord>(
+    doc_id: &DocId,
+    doc: Option<&Automerge>,
+) -> Result<Option<T>, Refused> {
+    doc.map(|doc| read_as(doc_id, doc)).transpose()
 }
 
 /// The content checks on a device's write, after the merge: `after` must
@@ -324,7 +329,7 @@ pub fn check_write(
         DocKind::Visits => check_visits(me, doc_id, before, after),
         DocKind::Idea => {
             let idea: Idea = read_as(doc_id, after)?;
-            match read_before::<Idea>(doc_id, before) {
+            match read_before::<Idea>(doc_id, before)? {
                 None => ensure(idea.collected_by == me),
                 Some(old) => ensure(
                     idea.collected_by == old.collected_by
@@ -335,10 +340,11 @@ pub fn check_write(
         }
         DocKind::FollowUp => {
             let follow_up: FollowUp = read_as(doc_id, after)?;
-            match read_before::<FollowUp>(doc_id, before) {
+            match read_before::<FollowUp>(doc_id, before)? {
                 // Raised in the field: open, and every entry by this device.
                 None => ensure(
                     follow_up.status == FollowUpStatus::Open
+                        && !follow_up.history.is_empty()
                         && follow_up
                             .history
                             .iter()
@@ -349,7 +355,7 @@ pub fn check_write(
         }
         DocKind::Person => {
             let person: Person = read_as(doc_id, after)?;
-            let old = read_before::<Person>(doc_id, before);
+            let old = read_before::<Person>(doc_id, before)?;
             let kept = old.as_ref().map_or(&[][..], |p| &p.consents[..]);
             // Consents are a record: earlier ones stay as they were, new
             // ones name this device. No consent, no record.
@@ -384,15 +390,32 @@ fn check_visits(
             Err(Refused::Unreadable)
         }
     };
+    let merged = after;
     let after = read(after)?;
-    // A stored log that does not read (the office's problem, reported
-    // there) holds no visit of someone else this device could spoil.
-    let before = before
-        .map(read)
-        .transpose()
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let before_doc = before;
+    // A stored log that does not read is refused, not taken as empty: its
+    // visits' authors could not be checked.
+    let before = before.map(read).transpose()?.unwrap_or_default();
+    // A value that loses a conflict is invisible today and wins tomorrow,
+    // when the winner is removed: no write may leave a visit, or who made
+    // it, with two values where there was one.
+    let conflicts = |doc: &Automerge, key: &str| -> usize {
+        let values = doc.get_all(automerge::ROOT, key).map_or(0, |v| v.len());
+        let agents = match doc.get(automerge::ROOT, key) {
+            Ok(Some((automerge::Value::Object(_), obj))) => {
+                doc.get_all(&obj, "agent").map_or(0, |v| v.len())
+            }
+            _ => 0,
+        };
+        values.max(agents)
+    };
+    for key in after.keys() {
+        let now = conflicts(merged, key);
+        let was = before_doc.map_or(0, |d| conflicts(d, key));
+        if now > 1 && now > was {
+            return Err(Refused::Attribution);
+        }
+    }
     for (key, visit) in &after {
         match before.get(key) {
             Some(old) if old == visit => {}

@@ -337,3 +337,71 @@ fn out_of_scope_writes_are_told_apart() {
         Err(Refused::NotPermitted)
     );
 }
+
+#[test]
+fn a_hidden_conflicting_value_under_a_colleagues_visit_is_refused() {
+    let log = (CampaignId::new(), BuildingId::new());
+    let id = DocId::visits(log.0, log.1);
+    let colleague = visit(log, AgentId::new(), "11");
+    let before = log_with(&[&colleague]);
+    // Written concurrently, from a document that never saw hers: the two
+    // values conflict, and whichever wins today, the other waits.
+    let mut forged = colleague.clone();
+    forged.verbatim = "propos inventés".into();
+    let mut concurrent = log_with(&[&forged]);
+    let mut after = before.clone();
+    after.merge(&mut concurrent).expect("merge");
+    assert_eq!(
+        after
+            .get_all(automerge::ROOT, colleague.id.to_string().as_str())
+            .expect("values")
+            .len(),
+        2
+    );
+    assert_eq!(
+        check_write(&agent(), &id, Some(&before), &after),
+        Err(Refused::Attribution)
+    );
+}
+
+#[test]
+fn a_stored_document_that_does_not_read_is_not_taken_for_absent() {
+    use automerge::transaction::Transactable;
+    let mut junk = Automerge::new();
+    junk.transact(|tx| tx.put(automerge::ROOT, "title", 3))
+        .expect("junk");
+    let theirs = idea(AgentId::new());
+    let id = DocId::idea(theirs.id);
+    let mut after = junk.clone();
+    schema::write(&mut after, &idea(me())).expect("write");
+    assert_eq!(
+        check_write(&agent(), &id, Some(&junk), &after),
+        Err(Refused::Unreadable)
+    );
+}
+
+#[test]
+fn a_follow_up_with_no_history_names_no_one_and_is_refused() {
+    let mut raised = FollowUp {
+        id: FollowUpId::new(),
+        campaign: CampaignId::new(),
+        service: "Éclairage".into(),
+        description: "Lampadaire éteint".into(),
+        building: None,
+        place: None,
+        status: FollowUpStatus::Open,
+        history: vec![],
+    };
+    let id = DocId::follow_up(raised.id);
+    assert_eq!(
+        check_write(&agent(), &id, None, &doc_of(&raised)),
+        Err(Refused::Attribution)
+    );
+    raised.history.push(StatusChange {
+        status: FollowUpStatus::Open,
+        at: 1,
+        by: me(),
+        note: String::new(),
+    });
+    assert_eq!(check_write(&agent(), &id, None, &doc_of(&raised)), Ok(()));
+}

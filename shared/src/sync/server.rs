@@ -23,6 +23,10 @@ pub const MAX_OPS_PER_REQUEST: u64 = 100_000;
 /// The largest a device may make a document: beyond it, every phone that
 /// later holds the document would download it.
 pub const MAX_DOCUMENT_BYTES: u64 = 2 * 1024 * 1024;
+/// The most heads a device's write may leave a document with (one per
+/// concurrent writer since the last merge). Past 256 every phone's next
+/// message about it would be refused (`bounds::MAX_HEADS`).
+pub const MAX_MERGED_HEADS: usize = 32;
 
 /// The server could not answer; nothing was stored.
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +67,8 @@ struct Work {
     state: sync::State,
     /// Whether the store holds it (or will, once this request is saved).
     stored: bool,
+    /// Its stored size plus what this request added to it.
+    size: u64,
     /// A document the device may add its own records to but not read
     /// (see [`Caller::may_deposit`]): its sync state is never kept.
     deposit: bool,
@@ -92,6 +98,7 @@ struct Exchange<'a> {
     peer: &'a str,
     caller: &'a Caller,
     work: BTreeMap<DocId, Work>,
+    named: std::collections::BTreeSet<DocId>,
     ops_budget: u64,
     reply_bytes: usize,
 }
@@ -101,9 +108,22 @@ impl Exchange<'_> {
     /// and the reply to send, if any.
     fn take(&mut self, doc_id: &DocId, bytes: &[u8]) -> Result<Option<Vec<u8>>, Taken> {
         let caller = self.caller;
+        // A device names a document once per request; twice is only a way
+        // to make the server work twice.
+        if !self.named.insert(doc_id.clone()) {
+            return Err(RefusalReason::Malformed.into());
+        }
         let kind_rights = rights(caller.role, doc_id.kind());
         if kind_rights.receive == Reach::None && kind_rights.create == Reach::None {
             return Err(RefusalReason::NotPermitted.into());
+        }
+        // Out of scope, refused before anything is loaded.
+        let deposit = caller.may_deposit(doc_id);
+        let scoped = [kind_rights.receive, kind_rights.create, kind_rights.modify]
+            .iter()
+            .all(|r| matches!(r, Reach::InScope | Reach::None));
+        if scoped && !deposit && !caller.scope.includes(doc_id) {
+            return Err(RefusalReason::OutOfScope.into());
         }
         if self.store.is_erased(doc_id)? {
             return Ok(None); // the tombstone goes back with the response
@@ -116,7 +136,7 @@ impl Exchange<'_> {
         }
         if !self.work.contains_key(doc_id) {
             let doc = self.store.load(doc_id)?;
-            let deposit = caller.may_deposit(doc_id);
+            let size = self.store.stored_size(doc_id)?.unwrap_or(0);
             let state = if deposit {
                 sync::State::new()
             } else {
@@ -126,6 +146,7 @@ impl Exchange<'_> {
             };
             let work = Work {
                 stored: doc.is_some(),
+                size,
                 doc: doc.unwrap_or_default(),
                 state,
                 deposit,
@@ -140,13 +161,11 @@ impl Exchange<'_> {
             if !current.deposit {
                 caller.may_write(doc_id, before)?;
             }
-            let size = self.store.stored_size(doc_id)?.unwrap_or(0);
             if checked.ops > self.ops_budget
-                || size + checked.change_bytes as u64 > MAX_DOCUMENT_BYTES
+                || current.size + checked.change_bytes as u64 > MAX_DOCUMENT_BYTES
             {
                 return Err(RefusalReason::OverLimit.into());
             }
-            self.ops_budget -= checked.ops;
         } else if !current.deposit {
             // Talking about a document (heads, what it has) needs the right
             // to receive it, or to create it when the server holds none.
@@ -167,10 +186,21 @@ impl Exchange<'_> {
         let heads = doc.get_heads();
         guarded(|| doc.receive_sync_message(&mut state, message))
             .ok_or(RefusalReason::Malformed)?;
-        if doc.get_heads() != heads {
+        let merged_heads = doc.get_heads();
+        if merged_heads != heads {
+            if merged_heads.len() > MAX_MERGED_HEADS && merged_heads.len() > heads.len() {
+                return Err(RefusalReason::OverLimit.into());
+            }
             let before = current.stored.then_some(&current.doc);
-            crate::policy::check_write(caller, doc_id, before, &doc)?;
+            // Reading a hostile merge must not take the request down.
+            let checked_write = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                crate::policy::check_write(caller, doc_id, before, &doc)
+            }))
+            .unwrap_or(Err(Refused::Unreadable));
+            checked_write?;
             current.stored = true;
+            current.size += checked.change_bytes as u64;
+            self.ops_budget -= checked.ops;
         }
         let reply = if current.deposit {
             Some(deposit_reply(&doc, their_heads))
@@ -258,6 +288,7 @@ pub fn respond(
         peer,
         caller,
         work: BTreeMap::new(),
+        named: BTreeSet::new(),
         ops_budget: MAX_OPS_PER_REQUEST,
         reply_bytes: 0,
     };

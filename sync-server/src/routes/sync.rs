@@ -24,11 +24,18 @@ use shared::sync::{ServerError, respond};
 fn caller(store: &Store, device: &Device) -> Result<Caller, StoreError> {
     let agent = AgentId(device.id.0);
     let scope = if matches!(device.role, Role::Agent | Role::YouthAmbassador) {
-        Scope::of_agent(
-            agent,
-            &store.readable_records::<Sector>(DocKind::Sector)?,
-            &store.readable_records::<Campaign>(DocKind::Campaign)?,
-        )
+        let (sectors, unreadable) = store.records_and_unreadable::<Sector>(DocKind::Sector)?;
+        let campaigns = store.readable_records::<Campaign>(DocKind::Campaign)?;
+        match Scope::of_agent(agent, &sectors, &campaigns) {
+            // A sector that does not read might be this phone's: a gap must
+            // not widen its scope to the whole town.
+            Scope::Everything if !unreadable.is_empty() => Scope::Sectors {
+                sectors: Default::default(),
+                buildings: Default::default(),
+                campaigns: campaigns.iter().map(|c| c.id).collect(),
+            },
+            scope => scope,
+        }
     } else {
         Scope::Everything
     };

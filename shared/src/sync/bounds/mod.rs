@@ -162,7 +162,11 @@ fn bloom(mut bytes: Bytes<'_>) -> Result<(), OutOfBounds> {
     }
     let entries = bytes.count(MAX_BLOOM_ENTRIES)?;
     let bits_per_entry = bytes.count(MAX_BLOOM_BITS_PER_ENTRY)?;
-    bytes.count(MAX_BLOOM_PROBES)?;
+    let probes = bytes.count(MAX_BLOOM_PROBES)?;
+    // A filter with entries but no bits makes Automerge divide by zero.
+    if entries > 0 && (bits_per_entry == 0 || probes == 0) {
+        return Err(Malformed);
+    }
     let bits = (entries * bits_per_entry).div_ceil(8);
     bytes
         .take(usize::try_from(bits).map_err(|_| Malformed)?)
@@ -185,10 +189,11 @@ fn change_chunk(input: &mut Bytes<'_>, total_bytes: &mut usize) -> Result<u64, O
     body.hashes(MAX_CHANGE_LIST)?; // dependencies
     body.length_prefixed()?; // actor
     body.uleb()?; // seq
-    body.uleb()?; // start op
+    let start_op = body.uleb()?;
     body.sleb()?; // timestamp
     body.length_prefixed()?; // message
-    for _ in 0..body.count(MAX_CHANGE_LIST)? {
+    let actors = body.count(MAX_CHANGE_LIST)?;
+    for _ in 0..actors {
         body.length_prefixed()?; // other actors
     }
     let columns = body.count(MAX_COLUMNS)?;
@@ -204,69 +209,121 @@ fn change_chunk(input: &mut Bytes<'_>, total_bytes: &mut usize) -> Result<u64, O
         if spec & 0b1000 != 0 {
             return Err(ChunkKind); // deflated column: Automerge refuses it too
         }
-        ops = ops.max(column_rows(spec & 0b111, data)?);
+        let column = Column {
+            kind: spec & 0b111,
+            actors,
+            at: 0,
+            rows: 0,
+            grouped: 0,
+        };
+        ops = ops.max(column.rows(data)?);
+    }
+    // Operation counters are 32-bit in Automerge, which panics past them.
+    if start_op.saturating_add(ops) > u64::from(u32::MAX) {
+        return Err(Malformed);
     }
     Ok(ops)
 }
 
-/// How many rows a column holds, by walking its runs. Group columns also
-/// count the rows their values announce in the grouped columns.
-fn column_rows(kind: u64, data: &[u8]) -> Result<u64, OutOfBounds> {
-    const GROUP: u64 = 0;
-    const DELTA: u64 = 3;
-    const BOOLEAN: u64 = 4;
-    const STRING: u64 = 5;
-    const RAW: u64 = 7;
-    let mut input = Bytes(data);
-    let mut rows: u64 = 0;
-    let mut grouped: u64 = 0;
-    let add = |total: u64, n: u64| -> Result<u64, OutOfBounds> {
-        let total = total.saturating_add(n);
-        if total > MAX_OPS_PER_MESSAGE {
-            Err(TooMuch)
-        } else {
-            Ok(total)
-        }
-    };
-    let value = |input: &mut Bytes<'_>| -> Result<u64, OutOfBounds> {
-        match kind {
-            DELTA => input.sleb().map(|_| 0),
-            STRING => input.length_prefixed().map(|_| 0),
-            _ => input.uleb(),
-        }
-    };
-    match kind {
-        RAW => return Ok(0),
-        BOOLEAN => {
-            while !input.is_empty() {
-                rows = add(rows, input.uleb()?)?;
-            }
-        }
-        _ => {
-            while !input.is_empty() {
-                let run = input.sleb()?;
-                if run > 0 {
-                    let n = run.unsigned_abs();
-                    let v = value(&mut input)?;
-                    rows = add(rows, n)?;
-                    if kind == GROUP {
-                        grouped = add(grouped, n.saturating_mul(v))?;
-                    }
-                } else if run < 0 {
-                    for _ in 0..run.unsigned_abs() {
-                        let v = value(&mut input)?;
-                        rows = add(rows, 1)?;
-                        if kind == GROUP {
-                            grouped = add(grouped, v)?;
-                        }
-                    }
+/// A column being walked: its kind, what its values may be, and the rows
+/// counted so far.
+struct Column {
+    kind: u64,
+    /// The most an actor index may be (the change's other actors).
+    actors: u64,
+    /// The running value of a delta column.
+    at: i128,
+    rows: u64,
+    grouped: u64,
+}
+
+const GROUP: u64 = 0;
+const ACTOR: u64 = 1;
+const INTEGER: u64 = 2;
+const DELTA: u64 = 3;
+const BOOLEAN: u64 = 4;
+const STRING: u64 = 5;
+const RAW: u64 = 7;
+
+fn add(total: u64, n: u64) -> Result<u64, OutOfBounds> {
+    let total = total.saturating_add(n);
+    if total > MAX_OPS_PER_MESSAGE {
+        Err(TooMuch)
+    } else {
+        Ok(total)
+    }
+}
+
+impl Column {
+    /// Reads one value repeated `times`, refusing what Automerge would turn
+    /// into a panic: an actor index past the change's actors, a counter or
+    /// a delta column's running value outside 0..=u32::MAX.
+    fn value(&mut self, input: &mut Bytes<'_>, times: u64) -> Result<(), OutOfBounds> {
+        match self.kind {
+            STRING => input.length_prefixed().map(drop),
+            DELTA => {
+                let delta = i128::from(input.sleb()?);
+                self.at += delta * i128::from(times);
+                if (0..=i128::from(u32::MAX)).contains(&self.at) {
+                    Ok(())
                 } else {
-                    rows = add(rows, input.uleb()?)?;
+                    Err(Malformed)
+                }
+            }
+            ACTOR => {
+                if input.uleb()? > self.actors {
+                    Err(Malformed)
+                } else {
+                    Ok(())
+                }
+            }
+            INTEGER => {
+                if input.uleb()? > u64::from(u32::MAX) {
+                    Err(Malformed)
+                } else {
+                    Ok(())
+                }
+            }
+            GROUP => {
+                let v = input.uleb()?;
+                self.grouped = add(self.grouped, v.saturating_mul(times))?;
+                Ok(())
+            }
+            _ => input.uleb().map(drop),
+        }
+    }
+
+    /// Walks the column's runs. Group columns also count the rows their
+    /// values announce in the grouped columns.
+    fn rows(mut self, data: &[u8]) -> Result<u64, OutOfBounds> {
+        let mut input = Bytes(data);
+        match self.kind {
+            RAW => return Ok(0),
+            BOOLEAN => {
+                while !input.is_empty() {
+                    self.rows = add(self.rows, input.uleb()?)?;
+                }
+            }
+            _ => {
+                while !input.is_empty() {
+                    let run = input.sleb()?;
+                    if run > 0 {
+                        let n = run.unsigned_abs();
+                        self.rows = add(self.rows, n)?;
+                        self.value(&mut input, n)?;
+                    } else if run < 0 {
+                        for _ in 0..run.unsigned_abs() {
+                            self.rows = add(self.rows, 1)?;
+                            self.value(&mut input, 1)?;
+                        }
+                    } else {
+                        self.rows = add(self.rows, input.uleb()?)?;
+                    }
                 }
             }
         }
+        Ok(self.rows.max(self.grouped))
     }
-    Ok(rows.max(grouped))
 }
 
 #[cfg(test)]

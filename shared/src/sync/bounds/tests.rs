@@ -172,3 +172,84 @@ proptest! {
         let _ = check(&bytes);
     }
 }
+
+#[test]
+fn values_automerge_would_panic_on_are_refused() {
+    // A Bloom filter with entries but no bits: a division by zero.
+    let mut bloom = Vec::new();
+    for v in [3, 0, 7] {
+        uleb(&mut bloom, v);
+    }
+    let mut m = vec![MESSAGE_V1, 0, 0, 1, 0];
+    uleb(&mut m, bloom.len() as u64);
+    m.extend(bloom);
+    m.push(0);
+    assert_eq!(check(&m), Err(OutOfBounds::Malformed));
+
+    // A delta column whose running value passes 2^32, an actor index past
+    // the change's actors, a start op at the end of the counter space.
+    let chunk_with = |spec: u64, column: Vec<u8>, start_op: u8| {
+        let mut chunk = amplified_chunk(1);
+        // Rebuild the body with the given column.
+        let mut body = vec![0, 1, 0xaa, 1];
+        uleb(&mut body, u64::from(start_op));
+        body.extend([0, 0, 0]);
+        uleb(&mut body, 1);
+        uleb(&mut body, spec);
+        uleb(&mut body, column.len() as u64);
+        body.extend(column);
+        chunk.truncate(9);
+        uleb(&mut chunk, body.len() as u64);
+        chunk.extend(body);
+        message_with_chunks(&[chunk])
+    };
+    let mut far = Vec::new();
+    sleb(&mut far, 3);
+    sleb(&mut far, 1 << 31);
+    assert_eq!(
+        check(&chunk_with(0x13, far, 1)),
+        Err(OutOfBounds::Malformed)
+    );
+    let mut near = Vec::new();
+    sleb(&mut near, 3);
+    sleb(&mut near, 5);
+    assert!(check(&chunk_with(0x13, near, 1)).is_ok());
+    let mut actor = Vec::new();
+    sleb(&mut actor, 1);
+    uleb(&mut actor, 4);
+    assert_eq!(
+        check(&chunk_with(0x01, actor, 1)),
+        Err(OutOfBounds::Malformed)
+    );
+    let mut start = vec![0, 1, 0xaa, 1];
+    leb128::write::unsigned(&mut start, u64::from(u32::MAX)).expect("write");
+    start.extend([0, 0, 0, 0]);
+    let mut chunk = MAGIC.to_vec();
+    chunk.extend([0; 4]);
+    chunk.push(CHUNK_CHANGE);
+    uleb(&mut chunk, start.len() as u64);
+    chunk.extend(start);
+    assert!(
+        check(&message_with_chunks(&[chunk])).is_ok(),
+        "no op, no overflow"
+    );
+    let mut overflowing = Vec::new();
+    sleb(&mut overflowing, 2);
+    uleb(&mut overflowing, 1);
+    let mut body = vec![0, 1, 0xaa, 1];
+    leb128::write::unsigned(&mut body, u64::from(u32::MAX)).expect("write");
+    body.extend([0, 0, 0]);
+    uleb(&mut body, 1);
+    uleb(&mut body, 0x42);
+    uleb(&mut body, overflowing.len() as u64);
+    body.extend(overflowing);
+    let mut chunk = MAGIC.to_vec();
+    chunk.extend([0; 4]);
+    chunk.push(CHUNK_CHANGE);
+    uleb(&mut chunk, body.len() as u64);
+    chunk.extend(body);
+    assert_eq!(
+        check(&message_with_chunks(&[chunk])),
+        Err(OutOfBounds::Malformed)
+    );
+}
