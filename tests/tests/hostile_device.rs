@@ -537,6 +537,15 @@ async fn records_must_name_the_device_that_sends_them() {
         refusal(&response, &their_log),
         Some(RefusalReason::Attribution)
     );
+    // Or hiding a value under her visit, from a log that never saw it: it
+    // loses the conflict today and would win once she undoes hers.
+    let mut hidden = Automerge::new();
+    schema::record_visit(&mut hidden, &rewritten).expect("forge");
+    let response = round(&w.agent, vec![(their_log.clone(), push_all(&hidden))]).await;
+    assert_eq!(
+        refusal(&response, &their_log),
+        Some(RefusalReason::Attribution)
+    );
     assert_eq!(w.stored(), before);
     w.still_serves().await;
 }

@@ -35,7 +35,7 @@ use crate::domain::{
 };
 use crate::schema::{self, DocId, DocKind, SingleRecord};
 use automerge::{Automerge, ReadDoc};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// How far a right reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -306,12 +306,15 @@ fn read_before<T: SingleRecord>(
 
 /// The content checks on a device's write, after the merge: `after` must
 /// read as the kind's record, and every attribution must name the caller.
-/// `before` is the stored document, `None` when the device creates it.
+/// `before` is the stored document, `None` when the device creates it;
+/// `patches`, what the merge changed if the caller logged it (else it is
+/// worked out from the two versions).
 pub fn check_write(
     caller: &Caller,
     doc_id: &DocId,
     before: Option<&Automerge>,
     after: &Automerge,
+    patches: Option<&[automerge::Patch]>,
 ) -> Result<(), Refused> {
     let me = caller.agent;
     let ensure = |ok: bool| {
@@ -326,7 +329,7 @@ pub fn check_write(
         DocKind::Neighbourhood => read_as::<Neighbourhood>(doc_id, after).map(drop),
         DocKind::Building => read_as::<crate::domain::Building>(doc_id, after).map(drop),
         DocKind::Sector => read_as::<Sector>(doc_id, after).map(drop),
-        DocKind::Visits => check_visits(me, doc_id, before, after),
+        DocKind::Visits => check_visits(me, doc_id, before, after, patches),
         DocKind::Idea => {
             let idea: Idea = read_as(doc_id, after)?;
             match read_before::<Idea>(doc_id, before)? {
@@ -373,29 +376,46 @@ pub fn check_write(
 
 /// A visit log: every visit under its own id, in the log's campaign and
 /// building; new or changed visits by this device; others' left alone.
+///
+/// Only the visits the merge touched are read (the keys its patches fall
+/// under: logged while merging, or Automerge's diff between the two
+/// versions): a day's sync adds a few visits to logs of dozens, and reading
+/// whole logs twice per message was most of what the checks cost
+/// (BENCHMARKS.md).
 fn check_visits(
     me: AgentId,
     doc_id: &DocId,
     before: Option<&Automerge>,
     after: &Automerge,
+    patches: Option<&[automerge::Patch]>,
 ) -> Result<(), Refused> {
-    let read = |doc: &Automerge| -> Result<BTreeMap<String, Visit>, Refused> {
-        let visits = schema::visits(doc).map_err(|_| Refused::Unreadable)?;
-        let well_placed = visits.iter().all(|(key, v)| {
-            *key == v.id.to_string() && DocId::visits(v.campaign, v.building) == *doc_id
-        });
-        if well_placed {
-            Ok(visits)
-        } else {
-            Err(Refused::Unreadable)
+    let touched: BTreeSet<String> = match patches {
+        Some(patches) => patches.iter().filter_map(root_key).collect(),
+        None => {
+            let before_heads = before.map(Automerge::get_heads).unwrap_or_default();
+            after
+                .diff(&before_heads, &after.get_heads())
+                .iter()
+                .filter_map(root_key)
+                .collect()
         }
     };
-    let merged = after;
-    let after = read(after)?;
-    let before_doc = before;
-    // A stored log that does not read is refused, not taken as empty: its
-    // visits' authors could not be checked.
-    let before = before.map(read).transpose()?.unwrap_or_default();
+    let read = |doc: &Automerge, key: &str| -> Result<Option<Visit>, Refused> {
+        if matches!(doc.get(automerge::ROOT, key), Ok(None)) {
+            return Ok(None);
+        }
+        let visit: Option<Visit> = autosurgeon::hydrate_prop(doc, automerge::ROOT, key)
+            .map(Some)
+            .map_err(|_| Refused::Unreadable)?;
+        match &visit {
+            Some(v)
+                if *key != v.id.to_string() || DocId::visits(v.campaign, v.building) != *doc_id =>
+            {
+                Err(Refused::Unreadable)
+            }
+            _ => Ok(visit),
+        }
+    };
     // A value that loses a conflict is invisible today and wins tomorrow,
     // when the winner is removed: no write may leave a visit, or who made
     // it, with two values where there was one.
@@ -409,28 +429,51 @@ fn check_visits(
         };
         values.max(agents)
     };
-    for key in after.keys() {
-        let now = conflicts(merged, key);
-        let was = before_doc.map_or(0, |d| conflicts(d, key));
+    if touched.contains("") {
+        return Err(Refused::Unreadable);
+    }
+    for key in &touched {
+        let now = conflicts(after, key);
+        let was = before.map_or(0, |d| conflicts(d, key));
         if now > 1 && now > was {
             return Err(Refused::Attribution);
         }
-    }
-    for (key, visit) in &after {
-        match before.get(key) {
-            Some(old) if old == visit => {}
-            Some(old) if old.agent == me && visit.agent == me => {}
-            None if visit.agent == me => {}
+        // A stored visit that does not read is refused, not taken as
+        // absent: its author could not be checked.
+        let old = before.map(|d| read(d, key)).transpose()?.flatten();
+        let new = read(after, key)?;
+        match (old, new) {
+            (Some(old), Some(new)) if old == new => {}
+            (Some(old), Some(new)) if old.agent == me && new.agent == me => {}
+            (None, Some(new)) if new.agent == me => {}
+            // Undo removes a visit: only one's own.
+            (Some(old), None) if old.agent == me => {}
+            (None, None) => {}
             _ => return Err(Refused::Attribution),
         }
     }
-    // Undo removes a visit: only one's own.
-    for (key, old) in &before {
-        if !after.contains_key(key) && old.agent != me {
-            return Err(Refused::Attribution);
-        }
-    }
     Ok(())
+}
+
+/// The key at the root of the document a patch falls under.
+fn root_key(patch: &automerge::Patch) -> Option<String> {
+    use automerge::{PatchAction, Prop};
+    if let Some((_, Prop::Map(key))) = patch.path.first() {
+        return Some(key.clone());
+    }
+    match &patch.action {
+        PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => Some(key.clone()),
+        PatchAction::Conflict {
+            prop: Prop::Map(key),
+        }
+        | PatchAction::Increment {
+            prop: Prop::Map(key),
+            ..
+        } => Some(key.clone()),
+        // Anything else at the root is not a visit log's shape.
+        _ if patch.path.is_empty() => Some(String::new()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -184,7 +184,10 @@ impl Exchange<'_> {
         let mut doc = current.doc.clone();
         let mut state = current.state.clone();
         let heads = doc.get_heads();
-        guarded(|| doc.receive_sync_message(&mut state, message))
+        // What the merge changes is logged as it is applied, so the content
+        // checks read only that.
+        let mut log = automerge::PatchLog::new(writes);
+        guarded(|| doc.receive_sync_message_log_patches(&mut state, message, &mut log))
             .ok_or(RefusalReason::Malformed)?;
         let merged_heads = doc.get_heads();
         if merged_heads != heads {
@@ -194,7 +197,8 @@ impl Exchange<'_> {
             let before = current.stored.then_some(&current.doc);
             // Reading a hostile merge must not take the request down.
             let checked_write = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                crate::policy::check_write(caller, doc_id, before, &doc)
+                let patches = doc.make_patches(&mut log);
+                crate::policy::check_write(caller, doc_id, before, &doc, Some(&patches))
             }))
             .unwrap_or(Err(Refused::Unreadable));
             checked_write?;
