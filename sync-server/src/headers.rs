@@ -4,9 +4,12 @@
 //! not stay in a shared computer's cache or the field app's service worker.
 //!
 //! The office has no inline script or style, so its policy allows only its
-//! own files. The field app needs `'wasm-unsafe-eval'` to compile its
-//! WebAssembly and inline styles (the UI sets style attributes); it has no
-//! inline script either (`main.js` starts it).
+//! own files. The field app has no inline script either (`main.js` starts
+//! it) but needs more: `'wasm-unsafe-eval'` to compile its WebAssembly,
+//! `'unsafe-eval'` because Dioxus's web renderer builds its DOM-patching
+//! functions from strings at start (refused, the app stays blank — seen in
+//! the end-to-end tests), and inline styles (the UI sets style attributes).
+//! Everything it loads still comes from our origin only.
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -16,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 const OFFICE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
     img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
     base-uri 'none'; object-src 'none'";
-const FIELD_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+const FIELD_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; \
     style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
     worker-src 'self'; manifest-src 'self'; media-src 'self' blob:; form-action 'self'; \
     frame-ancestors 'none'; base-uri 'none'; object-src 'none'";

@@ -62,6 +62,60 @@ async fn devices(office: &Office) -> Result<Vec<DeviceInfo>, PageError> {
         .map_err(Into::into)
 }
 
+/// What a phone of each role receives and may send, read from the policy
+/// the server enforces (`shared::policy`): what a data protection officer
+/// asks about a stolen phone.
+fn policy_table(office: &Office) -> Markup {
+    use shared::policy::{KINDS, ROLES as ALL_ROLES, Reach, rights};
+    use shared::schema::DocKind;
+    let t = office.t;
+    let kind_name = |kind: DocKind| match kind {
+        DocKind::Campaign => t.kind_campaign_doc,
+        DocKind::Neighbourhood => t.kind_neighbourhood_doc,
+        DocKind::Building => t.kind_building_doc,
+        DocKind::Sector => t.kind_sector_doc,
+        DocKind::Visits => t.kind_visits_doc,
+        DocKind::Idea => t.kind_idea_doc,
+        DocKind::FollowUp => t.kind_followup_doc,
+        DocKind::Person => t.kind_person_doc,
+    };
+    let cell = |role: Role, kind: DocKind| -> String {
+        let r = rights(role, kind);
+        let words: Vec<String> = [
+            (r.receive, t.right_receive),
+            (r.create, t.right_create),
+            (r.modify, t.right_modify),
+        ]
+        .into_iter()
+        .filter_map(|(reach, word)| match reach {
+            Reach::None => None,
+            Reach::All => Some(word.to_string()),
+            Reach::InScope => Some(format!("{word} {}", t.reach_in_scope)),
+            Reach::Own => Some(format!("{word} {}", t.reach_own)),
+        })
+        .collect();
+        if words.is_empty() {
+            "—".to_string()
+        } else {
+            words.join(", ")
+        }
+    };
+    html! {
+        section.card.policy {
+            h2 { (t.policy_title) }
+            p.hint { (t.policy_hint) }
+            table {
+                thead { tr { th {} @for role in ALL_ROLES { th { (role_name(office, role)) } } } }
+                tbody {
+                    @for kind in KINDS {
+                        tr { th { (kind_name(kind)) } @for role in ALL_ROLES { td { (cell(role, kind)) } } }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn render(
     office: &Office,
     list: &[DeviceInfo],
@@ -93,6 +147,7 @@ fn render(
                     button type="submit" { (t.new_code) }
                 }
             }
+            (policy_table(office))
             @if list.is_empty() {
                 p { (t.no_device_yet) }
             } @else {

@@ -243,6 +243,21 @@ texts! {
     unreadable_documents,
     remove_unreadable,
     removed_unreadable,
+    policy_title,
+    policy_hint,
+    kind_campaign_doc,
+    kind_neighbourhood_doc,
+    kind_building_doc,
+    kind_sector_doc,
+    kind_visits_doc,
+    kind_idea_doc,
+    kind_followup_doc,
+    kind_person_doc,
+    right_receive,
+    right_create,
+    right_modify,
+    reach_in_scope,
+    reach_own,
 }
 
 impl Texts {
