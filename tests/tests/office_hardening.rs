@@ -390,14 +390,15 @@ async fn an_unreadable_territory_document_is_reported_and_can_be_removed() {
     assert_eq!(removed.status, 303);
     let page = pages.get("/office/territory?removed=1").await;
     assert!(!page.body.contains(junk_id.as_str()));
-    let store = server.state.tenants.store(office.id).expect("store");
-    let store = store.lock().expect("lock");
-    assert!(store.load(&junk_id).expect("load").is_none());
-    assert!(
-        store.is_erased(&junk_id).expect("erased"),
-        "phones would keep it"
-    );
-    assert!(store.load(&readable).expect("load").is_some());
-    drop(store);
+    {
+        let store = server.state.tenants.store(office.id).expect("store");
+        let store = store.lock().expect("lock");
+        assert!(store.load(&junk_id).expect("load").is_none());
+        assert!(
+            store.is_erased(&junk_id).expect("erased"),
+            "phones would keep it"
+        );
+        assert!(store.load(&readable).expect("load").is_some());
+    }
     server.stop().await;
 }
