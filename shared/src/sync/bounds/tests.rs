@@ -40,15 +40,14 @@ fn sleb(out: &mut Vec<u8>, v: i64) {
     leb128::write::signed(out, v).expect("write");
 }
 
-/// A change chunk whose one column claims `rows` operations in a few bytes.
-fn amplified_chunk(rows: i64) -> Vec<u8> {
-    let mut column = Vec::new();
-    sleb(&mut column, rows);
-    uleb(&mut column, 1);
-    let mut body = vec![0, 1, 0xaa]; // no deps, a one-byte actor
-    body.extend([1, 1, 0, 0, 0]); // seq, start op, time, message, other actors
+/// A change chunk (checksum not computed: the validator leaves it to
+/// Automerge) starting at operation `start_op`, with one column.
+fn chunk_with(start_op: u64, spec: u64, column: &[u8]) -> Vec<u8> {
+    let mut body = vec![0, 1, 0xaa, 1]; // no deps, a one-byte actor, seq 1
+    uleb(&mut body, start_op);
+    body.extend([0, 0, 0]); // time, message, other actors
     uleb(&mut body, 1);
-    uleb(&mut body, (1 << 4) | 2);
+    uleb(&mut body, spec);
     uleb(&mut body, column.len() as u64);
     body.extend(column);
     let mut chunk = MAGIC.to_vec();
@@ -57,6 +56,14 @@ fn amplified_chunk(rows: i64) -> Vec<u8> {
     uleb(&mut chunk, body.len() as u64);
     chunk.extend(body);
     chunk
+}
+
+/// A change chunk whose one column claims `rows` operations in a few bytes.
+fn amplified_chunk(rows: i64) -> Vec<u8> {
+    let mut column = Vec::new();
+    sleb(&mut column, rows);
+    uleb(&mut column, 1);
+    chunk_with(1, (1 << 4) | 2, &column)
 }
 
 fn message_with_chunks(chunks: &[Vec<u8>]) -> Vec<u8> {
@@ -188,68 +195,34 @@ fn values_automerge_would_panic_on_are_refused() {
 
     // A delta column whose running value passes 2^32, an actor index past
     // the change's actors, a start op at the end of the counter space.
-    let chunk_with = |spec: u64, column: Vec<u8>, start_op: u8| {
-        let mut chunk = amplified_chunk(1);
-        // Rebuild the body with the given column.
-        let mut body = vec![0, 1, 0xaa, 1];
-        uleb(&mut body, u64::from(start_op));
-        body.extend([0, 0, 0]);
-        uleb(&mut body, 1);
-        uleb(&mut body, spec);
-        uleb(&mut body, column.len() as u64);
-        body.extend(column);
-        chunk.truncate(9);
-        uleb(&mut chunk, body.len() as u64);
-        chunk.extend(body);
-        message_with_chunks(&[chunk])
+    let message = |start_op: u64, spec: u64, column: &[u8]| {
+        message_with_chunks(&[chunk_with(start_op, spec, column)])
     };
     let mut far = Vec::new();
     sleb(&mut far, 3);
     sleb(&mut far, 1 << 31);
-    assert_eq!(
-        check(&chunk_with(0x13, far, 1)),
-        Err(OutOfBounds::Malformed)
-    );
+    assert_eq!(check(&message(1, 0x13, &far)), Err(OutOfBounds::Malformed));
     let mut near = Vec::new();
     sleb(&mut near, 3);
     sleb(&mut near, 5);
-    assert!(check(&chunk_with(0x13, near, 1)).is_ok());
+    assert!(check(&message(1, 0x13, &near)).is_ok());
     let mut actor = Vec::new();
     sleb(&mut actor, 1);
     uleb(&mut actor, 4);
     assert_eq!(
-        check(&chunk_with(0x01, actor, 1)),
+        check(&message(1, 0x01, &actor)),
         Err(OutOfBounds::Malformed)
     );
-    let mut start = vec![0, 1, 0xaa, 1];
-    leb128::write::unsigned(&mut start, u64::from(u32::MAX)).expect("write");
-    start.extend([0, 0, 0, 0]);
-    let mut chunk = MAGIC.to_vec();
-    chunk.extend([0; 4]);
-    chunk.push(CHUNK_CHANGE);
-    uleb(&mut chunk, start.len() as u64);
-    chunk.extend(start);
+    let last = u64::from(u32::MAX);
     assert!(
-        check(&message_with_chunks(&[chunk])).is_ok(),
+        check(&message(last, 0x42, &[])).is_ok(),
         "no op, no overflow"
     );
-    let mut overflowing = Vec::new();
-    sleb(&mut overflowing, 2);
-    uleb(&mut overflowing, 1);
-    let mut body = vec![0, 1, 0xaa, 1];
-    leb128::write::unsigned(&mut body, u64::from(u32::MAX)).expect("write");
-    body.extend([0, 0, 0]);
-    uleb(&mut body, 1);
-    uleb(&mut body, 0x42);
-    uleb(&mut body, overflowing.len() as u64);
-    body.extend(overflowing);
-    let mut chunk = MAGIC.to_vec();
-    chunk.extend([0; 4]);
-    chunk.push(CHUNK_CHANGE);
-    uleb(&mut chunk, body.len() as u64);
-    chunk.extend(body);
+    let mut two_ops = Vec::new();
+    sleb(&mut two_ops, 2);
+    uleb(&mut two_ops, 1);
     assert_eq!(
-        check(&message_with_chunks(&[chunk])),
+        check(&message(last, 0x42, &two_ops)),
         Err(OutOfBounds::Malformed)
     );
 }
