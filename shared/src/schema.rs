@@ -178,12 +178,7 @@ impl DocId {
     /// The building a building document or a visit log is about.
     pub fn building_id(&self) -> Option<BuildingId> {
         match self.kind() {
-            DocKind::Building | DocKind::Visits => self
-                .0
-                .rsplit(':')
-                .next()
-                .and_then(|part| Uuid::try_parse(part).ok())
-                .map(BuildingId),
+            DocKind::Building | DocKind::Visits => self.last_uuid().map(BuildingId),
             _ => None,
         }
     }
@@ -191,14 +186,17 @@ impl DocId {
     /// The sector a sector document is about.
     pub fn sector_id(&self) -> Option<SectorId> {
         match self.kind() {
-            DocKind::Sector => self
-                .0
-                .rsplit(':')
-                .next()
-                .and_then(|part| Uuid::try_parse(part).ok())
-                .map(SectorId),
+            DocKind::Sector => self.last_uuid().map(SectorId),
             _ => None,
         }
+    }
+
+    /// The last id of the document id (a visit log names its building last).
+    fn last_uuid(&self) -> Option<Uuid> {
+        self.0
+            .rsplit(':')
+            .next()
+            .and_then(|part| Uuid::try_parse(part).ok())
     }
 
     /// The id as text, as stored and sent.

@@ -24,9 +24,14 @@ const FIELD_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wa
     worker-src 'self'; manifest-src 'self'; media-src 'self' blob:; form-action 'self'; \
     frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// Whether a path is the office's.
+fn office(path: &str) -> bool {
+    path == "/office" || path.starts_with("/office/")
+}
+
 /// Whether responses to this path hold data that must never be cached.
 fn private(path: &str) -> bool {
-    path == "/office" || path.starts_with("/office/") || path.starts_with("/api/")
+    office(path) || path.starts_with("/api/")
 }
 
 /// Adds the headers to every response.
@@ -39,10 +44,9 @@ pub async fn secure(request: Request, next: Next) -> Response {
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     };
-    let office = path == "/office" || path.starts_with("/office/");
     set(
         header::CONTENT_SECURITY_POLICY,
-        if office { OFFICE_CSP } else { FIELD_CSP },
+        if office(&path) { OFFICE_CSP } else { FIELD_CSP },
     );
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");

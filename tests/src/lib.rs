@@ -7,7 +7,7 @@ pub mod samples;
 use app::platform::http::Server;
 use shared::api::{EnrolmentCode, LoginRequest, LoginResponse, NewEnrolmentCode, Role};
 use shared::domain::*;
-use shared::schema::{self, DocId};
+use shared::schema::{self, DocId, DocKind};
 use shared::store::{Origin, Store};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,6 +26,20 @@ pub struct TestServer {
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
 
+/// The settings a test server runs with, on `data`, on a free loopback
+/// port.
+pub fn test_config(data: &Path) -> ServeConfig {
+    ServeConfig {
+        data: data.to_path_buf(),
+        listen: "127.0.0.1:0".into(),
+        demo: false,
+        web: "web-dist".into(),
+        enrolment_minutes: 60,
+        throttle_window_secs: 900,
+        session_idle_secs: 1800,
+    }
+}
+
 /// The password every test account gets.
 pub const PASSWORD: &str = "mot de passe de test";
 
@@ -38,15 +52,7 @@ impl TestServer {
     /// Starts a server with some settings changed (short windows, say).
     pub async fn start_with(change: impl FnOnce(&mut ServeConfig)) -> Self {
         let data = tempfile::tempdir().expect("tempdir");
-        let mut config = ServeConfig {
-            data: data.path().to_path_buf(),
-            listen: "127.0.0.1:0".into(),
-            demo: false,
-            web: "web-dist".into(),
-            enrolment_minutes: 60,
-            throttle_window_secs: 900,
-            session_idle_secs: 1800,
-        };
+        let mut config = test_config(data.path());
         change(&mut config);
         let state = AppState::open(config).expect("open state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -398,6 +404,16 @@ impl Device {
             agent: AgentId(enrolled.device_id.0),
             _dir: dir,
         }
+    }
+
+    /// The kinds of the documents it holds.
+    pub fn kinds(&self) -> Vec<DocKind> {
+        self.store
+            .doc_ids()
+            .expect("ids")
+            .iter()
+            .map(DocId::kind)
+            .collect()
     }
 
     /// Its bearer token.

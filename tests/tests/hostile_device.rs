@@ -466,13 +466,7 @@ async fn replies_obey_the_scope_offers_obey() {
     // Ambassadors and elected officials hold no visit log and no person at
     // all, and naming one gets a refusal.
     for device in [&w.ambassador, &w.elected] {
-        let kinds: Vec<DocKind> = device
-            .store
-            .doc_ids()
-            .expect("ids")
-            .iter()
-            .map(DocId::kind)
-            .collect();
+        let kinds = device.kinds();
         assert!(!kinds.contains(&DocKind::Visits) && !kinds.contains(&DocKind::Person));
         let response = round(device, vec![(their_log.clone(), hello())]).await;
         assert!(!carries_changes(&response));

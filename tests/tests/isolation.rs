@@ -103,13 +103,7 @@ async fn an_ambassador_device_receives_no_person_document() {
 
     let mut ambassador = Device::enrol(&server, &office, Role::YouthAmbassador).await;
     ambassador.sync().await;
-    let kinds: Vec<_> = ambassador
-        .store
-        .doc_ids()
-        .expect("ids")
-        .iter()
-        .map(DocId::kind)
-        .collect();
+    let kinds = ambassador.kinds();
     assert!(
         kinds.contains(&DocKind::Idea),
         "the ambassador got the shared idea"

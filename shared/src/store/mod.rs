@@ -352,18 +352,18 @@ impl Store {
         &self,
         kind: DocKind,
     ) -> Result<(Vec<T>, Vec<DocId>), StoreError> {
-        let unreadable = std::cell::RefCell::new(Vec::new());
+        let mut unreadable = Vec::new();
         let records = self.each_record(kind, |id, _| {
-            unreadable.borrow_mut().push(id.clone());
+            unreadable.push(id.clone());
             Ok(())
         })?;
-        Ok((records, unreadable.into_inner()))
+        Ok((records, unreadable))
     }
 
     fn each_record<T: crate::schema::SingleRecord>(
         &self,
         kind: DocKind,
-        unreadable: impl Fn(&DocId, crate::schema::SchemaError) -> Result<(), StoreError>,
+        mut unreadable: impl FnMut(&DocId, crate::schema::SchemaError) -> Result<(), StoreError>,
     ) -> Result<Vec<T>, StoreError> {
         let mut records = Vec::new();
         for id in self.doc_ids_of(kind)? {

@@ -67,8 +67,9 @@ struct Work {
     state: sync::State,
     /// Whether the store holds it (or will, once this request is saved).
     stored: bool,
-    /// Its stored size plus what this request added to it.
-    size: u64,
+    /// Its stored size plus what this request added to it, read on the
+    /// first write (most messages write nothing).
+    size: Option<u64>,
     /// A document the device may add its own records to but not read
     /// (see [`Caller::may_deposit`]): its sync state is never kept.
     deposit: bool,
@@ -136,7 +137,6 @@ impl Exchange<'_> {
         }
         if !self.work.contains_key(doc_id) {
             let doc = self.store.load(doc_id)?;
-            let size = self.store.stored_size(doc_id)?.unwrap_or(0);
             let state = if deposit {
                 sync::State::new()
             } else {
@@ -146,7 +146,7 @@ impl Exchange<'_> {
             };
             let work = Work {
                 stored: doc.is_some(),
-                size,
+                size: None,
                 doc: doc.unwrap_or_default(),
                 state,
                 deposit,
@@ -161,8 +161,14 @@ impl Exchange<'_> {
             if !current.deposit {
                 caller.may_write(doc_id, before)?;
             }
+            let size = match current.size {
+                Some(size) => size,
+                None => *current
+                    .size
+                    .insert(self.store.stored_size(doc_id)?.unwrap_or(0)),
+            };
             if checked.ops > self.ops_budget
-                || current.size + checked.change_bytes as u64 > MAX_DOCUMENT_BYTES
+                || size + checked.change_bytes as u64 > MAX_DOCUMENT_BYTES
             {
                 return Err(RefusalReason::OverLimit.into());
             }
@@ -203,7 +209,7 @@ impl Exchange<'_> {
             .unwrap_or(Err(Refused::Unreadable));
             checked_write?;
             current.stored = true;
-            current.size += checked.change_bytes as u64;
+            current.size = current.size.map(|size| size + checked.change_bytes as u64);
             self.ops_budget -= checked.ops;
         }
         let reply = if current.deposit {

@@ -6,7 +6,6 @@
 
 use anyhow::Context;
 use sync_server::AppState;
-use sync_server::config::ServeConfig;
 use tokio::io::AsyncReadExt;
 
 #[tokio::main]
@@ -14,16 +13,7 @@ async fn main() -> anyhow::Result<()> {
     let data = std::env::args()
         .nth(1)
         .context("usage: server-child DATA_DIR")?;
-    let config = ServeConfig {
-        data: data.into(),
-        listen: "127.0.0.1:0".into(),
-        demo: false,
-        web: "web-dist".into(),
-        enrolment_minutes: 60,
-        throttle_window_secs: 900,
-        session_idle_secs: 1800,
-    };
-    let state = AppState::open(config)?;
+    let state = AppState::open(tests::test_config(std::path::Path::new(&data)))?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("{}", listener.local_addr()?);
     let shutdown = async {
