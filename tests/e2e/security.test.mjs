@@ -4,7 +4,9 @@
 // works only from the office's own page.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, enrol, shot } from "./harness.mjs";
+import {
+  startServer, launch, enrol, openBuilding, tapOutcome, seriousViolations, shot,
+} from "./harness.mjs";
 
 test("the service worker caches the field app's shell and never the office or the API", async () => {
   const server = await startServer();
@@ -100,6 +102,30 @@ test("the office logs in from its own form and refuses a form posted from elsewh
     await shot(page, "security-form-from-elsewhere");
   } finally {
     await desk.kill();
+    await server.stop();
+  }
+});
+
+test("a youth ambassador's phone records a door; the server refuses it and the phone says why", async () => {
+  const server = await startServer();
+  const phone = await launch();
+  try {
+    const page = phone.page;
+    await enrol(page, server.url, await server.newCode("youth_ambassador"), "Yanis – téléphone partagé");
+    await openBuilding(page, 0);
+    await tapOutcome(page, 0, "NotHome");
+    await page.click(".bar .sync");
+    await page.click("button.primary");
+    await page.waitForSelector("section.refused", { timeout: 30000 });
+    const text = await page.textContent("section.refused");
+    assert.match(text, /1 fiches refusées par le serveur/);
+    assert.match(text, /n'a pas le droit d'envoyer cette fiche/);
+    assert.match(await page.textContent("p.big"), /pas encore sur le serveur/, "the refused record is kept");
+    assert.deepEqual(await seriousViolations(page), [], "accessibility of the refusal");
+    await shot(page, "sync-refused");
+    assert.equal(server.inspect().visits, 0, "the server stored a visit from an ambassador");
+  } finally {
+    await phone.kill();
     await server.stop();
   }
 });
