@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod headers;
 pub mod office;
+pub mod readmodel;
 pub mod routes;
 pub mod secrets;
 pub mod tenants;

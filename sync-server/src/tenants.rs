@@ -10,6 +10,7 @@
 //! any transaction the panic left open is rolled back ([`Store::recover`]),
 //! so the next request sees the last committed state.
 
+use crate::readmodel::{ReadModel, ReadModelError};
 use shared::domain::MunicipalityId;
 use shared::store::{Store, StoreError};
 use std::collections::HashMap;
@@ -41,6 +42,7 @@ impl TenantStore {
 pub struct Tenants {
     dir: PathBuf,
     open: Mutex<HashMap<MunicipalityId, TenantStore>>,
+    models: Mutex<HashMap<MunicipalityId, ReadModel>>,
 }
 
 impl Tenants {
@@ -49,12 +51,31 @@ impl Tenants {
         Self {
             dir,
             open: Mutex::new(HashMap::new()),
+            models: Mutex::new(HashMap::new()),
         }
     }
 
     /// The path of a municipality's store.
     pub fn path(&self, municipality: MunicipalityId) -> PathBuf {
         self.dir.join(format!("{municipality}.sqlite"))
+    }
+
+    /// The read model of a municipality, opened if needed (see
+    /// [`crate::readmodel`]).
+    pub fn read_model(&self, municipality: MunicipalityId) -> Result<ReadModel, ReadModelError> {
+        let mut models = self.models.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(model) = models.get(&municipality) {
+            return Ok(model.clone());
+        }
+        // The document store first, so its schema exists before the
+        // projector's own connection reads it.
+        drop(self.store(municipality)?);
+        let model = ReadModel::open(
+            &self.dir.join(format!("{municipality}.readmodel.sqlite")),
+            &self.path(municipality),
+        )?;
+        models.insert(municipality, model.clone());
+        Ok(model)
     }
 
     /// The store of a municipality, opened if needed.

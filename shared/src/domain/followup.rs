@@ -20,6 +20,33 @@ pub enum FollowUpStatus {
     Declined,
 }
 
+impl FollowUpStatus {
+    /// Every status, in the order a follow-up goes through them.
+    pub const ALL: [FollowUpStatus; 5] = [
+        FollowUpStatus::Open,
+        FollowUpStatus::Forwarded,
+        FollowUpStatus::InProgress,
+        FollowUpStatus::Resolved,
+        FollowUpStatus::Declined,
+    ];
+
+    /// Its stable name, as the read model, forms and exports write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowUpStatus::Open => "open",
+            FollowUpStatus::Forwarded => "forwarded",
+            FollowUpStatus::InProgress => "in_progress",
+            FollowUpStatus::Resolved => "resolved",
+            FollowUpStatus::Declined => "declined",
+        }
+    }
+
+    /// The status a stable name stands for.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
 /// One change of status, kept so the history can be told to the resident.
 #[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct StatusChange {

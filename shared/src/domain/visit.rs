@@ -25,6 +25,33 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in the order the field app offers them.
+    pub const ALL: [Outcome; 6] = [
+        Outcome::NotHome,
+        Outcome::Talked,
+        Outcome::Refused,
+        Outcome::NoAccess,
+        Outcome::ComeBack,
+        Outcome::Vacant,
+    ];
+
+    /// Its stable name, as the read model and exports write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::NotHome => "not_home",
+            Outcome::Talked => "talked",
+            Outcome::Refused => "refused",
+            Outcome::NoAccess => "no_access",
+            Outcome::ComeBack => "come_back",
+            Outcome::Vacant => "vacant",
+        }
+    }
+
+    /// The outcome a stable name stands for.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == name)
+    }
+
     /// Whether the door is settled, so later passes skip it.
     pub fn is_final(self) -> bool {
         matches!(self, Outcome::Talked | Outcome::Refused | Outcome::Vacant)

@@ -521,6 +521,15 @@ impl Store {
         .collect()
     }
 
+    /// Erasures recorded after `after` and up to `upto`, as revisions.
+    pub fn erased_between(&self, after: i64, upto: i64) -> Result<Vec<DocId>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc_id FROM tombstones WHERE rev > ?1 AND rev <= ?2 ORDER BY rev",
+        )?;
+        let rows = stmt.query_map([after, upto], |r| r.get::<_, String>(0))?;
+        rows.map(|row| parse_doc_id(row?)).collect()
+    }
+
     /// Copies the WAL into the main file and truncates it to zero bytes, so
     /// the old page images it held (erased data among them) are gone.
     pub fn scrub(&mut self) -> Result<(), StoreError> {

@@ -152,6 +152,18 @@ impl From<shared::schema::SchemaError> for PageError {
     }
 }
 
+impl From<crate::readmodel::ReadModelError> for PageError {
+    fn from(error: crate::readmodel::ReadModelError) -> Self {
+        PageError::Internal(error.into())
+    }
+}
+
+impl From<rusqlite::Error> for PageError {
+    fn from(error: rusqlite::Error) -> Self {
+        PageError::Internal(error.into())
+    }
+}
+
 impl From<crate::control::ControlError> for PageError {
     fn from(error: crate::control::ControlError) -> Self {
         PageError::Internal(error.into())

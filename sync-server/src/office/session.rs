@@ -16,6 +16,7 @@ use super::i18n::{Lang, Texts};
 use super::layout::PageError;
 use crate::AppState;
 use crate::control::Account;
+use crate::readmodel::ReadModel;
 use crate::tenants::TenantStore;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -169,9 +170,37 @@ impl Office {
         f: impl FnOnce(&mut Store) -> Result<T, PageError> + Send + 'static,
     ) -> Result<T, PageError> {
         let store = self.store()?;
-        tokio::task::spawn_blocking(move || {
+        let result = tokio::task::spawn_blocking(move || {
             let mut store = store.lock().map_err(|e| PageError::Internal(e.into()))?;
             f(&mut store)
+        })
+        .await
+        .map_err(|e| PageError::Internal(e.into()))?;
+        // What the office wrote reaches its figures without waiting for a
+        // page to ask.
+        if self.account.role == Role::Coordinator {
+            self.read_model()?.nudge();
+        }
+        result
+    }
+
+    /// The municipality's read model.
+    pub fn read_model(&self) -> Result<ReadModel, PageError> {
+        Ok(self.state.tenants.read_model(self.account.municipality)?)
+    }
+
+    /// Runs `f` on a connection to the municipality's read model, brought
+    /// up to date first, on a blocking thread. Never takes the store's
+    /// lock: a phone's sync does not wait for an office read.
+    pub async fn with_read_model<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Connection) -> Result<T, PageError> + Send + 'static,
+    ) -> Result<T, PageError> {
+        let model = self.read_model()?;
+        tokio::task::spawn_blocking(move || {
+            model.catch_up()?;
+            let conn = model.reader()?;
+            f(&conn)
         })
         .await
         .map_err(|e| PageError::Internal(e.into()))?

@@ -81,6 +81,7 @@ pub async fn sync(
     let store = state.tenants.store(device.municipality)?;
     let peer = device.id.to_string();
     let unsynced = request.unsynced;
+    let municipality = device.municipality;
     let response = tokio::task::spawn_blocking(move || {
         let mut store = store.lock()?;
         let caller = caller(&store, &device)?;
@@ -93,6 +94,10 @@ pub async fn sync(
         ServerError::TooManyMessages => ApiError::InvalidBody(e.to_string()),
         ServerError::Store(e) => ApiError::Internal(e.into()),
     })?;
+    match state.tenants.read_model(municipality) {
+        Ok(model) => model.nudge(),
+        Err(error) => tracing::error!(%error, "cannot open the read model"),
+    }
     let control = state.control.clone();
     let device_id = device.id;
     crate::auth::run_blocking(move || control.record_sync(device_id, unsynced)).await?;

@@ -1,0 +1,269 @@
+//! The office's read model: relational tables kept in step with the
+//! municipality's Automerge documents, so that no office page loads or
+//! hydrates a document, and no office read waits for a phone's sync.
+//!
+//! A projector follows the document store's revision counter with a cursor
+//! of its own: it reads the documents written since (and the erasures),
+//! deletes their previous rows and writes new ones, in one transaction that
+//! also moves the cursor, so the tables always match one revision of the
+//! store. It reads documents through a connection of its own (WAL readers
+//! never block the writer) and writes to a file of its own
+//! (`<municipality>.readmodel.sqlite`), so a phone's sync never waits for
+//! it and it never waits for a sync. Syncs and office writes wake it
+//! ([`ReadModel::nudge`]); office pages catch it up before they read
+//! ([`ReadModel::catch_up`]), which costs one query when nothing changed.
+//!
+//! It can be rebuilt from the documents at any time ([`ReadModel::rebuild`]):
+//! when [`PROJECTION_VERSION`] changes (new tables or a new way of
+//! projecting), on demand from the office, and in tests that compare a
+//! rebuilt model with the incrementally maintained one ([`ReadModel::dump`]).
+
+mod project;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+pub use project::{door_key, door_label};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use shared::store::{MigrationError, Store, StoreError, migrate};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// Bumped whenever the projection of a document changes: a read model
+/// built by another version is rebuilt on open.
+pub const PROJECTION_VERSION: i64 = 1;
+
+/// Documents read per batch while catching up: bounds the projector's
+/// memory whatever the backlog.
+const BATCH: usize = 500;
+
+/// Why the read model could not be read or brought up to date. The tables
+/// are left at the last revision fully projected.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadModelError {
+    /// Its database failed.
+    #[error("read model database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// Its schema could not be brought up to date.
+    #[error("read model schema: {0}")]
+    Migration(#[from] MigrationError),
+    /// The document store failed.
+    #[error("document store: {0}")]
+    Store(#[from] StoreError),
+    /// A document does not hold what its kind promises (recorded as
+    /// unreadable, never surfaced as an error).
+    #[error("document content: {0}")]
+    Schema(Box<shared::schema::SchemaError>),
+    /// A value could not be encoded.
+    #[error("encoding: {0}")]
+    Json(serde_json::Error),
+}
+
+struct Projector {
+    docs: Store,
+    tables: Connection,
+}
+
+/// A municipality's read model: the projector and where to read from.
+#[derive(Clone)]
+pub struct ReadModel {
+    path: PathBuf,
+    projector: Arc<Mutex<Projector>>,
+    /// Set when a nudge found the projector busy: it goes round once more.
+    pending: Arc<AtomicBool>,
+}
+
+impl ReadModel {
+    /// Opens (creating if needed) the read model at `path`, projecting from
+    /// the document store at `docs`. A model of another projection version
+    /// is rebuilt here.
+    pub fn open(path: &Path, docs: &Path) -> Result<Self, ReadModelError> {
+        let mut tables = Connection::open(path)?;
+        tables.busy_timeout(std::time::Duration::from_secs(5))?;
+        tables.pragma_update(None, "journal_mode", "WAL")?;
+        tables.pragma_update(None, "synchronous", "NORMAL")?;
+        migrate(&mut tables, schema::MIGRATIONS)?;
+        let model = Self {
+            path: path.to_path_buf(),
+            projector: Arc::new(Mutex::new(Projector {
+                docs: Store::open(docs)?,
+                tables,
+            })),
+            pending: Arc::default(),
+        };
+        let version = meta(&model.lock().tables, "projection_version")?;
+        if version != Some(PROJECTION_VERSION) {
+            model.rebuild()?;
+        }
+        Ok(model)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Projector> {
+        // A panic mid-projection rolled its transaction back: the tables
+        // are at the last committed revision, safe to go on from.
+        self.projector
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Projects everything written since the cursor; returns the revision
+    /// the tables now match.
+    pub fn catch_up(&self) -> Result<i64, ReadModelError> {
+        let mut projector = self.lock();
+        self.pending.store(false, Ordering::SeqCst);
+        projector.catch_up()
+    }
+
+    /// Asks for a catch-up without waiting: if the projector is busy, it
+    /// goes round once more when done. For the sync route, after a write.
+    pub fn nudge(&self) {
+        let model = self.clone();
+        model.pending.store(true, Ordering::SeqCst);
+        std::thread::spawn(move || {
+            while model.pending.load(Ordering::SeqCst) {
+                let Ok(mut projector) = model.projector.try_lock() else {
+                    // The one holding it will see `pending` and go round.
+                    return;
+                };
+                model.pending.store(false, Ordering::SeqCst);
+                if let Err(error) = projector.catch_up() {
+                    tracing::error!(%error, "read model projection failed");
+                    return;
+                }
+            }
+        });
+    }
+
+    /// Empties the tables and projects every document again.
+    pub fn rebuild(&self) -> Result<i64, ReadModelError> {
+        let mut projector = self.lock();
+        {
+            let tx = projector.tables.transaction()?;
+            for table in schema::TABLES {
+                tx.execute(&format!("DELETE FROM {table}"), [])?;
+            }
+            set_meta(&tx, "cursor", 0)?;
+            set_meta(&tx, "projection_version", PROJECTION_VERSION)?;
+            tx.commit()?;
+        }
+        projector.catch_up()
+    }
+
+    /// A connection that can only read the tables, for one office request.
+    /// Opened per request: readers never wait for the projector (WAL).
+    pub fn reader(&self) -> Result<Connection, ReadModelError> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(conn)
+    }
+
+    /// Every row of every table, sorted: what tests compare.
+    pub fn dump(&self) -> Result<BTreeMap<String, Vec<String>>, ReadModelError> {
+        let conn = self.reader()?;
+        dump(&conn)
+    }
+}
+
+impl Projector {
+    fn catch_up(&mut self) -> Result<i64, ReadModelError> {
+        let mut cursor = meta(&self.tables, "cursor")?.unwrap_or(0);
+        loop {
+            // One snapshot of the store per batch: the documents and the
+            // erasures read are those of one revision.
+            let conn = self.docs.connection();
+            conn.execute_batch("BEGIN")?;
+            let read = (|| -> Result<_, ReadModelError> {
+                let target = self.docs.current_rev()?;
+                let changed = self.docs.changed_since(cursor, BATCH)?;
+                let full = changed.len() == BATCH;
+                // A full batch stops at its last document's revision; the
+                // erasures up to there are taken with it.
+                let upto = if full {
+                    changed.last().map_or(target, |c| c.rev)
+                } else {
+                    target
+                };
+                let erased = self.docs.erased_between(cursor, upto)?;
+                let mut docs = Vec::with_capacity(changed.len());
+                for c in changed {
+                    docs.push((c.doc_id.clone(), self.docs.load(&c.doc_id)?));
+                }
+                Ok((upto, docs, erased, full))
+            })();
+            self.docs.connection().execute_batch("COMMIT")?;
+            let (upto, docs, erased, full) = read?;
+            if upto == cursor && docs.is_empty() && erased.is_empty() {
+                return Ok(cursor);
+            }
+            let tx = self.tables.transaction()?;
+            for doc_id in &erased {
+                delete_rows(&tx, doc_id.as_str())?;
+            }
+            for (doc_id, doc) in &docs {
+                delete_rows(&tx, doc_id.as_str())?;
+                if let Some(doc) = doc {
+                    project::project(&tx, doc_id, doc)?;
+                }
+            }
+            set_meta(&tx, "cursor", upto)?;
+            tx.commit()?;
+            cursor = upto;
+            if !full {
+                return Ok(cursor);
+            }
+        }
+    }
+}
+
+fn delete_rows(conn: &Connection, doc_id: &str) -> Result<(), ReadModelError> {
+    for table in schema::TABLES {
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?
+            .execute([doc_id])?;
+    }
+    Ok(())
+}
+
+fn meta(conn: &Connection, key: &str) -> Result<Option<i64>, ReadModelError> {
+    Ok(conn
+        .query_row("SELECT value FROM rm_meta WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+fn set_meta(conn: &Connection, key: &str, value: i64) -> Result<(), ReadModelError> {
+    conn.execute(
+        "INSERT INTO rm_meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// Every row of every projected table, as text, sorted.
+pub fn dump(conn: &Connection) -> Result<BTreeMap<String, Vec<String>>, ReadModelError> {
+    let mut all = BTreeMap::new();
+    for table in schema::TABLES {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {table}"))?;
+        let columns = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let mut cells = Vec::with_capacity(columns);
+                for i in 0..columns {
+                    let cell: rusqlite::types::Value = r.get(i)?;
+                    cells.push(format!("{cell:?}"));
+                }
+                Ok(cells.join("|"))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.sort();
+        all.insert((*table).to_string(), rows);
+    }
+    Ok(all)
+}

@@ -1,0 +1,132 @@
+//! The read model's tables, one numbered step at a time (never edit a step
+//! that has shipped: add the next one).
+//!
+//! Plain SQL that PostgreSQL runs as written: `TEXT`, `BIGINT`,
+//! `DOUBLE PRECISION`, `ON CONFLICT … DO UPDATE`, no rowid tricks. Every
+//! row carries the `doc_id` of the document it was projected from, so
+//! re-projecting or erasing a document deletes exactly its rows.
+//!
+//! No personal data lives here: visits keep the resident's age band and
+//! language (never a name or a person link), and the only free text kept is
+//! what a view shows: a conversation's verbatim (the report quotes a few)
+//! and a follow-up's description and status note (the follow-up list).
+
+use shared::store::Migration;
+
+/// Every step, in order.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "read model: territory, campaigns, visits, follow-ups, ideas",
+    sql: "
+CREATE TABLE rm_meta (
+    key TEXT PRIMARY KEY,
+    value BIGINT NOT NULL
+);
+CREATE TABLE rm_campaigns (
+    doc_id TEXT PRIMARY KEY,
+    campaign_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    starts_at BIGINT NOT NULL,
+    ends_at BIGINT NOT NULL
+);
+CREATE TABLE rm_neighbourhoods (
+    doc_id TEXT PRIMARY KEY,
+    neighbourhood_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    polygons TEXT NOT NULL
+);
+CREATE TABLE rm_buildings (
+    doc_id TEXT PRIMARY KEY,
+    building_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    address TEXT NOT NULL,
+    neighbourhood_id TEXT,
+    lon DOUBLE PRECISION NOT NULL,
+    lat DOUBLE PRECISION NOT NULL,
+    doors BIGINT NOT NULL
+);
+CREATE INDEX rm_buildings_by_id ON rm_buildings (building_id);
+CREATE TABLE rm_sector_buildings (
+    doc_id TEXT NOT NULL,
+    sector_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    sector_name TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    PRIMARY KEY (doc_id, building_id)
+);
+CREATE INDEX rm_sector_buildings_by_campaign ON rm_sector_buildings (campaign_id, building_id);
+CREATE TABLE rm_sectors (
+    doc_id TEXT PRIMARY KEY,
+    sector_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    name TEXT NOT NULL
+);
+CREATE TABLE rm_visits (
+    doc_id TEXT NOT NULL,
+    visit_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    door_key TEXT NOT NULL,
+    door_label TEXT NOT NULL,
+    pass BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    agent_id TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    age_band TEXT,
+    language TEXT,
+    follow_up_id TEXT,
+    verbatim TEXT NOT NULL,
+    PRIMARY KEY (doc_id, visit_id)
+);
+CREATE INDEX rm_visits_by_campaign ON rm_visits (campaign_id, at);
+CREATE INDEX rm_visits_by_building ON rm_visits (building_id);
+CREATE TABLE rm_visit_topics (
+    doc_id TEXT NOT NULL,
+    visit_id TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    PRIMARY KEY (doc_id, visit_id, topic)
+);
+CREATE TABLE rm_follow_ups (
+    doc_id TEXT PRIMARY KEY,
+    follow_up_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    service TEXT NOT NULL,
+    description TEXT NOT NULL,
+    building_id TEXT,
+    status TEXT NOT NULL,
+    raised_at BIGINT,
+    updated_at BIGINT,
+    last_note TEXT NOT NULL
+);
+CREATE INDEX rm_follow_ups_by_campaign ON rm_follow_ups (campaign_id);
+CREATE TABLE rm_ideas (
+    doc_id TEXT PRIMARY KEY,
+    idea_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    lon DOUBLE PRECISION,
+    lat DOUBLE PRECISION,
+    collected_at BIGINT NOT NULL
+);
+CREATE TABLE rm_unreadable (
+    doc_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL
+);
+",
+}];
+
+/// The tables a document's rows live in, emptied before it is projected
+/// again and when it is erased.
+pub const TABLES: &[&str] = &[
+    "rm_campaigns",
+    "rm_neighbourhoods",
+    "rm_buildings",
+    "rm_sectors",
+    "rm_sector_buildings",
+    "rm_visits",
+    "rm_visit_topics",
+    "rm_follow_ups",
+    "rm_ideas",
+    "rm_unreadable",
+];
