@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod consolidate;
 pub mod control;
 pub mod demo;
 pub mod error;

@@ -3,7 +3,7 @@
 
 use super::form::Fields;
 use super::layout::{PageError, Section, iso_day, notice, page, parse_iso_day};
-use super::session::Office;
+use super::session::{Office, Reader};
 use automerge::Automerge;
 use axum::body::Bytes;
 use axum::extract::Path;
@@ -71,7 +71,14 @@ pub async fn active_devices(office: &Office) -> Result<Vec<DeviceInfo>, PageErro
 }
 
 /// `GET /office`: campaigns and a form for a new one.
-pub async fn list(office: Office) -> Result<Markup, PageError> {
+pub async fn list(Reader(office): Reader) -> Result<Response, PageError> {
+    if office.read_only() {
+        return Ok(Redirect::to("/office/dashboard").into_response());
+    }
+    Ok(list_campaigns(office).await?.into_response())
+}
+
+async fn list_campaigns(office: Office) -> Result<Markup, PageError> {
     let (campaigns, sectors, buildings) = office
         .with_store(|store| {
             let mut campaigns: Vec<Campaign> = store.readable_records(DocKind::Campaign)?;

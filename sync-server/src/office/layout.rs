@@ -28,6 +28,12 @@ pub async fn js() -> impl IntoResponse {
 pub enum Section {
     /// Campaigns, their questionnaires and sectors.
     Campaigns,
+    /// The consolidated results: dashboard, map, comparison, exports.
+    Results,
+    /// Follow-ups.
+    FollowUps,
+    /// The reports for elected officials.
+    Reports,
     /// The territory.
     Territory,
     /// Devices.
@@ -37,6 +43,7 @@ pub enum Section {
 /// A whole page for a logged-in coordinator.
 pub fn page(office: &Office, section: Section, title: &str, body: Markup) -> Markup {
     let t = office.t;
+    let r = office.lang.results();
     let item = |s: Section, href: &str, label: &str| {
         html! {
             a href=(href) aria-current=[(s == section).then_some("page")] { (label) }
@@ -49,9 +56,17 @@ pub fn page(office: &Office, section: Section, title: &str, body: Markup) -> Mar
             header.top {
                 span.brand { "Palier" }
                 nav aria-label=(t.menu) {
-                    (item(Section::Campaigns, "/office", t.campaigns))
-                    (item(Section::Territory, "/office/territory", t.territory))
-                    (item(Section::Devices, "/office/devices", t.devices))
+                    @if office.read_only() {
+                        (item(Section::Results, "/office/dashboard", r.results))
+                        (item(Section::Reports, "/office/reports", r.reports))
+                    } @else {
+                        (item(Section::Campaigns, "/office", t.campaigns))
+                        (item(Section::Results, "/office/dashboard", r.results))
+                        (item(Section::FollowUps, "/office/follow-ups", r.follow_ups))
+                        (item(Section::Reports, "/office/reports", r.reports))
+                        (item(Section::Territory, "/office/territory", t.territory))
+                        (item(Section::Devices, "/office/devices", t.devices))
+                    }
                 }
                 span.spacer {}
                 a.lang href=(format!("/office/lang/{}", office.lang.other().tag())) lang=(office.lang.other().tag()) {

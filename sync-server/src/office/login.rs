@@ -90,12 +90,17 @@ pub async fn submit(
     }
     let (email, password) = (fields.get("email"), fields.raw("password"));
     match log_in(&state, from, &email, password).await {
-        Ok(Some((token, _))) => (
+        Ok(Some((token, account))) => (
             [(
                 header::SET_COOKIE,
                 format!("{SESSION_COOKIE}={token}; Path=/office; HttpOnly; SameSite=Strict"),
             )],
-            Redirect::to("/office"),
+            // An elected official's office is the figures, nothing else.
+            Redirect::to(if account.role.is_read_only() {
+                "/office/dashboard"
+            } else {
+                "/office"
+            }),
         )
             .into_response(),
         Ok(None) => (

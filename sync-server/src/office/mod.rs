@@ -15,6 +15,8 @@
 //! another site carries no session.
 
 mod campaigns;
+mod charts;
+mod dashboard;
 mod devices;
 mod form;
 mod i18n;
@@ -22,6 +24,7 @@ mod layout;
 mod login;
 mod map;
 mod questionnaire;
+mod results;
 mod sectors;
 mod session;
 mod territory;
@@ -92,6 +95,7 @@ pub fn router() -> Router<AppState> {
             post(territory::remove_unreadable),
         )
         .route("/office/territory/export.geojson", get(territory::export))
+        .route("/office/dashboard", get(dashboard::show))
         .route("/office/devices", get(devices::show))
         .route("/office/devices/codes", post(devices::new_code))
         .route("/office/devices/{id}/revoke", post(devices::revoke))

@@ -117,10 +117,12 @@ pub struct Office {
     state: AppState,
 }
 
-impl FromRequestParts<AppState> for Office {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+impl Office {
+    async fn extract(
+        parts: &mut Parts,
+        state: &AppState,
+        readers_too: bool,
+    ) -> Result<Self, Response> {
         let Ok(lang) = Lang::from_request_parts(parts, state).await;
         let to_login = || Redirect::to("/office/login").into_response();
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
@@ -135,7 +137,13 @@ impl FromRequestParts<AppState> for Office {
             .map_err(|e| PageError::Internal(e.into()).into_response())?
             .map_err(|e| PageError::Internal(e.into()).into_response())?
             .ok_or_else(to_login)?;
-        if account.role != Role::Coordinator || !form_ok {
+        let role_ok = match account.role {
+            Role::Coordinator => true,
+            // Reads only, whatever the route.
+            Role::ElectedOfficial => readers_too && !unsafe_method,
+            Role::Agent | Role::YouthAmbassador => false,
+        };
+        if !role_ok || !form_ok {
             return Err(PageError::Forbidden(lang).into_response());
         }
         Ok(Office {
@@ -145,6 +153,32 @@ impl FromRequestParts<AppState> for Office {
             csrf,
             state: state.clone(),
         })
+    }
+
+    /// Whether this is a read-only office (an elected official's).
+    pub fn read_only(&self) -> bool {
+        self.account.role.is_read_only()
+    }
+}
+
+impl FromRequestParts<AppState> for Office {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        Office::extract(parts, state, false).await
+    }
+}
+
+/// Someone at the office who may read the consolidated figures: a
+/// coordinator, or an elected official (who may only read, and only these
+/// pages: the dashboard, the map, the comparison and the reports).
+pub struct Reader(pub Office);
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        Office::extract(parts, state, true).await.map(Reader)
     }
 }
 

@@ -15,7 +15,7 @@ mod csv_file;
 mod decode;
 mod export;
 mod geojson_file;
-mod geometry;
+pub mod geometry;
 mod plan;
 mod rows;
 

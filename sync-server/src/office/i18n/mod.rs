@@ -51,6 +51,14 @@ impl Lang {
         }
     }
 
+    /// The results pages' catalogue.
+    pub fn results(self) -> &'static ResultsTexts {
+        match self {
+            Lang::Fr => &fr::RESULTS,
+            Lang::En => &en::RESULTS,
+        }
+    }
+
     /// Its catalogue.
     pub fn texts(self) -> &'static Texts {
         match self {
@@ -260,6 +268,155 @@ texts! {
     reach_own,
 }
 
+macro_rules! results_texts {
+    ($($name:ident),* $(,)?) => {
+        /// The texts of the results pages (dashboard, map, comparison,
+        /// follow-ups, exports, open data, reports) and every figure's
+        /// name and definition.
+        pub struct ResultsTexts {
+            $(
+                #[doc = stringify!($name)]
+                pub $name: &'static str,
+            )*
+        }
+    };
+}
+
+results_texts! {
+    results,
+    dashboard,
+    map,
+    compare,
+    follow_ups,
+    reports,
+    exports,
+    campaign,
+    period_from,
+    period_until,
+    sector,
+    neighbourhood,
+    all,
+    apply,
+    no_campaign,
+    key_figures,
+    by_neighbourhood,
+    by_sector,
+    by_building,
+    outcomes_by_pass,
+    pass,
+    outcome,
+    topics_by_neighbourhood,
+    topic,
+    count,
+    follow_ups_by_service,
+    service,
+    status,
+    ideas_by_category,
+    category,
+    place,
+    no_place,
+    no_neighbourhood,
+    publics,
+    per_agent,
+    agent,
+    quality,
+    quality_none,
+    rapid_flag,
+    outlier_flag,
+    phones,
+    phone,
+    last_sync,
+    never,
+    unsynced_reported,
+    definitions,
+    as_of,
+    unreadable,
+    none,
+    unknown_agent,
+    coverage_legend,
+    map_hint,
+    compare_hint,
+    compare_choose,
+    over_time,
+    week,
+    export_csv,
+    export_csv_fr,
+    export_geojson,
+    export_buildings,
+    export_neighbourhoods,
+    export_visits,
+    export_open_data,
+    exports_hint,
+    open_data_title,
+    open_data_rule,
+    masked,
+    total,
+    download,
+    follow_ups_title,
+    follow_up,
+    description,
+    building,
+    raised,
+    updated,
+    history,
+    note,
+    note_hint,
+    change_status,
+    status_changed,
+    no_follow_ups,
+    report_title,
+    report_for,
+    report_hint,
+    report_print,
+    verbatims,
+    whole_territory,
+    status_open,
+    status_forwarded,
+    status_in_progress,
+    status_resolved,
+    status_declined,
+    outcome_not_home,
+    outcome_talked,
+    outcome_refused,
+    outcome_no_access,
+    outcome_come_back,
+    outcome_vacant,
+    fig_doors,
+    def_doors,
+    fig_doors_reached,
+    def_doors_reached,
+    fig_coverage,
+    def_coverage,
+    fig_doors_talked,
+    def_doors_talked,
+    fig_contact_rate,
+    def_contact_rate,
+    fig_visits,
+    def_visits,
+    fig_outcomes_by_pass,
+    def_outcomes_by_pass,
+    fig_topics,
+    def_topics,
+    fig_follow_ups,
+    def_follow_ups,
+    fig_ideas,
+    def_ideas,
+    fig_under_25,
+    def_under_25,
+    fig_over_65,
+    def_over_65,
+    fig_not_french,
+    def_not_french,
+    fig_per_agent,
+    def_per_agent,
+    fig_rapid,
+    def_rapid,
+    fig_outlier,
+    def_outlier,
+    fig_phones,
+    def_phones,
+}
+
 impl Texts {
     /// A campaign kind's name.
     pub fn kind_name(&self, kind: CampaignKind) -> &'static str {
@@ -268,6 +425,59 @@ impl Texts {
             CampaignKind::IdeaCollection => self.kind_idea_collection,
             CampaignKind::StreetStand => self.kind_street_stand,
             CampaignKind::ExploratoryWalk => self.kind_exploratory_walk,
+        }
+    }
+}
+
+impl ResultsTexts {
+    /// A figure's name and definition.
+    pub fn figure(&self, figure: crate::consolidate::Figure) -> (&'static str, &'static str) {
+        use crate::consolidate::Figure as F;
+        match figure {
+            F::Doors => (self.fig_doors, self.def_doors),
+            F::DoorsReached => (self.fig_doors_reached, self.def_doors_reached),
+            F::Coverage => (self.fig_coverage, self.def_coverage),
+            F::DoorsTalked => (self.fig_doors_talked, self.def_doors_talked),
+            F::ContactRate => (self.fig_contact_rate, self.def_contact_rate),
+            F::Visits => (self.fig_visits, self.def_visits),
+            F::OutcomesByPass => (self.fig_outcomes_by_pass, self.def_outcomes_by_pass),
+            F::TopicsByNeighbourhood => (self.fig_topics, self.def_topics),
+            F::FollowUps => (self.fig_follow_ups, self.def_follow_ups),
+            F::Ideas => (self.fig_ideas, self.def_ideas),
+            F::Under25 => (self.fig_under_25, self.def_under_25),
+            F::Over65 => (self.fig_over_65, self.def_over_65),
+            F::NotFrench => (self.fig_not_french, self.def_not_french),
+            F::PerAgent => (self.fig_per_agent, self.def_per_agent),
+            F::RapidVisits => (self.fig_rapid, self.def_rapid),
+            F::ContactRateOutlier => (self.fig_outlier, self.def_outlier),
+            F::Phones => (self.fig_phones, self.def_phones),
+        }
+    }
+
+    /// A follow-up status's name, from its stable name (unknown ones as is).
+    pub fn status<'a>(&self, status: &'a str) -> &'a str {
+        use shared::domain::FollowUpStatus as S;
+        match S::parse(status) {
+            Some(S::Open) => self.status_open,
+            Some(S::Forwarded) => self.status_forwarded,
+            Some(S::InProgress) => self.status_in_progress,
+            Some(S::Resolved) => self.status_resolved,
+            Some(S::Declined) => self.status_declined,
+            None => status,
+        }
+    }
+
+    /// An outcome's name, from its stable name (unknown ones as is).
+    pub fn outcome<'a>(&self, outcome: &'a str) -> &'a str {
+        use shared::domain::Outcome as O;
+        match O::parse(outcome) {
+            Some(O::NotHome) => self.outcome_not_home,
+            Some(O::Talked) => self.outcome_talked,
+            Some(O::Refused) => self.outcome_refused,
+            Some(O::NoAccess) => self.outcome_no_access,
+            Some(O::ComeBack) => self.outcome_come_back,
+            Some(O::Vacant) => self.outcome_vacant,
+            None => outcome,
         }
     }
 }

@@ -1,0 +1,569 @@
+//! Every figure of the dashboard, defined once: the SQL that counts it is
+//! here, its name and definition (shown on the page) are in the office's
+//! catalogues under the same [`Figure`]. The report, the map, the exports
+//! and the comparison read these same functions.
+
+use super::filter::{Filter, Sql};
+use super::places::Places;
+use rusqlite::{Connection, params_from_iter};
+
+/// A visit recorded less than this after the same agent's previous visit
+/// is "seconds apart": knocking and waiting alone takes longer.
+pub const RAPID_GAP_MS: i64 = 10_000;
+/// An agent is flagged when at least this many of their visits…
+pub const RAPID_MIN_VISITS: i64 = 5;
+/// …and at least this share of them (percent) were seconds apart.
+pub const RAPID_MIN_SHARE_PERCENT: i64 = 20;
+/// An agent's contact rate is compared with the team's only past this many
+/// doors knocked.
+pub const OUTLIER_MIN_DOORS: i64 = 20;
+/// Flagged when below the team's rate divided by this, or above it
+/// multiplied by this.
+pub const OUTLIER_FACTOR: f64 = 2.0;
+
+/// The figures, each with its definition in the catalogues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Figure {
+    /// Dwellings in the buildings in scope.
+    Doors,
+    /// Distinct doors with at least one visit.
+    DoorsReached,
+    /// Doors reached / doors.
+    Coverage,
+    /// Distinct doors where a conversation took place.
+    DoorsTalked,
+    /// Doors talked / doors reached.
+    ContactRate,
+    /// Visits recorded.
+    Visits,
+    /// Visits by pass and outcome.
+    OutcomesByPass,
+    /// Conversations mentioning each topic, per neighbourhood.
+    TopicsByNeighbourhood,
+    /// Follow-ups by service and status.
+    FollowUps,
+    /// Ideas by category and neighbourhood.
+    Ideas,
+    /// Conversations with residents under 25.
+    Under25,
+    /// Conversations with residents of 65 and over.
+    Over65,
+    /// Conversations held in a language other than French.
+    NotFrench,
+    /// Per agent: doors knocked, conversations, contact rate.
+    PerAgent,
+    /// Agents whose visits were often recorded seconds apart.
+    RapidVisits,
+    /// Agents whose contact rate is far from the team's.
+    ContactRateOutlier,
+    /// Each phone's last sync and the records it had not sent.
+    Phones,
+}
+
+impl Figure {
+    /// Every figure, in the order the page explains them.
+    pub const ALL: [Figure; 17] = [
+        Figure::Doors,
+        Figure::DoorsReached,
+        Figure::Coverage,
+        Figure::DoorsTalked,
+        Figure::ContactRate,
+        Figure::Visits,
+        Figure::OutcomesByPass,
+        Figure::TopicsByNeighbourhood,
+        Figure::FollowUps,
+        Figure::Ideas,
+        Figure::Under25,
+        Figure::Over65,
+        Figure::NotFrench,
+        Figure::PerAgent,
+        Figure::RapidVisits,
+        Figure::ContactRateOutlier,
+        Figure::Phones,
+    ];
+}
+
+/// A share as a percentage, `None` when there is nothing to divide by.
+pub fn percent(part: i64, whole: i64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
+}
+
+/// Doors, doors reached, doors talked: for the whole scope or one group.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// [`Figure::Doors`].
+    pub doors: i64,
+    /// [`Figure::DoorsReached`].
+    pub reached: i64,
+    /// [`Figure::DoorsTalked`].
+    pub talked: i64,
+}
+
+impl Coverage {
+    /// [`Figure::Coverage`], in percent.
+    pub fn coverage(&self) -> Option<f64> {
+        percent(self.reached, self.doors)
+    }
+    /// [`Figure::ContactRate`], in percent.
+    pub fn contact_rate(&self) -> Option<f64> {
+        percent(self.talked, self.reached)
+    }
+}
+
+/// A group (neighbourhood, sector, building) and its coverage.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Its id (empty for "no neighbourhood").
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its figures.
+    pub coverage: Coverage,
+}
+
+/// The publics the teams are judged on reaching.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Publics {
+    /// Conversations (visits with outcome "talked").
+    pub conversations: i64,
+    /// [`Figure::Under25`].
+    pub under_25: i64,
+    /// [`Figure::Over65`].
+    pub over_65: i64,
+    /// [`Figure::NotFrench`].
+    pub not_french: i64,
+}
+
+/// One agent's activity, as MiniVAN's activity report shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Agent {
+    /// Their agent id (the id of their phone).
+    pub agent_id: String,
+    /// Visits they recorded.
+    pub visits: i64,
+    /// Distinct doors they knocked.
+    pub doors: i64,
+    /// Distinct doors where they had a conversation.
+    pub doors_talked: i64,
+    /// Visits with outcome "talked".
+    pub conversations: i64,
+    /// Visits recorded less than [`RAPID_GAP_MS`] after their previous one.
+    pub rapid: i64,
+    /// [`Figure::RapidVisits`].
+    pub rapid_flag: bool,
+    /// [`Figure::ContactRateOutlier`].
+    pub outlier_flag: bool,
+}
+
+impl Agent {
+    /// Their contact rate, in percent.
+    pub fn contact_rate(&self) -> Option<f64> {
+        percent(self.doors_talked, self.doors)
+    }
+}
+
+/// Everything the dashboard shows for one filter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dashboard {
+    /// The whole scope.
+    pub totals: Coverage,
+    /// [`Figure::Visits`].
+    pub visits: i64,
+    /// Per neighbourhood, by name.
+    pub by_neighbourhood: Vec<Group>,
+    /// Per sector of the campaign, by name.
+    pub by_sector: Vec<Group>,
+    /// (pass, outcome, visits), by pass then outcome.
+    pub outcomes_by_pass: Vec<(i64, String, i64)>,
+    /// (neighbourhood name, topic, conversations), most mentioned first
+    /// within each neighbourhood.
+    pub topics: Vec<(String, String, i64)>,
+    /// (service, status, follow-ups).
+    pub follow_ups: Vec<(String, String, i64)>,
+    /// (category, neighbourhood name, ideas).
+    pub ideas: Vec<(String, String, i64)>,
+    /// The publics reached.
+    pub publics: Publics,
+    /// Per agent.
+    pub agents: Vec<Agent>,
+}
+
+fn query<T>(
+    conn: &Connection,
+    sql: &Sql,
+    text: &str,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let text = text.replace("{scope}", &sql.text);
+    let mut stmt = conn.prepare(&text)?;
+    let rows = stmt.query_map(params_from_iter(sql.params.iter()), row)?;
+    rows.collect()
+}
+
+fn one<T>(
+    conn: &Connection,
+    sql: &Sql,
+    text: &str,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let text = text.replace("{scope}", &sql.text);
+    conn.query_row(&text, params_from_iter(sql.params.iter()), row)
+}
+
+/// [`Figure::Doors`], [`Figure::DoorsReached`], [`Figure::DoorsTalked`]
+/// for the whole scope.
+pub fn totals(conn: &Connection, filter: &Filter) -> rusqlite::Result<Coverage> {
+    let doors = one(
+        conn,
+        &filter.buildings(),
+        "SELECT coalesce(sum(doors), 0) FROM ({scope}) s",
+        |r| r.get(0),
+    )?;
+    let (reached, talked) = one(
+        conn,
+        &filter.visits(),
+        "SELECT count(DISTINCT door_key),
+                count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
+         FROM ({scope}) v",
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(Coverage {
+        doors,
+        reached,
+        talked,
+    })
+}
+
+/// Coverage per neighbourhood (buildings with none grouped under an empty
+/// id).
+pub fn by_neighbourhood(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Group>> {
+    let doors: Vec<(String, i64)> = query(
+        conn,
+        &filter.buildings(),
+        "SELECT coalesce(neighbourhood_id, ''), sum(doors) FROM ({scope}) s
+         GROUP BY coalesce(neighbourhood_id, '')",
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let visits: Vec<(String, i64, i64)> = query(
+        conn,
+        &filter.visits(),
+        "SELECT coalesce(neighbourhood_id, ''), count(DISTINCT door_key),
+                count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
+         FROM ({scope}) v GROUP BY coalesce(neighbourhood_id, '')",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let names = neighbourhood_names(conn)?;
+    Ok(groups(doors, visits, |id| {
+        names.get(id).cloned().unwrap_or_default()
+    }))
+}
+
+/// Coverage per sector of the campaign.
+pub fn by_sector(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Group>> {
+    let scope = filter.buildings();
+    let mut params = scope.params.clone();
+    params.push(rusqlite::types::Value::Text(filter.campaign.to_string()));
+    let sectors = Sql {
+        text: format!(
+            "SELECT sb.sector_id, sb.sector_name, s.doors FROM ({}) s \
+             JOIN rm_sector_buildings sb ON sb.building_id = s.building_id \
+             WHERE sb.campaign_id = ?",
+            scope.text
+        ),
+        params,
+    };
+    let doors: Vec<(String, String, i64)> = query(
+        conn,
+        &sectors,
+        "SELECT sector_id, max(sector_name), sum(doors) FROM ({scope}) x GROUP BY sector_id",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let visits_sql = filter.visits();
+    let mut params = visits_sql.params.clone();
+    params.push(rusqlite::types::Value::Text(filter.campaign.to_string()));
+    let visits: Vec<(String, i64, i64)> = query(
+        conn,
+        &Sql {
+            text: format!(
+                "SELECT sb.sector_id, v.door_key, v.outcome FROM ({}) v \
+                 JOIN rm_sector_buildings sb ON sb.building_id = v.building_id \
+                 WHERE sb.campaign_id = ?",
+                visits_sql.text
+            ),
+            params,
+        },
+        "SELECT sector_id, count(DISTINCT door_key),
+                count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
+         FROM ({scope}) x GROUP BY sector_id",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let names: std::collections::HashMap<String, String> = doors
+        .iter()
+        .map(|(id, name, _)| (id.clone(), name.clone()))
+        .collect();
+    Ok(groups(
+        doors.into_iter().map(|(id, _, n)| (id, n)).collect(),
+        visits,
+        |id| names.get(id).cloned().unwrap_or_default(),
+    ))
+}
+
+/// Coverage per building in scope: (building id, key, address, coverage).
+pub fn by_building(
+    conn: &Connection,
+    filter: &Filter,
+) -> rusqlite::Result<Vec<(String, String, String, Coverage)>> {
+    let visits: std::collections::HashMap<String, (i64, i64)> = query(
+        conn,
+        &filter.visits(),
+        "SELECT building_id, count(DISTINCT door_key),
+                count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
+         FROM ({scope}) v GROUP BY building_id",
+        |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
+    )?
+    .into_iter()
+    .collect();
+    query(
+        conn,
+        &filter.buildings(),
+        "SELECT s.building_id, b.key, b.address, s.doors FROM ({scope}) s
+         JOIN rm_buildings b ON b.building_id = s.building_id ORDER BY b.key, b.building_id",
+        |r| {
+            let id: String = r.get(0)?;
+            let (reached, talked) = visits.get(&id).copied().unwrap_or_default();
+            Ok((
+                id,
+                r.get(1)?,
+                r.get(2)?,
+                Coverage {
+                    doors: r.get(3)?,
+                    reached,
+                    talked,
+                },
+            ))
+        },
+    )
+}
+
+fn groups(
+    doors: Vec<(String, i64)>,
+    visits: Vec<(String, i64, i64)>,
+    name: impl Fn(&str) -> String,
+) -> Vec<Group> {
+    let mut groups: std::collections::BTreeMap<String, Coverage> = doors
+        .into_iter()
+        .map(|(id, doors)| {
+            (
+                id,
+                Coverage {
+                    doors,
+                    ..Coverage::default()
+                },
+            )
+        })
+        .collect();
+    for (id, reached, talked) in visits {
+        let g = groups.entry(id).or_default();
+        g.reached = reached;
+        g.talked = talked;
+    }
+    let mut out: Vec<Group> = groups
+        .into_iter()
+        .map(|(id, coverage)| Group {
+            name: name(&id),
+            id,
+            coverage,
+        })
+        .collect();
+    out.sort_by(|a, b| (a.id.is_empty(), &a.name).cmp(&(b.id.is_empty(), &b.name)));
+    out
+}
+
+/// Neighbourhood names by id.
+pub fn neighbourhood_names(
+    conn: &Connection,
+) -> rusqlite::Result<std::collections::HashMap<String, String>> {
+    let mut stmt = conn.prepare("SELECT neighbourhood_id, name FROM rm_neighbourhoods")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// [`Figure::Visits`].
+pub fn visits(conn: &Connection, filter: &Filter) -> rusqlite::Result<i64> {
+    one(
+        conn,
+        &filter.visits(),
+        "SELECT count(*) FROM ({scope}) v",
+        |r| r.get(0),
+    )
+}
+
+/// [`Figure::OutcomesByPass`].
+pub fn outcomes_by_pass(
+    conn: &Connection,
+    filter: &Filter,
+) -> rusqlite::Result<Vec<(i64, String, i64)>> {
+    query(
+        conn,
+        &filter.visits(),
+        "SELECT pass, outcome, count(*) FROM ({scope}) v GROUP BY pass, outcome
+         ORDER BY pass, outcome",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+}
+
+/// [`Figure::TopicsByNeighbourhood`]: (neighbourhood id, topic, count),
+/// most mentioned first within each neighbourhood.
+pub fn topics(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<(String, String, i64)>> {
+    query(
+        conn,
+        &filter.visits(),
+        "SELECT coalesce(v.neighbourhood_id, ''), t.topic, count(*) FROM ({scope}) v
+         JOIN rm_visit_topics t ON t.doc_id = v.doc_id AND t.visit_id = v.visit_id
+         WHERE v.outcome = 'talked'
+         GROUP BY coalesce(v.neighbourhood_id, ''), t.topic
+         ORDER BY coalesce(v.neighbourhood_id, ''), count(*) DESC, t.topic",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+}
+
+/// [`Figure::FollowUps`].
+pub fn follow_ups(
+    conn: &Connection,
+    filter: &Filter,
+) -> rusqlite::Result<Vec<(String, String, i64)>> {
+    query(
+        conn,
+        &filter.follow_ups(),
+        "SELECT service, status, count(*) FROM ({scope}) f GROUP BY service, status
+         ORDER BY service, status",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+}
+
+/// [`Figure::Ideas`]: (category, neighbourhood id or "", count).
+pub fn ideas(
+    conn: &Connection,
+    filter: &Filter,
+    places: &Places,
+) -> rusqlite::Result<Vec<(String, String, i64)>> {
+    let rows: Vec<(String, Option<f64>, Option<f64>)> = query(
+        conn,
+        &filter.ideas(),
+        "SELECT category, lon, lat FROM ({scope}) i",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let mut counts: std::collections::BTreeMap<(String, String), i64> = Default::default();
+    for (category, lon, lat) in rows {
+        let place = match (lon, lat) {
+            (Some(lon), Some(lat)) => places.locate(lon, lat).unwrap_or_default(),
+            _ => String::new(),
+        };
+        if filter.neighbourhood.is_some_and(|n| n.to_string() != place) {
+            continue;
+        }
+        *counts.entry((category, place)).or_default() += 1;
+    }
+    Ok(counts.into_iter().map(|((c, p), n)| (c, p, n)).collect())
+}
+
+/// [`Figure::Under25`], [`Figure::Over65`], [`Figure::NotFrench`].
+pub fn publics(conn: &Connection, filter: &Filter) -> rusqlite::Result<Publics> {
+    one(
+        conn,
+        &filter.visits(),
+        "SELECT count(*),
+                coalesce(sum(CASE WHEN age_band IN ('<15', '15-24') THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN age_band = '65+' THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN language IS NOT NULL AND language <> ''
+                    AND lower(language) <> 'fr' AND lower(language) NOT LIKE 'fr-%'
+                    THEN 1 ELSE 0 END), 0)
+         FROM ({scope}) v WHERE outcome = 'talked'",
+        |r| {
+            Ok(Publics {
+                conversations: r.get(0)?,
+                under_25: r.get(1)?,
+                over_65: r.get(2)?,
+                not_french: r.get(3)?,
+            })
+        },
+    )
+}
+
+/// [`Figure::PerAgent`], with [`Figure::RapidVisits`] and
+/// [`Figure::ContactRateOutlier`] flags, most doors first.
+pub fn agents(conn: &Connection, filter: &Filter, team: &Coverage) -> rusqlite::Result<Vec<Agent>> {
+    let rapid: std::collections::HashMap<String, i64> = query(
+        conn,
+        &filter.visits(),
+        &format!(
+            "SELECT agent_id, coalesce(sum(CASE WHEN gap < {RAPID_GAP_MS} THEN 1 ELSE 0 END), 0)
+             FROM (SELECT agent_id, at - lag(at) OVER (PARTITION BY agent_id ORDER BY at) AS gap
+                   FROM ({{scope}}) v) g
+             GROUP BY agent_id"
+        ),
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?
+    .into_iter()
+    .collect();
+    let team_rate = team.contact_rate();
+    let mut agents = query(
+        conn,
+        &filter.visits(),
+        "SELECT agent_id, count(*), count(DISTINCT door_key),
+                count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END),
+                coalesce(sum(CASE WHEN outcome = 'talked' THEN 1 ELSE 0 END), 0)
+         FROM ({scope}) v GROUP BY agent_id",
+        |r| {
+            let agent_id: String = r.get(0)?;
+            Ok(Agent {
+                rapid: rapid.get(&agent_id).copied().unwrap_or(0),
+                agent_id,
+                visits: r.get(1)?,
+                doors: r.get(2)?,
+                doors_talked: r.get(3)?,
+                conversations: r.get(4)?,
+                rapid_flag: false,
+                outlier_flag: false,
+            })
+        },
+    )?;
+    for a in &mut agents {
+        a.rapid_flag =
+            a.rapid >= RAPID_MIN_VISITS && a.rapid * 100 >= RAPID_MIN_SHARE_PERCENT * a.visits;
+        a.outlier_flag = match (a.contact_rate(), team_rate) {
+            (Some(own), Some(team)) if a.doors >= OUTLIER_MIN_DOORS => {
+                own < team / OUTLIER_FACTOR || own > team * OUTLIER_FACTOR
+            }
+            _ => false,
+        };
+    }
+    agents.sort_by(|a, b| b.doors.cmp(&a.doors).then(a.agent_id.cmp(&b.agent_id)));
+    Ok(agents)
+}
+
+/// The whole dashboard for one filter.
+pub fn dashboard(conn: &Connection, filter: &Filter) -> rusqlite::Result<Dashboard> {
+    let totals = totals(conn, filter)?;
+    let places = Places::load(conn)?;
+    let names = neighbourhood_names(conn)?;
+    let name = |id: String| names.get(&id).cloned().unwrap_or_default();
+    Ok(Dashboard {
+        visits: visits(conn, filter)?,
+        by_neighbourhood: by_neighbourhood(conn, filter)?,
+        by_sector: by_sector(conn, filter)?,
+        outcomes_by_pass: outcomes_by_pass(conn, filter)?,
+        topics: topics(conn, filter)?
+            .into_iter()
+            .map(|(n, t, c)| (name(n), t, c))
+            .collect(),
+        follow_ups: follow_ups(conn, filter)?,
+        ideas: ideas(conn, filter, &places)?
+            .into_iter()
+            .map(|(c, n, k)| (c, name(n), k))
+            .collect(),
+        publics: publics(conn, filter)?,
+        agents: agents(conn, filter, &totals)?,
+        totals,
+    })
+}

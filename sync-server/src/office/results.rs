@@ -1,0 +1,286 @@
+//! What the results pages share: the filters read from the query string,
+//! the choices offered (from the read model), the filter form, the
+//! sub-menu, and formatting of figures.
+
+use super::i18n::ResultsTexts;
+use super::layout::{iso_day, parse_iso_day};
+use super::session::Office;
+use crate::consolidate::Filter;
+use maud::{Markup, html};
+use rusqlite::Connection;
+use shared::domain::CampaignId;
+
+/// The raw filter values, as the query string carried them.
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    pairs: Vec<(String, String)>,
+}
+
+impl Query {
+    /// Reads a query string; anything over 4 KiB is ignored.
+    pub fn parse(raw: Option<&str>) -> Self {
+        let raw = raw.filter(|q| q.len() <= 4096).unwrap_or("");
+        Self {
+            pairs: form_urlencoded::parse(raw.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.chars().take(200).collect()))
+                .collect(),
+        }
+    }
+
+    /// The first value of a key.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Every value of a key.
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+/// A campaign as the results pages list it.
+#[derive(Clone, Debug)]
+pub struct CampaignChoice {
+    /// Its id.
+    pub id: CampaignId,
+    /// Its name.
+    pub name: String,
+}
+
+/// What the filter form offers.
+#[derive(Clone, Debug, Default)]
+pub struct Choices {
+    /// Campaigns, newest first.
+    pub campaigns: Vec<CampaignChoice>,
+    /// The chosen campaign's sectors: (id, name).
+    pub sectors: Vec<(String, String)>,
+    /// Neighbourhoods: (id, name).
+    pub neighbourhoods: Vec<(String, String)>,
+    /// The revision the read model matches.
+    pub rev: i64,
+    /// Documents the read model could not read.
+    pub unreadable: i64,
+}
+
+/// The campaigns of the read model, newest first.
+pub fn campaigns(conn: &Connection) -> rusqlite::Result<Vec<CampaignChoice>> {
+    let mut stmt = conn.prepare(
+        "SELECT campaign_id, name FROM rm_campaigns ORDER BY starts_at DESC, name, campaign_id",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, name) = row?;
+        if let Ok(id) = id.parse() {
+            out.push(CampaignChoice {
+                id: CampaignId(id),
+                name,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The filter a query asks for, and the choices around it; `None` when
+/// the municipality has no campaign yet.
+pub fn resolve(conn: &Connection, query: &Query) -> rusqlite::Result<Option<(Filter, Choices)>> {
+    let campaigns = campaigns(conn)?;
+    let asked: Option<CampaignId> = query.get("campaign").and_then(|c| c.parse().ok());
+    let Some(campaign) = asked
+        .filter(|c| campaigns.iter().any(|k| k.id == *c))
+        .or_else(|| campaigns.first().map(|c| c.id))
+    else {
+        return Ok(None);
+    };
+    let pairs = |sql: &str, param: Option<String>| -> rusqlite::Result<Vec<(String, String)>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = match param {
+            Some(p) => stmt
+                .query_map([p], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?,
+            None => stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        Ok(rows)
+    };
+    let sectors = pairs(
+        "SELECT sector_id, name FROM rm_sectors WHERE campaign_id = ?1 ORDER BY name",
+        Some(campaign.to_string()),
+    )?;
+    let neighbourhoods = pairs(
+        "SELECT neighbourhood_id, name FROM rm_neighbourhoods ORDER BY name",
+        None,
+    )?;
+    let sector = query
+        .get("sector")
+        .filter(|s| sectors.iter().any(|(id, _)| id == s))
+        .and_then(|s| s.parse().ok());
+    let neighbourhood = query
+        .get("neighbourhood")
+        .filter(|n| neighbourhoods.iter().any(|(id, _)| id == n))
+        .and_then(|n| n.parse().ok());
+    let from = query.get("from").and_then(parse_iso_day);
+    // "Until" names a day included: the filter stops at the next midnight.
+    let until = query
+        .get("until")
+        .and_then(parse_iso_day)
+        .map(|d| d + 86_400_000);
+    let rev = conn.query_row(
+        "SELECT coalesce(max(value), 0) FROM rm_meta WHERE key = 'cursor'",
+        [],
+        |r| r.get(0),
+    )?;
+    let unreadable = conn.query_row("SELECT count(*) FROM rm_unreadable", [], |r| r.get(0))?;
+    Ok(Some((
+        Filter {
+            campaign,
+            from,
+            until,
+            sector,
+            neighbourhood,
+        },
+        Choices {
+            campaigns,
+            sectors,
+            neighbourhoods,
+            rev,
+            unreadable,
+        },
+    )))
+}
+
+/// The query string of a filter, to carry it from page to page.
+pub fn query_string(filter: &Filter) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("campaign", &filter.campaign.to_string());
+    if let Some(from) = filter.from {
+        q.append_pair("from", &iso_day(from));
+    }
+    if let Some(until) = filter.until {
+        q.append_pair("until", &iso_day(until - 86_400_000));
+    }
+    if let Some(s) = filter.sector {
+        q.append_pair("sector", &s.to_string());
+    }
+    if let Some(n) = filter.neighbourhood {
+        q.append_pair("neighbourhood", &n.to_string());
+    }
+    q.finish()
+}
+
+/// Which results page is shown, for the sub-menu.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// The dashboard.
+    Dashboard,
+    /// The map.
+    Map,
+    /// The comparison.
+    Compare,
+    /// The exports.
+    Exports,
+}
+
+/// The sub-menu of the results pages, carrying the filter.
+pub fn sub_menu(office: &Office, view: View, filter: &Filter) -> Markup {
+    let r = office.lang.results();
+    let q = query_string(filter);
+    let item = |v: View, path: &str, label: &str| {
+        html! { a href=(format!("{path}?{q}")) aria-current=[(v == view).then_some("page")] { (label) } }
+    };
+    html! {
+        nav.sub aria-label=(r.results) {
+            (item(View::Dashboard, "/office/dashboard", r.dashboard))
+            (item(View::Map, "/office/dashboard/map", r.map))
+            (item(View::Compare, "/office/dashboard/compare", r.compare))
+            @if !office.read_only() {
+                (item(View::Exports, "/office/exports", r.exports))
+            }
+        }
+    }
+}
+
+/// The filter form (GET, so a filtered view is a link to share).
+pub fn filter_form(r: &ResultsTexts, action: &str, filter: &Filter, choices: &Choices) -> Markup {
+    let sector = filter.sector.map(|s| s.to_string()).unwrap_or_default();
+    let neighbourhood = filter
+        .neighbourhood
+        .map(|n| n.to_string())
+        .unwrap_or_default();
+    html! {
+        form.card.filters method="get" action=(action) {
+            div.row {
+                div {
+                    label for="f-campaign" { (r.campaign) }
+                    select id="f-campaign" name="campaign" {
+                        @for c in &choices.campaigns {
+                            option value=(c.id.to_string()) selected[c.id == filter.campaign] { (c.name) }
+                        }
+                    }
+                }
+                div {
+                    label for="f-sector" { (r.sector) }
+                    select id="f-sector" name="sector" {
+                        option value="" { (r.all) }
+                        @for (id, name) in &choices.sectors {
+                            option value=(id) selected[*id == sector] { (name) }
+                        }
+                    }
+                }
+                div {
+                    label for="f-neighbourhood" { (r.neighbourhood) }
+                    select id="f-neighbourhood" name="neighbourhood" {
+                        option value="" { (r.all) }
+                        @for (id, name) in &choices.neighbourhoods {
+                            option value=(id) selected[*id == neighbourhood] { (name) }
+                        }
+                    }
+                }
+                div {
+                    label for="f-from" { (r.period_from) }
+                    input id="f-from" type="date" name="from" value=(filter.from.map(iso_day).unwrap_or_default());
+                }
+                div {
+                    label for="f-until" { (r.period_until) }
+                    input id="f-until" type="date" name="until" value=(filter.until.map(|u| iso_day(u - 86_400_000)).unwrap_or_default());
+                }
+            }
+            button type="submit" { (r.apply) }
+        }
+    }
+}
+
+/// A percentage, French or English style, or a dash.
+pub fn pct(lang: super::Lang, value: Option<f64>) -> String {
+    match value {
+        None => "—".into(),
+        Some(v) => {
+            let text = format!("{v:.0} %");
+            match lang {
+                super::Lang::Fr => text.replace(' ', "\u{202f}"),
+                super::Lang::En => text.replace(' ', ""),
+            }
+        }
+    }
+}
+
+/// What the page says about the freshness and completeness of its figures.
+pub fn provenance(r: &ResultsTexts, choices: &Choices) -> Markup {
+    html! {
+        p.hint {
+            (r.as_of.replace("{rev}", &choices.rev.to_string()))
+            @if choices.unreadable > 0 {
+                " " (r.unreadable.replace("{n}", &choices.unreadable.to_string()))
+            }
+        }
+    }
+}
