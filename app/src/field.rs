@@ -84,6 +84,21 @@ pub struct DoorState {
     pub settled: bool,
     /// The pass a new visit here would be.
     pub next_pass: Pass,
+    /// What became of the problems raised at this door, as the office last
+    /// set them: the agent tells the resident on the next pass.
+    #[serde(default)]
+    pub follow_ups: Vec<FollowUpNews>,
+}
+
+/// A follow-up raised at a door, as the phone last received it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FollowUpNews {
+    /// The city service.
+    pub service: String,
+    /// Where it stands.
+    pub status: FollowUpStatus,
+    /// The office's note with the last change, if any.
+    pub note: String,
 }
 
 /// A floor of the grid.
@@ -214,7 +229,25 @@ fn door_state(door: DwellingRef, visits: Option<&Vec<Visit>>) -> DoorState {
         last: visits.last().map(|v| (v.id, v.outcome, v.pass)),
         settled,
         next_pass: Pass((passes + 1).min(LAST_PASS)),
+        follow_ups: Vec::new(),
     }
+}
+
+/// The follow-ups raised at a door, read from the phone's copies (a
+/// follow-up the phone does not hold, or cannot read, is left out).
+fn follow_up_news(store: &Store, visits: Option<&Vec<Visit>>) -> Vec<FollowUpNews> {
+    visits
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.follow_up)
+        .filter_map(|id| record::<FollowUp>(store, &DocId::follow_up(id)).ok())
+        .map(|f| FollowUpNews {
+            note: f.history.last().map(|c| c.note.clone()).unwrap_or_default(),
+            service: f.service,
+            status: f.status,
+        })
+        .collect()
 }
 
 fn summary(
@@ -306,7 +339,10 @@ pub fn grid(
                                 door: door.clone(),
                             };
                             let visits = doors.get(&d);
-                            door_state(d, visits)
+                            DoorState {
+                                follow_ups: follow_up_news(store, visits),
+                                ..door_state(d, visits)
+                            }
                         })
                         .collect(),
                 })
@@ -657,6 +693,36 @@ mod tests {
         let follow_up: FollowUp =
             record(&store, &DocId::follow_up(visit.follow_up.expect("linked"))).expect("fu");
         assert_eq!(follow_up.status, FollowUpStatus::Open);
+
+        // The office answers; the phone receives the new copy at its sync
+        // and the door says what became of it.
+        let mut answered = follow_up.clone();
+        answered.status = FollowUpStatus::Resolved;
+        answered.history.push(StatusChange {
+            status: FollowUpStatus::Resolved,
+            at: 9,
+            by: AgentId::new(),
+            note: "Ascenseur réparé le 3".into(),
+        });
+        let mut doc = store
+            .load(&answered.doc_id())
+            .expect("load")
+            .expect("fu doc");
+        schema::write(&mut doc, &answered).expect("write");
+        store
+            .save(&answered.doc_id(), &doc, Origin::Remote)
+            .expect("save");
+        let grid = grid(&store, campaign, building.id).expect("grid");
+        let news: Vec<_> = grid
+            .entrances
+            .iter()
+            .flat_map(|e| &e.floors)
+            .flat_map(|f| &f.doors)
+            .flat_map(|d| &d.follow_ups)
+            .collect();
+        assert_eq!(news.len(), 1);
+        assert_eq!(news[0].status, FollowUpStatus::Resolved);
+        assert_eq!(news[0].note, "Ascenseur réparé le 3");
         // The visit log holds no personal data, only the person's id.
         let log = store
             .load(&DocId::visits(campaign, building.id))

@@ -7,6 +7,7 @@ use shared::protocol::RefusalReason;
 /// The text in English.
 pub fn text(text: Text) -> &'static str {
     match text {
+        Text::FollowUpNews => "What became of the follow-ups",
         Text::AppName => "Palier",
         Text::LanguageSwitch => "Français",
         Text::EnrolTitle => "Enrol this phone",
@@ -89,6 +90,18 @@ pub fn outcome(outcome: Outcome) -> &'static str {
         Outcome::NoAccess => "No access",
         Outcome::ComeBack => "Come back",
         Outcome::Vacant => "Vacant",
+    }
+}
+
+/// A follow-up's status.
+pub fn follow_up_status(status: shared::domain::FollowUpStatus) -> &'static str {
+    use shared::domain::FollowUpStatus as S;
+    match status {
+        S::Open => "Open",
+        S::Forwarded => "Forwarded to the service",
+        S::InProgress => "In progress",
+        S::Resolved => "Resolved",
+        S::Declined => "Declined",
     }
 }
 

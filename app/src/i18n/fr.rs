@@ -7,6 +7,7 @@ use shared::protocol::RefusalReason;
 /// Le texte en français.
 pub fn text(text: Text) -> &'static str {
     match text {
+        Text::FollowUpNews => "Suites données aux signalements",
         Text::AppName => "Palier",
         Text::LanguageSwitch => "English",
         Text::EnrolTitle => "Enregistrer ce téléphone",
@@ -91,6 +92,18 @@ pub fn outcome(outcome: Outcome) -> &'static str {
         Outcome::NoAccess => "Porte close",
         Outcome::ComeBack => "À repasser",
         Outcome::Vacant => "Vacant",
+    }
+}
+
+/// A follow-up's status.
+pub fn follow_up_status(status: shared::domain::FollowUpStatus) -> &'static str {
+    use shared::domain::FollowUpStatus as S;
+    match status {
+        S::Open => "Ouvert",
+        S::Forwarded => "Transmis au service",
+        S::InProgress => "En cours",
+        S::Resolved => "Résolu",
+        S::Declined => "Refusé",
     }
 }
 

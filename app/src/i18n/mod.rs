@@ -39,6 +39,7 @@ impl Lang {
 #[allow(missing_docs)]
 pub enum Text {
     AppName,
+    FollowUpNews,
     LanguageSwitch,
     EnrolTitle,
     EnrolHelp,
@@ -121,6 +122,14 @@ pub fn outcome(lang: Lang, outcome: Outcome) -> &'static str {
     match lang {
         Lang::Fr => fr::outcome(outcome),
         Lang::En => en::outcome(outcome),
+    }
+}
+
+/// A follow-up's status, as the agent tells the resident.
+pub fn follow_up_status(lang: Lang, status: shared::domain::FollowUpStatus) -> &'static str {
+    match lang {
+        Lang::Fr => fr::follow_up_status(status),
+        Lang::En => en::follow_up_status(status),
     }
 }
 

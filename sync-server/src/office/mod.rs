@@ -18,6 +18,7 @@ mod campaigns;
 mod charts;
 mod dashboard;
 mod devices;
+mod follow_ups;
 mod form;
 mod i18n;
 mod layout;
@@ -96,6 +97,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/office/territory/export.geojson", get(territory::export))
         .route("/office/dashboard", get(dashboard::show))
+        .route("/office/follow-ups", get(follow_ups::list))
+        .route("/office/follow-ups/{id}", post(follow_ups::change))
         .route("/office/devices", get(devices::show))
         .route("/office/devices/codes", post(devices::new_code))
         .route("/office/devices/{id}/revoke", post(devices::revoke))

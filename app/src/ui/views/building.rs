@@ -4,7 +4,7 @@
 
 use crate::backend::{Request, Response};
 use crate::field::DoorState;
-use crate::i18n::{Text, outcome};
+use crate::i18n::{Text, follow_up_status, outcome};
 use crate::platform::Backend;
 use crate::ui::{Screen, Ui};
 use dioxus::prelude::*;
@@ -71,10 +71,41 @@ pub fn BuildingView(campaign: CampaignId, building: BuildingId) -> Element {
                                             if let Some((_, o, p)) = door.last {
                                                 span { class: "state", "{outcome(lang, o)} · {p.0}" }
                                             }
+                                            for f in door.follow_ups.iter() {
+                                                span { class: "follow-up-badge", "⚑ {follow_up_status(lang, f.status)}" }
+                                            }
                                         }
                                     }
                                 }
                             }
+                        }
+                    }
+                }
+                FollowUpNewsList { lang, doors: entrance.floors.iter().flat_map(|f| f.doors.iter()).filter(|d| !d.follow_ups.is_empty()).cloned().collect::<Vec<_>>() }
+            }
+        }
+    }
+}
+
+/// What became of the problems raised at this entrance's doors: the
+/// office's status and note, for the agent to tell the resident.
+#[component]
+fn FollowUpNewsList(lang: crate::i18n::Lang, doors: Vec<DoorState>) -> Element {
+    let ui = use_context::<Ui>();
+    if doors.is_empty() {
+        return rsx! {};
+    }
+    rsx! {
+        div { class: "follow-up-news",
+            h3 { {ui.t(Text::FollowUpNews)} }
+            ul {
+                for d in doors.iter() {
+                    for (i, f) in d.follow_ups.iter().enumerate() {
+                        li { key: "{d.door.floor}-{d.door.door}-{i}",
+                            strong { "{ui.t(Text::Floor)} {d.door.floor} · {d.door.door}" }
+                            " — {f.service} : "
+                            span { class: "status", "{follow_up_status(lang, f.status)}" }
+                            if !f.note.is_empty() { p { class: "note", "{f.note}" } }
                         }
                     }
                 }

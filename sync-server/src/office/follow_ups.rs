@@ -1,0 +1,196 @@
+//! Follow-ups at the office: the list (from the read model), filtered by
+//! campaign, service and status, and a status change with a note for the
+//! agent. The change is written into the follow-up's document, so it
+//! reaches the phones at their next sync and shows on the door.
+
+use super::form::Fields;
+use super::layout::{PageError, Section, date, notice, page};
+use super::results::{self, Query};
+use super::session::Office;
+use automerge::Automerge;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use shared::domain::{AgentId, FollowUp, FollowUpId, FollowUpStatus, StatusChange};
+use shared::schema::{self, DocId};
+use shared::store::Origin;
+
+/// The longest note kept with a status change.
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+/// One follow-up as the list shows it.
+struct Row {
+    id: String,
+    service: String,
+    description: String,
+    address: Option<String>,
+    status: String,
+    raised_at: Option<i64>,
+    updated_at: Option<i64>,
+    last_note: String,
+}
+
+/// `GET /office/follow-ups`.
+pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
+    let query = Query::parse(raw.as_deref());
+    let service = query.get("service").map(str::to_string);
+    let status = query
+        .get("status")
+        .and_then(FollowUpStatus::parse)
+        .map(|s| s.as_str());
+    let changed = query.get("changed").is_some();
+    let (service_chosen, status_chosen) = (service.clone(), status);
+    let (resolved, services, rows) = office
+        .with_read_model(move |conn| {
+            let Some((filter, choices)) = results::resolve(conn, &query)? else {
+                return Ok((None, Vec::new(), Vec::new()));
+            };
+            let campaign = filter.campaign.to_string();
+            let mut services: Vec<String> = conn
+                .prepare(
+                    "SELECT DISTINCT service FROM rm_follow_ups WHERE campaign_id = ?1 ORDER BY service",
+                )?
+                .query_map([&campaign], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            services.dedup();
+            let mut stmt = conn.prepare(
+                "SELECT f.follow_up_id, f.service, f.description, b.address, f.status,
+                        f.raised_at, f.updated_at, f.last_note
+                 FROM rm_follow_ups f LEFT JOIN rm_buildings b ON b.building_id = f.building_id
+                 WHERE f.campaign_id = ?1
+                   AND (?2 IS NULL OR f.service = ?2)
+                   AND (?3 IS NULL OR f.status = ?3)
+                 ORDER BY f.raised_at DESC, f.follow_up_id",
+            )?;
+            let rows = stmt
+                .query_map(rusqlite::params![campaign, service, status], |r| {
+                    Ok(Row {
+                        id: r.get(0)?,
+                        service: r.get(1)?,
+                        description: r.get(2)?,
+                        address: r.get(3)?,
+                        status: r.get(4)?,
+                        raised_at: r.get(5)?,
+                        updated_at: r.get(6)?,
+                        last_note: r.get(7)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((Some((filter, choices)), services, rows))
+        })
+        .await?;
+    let r = office.lang.results();
+    let Some((filter, choices)) = resolved else {
+        return Ok(page(
+            &office,
+            Section::FollowUps,
+            r.follow_ups_title,
+            html! { p.notice { (r.no_campaign) } },
+        ));
+    };
+    let body = html! {
+        @if changed { (notice("ok", r.status_changed)) }
+        form.card.filters method="get" action="/office/follow-ups" {
+            div.row {
+                div {
+                    label for="f-campaign" { (r.campaign) }
+                    select id="f-campaign" name="campaign" {
+                        @for c in &choices.campaigns {
+                            option value=(c.id.to_string()) selected[c.id == filter.campaign] { (c.name) }
+                        }
+                    }
+                }
+                div {
+                    label for="f-service" { (r.service) }
+                    select id="f-service" name="service" {
+                        option value="" { (r.all) }
+                        @for s in &services { option value=(s) selected[service_chosen.as_deref() == Some(s.as_str())] { (s) } }
+                    }
+                }
+                div {
+                    label for="f-status" { (r.status) }
+                    select id="f-status" name="status" {
+                        option value="" { (r.all) }
+                        @for s in FollowUpStatus::ALL { option value=(s.as_str()) selected[status_chosen == Some(s.as_str())] { (r.status(s.as_str())) } }
+                    }
+                }
+            }
+            button type="submit" { (r.apply) }
+        }
+        @if rows.is_empty() { p { (r.no_follow_ups) } }
+        @for row in &rows {
+            section.card.follow-up id=(format!("fu-{}", row.id)) {
+                h2 { (row.service) " · " span.status data-status=(row.status) { (r.status(&row.status)) } }
+                p { (row.description) }
+                p.hint {
+                    @if let Some(a) = &row.address { (r.building) " : " (a) " · " }
+                    @if let Some(at) = row.raised_at { (r.raised) " " (date(at)) }
+                    @if let Some(at) = row.updated_at { " · " (r.updated) " " (date(at)) }
+                }
+                @if !row.last_note.is_empty() { p { em { (row.last_note) } } }
+                form method="post" action=(office.action(&format!("/office/follow-ups/{}", row.id))) {
+                    input type="hidden" name="campaign" value=(filter.campaign.to_string());
+                    div.row {
+                        div {
+                            label for=(format!("s-{}", row.id)) { (r.status) }
+                            select id=(format!("s-{}", row.id)) name="status" {
+                                @for s in FollowUpStatus::ALL {
+                                    option value=(s.as_str()) selected[s.as_str() == row.status] { (r.status(s.as_str())) }
+                                }
+                            }
+                        }
+                        div {
+                            label for=(format!("n-{}", row.id)) { (r.note) }
+                            input id=(format!("n-{}", row.id)) name="note" maxlength=(MAX_NOTE_CHARS);
+                            p.hint { (r.note_hint) }
+                        }
+                    }
+                    button type="submit" { (r.change_status) }
+                }
+            }
+        }
+    };
+    Ok(page(&office, Section::FollowUps, r.follow_ups_title, body))
+}
+
+/// `POST /office/follow-ups/{id}`: a new status and a note, appended to the
+/// follow-up's history.
+pub async fn change(
+    office: Office,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let id: FollowUpId = id
+        .parse()
+        .map(FollowUpId)
+        .map_err(|_| PageError::NotFound(office.lang))?;
+    let fields = Fields::parse(&body);
+    let lang = office.lang;
+    let Some(status) = FollowUpStatus::parse(&fields.get("status")) else {
+        return Err(PageError::NotFound(lang));
+    };
+    let note: String = fields.get("note").chars().take(MAX_NOTE_CHARS).collect();
+    let by = office.account.id.parse().map(AgentId).unwrap_or_default();
+    let campaign = office
+        .with_store(move |store| {
+            let doc_id = DocId::follow_up(id);
+            let mut doc: Automerge = store.load(&doc_id)?.ok_or(PageError::NotFound(lang))?;
+            let mut follow_up: FollowUp = schema::read(&doc)?;
+            follow_up.status = status;
+            follow_up.history.push(StatusChange {
+                status,
+                at: crate::control::now_ms(),
+                by,
+                note,
+            });
+            schema::write(&mut doc, &follow_up)?;
+            store.save(&doc_id, &doc, Origin::Remote)?;
+            Ok(follow_up.campaign)
+        })
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/office/follow-ups?campaign={campaign}&changed=1#fu-{id}"
+    ))
+    .into_response())
+}
