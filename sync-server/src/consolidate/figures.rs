@@ -567,3 +567,59 @@ pub fn dashboard(conn: &Connection, filter: &Filter) -> rusqlite::Result<Dashboa
         totals,
     })
 }
+
+/// The publics reached and the follow-ups raised, per neighbourhood id
+/// ("" for buildings in none): (publics, follow-ups).
+pub fn per_neighbourhood(
+    conn: &Connection,
+    filter: &Filter,
+) -> rusqlite::Result<std::collections::HashMap<String, (Publics, i64)>> {
+    let mut out: std::collections::HashMap<String, (Publics, i64)> = query(
+        conn,
+        &filter.visits(),
+        "SELECT coalesce(neighbourhood_id, ''), count(*),
+                coalesce(sum(CASE WHEN age_band IN ('<15', '15-24') THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN age_band = '65+' THEN 1 ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN language IS NOT NULL AND language <> ''
+                    AND lower(language) <> 'fr' AND lower(language) NOT LIKE 'fr-%'
+                    THEN 1 ELSE 0 END), 0)
+         FROM ({scope}) v WHERE outcome = 'talked' GROUP BY coalesce(neighbourhood_id, '')",
+        |r| {
+            Ok((
+                r.get(0)?,
+                (
+                    Publics {
+                        conversations: r.get(1)?,
+                        under_25: r.get(2)?,
+                        over_65: r.get(3)?,
+                        not_french: r.get(4)?,
+                    },
+                    0,
+                ),
+            ))
+        },
+    )?
+    .into_iter()
+    .collect();
+    let scope = filter.buildings();
+    let follow_ups = filter.follow_ups();
+    let mut params = follow_ups.params.clone();
+    params.extend(scope.params.clone());
+    let rows: Vec<(String, i64)> = query(
+        conn,
+        &Sql {
+            text: format!(
+                "SELECT coalesce(s.neighbourhood_id, '') AS n FROM ({}) f \
+                 JOIN ({}) s ON s.building_id = f.building_id",
+                follow_ups.text, scope.text
+            ),
+            params,
+        },
+        "SELECT n, count(*) FROM ({scope}) x GROUP BY n",
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    for (n, count) in rows {
+        out.entry(n).or_default().1 = count;
+    }
+    Ok(out)
+}

@@ -6,8 +6,10 @@
 //! - `figures.rs` — every dashboard figure, defined once;
 //! - `places.rs` — neighbourhood shapes, to place ideas and draw the map.
 
+pub mod export;
 pub mod figures;
 pub mod filter;
+pub mod open_data;
 pub mod places;
 
 pub use figures::{Dashboard, Figure};

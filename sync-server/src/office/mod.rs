@@ -18,6 +18,7 @@ mod campaigns;
 mod charts;
 mod dashboard;
 mod devices;
+mod exports;
 mod follow_ups;
 mod form;
 mod i18n;
@@ -99,6 +100,8 @@ pub fn router() -> Router<AppState> {
         .route("/office/dashboard", get(dashboard::show))
         .route("/office/follow-ups", get(follow_ups::list))
         .route("/office/follow-ups/{id}", post(follow_ups::change))
+        .route("/office/exports", get(exports::show))
+        .route("/office/exports/{file}", get(exports::download))
         .route("/office/devices", get(devices::show))
         .route("/office/devices/codes", post(devices::new_code))
         .route("/office/devices/{id}/revoke", post(devices::revoke))

@@ -99,3 +99,37 @@ document.addEventListener("DOMContentLoaded", () => {
   svg.addEventListener("pointerup", finish);
   svg.addEventListener("pointercancel", finish);
 });
+
+// Exports that take more than a moment: read the file as it streams in and
+// show how many of its rows have arrived, then hand it to the browser as a
+// download. Without script the link downloads the same file.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const link of document.querySelectorAll("a[data-progress]")) {
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      const bar = link.closest("section")?.querySelector("progress");
+      const response = await fetch(link.href, { credentials: "same-origin" });
+      if (!response.ok || !response.body) { window.location.href = link.href; return; }
+      const total = Number(response.headers.get("x-palier-rows") || link.dataset.progress || 0);
+      if (bar) { bar.hidden = false; bar.max = Math.max(total, 1); bar.value = 0; }
+      const reader = response.body.getReader();
+      const parts = [];
+      let lines = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        parts.push(value);
+        for (const byte of value) if (byte === 10) lines += 1;
+        if (bar) bar.value = Math.max(lines - 1, 0);
+      }
+      const url = URL.createObjectURL(new Blob(parts, { type: "text/csv" }));
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = "palier-visits.csv";
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    });
+  }
+});

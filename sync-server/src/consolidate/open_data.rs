@@ -1,0 +1,409 @@
+//! The open-data table: counts per neighbourhood, with statistical
+//! disclosure control, so that nothing published lets anyone learn about a
+//! handful of households.
+//!
+//! - Only counts, per neighbourhood and for the whole territory: no free
+//!   text, no personal field, no door-level row.
+//! - **Primary suppression**: every count of people or households from 1
+//!   to [`THRESHOLD`]` - 1` is masked (INSEE's rule for statistics about
+//!   natural persons; the CNIL's for published figures).
+//! - **Secondary suppression**: each column is a small additive table
+//!   (neighbourhoods sum to the total). A masked cell would be recovered by
+//!   difference if it were the only masked cell of its column, or if the
+//!   masked cells of a column together held fewer than [`THRESHOLD`]. So
+//!   further cells are masked, smallest first, until every column with a
+//!   masked cell has at least two of them holding together at least
+//!   [`THRESHOLD`]; if the column has nothing left to mask, its total is
+//!   masked. Then, for every masked cell, both a value below [`THRESHOLD`]
+//!   (0) and one of at least [`THRESHOLD`] (all of the remainder) are
+//!   consistent with what is published.
+//!
+//! What this guarantees is about the table's additive relations (each
+//! column's cells add up to its total). It does not reason about the
+//! inequalities between columns of a row (doors talked ≤ doors reached ≤
+//! dwellings): a neighbourhood with few dwellings bounds its masked cells
+//! from above. Neighbourhoods are hundreds of dwellings; a joint audit by
+//! linear programming would close this and is not built.
+
+use serde::Serialize;
+
+/// The smallest count published.
+pub const THRESHOLD: i64 = 11;
+
+/// The version of the rule, carried in the file's metadata.
+pub const RULE_VERSION: &str = "palier-open-data-1";
+
+/// A published cell: its value, or `None` when masked (`null` in the JSON,
+/// empty in the CSV).
+pub type Cell = Option<i64>;
+
+/// Why a cell is masked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Suppression {
+    /// Published.
+    None,
+    /// A count from 1 to [`THRESHOLD`]` - 1`.
+    Primary,
+    /// Masked so that a primary cell cannot be recovered.
+    Secondary,
+}
+
+/// One column of counts: the cells per row and the total.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    /// The true values, one per row.
+    pub cells: Vec<i64>,
+    /// Their true total.
+    pub total: i64,
+    /// Whether it counts people or households (and so is protected).
+    pub protected: bool,
+}
+
+/// A column after suppression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    /// Why each cell is masked, or not.
+    pub cells: Vec<Suppression>,
+    /// Why the total is masked, or not.
+    pub total: Suppression,
+}
+
+/// Applies primary then secondary suppression to one column.
+pub fn suppress(column: &Column) -> Suppressed {
+    let n = column.cells.len();
+    let mut cells = vec![Suppression::None; n];
+    let mut total = Suppression::None;
+    if !column.protected {
+        return Suppressed { cells, total };
+    }
+    let sensitive = |v: i64| (1..THRESHOLD).contains(&v);
+    for (i, v) in column.cells.iter().enumerate() {
+        if sensitive(*v) {
+            cells[i] = Suppression::Primary;
+        }
+    }
+    if sensitive(column.total) {
+        total = Suppression::Primary;
+    }
+    loop {
+        if total != Suppression::None {
+            break;
+        }
+        let masked: Vec<usize> = (0..n).filter(|i| cells[*i] != Suppression::None).collect();
+        if masked.is_empty() {
+            break;
+        }
+        let held: i64 = masked.iter().map(|i| column.cells[*i]).sum();
+        if masked.len() >= 2 && held >= THRESHOLD {
+            break;
+        }
+        // The published cell whose masking costs least: the smallest
+        // non-zero one (a zero adds nothing to what the masked cells hold),
+        // a zero only when no other is left.
+        let candidate = (0..n)
+            .filter(|i| cells[*i] == Suppression::None)
+            .min_by_key(|i| {
+                let v = column.cells[*i];
+                (v == 0, v)
+            });
+        match candidate {
+            Some(i) => cells[i] = Suppression::Secondary,
+            None => total = Suppression::Secondary,
+        }
+    }
+    Suppressed { cells, total }
+}
+
+/// The published cells of a column.
+pub fn publish(column: &Column, suppressed: &Suppressed) -> (Vec<Cell>, Cell) {
+    let cell = |v: i64, s: Suppression| (s == Suppression::None).then_some(v);
+    (
+        column
+            .cells
+            .iter()
+            .zip(&suppressed.cells)
+            .map(|(v, s)| cell(*v, *s))
+            .collect(),
+        cell(column.total, suppressed.total),
+    )
+}
+
+/// A column of the published table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// Dwellings in the buildings in scope (the building stock: public).
+    Dwellings,
+    /// Households whose door was reached.
+    DoorsReached,
+    /// Households with whom a conversation took place.
+    DoorsTalked,
+    /// Conversations with residents under 25.
+    ConversationsUnder25,
+    /// Conversations with residents of 65 and over.
+    Conversations65Plus,
+    /// Conversations in a language other than French.
+    ConversationsNotFrench,
+    /// Problems raised for a city service.
+    FollowUps,
+}
+
+impl Field {
+    /// Every column, in order.
+    pub const ALL: [Field; 7] = [
+        Field::Dwellings,
+        Field::DoorsReached,
+        Field::DoorsTalked,
+        Field::ConversationsUnder25,
+        Field::Conversations65Plus,
+        Field::ConversationsNotFrench,
+        Field::FollowUps,
+    ];
+
+    /// Its name in the file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Dwellings => "dwellings",
+            Field::DoorsReached => "doors_reached",
+            Field::DoorsTalked => "doors_talked",
+            Field::ConversationsUnder25 => "conversations_under_25",
+            Field::Conversations65Plus => "conversations_65_plus",
+            Field::ConversationsNotFrench => "conversations_not_french",
+            Field::FollowUps => "follow_ups",
+        }
+    }
+
+    /// Whether it counts people or households.
+    pub fn protected(self) -> bool {
+        self != Field::Dwellings
+    }
+}
+
+/// The published table, with its metadata.
+#[derive(Clone, Debug, Serialize)]
+pub struct Table {
+    /// The rule applied.
+    pub rule: Rule,
+    /// The campaign.
+    pub campaign: String,
+    /// The period: first and last day included, when filtered.
+    pub period: (Option<String>, Option<String>),
+    /// The column names, in order.
+    pub fields: Vec<&'static str>,
+    /// One row per neighbourhood: its name and its cells.
+    pub rows: Vec<(String, Vec<Cell>)>,
+    /// The totals.
+    pub total: Vec<Cell>,
+    /// How many cells were masked, by primary then secondary suppression.
+    pub masked: (usize, usize),
+}
+
+/// The disclosure rule, as the file states it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rule {
+    /// [`RULE_VERSION`].
+    pub version: &'static str,
+    /// [`THRESHOLD`].
+    pub threshold: i64,
+    /// The rule in words.
+    pub text: &'static str,
+}
+
+/// What the rule says, in the file (English, as data files' metadata).
+pub const RULE_TEXT: &str = "Counts only, per neighbourhood. Primary suppression: every count of \
+people or households from 1 to 10 is masked. Secondary suppression: within each column, further \
+cells (smallest first) or the total are masked until every column with a masked cell has at least \
+two masked cells together holding at least 11, so no masked cell can be recovered by sum or \
+difference from the published cells and totals. Masked cells are empty (CSV) or null (JSON).";
+
+/// Builds the open-data table of a campaign (its period filter applies;
+/// the sector and neighbourhood filters do not: the table covers every
+/// neighbourhood).
+pub fn build(conn: &rusqlite::Connection, filter: &super::Filter) -> rusqlite::Result<Table> {
+    let filter = super::Filter {
+        sector: None,
+        neighbourhood: None,
+        ..filter.clone()
+    };
+    let groups = super::figures::by_neighbourhood(conn, &filter)?;
+    let extra = super::figures::per_neighbourhood(conn, &filter)?;
+    let value = |g: &super::figures::Group, f: Field| -> i64 {
+        let (publics, follow_ups) = extra.get(&g.id).cloned().unwrap_or_default();
+        match f {
+            Field::Dwellings => g.coverage.doors,
+            Field::DoorsReached => g.coverage.reached,
+            Field::DoorsTalked => g.coverage.talked,
+            Field::ConversationsUnder25 => publics.under_25,
+            Field::Conversations65Plus => publics.over_65,
+            Field::ConversationsNotFrench => publics.not_french,
+            Field::FollowUps => follow_ups,
+        }
+    };
+    let mut rows: Vec<(String, Vec<Cell>)> = groups
+        .iter()
+        .map(|g| (g.name.clone(), Vec::new()))
+        .collect();
+    let mut total = Vec::new();
+    let mut masked = (0, 0);
+    for f in Field::ALL {
+        let column = Column {
+            cells: groups.iter().map(|g| value(g, f)).collect(),
+            total: groups.iter().map(|g| value(g, f)).sum(),
+            protected: f.protected(),
+        };
+        let s = suppress(&column);
+        for x in s.cells.iter().chain([&s.total]) {
+            match x {
+                Suppression::Primary => masked.0 += 1,
+                Suppression::Secondary => masked.1 += 1,
+                Suppression::None => {}
+            }
+        }
+        let (cells, t) = publish(&column, &s);
+        for (row, cell) in rows.iter_mut().zip(cells) {
+            row.1.push(cell);
+        }
+        total.push(t);
+    }
+    let day = |ms: i64| {
+        time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+            .ok()
+            .map(|d| d.date().to_string())
+    };
+    Ok(Table {
+        rule: Rule {
+            version: RULE_VERSION,
+            threshold: THRESHOLD,
+            text: RULE_TEXT,
+        },
+        campaign: filter.campaign.to_string(),
+        period: (
+            filter.from.and_then(day),
+            filter.until.and_then(|u| day(u - 86_400_000)),
+        ),
+        fields: Field::ALL.iter().map(|f| f.name()).collect(),
+        rows,
+        total,
+        masked,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every value a masked cell can take, given what is published: the
+    /// other masked cells of the column take any non-negative value and
+    /// the column adds up to its total when the total is published. Found
+    /// by enumerating the sums the other masked cells can reach (an
+    /// exhaustive search, independent of the rule's own reasoning).
+    fn consistent_values(published: &[Cell], total: Cell, i: usize, cap: i64) -> Vec<i64> {
+        let known: i64 = published.iter().filter_map(|c| *c).sum();
+        let others = published
+            .iter()
+            .enumerate()
+            .filter(|(j, c)| *j != i && c.is_none())
+            .count();
+        (0..=cap)
+            .filter(|x| match total {
+                None => true,
+                Some(t) => {
+                    let rest = t - known - x;
+                    // The others reach any sum ≥ 0 if there are any, only
+                    // 0 if there are none.
+                    rest == 0 || (rest > 0 && others > 0)
+                }
+            })
+            .collect()
+    }
+
+    fn check(cells: Vec<i64>) {
+        let total = cells.iter().sum();
+        let column = Column {
+            cells,
+            total,
+            protected: true,
+        };
+        let s = suppress(&column);
+        let (published, published_total) = publish(&column, &s);
+        for c in published.iter().chain([&published_total]) {
+            if let Some(v) = *c {
+                assert!(!(1..THRESHOLD).contains(&v), "{v} published in {column:?}");
+            }
+        }
+        let cap = column.total + THRESHOLD;
+        for (i, c) in published.iter().enumerate() {
+            if c.is_none() {
+                let values = consistent_values(&published, published_total, i, cap);
+                assert!(
+                    values.iter().any(|v| *v < THRESHOLD),
+                    "cell {i} of {column:?} cannot be below the threshold"
+                );
+                assert!(
+                    values.iter().any(|v| *v >= THRESHOLD),
+                    "cell {i} of {column:?} is known to be below the threshold: {values:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_lone_small_cell_takes_its_smallest_neighbour_with_it() {
+        let column = Column {
+            cells: vec![4, 30, 12, 50],
+            total: 96,
+            protected: true,
+        };
+        let s = suppress(&column);
+        assert_eq!(
+            s.cells,
+            vec![
+                Suppression::Primary,
+                Suppression::None,
+                Suppression::Secondary,
+                Suppression::None
+            ]
+        );
+        assert_eq!(s.total, Suppression::None);
+        check(column.cells);
+    }
+
+    #[test]
+    fn small_totals_are_masked_and_unprotected_columns_published() {
+        let column = Column {
+            cells: vec![3, 2],
+            total: 5,
+            protected: true,
+        };
+        assert_eq!(suppress(&column).total, Suppression::Primary);
+        let dwellings = Column {
+            cells: vec![3, 2],
+            total: 5,
+            protected: false,
+        };
+        assert!(
+            suppress(&dwellings)
+                .cells
+                .iter()
+                .all(|s| *s == Suppression::None)
+        );
+    }
+
+    #[test]
+    fn two_small_cells_that_hold_little_together_take_a_third() {
+        check(vec![1, 2, 40, 41]);
+        check(vec![0, 0, 5, 100]);
+        check(vec![5, 0]);
+        check(vec![10, 11]);
+    }
+
+    proptest! {
+        #[test]
+        fn no_masked_cell_can_be_recovered(cells in proptest::collection::vec(
+            prop_oneof![0i64..=3, 1i64..=10, 11i64..=40], 1..7)) {
+            check(cells);
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! The exports page and its files: per building and per neighbourhood
+//! (CSV with `,` or `;`, GeoJSON), every visit (CSV, streamed with a row
+//! count for the page's progress bar), and the open-data table (CSV and
+//! JSON, with its disclosure rule). A thin shell over
+//! `consolidate::{export, open_data}`.
+
+use super::dashboard::phones;
+use super::layout::{PageError, Section, page};
+use super::results::{self, Query, View, filter_form, provenance, query_string, sub_menu};
+use super::session::Office;
+use crate::consolidate::Filter;
+use crate::consolidate::export::{self, Separator};
+use crate::consolidate::open_data;
+use crate::consolidate::places::Places;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use std::collections::HashMap;
+
+/// Bytes gathered before a chunk of the visits file is sent.
+const CHUNK: usize = 64 * 1024;
+
+/// The response header giving the number of rows a streamed file holds.
+pub const ROWS_HEADER: &str = "x-palier-rows";
+
+fn separator(query: &Query) -> Separator {
+    match query.get("sep") {
+        Some("semicolon") => Separator::Semicolon,
+        _ => Separator::Comma,
+    }
+}
+
+fn file(name: &str, content_type: &'static str, body: impl Into<Body>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body.into(),
+    )
+        .into_response()
+}
+
+const CSV: &str = "text/csv; charset=utf-8";
+const GEOJSON: &str = "application/geo+json";
+const JSON: &str = "application/json";
+
+/// `GET /office/exports`.
+pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
+    let query = Query::parse(raw.as_deref());
+    let found = office
+        .with_read_model(move |conn| {
+            let Some((filter, choices)) = results::resolve(conn, &query)? else {
+                return Ok(None);
+            };
+            let visits = export::visit_count(conn, &filter)?;
+            let open = open_data::build(conn, &filter)?;
+            Ok(Some((filter, choices, visits, open)))
+        })
+        .await?;
+    let r = office.lang.results();
+    let Some((filter, choices, visits, open)) = found else {
+        return Ok(page(
+            &office,
+            Section::Results,
+            r.exports,
+            html! { p.notice { (r.no_campaign) } },
+        ));
+    };
+    let q = query_string(&filter);
+    let link = |path: &str, extra: &str, label: &str| {
+        html! { a.button href=(format!("{path}?{q}{extra}")) download { (label) } }
+    };
+    let body = html! {
+        (sub_menu(&office, View::Exports, &filter))
+        (filter_form(r, "/office/exports", &filter, &choices))
+        (provenance(r, &choices))
+        p.hint { (r.exports_hint) }
+        section.card {
+            h2 { (r.export_buildings) }
+            p.actions {
+                (link("/office/exports/buildings.csv", "", r.export_csv))
+                (link("/office/exports/buildings.csv", "&sep=semicolon", r.export_csv_fr))
+                (link("/office/exports/buildings.geojson", "", r.export_geojson))
+            }
+        }
+        section.card {
+            h2 { (r.export_neighbourhoods) }
+            p.actions {
+                (link("/office/exports/neighbourhoods.csv", "", r.export_csv))
+                (link("/office/exports/neighbourhoods.csv", "&sep=semicolon", r.export_csv_fr))
+                (link("/office/exports/neighbourhoods.geojson", "", r.export_geojson))
+            }
+        }
+        section.card {
+            h2 { (r.export_visits) " (" (visits) ")" }
+            p.actions {
+                a.button data-progress=(visits) href=(format!("/office/exports/visits.csv?{q}")) download { (r.export_csv) }
+                a.button data-progress=(visits) href=(format!("/office/exports/visits.csv?{q}&sep=semicolon")) download { (r.export_csv_fr) }
+            }
+            progress hidden max=(visits.max(1)) value="0" {}
+        }
+        section.card #open-data {
+            h2 { (r.open_data_title) }
+            p { (r.open_data_rule) }
+            p.actions {
+                (link("/office/exports/open-data.csv", "&sep=semicolon", r.export_csv_fr))
+                (link("/office/exports/open-data.csv", "", r.export_csv))
+                (link("/office/exports/open-data.json", "", "JSON"))
+            }
+            (open_table(r, &open))
+        }
+    };
+    Ok(page(&office, Section::Results, r.exports, body))
+}
+
+fn open_table(r: &super::i18n::ResultsTexts, t: &open_data::Table) -> Markup {
+    let cell = |c: &open_data::Cell| match c {
+        Some(v) => html! { td { (v) } },
+        None => html! { td.masked { (r.masked) } },
+    };
+    html! {
+        table {
+            thead { tr { th scope="col" { (r.neighbourhood) } @for f in &t.fields { th scope="col" { (f) } } } }
+            tbody {
+                @for (name, cells) in &t.rows {
+                    tr { th scope="row" { @if name.is_empty() { (r.no_neighbourhood) } @else { (name) } } @for c in cells { (cell(c)) } }
+                }
+                tr.total { th scope="row" { (r.total) } @for c in &t.total { (cell(c)) } }
+            }
+        }
+    }
+}
+
+/// The filter of an export request, or a 404 when there is no campaign.
+async fn filter_of<T: Send + 'static>(
+    office: &Office,
+    raw: Option<String>,
+    f: impl FnOnce(&rusqlite::Connection, &Filter, &Query) -> Result<T, PageError> + Send + 'static,
+) -> Result<T, PageError> {
+    let lang = office.lang;
+    office
+        .with_read_model(move |conn| {
+            let query = Query::parse(raw.as_deref());
+            let (filter, _) = results::resolve(conn, &query)?.ok_or(PageError::NotFound(lang))?;
+            f(conn, &filter, &query)
+        })
+        .await
+}
+
+/// `GET /office/exports/{file}`: every file but the visits.
+pub async fn download(
+    office: Office,
+    Path(name): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    if name == "visits.csv" {
+        return visits(office, raw).await;
+    }
+    let lang = office.lang;
+    let name_in = name.clone();
+    let (bytes, content_type) = filter_of(&office, raw, move |conn, filter, query| {
+        let sep = separator(query);
+        let csv_error = |e: csv::Error| PageError::Internal(e.into());
+        let json_error = |e: serde_json::Error| PageError::Internal(e.into());
+        Ok(match name_in.as_str() {
+            "buildings.csv" => {
+                let rows = export::buildings(conn, filter)?;
+                let bytes = export::csv(
+                    &export::BUILDING_HEADER,
+                    rows.iter().map(|b| export::building_record(b, sep)),
+                    sep,
+                )
+                .map_err(csv_error)?;
+                (bytes, CSV)
+            }
+            "buildings.geojson" => {
+                let rows = export::buildings(conn, filter)?;
+                let v = export::buildings_geojson(&rows);
+                (serde_json::to_vec(&v).map_err(json_error)?, GEOJSON)
+            }
+            "neighbourhoods.csv" => {
+                let rows = export::neighbourhoods(conn, filter, sep)?;
+                let bytes = export::csv(
+                    &export::NEIGHBOURHOOD_HEADER,
+                    rows.into_iter().map(|(_, r)| r),
+                    sep,
+                )
+                .map_err(csv_error)?;
+                (bytes, CSV)
+            }
+            "neighbourhoods.geojson" => {
+                let rows = export::neighbourhoods(conn, filter, Separator::Comma)?;
+                let places = Places::load(conn)?;
+                let v = export::neighbourhoods_geojson(&places, &rows);
+                (serde_json::to_vec(&v).map_err(json_error)?, GEOJSON)
+            }
+            "open-data.json" => {
+                let t = open_data::build(conn, filter)?;
+                (serde_json::to_vec_pretty(&t).map_err(json_error)?, JSON)
+            }
+            "open-data.csv" => {
+                let t = open_data::build(conn, filter)?;
+                let mut header = vec!["neighbourhood"];
+                header.extend(t.fields.iter().copied());
+                let cells = |c: &[open_data::Cell]| -> Vec<String> {
+                    c.iter()
+                        .map(|v| v.map(|v| v.to_string()).unwrap_or_default())
+                        .collect()
+                };
+                let mut rows: Vec<Vec<String>> = t
+                    .rows
+                    .iter()
+                    .map(|(n, c)| {
+                        let mut row = vec![n.clone()];
+                        row.extend(cells(c));
+                        row
+                    })
+                    .collect();
+                let mut total = vec!["TOTAL".to_string()];
+                total.extend(cells(&t.total));
+                rows.push(total);
+                let mut bytes = export::csv(&header, rows, sep).map_err(csv_error)?;
+                // The rule travels with the data: comment lines after the
+                // table, which spreadsheet software shows as text.
+                bytes.extend_from_slice(
+                    format!(
+                        "# rule: {} (threshold {})\n# {}\n",
+                        t.rule.version, t.rule.threshold, t.rule.text
+                    )
+                    .as_bytes(),
+                );
+                (bytes, CSV)
+            }
+            _ => return Err(PageError::NotFound(lang)),
+        })
+    })
+    .await?;
+    Ok(file(&format!("palier-{name}"), content_type, bytes))
+}
+
+/// `GET /office/exports/visits.csv`: streamed, a chunk at a time, so the
+/// server's memory does not grow with the number of visits.
+async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageError> {
+    let agents: HashMap<String, String> = phones(&office)
+        .await?
+        .into_iter()
+        .map(|p| (p.device_id.to_string(), p.name))
+        .collect();
+    let lang = office.lang;
+    let model = office.read_model()?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    let (count_tx, count_rx) =
+        tokio::sync::oneshot::channel::<Result<(i64, Separator), PageError>>();
+    tokio::task::spawn_blocking(move || {
+        let run = || -> Result<(), PageError> {
+            model.catch_up()?;
+            let conn = model.reader()?;
+            // One snapshot for the count and the rows.
+            conn.execute_batch("BEGIN")?;
+            let query = Query::parse(raw.as_deref());
+            let Some((filter, _)) = results::resolve(&conn, &query)? else {
+                let _ = count_tx.send(Err(PageError::NotFound(lang)));
+                return Ok(());
+            };
+            let sep = separator(&query);
+            let _ = count_tx.send(Ok((export::visit_count(&conn, &filter)?, sep)));
+            let mut buf = export::BOM.to_vec();
+            let header: Vec<String> = export::VISIT_HEADER.iter().map(|h| h.to_string()).collect();
+            buf.extend(export::csv_line(&header, sep).map_err(|e| PageError::Internal(e.into()))?);
+            let mut open = true;
+            export::each_visit(&conn, &filter, &agents, |row| {
+                match export::csv_line(&row, sep) {
+                    Ok(line) => buf.extend(line),
+                    Err(_) => return false,
+                }
+                if buf.len() >= CHUNK {
+                    open = tx
+                        .blocking_send(Ok(Bytes::from(std::mem::take(&mut buf))))
+                        .is_ok();
+                }
+                open
+            })?;
+            if open && !buf.is_empty() {
+                let _ = tx.blocking_send(Ok(Bytes::from(buf)));
+            }
+            conn.execute_batch("COMMIT")?;
+            Ok(())
+        };
+        if let Err(error) = run() {
+            tracing::error!(error = %error, "visits export failed");
+        }
+    });
+    let (rows, _sep) = count_rx
+        .await
+        .map_err(|e| PageError::Internal(e.into()))??;
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    let mut response = file("palier-visits.csv", CSV, Body::from_stream(stream));
+    if let Ok(value) = rows.to_string().parse() {
+        response.headers_mut().insert(ROWS_HEADER, value);
+    }
+    Ok(response)
+}
