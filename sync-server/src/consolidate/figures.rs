@@ -623,3 +623,25 @@ pub fn per_neighbourhood(
     }
     Ok(out)
 }
+
+/// Doors reached for the first time in each week since the campaign
+/// started: (week number from 1, doors newly reached that week).
+pub fn weekly_new_doors(
+    conn: &Connection,
+    filter: &Filter,
+    starts_at: i64,
+) -> rusqlite::Result<Vec<(i64, i64)>> {
+    let firsts: Vec<i64> = query(
+        conn,
+        &filter.visits(),
+        "SELECT min(at) FROM ({scope}) v GROUP BY door_key",
+        |r| r.get(0),
+    )?;
+    const WEEK_MS: i64 = 7 * 86_400_000;
+    let mut weeks: std::collections::BTreeMap<i64, i64> = Default::default();
+    for at in firsts {
+        let week = (at - starts_at).div_euclid(WEEK_MS).max(0) + 1;
+        *weeks.entry(week).or_default() += 1;
+    }
+    Ok(weeks.into_iter().collect())
+}

@@ -30,12 +30,15 @@ pub struct Sql {
 }
 
 impl Filter {
-    /// The same filter for another campaign (comparisons).
+    /// Another campaign over the same place, whole (comparisons: campaigns
+    /// run at different times, and sectors belong to one campaign).
     pub fn for_campaign(&self, campaign: CampaignId) -> Self {
         Self {
             campaign,
             sector: None,
-            ..self.clone()
+            from: None,
+            until: None,
+            neighbourhood: self.neighbourhood,
         }
     }
 

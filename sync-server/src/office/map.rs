@@ -119,3 +119,71 @@ pub fn map(
         }
     }
 }
+
+/// The coverage bins of the results map, lowest first: a shape's class is
+/// `c0` … `c4` (no door: `cn`).
+pub const COVERAGE_BINS: [f64; 4] = [1.0, 25.0, 50.0, 75.0];
+
+/// The class of a coverage (percent), for the colour scale.
+pub fn coverage_class(coverage: Option<f64>) -> &'static str {
+    match coverage {
+        None => "cn",
+        Some(c) if c < COVERAGE_BINS[0] => "c0",
+        Some(c) if c < COVERAGE_BINS[1] => "c1",
+        Some(c) if c < COVERAGE_BINS[2] => "c2",
+        Some(c) if c < COVERAGE_BINS[3] => "c3",
+        Some(_) => "c4",
+    }
+}
+
+/// A shape of the results map: its coverage and what hovering or tapping it
+/// tells.
+pub struct Shaded<'a, T> {
+    /// The neighbourhood or building.
+    pub item: &'a T,
+    /// Its coverage, in percent.
+    pub coverage: Option<f64>,
+    /// Its figures, in words.
+    pub info: String,
+}
+
+/// The results map: neighbourhoods and buildings coloured by coverage,
+/// each with its figures as a tooltip (hover) and in `data-info` (the
+/// page's script shows it on tap or keyboard focus).
+pub fn coverage_map(
+    neighbourhoods: &[Shaded<'_, Neighbourhood>],
+    buildings: &[Shaded<'_, (Point, String)>],
+    label: &str,
+) -> Markup {
+    let projection = Projection::fit(
+        buildings.iter().map(|b| b.item.0).chain(
+            neighbourhoods
+                .iter()
+                .flat_map(|n| n.item.polygons.iter().flatten().flatten().copied()),
+        ),
+    );
+    let path = |n: &Neighbourhood| {
+        let mut d = String::new();
+        for ring in n.polygons.iter().flatten() {
+            for (i, p) in ring.iter().enumerate() {
+                let (x, y) = projection.xy(*p);
+                d.push_str(&format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }));
+            }
+            d.push('Z');
+        }
+        d
+    };
+    html! {
+        svg.map.results viewBox=(format!("0 0 {WIDTH} {:.0}", projection.height)) role="group" aria-label=(label) {
+            @for n in neighbourhoods {
+                path class=(format!("area {}", coverage_class(n.coverage))) d=(path(n.item)) fill-rule="evenodd"
+                    tabindex="0" data-info=(n.info) { title { (n.info) } }
+            }
+            @for b in buildings {
+                @let (x, y) = projection.xy(b.item.0);
+                circle class=(format!("bc {}", coverage_class(b.coverage))) cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="8"
+                    tabindex="0" data-info=(b.info) { title { (b.info) } }
+            }
+        }
+    }
+}

@@ -16,6 +16,7 @@
 
 mod campaigns;
 mod charts;
+mod compare;
 mod dashboard;
 mod devices;
 mod exports;
@@ -27,6 +28,7 @@ mod login;
 mod map;
 mod questionnaire;
 mod results;
+mod results_map;
 mod sectors;
 mod session;
 mod territory;
@@ -98,6 +100,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/office/territory/export.geojson", get(territory::export))
         .route("/office/dashboard", get(dashboard::show))
+        .route("/office/dashboard/map", get(results_map::show))
+        .route("/office/dashboard/compare", get(compare::show))
         .route("/office/follow-ups", get(follow_ups::list))
         .route("/office/follow-ups/{id}", post(follow_ups::change))
         .route("/office/exports", get(exports::show))

@@ -133,3 +133,17 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Results map: tapping or focusing a shape tells its figures (hover shows
+// the same as a tooltip).
+document.addEventListener("DOMContentLoaded", () => {
+  const svg = document.querySelector("svg.map.results");
+  const info = document.getElementById("map-info");
+  if (!svg || !info) return;
+  const show = (event) => {
+    const text = event.target?.dataset?.info;
+    if (text) info.textContent = text;
+  };
+  svg.addEventListener("click", show);
+  svg.addEventListener("focusin", show);
+});
