@@ -11,6 +11,7 @@ pub mod figures;
 pub mod filter;
 pub mod open_data;
 pub mod places;
+pub mod report;
 
 pub use figures::{Dashboard, Figure};
 pub use filter::Filter;

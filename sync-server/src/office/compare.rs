@@ -12,6 +12,9 @@ use shared::domain::CampaignId;
 /// At most this many campaigns side by side.
 const MAX_COMPARED: usize = 4;
 
+/// A row of the side-by-side table: its label and how a column shows it.
+type Row<'a> = (&'a str, Box<dyn Fn(&Column) -> String>);
+
 struct Column {
     name: String,
     totals: Coverage,
@@ -71,24 +74,57 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
     let r = office.lang.results();
     let lang = office.lang;
     let Some((filter, choices, chosen, columns)) = found else {
-        return Ok(page(&office, Section::Results, r.compare, html! { p.notice { (r.no_campaign) } }));
+        return Ok(page(
+            &office,
+            Section::Results,
+            r.compare,
+            html! { p.notice { (r.no_campaign) } },
+        ));
     };
     let fig = |f| r.figure(f).0;
     use figures::Figure as F;
-    let rows: Vec<(&str, Box<dyn Fn(&Column) -> String>)> = vec![
-        (fig(F::Doors), Box::new(|c: &Column| c.totals.doors.to_string())),
-        (fig(F::DoorsReached), Box::new(|c: &Column| c.totals.reached.to_string())),
-        (fig(F::Coverage), Box::new(move |c: &Column| pct(lang, c.totals.coverage()))),
-        (fig(F::DoorsTalked), Box::new(|c: &Column| c.totals.talked.to_string())),
-        (fig(F::ContactRate), Box::new(move |c: &Column| pct(lang, c.totals.contact_rate()))),
+    let rows: Vec<Row<'_>> = vec![
+        (
+            fig(F::Doors),
+            Box::new(|c: &Column| c.totals.doors.to_string()),
+        ),
+        (
+            fig(F::DoorsReached),
+            Box::new(|c: &Column| c.totals.reached.to_string()),
+        ),
+        (
+            fig(F::Coverage),
+            Box::new(move |c: &Column| pct(lang, c.totals.coverage())),
+        ),
+        (
+            fig(F::DoorsTalked),
+            Box::new(|c: &Column| c.totals.talked.to_string()),
+        ),
+        (
+            fig(F::ContactRate),
+            Box::new(move |c: &Column| pct(lang, c.totals.contact_rate())),
+        ),
         (fig(F::Visits), Box::new(|c: &Column| c.visits.to_string())),
-        (fig(F::Under25), Box::new(|c: &Column| c.publics.under_25.to_string())),
-        (fig(F::Over65), Box::new(|c: &Column| c.publics.over_65.to_string())),
-        (fig(F::NotFrench), Box::new(|c: &Column| c.publics.not_french.to_string())),
+        (
+            fig(F::Under25),
+            Box::new(|c: &Column| c.publics.under_25.to_string()),
+        ),
+        (
+            fig(F::Over65),
+            Box::new(|c: &Column| c.publics.over_65.to_string()),
+        ),
+        (
+            fig(F::NotFrench),
+            Box::new(|c: &Column| c.publics.not_french.to_string()),
+        ),
     ];
     let mut neighbourhoods: Vec<(String, String)> = columns
         .iter()
-        .flat_map(|c| c.by_neighbourhood.iter().map(|g| (g.id.clone(), g.name.clone())))
+        .flat_map(|c| {
+            c.by_neighbourhood
+                .iter()
+                .map(|g| (g.id.clone(), g.name.clone()))
+        })
         .collect();
     neighbourhoods.sort_by(|a, b| (a.0.is_empty(), &a.1).cmp(&(b.0.is_empty(), &b.1)));
     neighbourhoods.dedup();

@@ -27,6 +27,7 @@ mod layout;
 mod login;
 mod map;
 mod questionnaire;
+mod report;
 mod results;
 mod results_map;
 mod sectors;
@@ -100,6 +101,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/office/territory/export.geojson", get(territory::export))
         .route("/office/dashboard", get(dashboard::show))
+        .route("/office/reports", get(report::show))
         .route("/office/dashboard/map", get(results_map::show))
         .route("/office/dashboard/compare", get(compare::show))
         .route("/office/follow-ups", get(follow_ups::list))

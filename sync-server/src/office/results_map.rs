@@ -45,7 +45,12 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
         .await?;
     let r = office.lang.results();
     let Some((filter, choices, places, areas, buildings)) = found else {
-        return Ok(page(&office, Section::Results, r.map, html! { p.notice { (r.no_campaign) } }));
+        return Ok(page(
+            &office,
+            Section::Results,
+            r.map,
+            html! { p.notice { (r.no_campaign) } },
+        ));
     };
     let lang = office.lang;
     let shown: Vec<_> = places
@@ -69,7 +74,13 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
         .map(|b| {
             let name = format!("{} {}", b.key, b.address);
             (
-                (Point { lon: b.lon, lat: b.lat }, b.key.clone()),
+                (
+                    Point {
+                        lon: b.lon,
+                        lat: b.lat,
+                    },
+                    b.key.clone(),
+                ),
                 b.coverage.coverage(),
                 info(lang, &name, &b.coverage),
             )
@@ -85,10 +96,19 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
         .collect();
     let legend = [
         (None, "—".to_string()),
-        (Some(0.0), format!("0 %")),
-        (Some(COVERAGE_BINS[0]), format!("{}–{} %", COVERAGE_BINS[0], COVERAGE_BINS[1])),
-        (Some(COVERAGE_BINS[1]), format!("{}–{} %", COVERAGE_BINS[1], COVERAGE_BINS[2])),
-        (Some(COVERAGE_BINS[2]), format!("{}–{} %", COVERAGE_BINS[2], COVERAGE_BINS[3])),
+        (Some(0.0), "0 %".to_string()),
+        (
+            Some(COVERAGE_BINS[0]),
+            format!("{}–{} %", COVERAGE_BINS[0], COVERAGE_BINS[1]),
+        ),
+        (
+            Some(COVERAGE_BINS[1]),
+            format!("{}–{} %", COVERAGE_BINS[1], COVERAGE_BINS[2]),
+        ),
+        (
+            Some(COVERAGE_BINS[2]),
+            format!("{}–{} %", COVERAGE_BINS[2], COVERAGE_BINS[3]),
+        ),
         (Some(COVERAGE_BINS[3]), format!("≥ {} %", COVERAGE_BINS[3])),
     ];
     let body = html! {

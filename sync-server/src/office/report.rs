@@ -1,0 +1,156 @@
+//! The report for elected officials: one A4 page per neighbourhood (and one
+//! for the whole territory), print-ready, charts as SVG. Printing to PDF is
+//! the browser's "Save as PDF". A thin shell over `consolidate::report`.
+
+use super::charts::{Bar, bars};
+use super::layout::{PageError, Section, date, page};
+use super::results::{self, Query, pct, provenance};
+use super::session::Reader;
+use crate::consolidate::Filter;
+use crate::consolidate::figures::Figure;
+use crate::consolidate::report::{self, Report};
+use axum::extract::RawQuery;
+use maud::{Markup, html};
+
+/// `GET /office/reports`.
+pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
+    let query = Query::parse(raw.as_deref());
+    let found = office
+        .with_read_model(move |conn| {
+            let Some((filter, choices)) = results::resolve(conn, &query)? else {
+                return Ok(None);
+            };
+            let mut pages = Vec::new();
+            let whole = Filter {
+                neighbourhood: None,
+                sector: None,
+                ..filter.clone()
+            };
+            if filter.neighbourhood.is_none() {
+                pages.push((None, report::build(conn, &whole)?));
+            }
+            for (id, name) in &choices.neighbourhoods {
+                if filter.neighbourhood.is_some_and(|n| n.to_string() != *id) {
+                    continue;
+                }
+                let Ok(n) = id.parse() else { continue };
+                let f = Filter {
+                    neighbourhood: Some(n),
+                    ..whole.clone()
+                };
+                pages.push((Some(name.clone()), report::build(conn, &f)?));
+            }
+            Ok(Some((filter, choices, pages)))
+        })
+        .await?;
+    let r = office.lang.results();
+    let Some((filter, choices, pages)) = found else {
+        return Ok(page(
+            &office,
+            Section::Reports,
+            r.reports,
+            html! { p.notice { (r.no_campaign) } },
+        ));
+    };
+    let campaign = choices
+        .campaigns
+        .iter()
+        .find(|c| c.id == filter.campaign)
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    let body = html! {
+        div.no-print {
+            form.card.filters method="get" action="/office/reports" {
+                div.row {
+                    div {
+                        label for="f-campaign" { (r.campaign) }
+                        select id="f-campaign" name="campaign" {
+                            @for c in &choices.campaigns {
+                                option value=(c.id.to_string()) selected[c.id == filter.campaign] { (c.name) }
+                            }
+                        }
+                    }
+                    div {
+                        label for="f-neighbourhood" { (r.neighbourhood) }
+                        select id="f-neighbourhood" name="neighbourhood" {
+                            option value="" { (r.all) }
+                            @for (id, name) in &choices.neighbourhoods {
+                                option value=(id) selected[filter.neighbourhood.map(|n| n.to_string()).as_deref() == Some(id.as_str())] { (name) }
+                            }
+                        }
+                    }
+                }
+                button type="submit" { (r.apply) }
+            }
+            p.hint { (r.report_hint) }
+            (provenance(r, &choices))
+        }
+        @for (name, report) in &pages {
+            (report_page(&office, &campaign, name.as_deref(), report))
+        }
+    };
+    Ok(page(&office, Section::Reports, r.reports, body))
+}
+
+fn report_page(office: &super::Office, campaign: &str, name: Option<&str>, p: &Report) -> Markup {
+    let r = office.lang.results();
+    let lang = office.lang;
+    let fig = |f: Figure| r.figure(f).0;
+    let title = r
+        .report_for
+        .replace("{neighbourhood}", name.unwrap_or(r.whole_territory));
+    let max_outcome = p.outcomes.iter().map(|o| o.1).max().unwrap_or(0) as f64;
+    let max_topic = p.topics.iter().map(|t| t.1).max().unwrap_or(0) as f64;
+    html! {
+        article.report-page {
+            header {
+                h2 { (title) }
+                p.hint { (campaign) " · " (date(crate::control::now_ms())) }
+            }
+            dl.kpis {
+                div { dt { (fig(Figure::Doors)) } dd { (p.totals.doors) } }
+                div { dt { (fig(Figure::Coverage)) } dd { (pct(lang, p.totals.coverage())) } }
+                div { dt { (fig(Figure::DoorsTalked)) } dd { (p.totals.talked) } }
+                div { dt { (fig(Figure::ContactRate)) } dd { (pct(lang, p.totals.contact_rate())) } }
+            }
+            dl.kpis.small {
+                div { dt { (fig(Figure::Under25)) } dd { (p.publics.under_25) } }
+                div { dt { (fig(Figure::Over65)) } dd { (p.publics.over_65) } }
+                div { dt { (fig(Figure::NotFrench)) } dd { (p.publics.not_french) } }
+                div { dt { (fig(Figure::Visits)) } dd { (p.visits) } }
+            }
+            div.two {
+                section {
+                    h3 { (r.outcome) }
+                    (bars(r.outcome, &p.outcomes.iter().map(|(o, n)| Bar { label: r.outcome(o).to_string(), value: *n as f64, text: n.to_string() }).collect::<Vec<_>>(), max_outcome))
+                }
+                section {
+                    h3 { (r.topics_by_neighbourhood) }
+                    @if p.topics.is_empty() { p.hint { (r.none) } }
+                    @else {
+                        (bars(r.topic, &p.topics.iter().map(|(t, n)| Bar { label: t.clone(), value: *n as f64, text: n.to_string() }).collect::<Vec<_>>(), max_topic))
+                    }
+                }
+            }
+            @if !p.verbatims.is_empty() {
+                section {
+                    h3 { (r.verbatims) }
+                    @for v in &p.verbatims { blockquote { "« " (v) " »" } }
+                }
+            }
+            section {
+                h3 { (r.follow_ups) }
+                @if p.follow_ups.is_empty() { p.hint { (r.none) } }
+                @else {
+                    table {
+                        tbody {
+                            @for (status, n) in &p.follow_ups {
+                                tr { th scope="row" { (r.status(status)) } td { (n) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
