@@ -189,13 +189,16 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
     };
     save(store, &tower)?;
     buildings.insert(6, tower.id);
+    let mut territory: Vec<Building> = store.readable_records(shared::schema::DocKind::Building)?;
+    territory.sort_by(|a, b| a.key.cmp(&b.key));
     let now = now_ms();
+    const DAY: i64 = 24 * 3600 * 1000;
     let campaign = Campaign {
         id: CampaignId::new(),
         name: "Porte-à-porte Lozaits, automne".into(),
         kind: CampaignKind::DoorToDoor,
-        starts_at: now,
-        ends_at: now + 60 * 24 * 3600 * 1000,
+        starts_at: now - 14 * DAY,
+        ends_at: now + 46 * DAY,
         neighbourhoods: neighbourhoods.iter().map(|n| n.id).collect(),
         team: vec![],
         topics: [
@@ -283,5 +286,33 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
             agents: vec![],
         },
     )?;
+    // Field results, so the dashboard, the map, the comparison and the
+    // report have something to show: this campaign's first two weeks, and
+    // the same estate canvassed last spring.
+    let spec = |seed: u64, visits: usize, from: i64, days: i64| crate::seed::Spec {
+        seed,
+        visits,
+        agents: 4,
+        topics: campaign.topics.clone(),
+        services: campaign.services.clone(),
+        from,
+        days,
+    };
+    let sector: Vec<Building> = territory
+        .iter()
+        .filter(|b| buildings[..7].contains(&b.id))
+        .cloned()
+        .collect();
+    crate::seed::visits(store, campaign.id, &sector, &spec(1, 260, now - 14 * DAY, 14))?;
+    let spring = Campaign {
+        id: CampaignId::new(),
+        name: "Porte-à-porte Lozaits, printemps".into(),
+        starts_at: now - 200 * DAY,
+        ends_at: now - 150 * DAY,
+        questionnaire_draft: None,
+        ..campaign.clone()
+    };
+    save(store, &spring)?;
+    crate::seed::visits(store, spring.id, &territory, &spec(2, 700, spring.starts_at, 40))?;
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod office;
 pub mod readmodel;
 pub mod routes;
 pub mod secrets;
+pub mod seed;
 pub mod tenants;
 pub mod territory;
 pub mod throttle;

@@ -62,14 +62,24 @@ pub fn build(conn: &Connection, filter: &Filter) -> rusqlite::Result<Report> {
         })?
         .map(|v| v.map(|text| redact(&text)))
         .collect::<Result<Vec<_>, _>>()?;
+    let order = |name: &str, all: &[&str]| all.iter().position(|n| *n == name).unwrap_or(all.len());
+    let outcome_names: Vec<&str> = shared::domain::Outcome::ALL.iter().map(|o| o.as_str()).collect();
+    let status_names: Vec<&str> = shared::domain::FollowUpStatus::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let mut outcomes: Vec<(String, i64)> = outcomes.into_iter().collect();
+    outcomes.sort_by_key(|(o, _)| order(o, &outcome_names));
+    let mut follow_ups: Vec<(String, i64)> = statuses.into_iter().collect();
+    follow_ups.sort_by_key(|(s, _)| order(s, &status_names));
     Ok(Report {
         totals,
         visits: figures::visits(conn, filter)?,
         publics: figures::publics(conn, filter)?,
-        outcomes: outcomes.into_iter().collect(),
+        outcomes,
         topics,
         verbatims,
-        follow_ups: statuses.into_iter().collect(),
+        follow_ups,
     })
 }
 

@@ -195,7 +195,7 @@ fn over_time(r: &super::i18n::ResultsTexts, columns: &[Column]) -> Markup {
         .max()
         .unwrap_or(1)
         .max(1);
-    let (w, h, left, bottom) = (600.0, 220.0, 40.0, 24.0);
+    let (w, h, left, bottom) = (600.0, 240.0, 40.0, 40.0);
     let x = |week: i64| left + (week as f64) / (weeks as f64) * (w - left - 10.0);
     let y = |percent: f64| (h - bottom) - percent / 100.0 * (h - bottom - 10.0);
     let series: Vec<(String, String)> = columns
@@ -218,6 +218,10 @@ fn over_time(r: &super::i18n::ResultsTexts, columns: &[Column]) -> Markup {
                 line.grid x1=(left) x2=(w - 10.0) y1=(y(p)) y2=(y(p)) {}
                 text x=(left - 4.0) y=(y(p) + 4.0) text-anchor="end" { (p) }
             }
+            @for week in 1..=weeks {
+                text x=(x(week)) y=(h - 6.0) text-anchor="middle" { (week) }
+            }
+            text x=(w - 10.0) y=(h - bottom + 14.0) text-anchor="end" class="axis" { (r.week) }
             @for (i, (name, points)) in series.iter().enumerate() {
                 polyline class=(format!("series s{i}")) points=(points) { title { (name) } }
             }

@@ -88,24 +88,13 @@ pub fn map(
         }
         d
     };
-    let label_position = |n: &Neighbourhood| {
-        let outline = n.polygons.first()?.first()?;
-        let (mut w, mut e, mut top) = (f64::MAX, f64::MIN, f64::MAX);
-        for p in outline {
-            let (x, y) = projection.xy(*p);
-            w = w.min(x);
-            e = e.max(x);
-            top = top.min(y);
-        }
-        Some(((w + e) / 2.0, top + 22.0))
-    };
     html! {
         svg.map viewBox=(format!("0 0 {WIDTH} {:.0}", projection.height)) role="group" aria-label=(label) {
             @for n in neighbourhoods {
                 path.neighbourhood d=(path(n)) fill-rule="evenodd" { title { (n.name) } }
             }
             @for n in neighbourhoods {
-                @if let Some((x, y)) = label_position(n) {
+                @if let Some((x, y)) = label_at(&projection, n) {
                     text.label x=(format!("{x:.1}")) y=(format!("{y:.1}")) text-anchor="middle" { (n.name) }
                 }
             }
@@ -118,6 +107,19 @@ pub fn map(
             }
         }
     }
+}
+
+/// Where a neighbourhood's name goes: centred, near the top of its outline.
+fn label_at(projection: &Projection, n: &Neighbourhood) -> Option<(f64, f64)> {
+    let outline = n.polygons.first()?.first()?;
+    let (mut w, mut e, mut top) = (f64::MAX, f64::MIN, f64::MAX);
+    for p in outline {
+        let (x, y) = projection.xy(*p);
+        w = w.min(x);
+        e = e.max(x);
+        top = top.min(y);
+    }
+    Some(((w + e) / 2.0, top + 22.0))
 }
 
 /// The coverage bins of the results map, lowest first: a shape's class is
@@ -178,6 +180,11 @@ pub fn coverage_map(
             @for n in neighbourhoods {
                 path class=(format!("area {}", coverage_class(n.coverage))) d=(path(n.item)) fill-rule="evenodd"
                     tabindex="0" data-info=(n.info) { title { (n.info) } }
+            }
+            @for n in neighbourhoods {
+                @if let Some((x, y)) = label_at(&projection, n.item) {
+                    text.label x=(format!("{x:.1}")) y=(format!("{y:.1}")) text-anchor="middle" { (n.item.name) }
+                }
             }
             @for b in buildings {
                 @let (x, y) = projection.xy(b.item.0);

@@ -1,0 +1,171 @@
+//! Seeded synthetic field data: visits, conversations and follow-ups over
+//! a territory, the same for the same seed. The demo uses a small run of
+//! it so a newcomer sees figures at once; the consolidation benchmark a
+//! large one (150,000 dwellings, 1,000,000 visits).
+//!
+//! The records are written straight into the store, as the sync route
+//! would after merging them: the point is the office's side, not the sync.
+
+use automerge::Automerge;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use shared::domain::*;
+use shared::schema::{self, DocId, SingleRecord};
+use shared::store::{Origin, Store, StoreError};
+
+/// Why seeding failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A record could not be written.
+    #[error(transparent)]
+    Schema(#[from] schema::SchemaError),
+}
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    /// The randomness's seed.
+    pub seed: u64,
+    /// Visits per campaign, spread over the buildings.
+    pub visits: usize,
+    /// Agents in the team.
+    pub agents: usize,
+    /// Topics residents raise.
+    pub topics: Vec<String>,
+    /// Services follow-ups go to.
+    pub services: Vec<String>,
+    /// When the first visit happens.
+    pub from: Timestamp,
+    /// How long the campaign's visits last.
+    pub days: i64,
+}
+
+/// What was generated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Seeded {
+    /// Visits written.
+    pub visits: usize,
+    /// Follow-ups written.
+    pub follow_ups: usize,
+}
+
+const AGE_BANDS: [&str; 4] = ["<15", "15-24", "25-64", "65+"];
+const LANGUAGES: [&str; 5] = ["fr", "fr", "fr", "ar", "pt"];
+const SAYINGS: [&str; 4] = [
+    "L'ascenseur est souvent en panne.",
+    "Il faudrait plus d'éclairage le soir près du parking.",
+    "Les jeunes n'ont pas d'endroit où se retrouver.",
+    "Les encombrants restent des semaines au pied de l'immeuble.",
+];
+
+fn outcome(rng: &mut StdRng) -> Outcome {
+    match rng.random_range(0..100) {
+        0..45 => Outcome::NotHome,
+        45..75 => Outcome::Talked,
+        75..83 => Outcome::Refused,
+        83..90 => Outcome::NoAccess,
+        90..96 => Outcome::ComeBack,
+        _ => Outcome::Vacant,
+    }
+}
+
+/// Writes `spec.visits` visits of `campaign` over `buildings`, in batches
+/// of one transaction per building.
+pub fn visits(
+    store: &mut Store,
+    campaign: CampaignId,
+    buildings: &[Building],
+    spec: &Spec,
+) -> Result<Seeded, SeedError> {
+    let mut rng = StdRng::seed_from_u64(spec.seed);
+    let agents: Vec<AgentId> = (0..spec.agents.max(1))
+        .map(|_| AgentId(uuid::Builder::from_random_bytes(rng.random()).into_uuid()))
+        .collect();
+    let doors: usize = buildings.iter().map(Building::dwelling_count).sum();
+    let mut seeded = Seeded::default();
+    if doors == 0 {
+        return Ok(seeded);
+    }
+    let span = spec.days.max(1) * 86_400_000;
+    for building in buildings {
+        let dwellings: Vec<DwellingRef> = building.dwellings().collect();
+        if dwellings.is_empty() {
+            continue;
+        }
+        // Each building gets its share of the visits.
+        let share = (spec.visits * dwellings.len()).div_ceil(doors);
+        let share = share.min(spec.visits - seeded.visits);
+        let mut doc = Automerge::new();
+        let mut extra: Vec<(DocId, Automerge)> = Vec::new();
+        for _ in 0..share {
+            let door = dwellings[rng.random_range(0..dwellings.len())].clone();
+            let agent = agents[rng.random_range(0..agents.len())];
+            let at = spec.from + rng.random_range(0..span);
+            let outcome = outcome(&mut rng);
+            let mut visit = Visit::outcome_only(
+                campaign,
+                building.id,
+                door,
+                Pass(rng.random_range(1..=3)),
+                at,
+                agent,
+                outcome,
+            );
+            visit.id = VisitId(uuid::Builder::from_random_bytes(rng.random()).into_uuid());
+            if outcome == Outcome::Talked {
+                visit.profile.age_band =
+                    Some(AGE_BANDS[rng.random_range(0..AGE_BANDS.len())].into());
+                visit.profile.language =
+                    Some(LANGUAGES[rng.random_range(0..LANGUAGES.len())].into());
+                let topics = rng.random_range(0..3usize).min(spec.topics.len());
+                for _ in 0..topics {
+                    let t = spec.topics[rng.random_range(0..spec.topics.len())].clone();
+                    if !visit.topics.contains(&t) {
+                        visit.topics.push(t);
+                    }
+                }
+                if rng.random_range(0..4) == 0 {
+                    visit.verbatim = SAYINGS[rng.random_range(0..SAYINGS.len())].into();
+                }
+                if !spec.services.is_empty() && rng.random_range(0..10) == 0 {
+                    let status = FollowUpStatus::ALL[rng.random_range(0..FollowUpStatus::ALL.len())];
+                    let follow_up = FollowUp {
+                        id: FollowUpId(uuid::Builder::from_random_bytes(rng.random()).into_uuid()),
+                        campaign,
+                        service: spec.services[rng.random_range(0..spec.services.len())].clone(),
+                        description: visit.verbatim.clone(),
+                        building: Some(building.id),
+                        place: None,
+                        status,
+                        history: vec![StatusChange {
+                            status,
+                            at,
+                            by: agent,
+                            note: String::new(),
+                        }],
+                    };
+                    let mut fdoc = Automerge::new();
+                    schema::write(&mut fdoc, &follow_up)?;
+                    visit.follow_up = Some(follow_up.id);
+                    extra.push((follow_up.doc_id(), fdoc));
+                    seeded.follow_ups += 1;
+                }
+            }
+            schema::record_visit(&mut doc, &visit)?;
+            seeded.visits += 1;
+        }
+        if share > 0 {
+            let log = DocId::visits(campaign, building.id);
+            let mut all = vec![(&log, &doc)];
+            all.extend(extra.iter().map(|(id, d)| (id, d)));
+            store.save_all(all, Origin::Remote)?;
+        }
+        if seeded.visits >= spec.visits {
+            break;
+        }
+    }
+    Ok(seeded)
+}
