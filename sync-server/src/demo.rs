@@ -303,7 +303,12 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
         .filter(|b| buildings[..7].contains(&b.id))
         .cloned()
         .collect();
-    crate::seed::visits(store, campaign.id, &sector, &spec(1, 260, now - 14 * DAY, 14))?;
+    crate::seed::visits(
+        store,
+        campaign.id,
+        &sector,
+        &spec(1, 260, now - 14 * DAY, 14),
+    )?;
     let spring = Campaign {
         id: CampaignId::new(),
         name: "Porte-à-porte Lozaits, printemps".into(),
@@ -313,6 +318,11 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
         ..campaign.clone()
     };
     save(store, &spring)?;
-    crate::seed::visits(store, spring.id, &territory, &spec(2, 700, spring.starts_at, 40))?;
+    crate::seed::visits(
+        store,
+        spring.id,
+        &territory,
+        &spec(2, 700, spring.starts_at, 40),
+    )?;
     Ok(())
 }

@@ -131,7 +131,8 @@ pub fn visits(
                     visit.verbatim = SAYINGS[rng.random_range(0..SAYINGS.len())].into();
                 }
                 if !spec.services.is_empty() && rng.random_range(0..10) == 0 {
-                    let status = FollowUpStatus::ALL[rng.random_range(0..FollowUpStatus::ALL.len())];
+                    let status =
+                        FollowUpStatus::ALL[rng.random_range(0..FollowUpStatus::ALL.len())];
                     let follow_up = FollowUp {
                         id: FollowUpId(uuid::Builder::from_random_bytes(rng.random()).into_uuid()),
                         campaign,

@@ -12,6 +12,8 @@ pub mod filter;
 pub mod open_data;
 pub mod places;
 pub mod report;
+#[cfg(test)]
+mod tests;
 
 pub use figures::{Dashboard, Figure};
 pub use filter::Filter;

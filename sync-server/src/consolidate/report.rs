@@ -63,7 +63,10 @@ pub fn build(conn: &Connection, filter: &Filter) -> rusqlite::Result<Report> {
         .map(|v| v.map(|text| redact(&text)))
         .collect::<Result<Vec<_>, _>>()?;
     let order = |name: &str, all: &[&str]| all.iter().position(|n| *n == name).unwrap_or(all.len());
-    let outcome_names: Vec<&str> = shared::domain::Outcome::ALL.iter().map(|o| o.as_str()).collect();
+    let outcome_names: Vec<&str> = shared::domain::Outcome::ALL
+        .iter()
+        .map(|o| o.as_str())
+        .collect();
     let status_names: Vec<&str> = shared::domain::FollowUpStatus::ALL
         .iter()
         .map(|s| s.as_str())

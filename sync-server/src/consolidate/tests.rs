@@ -1,0 +1,390 @@
+//! Every dashboard figure against a count made here, independently, from
+//! the raw visits, over random field data and random filters.
+
+use super::figures;
+use super::filter::Filter;
+use crate::readmodel::ReadModel;
+use automerge::Automerge;
+use proptest::prelude::*;
+use shared::domain::*;
+use shared::schema::{self, DocId, SingleRecord};
+use shared::store::{Origin, Store};
+use std::collections::{BTreeMap, BTreeSet};
+
+const DAY: i64 = 86_400_000;
+const AGES: [Option<&str>; 5] = [None, Some("<15"), Some("15-24"), Some("25-64"), Some("65+")];
+const LANGS: [Option<&str>; 5] = [None, Some("fr"), Some("fr-FR"), Some("ar"), Some("")];
+const TOPICS: [&str; 3] = ["propreté", "ascenseurs", "jeunesse"];
+
+/// One generated visit: (campaign 0/1, building, door, pass, day, agent,
+/// outcome, age, language, topics bitmask).
+type Raw = (usize, usize, usize, u8, i64, usize, usize, usize, usize, u8);
+
+struct World {
+    _dir: tempfile::TempDir,
+    model: ReadModel,
+    campaigns: [CampaignId; 2],
+    neighbourhoods: [NeighbourhoodId; 2],
+    buildings: Vec<Building>,
+    sectors: Vec<(SectorId, Vec<usize>)>,
+    agents: Vec<AgentId>,
+    visits: Vec<Visit>,
+}
+
+fn save<T: SingleRecord>(store: &mut Store, record: &T) {
+    let mut doc = Automerge::new();
+    schema::write(&mut doc, record).expect("write");
+    store
+        .save(&record.doc_id(), &doc, Origin::Remote)
+        .expect("save");
+}
+
+fn world(raw: &[Raw]) -> World {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let docs = dir.path().join("docs.sqlite");
+    let mut store = Store::open(&docs).expect("store");
+    let campaigns = [CampaignId::new(), CampaignId::new()];
+    for (i, id) in campaigns.iter().enumerate() {
+        let mut c = Campaign::new(format!("C{i}"), CampaignKind::DoorToDoor, 0, 30 * DAY);
+        c.id = *id;
+        save(&mut store, &c);
+    }
+    let neighbourhoods = [NeighbourhoodId::new(), NeighbourhoodId::new()];
+    for (i, id) in neighbourhoods.iter().enumerate() {
+        save(
+            &mut store,
+            &Neighbourhood {
+                id: *id,
+                key: format!("N{i}"),
+                name: format!("N{i}"),
+                polygons: vec![],
+            },
+        );
+    }
+    let buildings: Vec<Building> = (0..6)
+        .map(|i| Building {
+            id: BuildingId::new(),
+            key: format!("B{i}"),
+            address: format!("{i} rue"),
+            estate: None,
+            location: Point {
+                lon: 2.3,
+                lat: 48.8,
+            },
+            // Two in each neighbourhood, two in none.
+            neighbourhood: match i % 3 {
+                0 => Some(neighbourhoods[0]),
+                1 => Some(neighbourhoods[1]),
+                _ => None,
+            },
+            entrances: vec![Entrance {
+                label: "A".into(),
+                has_door_code: false,
+                floors: vec![Floor {
+                    level: 0,
+                    doors: (0..(1 + i % 4)).map(|d| d.to_string()).collect(),
+                }],
+            }],
+        })
+        .collect();
+    for b in &buildings {
+        save(&mut store, b);
+    }
+    // Campaign 0 has two sectors (buildings 0-2 and 2-4: 5 is outside,
+    // 2 is in both); campaign 1 has none (the whole municipality).
+    let sectors: Vec<(SectorId, Vec<usize>)> = vec![
+        (SectorId::new(), vec![0, 1, 2]),
+        (SectorId::new(), vec![2, 3, 4]),
+    ];
+    for (i, (id, members)) in sectors.iter().enumerate() {
+        save(
+            &mut store,
+            &Sector {
+                id: *id,
+                campaign: campaigns[0],
+                name: format!("S{i}"),
+                buildings: members.iter().map(|m| buildings[*m].id).collect(),
+                agents: vec![],
+            },
+        );
+    }
+    let agents: Vec<AgentId> = (0..3).map(|_| AgentId::new()).collect();
+    let outcomes = Outcome::ALL;
+    let mut visits = Vec::new();
+    let mut logs: BTreeMap<DocId, Automerge> = BTreeMap::new();
+    for &(c, b, d, pass, day, a, o, age, lang, topics) in raw {
+        let building = &buildings[b % buildings.len()];
+        let doors: Vec<DwellingRef> = building.dwellings().collect();
+        let mut v = Visit::outcome_only(
+            campaigns[c % 2],
+            building.id,
+            doors[d % doors.len()].clone(),
+            Pass(pass),
+            day * DAY + (d as i64) * 1000,
+            agents[a % agents.len()],
+            outcomes[o % outcomes.len()],
+        );
+        v.profile.age_band = AGES[age % AGES.len()].map(String::from);
+        v.profile.language = LANGS[lang % LANGS.len()].map(String::from);
+        v.topics = TOPICS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| topics & (1 << i) != 0)
+            .map(|(_, t)| t.to_string())
+            .collect();
+        let log = logs
+            .entry(DocId::visits(v.campaign, v.building))
+            .or_default();
+        schema::record_visit(log, &v).expect("record");
+        visits.push(v);
+    }
+    for (id, doc) in &logs {
+        store.save(id, doc, Origin::Remote).expect("save");
+    }
+    let model = ReadModel::open(&dir.path().join("model.sqlite"), &docs).expect("model");
+    World {
+        _dir: dir,
+        model,
+        campaigns,
+        neighbourhoods,
+        buildings,
+        sectors,
+        agents,
+        visits,
+    }
+}
+
+/// The figures, counted the long way.
+#[derive(Debug, PartialEq)]
+struct Counted {
+    doors: i64,
+    reached: i64,
+    talked: i64,
+    visits: i64,
+    by_pass: BTreeMap<(i64, String), i64>,
+    publics: (i64, i64, i64, i64),
+    agents: BTreeMap<String, (i64, i64, i64, i64)>,
+    topics: BTreeMap<(String, String), i64>,
+}
+
+fn count(w: &World, f: &Filter) -> Counted {
+    let in_campaign_sectors: BTreeSet<usize> = if f.campaign == w.campaigns[0] {
+        w.sectors
+            .iter()
+            .filter(|(id, _)| f.sector.is_none_or(|s| s == *id))
+            .flat_map(|(_, m)| m.iter().copied())
+            .collect()
+    } else if f.sector.is_some() {
+        BTreeSet::new()
+    } else {
+        (0..w.buildings.len()).collect()
+    };
+    let scope: Vec<&Building> = in_campaign_sectors
+        .iter()
+        .map(|i| &w.buildings[*i])
+        .filter(|b| f.neighbourhood.is_none_or(|n| b.neighbourhood == Some(n)))
+        .collect();
+    let scope_ids: BTreeSet<BuildingId> = scope.iter().map(|b| b.id).collect();
+    let visits: Vec<&Visit> = w
+        .visits
+        .iter()
+        .filter(|v| v.campaign == f.campaign && scope_ids.contains(&v.building))
+        .filter(|v| f.from.is_none_or(|from| v.at >= from) && f.until.is_none_or(|u| v.at < u))
+        .collect();
+    let door = |v: &Visit| (v.building, v.door.clone());
+    let mut by_pass = BTreeMap::new();
+    for v in &visits {
+        *by_pass
+            .entry((i64::from(v.pass.0), v.outcome.as_str().to_string()))
+            .or_default() += 1;
+    }
+    let conversations: Vec<&&Visit> = visits
+        .iter()
+        .filter(|v| v.outcome == Outcome::Talked)
+        .collect();
+    let under_25 = conversations
+        .iter()
+        .filter(|v| matches!(v.profile.age_band.as_deref(), Some("<15" | "15-24")))
+        .count() as i64;
+    let over_65 = conversations
+        .iter()
+        .filter(|v| v.profile.age_band.as_deref() == Some("65+"))
+        .count() as i64;
+    let not_french = conversations
+        .iter()
+        .filter(|v| {
+            v.profile
+                .language
+                .as_deref()
+                .is_some_and(|l| !l.is_empty() && !l.starts_with("fr"))
+        })
+        .count() as i64;
+    let mut agents = BTreeMap::new();
+    for a in &w.agents {
+        let mine: Vec<&&Visit> = visits.iter().filter(|v| v.agent == *a).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let doors: BTreeSet<_> = mine.iter().map(|v| door(v)).collect();
+        let doors_talked: BTreeSet<_> = mine
+            .iter()
+            .filter(|v| v.outcome == Outcome::Talked)
+            .map(|v| door(v))
+            .collect();
+        agents.insert(
+            a.to_string(),
+            (
+                mine.len() as i64,
+                doors.len() as i64,
+                doors_talked.len() as i64,
+                mine.iter().filter(|v| v.outcome == Outcome::Talked).count() as i64,
+            ),
+        );
+    }
+    let name = |b: BuildingId| {
+        w.buildings
+            .iter()
+            .find(|x| x.id == b)
+            .and_then(|x| x.neighbourhood)
+            .and_then(|n| w.neighbourhoods.iter().position(|m| *m == n))
+            .map(|i| format!("N{i}"))
+            .unwrap_or_default()
+    };
+    let mut topics = BTreeMap::new();
+    for v in &conversations {
+        for t in &v.topics {
+            *topics.entry((name(v.building), t.clone())).or_default() += 1;
+        }
+    }
+    Counted {
+        doors: scope.iter().map(|b| b.dwelling_count() as i64).sum(),
+        reached: visits
+            .iter()
+            .map(|v| door(v))
+            .collect::<BTreeSet<_>>()
+            .len() as i64,
+        talked: conversations
+            .iter()
+            .map(|v| door(v))
+            .collect::<BTreeSet<_>>()
+            .len() as i64,
+        visits: visits.len() as i64,
+        by_pass,
+        publics: (conversations.len() as i64, under_25, over_65, not_french),
+        agents,
+        topics,
+    }
+}
+
+fn computed(w: &World, f: &Filter) -> Counted {
+    w.model.catch_up().expect("catch up");
+    let conn = w.model.reader().expect("reader");
+    let d = figures::dashboard(&conn, f).expect("dashboard");
+    Counted {
+        doors: d.totals.doors,
+        reached: d.totals.reached,
+        talked: d.totals.talked,
+        visits: d.visits,
+        by_pass: d
+            .outcomes_by_pass
+            .iter()
+            .map(|(p, o, n)| ((*p, o.clone()), *n))
+            .collect(),
+        publics: (
+            d.publics.conversations,
+            d.publics.under_25,
+            d.publics.over_65,
+            d.publics.not_french,
+        ),
+        agents: d
+            .agents
+            .iter()
+            .map(|a| {
+                (
+                    a.agent_id.clone(),
+                    (a.visits, a.doors, a.doors_talked, a.conversations),
+                )
+            })
+            .collect(),
+        topics: d
+            .topics
+            .iter()
+            .map(|(n, t, c)| ((n.clone(), t.clone()), *c))
+            .collect(),
+    }
+}
+
+fn raw_visit() -> impl Strategy<Value = Raw> {
+    (
+        0..2usize,
+        0..6usize,
+        0..4usize,
+        1..=3u8,
+        0..10i64,
+        0..3usize,
+        0..6usize,
+        0..5usize,
+        0..5usize,
+        0..8u8,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn every_figure_equals_a_count_from_the_raw_visits(
+        raw in proptest::collection::vec(raw_visit(), 0..60),
+        campaign in 0..2usize,
+        sector in proptest::option::of(0..2usize),
+        neighbourhood in proptest::option::of(0..2usize),
+        from in proptest::option::of(0..10i64),
+        days in proptest::option::of(1..10i64),
+    ) {
+        let w = world(&raw);
+        let filter = Filter {
+            campaign: w.campaigns[campaign],
+            from: from.map(|d| d * DAY),
+            until: days.map(|n| (from.unwrap_or(0) + n) * DAY),
+            sector: sector.map(|s| w.sectors[s].0),
+            neighbourhood: neighbourhood.map(|n| w.neighbourhoods[n]),
+        };
+        prop_assert_eq!(computed(&w, &filter), count(&w, &filter));
+    }
+}
+
+#[test]
+fn per_neighbourhood_coverage_adds_up_to_the_total() {
+    let raw: Vec<Raw> = (0..40)
+        .map(|i| {
+            (
+                0,
+                i % 6,
+                i % 4,
+                1,
+                (i % 10) as i64,
+                i % 3,
+                i % 6,
+                i % 5,
+                i % 5,
+                (i % 8) as u8,
+            )
+        })
+        .collect();
+    let w = world(&raw);
+    w.model.catch_up().expect("catch up");
+    let conn = w.model.reader().expect("reader");
+    let f = Filter {
+        campaign: w.campaigns[1],
+        ..Filter::default()
+    };
+    let totals = figures::totals(&conn, &f).expect("totals");
+    let groups = figures::by_neighbourhood(&conn, &f).expect("groups");
+    assert_eq!(
+        groups.iter().map(|g| g.coverage.doors).sum::<i64>(),
+        totals.doors
+    );
+    assert_eq!(
+        groups.iter().map(|g| g.coverage.reached).sum::<i64>(),
+        totals.reached
+    );
+}
