@@ -111,6 +111,32 @@ impl TestServer {
         }
     }
 
+    /// Another account of a municipality (an elected official, say),
+    /// logged in.
+    pub async fn account(&self, office: &Office, email: &str, role: Role) -> Office {
+        self.state
+            .control
+            .upsert_account(office.id, email, PASSWORD, role)
+            .expect("account");
+        let login: LoginResponse = self
+            .client()
+            .post_json(
+                "/api/login",
+                None,
+                &LoginRequest {
+                    email: email.into(),
+                    password: PASSWORD.into(),
+                },
+            )
+            .await
+            .expect("login");
+        Office {
+            id: office.id,
+            token: login.token,
+            server: self.client(),
+        }
+    }
+
     /// The store of a municipality, as the server keeps it.
     pub fn store_path(&self, municipality: MunicipalityId) -> PathBuf {
         self.state.tenants.path(municipality)
@@ -463,6 +489,15 @@ impl Device {
         schema::record_visit(&mut doc, &visit).expect("record");
         self.store.save(&doc_id, &doc, Origin::Local).expect("save");
         visit
+    }
+
+    /// Records a visit made elsewhere (with its own time, profile, topics),
+    /// durably, as the field app does.
+    pub fn record(&mut self, visit: &Visit) {
+        let doc_id = DocId::visits(visit.campaign, visit.building);
+        let mut doc = self.store.load(&doc_id).expect("load").unwrap_or_default();
+        schema::record_visit(&mut doc, visit).expect("record");
+        self.store.save(&doc_id, &doc, Origin::Local).expect("save");
     }
 
     /// Writes a single-record document, durably.

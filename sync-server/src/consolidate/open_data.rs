@@ -133,7 +133,8 @@ pub fn publish(column: &Column, suppressed: &Suppressed) -> (Vec<Cell>, Cell) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
-    /// Dwellings in the buildings in scope (the building stock: public).
+    /// Dwellings in the buildings in scope: households too, so a small
+    /// neighbourhood's count is masked like the others.
     Dwellings,
     /// Households whose door was reached.
     DoorsReached,
@@ -174,9 +175,9 @@ impl Field {
         }
     }
 
-    /// Whether it counts people or households.
+    /// Whether it counts people or households: every column does.
     pub fn protected(self) -> bool {
-        self != Field::Dwellings
+        true
     }
 }
 
