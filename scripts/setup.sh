@@ -1,19 +1,28 @@
 #!/usr/bin/env bash
-# Installs what Palier needs beyond Rust, on Debian: clang (SQLite for the
-# wasm32 build), Chromium and Node.js (end-to-end tests), WebKitGTK and
-# libxdo (the desktop build) and the wasm32 target. Safe to run again; both README
-# commands call it.
+# Installs what Palier needs beyond Rust, on Debian. Safe to run again; both
+# README commands call it.
+#   ./scripts/setup.sh          what running Palier needs: clang (SQLite in
+#                               the wasm32 build) and the wasm32 target.
+#   ./scripts/setup.sh --tests  and what only the tests need: Chromium and
+#                               Node.js (end-to-end tests), poppler-utils
+#                               (the printed report's PDF turned into PNG
+#                               pages), WebKitGTK and libxdo (to compile
+#                               the desktop build).
 set -euo pipefail
+
+tests=false
+[ "${1:-}" = "--tests" ] && tests=true
 
 need_apt=()
 command -v clang >/dev/null 2>&1 || need_apt+=(clang)
-# Headless Chromium for the end-to-end tests, Node.js and npm for their runner.
-[ -x /usr/bin/chromium ] || need_apt+=(chromium)
-command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
-# The desktop build's system libraries (WebKitGTK, libxdo), to compile it.
-for pkg in pkg-config libwebkit2gtk-4.1-dev libxdo-dev; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
-done
+if $tests; then
+    [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+    command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+    command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+    for pkg in pkg-config libwebkit2gtk-4.1-dev libxdo-dev; do
+        dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+    done
+fi
 if ((${#need_apt[@]})); then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -5,7 +5,7 @@
 # real web build in headless Chromium. This is what CI runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+./scripts/setup.sh --tests
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

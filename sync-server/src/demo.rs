@@ -16,6 +16,8 @@ use std::fmt;
 pub const NAME: &str = "Démo – Villejuif";
 /// The demo coordinator's e-mail.
 pub const EMAIL: &str = "coordination@demo.palier.invalid";
+/// The demo elected official's e-mail (read-only office, same password).
+pub const ELECTED_EMAIL: &str = "elus@demo.palier.invalid";
 
 /// What a newcomer needs to try the demo.
 #[derive(Debug, Clone)]
@@ -37,6 +39,10 @@ impl fmt::Display for Demo {
         )?;
         writeln!(f, "  office login:    {EMAIL}")?;
         writeln!(f, "  password:        {}", self.password)?;
+        writeln!(
+            f,
+            "  elected login:   {ELECTED_EMAIL} (same password; reports and figures only)"
+        )?;
         write!(f, "  enrolment code:  {} (agent, single use)", self.code)
     }
 }
@@ -52,6 +58,12 @@ pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
     state
         .control
         .upsert_account(municipality, EMAIL, &password, Role::Coordinator)?;
+    state.control.upsert_account(
+        municipality,
+        ELECTED_EMAIL,
+        &password,
+        Role::ElectedOfficial,
+    )?;
     let (code, _) =
         state
             .control

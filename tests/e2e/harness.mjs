@@ -37,6 +37,7 @@ export async function startServer(data = mkdtempSync(join(tmpdir(), "palier-e2e-
   const server = {
     url: `http://127.0.0.1:${port}`, port, data, proc,
     code: field("enrolment code"), password: field("password"), email: field("office login"),
+    electedEmail: field("elected login"),
     async stop() {
       const running = this.proc;
       if (running.exitCode === null && running.signalCode === null) {
@@ -60,7 +61,7 @@ export async function startServer(data = mkdtempSync(join(tmpdir(), "palier-e2e-
     /** What the server's store holds, read by the store-inspect tool. */
     inspect() {
       const dir = join(data, "municipalities");
-      const file = readdirSync(dir).find((f) => f.endsWith(".sqlite"));
+      const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && !f.endsWith(".readmodel.sqlite"));
       return JSON.parse(execFileSync(join(target, "debug", "store-inspect"), [join(dir, file)]).toString());
     },
   };

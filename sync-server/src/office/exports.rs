@@ -125,7 +125,7 @@ fn open_table(r: &super::i18n::ResultsTexts, t: &open_data::Table) -> Markup {
         None => html! { td.masked { (r.masked) } },
     };
     html! {
-        table {
+        div.table-scroll { table {
             thead { tr { th scope="col" { (r.neighbourhood) } @for f in &t.fields { th scope="col" { (f) } } } }
             tbody {
                 @for (name, cells) in &t.rows {
@@ -133,7 +133,7 @@ fn open_table(r: &super::i18n::ResultsTexts, t: &open_data::Table) -> Markup {
                 }
                 tr.total { th scope="row" { (r.total) } @for c in &t.total { (cell(c)) } }
             }
-        }
+        } }
     }
 }
 
