@@ -299,8 +299,18 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
         },
     )?;
     // Field results, so the dashboard, the map, the comparison and the
-    // report have something to show: this campaign's first two weeks, and
-    // the same estate canvassed last spring.
+    // report have something to show: the first two weeks of this campaign
+    // in the south of the estate (another team's sector; the north one is
+    // left blank for the newcomer's phone), and the whole estate canvassed
+    // last spring.
+    let south = Sector {
+        id: SectorId::new(),
+        campaign: campaign.id,
+        name: "Lozaits sud".into(),
+        buildings: buildings[7..].to_vec(),
+        agents: vec![],
+    };
+    save(store, &south)?;
     let spec = |seed: u64, visits: usize, from: i64, days: i64| crate::seed::Spec {
         seed,
         visits,
@@ -310,16 +320,16 @@ pub fn seed(store: &mut Store) -> anyhow::Result<()> {
         from,
         days,
     };
-    let sector: Vec<Building> = territory
+    let south_buildings: Vec<Building> = territory
         .iter()
-        .filter(|b| buildings[..7].contains(&b.id))
+        .filter(|b| south.buildings.contains(&b.id))
         .cloned()
         .collect();
     crate::seed::visits(
         store,
         campaign.id,
-        &sector,
-        &spec(1, 260, now - 14 * DAY, 14),
+        &south_buildings,
+        &spec(1, 160, now - 14 * DAY, 14),
     )?;
     let spring = Campaign {
         id: CampaignId::new(),

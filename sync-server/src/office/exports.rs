@@ -125,7 +125,7 @@ fn open_table(r: &super::i18n::ResultsTexts, t: &open_data::Table) -> Markup {
         None => html! { td.masked { (r.masked) } },
     };
     html! {
-        div.table-scroll { table {
+        div.table-scroll tabindex="0" role="region" aria-label=(r.open_data_title) { table {
             thead { tr { th scope="col" { (r.neighbourhood) } @for f in &t.fields { th scope="col" { (f) } } } }
             tbody {
                 @for (name, cells) in &t.rows {

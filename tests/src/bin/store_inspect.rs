@@ -22,10 +22,8 @@ fn devices(store: &Path) -> anyhow::Result<Option<BTreeSet<String>>> {
     else {
         return Ok(None);
     };
-    let conn = rusqlite::Connection::open_with_flags(
-        control,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )?;
+    let conn =
+        rusqlite::Connection::open_with_flags(control, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let mut stmt = conn.prepare("SELECT id FROM devices")?;
     let ids = stmt
         .query_map([], |r| r.get::<_, String>(0))?

@@ -1,0 +1,406 @@
+//! What consolidation costs, on a municipality of 150,000 dwellings and
+//! 1,000,000 visits over three campaigns, seeded (`sync_server::seed`):
+//!
+//! - rebuilding the read model from the documents;
+//! - every results view (dashboard with and without filters, map,
+//!   comparison, report, follow-ups), timed at the client on loopback
+//!   against the real server in a child process: p50 and p99;
+//! - the CSV export of every visit: time, and the server's memory growth;
+//! - what projecting a phone's day costs next to its day sync;
+//! - a phone's day sync while the office loads the dashboard in a loop,
+//!   next to the same sync on an idle server, alternating in one run.
+//!
+//! Run with `cargo bench -p tests --bench consolidation`
+//! (`PALIER_BENCH_SCALE=0.1` for a tenth of the data).
+
+use shared::api::Role;
+use shared::domain::*;
+use shared::schema::{self, SingleRecord};
+use shared::store::Origin;
+use std::time::{Duration, Instant};
+use sync_server::readmodel::ReadModel;
+use tests::{ChildServer, Device, TestServer};
+
+const DWELLINGS_PER_BUILDING: usize = 30;
+const NEIGHBOURHOODS: usize = 20;
+const DAYS: usize = 6;
+
+fn scale() -> f64 {
+    std::env::var("PALIER_BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0)
+}
+
+fn square(x: usize, y: usize) -> Vec<Ring> {
+    let (lon, lat) = (2.30 + x as f64 * 0.01, 48.75 + y as f64 * 0.01);
+    vec![vec![
+        Point { lon, lat },
+        Point {
+            lon: lon + 0.01,
+            lat,
+        },
+        Point {
+            lon: lon + 0.01,
+            lat: lat + 0.01,
+        },
+        Point {
+            lon,
+            lat: lat + 0.01,
+        },
+        Point { lon, lat },
+    ]]
+}
+
+fn building(i: usize, n: &[Neighbourhood]) -> Building {
+    let k = i % n.len();
+    let (x, y) = (k % 5, k / 5);
+    let j = i / n.len();
+    Building {
+        id: BuildingId::new(),
+        key: format!("BAT-{i:06}"),
+        address: format!("{} avenue de la République", i + 1),
+        estate: None,
+        location: Point {
+            lon: 2.3005 + x as f64 * 0.01 + (j % 30) as f64 * 0.0003,
+            lat: 48.7505 + y as f64 * 0.01 + (j / 30 % 30) as f64 * 0.0003,
+        },
+        neighbourhood: Some(n[k].id),
+        entrances: ["A", "B"]
+            .iter()
+            .map(|label| Entrance {
+                label: (*label).into(),
+                has_door_code: true,
+                floors: (0..5)
+                    .map(|level| Floor {
+                        level,
+                        doors: (1..=3).map(|d| format!("{level}{d:02}")).collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn put<T: SingleRecord>(server: &TestServer, municipality: MunicipalityId, records: &[T]) {
+    let store = server.state.tenants.store(municipality).expect("store");
+    let mut store = store.lock().expect("lock");
+    for chunk in records.chunks(500) {
+        let docs: Vec<_> = chunk
+            .iter()
+            .map(|r| {
+                let mut doc = automerge::Automerge::new();
+                schema::write(&mut doc, r).expect("write");
+                (r.doc_id(), doc)
+            })
+            .collect();
+        store
+            .save_all(docs.iter().map(|(id, doc)| (id, doc)), Origin::Remote)
+            .expect("save");
+    }
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i].as_secs_f64() * 1000.0
+}
+
+struct Office {
+    url: String,
+    cookie: String,
+    client: reqwest::Client,
+}
+
+impl Office {
+    async fn get(&self, path: &str) -> (u16, usize) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("get");
+        let status = response.status().as_u16();
+        let mut bytes = 0;
+        let mut response = response;
+        while let Some(chunk) = response.chunk().await.expect("chunk") {
+            bytes += chunk.len();
+        }
+        (status, bytes)
+    }
+}
+
+fn record_day(phone: &mut Device, campaign: CampaignId, sector: &[Building], day: usize) {
+    for n in 0..300 {
+        let b = &sector[n % sector.len()];
+        let doors: Vec<DwellingRef> = b.dwellings().collect();
+        let mut v = Visit::outcome_only(
+            campaign,
+            b.id,
+            doors[(n * 7 + day) % doors.len()].clone(),
+            Pass(1),
+            1_790_000_000_000 + (day * 86_400_000 + n * 60_000) as i64,
+            phone.agent,
+            if n % 3 == 0 {
+                Outcome::Talked
+            } else {
+                Outcome::NotHome
+            },
+        );
+        v.topics = vec!["propreté".into()];
+        phone.record(&v);
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let scale = scale();
+    let dwellings = (150_000.0 * scale) as usize;
+    let visits = (1_000_000.0 * scale) as usize;
+    let server = TestServer::start().await;
+    let office = server.municipality("Bench").await;
+    let neighbourhoods: Vec<Neighbourhood> = (0..NEIGHBOURHOODS)
+        .map(|i| Neighbourhood {
+            id: NeighbourhoodId::new(),
+            key: format!("Q{i:02}"),
+            name: format!("Quartier {i:02}"),
+            polygons: vec![square(i % 5, i / 5)],
+        })
+        .collect();
+    put(&server, office.id, &neighbourhoods);
+    let buildings: Vec<Building> = (0..dwellings / DWELLINGS_PER_BUILDING)
+        .map(|i| building(i, &neighbourhoods))
+        .collect();
+    put(&server, office.id, &buildings);
+    let topics: Vec<String> = [
+        "propreté",
+        "ascenseurs",
+        "éclairage",
+        "sécurité",
+        "jeunesse",
+    ]
+    .map(String::from)
+    .to_vec();
+    let services: Vec<String> = ["Bailleur", "Propreté urbaine", "Voirie"]
+        .map(String::from)
+        .to_vec();
+    let campaigns: Vec<Campaign> = (0..3)
+        .map(|i| {
+            let start = 1_700_000_000_000 + i as i64 * 120 * 86_400_000;
+            let mut c = Campaign::new(
+                format!("Campagne {i}"),
+                CampaignKind::DoorToDoor,
+                start,
+                start + 60 * 86_400_000,
+            );
+            c.topics = topics.clone();
+            c.services = services.clone();
+            c
+        })
+        .collect();
+    put(&server, office.id, &campaigns);
+    // The latest campaign works in sectors of 100 buildings; the phone's is
+    // 30 buildings of its own.
+    let mut phone = Device::enrol(&server, &office, Role::Agent).await;
+    let latest = &campaigns[2];
+    let phone_sector: Vec<Building> = buildings.iter().step_by(61).take(30).cloned().collect();
+    let mut sectors = vec![Sector {
+        id: SectorId::new(),
+        campaign: latest.id,
+        name: "Secteur du téléphone".into(),
+        buildings: phone_sector.iter().map(|b| b.id).collect(),
+        agents: vec![phone.agent],
+    }];
+    for (i, chunk) in buildings.chunks(100).enumerate() {
+        sectors.push(Sector {
+            id: SectorId::new(),
+            campaign: latest.id,
+            name: format!("Secteur {i:03}"),
+            buildings: chunk.iter().map(|b| b.id).collect(),
+            agents: vec![],
+        });
+    }
+    put(&server, office.id, &sectors);
+    let started = Instant::now();
+    {
+        let store = server.state.tenants.store(office.id).expect("store");
+        let mut store = store.lock().expect("lock");
+        for (i, c) in campaigns.iter().enumerate() {
+            let spec = sync_server::seed::Spec {
+                seed: i as u64,
+                visits: visits / 3,
+                agents: 25,
+                topics: topics.clone(),
+                services: services.clone(),
+                from: c.starts_at,
+                days: 60,
+            };
+            sync_server::seed::visits(&mut store, c.id, &buildings, &spec).expect("seed");
+        }
+    }
+    println!("seeded_s {:.1}", started.elapsed().as_secs_f64());
+    phone.sync().await;
+    let docs = server.store_path(office.id);
+    let token = office.token.clone();
+    let data = server.stop_keeping_data().await;
+
+    // Rebuilding the read model from the documents, in this process.
+    let rebuilt_path = data.path().join("bench-rebuilt.readmodel.sqlite");
+    let started = Instant::now();
+    let rebuilt = ReadModel::open(&rebuilt_path, &docs).expect("rebuild");
+    println!(
+        "rebuild_read_model_s {:.1}",
+        started.elapsed().as_secs_f64()
+    );
+
+    let child = ChildServer::start(env!("CARGO_BIN_EXE_server-child"), data.path());
+    let office = Office {
+        url: child.url.clone(),
+        cookie: format!("palier_session={token}"),
+        client: reqwest::Client::new(),
+    };
+    let q = format!("campaign={}", latest.id);
+    let n0 = neighbourhoods[3].id;
+    let s0 = sectors[5].id;
+    // The child's own read model catches up on its first read.
+    let started = Instant::now();
+    assert_eq!(office.get(&format!("/office/dashboard?{q}")).await.0, 200);
+    println!(
+        "first_read_catch_up_s {:.1}",
+        started.elapsed().as_secs_f64()
+    );
+    let views = [
+        ("dashboard", format!("/office/dashboard?{q}")),
+        (
+            "dashboard_neighbourhood",
+            format!("/office/dashboard?{q}&neighbourhood={n0}"),
+        ),
+        (
+            "dashboard_sector",
+            format!("/office/dashboard?{q}&sector={s0}"),
+        ),
+        (
+            "dashboard_dates",
+            format!("/office/dashboard?{q}&from=2024-06-10&until=2024-06-20"),
+        ),
+        ("map", format!("/office/dashboard/map?{q}")),
+        (
+            "compare",
+            format!(
+                "/office/dashboard/compare?campaign={}&campaign={}&campaign={}",
+                campaigns[0].id, campaigns[1].id, campaigns[2].id
+            ),
+        ),
+        (
+            "report_neighbourhood",
+            format!("/office/reports?{q}&neighbourhood={n0}"),
+        ),
+        ("follow_ups", format!("/office/follow-ups?{q}&status=open")),
+        ("exports_page", format!("/office/exports?{q}")),
+    ];
+    child.reset_peak();
+    for (name, path) in &views {
+        let mut samples = Vec::new();
+        for i in 0..23 {
+            let start = Instant::now();
+            let (status, _) = office.get(path).await;
+            assert_eq!(status, 200, "{name}");
+            if i >= 3 {
+                samples.push(start.elapsed());
+            }
+        }
+        println!(
+            "view {name} p50_ms {:.0} p99_ms {:.0}",
+            percentile(&mut samples, 0.5),
+            percentile(&mut samples, 0.99)
+        );
+    }
+    let (peak, _) = child.peak_and_current_kib();
+    println!("views_server_peak_mib {:.0}", peak as f64 / 1024.0);
+
+    // Every visit as CSV, one campaign at a time.
+    let mut total = Duration::ZERO;
+    let mut rows = 0;
+    let mut growth = 0u64;
+    for c in &campaigns {
+        let (_, before) = child.peak_and_current_kib();
+        child.reset_peak();
+        let start = Instant::now();
+        let (status, bytes) = office
+            .get(&format!("/office/exports/visits.csv?campaign={}", c.id))
+            .await;
+        total += start.elapsed();
+        assert_eq!(status, 200);
+        rows += bytes;
+        let (peak, _) = child.peak_and_current_kib();
+        growth = growth.max(peak.saturating_sub(before));
+    }
+    println!(
+        "export_all_visits_s {:.1} bytes {} server_growth_mib {:.0}",
+        total.as_secs_f64(),
+        rows,
+        growth as f64 / 1024.0
+    );
+
+    // The phone's days: idle and loaded alternate; the projection of each
+    // day is timed on the rebuilt model (the server projects its own in
+    // the background).
+    phone.server = app::platform::http::Server::new(&child.url);
+    phone.sync().await;
+    rebuilt.catch_up().expect("catch up");
+    let (mut idle, mut loaded, mut syncs, mut projections) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for day in 0..DAYS {
+        record_day(&mut phone, latest.id, &phone_sector, day);
+        let busy = day % 2 == 1;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let load = busy.then(|| {
+            let stop = stop.clone();
+            let office = Office {
+                url: office.url.clone(),
+                cookie: office.cookie.clone(),
+                client: reqwest::Client::new(),
+            };
+            let path = format!("/office/dashboard?{q}");
+            tokio::spawn(async move {
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    office.get(&path).await;
+                    n += 1;
+                }
+                n
+            })
+        });
+        if busy {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        let start = Instant::now();
+        phone.sync().await;
+        let took = start.elapsed();
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(load) = load {
+            let n = load.await.expect("load");
+            println!("day {day} loaded by {n} dashboard loads");
+            loaded.push(took);
+        } else {
+            idle.push(took);
+        }
+        syncs.push(took);
+        let start = Instant::now();
+        rebuilt.catch_up().expect("catch up");
+        projections.push(start.elapsed());
+    }
+    let med = |v: &mut Vec<Duration>| percentile(v, 0.5);
+    let (sync_ms, project_ms) = (med(&mut syncs), med(&mut projections));
+    println!(
+        "day_sync_ms {sync_ms:.0} day_projection_ms {project_ms:.0} ratio_with_projection {:.2}",
+        (sync_ms + project_ms) / sync_ms
+    );
+    let (idle_ms, loaded_ms) = (med(&mut idle), med(&mut loaded));
+    println!(
+        "day_sync_idle_ms {idle_ms:.0} day_sync_dashboard_loop_ms {loaded_ms:.0} ratio {:.2}",
+        loaded_ms / idle_ms
+    );
+    drop(child);
+}
