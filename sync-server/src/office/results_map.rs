@@ -95,7 +95,7 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
         })
         .collect();
     let legend = [
-        (None, "—".to_string()),
+        (None, r.no_doors.to_string()),
         (Some(0.0), "0 %".to_string()),
         (
             Some(COVERAGE_BINS[0]),

@@ -192,6 +192,7 @@ pub const TEXTS: Texts = Texts {
 
 /// The results pages in English.
 pub const RESULTS: ResultsTexts = ResultsTexts {
+    no_doors: "no door in scope",
     results: "Results",
     dashboard: "Dashboard",
     map: "Map",

@@ -192,6 +192,7 @@ pub const TEXTS: Texts = Texts {
 
 /// The results pages in French.
 pub const RESULTS: ResultsTexts = ResultsTexts {
+    no_doors: "aucune porte retenue",
     results: "Résultats",
     dashboard: "Tableau de bord",
     map: "Carte",

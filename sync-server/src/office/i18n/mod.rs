@@ -283,6 +283,7 @@ macro_rules! results_texts {
 }
 
 results_texts! {
+    no_doors,
     results,
     dashboard,
     map,
