@@ -254,6 +254,33 @@ async fn main() {
         started.elapsed().as_secs_f64()
     );
 
+    // Where a dashboard's time goes, figure by figure, in this process.
+    {
+        use sync_server::consolidate::{Filter, figures};
+        let conn = rebuilt.reader().expect("reader");
+        let f = Filter {
+            campaign: campaigns[2].id,
+            ..Filter::default()
+        };
+        let time = |name: &str, run: &dyn Fn()| {
+            let start = Instant::now();
+            for _ in 0..5 {
+                run();
+            }
+            println!("figure {name} ms {:.1}", start.elapsed().as_secs_f64() * 200.0);
+        };
+        time("totals", &|| drop(figures::totals(&conn, &f).expect("q")));
+        time("visits", &|| drop(figures::visits(&conn, &f).expect("q")));
+        time("by_neighbourhood", &|| drop(figures::by_neighbourhood(&conn, &f).expect("q")));
+        time("by_sector", &|| drop(figures::by_sector(&conn, &f).expect("q")));
+        time("outcomes_by_pass", &|| drop(figures::outcomes_by_pass(&conn, &f).expect("q")));
+        time("topics", &|| drop(figures::topics(&conn, &f).expect("q")));
+        time("follow_ups", &|| drop(figures::follow_ups(&conn, &f).expect("q")));
+        time("publics", &|| drop(figures::publics(&conn, &f).expect("q")));
+        let team = figures::totals(&conn, &f).expect("q");
+        time("agents", &|| drop(figures::agents(&conn, &f, &team).expect("q")));
+        time("by_building", &|| drop(figures::by_building(&conn, &f).expect("q")));
+    }
     let child = ChildServer::start(env!("CARGO_BIN_EXE_server-child"), data.path());
     let office = Office {
         url: child.url.clone(),
@@ -262,7 +289,7 @@ async fn main() {
     };
     let q = format!("campaign={}", latest.id);
     let n0 = neighbourhoods[3].id;
-    let s0 = sectors[5].id;
+    let s0 = sectors[1].id;
     // The child's own read model catches up on its first read.
     let started = Instant::now();
     assert_eq!(office.get(&format!("/office/dashboard?{q}")).await.0, 200);
