@@ -267,19 +267,34 @@ async fn main() {
             for _ in 0..5 {
                 run();
             }
-            println!("figure {name} ms {:.1}", start.elapsed().as_secs_f64() * 200.0);
+            println!(
+                "figure {name} ms {:.1}",
+                start.elapsed().as_secs_f64() * 200.0
+            );
         };
         time("totals", &|| drop(figures::totals(&conn, &f).expect("q")));
         time("visits", &|| drop(figures::visits(&conn, &f).expect("q")));
-        time("by_neighbourhood", &|| drop(figures::by_neighbourhood(&conn, &f).expect("q")));
-        time("by_sector", &|| drop(figures::by_sector(&conn, &f).expect("q")));
-        time("outcomes_by_pass", &|| drop(figures::outcomes_by_pass(&conn, &f).expect("q")));
+        time("by_neighbourhood", &|| {
+            drop(figures::by_neighbourhood(&conn, &f).expect("q"))
+        });
+        time("by_sector", &|| {
+            drop(figures::by_sector(&conn, &f).expect("q"))
+        });
+        time("outcomes_by_pass", &|| {
+            drop(figures::outcomes_by_pass(&conn, &f).expect("q"))
+        });
         time("topics", &|| drop(figures::topics(&conn, &f).expect("q")));
-        time("follow_ups", &|| drop(figures::follow_ups(&conn, &f).expect("q")));
+        time("follow_ups", &|| {
+            drop(figures::follow_ups(&conn, &f).expect("q"))
+        });
         time("publics", &|| drop(figures::publics(&conn, &f).expect("q")));
         let team = figures::totals(&conn, &f).expect("q");
-        time("agents", &|| drop(figures::agents(&conn, &f, &team).expect("q")));
-        time("by_building", &|| drop(figures::by_building(&conn, &f).expect("q")));
+        time("agents", &|| {
+            drop(figures::agents(&conn, &f, &team).expect("q"))
+        });
+        time("by_building", &|| {
+            drop(figures::by_building(&conn, &f).expect("q"))
+        });
     }
     let child = ChildServer::start(env!("CARGO_BIN_EXE_server-child"), data.path());
     let office = Office {

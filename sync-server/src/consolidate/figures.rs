@@ -7,9 +7,7 @@ use super::filter::{Filter, Sql};
 use super::places::Places;
 use rusqlite::{Connection, params_from_iter};
 
-/// A visit recorded less than this after the same agent's previous visit
-/// is "seconds apart": knocking and waiting alone takes longer.
-pub const RAPID_GAP_MS: i64 = 10_000;
+pub use super::rules::RAPID_GAP_MS;
 /// An agent is flagged when at least this many of their visits…
 pub const RAPID_MIN_VISITS: i64 = 5;
 /// …and at least this share of them (percent) were seconds apart.
@@ -219,14 +217,24 @@ pub fn totals(conn: &Connection, filter: &Filter) -> rusqlite::Result<Coverage> 
         "SELECT coalesce(sum(doors), 0) FROM ({scope}) s",
         |r| r.get(0),
     )?;
-    let (reached, talked) = one(
-        conn,
-        &filter.visits(),
-        "SELECT count(DISTINCT door_key),
-                count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
-         FROM ({scope}) v",
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (reached, talked) = if filter.whole_campaign() {
+        one(
+            conn,
+            &filter.sums("rm_agg_buildings"),
+            "SELECT coalesce(sum(doors_reached), 0), coalesce(sum(doors_talked), 0)
+             FROM ({scope}) a",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+    } else {
+        one(
+            conn,
+            &filter.visits(),
+            "SELECT count(DISTINCT door_key),
+                    count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
+             FROM ({scope}) v",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+    };
     Ok(Coverage {
         doors,
         reached,
@@ -244,14 +252,24 @@ pub fn by_neighbourhood(conn: &Connection, filter: &Filter) -> rusqlite::Result<
          GROUP BY coalesce(neighbourhood_id, '')",
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let visits: Vec<(String, i64, i64)> = query(
-        conn,
-        &filter.visits(),
-        "SELECT coalesce(neighbourhood_id, ''), count(DISTINCT door_key),
-                count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
-         FROM ({scope}) v GROUP BY coalesce(neighbourhood_id, '')",
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let visits: Vec<(String, i64, i64)> = if filter.whole_campaign() {
+        query(
+            conn,
+            &filter.sums("rm_agg_buildings"),
+            "SELECT coalesce(neighbourhood_id, ''), sum(doors_reached), sum(doors_talked)
+             FROM ({scope}) a GROUP BY coalesce(neighbourhood_id, '')",
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?
+    } else {
+        query(
+            conn,
+            &filter.visits(),
+            "SELECT coalesce(neighbourhood_id, ''), count(DISTINCT door_key),
+                    count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
+             FROM ({scope}) v GROUP BY coalesce(neighbourhood_id, '')",
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?
+    };
     let names = neighbourhood_names(conn)?;
     Ok(groups(doors, visits, |id| {
         names.get(id).cloned().unwrap_or_default()
@@ -278,23 +296,34 @@ pub fn by_sector(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Gro
         "SELECT sector_id, max(sector_name), sum(doors) FROM ({scope}) x GROUP BY sector_id",
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let visits_sql = filter.visits();
-    let mut params = visits_sql.params.clone();
+    let whole = filter.whole_campaign();
+    let rows = if whole {
+        filter.sums("rm_agg_buildings")
+    } else {
+        filter.visits()
+    };
+    let mut params = rows.params.clone();
     params.push(rusqlite::types::Value::Text(filter.campaign.to_string()));
+    let per_sector = Sql {
+        text: format!(
+            "SELECT sb.sector_id, v.* FROM ({}) v \
+             JOIN rm_sector_buildings sb ON sb.building_id = v.building_id \
+             WHERE sb.campaign_id = ?",
+            rows.text
+        ),
+        params,
+    };
     let visits: Vec<(String, i64, i64)> = query(
         conn,
-        &Sql {
-            text: format!(
-                "SELECT sb.sector_id, v.door_key, v.outcome FROM ({}) v \
-                 JOIN rm_sector_buildings sb ON sb.building_id = v.building_id \
-                 WHERE sb.campaign_id = ?",
-                visits_sql.text
-            ),
-            params,
+        &per_sector,
+        if whole {
+            "SELECT sector_id, sum(doors_reached), sum(doors_talked)
+             FROM ({scope}) x GROUP BY sector_id"
+        } else {
+            "SELECT sector_id, count(DISTINCT door_key),
+                    count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
+             FROM ({scope}) x GROUP BY sector_id"
         },
-        "SELECT sector_id, count(DISTINCT door_key),
-                count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
-         FROM ({scope}) x GROUP BY sector_id",
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let names: std::collections::HashMap<String, String> = doors
@@ -313,14 +342,23 @@ pub fn by_building(
     conn: &Connection,
     filter: &Filter,
 ) -> rusqlite::Result<Vec<(String, String, String, Coverage)>> {
-    let visits: std::collections::HashMap<String, (i64, i64)> = query(
-        conn,
-        &filter.visits(),
-        "SELECT building_id, count(DISTINCT door_key),
-                count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
-         FROM ({scope}) v GROUP BY building_id",
-        |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
-    )?
+    let visits: std::collections::HashMap<String, (i64, i64)> = if filter.whole_campaign() {
+        query(
+            conn,
+            &filter.sums("rm_agg_buildings"),
+            "SELECT building_id, doors_reached, doors_talked FROM ({scope}) a",
+            |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
+        )?
+    } else {
+        query(
+            conn,
+            &filter.visits(),
+            "SELECT building_id, count(DISTINCT door_key),
+                    count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
+             FROM ({scope}) v GROUP BY building_id",
+            |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
+        )?
+    }
     .into_iter()
     .collect();
     query(
@@ -390,12 +428,21 @@ pub fn neighbourhood_names(
 
 /// [`Figure::Visits`].
 pub fn visits(conn: &Connection, filter: &Filter) -> rusqlite::Result<i64> {
-    one(
-        conn,
-        &filter.visits(),
-        "SELECT count(*) FROM ({scope}) v",
-        |r| r.get(0),
-    )
+    if filter.whole_campaign() {
+        one(
+            conn,
+            &filter.sums("rm_agg_buildings"),
+            "SELECT coalesce(sum(visits), 0) FROM ({scope}) a",
+            |r| r.get(0),
+        )
+    } else {
+        one(
+            conn,
+            &filter.visits(),
+            "SELECT count(*) FROM ({scope}) v",
+            |r| r.get(0),
+        )
+    }
 }
 
 /// [`Figure::OutcomesByPass`].
@@ -403,18 +450,38 @@ pub fn outcomes_by_pass(
     conn: &Connection,
     filter: &Filter,
 ) -> rusqlite::Result<Vec<(i64, String, i64)>> {
-    query(
-        conn,
-        &filter.visits(),
-        "SELECT pass, outcome, count(*) FROM ({scope}) v GROUP BY pass, outcome
-         ORDER BY pass, outcome",
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
+    if filter.whole_campaign() {
+        query(
+            conn,
+            &filter.sums("rm_agg_outcomes"),
+            "SELECT pass, outcome, sum(visits) FROM ({scope}) a GROUP BY pass, outcome
+             ORDER BY pass, outcome",
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+    } else {
+        query(
+            conn,
+            &filter.visits(),
+            "SELECT pass, outcome, count(*) FROM ({scope}) v GROUP BY pass, outcome
+             ORDER BY pass, outcome",
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+    }
 }
 
 /// [`Figure::TopicsByNeighbourhood`]: (neighbourhood id, topic, count),
 /// most mentioned first within each neighbourhood.
 pub fn topics(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<(String, String, i64)>> {
+    if filter.whole_campaign() {
+        return query(
+            conn,
+            &filter.sums("rm_agg_topics"),
+            "SELECT coalesce(neighbourhood_id, ''), topic, sum(conversations) FROM ({scope}) a
+             GROUP BY coalesce(neighbourhood_id, ''), topic
+             ORDER BY coalesce(neighbourhood_id, ''), sum(conversations) DESC, topic",
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        );
+    }
     query(
         conn,
         &filter.visits(),
@@ -467,67 +534,83 @@ pub fn ideas(
     Ok(counts.into_iter().map(|((c, p), n)| (c, p, n)).collect())
 }
 
-/// [`Figure::Under25`], [`Figure::Over65`], [`Figure::NotFrench`].
+/// [`Figure::Under25`], [`Figure::Over65`], [`Figure::NotFrench`]: the
+/// projector classified each visit (`consolidate::rules`).
 pub fn publics(conn: &Connection, filter: &Filter) -> rusqlite::Result<Publics> {
-    one(
-        conn,
-        &filter.visits(),
-        "SELECT count(*),
-                coalesce(sum(CASE WHEN age_band IN ('<15', '15-24') THEN 1 ELSE 0 END), 0),
-                coalesce(sum(CASE WHEN age_band = '65+' THEN 1 ELSE 0 END), 0),
-                coalesce(sum(CASE WHEN language IS NOT NULL AND language <> ''
-                    AND lower(language) <> 'fr' AND lower(language) NOT LIKE 'fr-%'
-                    THEN 1 ELSE 0 END), 0)
-         FROM ({scope}) v WHERE outcome = 'talked'",
-        |r| {
-            Ok(Publics {
-                conversations: r.get(0)?,
-                under_25: r.get(1)?,
-                over_65: r.get(2)?,
-                not_french: r.get(3)?,
-            })
-        },
-    )
+    let row = |r: &rusqlite::Row<'_>| {
+        Ok(Publics {
+            conversations: r.get(0)?,
+            under_25: r.get(1)?,
+            over_65: r.get(2)?,
+            not_french: r.get(3)?,
+        })
+    };
+    if filter.whole_campaign() {
+        one(
+            conn,
+            &filter.sums("rm_agg_buildings"),
+            "SELECT coalesce(sum(conversations), 0), coalesce(sum(under_25), 0),
+                    coalesce(sum(over_65), 0), coalesce(sum(not_french), 0)
+             FROM ({scope}) a",
+            row,
+        )
+    } else {
+        one(
+            conn,
+            &filter.visits(),
+            "SELECT count(*), coalesce(sum(under_25), 0), coalesce(sum(over_65), 0),
+                    coalesce(sum(not_french), 0)
+             FROM ({scope}) v WHERE outcome = 'talked'",
+            row,
+        )
+    }
 }
 
 /// [`Figure::PerAgent`], with [`Figure::RapidVisits`] and
 /// [`Figure::ContactRateOutlier`] flags, most doors first.
 pub fn agents(conn: &Connection, filter: &Filter, team: &Coverage) -> rusqlite::Result<Vec<Agent>> {
-    let rapid: std::collections::HashMap<String, i64> = query(
-        conn,
-        &filter.visits(),
-        &format!(
-            "SELECT agent_id, coalesce(sum(CASE WHEN gap < {RAPID_GAP_MS} THEN 1 ELSE 0 END), 0)
-             FROM (SELECT agent_id, at - lag(at) OVER (PARTITION BY agent_id ORDER BY at) AS gap
-                   FROM ({{scope}}) v) g
-             GROUP BY agent_id"
-        ),
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?
-    .into_iter()
-    .collect();
+    let row = |r: &rusqlite::Row<'_>| {
+        Ok(Agent {
+            agent_id: r.get(0)?,
+            visits: r.get(1)?,
+            doors: r.get(2)?,
+            doors_talked: r.get(3)?,
+            conversations: r.get(4)?,
+            rapid: r.get(5)?,
+            rapid_flag: false,
+            outlier_flag: false,
+        })
+    };
+    // Doors belong to one building: an agent's distinct doors add up
+    // across buildings, and so do visits seconds apart within a building.
+    let mut agents = if filter.whole_campaign() {
+        query(
+            conn,
+            &filter.sums("rm_agg_agents"),
+            "SELECT agent_id, sum(visits), sum(doors), sum(doors_talked), sum(conversations),
+                    sum(rapid)
+             FROM ({scope}) a GROUP BY agent_id",
+            row,
+        )?
+    } else {
+        query(
+            conn,
+            &filter.visits(),
+            &format!(
+                "SELECT agent_id, count(*), count(DISTINCT door_key),
+                        count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END),
+                        coalesce(sum(CASE WHEN outcome = 'talked' THEN 1 ELSE 0 END), 0),
+                        coalesce(sum(CASE WHEN gap < {} THEN 1 ELSE 0 END), 0)
+                 FROM (SELECT v.*, at - lag(at) OVER (PARTITION BY agent_id, building_id
+                                                    ORDER BY at, visit_id) AS gap
+                       FROM ({{scope}}) v) g
+                 GROUP BY agent_id",
+                RAPID_GAP_MS
+            ),
+            row,
+        )?
+    };
     let team_rate = team.contact_rate();
-    let mut agents = query(
-        conn,
-        &filter.visits(),
-        "SELECT agent_id, count(*), count(DISTINCT door_key),
-                count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END),
-                coalesce(sum(CASE WHEN outcome = 'talked' THEN 1 ELSE 0 END), 0)
-         FROM ({scope}) v GROUP BY agent_id",
-        |r| {
-            let agent_id: String = r.get(0)?;
-            Ok(Agent {
-                rapid: rapid.get(&agent_id).copied().unwrap_or(0),
-                agent_id,
-                visits: r.get(1)?,
-                doors: r.get(2)?,
-                doors_talked: r.get(3)?,
-                conversations: r.get(4)?,
-                rapid_flag: false,
-                outlier_flag: false,
-            })
-        },
-    )?;
     for a in &mut agents {
         a.rapid_flag =
             a.rapid >= RAPID_MIN_VISITS && a.rapid * 100 >= RAPID_MIN_SHARE_PERCENT * a.visits;
@@ -574,31 +657,39 @@ pub fn per_neighbourhood(
     conn: &Connection,
     filter: &Filter,
 ) -> rusqlite::Result<std::collections::HashMap<String, (Publics, i64)>> {
-    let mut out: std::collections::HashMap<String, (Publics, i64)> = query(
-        conn,
-        &filter.visits(),
-        "SELECT coalesce(neighbourhood_id, ''), count(*),
-                coalesce(sum(CASE WHEN age_band IN ('<15', '15-24') THEN 1 ELSE 0 END), 0),
-                coalesce(sum(CASE WHEN age_band = '65+' THEN 1 ELSE 0 END), 0),
-                coalesce(sum(CASE WHEN language IS NOT NULL AND language <> ''
-                    AND lower(language) <> 'fr' AND lower(language) NOT LIKE 'fr-%'
-                    THEN 1 ELSE 0 END), 0)
-         FROM ({scope}) v WHERE outcome = 'talked' GROUP BY coalesce(neighbourhood_id, '')",
-        |r| {
-            Ok((
-                r.get(0)?,
-                (
-                    Publics {
-                        conversations: r.get(1)?,
-                        under_25: r.get(2)?,
-                        over_65: r.get(3)?,
-                        not_french: r.get(4)?,
-                    },
-                    0,
-                ),
-            ))
-        },
-    )?
+    let row = |r: &rusqlite::Row<'_>| {
+        Ok((
+            r.get::<_, String>(0)?,
+            (
+                Publics {
+                    conversations: r.get(1)?,
+                    under_25: r.get(2)?,
+                    over_65: r.get(3)?,
+                    not_french: r.get(4)?,
+                },
+                0,
+            ),
+        ))
+    };
+    let mut out: std::collections::HashMap<String, (Publics, i64)> = if filter.whole_campaign() {
+        query(
+            conn,
+            &filter.sums("rm_agg_buildings"),
+            "SELECT coalesce(neighbourhood_id, ''), sum(conversations), sum(under_25),
+                    sum(over_65), sum(not_french)
+             FROM ({scope}) a GROUP BY coalesce(neighbourhood_id, '')",
+            row,
+        )?
+    } else {
+        query(
+            conn,
+            &filter.visits(),
+            "SELECT coalesce(neighbourhood_id, ''), count(*), sum(under_25), sum(over_65),
+                    sum(not_french)
+             FROM ({scope}) v WHERE outcome = 'talked' GROUP BY coalesce(neighbourhood_id, '')",
+            row,
+        )?
+    }
     .into_iter()
     .collect();
     let scope = filter.buildings();
@@ -631,17 +722,33 @@ pub fn weekly_new_doors(
     filter: &Filter,
     starts_at: i64,
 ) -> rusqlite::Result<Vec<(i64, i64)>> {
-    let firsts: Vec<i64> = query(
-        conn,
-        &filter.visits(),
-        "SELECT min(at) FROM ({scope}) v GROUP BY door_key",
-        |r| r.get(0),
-    )?;
-    const WEEK_MS: i64 = 7 * 86_400_000;
+    const WEEK_DAYS: i64 = 7;
+    let start_day = starts_at.div_euclid(super::rules::DAY_MS);
+    // (day, doors first reached that day)
+    let days: Vec<(i64, i64)> = if filter.whole_campaign() {
+        query(
+            conn,
+            &filter.sums("rm_agg_first_days"),
+            "SELECT day, sum(doors) FROM ({scope}) a GROUP BY day",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+    } else {
+        query(
+            conn,
+            &filter.visits(),
+            "SELECT min(at), 1 FROM ({scope}) v GROUP BY door_key",
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?.div_euclid(super::rules::DAY_MS),
+                    r.get(1)?,
+                ))
+            },
+        )?
+    };
     let mut weeks: std::collections::BTreeMap<i64, i64> = Default::default();
-    for at in firsts {
-        let week = (at - starts_at).div_euclid(WEEK_MS).max(0) + 1;
-        *weeks.entry(week).or_default() += 1;
+    for (day, doors) in days {
+        let week = (day - start_day).div_euclid(WEEK_DAYS).max(0) + 1;
+        *weeks.entry(week).or_default() += doors;
     }
     Ok(weeks.into_iter().collect())
 }

@@ -94,6 +94,28 @@ impl Filter {
         Sql { text, params }
     }
 
+    /// Whether the filter covers the whole campaign in time, so the figures
+    /// can be read from the per-building sums (`rm_agg_*`) instead of the
+    /// visits.
+    pub fn whole_campaign(&self) -> bool {
+        self.from.is_none() && self.until.is_none()
+    }
+
+    /// The rows of a per-building sum table (`rm_agg_*`) in scope, as a
+    /// subquery yielding its columns plus the building's
+    /// `neighbourhood_id`. Only for a [`Filter::whole_campaign`].
+    pub fn sums(&self, table: &str) -> Sql {
+        let scope = self.buildings();
+        let text = format!(
+            "SELECT a.*, s.neighbourhood_id FROM {table} a JOIN ({}) s \
+             ON s.building_id = a.building_id WHERE a.campaign_id = ?",
+            scope.text
+        );
+        let mut params = scope.params;
+        params.push(Value::Text(self.campaign.to_string()));
+        Sql { text, params }
+    }
+
     /// The follow-ups in scope: the campaign's, raised in the period; when
     /// a sector or a neighbourhood is chosen, only those about a building
     /// in scope.

@@ -12,6 +12,7 @@ pub mod filter;
 pub mod open_data;
 pub mod places;
 pub mod report;
+pub mod rules;
 #[cfg(test)]
 mod tests;
 

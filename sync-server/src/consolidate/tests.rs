@@ -163,7 +163,7 @@ struct Counted {
     visits: i64,
     by_pass: BTreeMap<(i64, String), i64>,
     publics: (i64, i64, i64, i64),
-    agents: BTreeMap<String, (i64, i64, i64, i64)>,
+    agents: BTreeMap<String, (i64, i64, i64, i64, i64)>,
     topics: BTreeMap<(String, String), i64>,
 }
 
@@ -231,6 +231,20 @@ fn count(w: &World, f: &Filter) -> Counted {
             .filter(|v| v.outcome == Outcome::Talked)
             .map(|v| door(v))
             .collect();
+        // Seconds apart: within each building, sorted by time.
+        let mut rapid = 0;
+        for b in &w.buildings {
+            let mut times: Vec<(i64, VisitId)> = mine
+                .iter()
+                .filter(|v| v.building == b.id)
+                .map(|v| (v.at, v.id))
+                .collect();
+            times.sort();
+            rapid += times
+                .windows(2)
+                .filter(|p| p[1].0 - p[0].0 < super::rules::RAPID_GAP_MS)
+                .count() as i64;
+        }
         agents.insert(
             a.to_string(),
             (
@@ -238,6 +252,7 @@ fn count(w: &World, f: &Filter) -> Counted {
                 doors.len() as i64,
                 doors_talked.len() as i64,
                 mine.iter().filter(|v| v.outcome == Outcome::Talked).count() as i64,
+                rapid,
             ),
         );
     }
@@ -302,7 +317,7 @@ fn computed(w: &World, f: &Filter) -> Counted {
             .map(|a| {
                 (
                     a.agent_id.clone(),
-                    (a.visits, a.doors, a.doors_talked, a.conversations),
+                    (a.visits, a.doors, a.doors_talked, a.conversations, a.rapid),
                 )
             })
             .collect(),

@@ -3,10 +3,15 @@
 //! transaction.
 
 use super::ReadModelError;
+use crate::consolidate::rules;
 use automerge::Automerge;
 use rusqlite::{Connection, params};
-use shared::domain::{Building, Campaign, CampaignKind, FollowUp, Idea, Neighbourhood, Sector};
+use shared::domain::{
+    Building, Campaign, CampaignKind, DwellingRef, FollowUp, Idea, Neighbourhood, Outcome, Sector,
+    Visit,
+};
 use shared::schema::{self, DocId, DocKind, SchemaError};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The separator of a door key's parts: a control character no label holds.
 const KEY_SEPARATOR: char = '\u{1f}';
@@ -139,43 +144,14 @@ fn project_readable(
         }
         DocKind::Visits => {
             let visits = schema::visits(doc)?;
-            let mut insert = conn.prepare_cached(
-                "INSERT INTO rm_visits (doc_id, visit_id, campaign_id, building_id, door_key,
-                 door_label, pass, at, agent_id, outcome, age_band, language, follow_up_id,
-                 verbatim)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            )?;
-            let mut topic = conn.prepare_cached(
-                "INSERT INTO rm_visit_topics (doc_id, visit_id, topic) VALUES (?1, ?2, ?3)
-                 ON CONFLICT DO NOTHING",
-            )?;
-            for (key, v) in &visits {
-                // The log keys visits by their id; a visit filed under
-                // another id is not counted twice.
-                if *key != v.id.to_string() {
-                    continue;
-                }
-                let building = v.building.to_string();
-                insert.execute(params![
-                    id,
-                    key,
-                    v.campaign.to_string(),
-                    building,
-                    door_key(&building, &v.door.entrance, v.door.floor, &v.door.door),
-                    door_label(&v.door.entrance, v.door.floor, &v.door.door),
-                    i64::from(v.pass.0),
-                    v.at,
-                    v.agent.to_string(),
-                    v.outcome.as_str(),
-                    v.profile.age_band,
-                    v.profile.language,
-                    v.follow_up.map(|f| f.to_string()),
-                    v.verbatim
-                ])?;
-                for t in &v.topics {
-                    topic.execute(params![id, key, t])?;
-                }
-            }
+            // The log keys visits by their id; a visit filed under another
+            // id is not counted twice.
+            let visits: Vec<&Visit> = visits
+                .iter()
+                .filter(|(key, v)| **key == v.id.to_string())
+                .map(|(_, v)| v)
+                .collect();
+            project_visits(conn, id, &visits)?;
         }
         DocKind::FollowUp => {
             let f: FollowUp = schema::read(doc)?;
@@ -217,6 +193,158 @@ fn project_readable(
         }
         // Personal data never reaches the read model.
         DocKind::Person => {}
+    }
+    Ok(())
+}
+
+/// The rows of one visit log (one building in one campaign): each visit,
+/// and the log's figures summed for the building.
+fn project_visits(conn: &Connection, id: &str, visits: &[&Visit]) -> Result<(), ReadModelError> {
+    let Some(first) = visits.first() else {
+        return Ok(());
+    };
+    let (campaign, building) = (first.campaign.to_string(), first.building.to_string());
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO rm_visits (doc_id, visit_id, campaign_id, building_id, door_key,
+         door_label, pass, at, agent_id, outcome, age_band, language, under_25, over_65,
+         not_french, follow_up_id, verbatim)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?;
+    let mut topic = conn.prepare_cached(
+        "INSERT INTO rm_visit_topics (doc_id, visit_id, topic) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+    )?;
+    let talked = |v: &Visit| v.outcome == Outcome::Talked;
+    let mut doors: HashSet<&DwellingRef> = HashSet::new();
+    let mut doors_talked: HashSet<&DwellingRef> = HashSet::new();
+    let mut outcomes: BTreeMap<(u8, &str), i64> = BTreeMap::new();
+    let mut topics: BTreeMap<&str, i64> = BTreeMap::new();
+    let mut first_day: HashMap<&DwellingRef, i64> = HashMap::new();
+    let mut agents: BTreeMap<String, Vec<&Visit>> = BTreeMap::new();
+    let (mut conversations, mut under_25, mut over_65, mut not_french) = (0, 0, 0, 0);
+    for v in visits {
+        // A visit of another campaign or building in this log is not
+        // this log's (the policy refuses them; a stored one is skipped).
+        if v.campaign.to_string() != campaign || v.building.to_string() != building {
+            continue;
+        }
+        let age = v.profile.age_band.as_deref();
+        let language = v.profile.language.as_deref();
+        let flags = (
+            rules::under_25(age),
+            rules::over_65(age),
+            rules::not_french(language),
+        );
+        insert.execute(params![
+            id,
+            v.id.to_string(),
+            campaign,
+            building,
+            door_key(&building, &v.door.entrance, v.door.floor, &v.door.door),
+            door_label(&v.door.entrance, v.door.floor, &v.door.door),
+            i64::from(v.pass.0),
+            v.at,
+            v.agent.to_string(),
+            v.outcome.as_str(),
+            v.profile.age_band,
+            v.profile.language,
+            i64::from(flags.0),
+            i64::from(flags.1),
+            i64::from(flags.2),
+            v.follow_up.map(|f| f.to_string()),
+            v.verbatim
+        ])?;
+        for t in &v.topics {
+            topic.execute(params![id, v.id.to_string(), t])?;
+        }
+        doors.insert(&v.door);
+        *outcomes.entry((v.pass.0, v.outcome.as_str())).or_default() += 1;
+        let day = v.at.div_euclid(rules::DAY_MS);
+        first_day
+            .entry(&v.door)
+            .and_modify(|d| *d = (*d).min(day))
+            .or_insert(day);
+        agents.entry(v.agent.to_string()).or_default().push(v);
+        if talked(v) {
+            doors_talked.insert(&v.door);
+            conversations += 1;
+            under_25 += i64::from(flags.0);
+            over_65 += i64::from(flags.1);
+            not_french += i64::from(flags.2);
+            let unique: BTreeSet<&str> = v.topics.iter().map(String::as_str).collect();
+            for t in unique {
+                *topics.entry(t).or_default() += 1;
+            }
+        }
+    }
+    let counted: i64 = outcomes.values().sum();
+    conn.prepare_cached(
+        "INSERT INTO rm_agg_buildings (doc_id, campaign_id, building_id, visits, doors_reached,
+         doors_talked, conversations, under_25, over_65, not_french)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        id,
+        campaign,
+        building,
+        counted,
+        doors.len() as i64,
+        doors_talked.len() as i64,
+        conversations,
+        under_25,
+        over_65,
+        not_french
+    ])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO rm_agg_outcomes (doc_id, campaign_id, building_id, pass, outcome, visits)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for ((pass, outcome), n) in outcomes {
+        insert.execute(params![id, campaign, building, i64::from(pass), outcome, n])?;
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO rm_agg_topics (doc_id, campaign_id, building_id, topic, conversations)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (t, n) in topics {
+        insert.execute(params![id, campaign, building, t, n])?;
+    }
+    let mut days: BTreeMap<i64, i64> = BTreeMap::new();
+    for day in first_day.values() {
+        *days.entry(*day).or_default() += 1;
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO rm_agg_first_days (doc_id, campaign_id, building_id, day, doors)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (day, n) in days {
+        insert.execute(params![id, campaign, building, day, n])?;
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO rm_agg_agents (doc_id, campaign_id, building_id, agent_id, visits, doors,
+         doors_talked, conversations, rapid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (agent, mut mine) in agents {
+        mine.sort_by_key(|v| (v.at, v.id));
+        let rapid = mine
+            .windows(2)
+            .filter(|w| w[1].at - w[0].at < rules::RAPID_GAP_MS)
+            .count() as i64;
+        let doors: HashSet<&DwellingRef> = mine.iter().map(|v| &v.door).collect();
+        let talked_doors: HashSet<&DwellingRef> =
+            mine.iter().filter(|v| talked(v)).map(|v| &v.door).collect();
+        let conversations = mine.iter().filter(|v| talked(v)).count() as i64;
+        insert.execute(params![
+            id,
+            campaign,
+            building,
+            agent,
+            mine.len() as i64,
+            doors.len() as i64,
+            talked_doors.len() as i64,
+            conversations,
+            rapid
+        ])?;
     }
     Ok(())
 }

@@ -6,6 +6,12 @@
 //! row carries the `doc_id` of the document it was projected from, so
 //! re-projecting or erasing a document deletes exactly its rows.
 //!
+//! Beside the visits, `rm_agg_*` hold each visit log's figures summed per
+//! building (doors reached, outcomes, agents, topics, first visits per
+//! day): a door belongs to one building, so distinct doors add up across
+//! buildings, and a view over the whole campaign reads a few thousand
+//! building rows instead of every visit.
+//!
 //! No personal data lives here: visits keep the resident's age band and
 //! language (never a name or a person link), and the only free text kept is
 //! what a view shows: a conversation's verbatim (the report quotes a few)
@@ -75,12 +81,70 @@ CREATE TABLE rm_visits (
     outcome TEXT NOT NULL,
     age_band TEXT,
     language TEXT,
+    under_25 BIGINT NOT NULL,
+    over_65 BIGINT NOT NULL,
+    not_french BIGINT NOT NULL,
     follow_up_id TEXT,
     verbatim TEXT NOT NULL,
     PRIMARY KEY (doc_id, visit_id)
 );
 CREATE INDEX rm_visits_by_campaign ON rm_visits (campaign_id, at);
 CREATE INDEX rm_visits_by_building ON rm_visits (building_id);
+CREATE INDEX rm_visits_by_agent ON rm_visits (campaign_id, agent_id, at);
+CREATE TABLE rm_agg_buildings (
+    doc_id TEXT PRIMARY KEY,
+    campaign_id TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    visits BIGINT NOT NULL,
+    doors_reached BIGINT NOT NULL,
+    doors_talked BIGINT NOT NULL,
+    conversations BIGINT NOT NULL,
+    under_25 BIGINT NOT NULL,
+    over_65 BIGINT NOT NULL,
+    not_french BIGINT NOT NULL
+);
+CREATE INDEX rm_agg_buildings_by_campaign ON rm_agg_buildings (campaign_id, building_id);
+CREATE TABLE rm_agg_outcomes (
+    doc_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    pass BIGINT NOT NULL,
+    outcome TEXT NOT NULL,
+    visits BIGINT NOT NULL,
+    PRIMARY KEY (doc_id, pass, outcome)
+);
+CREATE INDEX rm_agg_outcomes_by_campaign ON rm_agg_outcomes (campaign_id, building_id);
+CREATE TABLE rm_agg_agents (
+    doc_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    visits BIGINT NOT NULL,
+    doors BIGINT NOT NULL,
+    doors_talked BIGINT NOT NULL,
+    conversations BIGINT NOT NULL,
+    rapid BIGINT NOT NULL,
+    PRIMARY KEY (doc_id, agent_id)
+);
+CREATE INDEX rm_agg_agents_by_campaign ON rm_agg_agents (campaign_id, building_id);
+CREATE TABLE rm_agg_topics (
+    doc_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    conversations BIGINT NOT NULL,
+    PRIMARY KEY (doc_id, topic)
+);
+CREATE INDEX rm_agg_topics_by_campaign ON rm_agg_topics (campaign_id, building_id);
+CREATE TABLE rm_agg_first_days (
+    doc_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    day BIGINT NOT NULL,
+    doors BIGINT NOT NULL,
+    PRIMARY KEY (doc_id, day)
+);
+CREATE INDEX rm_agg_first_days_by_campaign ON rm_agg_first_days (campaign_id, building_id);
 CREATE TABLE rm_visit_topics (
     doc_id TEXT NOT NULL,
     visit_id TEXT NOT NULL,
@@ -126,6 +190,11 @@ pub const TABLES: &[&str] = &[
     "rm_sector_buildings",
     "rm_visits",
     "rm_visit_topics",
+    "rm_agg_buildings",
+    "rm_agg_outcomes",
+    "rm_agg_agents",
+    "rm_agg_topics",
+    "rm_agg_first_days",
     "rm_follow_ups",
     "rm_ideas",
     "rm_unreadable",
