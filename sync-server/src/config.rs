@@ -47,4 +47,20 @@ pub struct ServeConfig {
     /// How long an office session survives without use, in seconds.
     #[arg(long, env = "PALIER_SESSION_IDLE_SECS", default_value_t = 30 * 60)]
     pub session_idle_secs: i64,
+    /// When the office's read model follows the documents: `eager`, in the
+    /// background after every write (figures are current when a page
+    /// opens); `lazy`, only when an office page reads (nothing runs beside
+    /// the phones' syncs; the first page after a busy evening waits for
+    /// the backlog).
+    #[arg(long, env = "PALIER_READ_MODEL", value_enum, default_value = "eager")]
+    pub read_model: Projection,
+}
+
+/// When the read model is brought up to date (see `readmodel`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Projection {
+    /// In the background, after every write.
+    Eager,
+    /// When an office page reads.
+    Lazy,
 }

@@ -185,13 +185,8 @@ fn bench_save(dir: &Path) {
 /// buildings, plus a year of visit logs for a quarter of them.
 fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
     let config = ServeConfig {
-        data: data.to_path_buf(),
         listen: String::new(),
-        demo: false,
-        web: "web-dist".into(),
-        enrolment_minutes: 60,
-        throttle_window_secs: 900,
-        session_idle_secs: 1800,
+        ..tests::test_config(data)
     };
     let state = AppState::open(config).expect("state");
     let municipality = state
@@ -254,13 +249,8 @@ fn serve_child(data: &str, listen: &str) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let config = ServeConfig {
-            data: data.into(),
             listen: listen.into(),
-            demo: false,
-            web: "web-dist".into(),
-            enrolment_minutes: 60,
-            throttle_window_secs: 900,
-            session_idle_secs: 1800,
+            ..tests::test_config(Path::new(data))
         };
         let listener = tokio::net::TcpListener::bind(listen).await.expect("bind");
         sync_server::serve(config, listener, std::future::pending())

@@ -37,6 +37,7 @@ pub fn test_config(data: &Path) -> ServeConfig {
         enrolment_minutes: 60,
         throttle_window_secs: 900,
         session_idle_secs: 1800,
+        read_model: sync_server::config::Projection::Eager,
     }
 }
 
@@ -177,10 +178,16 @@ pub struct ChildServer {
 impl ChildServer {
     /// Starts `exe` (the `server-child` binary) on `data`.
     pub fn start(exe: &str, data: &Path) -> Self {
+        Self::start_with_env(exe, data, &[])
+    }
+
+    /// Starts `exe` on `data` with environment variables set.
+    pub fn start_with_env(exe: &str, data: &Path, env: &[(&str, &str)]) -> Self {
         use std::io::BufRead;
         use std::process::{Command, Stdio};
         let mut child = Command::new(exe)
             .arg(data)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -212,7 +212,9 @@ impl Office {
         .map_err(|e| PageError::Internal(e.into()))?;
         // What the office wrote reaches its figures without waiting for a
         // page to ask.
-        if self.account.role == Role::Coordinator {
+        if self.account.role == Role::Coordinator
+            && self.state.config.read_model == crate::config::Projection::Eager
+        {
             self.read_model()?.nudge();
         }
         result

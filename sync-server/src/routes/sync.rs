@@ -94,9 +94,11 @@ pub async fn sync(
         ServerError::TooManyMessages => ApiError::InvalidBody(e.to_string()),
         ServerError::Store(e) => ApiError::Internal(e.into()),
     })?;
-    match state.tenants.read_model(municipality) {
-        Ok(model) => model.nudge(),
-        Err(error) => tracing::error!(%error, "cannot open the read model"),
+    if state.config.read_model == crate::config::Projection::Eager {
+        match state.tenants.read_model(municipality) {
+            Ok(model) => model.nudge(),
+            Err(error) => tracing::error!(%error, "cannot open the read model"),
+        }
     }
     let control = state.control.clone();
     let device_id = device.id;

@@ -1,6 +1,7 @@
 //! The real server in a process of its own, for tests that measure what an
 //! attack costs it (peak memory is per process) or that must see it
-//! survive one: `server-child DATA_DIR`. It binds a free loopback port,
+//! survive one: `server-child DATA_DIR` (`PALIER_READ_MODEL=lazy` to
+//! keep the read model lazily). It binds a free loopback port,
 //! prints the address on the first line of stdout, and serves until its
 //! stdin closes.
 
@@ -13,7 +14,12 @@ async fn main() -> anyhow::Result<()> {
     let data = std::env::args()
         .nth(1)
         .context("usage: server-child DATA_DIR")?;
-    let state = AppState::open(tests::test_config(std::path::Path::new(&data)))?;
+    let mut config = tests::test_config(std::path::Path::new(&data));
+    // Benchmarks compare the two ways of keeping the read model.
+    if std::env::var("PALIER_READ_MODEL").as_deref() == Ok("lazy") {
+        config.read_model = sync_server::config::Projection::Lazy;
+    }
+    let state = AppState::open(config)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("{}", listener.local_addr()?);
     let shutdown = async {
