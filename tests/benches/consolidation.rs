@@ -265,7 +265,8 @@ async fn main() {
     // Rebuilding the read model from the documents, in this process.
     let rebuilt_path = data.path().join("bench-rebuilt.readmodel.sqlite");
     let started = Instant::now();
-    let rebuilt = ReadModel::open(&rebuilt_path, &docs).expect("rebuild");
+    let rebuilt = ReadModel::open(&rebuilt_path, &docs).expect("open");
+    rebuilt.catch_up().expect("rebuild");
     println!(
         "rebuild_read_model_s {:.1}",
         started.elapsed().as_secs_f64()

@@ -351,7 +351,8 @@ async fn the_read_model_rebuilt_from_the_documents_equals_the_one_kept_in_step()
         &dir.path().join("rebuilt.sqlite"),
         &f.server.store_path(f.office.id),
     )
-    .expect("rebuild");
+    .expect("open");
+    rebuilt.catch_up().expect("rebuild");
     let (a, b) = (live.dump().expect("dump"), rebuilt.dump().expect("dump"));
     assert_eq!(a, b);
     assert!(!a["rm_visits"].is_empty());

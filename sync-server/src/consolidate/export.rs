@@ -50,6 +50,19 @@ fn decimal(value: Option<f64>, sep: Separator) -> String {
     }
 }
 
+/// A cell as spreadsheet software may open it safely: text that starts
+/// like a formula (`=`, `+`, `-`, `@`, a tab or a carriage return) is
+/// prefixed with `'`, so a device named `=HYPERLINK(…)` stays text.
+/// Numbers are left as they are.
+pub fn safe_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && cell.replace(',', ".").parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Encodes rows as CSV, with the BOM and a header.
 pub fn csv<I>(header: &[&str], rows: I, sep: Separator) -> Result<Vec<u8>, csv::Error>
 where
@@ -62,7 +75,13 @@ where
             .from_writer(&mut out);
         w.write_record(header)?;
         for row in rows {
-            w.write_record(&row)?;
+            w.write_record(
+                row.iter()
+                    .map(|c| safe_cell(c))
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(|c| c.as_bytes()),
+            )?;
         }
         w.flush()?;
     }
@@ -77,7 +96,13 @@ pub fn csv_line(row: &[String], sep: Separator) -> Result<Vec<u8>, csv::Error> {
             .delimiter(sep.byte())
             .has_headers(false)
             .from_writer(&mut out);
-        w.write_record(row)?;
+        w.write_record(
+            row.iter()
+                .map(|c| safe_cell(c))
+                .collect::<Vec<_>>()
+                .iter()
+                .map(|c| c.as_bytes()),
+        )?;
         w.flush()?;
     }
     Ok(out)
@@ -359,4 +384,29 @@ pub fn neighbourhoods_geojson(places: &Places, rows: &[(String, Vec<String>)]) -
             })
         }).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_that_looks_like_a_formula_stays_text_and_numbers_stay_numbers() {
+        let row: Vec<String> = [
+            "=HYPERLINK(\"http://x\")",
+            "@SUM(A1)",
+            "-2",
+            "-1,5",
+            "+33 6",
+            "Tour A",
+        ]
+        .map(String::from)
+        .to_vec();
+        let line =
+            String::from_utf8(csv_line(&row, Separator::Semicolon).expect("csv")).expect("utf8");
+        assert_eq!(
+            line,
+            "\"'=HYPERLINK(\"\"http://x\"\")\";'@SUM(A1);-2;-1,5;'+33 6;Tour A\n"
+        );
+    }
 }

@@ -4,8 +4,10 @@
 //! and the comparison read these same functions.
 
 use super::filter::{Filter, Sql};
+use super::period::Period;
 use super::places::Places;
 use rusqlite::{Connection, params_from_iter};
+use std::collections::BTreeMap;
 
 pub use super::rules::RAPID_GAP_MS;
 /// An agent is flagged when at least this many of their visits…
@@ -186,6 +188,19 @@ pub struct Dashboard {
     pub agents: Vec<Agent>,
 }
 
+/// Runs `f` on the period's visits: those given, or loaded now.
+fn with_period<T>(
+    conn: &Connection,
+    filter: &Filter,
+    period: Option<&Period>,
+    f: impl FnOnce(&Period) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    match period {
+        Some(p) => f(p),
+        None => f(&Period::load(conn, filter)?),
+    }
+}
+
 fn query<T>(
     conn: &Connection,
     sql: &Sql,
@@ -211,30 +226,26 @@ fn one<T>(
 /// [`Figure::Doors`], [`Figure::DoorsReached`], [`Figure::DoorsTalked`]
 /// for the whole scope.
 pub fn totals(conn: &Connection, filter: &Filter) -> rusqlite::Result<Coverage> {
+    totals_in(conn, filter, None)
+}
+
+fn totals_in(conn: &Connection, filter: &Filter, p: Option<&Period>) -> rusqlite::Result<Coverage> {
+    if !filter.whole_campaign() {
+        return with_period(conn, filter, p, |p| Ok(p.totals()));
+    }
     let doors = one(
         conn,
         &filter.buildings(),
         "SELECT coalesce(sum(doors), 0) FROM ({scope}) s",
         |r| r.get(0),
     )?;
-    let (reached, talked) = if filter.whole_campaign() {
-        one(
-            conn,
-            &filter.sums("rm_agg_buildings"),
-            "SELECT coalesce(sum(doors_reached), 0), coalesce(sum(doors_talked), 0)
-             FROM ({scope}) a",
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?
-    } else {
-        one(
-            conn,
-            &filter.visits(),
-            "SELECT count(DISTINCT door_key),
-                    count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
-             FROM ({scope}) v",
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?
-    };
+    let (reached, talked) = one(
+        conn,
+        &filter.sums("rm_agg_buildings"),
+        "SELECT coalesce(sum(doors_reached), 0), coalesce(sum(doors_talked), 0)
+         FROM ({scope}) a",
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     Ok(Coverage {
         doors,
         reached,
@@ -245,6 +256,31 @@ pub fn totals(conn: &Connection, filter: &Filter) -> rusqlite::Result<Coverage> 
 /// Coverage per neighbourhood (buildings with none grouped under an empty
 /// id).
 pub fn by_neighbourhood(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Group>> {
+    by_neighbourhood_in(conn, filter, None)
+}
+
+fn by_neighbourhood_in(
+    conn: &Connection,
+    filter: &Filter,
+    p: Option<&Period>,
+) -> rusqlite::Result<Vec<Group>> {
+    let names = neighbourhood_names(conn)?;
+    let name = |id: &str| names.get(id).cloned().unwrap_or_default();
+    if !filter.whole_campaign() {
+        return with_period(conn, filter, p, |p| {
+            Ok(groups(
+                p.by_neighbourhood()
+                    .into_iter()
+                    .map(|(id, c)| (id, c.doors))
+                    .collect(),
+                p.by_neighbourhood()
+                    .into_iter()
+                    .map(|(id, c)| (id, c.reached, c.talked))
+                    .collect(),
+                name,
+            ))
+        });
+    }
     let doors: Vec<(String, i64)> = query(
         conn,
         &filter.buildings(),
@@ -252,32 +288,26 @@ pub fn by_neighbourhood(conn: &Connection, filter: &Filter) -> rusqlite::Result<
          GROUP BY coalesce(neighbourhood_id, '')",
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let visits: Vec<(String, i64, i64)> = if filter.whole_campaign() {
-        query(
-            conn,
-            &filter.sums("rm_agg_buildings"),
-            "SELECT coalesce(neighbourhood_id, ''), sum(doors_reached), sum(doors_talked)
-             FROM ({scope}) a GROUP BY coalesce(neighbourhood_id, '')",
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?
-    } else {
-        query(
-            conn,
-            &filter.visits(),
-            "SELECT coalesce(neighbourhood_id, ''), count(DISTINCT door_key),
-                    count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
-             FROM ({scope}) v GROUP BY coalesce(neighbourhood_id, '')",
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?
-    };
-    let names = neighbourhood_names(conn)?;
-    Ok(groups(doors, visits, |id| {
-        names.get(id).cloned().unwrap_or_default()
-    }))
+    let visits: Vec<(String, i64, i64)> = query(
+        conn,
+        &filter.sums("rm_agg_buildings"),
+        "SELECT coalesce(neighbourhood_id, ''), sum(doors_reached), sum(doors_talked)
+         FROM ({scope}) a GROUP BY coalesce(neighbourhood_id, '')",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    Ok(groups(doors, visits, name))
 }
 
 /// Coverage per sector of the campaign.
 pub fn by_sector(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Group>> {
+    by_sector_in(conn, filter, None)
+}
+
+fn by_sector_in(
+    conn: &Connection,
+    filter: &Filter,
+    p: Option<&Period>,
+) -> rusqlite::Result<Vec<Group>> {
     let scope = filter.buildings();
     let mut params = scope.params.clone();
     params.push(rusqlite::types::Value::Text(filter.campaign.to_string()));
@@ -296,36 +326,46 @@ pub fn by_sector(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Gro
         "SELECT sector_id, max(sector_name), sum(doors) FROM ({scope}) x GROUP BY sector_id",
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let whole = filter.whole_campaign();
-    let rows = if whole {
-        filter.sums("rm_agg_buildings")
-    } else {
-        filter.visits()
-    };
-    let mut params = rows.params.clone();
-    params.push(rusqlite::types::Value::Text(filter.campaign.to_string()));
-    let per_sector = Sql {
-        text: format!(
-            "SELECT sb.sector_id, v.* FROM ({}) v \
-             JOIN rm_sector_buildings sb ON sb.building_id = v.building_id \
-             WHERE sb.campaign_id = ?",
-            rows.text
-        ),
-        params,
-    };
-    let visits: Vec<(String, i64, i64)> = query(
-        conn,
-        &per_sector,
-        if whole {
+    let visits: Vec<(String, i64, i64)> = if filter.whole_campaign() {
+        let rows = filter.sums("rm_agg_buildings");
+        let mut params = rows.params.clone();
+        params.push(rusqlite::types::Value::Text(filter.campaign.to_string()));
+        let per_sector = Sql {
+            text: format!(
+                "SELECT sb.sector_id, v.* FROM ({}) v \
+                 JOIN rm_sector_buildings sb ON sb.building_id = v.building_id \
+                 WHERE sb.campaign_id = ?",
+                rows.text
+            ),
+            params,
+        };
+        query(
+            conn,
+            &per_sector,
             "SELECT sector_id, sum(doors_reached), sum(doors_talked)
-             FROM ({scope}) x GROUP BY sector_id"
-        } else {
-            "SELECT sector_id, count(DISTINCT door_key),
-                    count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
-             FROM ({scope}) x GROUP BY sector_id"
-        },
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+             FROM ({scope}) x GROUP BY sector_id",
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?
+    } else {
+        let mut members: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut stmt = conn.prepare(
+            "SELECT sector_id, building_id FROM rm_sector_buildings WHERE campaign_id = ?1",
+        )?;
+        let mut rows = stmt.query([filter.campaign.to_string()])?;
+        while let Some(r) = rows.next()? {
+            members.entry(r.get(0)?).or_default().push(r.get(1)?);
+        }
+        with_period(conn, filter, p, |p| {
+            Ok(members
+                .iter()
+                .map(|(id, buildings)| {
+                    let set = buildings.iter().map(String::as_str).collect();
+                    let c = p.coverage_of(&set);
+                    (id.clone(), c.reached, c.talked)
+                })
+                .collect())
+        })?
+    };
     let names: std::collections::HashMap<String, String> = doors
         .iter()
         .map(|(id, name, _)| (id.clone(), name.clone()))
@@ -349,18 +389,11 @@ pub fn by_building(
             "SELECT building_id, doors_reached, doors_talked FROM ({scope}) a",
             |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
         )?
+        .into_iter()
+        .collect()
     } else {
-        query(
-            conn,
-            &filter.visits(),
-            "SELECT building_id, count(DISTINCT door_key),
-                    count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END)
-             FROM ({scope}) v GROUP BY building_id",
-            |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
-        )?
-    }
-    .into_iter()
-    .collect();
+        Period::load(conn, filter)?.by_building()
+    };
     query(
         conn,
         &filter.buildings(),
@@ -428,21 +461,19 @@ pub fn neighbourhood_names(
 
 /// [`Figure::Visits`].
 pub fn visits(conn: &Connection, filter: &Filter) -> rusqlite::Result<i64> {
-    if filter.whole_campaign() {
-        one(
-            conn,
-            &filter.sums("rm_agg_buildings"),
-            "SELECT coalesce(sum(visits), 0) FROM ({scope}) a",
-            |r| r.get(0),
-        )
-    } else {
-        one(
-            conn,
-            &filter.visits(),
-            "SELECT count(*) FROM ({scope}) v",
-            |r| r.get(0),
-        )
+    visits_in(conn, filter, None)
+}
+
+fn visits_in(conn: &Connection, filter: &Filter, p: Option<&Period>) -> rusqlite::Result<i64> {
+    if !filter.whole_campaign() {
+        return with_period(conn, filter, p, |p| Ok(p.visits()));
     }
+    one(
+        conn,
+        &filter.sums("rm_agg_buildings"),
+        "SELECT coalesce(sum(visits), 0) FROM ({scope}) a",
+        |r| r.get(0),
+    )
 }
 
 /// [`Figure::OutcomesByPass`].
@@ -450,28 +481,37 @@ pub fn outcomes_by_pass(
     conn: &Connection,
     filter: &Filter,
 ) -> rusqlite::Result<Vec<(i64, String, i64)>> {
-    if filter.whole_campaign() {
-        query(
-            conn,
-            &filter.sums("rm_agg_outcomes"),
-            "SELECT pass, outcome, sum(visits) FROM ({scope}) a GROUP BY pass, outcome
-             ORDER BY pass, outcome",
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-    } else {
-        query(
-            conn,
-            &filter.visits(),
-            "SELECT pass, outcome, count(*) FROM ({scope}) v GROUP BY pass, outcome
-             ORDER BY pass, outcome",
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+    outcomes_by_pass_in(conn, filter, None)
+}
+
+fn outcomes_by_pass_in(
+    conn: &Connection,
+    filter: &Filter,
+    p: Option<&Period>,
+) -> rusqlite::Result<Vec<(i64, String, i64)>> {
+    if !filter.whole_campaign() {
+        return with_period(conn, filter, p, |p| Ok(p.outcomes_by_pass()));
     }
+    query(
+        conn,
+        &filter.sums("rm_agg_outcomes"),
+        "SELECT pass, outcome, sum(visits) FROM ({scope}) a GROUP BY pass, outcome
+         ORDER BY pass, outcome",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
 }
 
 /// [`Figure::TopicsByNeighbourhood`]: (neighbourhood id, topic, count),
 /// most mentioned first within each neighbourhood.
 pub fn topics(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<(String, String, i64)>> {
+    topics_in(conn, filter, None)
+}
+
+fn topics_in(
+    conn: &Connection,
+    filter: &Filter,
+    p: Option<&Period>,
+) -> rusqlite::Result<Vec<(String, String, i64)>> {
     if filter.whole_campaign() {
         return query(
             conn,
@@ -482,16 +522,7 @@ pub fn topics(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<(Strin
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         );
     }
-    query(
-        conn,
-        &filter.visits(),
-        "SELECT coalesce(v.neighbourhood_id, ''), t.topic, count(*) FROM ({scope}) v
-         JOIN rm_visit_topics t ON t.doc_id = v.doc_id AND t.visit_id = v.visit_id
-         WHERE v.outcome = 'talked'
-         GROUP BY coalesce(v.neighbourhood_id, ''), t.topic
-         ORDER BY coalesce(v.neighbourhood_id, ''), count(*) DESC, t.topic",
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
+    with_period(conn, filter, p, |p| p.topics(conn, filter))
 }
 
 /// [`Figure::FollowUps`].
@@ -537,6 +568,13 @@ pub fn ideas(
 /// [`Figure::Under25`], [`Figure::Over65`], [`Figure::NotFrench`]: the
 /// projector classified each visit (`consolidate::rules`).
 pub fn publics(conn: &Connection, filter: &Filter) -> rusqlite::Result<Publics> {
+    publics_in(conn, filter, None)
+}
+
+fn publics_in(conn: &Connection, filter: &Filter, p: Option<&Period>) -> rusqlite::Result<Publics> {
+    if !filter.whole_campaign() {
+        return with_period(conn, filter, p, |p| Ok(p.publics().0));
+    }
     let row = |r: &rusqlite::Row<'_>| {
         Ok(Publics {
             conversations: r.get(0)?,
@@ -545,30 +583,28 @@ pub fn publics(conn: &Connection, filter: &Filter) -> rusqlite::Result<Publics> 
             not_french: r.get(3)?,
         })
     };
-    if filter.whole_campaign() {
-        one(
-            conn,
-            &filter.sums("rm_agg_buildings"),
-            "SELECT coalesce(sum(conversations), 0), coalesce(sum(under_25), 0),
-                    coalesce(sum(over_65), 0), coalesce(sum(not_french), 0)
-             FROM ({scope}) a",
-            row,
-        )
-    } else {
-        one(
-            conn,
-            &filter.visits(),
-            "SELECT count(*), coalesce(sum(under_25), 0), coalesce(sum(over_65), 0),
-                    coalesce(sum(not_french), 0)
-             FROM ({scope}) v WHERE outcome = 'talked'",
-            row,
-        )
-    }
+    one(
+        conn,
+        &filter.sums("rm_agg_buildings"),
+        "SELECT coalesce(sum(conversations), 0), coalesce(sum(under_25), 0),
+                coalesce(sum(over_65), 0), coalesce(sum(not_french), 0)
+         FROM ({scope}) a",
+        row,
+    )
 }
 
 /// [`Figure::PerAgent`], with [`Figure::RapidVisits`] and
 /// [`Figure::ContactRateOutlier`] flags, most doors first.
 pub fn agents(conn: &Connection, filter: &Filter, team: &Coverage) -> rusqlite::Result<Vec<Agent>> {
+    agents_in(conn, filter, team, None)
+}
+
+fn agents_in(
+    conn: &Connection,
+    filter: &Filter,
+    team: &Coverage,
+    p: Option<&Period>,
+) -> rusqlite::Result<Vec<Agent>> {
     let row = |r: &rusqlite::Row<'_>| {
         Ok(Agent {
             agent_id: r.get(0)?,
@@ -593,22 +629,7 @@ pub fn agents(conn: &Connection, filter: &Filter, team: &Coverage) -> rusqlite::
             row,
         )?
     } else {
-        query(
-            conn,
-            &filter.visits(),
-            &format!(
-                "SELECT agent_id, count(*), count(DISTINCT door_key),
-                        count(DISTINCT CASE WHEN outcome = 'talked' THEN door_key END),
-                        coalesce(sum(CASE WHEN outcome = 'talked' THEN 1 ELSE 0 END), 0),
-                        coalesce(sum(CASE WHEN gap < {} THEN 1 ELSE 0 END), 0)
-                 FROM (SELECT v.*, at - lag(at) OVER (PARTITION BY agent_id, building_id
-                                                    ORDER BY at, visit_id) AS gap
-                       FROM ({{scope}}) v) g
-                 GROUP BY agent_id",
-                RAPID_GAP_MS
-            ),
-            row,
-        )?
+        with_period(conn, filter, p, |p| Ok(p.agents()))?
     };
     let team_rate = team.contact_rate();
     for a in &mut agents {
@@ -627,16 +648,23 @@ pub fn agents(conn: &Connection, filter: &Filter, team: &Coverage) -> rusqlite::
 
 /// The whole dashboard for one filter.
 pub fn dashboard(conn: &Connection, filter: &Filter) -> rusqlite::Result<Dashboard> {
-    let totals = totals(conn, filter)?;
+    // Over a period, the period's visits are read once for every figure.
+    let period = if filter.whole_campaign() {
+        None
+    } else {
+        Some(Period::load(conn, filter)?)
+    };
+    let p = period.as_ref();
+    let totals = totals_in(conn, filter, p)?;
     let places = Places::load(conn)?;
     let names = neighbourhood_names(conn)?;
     let name = |id: String| names.get(&id).cloned().unwrap_or_default();
     Ok(Dashboard {
-        visits: visits(conn, filter)?,
-        by_neighbourhood: by_neighbourhood(conn, filter)?,
-        by_sector: by_sector(conn, filter)?,
-        outcomes_by_pass: outcomes_by_pass(conn, filter)?,
-        topics: topics(conn, filter)?
+        visits: visits_in(conn, filter, p)?,
+        by_neighbourhood: by_neighbourhood_in(conn, filter, p)?,
+        by_sector: by_sector_in(conn, filter, p)?,
+        outcomes_by_pass: outcomes_by_pass_in(conn, filter, p)?,
+        topics: topics_in(conn, filter, p)?
             .into_iter()
             .map(|(n, t, c)| (name(n), t, c))
             .collect(),
@@ -645,8 +673,8 @@ pub fn dashboard(conn: &Connection, filter: &Filter) -> rusqlite::Result<Dashboa
             .into_iter()
             .map(|(c, n, k)| (c, name(n), k))
             .collect(),
-        publics: publics(conn, filter)?,
-        agents: agents(conn, filter, &totals)?,
+        publics: publics_in(conn, filter, p)?,
+        agents: agents_in(conn, filter, &totals, p)?,
         totals,
     })
 }
@@ -681,14 +709,12 @@ pub fn per_neighbourhood(
             row,
         )?
     } else {
-        query(
-            conn,
-            &filter.visits(),
-            "SELECT coalesce(neighbourhood_id, ''), count(*), sum(under_25), sum(over_65),
-                    sum(not_french)
-             FROM ({scope}) v WHERE outcome = 'talked' GROUP BY coalesce(neighbourhood_id, '')",
-            row,
-        )?
+        Period::load(conn, filter)?
+            .publics()
+            .1
+            .into_iter()
+            .map(|(n, p)| (n, (p, 0)))
+            .collect()
     }
     .into_iter()
     .collect();
@@ -733,17 +759,7 @@ pub fn weekly_new_doors(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?
     } else {
-        query(
-            conn,
-            &filter.visits(),
-            "SELECT min(at), 1 FROM ({scope}) v GROUP BY door_key",
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?.div_euclid(super::rules::DAY_MS),
-                    r.get(1)?,
-                ))
-            },
-        )?
+        Period::load(conn, filter)?.first_days()
     };
     let mut weeks: std::collections::BTreeMap<i64, i64> = Default::default();
     for (day, doors) in days {

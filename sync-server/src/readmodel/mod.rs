@@ -74,12 +74,15 @@ pub struct ReadModel {
     projector: Arc<Mutex<Projector>>,
     /// Set when a nudge found the projector busy: it goes round once more.
     pending: Arc<AtomicBool>,
+    /// Set when the tables were built by another projection version: the
+    /// next catch-up rebuilds them (on a blocking thread, never in `open`).
+    stale: Arc<AtomicBool>,
 }
 
 impl ReadModel {
     /// Opens (creating if needed) the read model at `path`, projecting from
     /// the document store at `docs`. A model of another projection version
-    /// is rebuilt here.
+    /// is rebuilt by the next catch-up, not here: opening stays quick.
     pub fn open(path: &Path, docs: &Path) -> Result<Self, ReadModelError> {
         let mut tables = Connection::open(path)?;
         tables.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -93,11 +96,12 @@ impl ReadModel {
                 tables,
             })),
             pending: Arc::default(),
+            stale: Arc::default(),
         };
         let version = meta(&model.lock().tables, "projection_version")?;
-        if version != Some(PROJECTION_VERSION) {
-            model.rebuild()?;
-        }
+        model
+            .stale
+            .store(version != Some(PROJECTION_VERSION), Ordering::SeqCst);
         Ok(model)
     }
 
@@ -114,6 +118,9 @@ impl ReadModel {
     pub fn catch_up(&self) -> Result<i64, ReadModelError> {
         let mut projector = self.lock();
         self.pending.store(false, Ordering::SeqCst);
+        if self.stale.swap(false, Ordering::SeqCst) {
+            projector.clear()?;
+        }
         projector.catch_up()
     }
 
@@ -129,6 +136,12 @@ impl ReadModel {
                     return;
                 };
                 model.pending.store(false, Ordering::SeqCst);
+                if model.stale.swap(false, Ordering::SeqCst)
+                    && let Err(error) = projector.clear()
+                {
+                    tracing::error!(%error, "read model rebuild failed");
+                    return;
+                }
                 if let Err(error) = projector.catch_up() {
                     tracing::error!(%error, "read model projection failed");
                     return;
@@ -140,15 +153,8 @@ impl ReadModel {
     /// Empties the tables and projects every document again.
     pub fn rebuild(&self) -> Result<i64, ReadModelError> {
         let mut projector = self.lock();
-        {
-            let tx = projector.tables.transaction()?;
-            for table in schema::TABLES {
-                tx.execute(&format!("DELETE FROM {table}"), [])?;
-            }
-            set_meta(&tx, "cursor", 0)?;
-            set_meta(&tx, "projection_version", PROJECTION_VERSION)?;
-            tx.commit()?;
-        }
+        self.stale.store(false, Ordering::SeqCst);
+        projector.clear()?;
         projector.catch_up()
     }
 
@@ -171,6 +177,18 @@ impl ReadModel {
 }
 
 impl Projector {
+    /// Empties the tables and moves the cursor back to the start.
+    fn clear(&mut self) -> Result<(), ReadModelError> {
+        let tx = self.tables.transaction()?;
+        for table in schema::TABLES {
+            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        set_meta(&tx, "cursor", 0)?;
+        set_meta(&tx, "projection_version", PROJECTION_VERSION)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     fn catch_up(&mut self) -> Result<i64, ReadModelError> {
         let mut cursor = meta(&self.tables, "cursor")?.unwrap_or(0);
         loop {
