@@ -241,6 +241,9 @@ fn follow_up_news(store: &Store, visits: Option<&Vec<Visit>>) -> Vec<FollowUpNew
         .unwrap_or_default()
         .iter()
         .filter_map(|v| v.follow_up)
+        // Two visits may name the same follow-up: it is told once.
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .filter_map(|id| record::<FollowUp>(store, &DocId::follow_up(id)).ok())
         .map(|f| FollowUpNews {
             note: f.history.last().map(|c| c.note.clone()).unwrap_or_default(),

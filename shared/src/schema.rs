@@ -183,6 +183,19 @@ impl DocId {
         }
     }
 
+    /// The campaign a visit log belongs to.
+    pub fn campaign_id(&self) -> Option<CampaignId> {
+        match self.kind() {
+            DocKind::Visits => self
+                .0
+                .split(':')
+                .nth(1)
+                .and_then(|part| Uuid::try_parse(part).ok())
+                .map(CampaignId),
+            _ => None,
+        }
+    }
+
     /// The sector a sector document is about.
     pub fn sector_id(&self) -> Option<SectorId> {
         match self.kind() {

@@ -17,6 +17,18 @@ pub struct Cli {
 pub enum Command {
     /// Serve the sync API, the office pages and the field app.
     Serve(ServeConfig),
+    /// Rebuild every municipality's office read model from its documents
+    /// (after restoring a backup, or to check the figures). Safe while a
+    /// server runs on the same data.
+    RebuildReadModel(DataConfig),
+}
+
+/// Where the data is.
+#[derive(Debug, Clone, Args)]
+pub struct DataConfig {
+    /// The data folder.
+    #[arg(long, env = "PALIER_DATA", default_value = "data")]
+    pub data: PathBuf,
 }
 
 /// How to serve.

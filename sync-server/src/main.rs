@@ -23,5 +23,15 @@ async fn main() -> anyhow::Result<()> {
             };
             sync_server::serve(config, listener, shutdown).await
         }
+        Command::RebuildReadModel(config) => {
+            let dir = config.data.join("municipalities");
+            for (municipality, rev, took) in sync_server::readmodel::rebuild_all(&dir)? {
+                println!(
+                    "{municipality}: rebuilt up to revision {rev} in {:.1} s",
+                    took.as_secs_f64()
+                );
+            }
+            Ok(())
+        }
     }
 }

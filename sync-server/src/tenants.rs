@@ -70,10 +70,8 @@ impl Tenants {
         // The document store first, so its schema exists before the
         // projector's own connection reads it.
         drop(self.store(municipality)?);
-        let model = ReadModel::open(
-            &self.dir.join(format!("{municipality}.readmodel.sqlite")),
-            &self.path(municipality),
-        )?;
+        let store = self.path(municipality);
+        let model = ReadModel::open(&crate::readmodel::path_beside(&store), &store)?;
         models.insert(municipality, model.clone());
         Ok(model)
     }

@@ -475,7 +475,7 @@ fn masked_cells_hide(cells: &[Option<i64>], total: Option<i64>) {
 }
 
 #[tokio::test]
-async fn exports_and_open_data_carry_counts_not_people() {
+async fn exports_carry_no_free_text_and_open_data_only_counts() {
     let f = field_day().await;
     let pages = OfficePages::new(&f.server, &f.office);
     let q = format!("campaign={}", f.campaign.id);

@@ -4,8 +4,11 @@
 //! into a sink, so a million of them never sit in memory at once.
 //!
 //! What leaves here: counts, places, dates, outcomes, topics, the agent's
-//! phone name. Never a resident's name or contact (the read model has
-//! none), never a verbatim (free text may name someone).
+//! phone name; never a resident's name or contact (the read model has
+//! none), never a verbatim (free text may name someone). The visits file is
+//! door-level (address, door, time, age band, language): the coordinator's
+//! working file, personal data to handle as such, never for publication
+//! (that is `open_data`). Cells that look like formulas are neutralised.
 
 use super::figures::{self, Coverage, percent};
 use super::filter::Filter;

@@ -268,14 +268,11 @@ fn by_neighbourhood_in(
     let name = |id: &str| names.get(id).cloned().unwrap_or_default();
     if !filter.whole_campaign() {
         return with_period(conn, filter, p, |p| {
+            let per = p.by_neighbourhood();
             Ok(groups(
-                p.by_neighbourhood()
-                    .into_iter()
-                    .map(|(id, c)| (id, c.doors))
-                    .collect(),
-                p.by_neighbourhood()
-                    .into_iter()
-                    .map(|(id, c)| (id, c.reached, c.talked))
+                per.iter().map(|(id, c)| (id.clone(), c.doors)).collect(),
+                per.iter()
+                    .map(|(id, c)| (id.clone(), c.reached, c.talked))
                     .collect(),
                 name,
             ))
@@ -358,6 +355,7 @@ fn by_sector_in(
         with_period(conn, filter, p, |p| {
             Ok(members
                 .iter()
+                .filter(|(id, _)| doors.iter().any(|(d, _, _)| d == *id))
                 .map(|(id, buildings)| {
                     let set = buildings.iter().map(String::as_str).collect();
                     let c = p.coverage_of(&set);
@@ -741,29 +739,39 @@ pub fn per_neighbourhood(
     Ok(out)
 }
 
-/// Doors reached for the first time in each week since the campaign
-/// started: (week number from 1, doors newly reached that week).
+/// The most weeks a campaign is drawn over.
+pub const MAX_WEEKS: i64 = 104;
+
+/// Doors reached for the first time in each week of a whole campaign:
+/// (week number from 1, doors newly reached that week). Visits dated
+/// before the campaign count in its first week, after it in its last (a
+/// phone's clock is not to be trusted), and no campaign is drawn over more
+/// than [`MAX_WEEKS`].
 pub fn weekly_new_doors(
     conn: &Connection,
     filter: &Filter,
     starts_at: i64,
+    ends_at: i64,
 ) -> rusqlite::Result<Vec<(i64, i64)>> {
     const WEEK_DAYS: i64 = 7;
     let start_day = starts_at.div_euclid(super::rules::DAY_MS);
-    // (day, doors first reached that day)
-    let days: Vec<(i64, i64)> = if filter.whole_campaign() {
-        query(
-            conn,
-            &filter.sums("rm_agg_first_days"),
-            "SELECT day, sum(doors) FROM ({scope}) a GROUP BY day",
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?
-    } else {
-        Period::load(conn, filter)?.first_days()
+    let end_day = ends_at.div_euclid(super::rules::DAY_MS).max(start_day);
+    let last_week = ((end_day - start_day) / WEEK_DAYS + 1).clamp(1, MAX_WEEKS);
+    let whole = Filter {
+        from: None,
+        until: None,
+        ..filter.clone()
     };
-    let mut weeks: std::collections::BTreeMap<i64, i64> = Default::default();
+    // (day, doors first reached that day)
+    let days: Vec<(i64, i64)> = query(
+        conn,
+        &whole.sums("rm_agg_first_days"),
+        "SELECT day, sum(doors) FROM ({scope}) a GROUP BY day",
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut weeks: BTreeMap<i64, i64> = Default::default();
     for (day, doors) in days {
-        let week = (day - start_day).div_euclid(WEEK_DAYS).max(0) + 1;
+        let week = (day.saturating_sub(start_day).div_euclid(WEEK_DAYS) + 1).clamp(1, last_week);
         *weeks.entry(week).or_default() += doors;
     }
     Ok(weeks.into_iter().collect())

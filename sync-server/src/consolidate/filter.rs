@@ -144,11 +144,7 @@ impl Filter {
     }
 
     /// Adds the period's conditions on `column` to a query.
-    pub fn period_of(&self, column: &str, text: &mut String, params: &mut Vec<Value>) {
-        self.period(column, text, params);
-    }
-
-    fn period(&self, column: &str, text: &mut String, params: &mut Vec<Value>) {
+    pub fn period(&self, column: &str, text: &mut String, params: &mut Vec<Value>) {
         if let Some(from) = self.from {
             text.push_str(&format!(" AND {column} >= ?"));
             params.push(Value::Integer(from));

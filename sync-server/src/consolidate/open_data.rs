@@ -49,15 +49,14 @@ pub enum Suppression {
     Secondary,
 }
 
-/// One column of counts: the cells per row and the total.
+/// One column of counts of people or households: the cells per row and
+/// the total.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Column {
     /// The true values, one per row.
     pub cells: Vec<i64>,
     /// Their true total.
     pub total: i64,
-    /// Whether it counts people or households (and so is protected).
-    pub protected: bool,
 }
 
 /// A column after suppression.
@@ -74,9 +73,6 @@ pub fn suppress(column: &Column) -> Suppressed {
     let n = column.cells.len();
     let mut cells = vec![Suppression::None; n];
     let mut total = Suppression::None;
-    if !column.protected {
-        return Suppressed { cells, total };
-    }
     let sensitive = |v: i64| (1..THRESHOLD).contains(&v);
     for (i, v) in column.cells.iter().enumerate() {
         if sensitive(*v) {
@@ -174,11 +170,6 @@ impl Field {
             Field::FollowUps => "follow_ups",
         }
     }
-
-    /// Whether it counts people or households: every column does.
-    pub fn protected(self) -> bool {
-        true
-    }
 }
 
 /// The published table, with its metadata.
@@ -212,19 +203,22 @@ pub struct Rule {
 }
 
 /// What the rule says, in the file (English, as data files' metadata).
-pub const RULE_TEXT: &str = "Counts only, per neighbourhood. Primary suppression: every count of \
+pub const RULE_TEXT: &str = "Counts only, per neighbourhood, for the whole campaign. Primary suppression: every count of \
 people or households from 1 to 10 is masked. Secondary suppression: within each column, further \
 cells (smallest first) or the total are masked until every column with a masked cell has at least \
 two masked cells together holding at least 11, so no masked cell can be recovered by sum or \
 difference from the published cells and totals. Masked cells are empty (CSV) or null (JSON).";
 
-/// Builds the open-data table of a campaign (its period filter applies;
-/// the sector and neighbourhood filters do not: the table covers every
-/// neighbourhood).
+/// Builds the open-data table of a whole campaign, every neighbourhood
+/// (the period, sector and neighbourhood filters do not apply).
 pub fn build(conn: &rusqlite::Connection, filter: &super::Filter) -> rusqlite::Result<Table> {
+    // Whole campaigns only: two tables of overlapping periods would give
+    // away small counts by difference.
     let filter = super::Filter {
         sector: None,
         neighbourhood: None,
+        from: None,
+        until: None,
         ..filter.clone()
     };
     let groups = super::figures::by_neighbourhood(conn, &filter)?;
@@ -251,7 +245,6 @@ pub fn build(conn: &rusqlite::Connection, filter: &super::Filter) -> rusqlite::R
         let column = Column {
             cells: groups.iter().map(|g| value(g, f)).collect(),
             total: groups.iter().map(|g| value(g, f)).sum(),
-            protected: f.protected(),
         };
         let s = suppress(&column);
         for x in s.cells.iter().chain([&s.total]) {
@@ -322,11 +315,7 @@ mod tests {
 
     fn check(cells: Vec<i64>) {
         let total = cells.iter().sum();
-        let column = Column {
-            cells,
-            total,
-            protected: true,
-        };
+        let column = Column { cells, total };
         let s = suppress(&column);
         let (published, published_total) = publish(&column, &s);
         for c in published.iter().chain([&published_total]) {
@@ -355,7 +344,6 @@ mod tests {
         let column = Column {
             cells: vec![4, 30, 12, 50],
             total: 96,
-            protected: true,
         };
         let s = suppress(&column);
         assert_eq!(
@@ -372,24 +360,12 @@ mod tests {
     }
 
     #[test]
-    fn small_totals_are_masked_and_unprotected_columns_published() {
+    fn small_totals_are_masked() {
         let column = Column {
             cells: vec![3, 2],
             total: 5,
-            protected: true,
         };
         assert_eq!(suppress(&column).total, Suppression::Primary);
-        let dwellings = Column {
-            cells: vec![3, 2],
-            total: 5,
-            protected: false,
-        };
-        assert!(
-            suppress(&dwellings)
-                .cells
-                .iter()
-                .all(|s| *s == Suppression::None)
-        );
     }
 
     #[test]

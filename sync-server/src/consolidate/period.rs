@@ -221,7 +221,9 @@ impl Period {
                     .values_mut()
                     .map(|t| {
                         t.sort_unstable();
-                        t.windows(2).filter(|w| w[1] - w[0] < RAPID_GAP_MS).count() as i64
+                        t.windows(2)
+                            .filter(|w| w[1].saturating_sub(w[0]) < RAPID_GAP_MS)
+                            .count() as i64
                     })
                     .sum();
                 Agent {
@@ -292,7 +294,7 @@ impl Period {
 pub fn period_visits(filter: &Filter, select: &str, extra: &str) -> Sql {
     let mut text = format!("{select} WHERE campaign_id = ?");
     let mut params = vec![rusqlite::types::Value::Text(filter.campaign.to_string())];
-    filter.period_of("at", &mut text, &mut params);
+    filter.period("at", &mut text, &mut params);
     text.push_str(extra);
     Sql { text, params }
 }

@@ -87,7 +87,8 @@ pub fn build(conn: &Connection, filter: &Filter) -> rusqlite::Result<Report> {
 }
 
 /// A resident's words as a report may quote them: e-mail addresses and
-/// phone numbers (8 digits or more, spaces and dots allowed between) are
+/// phone numbers (8 digits or more, with spaces, dots, dashes, slashes or
+/// brackets between) are
 /// replaced with "…", and the quote is cut to [`MAX_QUOTE_CHARS`]. The
 /// field form asks agents not to write names; this catches what slips.
 pub fn redact(text: &str) -> String {
@@ -112,7 +113,8 @@ pub fn redact(text: &str) -> String {
             let mut j = i;
             let mut digits = 0;
             while j < chars.len()
-                && (chars[j].is_ascii_digit() || matches!(chars[j], ' ' | '.' | '-' | '+'))
+                && (chars[j].is_ascii_digit()
+                    || matches!(chars[j], ' ' | '.' | '-' | '+' | '/' | '(' | ')'))
             {
                 digits += usize::from(chars[j].is_ascii_digit());
                 j += 1;
@@ -154,6 +156,7 @@ mod tests {
             redact("L'ascenseur du 12 est en panne depuis 3 semaines"),
             "L'ascenseur du 12 est en panne depuis 3 semaines"
         );
+        assert_eq!(redact("Tél. 06/12/34/56/78 le soir"), "Tél. … le soir");
         assert_eq!(redact(&"a".repeat(500)).chars().count(), MAX_QUOTE_CHARS);
     }
 }

@@ -403,3 +403,35 @@ fn per_neighbourhood_coverage_adds_up_to_the_total() {
         totals.reached
     );
 }
+
+#[test]
+fn a_campaign_is_drawn_over_its_own_weeks_whatever_a_phone_dates_its_visits() {
+    let raw: Vec<Raw> = vec![(1, 0, 0, 1, 2, 0, 1, 0, 0, 0)];
+    let w = world(&raw);
+    {
+        // A hostile phone's visit at the end of time.
+        let dir = w._dir.path().join("docs.sqlite");
+        let mut store = Store::open(&dir).expect("store");
+        let mut v = w.visits[0].clone();
+        v.id = VisitId::new();
+        v.door = w.buildings[0].dwellings().next().expect("door");
+        v.door.door = "far".into();
+        v.at = i64::MAX;
+        let log = DocId::visits(v.campaign, v.building);
+        let mut doc = store.load(&log).expect("load").unwrap_or_default();
+        schema::record_visit(&mut doc, &v).expect("record");
+        store.save(&log, &doc, Origin::Remote).expect("save");
+    }
+    w.model.catch_up().expect("catch up");
+    let conn = w.model.reader().expect("reader");
+    let f = Filter {
+        campaign: w.campaigns[1],
+        ..Filter::default()
+    };
+    let weeks = figures::weekly_new_doors(&conn, &f, 0, 30 * DAY).expect("weeks");
+    assert!(
+        weeks.iter().all(|(week, _)| (1..=5).contains(week)),
+        "{weeks:?}"
+    );
+    assert_eq!(weeks.iter().map(|w| w.1).sum::<i64>(), 2);
+}

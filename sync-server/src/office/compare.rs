@@ -32,13 +32,15 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             let Some((filter, choices)) = results::resolve(conn, &query)? else {
                 return Ok(None);
             };
-            let mut chosen: Vec<CampaignId> = query
-                .all("campaign")
-                .iter()
-                .filter_map(|c| c.parse().ok())
-                .filter(|c| choices.campaigns.iter().any(|k| k.id == *c))
-                .collect();
-            chosen.dedup();
+            let mut chosen: Vec<CampaignId> = Vec::new();
+            for c in query.all("campaign") {
+                if let Ok(c) = c.parse::<CampaignId>()
+                    && choices.campaigns.iter().any(|k| k.id == c)
+                    && !chosen.contains(&c)
+                {
+                    chosen.push(c);
+                }
+            }
             if chosen.len() < 2 {
                 // By default: the two most recent campaigns.
                 chosen = choices.campaigns.iter().take(2).map(|c| c.id).collect();
@@ -47,13 +49,13 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             let mut columns = Vec::new();
             for id in &chosen {
                 let f = filter.for_campaign(*id);
-                let starts_at: i64 = conn
+                let (starts_at, ends_at): (i64, i64) = conn
                     .query_row(
-                        "SELECT starts_at FROM rm_campaigns WHERE campaign_id = ?1",
+                        "SELECT starts_at, ends_at FROM rm_campaigns WHERE campaign_id = ?1",
                         [id.to_string()],
-                        |r| r.get(0),
+                        |r| Ok((r.get(0)?, r.get(1)?)),
                     )
-                    .unwrap_or(0);
+                    .unwrap_or((0, 0));
                 columns.push(Column {
                     name: choices
                         .campaigns
@@ -65,7 +67,7 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                     visits: figures::visits(conn, &f)?,
                     publics: figures::publics(conn, &f)?,
                     by_neighbourhood: figures::by_neighbourhood(conn, &f)?,
-                    weekly: figures::weekly_new_doors(conn, &f, starts_at)?,
+                    weekly: figures::weekly_new_doors(conn, &f, starts_at, ends_at)?,
                 });
             }
             Ok(Some((filter, choices, chosen, columns)))

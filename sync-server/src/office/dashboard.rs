@@ -238,33 +238,37 @@ fn render(
                 }
             }
         }
-        section.card {
-            h2 { (r.per_agent) }
-            table #agents {
-                thead { tr {
-                    th scope="col" { (r.agent) }
-                    th scope="col" { (fig(Figure::Visits)) }
-                    th scope="col" { (r.fig_doors_reached) }
-                    th scope="col" { (r.outcome_talked) }
-                    th scope="col" { (fig(Figure::ContactRate)) }
-                } }
-                tbody {
-                    @for a in &d.agents {
-                        tr data-agent=(a.agent_id) {
-                            th scope="row" { (agent_name(r, &names, &a.agent_id)) }
-                            td { (a.visits) }
-                            td { (a.doors) }
-                            td { (a.conversations) }
-                            td { (pct(lang, a.contact_rate())) }
+        // Per agent and points to check are the team's management, not
+        // an elected official's reading.
+        @if !office.read_only() {
+            section.card {
+                h2 { (r.per_agent) }
+                table #agents {
+                    thead { tr {
+                        th scope="col" { (r.agent) }
+                        th scope="col" { (fig(Figure::Visits)) }
+                        th scope="col" { (r.fig_doors_reached) }
+                        th scope="col" { (r.outcome_talked) }
+                        th scope="col" { (fig(Figure::ContactRate)) }
+                    } }
+                    tbody {
+                        @for a in &d.agents {
+                            tr data-agent=(a.agent_id) {
+                                th scope="row" { (agent_name(r, &names, &a.agent_id)) }
+                                td { (a.visits) }
+                                td { (a.doors) }
+                                td { (a.conversations) }
+                                td { (pct(lang, a.contact_rate())) }
+                            }
                         }
                     }
                 }
             }
-        }
-        section.card {
-            h2 { (r.quality) }
-            @if flags.is_empty() { p { (r.quality_none) } }
-            @else { ul #flags { @for f in &flags { li { (f) } } } }
+            section.card {
+                h2 { (r.quality) }
+                @if flags.is_empty() { p { (r.quality_none) } }
+                @else { ul #flags { @for f in &flags { li { (f) } } } }
+            }
         }
         @if !office.read_only() {
             section.card {

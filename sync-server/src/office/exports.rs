@@ -293,7 +293,10 @@ async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageErr
             Ok(())
         };
         if let Err(error) = run() {
-            tracing::error!(error = %error, "visits export failed");
+            tracing::error!(error = ?error, "visits export failed");
+            // The body ends in an error, so the download is seen to fail
+            // instead of looking complete.
+            let _ = tx.blocking_send(Err(std::io::Error::other("the export failed")));
         }
     });
     let (rows, _sep) = count_rx

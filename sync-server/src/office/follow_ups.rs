@@ -47,24 +47,33 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                 return Ok((None, Vec::new(), Vec::new()));
             };
             let campaign = filter.campaign.to_string();
-            let mut services: Vec<String> = conn
+            let services: Vec<String> = conn
                 .prepare(
                     "SELECT DISTINCT service FROM rm_follow_ups WHERE campaign_id = ?1 ORDER BY service",
                 )?
                 .query_map([&campaign], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
-            services.dedup();
-            let mut stmt = conn.prepare(
+            // Conditions only for the filters given: no untyped NULL
+            // parameter, which PostgreSQL cannot type.
+            let mut sql = String::from(
                 "SELECT f.follow_up_id, f.service, f.description, b.address, f.status,
                         f.raised_at, f.updated_at, f.last_note
                  FROM rm_follow_ups f LEFT JOIN rm_buildings b ON b.building_id = f.building_id
-                 WHERE f.campaign_id = ?1
-                   AND (?2 IS NULL OR f.service = ?2)
-                   AND (?3 IS NULL OR f.status = ?3)
-                 ORDER BY f.raised_at DESC, f.follow_up_id",
-            )?;
+                 WHERE f.campaign_id = ?",
+            );
+            let mut params = vec![campaign.clone()];
+            if let Some(service) = service {
+                sql.push_str(" AND f.service = ?");
+                params.push(service);
+            }
+            if let Some(status) = status {
+                sql.push_str(" AND f.status = ?");
+                params.push(status.to_string());
+            }
+            sql.push_str(" ORDER BY f.raised_at DESC NULLS LAST, f.follow_up_id");
+            let mut stmt = conn.prepare(&sql)?;
             let rows = stmt
-                .query_map(rusqlite::params![campaign, service, status], |r| {
+                .query_map(rusqlite::params_from_iter(params.iter()), |r| {
                     Ok(Row {
                         id: r.get(0)?,
                         service: r.get(1)?,

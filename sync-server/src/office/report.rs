@@ -21,9 +21,13 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                 return Ok(None);
             };
             let mut pages = Vec::new();
+            // The report covers the whole campaign: its form offers no
+            // dates, and a period per neighbourhood would cost a scan each.
             let whole = Filter {
                 neighbourhood: None,
                 sector: None,
+                from: None,
+                until: None,
                 ..filter.clone()
             };
             if filter.neighbourhood.is_none() {

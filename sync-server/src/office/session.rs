@@ -211,11 +211,16 @@ impl Office {
         .await
         .map_err(|e| PageError::Internal(e.into()))?;
         // What the office wrote reaches its figures without waiting for a
-        // page to ask.
-        if self.account.role == Role::Coordinator
+        // page to ask. A read model that cannot open must not turn a write
+        // already committed into an error.
+        if result.is_ok()
+            && self.account.role == Role::Coordinator
             && self.state.config.read_model == crate::config::Projection::Eager
         {
-            self.read_model()?.nudge();
+            match self.read_model() {
+                Ok(model) => model.nudge(),
+                Err(error) => tracing::error!(error = ?error, "cannot open the read model"),
+            }
         }
         result
     }
@@ -236,7 +241,12 @@ impl Office {
         tokio::task::spawn_blocking(move || {
             model.catch_up()?;
             let conn = model.reader()?;
-            f(&conn)
+            // One snapshot for the whole page: its figures are those of one
+            // revision, even if the projector commits meanwhile.
+            conn.execute_batch("BEGIN")?;
+            let result = f(&conn);
+            conn.execute_batch("COMMIT")?;
+            result
         })
         .await
         .map_err(|e| PageError::Internal(e.into()))?

@@ -13,10 +13,11 @@
 //! ([`ReadModel::nudge`]); office pages catch it up before they read
 //! ([`ReadModel::catch_up`]), which costs one query when nothing changed.
 //!
-//! It can be rebuilt from the documents at any time ([`ReadModel::rebuild`]):
-//! when [`PROJECTION_VERSION`] changes (new tables or a new way of
-//! projecting), on demand from the office, and in tests that compare a
-//! rebuilt model with the incrementally maintained one ([`ReadModel::dump`]).
+//! It is rebuilt from the documents when [`PROJECTION_VERSION`] changes (new
+//! tables or a new way of projecting; by the next catch-up, not while
+//! opening), when its file is deleted, with `palier-server
+//! rebuild-read-model`, and in tests that compare a rebuilt model with the
+//! incrementally maintained one ([`ReadModel::dump`]).
 
 mod project;
 mod schema;
@@ -60,6 +61,12 @@ pub enum ReadModelError {
     /// A value could not be encoded.
     #[error("encoding: {0}")]
     Json(serde_json::Error),
+    /// The data folder could not be listed.
+    #[error("data folder: {0}")]
+    Io(String),
+    /// A document holds a record with another id than its own.
+    #[error("a record filed under another id")]
+    Misfiled,
 }
 
 struct Projector {
@@ -88,6 +95,9 @@ impl ReadModel {
         tables.busy_timeout(std::time::Duration::from_secs(5))?;
         tables.pragma_update(None, "journal_mode", "WAL")?;
         tables.pragma_update(None, "synchronous", "NORMAL")?;
+        // Verbatims and notes of erased or re-projected records leave no
+        // bytes in free pages.
+        tables.pragma_update(None, "secure_delete", "ON")?;
         migrate(&mut tables, schema::MIGRATIONS)?;
         let model = Self {
             path: path.to_path_buf(),
@@ -106,22 +116,37 @@ impl ReadModel {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Projector> {
-        // A panic mid-projection rolled its transaction back: the tables
-        // are at the last committed revision, safe to go on from.
+        // A panic mid-projection dropped its table transaction (rolled
+        // back) and may have left the store's read snapshot open, which
+        // the next catch-up closes first: safe to go on from.
         self.projector
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Projects everything written since the cursor; returns the revision
-    /// the tables now match.
+    /// Projects everything written since the cursor, and whatever a nudge
+    /// asked for meanwhile; returns the revision the tables now match.
     pub fn catch_up(&self) -> Result<i64, ReadModelError> {
         let mut projector = self.lock();
-        self.pending.store(false, Ordering::SeqCst);
-        if self.stale.swap(false, Ordering::SeqCst) {
-            projector.clear()?;
+        loop {
+            self.pending.store(false, Ordering::SeqCst);
+            self.rebuild_if_stale(&mut projector)?;
+            let rev = projector.catch_up()?;
+            if !self.pending.load(Ordering::SeqCst) {
+                return Ok(rev);
+            }
         }
-        projector.catch_up()
+    }
+
+    fn rebuild_if_stale(&self, projector: &mut Projector) -> Result<(), ReadModelError> {
+        if self.stale.swap(false, Ordering::SeqCst)
+            && let Err(error) = projector.clear()
+        {
+            // Tried again at the next catch-up.
+            self.stale.store(true, Ordering::SeqCst);
+            return Err(error);
+        }
+        Ok(())
     }
 
     /// Asks for a catch-up without waiting: if the projector is busy, it
@@ -136,9 +161,7 @@ impl ReadModel {
                     return;
                 };
                 model.pending.store(false, Ordering::SeqCst);
-                if model.stale.swap(false, Ordering::SeqCst)
-                    && let Err(error) = projector.clear()
-                {
+                if let Err(error) = model.rebuild_if_stale(&mut projector) {
                     tracing::error!(%error, "read model rebuild failed");
                     return;
                 }
@@ -190,6 +213,8 @@ impl Projector {
     }
 
     fn catch_up(&mut self) -> Result<i64, ReadModelError> {
+        // A read snapshot a panic left open would block every later one.
+        self.docs.recover()?;
         let mut cursor = meta(&self.tables, "cursor")?.unwrap_or(0);
         loop {
             // One snapshot of the store per batch: the documents and the
@@ -219,18 +244,41 @@ impl Projector {
             if upto == cursor && docs.is_empty() && erased.is_empty() {
                 return Ok(cursor);
             }
-            let tx = self.tables.transaction()?;
+            let mut tx = self.tables.transaction()?;
             for doc_id in &erased {
                 delete_rows(&tx, doc_id.as_str())?;
             }
             for (doc_id, doc) in &docs {
                 delete_rows(&tx, doc_id.as_str())?;
-                if let Some(doc) = doc {
-                    project::project(&tx, doc_id, doc)?;
+                let Some(doc) = doc else { continue };
+                // One document that cannot be written (a value the tables
+                // refuse) is set aside, not allowed to stall the others.
+                let mut one = tx.savepoint()?;
+                let projected = project::project(&one, doc_id, doc);
+                match projected {
+                    Ok(()) => one.commit()?,
+                    Err(error) => {
+                        one.rollback()?;
+                        drop(one);
+                        let kind = doc_id.kind().as_str();
+                        tracing::warn!(%error, kind, "a document was not projected");
+                        tx.execute(
+                            "INSERT INTO rm_unreadable (doc_id, kind) VALUES (?1, ?2)
+                             ON CONFLICT (doc_id) DO NOTHING",
+                            params![doc_id.as_str(), kind],
+                        )?;
+                    }
                 }
             }
             set_meta(&tx, "cursor", upto)?;
             tx.commit()?;
+            if !erased.is_empty() {
+                // Best effort: an office page reading may keep old pages in
+                // the WAL until the next checkpoint.
+                let _ = self
+                    .tables
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            }
             cursor = upto;
             if !full {
                 return Ok(cursor);
@@ -262,6 +310,38 @@ fn set_meta(conn: &Connection, key: &str, value: i64) -> Result<(), ReadModelErr
         params![key, value],
     )?;
     Ok(())
+}
+
+/// The read model's file beside a municipality's document store.
+pub fn path_beside(store: &Path) -> PathBuf {
+    store.with_extension("readmodel.sqlite")
+}
+
+/// Rebuilds the read model of every municipality whose store is in `dir`:
+/// (municipality, revision reached, time taken).
+pub fn rebuild_all(dir: &Path) -> Result<Vec<(String, i64, std::time::Duration)>, ReadModelError> {
+    let mut stores: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| ReadModelError::Io(e.to_string()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "sqlite")
+                && !p.to_string_lossy().ends_with(".readmodel.sqlite")
+        })
+        .collect();
+    stores.sort();
+    let mut done = Vec::new();
+    for store in stores {
+        let started = std::time::Instant::now();
+        let model = ReadModel::open(&path_beside(&store), &store)?;
+        let rev = model.rebuild()?;
+        let name = store
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        done.push((name, rev, started.elapsed()));
+    }
+    Ok(done)
 }
 
 /// Every row of every projected table, as text, sorted.

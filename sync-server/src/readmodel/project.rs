@@ -42,7 +42,7 @@ fn campaign_kind(kind: CampaignKind) -> &'static str {
 pub fn project(conn: &Connection, doc_id: &DocId, doc: &Automerge) -> Result<(), ReadModelError> {
     match project_readable(conn, doc_id, doc) {
         Ok(()) => Ok(()),
-        Err(ReadModelError::Schema(_)) => {
+        Err(ReadModelError::Schema(_) | ReadModelError::Misfiled) => {
             conn.execute(
                 "INSERT INTO rm_unreadable (doc_id, kind) VALUES (?1, ?2)",
                 params![doc_id.as_str(), doc_id.kind().as_str()],
@@ -99,6 +99,9 @@ fn project_readable(
         }
         DocKind::Building => {
             let b: Building = schema::read(doc)?;
+            if doc_id.building_id() != Some(b.id) {
+                return Err(ReadModelError::Misfiled);
+            }
             conn.prepare_cached(
                 "INSERT INTO rm_buildings
                  (doc_id, building_id, key, address, neighbourhood_id, lon, lat, doors)
@@ -151,7 +154,7 @@ fn project_readable(
                 .filter(|(key, v)| **key == v.id.to_string())
                 .map(|(_, v)| v)
                 .collect();
-            project_visits(conn, id, &visits)?;
+            project_visits(conn, doc_id, &visits)?;
         }
         DocKind::FollowUp => {
             let f: FollowUp = schema::read(doc)?;
@@ -199,11 +202,17 @@ fn project_readable(
 
 /// The rows of one visit log (one building in one campaign): each visit,
 /// and the log's figures summed for the building.
-fn project_visits(conn: &Connection, id: &str, visits: &[&Visit]) -> Result<(), ReadModelError> {
-    let Some(first) = visits.first() else {
+fn project_visits(
+    conn: &Connection,
+    doc_id: &DocId,
+    visits: &[&Visit],
+) -> Result<(), ReadModelError> {
+    let id = doc_id.as_str();
+    // The log's campaign and building are its id's, whatever its content.
+    let (Some(campaign), Some(building)) = (doc_id.campaign_id(), doc_id.building_id()) else {
         return Ok(());
     };
-    let (campaign, building) = (first.campaign.to_string(), first.building.to_string());
+    let (campaign, building) = (campaign.to_string(), building.to_string());
     let mut insert = conn.prepare_cached(
         "INSERT INTO rm_visits (doc_id, visit_id, campaign_id, building_id, door_key,
          door_label, pass, at, agent_id, outcome, age_band, language, under_25, over_65,
@@ -328,7 +337,7 @@ fn project_visits(conn: &Connection, id: &str, visits: &[&Visit]) -> Result<(), 
         mine.sort_by_key(|v| (v.at, v.id));
         let rapid = mine
             .windows(2)
-            .filter(|w| w[1].at - w[0].at < rules::RAPID_GAP_MS)
+            .filter(|w| w[1].at.saturating_sub(w[0].at) < rules::RAPID_GAP_MS)
             .count() as i64;
         let doors: HashSet<&DwellingRef> = mine.iter().map(|v| &v.door).collect();
         let talked_doors: HashSet<&DwellingRef> =

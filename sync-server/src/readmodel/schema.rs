@@ -15,10 +15,12 @@
 //! Their indexes cover the columns the figures sum, so a view reads the
 //! index alone.
 //!
-//! No personal data lives here: visits keep the resident's age band and
+//! No identity lives here: visits keep the resident's age band and
 //! language (never a name or a person link), and the only free text kept is
-//! what a view shows: a conversation's verbatim (the report quotes a few)
-//! and a follow-up's description and status note (the follow-up list).
+//! what a view shows: a conversation's verbatim (the report quotes a few,
+//! redacted) and a follow-up's description and status note (the follow-up
+//! list). The rows are still about households' doors: the file is the
+//! municipality's, like its store, and `secure_delete` is on.
 
 use shared::store::Migration;
 
@@ -93,7 +95,6 @@ CREATE TABLE rm_visits (
 );
 CREATE INDEX rm_visits_by_campaign ON rm_visits (campaign_id, at);
 CREATE INDEX rm_visits_by_building ON rm_visits (building_id);
-CREATE INDEX rm_visits_by_agent ON rm_visits (campaign_id, agent_id, at);
 CREATE TABLE rm_agg_buildings (
     doc_id TEXT PRIMARY KEY,
     campaign_id TEXT NOT NULL,

@@ -192,3 +192,47 @@ fn a_model_of_another_projection_version_is_rebuilt_by_the_next_catch_up() {
     reopened.catch_up().expect("catch up");
     assert_eq!(count(&reopened, "SELECT count(*) FROM rm_buildings"), 1);
 }
+
+#[test]
+fn a_document_the_tables_refuse_is_set_aside_and_the_others_projected() {
+    let mut f = fixture();
+    let mut nowhere = building(None);
+    nowhere.location.lon = f64::NAN;
+    save(&mut f.store, &nowhere);
+    let fine = building(None);
+    save(&mut f.store, &fine);
+    f.model.catch_up().expect("catch up");
+    assert_eq!(count(&f.model, "SELECT count(*) FROM rm_buildings"), 1);
+    assert_eq!(count(&f.model, "SELECT count(*) FROM rm_unreadable"), 1);
+}
+
+#[test]
+fn a_visit_dated_at_the_end_of_time_is_projected_without_overflow() {
+    let mut f = fixture();
+    let campaign = CampaignId::new();
+    let b = building(None);
+    save(&mut f.store, &b);
+    let mut early = visit(campaign, b.id, "1", Outcome::NotHome);
+    early.at = i64::MIN;
+    early.agent = AgentId(uuid::Uuid::nil());
+    let mut late = visit(campaign, b.id, "2", Outcome::NotHome);
+    late.at = i64::MAX;
+    late.agent = early.agent;
+    save_visits(&mut f.store, &[early, late]);
+    f.model.catch_up().expect("catch up");
+    assert_eq!(count(&f.model, "SELECT sum(rapid) FROM rm_agg_agents"), 0);
+}
+
+#[test]
+fn the_command_rebuilds_every_municipality_in_the_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store_path = dir.path().join("ville.sqlite");
+    let mut store = Store::open(&store_path).expect("store");
+    save(&mut store, &building(None));
+    drop(store);
+    let done = rebuild_all(dir.path()).expect("rebuild");
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].0, "ville");
+    let model = ReadModel::open(&path_beside(&store_path), &store_path).expect("open");
+    assert_eq!(count(&model, "SELECT count(*) FROM rm_buildings"), 1);
+}

@@ -258,7 +258,7 @@ pub const RESULTS: ResultsTexts = ResultsTexts {
     export_open_data: "Open data",
     exports_hint: "Files follow the filters above. CSV in UTF-8 with a BOM.",
     open_data_title: "Open data",
-    open_data_rule: "Counts only are published, per neighbourhood: no free text, no personal data, no door-level row. Primary suppression: every count of people or households from 1 to 10 is masked (the threshold INSEE applies to statistics about natural persons, and the CNIL asks of published figures). Secondary suppression: further cells are masked so that no masked cell can be recovered by sum or difference from the published cells and totals.",
+    open_data_rule: "Counts only are published, per neighbourhood and for the whole campaign (never for a period, so two tables cannot be subtracted): no free text, no personal data, no door-level row. Primary suppression: every count of people or households from 1 to 10 is masked (the threshold INSEE applies to statistics about natural persons, and the CNIL asks of published figures). Secondary suppression: further cells are masked so that no masked cell can be recovered by sum or difference from the published cells and totals.",
     masked: "masked",
     total: "Total",
     download: "Download",

@@ -258,7 +258,7 @@ pub const RESULTS: ResultsTexts = ResultsTexts {
     export_open_data: "Données ouvertes",
     exports_hint: "Les fichiers suivent les filtres ci-dessus. CSV en UTF-8 avec BOM.",
     open_data_title: "Données ouvertes",
-    open_data_rule: "Seuls des comptes sont publiés, par quartier : aucun texte libre, aucune donnée personnelle, aucune ligne par porte. Secret primaire : tout compte de personnes ou de ménages entre 1 et 10 est masqué (seuil appliqué par l'INSEE aux statistiques sur les personnes physiques, demandé par la CNIL pour les chiffres publiés). Secret secondaire : d'autres cases sont masquées pour qu'aucune case masquée ne puisse être retrouvée par somme ou différence à partir des cases et totaux publiés.",
+    open_data_rule: "Seuls des comptes sont publiés, par quartier et pour toute la démarche (jamais pour une période, que deux tables ne se soustraient pas) : aucun texte libre, aucune donnée personnelle, aucune ligne par porte. Secret primaire : tout compte de personnes ou de ménages entre 1 et 10 est masqué (seuil appliqué par l'INSEE aux statistiques sur les personnes physiques, demandé par la CNIL pour les chiffres publiés). Secret secondaire : d'autres cases sont masquées pour qu'aucune case masquée ne puisse être retrouvée par somme ou différence à partir des cases et totaux publiés.",
     masked: "secret",
     total: "Total",
     download: "Télécharger",
