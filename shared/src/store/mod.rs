@@ -98,6 +98,10 @@ pub enum StoreError {
     /// Merging a stale copy into the stored document failed.
     #[error("could not merge into stored document")]
     Merge(#[source] Box<automerge::AutomergeError>),
+    /// Another connection's reader kept the WAL from being emptied: erased
+    /// pages may still be in it. Erasing again finishes the job.
+    #[error("the write-ahead log could not be emptied: a reader held it")]
+    ScrubBusy,
 }
 
 /// One SQLite file of Automerge documents.
@@ -532,10 +536,26 @@ impl Store {
 
     /// Copies the WAL into the main file and truncates it to zero bytes, so
     /// the old page images it held (erased data among them) are gone.
+    ///
+    /// Another connection reading (the server's read-model projector holds
+    /// a snapshot while it reads a batch) keeps the checkpoint from
+    /// finishing: it is tried again for up to ten seconds, then reported,
+    /// never silently skipped.
     pub fn scrub(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        const TRIES: u32 = 200;
+        for _ in 0..TRIES {
+            let busy: i64 = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy == 0 {
+                return Ok(());
+            }
+            // Only the server has other connections; a phone's store is
+            // its own, so it never waits here.
+            #[cfg(not(target_arch = "wasm32"))]
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Err(StoreError::ScrubBusy)
     }
 }
 

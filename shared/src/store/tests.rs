@@ -145,3 +145,31 @@ fn an_erased_document_cannot_come_back() {
     assert_eq!(store.tombstones_since(0).expect("tombstones").len(), 1);
     assert!(store.unsynced().expect("unsynced").is_empty());
 }
+
+#[test]
+fn an_erasure_waits_for_a_reader_to_let_go_of_the_log_then_empties_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("store.sqlite");
+    let mut store = Store::open(&path).expect("open");
+    let id = DocId::idea(crate::domain::IdeaId::new());
+    let mut doc = Automerge::new();
+    doc.transact(|tx| {
+        automerge::transaction::Transactable::put(tx, automerge::ROOT, "secret", "Awa Diallo")
+    })
+    .expect("put");
+    store.save(&id, &doc, Origin::Remote).expect("save");
+    // Another connection holds a read snapshot for a moment.
+    let reader = rusqlite::Connection::open(&path).expect("reader");
+    reader.execute_batch("BEGIN").expect("begin");
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+        .expect("read");
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        reader.execute_batch("COMMIT").expect("commit");
+    });
+    store.erase(&id, 1).expect("erase, once the reader let go");
+    release.join().expect("join");
+    let wal = std::fs::metadata(dir.path().join("store.sqlite-wal")).map_or(0, |m| m.len());
+    assert_eq!(wal, 0, "the log still holds pages");
+}
