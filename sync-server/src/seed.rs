@@ -54,6 +54,12 @@ pub struct Seeded {
 
 const AGE_BANDS: [&str; 4] = ["<15", "15-24", "25-64", "65+"];
 const LANGUAGES: [&str; 5] = ["fr", "fr", "fr", "ar", "pt"];
+const PROBLEMS: [&str; 4] = [
+    "Ascenseur en panne",
+    "Lampadaire éteint devant l'entrée",
+    "Encombrants au pied de l'immeuble",
+    "Porte du hall qui ne ferme plus",
+];
 const SAYINGS: [&str; 4] = [
     "L'ascenseur est souvent en panne.",
     "Il faudrait plus d'éclairage le soir près du parking.",
@@ -137,7 +143,7 @@ pub fn visits(
                         id: FollowUpId(uuid::Builder::from_random_bytes(rng.random()).into_uuid()),
                         campaign,
                         service: spec.services[rng.random_range(0..spec.services.len())].clone(),
-                        description: visit.verbatim.clone(),
+                        description: PROBLEMS[rng.random_range(0..PROBLEMS.len())].into(),
                         building: Some(building.id),
                         place: None,
                         status,
