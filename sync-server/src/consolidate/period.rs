@@ -265,11 +265,12 @@ impl Period {
         conn: &Connection,
         filter: &Filter,
     ) -> rusqlite::Result<Vec<(String, String, i64)>> {
+        // The topics' own rows carry the campaign, time and outcome, so
+        // this reads their index alone.
         let sql = period_visits(
             filter,
-            "SELECT v.building_id, t.topic FROM rm_visits v \
-             JOIN rm_visit_topics t ON t.doc_id = v.doc_id AND t.visit_id = v.visit_id",
-            " AND v.outcome = 'talked'",
+            "SELECT building_id, topic FROM rm_visit_topics",
+            " AND talked = 1",
         );
         let mut stmt = conn.prepare(&sql.text)?;
         let mut rows = stmt.query(params_from_iter(sql.params.iter()))?;

@@ -220,8 +220,8 @@ fn project_visits(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?;
     let mut topic = conn.prepare_cached(
-        "INSERT INTO rm_visit_topics (doc_id, visit_id, topic) VALUES (?1, ?2, ?3)
-         ON CONFLICT DO NOTHING",
+        "INSERT INTO rm_visit_topics (doc_id, visit_id, topic, campaign_id, building_id, at,
+         talked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
     )?;
     let talked = |v: &Visit| v.outcome == Outcome::Talked;
     let mut doors: HashSet<&DwellingRef> = HashSet::new();
@@ -264,7 +264,15 @@ fn project_visits(
             v.verbatim
         ])?;
         for t in &v.topics {
-            topic.execute(params![id, v.id.to_string(), t])?;
+            topic.execute(params![
+                id,
+                v.id.to_string(),
+                t,
+                campaign,
+                building,
+                v.at,
+                i64::from(talked(v))
+            ])?;
         }
         doors.insert(&v.door);
         *outcomes.entry((v.pass.0, v.outcome.as_str())).or_default() += 1;

@@ -93,7 +93,9 @@ CREATE TABLE rm_visits (
     verbatim TEXT NOT NULL,
     PRIMARY KEY (doc_id, visit_id)
 );
-CREATE INDEX rm_visits_by_campaign ON rm_visits (campaign_id, at);
+CREATE INDEX rm_visits_by_campaign ON rm_visits
+    (campaign_id, at, building_id, door_key, agent_id, pass, outcome, under_25, over_65,
+     not_french);
 CREATE INDEX rm_visits_by_building ON rm_visits (building_id);
 CREATE TABLE rm_agg_buildings (
     doc_id TEXT PRIMARY KEY,
@@ -159,8 +161,14 @@ CREATE TABLE rm_visit_topics (
     doc_id TEXT NOT NULL,
     visit_id TEXT NOT NULL,
     topic TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    talked BIGINT NOT NULL,
     PRIMARY KEY (doc_id, visit_id, topic)
 );
+CREATE INDEX rm_visit_topics_by_campaign ON rm_visit_topics
+    (campaign_id, at, talked, building_id, topic);
 CREATE TABLE rm_follow_ups (
     doc_id TEXT PRIMARY KEY,
     follow_up_id TEXT NOT NULL,
