@@ -62,7 +62,13 @@ async fn only_a_logged_in_coordinator_gets_in_and_only_to_their_municipality() {
         token: login.token,
         server: server.client(),
     };
-    let page = OfficePages::new(&server, &elected).get("/office").await;
+    // An elected official's office is the figures and the reports; the
+    // coordinators' pages stay closed.
+    let elected_pages = OfficePages::new(&server, &elected);
+    let home = elected_pages.get("/office").await;
+    assert_eq!(home.status, 303);
+    assert_eq!(home.location.as_deref(), Some("/office/dashboard"));
+    let page = elected_pages.get("/office/territory").await;
     assert_eq!(page.status, 403);
     assert!(page.body.contains("Page réservée aux coordinateurs"));
 

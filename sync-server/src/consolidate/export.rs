@@ -72,26 +72,15 @@ where
     I: IntoIterator<Item = Vec<String>>,
 {
     let mut out = BOM.to_vec();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .delimiter(sep.byte())
-            .from_writer(&mut out);
-        w.write_record(header)?;
-        for row in rows {
-            w.write_record(
-                row.iter()
-                    .map(|c| safe_cell(c))
-                    .collect::<Vec<_>>()
-                    .iter()
-                    .map(|c| c.as_bytes()),
-            )?;
-        }
-        w.flush()?;
+    let header: Vec<String> = header.iter().map(|h| (*h).to_string()).collect();
+    out.extend(csv_line(&header, sep)?);
+    for row in rows {
+        out.extend(csv_line(&row, sep)?);
     }
     Ok(out)
 }
 
-/// One CSV line (no BOM, no header), for streaming.
+/// One CSV line (no BOM, no header), its cells made safe.
 pub fn csv_line(row: &[String], sep: Separator) -> Result<Vec<u8>, csv::Error> {
     let mut out = Vec::with_capacity(128);
     {
@@ -99,13 +88,7 @@ pub fn csv_line(row: &[String], sep: Separator) -> Result<Vec<u8>, csv::Error> {
             .delimiter(sep.byte())
             .has_headers(false)
             .from_writer(&mut out);
-        w.write_record(
-            row.iter()
-                .map(|c| safe_cell(c))
-                .collect::<Vec<_>>()
-                .iter()
-                .map(|c| c.as_bytes()),
-        )?;
+        w.write_record(row.iter().map(|c| safe_cell(c).into_owned()))?;
         w.flush()?;
     }
     Ok(out)

@@ -2,7 +2,7 @@
 //! per neighbourhood, and coverage week by week since each one started.
 
 use super::layout::{PageError, Section, page};
-use super::results::{self, Query, View, pct, provenance, sub_menu};
+use super::results::{self, Query, View, neighbourhood_select, pct, provenance, sub_menu};
 use super::session::Reader;
 use crate::consolidate::figures::{self, Coverage, Group, Publics};
 use axum::extract::RawQuery;
@@ -141,15 +141,7 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                 }
             }
             div.row {
-                div {
-                    label for="f-neighbourhood" { (r.neighbourhood) }
-                    select id="f-neighbourhood" name="neighbourhood" {
-                        option value="" { (r.all) }
-                        @for (id, name) in &choices.neighbourhoods {
-                            option value=(id) selected[filter.neighbourhood.map(|n| n.to_string()).as_deref() == Some(id.as_str())] { (name) }
-                        }
-                    }
-                }
+                (neighbourhood_select(r, &filter, &choices))
             }
             button type="submit" { (r.apply) }
         }

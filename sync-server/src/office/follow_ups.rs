@@ -5,7 +5,7 @@
 
 use super::form::Fields;
 use super::layout::{PageError, Section, date, notice, page};
-use super::results::{self, Query};
+use super::results::{self, Query, campaign_select};
 use super::session::Office;
 use automerge::Automerge;
 use axum::body::Bytes;
@@ -102,14 +102,7 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
         @if changed { (notice("ok", r.status_changed)) }
         form.card.filters method="get" action="/office/follow-ups" {
             div.row {
-                div {
-                    label for="f-campaign" { (r.campaign) }
-                    select id="f-campaign" name="campaign" {
-                        @for c in &choices.campaigns {
-                            option value=(c.id.to_string()) selected[c.id == filter.campaign] { (c.name) }
-                        }
-                    }
-                }
+                (campaign_select(r, &filter, &choices))
                 div {
                     label for="f-service" { (r.service) }
                     select id="f-service" name="service" {

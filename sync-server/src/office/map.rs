@@ -77,17 +77,7 @@ pub fn map(
                 .flat_map(|n| n.polygons.iter().flatten().flatten().copied()),
         ),
     );
-    let path = |n: &Neighbourhood| {
-        let mut d = String::new();
-        for ring in n.polygons.iter().flatten() {
-            for (i, p) in ring.iter().enumerate() {
-                let (x, y) = projection.xy(*p);
-                d.push_str(&format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }));
-            }
-            d.push('Z');
-        }
-        d
-    };
+    let path = |n: &Neighbourhood| outline(&projection, n);
     html! {
         svg.map viewBox=(format!("0 0 {WIDTH} {:.0}", projection.height)) role="group" aria-label=(label) {
             @for n in neighbourhoods {
@@ -107,6 +97,19 @@ pub fn map(
             }
         }
     }
+}
+
+/// A neighbourhood's rings as an SVG path.
+fn outline(projection: &Projection, n: &Neighbourhood) -> String {
+    let mut d = String::new();
+    for ring in n.polygons.iter().flatten() {
+        for (i, p) in ring.iter().enumerate() {
+            let (x, y) = projection.xy(*p);
+            d.push_str(&format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }));
+        }
+        d.push('Z');
+    }
+    d
 }
 
 /// Where a neighbourhood's name goes: centred, near the top of its outline.
@@ -164,17 +167,7 @@ pub fn coverage_map(
                 .flat_map(|n| n.item.polygons.iter().flatten().flatten().copied()),
         ),
     );
-    let path = |n: &Neighbourhood| {
-        let mut d = String::new();
-        for ring in n.polygons.iter().flatten() {
-            for (i, p) in ring.iter().enumerate() {
-                let (x, y) = projection.xy(*p);
-                d.push_str(&format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }));
-            }
-            d.push('Z');
-        }
-        d
-    };
+    let path = |n: &Neighbourhood| outline(&projection, n);
     html! {
         svg.map.results viewBox=(format!("0 0 {WIDTH} {:.0}", projection.height)) role="group" aria-label=(label) {
             @for n in neighbourhoods {

@@ -4,7 +4,7 @@
 
 use super::charts::{Bar, bars};
 use super::layout::{PageError, Section, date, page};
-use super::results::{self, Query, pct, provenance};
+use super::results::{self, Query, campaign_select, neighbourhood_select, pct, provenance};
 use super::session::Reader;
 use crate::consolidate::Filter;
 use crate::consolidate::figures::Figure;
@@ -66,23 +66,8 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
         div.no-print {
             form.card.filters method="get" action="/office/reports" {
                 div.row {
-                    div {
-                        label for="f-campaign" { (r.campaign) }
-                        select id="f-campaign" name="campaign" {
-                            @for c in &choices.campaigns {
-                                option value=(c.id.to_string()) selected[c.id == filter.campaign] { (c.name) }
-                            }
-                        }
-                    }
-                    div {
-                        label for="f-neighbourhood" { (r.neighbourhood) }
-                        select id="f-neighbourhood" name="neighbourhood" {
-                            option value="" { (r.all) }
-                            @for (id, name) in &choices.neighbourhoods {
-                                option value=(id) selected[filter.neighbourhood.map(|n| n.to_string()).as_deref() == Some(id.as_str())] { (name) }
-                            }
-                        }
-                    }
+                    (campaign_select(r, &filter, &choices))
+                    (neighbourhood_select(r, &filter, &choices))
                 }
                 button type="submit" { (r.apply) }
             }

@@ -209,42 +209,66 @@ pub fn sub_menu(office: &Office, view: View, filter: &Filter) -> Markup {
     }
 }
 
-/// The filter form (GET, so a filtered view is a link to share).
-pub fn filter_form(r: &ResultsTexts, action: &str, filter: &Filter, choices: &Choices) -> Markup {
-    let sector = filter.sector.map(|s| s.to_string()).unwrap_or_default();
-    let neighbourhood = filter
+/// A choice among (id, name) pairs, with "all" first.
+fn select_all(
+    r: &ResultsTexts,
+    field: &str,
+    label: &str,
+    options: &[(String, String)],
+    chosen: &str,
+) -> Markup {
+    let id = format!("f-{field}");
+    html! {
+        div {
+            label for=(id) { (label) }
+            select id=(id) name=(field) {
+                option value="" { (r.all) }
+                @for (value, name) in options {
+                    option value=(value) selected[*value == chosen] { (name) }
+                }
+            }
+        }
+    }
+}
+
+/// The campaign choice of a filter form.
+pub fn campaign_select(r: &ResultsTexts, filter: &Filter, choices: &Choices) -> Markup {
+    html! {
+        div {
+            label for="f-campaign" { (r.campaign) }
+            select id="f-campaign" name="campaign" {
+                @for c in &choices.campaigns {
+                    option value=(c.id.to_string()) selected[c.id == filter.campaign] { (c.name) }
+                }
+            }
+        }
+    }
+}
+
+/// The neighbourhood choice of a filter form.
+pub fn neighbourhood_select(r: &ResultsTexts, filter: &Filter, choices: &Choices) -> Markup {
+    let chosen = filter
         .neighbourhood
         .map(|n| n.to_string())
         .unwrap_or_default();
+    select_all(
+        r,
+        "neighbourhood",
+        r.neighbourhood,
+        &choices.neighbourhoods,
+        &chosen,
+    )
+}
+
+/// The filter form (GET, so a filtered view is a link to share).
+pub fn filter_form(r: &ResultsTexts, action: &str, filter: &Filter, choices: &Choices) -> Markup {
+    let sector = filter.sector.map(|s| s.to_string()).unwrap_or_default();
     html! {
         form.card.filters method="get" action=(action) {
             div.row {
-                div {
-                    label for="f-campaign" { (r.campaign) }
-                    select id="f-campaign" name="campaign" {
-                        @for c in &choices.campaigns {
-                            option value=(c.id.to_string()) selected[c.id == filter.campaign] { (c.name) }
-                        }
-                    }
-                }
-                div {
-                    label for="f-sector" { (r.sector) }
-                    select id="f-sector" name="sector" {
-                        option value="" { (r.all) }
-                        @for (id, name) in &choices.sectors {
-                            option value=(id) selected[*id == sector] { (name) }
-                        }
-                    }
-                }
-                div {
-                    label for="f-neighbourhood" { (r.neighbourhood) }
-                    select id="f-neighbourhood" name="neighbourhood" {
-                        option value="" { (r.all) }
-                        @for (id, name) in &choices.neighbourhoods {
-                            option value=(id) selected[*id == neighbourhood] { (name) }
-                        }
-                    }
-                }
+                (campaign_select(r, filter, choices))
+                (select_all(r, "sector", r.sector, &choices.sectors, &sector))
+                (neighbourhood_select(r, filter, choices))
                 div {
                     label for="f-from" { (r.period_from) }
                     input id="f-from" type="date" name="from" value=(filter.from.map(iso_day).unwrap_or_default());
