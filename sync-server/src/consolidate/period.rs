@@ -240,23 +240,6 @@ impl Period {
             .collect()
     }
 
-    /// (day, doors first reached that day).
-    pub fn first_days(&self) -> Vec<(i64, i64)> {
-        let mut first: HashMap<u32, i64> = HashMap::new();
-        for r in &self.rows {
-            let day = r.at.div_euclid(super::rules::DAY_MS);
-            first
-                .entry(r.door)
-                .and_modify(|d| *d = (*d).min(day))
-                .or_insert(day);
-        }
-        let mut days: BTreeMap<i64, i64> = BTreeMap::new();
-        for d in first.values() {
-            *days.entry(*d).or_default() += 1;
-        }
-        days.into_iter().collect()
-    }
-
     /// (neighbourhood id, topic, conversations), most raised first within
     /// each neighbourhood: the period's conversations' topics, read apart
     /// (only conversations have topics).
