@@ -15,8 +15,6 @@
 
 use shared::api::Role;
 use shared::domain::*;
-use shared::schema::{self, SingleRecord};
-use shared::store::Origin;
 use std::time::{Duration, Instant};
 use sync_server::readmodel::ReadModel;
 use tests::{ChildServer, Device, TestServer};
@@ -79,24 +77,6 @@ fn building(i: usize, n: &[Neighbourhood]) -> Building {
                     .collect(),
             })
             .collect(),
-    }
-}
-
-fn put<T: SingleRecord>(server: &TestServer, municipality: MunicipalityId, records: &[T]) {
-    let store = server.state.tenants.store(municipality).expect("store");
-    let mut store = store.lock().expect("lock");
-    for chunk in records.chunks(500) {
-        let docs: Vec<_> = chunk
-            .iter()
-            .map(|r| {
-                let mut doc = automerge::Automerge::new();
-                schema::write(&mut doc, r).expect("write");
-                (r.doc_id(), doc)
-            })
-            .collect();
-        store
-            .save_all(docs.iter().map(|(id, doc)| (id, doc)), Origin::Remote)
-            .expect("save");
     }
 }
 
@@ -181,11 +161,11 @@ async fn main() {
             polygons: vec![square(i % 5, i / 5)],
         })
         .collect();
-    put(&server, office.id, &neighbourhoods);
+    server.put_all(office.id, &neighbourhoods);
     let buildings: Vec<Building> = (0..dwellings / DWELLINGS_PER_BUILDING)
         .map(|i| building(i, &neighbourhoods))
         .collect();
-    put(&server, office.id, &buildings);
+    server.put_all(office.id, &buildings);
     let topics: Vec<String> = [
         "propreté",
         "ascenseurs",
@@ -212,7 +192,7 @@ async fn main() {
             c
         })
         .collect();
-    put(&server, office.id, &campaigns);
+    server.put_all(office.id, &campaigns);
     // The latest campaign works in sectors of 100 buildings; the phone's is
     // 30 buildings of its own.
     let mut phone = Device::enrol(&server, &office, Role::Agent).await;
@@ -237,7 +217,7 @@ async fn main() {
             agents: vec![],
         });
     }
-    put(&server, office.id, &sectors);
+    server.put_all(office.id, &sectors);
     let started = Instant::now();
     {
         let store = server.state.tenants.store(office.id).expect("store");

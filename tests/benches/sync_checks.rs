@@ -9,8 +9,7 @@
 
 use shared::api::Role;
 use shared::domain::*;
-use shared::schema::{self, DocId, SingleRecord};
-use shared::store::Origin;
+use shared::schema::DocId;
 use std::time::{Duration, Instant};
 use tests::{Device, TestServer};
 
@@ -42,24 +41,6 @@ fn building(i: usize) -> Building {
     }
 }
 
-fn put<T: SingleRecord>(server: &TestServer, municipality: MunicipalityId, records: &[T]) {
-    let store = server.state.tenants.store(municipality).expect("store");
-    let mut store = store.lock().expect("lock");
-    let docs: Vec<_> = records
-        .iter()
-        .map(|r| {
-            let mut doc = automerge::Automerge::new();
-            schema::write(&mut doc, r).expect("write");
-            (r.doc_id(), doc)
-        })
-        .collect();
-    for chunk in docs.chunks(500) {
-        store
-            .save_all(chunk.iter().map(|(id, doc)| (id, doc)), Origin::Remote)
-            .expect("save");
-    }
-}
-
 fn median(mut samples: Vec<Duration>) -> f64 {
     samples.sort();
     samples[samples.len() / 2].as_secs_f64() * 1000.0
@@ -70,9 +51,9 @@ async fn main() {
     let server = TestServer::start().await;
     let office = server.municipality("Bench").await;
     let buildings: Vec<Building> = (0..BUILDINGS).map(building).collect();
-    put(&server, office.id, &buildings);
+    server.put_all(office.id, &buildings);
     let campaign = Campaign::new("Porte-à-porte".into(), CampaignKind::DoorToDoor, 0, 0);
-    put(&server, office.id, std::slice::from_ref(&campaign));
+    server.put_all(office.id, std::slice::from_ref(&campaign));
     let mut phone = Device::enrol(&server, &office, Role::Agent).await;
     let day: Vec<BuildingId> = buildings
         .iter()
@@ -87,7 +68,7 @@ async fn main() {
         buildings: day.clone(),
         agents: vec![phone.agent],
     };
-    put(&server, office.id, &[sector]);
+    server.put_all(office.id, &[sector]);
     phone.sync().await;
 
     let (mut days, mut idle) = (Vec::new(), Vec::new());

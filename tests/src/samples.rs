@@ -126,6 +126,19 @@ impl TestServer {
         store.save(&id, &doc, Origin::Remote).expect("save");
     }
 
+    /// Writes many records into a municipality's store, 500 documents a
+    /// transaction, as an import does (benchmarks' territories).
+    pub fn put_all<T: SingleRecord>(&self, municipality: MunicipalityId, records: &[T]) {
+        let store = self.state.tenants.store(municipality).expect("store");
+        let mut store = store.lock().expect("lock");
+        for chunk in records.chunks(500) {
+            let docs: Vec<_> = chunk.iter().map(|r| (r.doc_id(), doc_of(r))).collect();
+            store
+                .save_all(docs.iter().map(|(id, doc)| (id, doc)), Origin::Remote)
+                .expect("save");
+        }
+    }
+
     /// Adds a visit to its log in a municipality's store.
     pub fn put_visit(&self, municipality: MunicipalityId, visit: &Visit) {
         let store = self.state.tenants.store(municipality).expect("store");
