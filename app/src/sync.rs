@@ -63,8 +63,15 @@ pub async fn enrol(
         device_name: device_name.to_string(),
     };
     let enrolled: EnrolResponse = server.post_json("/api/enrol", None, &request).await?;
-    store.set_meta(ENROLMENT_KEY, &serde_json::to_vec(&enrolled)?)?;
+    remember_enrolment(store, &enrolled)?;
     Ok(enrolled)
+}
+
+/// Keeps what enrolment gave this device (its token above all) in its
+/// store, where every sync reads it.
+pub fn remember_enrolment(store: &mut Store, enrolled: &EnrolResponse) -> Result<(), SyncError> {
+    store.set_meta(ENROLMENT_KEY, &serde_json::to_vec(enrolled)?)?;
+    Ok(())
 }
 
 /// This device's enrolment, if any.

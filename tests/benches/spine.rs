@@ -19,6 +19,7 @@ use shared::store::{Origin, Store};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
+use tests::samples::{day_visit, estate_building};
 use sync_server::AppState;
 use sync_server::config::ServeConfig;
 
@@ -32,81 +33,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn visit(campaign: CampaignId, building: BuildingId, n: usize, agent: AgentId) -> Visit {
-    Visit {
-        id: VisitId::new(),
-        campaign,
-        building,
-        door: DwellingRef {
-            entrance: "A".into(),
-            floor: (n % 8) as i32,
-            door: format!("{n}"),
-        },
-        pass: Pass(1),
-        at: 1_700_000_000_000 + n as i64,
-        agent,
-        outcome: if n.is_multiple_of(3) {
-            Outcome::Talked
-        } else {
-            Outcome::NotHome
-        },
-        questionnaire_version: Some(1),
-        answers: BTreeMap::from([("satisfaction".into(), Answer::Scale(3))]),
-        topics: if n.is_multiple_of(3) {
-            vec!["propreté".into()]
-        } else {
-            vec![]
-        },
-        verbatim: if n.is_multiple_of(3) {
-            "L'ascenseur est en panne depuis deux semaines.".into()
-        } else {
-            String::new()
-        },
-        profile: ResidentProfile {
-            age_band: Some("25-64".into()),
-            language: Some("fr".into()),
-        },
-        follow_up: None,
-        person: None,
-    }
-}
-
-fn building(i: usize, dwellings: usize) -> Building {
-    // Entrances of up to 5 floors × 4 doors, as in a 1970s estate.
-    let mut left = dwellings;
-    let mut entrances = Vec::new();
-    while left > 0 {
-        let mut floors = Vec::new();
-        let mut level = 0;
-        while left > 0 && level < 5 {
-            let doors = left.min(4);
-            floors.push(Floor {
-                level,
-                doors: (1..=doors).map(|d| format!("{level}{d:02}")).collect(),
-            });
-            left -= doors;
-            level += 1;
-        }
-        entrances.push(Entrance {
-            label: char::from(b'A' + (entrances.len() % 26) as u8).to_string(),
-            has_door_code: true,
-            floors,
-        });
-    }
-    Building {
-        id: BuildingId::new(),
-        key: format!("BAT-{i:05}"),
-        address: format!("{} avenue de la République", i + 1),
-        estate: Some(format!("Résidence {}", i / 40)),
-        location: Point {
-            lon: 2.35 + (i % 100) as f64 * 0.0005,
-            lat: 48.78 + (i / 100) as f64 * 0.0003,
-        },
-        neighbourhood: None,
-        entrances,
-    }
 }
 
 fn campaign_doc(id: CampaignId) -> Campaign {
@@ -156,7 +82,7 @@ fn bench_save(dir: &Path) {
         let doc = open.entry(building).or_insert(loaded);
 
         let start = Instant::now();
-        schema::record_visit(doc, &visit(campaign, building, n, agent)).expect("record");
+        schema::record_visit(doc, &day_visit(campaign, building, n, agent)).expect("record");
         store.save(&doc_id, doc, Origin::Local).expect("save");
         saves.push(start.elapsed());
 
@@ -207,7 +133,7 @@ fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
     let per_building = DWELLINGS / BUILDINGS;
     let extra = DWELLINGS % BUILDINGS;
     let buildings: Vec<Building> = (0..BUILDINGS)
-        .map(|i| building(i, per_building + usize::from(i < extra)))
+        .map(|i| estate_building(i, per_building + usize::from(i < extra)))
         .collect();
     let start = Instant::now();
     save_many(&mut store, buildings.iter().map(record_doc).collect());
@@ -219,7 +145,7 @@ fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
         .map(|b| {
             let mut doc = Automerge::new();
             for n in 0..b.dwelling_count() {
-                schema::record_visit(&mut doc, &visit(old_campaign, b.id, n, agent))
+                schema::record_visit(&mut doc, &day_visit(old_campaign, b.id, n, agent))
                     .expect("record");
             }
             (DocId::visits(old_campaign, b.id), doc)
@@ -317,7 +243,7 @@ fn main() {
             let b = day[n % day.len()];
             let doc_id = DocId::visits(campaign, b.id);
             let mut doc = phone.load(&doc_id).expect("load").unwrap_or_default();
-            schema::record_visit(&mut doc, &visit(campaign, b.id, n, agent)).expect("record");
+            schema::record_visit(&mut doc, &day_visit(campaign, b.id, n, agent)).expect("record");
             phone.save(&doc_id, &doc, Origin::Local).expect("save");
         }
         let start = Instant::now();

@@ -8,6 +8,7 @@ use automerge::sync::{ChunkList, Message, MessageVersion};
 use shared::domain::*;
 use shared::schema::{self, DocId, SingleRecord};
 use shared::store::Origin;
+use std::collections::BTreeMap;
 
 /// A building with one entrance of two doors on the ground floor.
 pub fn building(n: u8) -> Building {
@@ -154,6 +155,85 @@ impl TestServer {
         let store = self.state.tenants.store(municipality).expect("store");
         let store = store.lock().expect("lock");
         store.load(doc_id).expect("load")
+    }
+}
+
+
+/// The `n`th visit of an agent's day in `building`: a door of entrance
+/// A, one conversation in three with a topic and a verbatim.
+pub fn day_visit(campaign: CampaignId, building: BuildingId, n: usize, agent: AgentId) -> Visit {
+    Visit {
+        id: VisitId::new(),
+        campaign,
+        building,
+        door: DwellingRef {
+            entrance: "A".into(),
+            floor: (n % 8) as i32,
+            door: format!("{n}"),
+        },
+        pass: Pass(1),
+        at: 1_700_000_000_000 + n as i64,
+        agent,
+        outcome: if n.is_multiple_of(3) {
+            Outcome::Talked
+        } else {
+            Outcome::NotHome
+        },
+        questionnaire_version: Some(1),
+        answers: BTreeMap::from([("satisfaction".into(), Answer::Scale(3))]),
+        topics: if n.is_multiple_of(3) {
+            vec!["propreté".into()]
+        } else {
+            vec![]
+        },
+        verbatim: if n.is_multiple_of(3) {
+            "L'ascenseur est en panne depuis deux semaines.".into()
+        } else {
+            String::new()
+        },
+        profile: ResidentProfile {
+            age_band: Some("25-64".into()),
+            language: Some("fr".into()),
+        },
+        follow_up: None,
+        person: None,
+    }
+}
+
+/// The `i`th building of a large estate: `dwellings` in entrances of up
+/// to 5 floors × 4 doors, as in a 1970s estate.
+pub fn estate_building(i: usize, dwellings: usize) -> Building {
+    let mut left = dwellings;
+    let mut entrances = Vec::new();
+    while left > 0 {
+        let mut floors = Vec::new();
+        let mut level = 0;
+        while left > 0 && level < 5 {
+            let doors = left.min(4);
+            floors.push(Floor {
+                level,
+                doors: (1..=doors).map(|d| format!("{level}{d:02}")).collect(),
+            });
+            left -= doors;
+            level += 1;
+        }
+        entrances.push(Entrance {
+            label: char::from(b'A' + (entrances.len() % 26) as u8).to_string(),
+            has_door_code: true,
+            floors,
+        });
+    }
+    Building {
+        id: BuildingId::new(),
+        key: format!("BAT-{i:05}"),
+        address: format!("{} avenue de la République", i + 1),
+        estate: Some(format!("Résidence {}", i / 40)),
+        location: Point {
+            lon: 2.35 + (i % 100) as f64 * 0.0005,
+            lat: 48.78 + (i / 100) as f64 * 0.0003,
+        },
+        neighbourhood: None,
+        entrances,
     }
 }
 
