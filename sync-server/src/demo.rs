@@ -69,7 +69,7 @@ pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
             .control
             .new_enrolment_code(municipality, Role::Agent, 24 * 3600 * 1000)?;
     let store = state.tenants.store(municipality)?;
-    let mut store = store.lock()?;
+    let mut store = store.get()?;
     if store.document_count()? == 0 {
         seed(&mut store)?;
     }

@@ -37,6 +37,10 @@ pub enum ApiError {
     /// 429: too many attempts; try again after the given time.
     #[error("too many attempts; try again in {} seconds", .0.seconds())]
     TooManyAttempts(crate::throttle::RetryAfter),
+    /// 503: the server is too busy to take this now; the client tries
+    /// again after a short wait (Retry-After).
+    #[error("the server is busy; try again in a few seconds")]
+    Busy,
     /// 500: a fault of ours, logged.
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
@@ -56,6 +60,7 @@ impl ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -72,8 +77,13 @@ impl IntoResponse for ApiError {
             message: self.to_string(),
         };
         let mut response = (status, Json(body)).into_response();
-        if let ApiError::TooManyAttempts(wait) = &self
-            && let Ok(value) = axum::http::HeaderValue::from_str(&wait.seconds().to_string())
+        let retry_after = match &self {
+            ApiError::TooManyAttempts(wait) => Some(wait.seconds()),
+            ApiError::Busy => Some(BUSY_RETRY_SECS),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after
+            && let Ok(value) = axum::http::HeaderValue::from_str(&seconds.to_string())
         {
             response
                 .headers_mut()
@@ -83,9 +93,15 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// How long a client is asked to wait after a 503.
+const BUSY_RETRY_SECS: u64 = 2;
+
 impl From<shared::store::StoreError> for ApiError {
     fn from(error: shared::store::StoreError) -> Self {
-        ApiError::Internal(error.into())
+        match error {
+            shared::store::StoreError::Busy => ApiError::Busy,
+            error => ApiError::Internal(error.into()),
+        }
     }
 }
 

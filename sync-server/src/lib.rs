@@ -14,6 +14,7 @@ pub mod headers;
 pub mod office;
 pub mod readmodel;
 pub mod routes;
+pub mod scopes;
 pub mod secrets;
 pub mod seed;
 pub mod tenants;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub imports: Arc<office::PendingImports>,
     /// Login and enrolment attempt counters.
     pub throttle: Arc<throttle::Throttle>,
+    /// Sync exchanges worked on at once (see [`routes::sync`]).
+    pub sync_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -61,6 +64,7 @@ impl AppState {
             ))),
             config: Arc::new(config),
             imports: Arc::default(),
+            sync_slots: Arc::new(tokio::sync::Semaphore::new(routes::sync::slots())),
         })
     }
 }

@@ -1,40 +1,71 @@
 //! Each municipality's documents, in a SQLite file of its own.
 //!
 //! A request reaches a store only through the municipality its credentials
-//! belong to, so no query can read another municipality's documents. Stores
-//! are opened on first use and kept open; a store is one connection behind
-//! a mutex (SQLite serialises writers anyway), used from blocking tasks.
+//! belong to, so no query can read another municipality's documents. Each
+//! store is a small pool of connections (`r2d2`), opened on first use and
+//! kept: requests of one municipality read side by side (WAL), and SQLite
+//! takes their writes one at a time. Nothing in this process decides who
+//! writes when: a sync exchange commits only if the documents it read are
+//! unchanged ([`shared::store::Store::commit_exchange`]), so several
+//! server processes may share the files.
 //!
-//! A request that panics while holding a store must not take its
-//! municipality down: the mutex's poison is cleared on the next lock and
-//! any transaction the panic left open is rolled back ([`Store::recover`]),
+//! A request that panics while holding a connection must not take its
+//! municipality down: a connection given back inside a transaction is
+//! closed (SQLite rolls the transaction back) and the pool opens another,
 //! so the next request sees the last committed state.
 
 use crate::readmodel::{ReadModel, ReadModelError};
+use crate::scopes::Scopes;
 use shared::domain::MunicipalityId;
 use shared::store::{Store, StoreError};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+/// Connections per municipality: enough to keep two cores busy while one
+/// waits on a write; SQLite admits one writer at a time anyway.
+const CONNECTIONS: u32 = 4;
+/// How long a request waits for a connection before it is told to come
+/// back (503).
+const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(20);
+
+/// Opens connections to one municipality's file (the pool's manager).
+#[derive(Debug)]
+pub struct Connections {
+    path: PathBuf,
+}
+
+impl r2d2::ManageConnection for Connections {
+    type Connection = Store;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<Store, StoreError> {
+        Store::open(&self.path)
+    }
+
+    fn is_valid(&self, store: &mut Store) -> Result<(), StoreError> {
+        store.recover()
+    }
+
+    fn has_broken(&self, store: &mut Store) -> bool {
+        // Given back in the middle of a transaction: its holder panicked.
+        !store.connection().is_autocommit()
+    }
+}
 
 /// A municipality's store, shared between requests.
 #[derive(Clone)]
-pub struct TenantStore(Arc<Mutex<Store>>);
+pub struct TenantStore(r2d2::Pool<Connections>);
+
+/// A connection to a municipality's store, given back when dropped.
+pub type StoreConnection = r2d2::PooledConnection<Connections>;
 
 impl TenantStore {
-    /// The store, for this caller alone until the guard is dropped. Never
-    /// fails: a lock poisoned by a panic is recovered.
-    pub fn lock(&self) -> Result<MutexGuard<'_, Store>, StoreError> {
-        match self.0.lock() {
-            Ok(guard) => Ok(guard),
-            Err(poisoned) => {
-                tracing::warn!("recovering a store after a request panicked");
-                let mut guard = poisoned.into_inner();
-                guard.recover()?;
-                self.0.clear_poison();
-                Ok(guard)
-            }
-        }
+    /// A connection, for this caller alone until it is dropped; other
+    /// callers use others at the same time.
+    pub fn get(&self) -> Result<StoreConnection, StoreError> {
+        self.0.get().map_err(|_| StoreError::Busy)
     }
 }
 
@@ -43,6 +74,7 @@ pub struct Tenants {
     dir: PathBuf,
     open: Mutex<HashMap<MunicipalityId, TenantStore>>,
     models: Mutex<HashMap<MunicipalityId, ReadModel>>,
+    scopes: Scopes,
 }
 
 impl Tenants {
@@ -52,7 +84,13 @@ impl Tenants {
             dir,
             open: Mutex::new(HashMap::new()),
             models: Mutex::new(HashMap::new()),
+            scopes: Scopes::default(),
         }
+    }
+
+    /// What field phones' scopes are computed from (see [`crate::scopes`]).
+    pub fn scopes(&self) -> &Scopes {
+        &self.scopes
     }
 
     /// The path of a municipality's store.
@@ -82,7 +120,17 @@ impl Tenants {
         if let Some(store) = open.get(&municipality) {
             return Ok(store.clone());
         }
-        let store = TenantStore(Arc::new(Mutex::new(Store::open(&self.path(municipality))?)));
+        let path = self.path(municipality);
+        // The first connection opens (and migrates) the file here, so an
+        // unreadable store is an error now, not a pool timeout later.
+        let first = Store::open(&path)?;
+        let pool = r2d2::Pool::builder()
+            .max_size(CONNECTIONS)
+            .min_idle(Some(0))
+            .connection_timeout(WAIT_FOR_CONNECTION)
+            .build_unchecked(Connections { path });
+        drop(first);
+        let store = TenantStore(pool);
         open.insert(municipality, store.clone());
         Ok(store)
     }
@@ -106,20 +154,20 @@ mod tests {
         doc.transact(|tx| automerge::transaction::Transactable::put(tx, automerge::ROOT, "x", 1))
             .expect("put");
         store
-            .lock()
-            .expect("lock")
+            .get()
+            .expect("connection")
             .save(&kept, &doc, Origin::Remote)
             .expect("save");
         let before = store
-            .lock()
-            .expect("lock")
+            .get()
+            .expect("connection")
             .fingerprint()
             .expect("fingerprint");
 
         // A request panics halfway through a transaction.
         let held = store.clone();
         let crashed = std::thread::spawn(move || {
-            let mut guard = held.lock().expect("lock");
+            let mut guard = held.get().expect("connection");
             guard
                 .connection()
                 .execute_batch("BEGIN; DELETE FROM documents;")
@@ -130,7 +178,7 @@ mod tests {
         assert!(crashed.is_err());
 
         // The next request gets the store, with nothing half-written.
-        let mut guard = store.lock().expect("recovered");
+        let mut guard = store.get().expect("recovered");
         assert_eq!(guard.fingerprint().expect("fingerprint"), before);
         guard
             .save(&DocId::idea(IdeaId::new()), &doc, Origin::Remote)
@@ -138,7 +186,10 @@ mod tests {
         drop(guard);
         let same = tenants.store(municipality).expect("open");
         assert_eq!(
-            same.lock().expect("lock").document_count().expect("count"),
+            same.get()
+                .expect("connection")
+                .document_count()
+                .expect("count"),
             2
         );
     }

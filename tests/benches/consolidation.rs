@@ -221,7 +221,7 @@ async fn main() {
     let started = Instant::now();
     {
         let store = server.state.tenants.store(office.id).expect("store");
-        let mut store = store.lock().expect("lock");
+        let mut store = store.get().expect("connection");
         for (i, c) in campaigns.iter().enumerate() {
             let spec = sync_server::seed::Spec {
                 seed: i as u64,

@@ -15,7 +15,7 @@
 //!
 //! Run with `cargo bench -p tests --bench fleet` (`-- storm` or
 //! `-- fleet` for one part; `PALIER_FLEET_SIZES=1,10` to choose the
-//! fleet sizes). The server runs in a child process (`server-child`) so
+//! fleet sizes, `PALIER_FLEET_SECTORS=with` or `without` one half). The server runs in a child process (`server-child`) so
 //! its memory and time are its own; the phones are real stores and the
 //! real sync client, in this process.
 
@@ -178,8 +178,7 @@ async fn sync_all(url: &str, phones: Vec<Phone>, spread: Duration) -> Outcome {
                 .build()
                 .expect("phone runtime");
             let server = Server::new(&url);
-            let result =
-                runtime.block_on(app::sync::sync(&mut phone.store, &server, &mut |_| {}));
+            let result = runtime.block_on(app::sync::sync(&mut phone.store, &server, &mut |_| {}));
             (phone, result.err().map(|e| e.to_string()))
         });
     }
@@ -204,7 +203,11 @@ async fn sync_in_batches(url: &str, phones: Vec<Phone>, batch: usize) -> Vec<Pho
     while !left.is_empty() {
         let rest = left.split_off(batch.min(left.len()));
         let outcome = sync_all(url, left, Duration::ZERO).await;
-        assert!(outcome.errors.is_empty(), "setup sync: {:?}", outcome.errors);
+        assert!(
+            outcome.errors.is_empty(),
+            "setup sync: {:?}",
+            outcome.errors
+        );
         done.extend(outcome.phones);
         left = rest;
     }
@@ -220,7 +223,10 @@ fn record_day(phone: &mut Phone, campaign: CampaignId, per_building: usize) {
         for n in 0..per_building {
             let visit = day_visit(campaign, *building, b * per_building + n, phone.agent);
             schema::record_visit(&mut doc, &visit).expect("record");
-            phone.store.save(&doc_id, &doc, Origin::Local).expect("save");
+            phone
+                .store
+                .save(&doc_id, &doc, Origin::Local)
+                .expect("save");
         }
     }
 }
@@ -243,6 +249,7 @@ fn visits_held(store: &Store, campaign: CampaignId) -> usize {
 struct Run {
     wall: Duration,
     cpu: f64,
+    phones_cpu: f64,
     peak_mib: u64,
     errors: usize,
     counted: usize,
@@ -269,8 +276,10 @@ async fn run(
     tokio::time::sleep(Duration::from_millis(500)).await;
     server.reset_peak();
     let cpu = server.cpu_seconds();
+    let phones_cpu = tests::cpu_seconds("self");
     let outcome = sync_all(&url, ready, spread).await;
     let cpu = server.cpu_seconds() - cpu;
+    let phones_cpu = tests::cpu_seconds("self") - phones_cpu;
     let (peak, _) = server.peak_and_current_kib();
     let mut auditor = fleet.auditor;
     let start = Instant::now();
@@ -279,10 +288,12 @@ async fn run(
         .expect("the auditor's sync");
     let audit = start.elapsed();
     let counted = visits_held(&auditor.store, fleet.campaign);
-    let expected: usize = outcome.phones.iter().map(|p| p.round.len()).sum::<usize>() * per_building;
+    let expected: usize =
+        outcome.phones.iter().map(|p| p.round.len()).sum::<usize>() * per_building;
     Run {
         wall: outcome.wall,
         cpu,
+        phones_cpu,
         peak_mib: peak / 1024,
         errors: outcome.errors.len(),
         counted,
@@ -303,14 +314,21 @@ async fn fleet() {
         ("with sectors", Sectors::Own { per_phone: SECTOR }),
         ("without sectors", Sectors::None),
     ] {
-        println!("fleet {label} ({BUILDINGS} buildings; each phone 30 buildings × {VISITS_PER_BUILDING} visits):");
+        let chosen = std::env::var("PALIER_FLEET_SECTORS").unwrap_or_default();
+        if !chosen.is_empty() && label.split(' ').next() != Some(chosen.as_str()) {
+            continue;
+        }
+        println!(
+            "fleet {label} ({BUILDINGS} buildings; each phone 30 buildings × {VISITS_PER_BUILDING} visits):"
+        );
         for n in sizes() {
             let r = run(n, sectors, VISITS_PER_BUILDING, Duration::ZERO, false).await;
             println!(
-                "  {n:>3} phones: push + pull {:>6.2} s, server CPU {:>6.2} s, server peak {:>4} MiB, \
+                "  {n:>3} phones: push + pull {:>6.2} s, server CPU {:>6.2} s (phones {:.2} s), server peak {:>4} MiB, \
                  errors {}, visits {}/{} (fresh phone's download {:.2} s)",
                 r.wall.as_secs_f64(),
                 r.cpu,
+                r.phones_cpu,
                 r.peak_mib,
                 r.errors,
                 r.counted,
@@ -334,9 +352,10 @@ async fn storm() {
     .await;
     println!(
         "reconnect storm: {phones} phones × {VISITS_PER_BUILDING} visits within 3 s: all settled in {:.2} s, \
-         server CPU {:.2} s, server peak {} MiB, errors {}, visits {}/{} ({} lost)",
+         server CPU {:.2} s (phones {:.2} s), server peak {} MiB, errors {}, visits {}/{} ({} lost)",
         r.wall.as_secs_f64(),
         r.cpu,
+        r.phones_cpu,
         r.peak_mib,
         r.errors,
         r.counted,
@@ -346,7 +365,9 @@ async fn storm() {
 }
 
 fn main() {
-    let only = std::env::args().skip(1).find(|a| a == "fleet" || a == "storm");
+    let only = std::env::args()
+        .skip(1)
+        .find(|a| a == "fleet" || a == "storm");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(1_100)

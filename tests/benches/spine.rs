@@ -19,9 +19,9 @@ use shared::store::{Origin, Store};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use tests::samples::{day_visit, estate_building};
 use sync_server::AppState;
 use sync_server::config::ServeConfig;
+use tests::samples::{day_visit, estate_building};
 
 const DWELLINGS: usize = 150_000;
 const BUILDINGS: usize = 8_000;
@@ -129,7 +129,7 @@ fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
         )
         .expect("account");
     let store = state.tenants.store(municipality).expect("store");
-    let mut store = store.lock().expect("lock");
+    let mut store = store.get().expect("connection");
     let per_building = DWELLINGS / BUILDINGS;
     let extra = DWELLINGS % BUILDINGS;
     let buildings: Vec<Building> = (0..BUILDINGS)

@@ -185,7 +185,20 @@ impl ChildServer {
     pub fn start_with_env(exe: &str, data: &Path, env: &[(&str, &str)]) -> Self {
         use std::io::BufRead;
         use std::process::{Command, Stdio};
-        let mut child = Command::new(exe)
+        // `PALIER_PROFILE_CHILD=FILE` runs the server under `perf record`
+        // (its memory figures are then perf's).
+        let mut command = match std::env::var("PALIER_PROFILE_CHILD") {
+            Ok(out) if !out.is_empty() => {
+                let mut perf = Command::new("perf");
+                perf.args(["record", "-F", "499", "--call-graph", "dwarf,65528", "-o"])
+                    .arg(out)
+                    .arg("--")
+                    .arg(exe);
+                perf
+            }
+            _ => Command::new(exe),
+        };
+        let mut child = command
             .arg(data)
             .envs(env.iter().copied())
             .stdin(Stdio::piped())
@@ -230,14 +243,7 @@ impl ChildServer {
     /// The processor time the process has used so far (user + system),
     /// in seconds.
     pub fn cpu_seconds(&self) -> f64 {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
-            .expect("the server process is gone");
-        // Fields after the command name (which may hold spaces): utime and
-        // stime are the 12th and 13th, in clock ticks of 1/100 s on Linux.
-        let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
-        let fields: Vec<&str> = after.split_whitespace().collect();
-        let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-        (ticks(11) + ticks(12)) / 100.0
+        cpu_seconds(&self.child.id().to_string())
     }
 
     /// Whether the process is still running.
@@ -259,6 +265,23 @@ impl Drop for ChildServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The processor time a process (`self` for this one) has used so far,
+/// user + system, in seconds (Linux).
+pub fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces): utime and
+    // stime are the 12th and 13th, in clock ticks of 1/100 s on Linux.
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 /// A coordinator's session at the office.

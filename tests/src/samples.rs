@@ -120,7 +120,7 @@ impl TestServer {
     /// Writes a record into a municipality's store, as the office does.
     pub fn put<T: SingleRecord>(&self, municipality: MunicipalityId, record: &T) {
         let store = self.state.tenants.store(municipality).expect("store");
-        let mut store = store.lock().expect("lock");
+        let mut store = store.get().expect("connection");
         let id = record.doc_id();
         let mut doc = store.load(&id).expect("load").unwrap_or_default();
         schema::write(&mut doc, record).expect("write");
@@ -131,7 +131,7 @@ impl TestServer {
     /// transaction, as an import does (benchmarks' territories).
     pub fn put_all<T: SingleRecord>(&self, municipality: MunicipalityId, records: &[T]) {
         let store = self.state.tenants.store(municipality).expect("store");
-        let mut store = store.lock().expect("lock");
+        let mut store = store.get().expect("connection");
         for chunk in records.chunks(500) {
             let docs: Vec<_> = chunk.iter().map(|r| (r.doc_id(), doc_of(r))).collect();
             store
@@ -143,7 +143,7 @@ impl TestServer {
     /// Adds a visit to its log in a municipality's store.
     pub fn put_visit(&self, municipality: MunicipalityId, visit: &Visit) {
         let store = self.state.tenants.store(municipality).expect("store");
-        let mut store = store.lock().expect("lock");
+        let mut store = store.get().expect("connection");
         let id = DocId::visits(visit.campaign, visit.building);
         let mut doc = store.load(&id).expect("load").unwrap_or_default();
         schema::record_visit(&mut doc, visit).expect("record");
@@ -153,11 +153,10 @@ impl TestServer {
     /// A document of a municipality's store, as the server holds it.
     pub fn load(&self, municipality: MunicipalityId, doc_id: &DocId) -> Option<Automerge> {
         let store = self.state.tenants.store(municipality).expect("store");
-        let store = store.lock().expect("lock");
+        let store = store.get().expect("connection");
         store.load(doc_id).expect("load")
     }
 }
-
 
 /// The `n`th visit of an agent's day in `building`: a door of entrance
 /// A, one conversation in three with a topic and a verbatim.

@@ -333,7 +333,7 @@ async fn the_read_model_rebuilt_from_the_documents_equals_the_one_kept_in_step()
     live.catch_up().expect("catch up");
     {
         let store = f.server.state.tenants.store(f.office.id).expect("store");
-        let mut store = store.lock().expect("lock");
+        let mut store = store.get().expect("connection");
         let log = DocId::visits(f.campaign.id, f.buildings[0].id);
         let mut doc = store.load(&log).expect("load").expect("log");
         let first = f.visits[0].id;

@@ -323,7 +323,7 @@ async fn an_unreadable_territory_document_is_reported_and_can_be_removed() {
     let junk_id = DocId::building(shared::domain::BuildingId::new());
     {
         let store = server.state.tenants.store(office.id).expect("store");
-        let mut store = store.lock().expect("lock");
+        let mut store = store.get().expect("connection");
         let mut junk = automerge::Automerge::new();
         junk.transact(|tx| {
             automerge::transaction::Transactable::put(tx, automerge::ROOT, "address", 42)
@@ -367,8 +367,8 @@ async fn an_unreadable_territory_document_is_reported_and_can_be_removed() {
         .tenants
         .store(office.id)
         .expect("store")
-        .lock()
-        .expect("lock")
+        .get()
+        .expect("connection")
         .doc_ids_of(shared::schema::DocKind::Building)
         .expect("ids")
         .into_iter()
@@ -392,7 +392,7 @@ async fn an_unreadable_territory_document_is_reported_and_can_be_removed() {
     assert!(!page.body.contains(junk_id.as_str()));
     {
         let store = server.state.tenants.store(office.id).expect("store");
-        let store = store.lock().expect("lock");
+        let store = store.get().expect("connection");
         assert!(store.load(&junk_id).expect("load").is_none());
         assert!(
             store.is_erased(&junk_id).expect("erased"),

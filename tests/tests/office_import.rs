@@ -10,7 +10,7 @@ use tests::{OfficePages, TestServer, database_bytes, fixture, hidden_field};
 
 fn territory(server: &TestServer, office: &tests::Office) -> (Vec<Neighbourhood>, Vec<Building>) {
     let store = server.state.tenants.store(office.id).expect("store");
-    let store = store.lock().expect("lock");
+    let store = store.get().expect("connection");
     (
         store
             .records(DocKind::Neighbourhood)

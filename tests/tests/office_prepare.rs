@@ -129,7 +129,7 @@ async fn what_the_office_prepares_reaches_the_device_at_its_next_sync() {
 
     let buildings = {
         let store = server.state.tenants.store(office.id).expect("store");
-        let store = store.lock().expect("lock");
+        let store = store.get().expect("connection");
         store
             .records::<shared::domain::Building>(DocKind::Building)
             .expect("buildings")

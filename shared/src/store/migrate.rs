@@ -70,7 +70,17 @@ pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<(), Mi
         return Err(MigrationError::TooNew { found, known });
     }
     for migration in migrations {
-        let applied: Option<String> = conn
+        let sql_error = |source| MigrationError::Sql {
+            version: migration.version,
+            name: migration.name,
+            source,
+        };
+        // Immediate, and the check inside: of two processes opening one
+        // file at once, the second finds the step applied by the first.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql_error)?;
+        let applied: Option<String> = tx
             .query_row(
                 "SELECT sql FROM schema_migrations WHERE version = ?1",
                 [migration.version],
@@ -83,12 +93,6 @@ pub fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<(), Mi
             Some(_) => return Err(MigrationError::Edited(migration.version)),
             None => {}
         }
-        let sql_error = |source| MigrationError::Sql {
-            version: migration.version,
-            name: migration.name,
-            source,
-        };
-        let tx = conn.transaction().map_err(sql_error)?;
         tx.execute_batch(migration.sql).map_err(sql_error)?;
         tx.execute(
             "INSERT INTO schema_migrations (version, name, sql) VALUES (?1, ?2, ?3)",

@@ -53,4 +53,12 @@ INSERT INTO meta (key, value) VALUES ('rev', 0);
         // snapshot: the sync route lists a device's sectors on every request.
         sql: "CREATE INDEX documents_by_kind ON documents (kind, doc_id);",
     },
+    Migration {
+        version: 3,
+        name: "documents by kind and revision",
+        // The server keeps every device's scope inputs (sectors, campaigns)
+        // between requests and checks on each that none was written since:
+        // one pass over this index, not a load of every sector.
+        sql: "CREATE INDEX documents_by_kind_rev ON documents (kind, rev);",
+    },
 ];

@@ -23,7 +23,7 @@ pub use migrate::{Migration, MigrationError, migrate};
 use crate::domain::Timestamp;
 use crate::schema::{DocId, DocKind};
 use automerge::{Automerge, ChangeHash, ReadDoc, sync};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::Path;
 
 /// Incremental chunks kept before a document is rewritten as one snapshot.
@@ -68,6 +68,37 @@ pub struct Changed {
     pub heads: Vec<ChangeHash>,
 }
 
+/// A document a sync exchange writes (see [`Store::commit_exchange`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ExchangeWrite<'a> {
+    /// The document.
+    pub doc_id: &'a DocId,
+    /// It, with what the exchange merged into it.
+    pub doc: &'a Automerge,
+    /// Its stored heads when the exchange loaded it; `None` if the store
+    /// did not hold it.
+    pub base: Option<&'a [ChangeHash]>,
+}
+
+/// What [`Store::commit_exchange`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Committed {
+    /// Everything is on disk.
+    Written,
+    /// Nothing was written: this document changed (or was erased) since
+    /// the exchange loaded it.
+    Moved(DocId),
+}
+
+/// See [`Store::kinds_version`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KindsVersion {
+    /// Documents of the kinds.
+    pub count: i64,
+    /// The last revision that wrote one of them (or erased any document).
+    pub last_rev: i64,
+}
+
 /// Why a store operation failed. Stored data is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -102,6 +133,10 @@ pub enum StoreError {
     /// pages may still be in it. Erasing again finishes the job.
     #[error("the write-ahead log could not be emptied: a reader held it")]
     ScrubBusy,
+    /// Every connection to the store stayed taken for longer than a
+    /// request may wait: nothing was done; try again.
+    #[error("the store is busy; try again")]
+    Busy,
 }
 
 /// One SQLite file of Automerge documents.
@@ -166,6 +201,63 @@ impl Store {
         conn.pragma_update(None, "secure_delete", "ON")?;
         migrate(&mut conn, migrations::MIGRATIONS)?;
         Ok(Self { conn })
+    }
+
+    /// A write transaction that takes SQLite's write lock at once: with
+    /// several connections on one file (the server's pool), a transaction
+    /// that read first and then tried to write would fail instead of
+    /// waiting its turn.
+    fn write_transaction(&mut self) -> Result<Transaction<'_>, StoreError> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// Writes what one sync exchange brought, and the sync states with
+    /// `peer`, in one durable transaction, provided every written document
+    /// is still as it was loaded (`base`: its heads then, `None` if the
+    /// store did not hold it). If another writer got there first, nothing
+    /// is written and the document is named: the exchange must be worked
+    /// out again on what is stored now (its checks saw an older document).
+    pub fn commit_exchange(
+        &mut self,
+        writes: &[ExchangeWrite<'_>],
+        peer: &str,
+        states: &[(&DocId, &sync::State)],
+    ) -> Result<Committed, StoreError> {
+        let tx = self.write_transaction()?;
+        for write in writes {
+            let stored: Option<Vec<u8>> = tx
+                .prepare_cached("SELECT heads FROM documents WHERE doc_id = ?1")?
+                .query_row([write.doc_id.as_str()], |r| r.get(0))
+                .optional()?;
+            let stored = stored.map(|h| decode_heads(&h)).transpose()?;
+            let erased = tx
+                .prepare_cached("SELECT 1 FROM tombstones WHERE doc_id = ?1")?
+                .exists([write.doc_id.as_str()])?;
+            if erased || stored.as_deref() != write.base {
+                return Ok(Committed::Moved(write.doc_id.clone()));
+            }
+        }
+        let mut rev = None;
+        for write in writes {
+            save_in(&tx, write.doc_id, write.doc, Origin::Remote, &mut rev)?;
+        }
+        if let Some(rev) = rev {
+            tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
+        }
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO sync_states (peer, doc_id, state)
+                 SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM documents WHERE doc_id = ?2)
+                 ON CONFLICT (peer, doc_id) DO UPDATE SET state = excluded.state",
+            )?;
+            for (doc_id, state) in states {
+                stmt.execute(params![peer, doc_id.as_str(), state.encode()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(Committed::Written)
     }
 
     /// The SQLite connection, for the few callers (server tables, tests,
@@ -241,7 +333,7 @@ impl Store {
         docs: impl IntoIterator<Item = (&'a DocId, &'a Automerge)>,
         origin: Origin,
     ) -> Result<Vec<Saved>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_transaction()?;
         let mut rev = None;
         let mut results = Vec::new();
         for (doc_id, doc) in docs {
@@ -282,6 +374,30 @@ impl Store {
             })
         })
         .collect()
+    }
+
+    /// A version of the documents of `kinds`: how many there are and the
+    /// revision of the last write to any of them. It changes whenever one
+    /// is written, created or erased, so whatever was computed from them
+    /// can be kept until it does.
+    pub fn kinds_version(&self, kinds: &[DocKind]) -> Result<KindsVersion, StoreError> {
+        let mut version = KindsVersion::default();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT count(*), coalesce(max(rev), 0) FROM documents WHERE kind = ?1",
+        )?;
+        for kind in kinds {
+            let (count, last): (i64, i64) =
+                stmt.query_row([kind.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            version.count += count;
+            version.last_rev = version.last_rev.max(last);
+        }
+        let erased: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(rev), 0) FROM tombstones", [], |r| {
+                    r.get(0)
+                })?;
+        version.last_rev = version.last_rev.max(erased);
+        Ok(version)
     }
 
     /// How many documents the store holds.
@@ -403,7 +519,7 @@ impl Store {
         peer: &str,
         states: impl IntoIterator<Item = (&'a DocId, &'a sync::State)>,
     ) -> Result<(), StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_transaction()?;
         {
             let mut stmt = tx.prepare_cached(
                 "INSERT INTO sync_states (peer, doc_id, state)
@@ -479,7 +595,7 @@ impl Store {
     /// (id and time only) takes its place, and the WAL is checkpointed and
     /// truncated so no copy of its pages is left in either file.
     pub fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_transaction()?;
         let rev = next_rev(&tx)?;
         tx.execute("DELETE FROM documents WHERE doc_id = ?1", [doc_id.as_str()])?;
         tx.execute(

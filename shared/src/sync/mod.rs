@@ -28,9 +28,11 @@
 pub mod bounds;
 mod client;
 mod server;
+mod storage;
 
 pub use client::{ClientError, ClientSession, Progress, SyncReport};
 pub use server::{MAX_DOCUMENT_BYTES, MAX_OPS_PER_REQUEST, ServerError, respond};
+pub use storage::SyncStore;
 
 use automerge::sync;
 use std::panic::{AssertUnwindSafe, catch_unwind};

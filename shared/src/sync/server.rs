@@ -1,5 +1,6 @@
 //! The server's half of a sync: one request in, one response out.
 
+use super::SyncStore;
 use super::bounds::{self, OutOfBounds};
 use super::{decode_message, guarded};
 use crate::policy::{Caller, Reach, Refused, rights};
@@ -8,7 +9,7 @@ use crate::protocol::{
     SyncRequest, SyncResponse,
 };
 use crate::schema::DocId;
-use crate::store::{Origin, Store, StoreError};
+use crate::store::{Committed, ExchangeWrite, StoreError};
 use automerge::{Automerge, ReadDoc, sync, sync::SyncDoc};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,7 +38,15 @@ pub enum ServerError {
     /// The request carried more messages than one request may.
     #[error("a request may carry at most {MAX_MESSAGES_PER_REQUEST} messages")]
     TooManyMessages,
+    /// Other writers kept changing the documents this request writes, on
+    /// every attempt: the device should try again a little later.
+    #[error("the documents of this request kept changing; try again")]
+    Busy,
 }
+
+/// Times a request is worked out again when another writer changed one of
+/// its documents first (see [`SyncStore::commit_exchange`]).
+const ATTEMPTS: usize = 5;
 
 impl From<OutOfBounds> for RefusalReason {
     fn from(error: OutOfBounds) -> Self {
@@ -67,6 +76,10 @@ struct Work {
     state: sync::State,
     /// Whether the store holds it (or will, once this request is saved).
     stored: bool,
+    /// Its stored heads when loaded (`None`: not held then).
+    base: Option<Vec<automerge::ChangeHash>>,
+    /// Whether this request merged something into it.
+    wrote: bool,
     /// Its stored size plus what this request added to it, read on the
     /// first write (most messages write nothing).
     size: Option<u64>,
@@ -94,8 +107,8 @@ impl<T: Into<RefusalReason>> From<T> for Taken {
 }
 
 /// The messages of one request, worked through in order.
-struct Exchange<'a> {
-    store: &'a Store,
+struct Exchange<'a, S: ?Sized> {
+    store: &'a S,
     peer: &'a str,
     caller: &'a Caller,
     work: BTreeMap<DocId, Work>,
@@ -104,7 +117,7 @@ struct Exchange<'a> {
     reply_bytes: usize,
 }
 
-impl Exchange<'_> {
+impl<S: SyncStore + ?Sized> Exchange<'_, S> {
     /// Takes one document's message: bounds, policy, merge, content checks,
     /// and the reply to send, if any.
     fn take(&mut self, doc_id: &DocId, bytes: &[u8]) -> Result<Option<Vec<u8>>, Taken> {
@@ -146,6 +159,8 @@ impl Exchange<'_> {
             };
             let work = Work {
                 stored: doc.is_some(),
+                base: doc.as_ref().map(|d| d.get_heads()),
+                wrote: false,
                 size: None,
                 doc: doc.unwrap_or_default(),
                 state,
@@ -209,6 +224,7 @@ impl Exchange<'_> {
             .unwrap_or(Err(Refused::Unreadable));
             checked_write?;
             current.stored = true;
+            current.wrote = true;
             current.size = current.size.map(|size| size + checked.change_bytes as u64);
             self.ops_budget -= checked.ops;
         }
@@ -275,8 +291,14 @@ fn deposit_reply(doc: &Automerge, their_heads: Vec<automerge::ChangeHash>) -> sy
 /// nothing. The work is linear in the request's size. Everything the
 /// request brings is on disk before this returns, so a response the device
 /// receives never acknowledges something the server could lose.
-pub fn respond(
-    store: &mut Store,
+///
+/// No lock is held while the request is worked out: requests of one
+/// municipality run side by side, and their writes are committed only if
+/// the documents they read are still as they were; otherwise the request
+/// is worked out again on what is stored now (at most [`ATTEMPTS`] times),
+/// so every check always judges the document that the write extends.
+pub fn respond<S: SyncStore + ?Sized>(
+    store: &mut S,
     peer: &str,
     caller: &Caller,
     request: &SyncRequest,
@@ -284,6 +306,22 @@ pub fn respond(
     if request.messages.len() > MAX_MESSAGES_PER_REQUEST {
         return Err(ServerError::TooManyMessages);
     }
+    for _ in 0..ATTEMPTS {
+        if let Some(response) = attempt(store, peer, caller, request)? {
+            return Ok(response);
+        }
+    }
+    Err(ServerError::Busy)
+}
+
+/// One try at answering a request; `None` if a document it writes moved
+/// under it (nothing was written).
+fn attempt<S: SyncStore + ?Sized>(
+    store: &mut S,
+    peer: &str,
+    caller: &Caller,
+    request: &SyncRequest,
+) -> Result<Option<SyncResponse>, ServerError> {
     let mut response = SyncResponse {
         version: PROTOCOL_VERSION,
         messages: Vec::new(),
@@ -321,21 +359,26 @@ pub fn respond(
         work, reply_bytes, ..
     } = exchange;
 
-    let written: Vec<(&DocId, &Automerge)> = work
+    let writes: Vec<ExchangeWrite<'_>> = work
         .iter()
-        .filter(|(_, w)| w.stored)
-        .map(|(id, w)| (id, &w.doc))
+        .filter(|(_, w)| w.wrote)
+        .map(|(doc_id, w)| ExchangeWrite {
+            doc_id,
+            doc: &w.doc,
+            base: w.base.as_deref(),
+        })
         .collect();
-    store.save_all(written, Origin::Remote)?;
-    store.put_sync_states(
-        peer,
-        work.iter()
-            .filter(|(_, w)| !w.deposit)
-            .map(|(id, w)| (id, &w.state)),
-    )?;
+    let states: Vec<(&DocId, &sync::State)> = work
+        .iter()
+        .filter(|(_, w)| !w.deposit)
+        .map(|(id, w)| (id, &w.state))
+        .collect();
+    if let Committed::Moved(_) = store.commit_exchange(&writes, peer, &states)? {
+        return Ok(None);
+    }
 
     fill_page(
-        store,
+        &*store,
         peer,
         caller,
         request.cursor,
@@ -361,7 +404,7 @@ pub fn respond(
             });
         }
     }
-    Ok(response)
+    Ok(Some(response))
 }
 
 /// A page being filled: what it holds so far and its limits.
@@ -382,9 +425,9 @@ impl Page<'_> {
     /// Adds a message for `doc_id` unless the device may not receive it,
     /// already holds exactly `heads` of it, or it was handled above or is
     /// already in the page.
-    fn offer(
+    fn offer<S: SyncStore + ?Sized>(
         &mut self,
-        store: &Store,
+        store: &S,
         doc_id: &DocId,
         heads: &[automerge::ChangeHash],
         response: &mut SyncResponse,
@@ -427,8 +470,8 @@ impl Page<'_> {
 /// receive and does not hold yet, and sets the response's cursor to the
 /// last revision the page covers; then, for a device with a scope, the
 /// in-scope documents it does not hold yet whenever they were written.
-fn fill_page(
-    store: &mut Store,
+fn fill_page<S: SyncStore + ?Sized>(
+    store: &S,
     peer: &str,
     caller: &Caller,
     cursor: i64,

@@ -205,7 +205,7 @@ impl Office {
     ) -> Result<T, PageError> {
         let store = self.store()?;
         let result = tokio::task::spawn_blocking(move || {
-            let mut store = store.lock().map_err(|e| PageError::Internal(e.into()))?;
+            let mut store = store.get().map_err(|e| PageError::Internal(e.into()))?;
             f(&mut store)
         })
         .await

@@ -28,7 +28,7 @@ pub async fn erase(
         .map_err(|_| ApiError::NotFound("no such person"))?;
     let store = state.tenants.store(account.municipality)?;
     tokio::task::spawn_blocking(move || {
-        let mut store = store.lock()?;
+        let mut store = store.get()?;
         store.erase(&DocId::person(person), now_ms())?;
         anyhow::Ok(())
     })

@@ -1,6 +1,12 @@
 //! `POST /api/sync`: one round trip of the sync protocol, for an enrolled
 //! device. The body is a postcard `SyncRequest` (see `shared::protocol`);
 //! the work is `shared::sync::respond` on the device's municipality's store.
+//!
+//! A few exchanges are worked on at once ([`slots`]: twice the cores);
+//! the others wait their turn without a thread, and one that waits longer
+//! than [`WAIT_FOR_SLOT`] is told to come back (503, Retry-After). When a
+//! thousand phones reconnect together, the server's memory is that of a
+//! few exchanges, not a thousand (BENCHMARKS.md, "Reconnect storm").
 
 use crate::AppState;
 use crate::control::Device;
@@ -12,30 +18,31 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Router, routing::post};
 use shared::api::Role;
-use shared::domain::{AgentId, Campaign, Sector};
+use shared::domain::AgentId;
 use shared::policy::{Caller, Scope};
 use shared::protocol::{MAX_SYNC_REQUEST_BYTES, SYNC_CONTENT_TYPE, SyncRequest};
-use shared::schema::DocKind;
 use shared::store::{Store, StoreError};
 use shared::sync::{ServerError, respond};
 
+/// How long a request waits for a slot before it is told to come back.
+const WAIT_FOR_SLOT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// Sync exchanges worked on at once: twice the cores (a commit waits on
+/// the disk while another exchange computes), at least two.
+pub fn slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
+}
+
 /// The device as the policy sees it: its role, the agent id its records
 /// carry, and its scope (a field phone's sectors; everything otherwise).
-fn caller(store: &Store, device: &Device) -> Result<Caller, StoreError> {
+fn caller(state: &AppState, store: &Store, device: &Device) -> Result<Caller, StoreError> {
     let agent = AgentId(device.id.0);
     let scope = if matches!(device.role, Role::Agent | Role::YouthAmbassador) {
-        let (sectors, unreadable) = store.records_and_unreadable::<Sector>(DocKind::Sector)?;
-        let campaigns = store.readable_records::<Campaign>(DocKind::Campaign)?;
-        match Scope::of_agent(agent, &sectors, &campaigns) {
-            // A sector that does not read might be this phone's: a gap must
-            // not widen its scope to the whole town.
-            Scope::Everything if !unreadable.is_empty() => Scope::Sectors {
-                sectors: Default::default(),
-                buildings: Default::default(),
-                campaigns: campaigns.iter().map(|c| c.id).collect(),
-            },
-            scope => scope,
-        }
+        state
+            .tenants
+            .scopes()
+            .inputs(device.municipality, store)?
+            .scope_of(agent)
     } else {
         Scope::Everything
     };
@@ -82,17 +89,23 @@ pub async fn sync(
     let peer = device.id.to_string();
     let unsynced = request.unsynced;
     let municipality = device.municipality;
+    let state_inside = state.clone();
+    let _slot = tokio::time::timeout(WAIT_FOR_SLOT, state.sync_slots.clone().acquire_owned())
+        .await
+        .map_err(|_| ApiError::Busy)?
+        .map_err(|_| ApiError::Busy)?;
     let response = tokio::task::spawn_blocking(move || {
-        let mut store = store.lock()?;
-        let caller = caller(&store, &device)?;
-        Ok(respond(&mut store, &peer, &caller, &request))
+        let mut store = store.get()?;
+        let caller = caller(&state_inside, &store, &device)?;
+        Ok(respond(&mut *store, &peer, &caller, &request))
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))?
-    .map_err(|e: StoreError| ApiError::Internal(e.into()))?
+    .map_err(|e: StoreError| ApiError::from(e))?
     .map_err(|e| match e {
         ServerError::TooManyMessages => ApiError::InvalidBody(e.to_string()),
-        ServerError::Store(e) => ApiError::Internal(e.into()),
+        ServerError::Busy => ApiError::Busy,
+        ServerError::Store(e) => e.into(),
     })?;
     if state.config.read_model == crate::config::Projection::Eager {
         match state.tenants.read_model(municipality) {
