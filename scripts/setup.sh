@@ -7,7 +7,9 @@
 #                               Node.js (end-to-end tests), poppler-utils
 #                               (the printed report's PDF turned into PNG
 #                               pages), WebKitGTK and libxdo (to compile
-#                               the desktop build).
+#                               the desktop build), PostgreSQL (the
+#                               server's second backend, started by
+#                               scripts/with-postgres.sh).
 set -euo pipefail
 
 tests=false
@@ -19,6 +21,7 @@ if $tests; then
     [ -x /usr/bin/chromium ] || need_apt+=(chromium)
     command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
     command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
     for pkg in pkg-config libwebkit2gtk-4.1-dev libxdo-dev; do
         dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
     done

@@ -14,7 +14,9 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p shared -p app --features app/web --target wasm32-unknown-unknown --locked -- -D warnings
 cargo clippy -p app --features desktop --locked -- -D warnings
-cargo test --workspace --locked
+# Beside a throwaway PostgreSQL on loopback (the storage conformance
+# suite runs on both backends).
+./scripts/with-postgres.sh cargo test --workspace --locked
 
 ./scripts/build-web.sh
 cargo build -p sync-server -p tests --bins --locked

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod headers;
 pub mod office;
+pub mod pg;
 pub mod readmodel;
 pub mod routes;
 pub mod scopes;

@@ -17,12 +17,14 @@
 
 mod migrate;
 mod migrations;
+mod plan;
 
 pub use migrate::{Migration, MigrationError, migrate};
+pub use plan::{SavePlan, plan_save};
 
 use crate::domain::Timestamp;
 use crate::schema::{DocId, DocKind};
-use automerge::{Automerge, ChangeHash, ReadDoc, sync};
+use automerge::{Automerge, ChangeHash, sync};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::path::Path;
 
@@ -137,6 +139,9 @@ pub enum StoreError {
     /// request may wait: nothing was done; try again.
     #[error("the store is busy; try again")]
     Busy,
+    /// The database server (PostgreSQL) failed.
+    #[error("database error")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// One SQLite file of Automerge documents.
@@ -153,18 +158,20 @@ impl std::fmt::Debug for Store {
 }
 
 /// Heads are stored as their 32-byte hashes end to end.
-fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
+pub fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
     heads.iter().flat_map(|h| h.0).collect()
 }
 
-fn decode_heads(bytes: &[u8]) -> Result<Vec<ChangeHash>, StoreError> {
+/// Heads as stored, read back (see [`encode_heads`]).
+pub fn decode_heads(bytes: &[u8]) -> Result<Vec<ChangeHash>, StoreError> {
     bytes
         .chunks(32)
         .map(|chunk| ChangeHash::try_from(chunk).map_err(|_| StoreError::Malformed("heads".into())))
         .collect()
 }
 
-fn parse_doc_id(text: String) -> Result<DocId, StoreError> {
+/// A stored document id, read back.
+pub fn parse_doc_id(text: String) -> Result<DocId, StoreError> {
     DocId::parse(&text).map_err(|e| StoreError::Malformed(e.to_string()))
 }
 
@@ -713,28 +720,32 @@ fn save_in(
         .prepare_cached("SELECT heads, chunk_count FROM documents WHERE doc_id = ?1")?
         .query_row([doc_id.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let new_heads = doc.get_heads();
+    if stored.is_none()
+        && tx
+            .prepare_cached("SELECT 1 FROM tombstones WHERE doc_id = ?1")?
+            .exists([doc_id.as_str()])?
+    {
+        return Err(StoreError::Erased(doc_id.clone()));
+    }
+    let stored = match stored {
+        Some((heads, chunks)) => Some((decode_heads(&heads)?, chunks)),
+        None => None,
+    };
+    let plan = plan_save(doc_id, doc, stored, || load_in(tx, doc_id))?;
     // Each document gets its own revision, so a peer catching up in pages
     // never skips a document that shares a revision with the page's last.
     let this_rev = match *rev {
         Some(r) => r + 1,
         None => next_rev(tx)?,
     };
-    let saved = match stored {
-        None => {
-            if tx
-                .prepare_cached("SELECT 1 FROM tombstones WHERE doc_id = ?1")?
-                .exists([doc_id.as_str()])?
-            {
-                return Err(StoreError::Erased(doc_id.clone()));
-            }
-            if new_heads.is_empty() {
-                // Nothing to keep: an empty document is the same as none.
-                return Ok(Saved {
-                    heads: new_heads,
-                    changed: false,
-                });
-            }
+    let heads = match plan {
+        SavePlan::Unchanged(heads) => {
+            return Ok(Saved {
+                heads,
+                changed: false,
+            });
+        }
+        SavePlan::Insert { snapshot, heads } => {
             tx.prepare_cached(
                 "INSERT INTO documents (doc_id, kind, snapshot, heads, chunk_count, rev)
                  VALUES (?1, ?2, ?3, ?4, 0, ?5)",
@@ -742,72 +753,39 @@ fn save_in(
             .execute(params![
                 doc_id.as_str(),
                 doc_id.kind().as_str(),
-                doc.save(),
-                encode_heads(&new_heads),
+                snapshot,
+                encode_heads(&heads),
                 this_rev
             ])?;
-            Saved {
-                heads: new_heads,
-                changed: true,
-            }
+            heads
         }
-        Some((stored_heads, chunk_count)) => {
-            let stored_heads = decode_heads(&stored_heads)?;
-            let merged;
-            let doc = if doc.get_missing_deps(&stored_heads).is_empty() {
-                doc
-            } else {
-                // A stale copy: fold it into what is stored instead of losing
-                // what the store has and it lacks.
-                let mut current = load_in(tx, doc_id)?.ok_or_else(|| {
-                    StoreError::Malformed(format!("{doc_id} vanished during save"))
-                })?;
-                current
-                    .merge(&mut doc.clone())
-                    .map_err(|e| StoreError::Merge(Box::new(e)))?;
-                merged = current;
-                &merged
-            };
-            let heads = doc.get_heads();
-            if heads == stored_heads {
-                return Ok(Saved {
-                    heads,
-                    changed: false,
-                });
-            }
-            if chunk_count + 1 >= COMPACT_AFTER {
-                tx.prepare_cached("DELETE FROM changes WHERE doc_id = ?1")?
-                    .execute([doc_id.as_str()])?;
-                tx.prepare_cached(
-                    "UPDATE documents SET snapshot = ?2, heads = ?3, chunk_count = 0, rev = ?4
-                     WHERE doc_id = ?1",
-                )?
-                .execute(params![
-                    doc_id.as_str(),
-                    doc.save(),
-                    encode_heads(&heads),
-                    this_rev
-                ])?;
-            } else {
-                tx.prepare_cached(
-                    "INSERT INTO changes (doc_id, seq, bytes) VALUES (?1,
-                     (SELECT coalesce(max(seq), 0) + 1 FROM changes WHERE doc_id = ?1), ?2)",
-                )?
-                .execute(params![doc_id.as_str(), doc.save_after(&stored_heads)])?;
-                tx.prepare_cached(
-                    "UPDATE documents SET heads = ?2, chunk_count = chunk_count + 1, rev = ?3
-                     WHERE doc_id = ?1",
-                )?
-                .execute(params![
-                    doc_id.as_str(),
-                    encode_heads(&heads),
-                    this_rev
-                ])?;
-            }
-            Saved {
-                heads,
-                changed: true,
-            }
+        SavePlan::Compact { snapshot, heads } => {
+            tx.prepare_cached("DELETE FROM changes WHERE doc_id = ?1")?
+                .execute([doc_id.as_str()])?;
+            tx.prepare_cached(
+                "UPDATE documents SET snapshot = ?2, heads = ?3, chunk_count = 0, rev = ?4
+                 WHERE doc_id = ?1",
+            )?
+            .execute(params![
+                doc_id.as_str(),
+                snapshot,
+                encode_heads(&heads),
+                this_rev
+            ])?;
+            heads
+        }
+        SavePlan::Append { chunk, heads } => {
+            tx.prepare_cached(
+                "INSERT INTO changes (doc_id, seq, bytes) VALUES (?1,
+                 (SELECT coalesce(max(seq), 0) + 1 FROM changes WHERE doc_id = ?1), ?2)",
+            )?
+            .execute(params![doc_id.as_str(), chunk])?;
+            tx.prepare_cached(
+                "UPDATE documents SET heads = ?2, chunk_count = chunk_count + 1, rev = ?3
+                 WHERE doc_id = ?1",
+            )?
+            .execute(params![doc_id.as_str(), encode_heads(&heads), this_rev])?;
+            heads
         }
     };
     *rev = Some(this_rev);
@@ -815,7 +793,10 @@ fn save_in(
         tx.prepare_cached("INSERT OR IGNORE INTO unsynced (doc_id) VALUES (?1)")?
             .execute([doc_id.as_str()])?;
     }
-    Ok(saved)
+    Ok(Saved {
+        heads,
+        changed: true,
+    })
 }
 
 #[cfg(test)]

@@ -4,8 +4,11 @@
 //! written against this trait alone, so both backends run the same
 //! protocol, checks and policy.
 
+use crate::domain::Timestamp;
 use crate::schema::DocId;
-use crate::store::{Changed, Committed, ExchangeWrite, Store, StoreError, Tombstone};
+use crate::store::{
+    Changed, Committed, ExchangeWrite, Origin, Saved, Store, StoreError, Tombstone,
+};
 use automerge::{Automerge, ChangeHash, sync};
 
 /// A municipality's documents, as a sync exchange reads and writes them.
@@ -79,5 +82,31 @@ impl SyncStore for Store {
         states: &[(&DocId, &sync::State)],
     ) -> Result<Committed, StoreError> {
         Store::commit_exchange(self, writes, peer, states)
+    }
+}
+
+/// A municipality's documents as the server keeps them: what a sync
+/// needs, and the office's writes and erasure. Every backend passes the
+/// same conformance suite (`tests/tests/storage_conformance.rs`).
+pub trait DocumentStore: SyncStore {
+    /// Saves documents in one durable transaction, each with the next
+    /// revision; a stale copy is merged into the stored document.
+    fn save_all(&mut self, docs: &[(&DocId, &Automerge)]) -> Result<Vec<Saved>, StoreError>;
+    /// Erases a document: its rows and their bytes go, a tombstone (id
+    /// and time only) stays.
+    fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError>;
+    /// Every document with its heads, in id order.
+    fn fingerprint(&self) -> Result<Vec<(DocId, Vec<ChangeHash>)>, StoreError>;
+}
+
+impl DocumentStore for Store {
+    fn save_all(&mut self, docs: &[(&DocId, &Automerge)]) -> Result<Vec<Saved>, StoreError> {
+        Store::save_all(self, docs.iter().copied(), Origin::Remote)
+    }
+    fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError> {
+        Store::erase(self, doc_id, erased_at)
+    }
+    fn fingerprint(&self) -> Result<Vec<(DocId, Vec<ChangeHash>)>, StoreError> {
+        Store::fingerprint(self)
     }
 }

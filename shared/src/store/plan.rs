@@ -1,0 +1,88 @@
+//! What saving a document writes, decided once for every backend: the
+//! embedded SQLite store and the server's PostgreSQL store write the same
+//! rows (a snapshot, then incremental chunks, compacted every
+//! [`COMPACT_AFTER`]) and fold a stale copy into the stored document the
+//! same way.
+
+use super::{COMPACT_AFTER, StoreError};
+use crate::schema::DocId;
+use automerge::{Automerge, ChangeHash, ReadDoc};
+
+/// The rows a save writes.
+#[derive(Debug)]
+pub enum SavePlan {
+    /// Nothing new: the store already holds all of it (or it is empty).
+    Unchanged(Vec<ChangeHash>),
+    /// A first save: the whole document as one snapshot.
+    Insert {
+        /// The snapshot.
+        snapshot: Vec<u8>,
+        /// Its heads.
+        heads: Vec<ChangeHash>,
+    },
+    /// The changes since the stored heads, as one more chunk.
+    Append {
+        /// The chunk.
+        chunk: Vec<u8>,
+        /// The heads after it.
+        heads: Vec<ChangeHash>,
+    },
+    /// Chunks folded into a new snapshot (the old chunks are deleted).
+    Compact {
+        /// The snapshot.
+        snapshot: Vec<u8>,
+        /// Its heads.
+        heads: Vec<ChangeHash>,
+    },
+}
+
+/// Decides what saving `doc` writes, given what is stored: its heads and
+/// chunk count, or nothing. A copy that lacks changes the store holds is
+/// merged into the stored document (`load_stored`), never written over it.
+pub fn plan_save(
+    doc_id: &DocId,
+    doc: &Automerge,
+    stored: Option<(Vec<ChangeHash>, i64)>,
+    load_stored: impl FnOnce() -> Result<Option<Automerge>, StoreError>,
+) -> Result<SavePlan, StoreError> {
+    let Some((stored_heads, chunk_count)) = stored else {
+        let heads = doc.get_heads();
+        if heads.is_empty() {
+            // Nothing to keep: an empty document is the same as none.
+            return Ok(SavePlan::Unchanged(heads));
+        }
+        return Ok(SavePlan::Insert {
+            snapshot: doc.save(),
+            heads,
+        });
+    };
+    let merged;
+    let doc = if doc.get_missing_deps(&stored_heads).is_empty() {
+        doc
+    } else {
+        // A stale copy: fold it into what is stored instead of losing what
+        // the store has and it lacks.
+        let mut current = load_stored()?
+            .ok_or_else(|| StoreError::Malformed(format!("{doc_id} vanished during save")))?;
+        current
+            .merge(&mut doc.clone())
+            .map_err(|e| StoreError::Merge(Box::new(e)))?;
+        merged = current;
+        &merged
+    };
+    let heads = doc.get_heads();
+    if heads == stored_heads {
+        return Ok(SavePlan::Unchanged(heads));
+    }
+    Ok(if chunk_count + 1 >= COMPACT_AFTER {
+        SavePlan::Compact {
+            snapshot: doc.save(),
+            heads,
+        }
+    } else {
+        SavePlan::Append {
+            chunk: doc.save_after(&stored_heads),
+            heads,
+        }
+    })
+}

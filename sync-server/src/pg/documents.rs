@@ -1,0 +1,404 @@
+//! One municipality's documents on a PostgreSQL connection: the
+//! [`DocumentStore`] the sync exchange and the office write through, with
+//! the same rows and rules as the SQLite store (`shared::store`).
+
+use super::{Manager, backend_error};
+use automerge::{Automerge, ChangeHash, sync};
+use postgres::Transaction;
+use shared::domain::Timestamp;
+use shared::schema::DocId;
+use shared::store::{
+    Changed, Committed, ExchangeWrite, SavePlan, Saved, StoreError, Tombstone, decode_heads,
+    encode_heads, parse_doc_id, plan_save,
+};
+use shared::sync::{DocumentStore, SyncStore};
+use std::cell::RefCell;
+
+/// A connection whose `search_path` is one municipality's schema.
+pub struct PgDocuments {
+    conn: RefCell<r2d2::PooledConnection<Manager>>,
+    schema: String,
+}
+
+impl std::fmt::Debug for PgDocuments {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgDocuments")
+            .field("schema", &self.schema)
+            .finish()
+    }
+}
+
+type PgResult<T> = Result<T, StoreError>;
+
+fn load_in(
+    client: &mut impl postgres::GenericClient,
+    doc_id: &DocId,
+) -> PgResult<Option<Automerge>> {
+    let Some(row) = client
+        .query_opt(
+            "SELECT snapshot FROM documents WHERE doc_id = $1",
+            &[&doc_id.as_str()],
+        )
+        .map_err(backend_error)?
+    else {
+        return Ok(None);
+    };
+    let corrupt = |source| StoreError::Corrupt {
+        doc_id: doc_id.to_string(),
+        source: Box::new(source),
+    };
+    let snapshot: Vec<u8> = row.get(0);
+    let mut doc = Automerge::load(&snapshot).map_err(corrupt)?;
+    for row in client
+        .query(
+            "SELECT bytes FROM changes WHERE doc_id = $1 ORDER BY seq",
+            &[&doc_id.as_str()],
+        )
+        .map_err(backend_error)?
+    {
+        let chunk: Vec<u8> = row.get(0);
+        doc.load_incremental(&chunk).map_err(corrupt)?;
+    }
+    Ok(Some(doc))
+}
+
+/// Locks the municipality's revision row until the transaction ends, and
+/// returns the last revision handed out: every writer passes here first,
+/// so revisions are committed in order.
+fn lock_revision(tx: &mut Transaction<'_>) -> PgResult<i64> {
+    let row = tx
+        .query_one("SELECT rev FROM revision FOR UPDATE", &[])
+        .map_err(backend_error)?;
+    Ok(row.get(0))
+}
+
+fn set_revision(tx: &mut Transaction<'_>, rev: i64) -> PgResult<()> {
+    tx.execute("UPDATE revision SET rev = $1", &[&rev])
+        .map_err(backend_error)?;
+    Ok(())
+}
+
+/// Saves one document inside `tx`, with revision `*rev + 1`.
+fn save_in(
+    tx: &mut Transaction<'_>,
+    doc_id: &DocId,
+    doc: &Automerge,
+    rev: &mut i64,
+) -> PgResult<Saved> {
+    let id = doc_id.as_str();
+    let stored = tx
+        .query_opt(
+            "SELECT heads, chunk_count FROM documents WHERE doc_id = $1",
+            &[&id],
+        )
+        .map_err(backend_error)?;
+    if stored.is_none()
+        && tx
+            .query_opt("SELECT 1 FROM tombstones WHERE doc_id = $1", &[&id])
+            .map_err(backend_error)?
+            .is_some()
+    {
+        return Err(StoreError::Erased(doc_id.clone()));
+    }
+    let stored = match stored {
+        Some(row) => Some((
+            decode_heads(&row.get::<_, Vec<u8>>(0))?,
+            i64::from(row.get::<_, i32>(1)),
+        )),
+        None => None,
+    };
+    let plan = plan_save(doc_id, doc, stored, || load_in(tx, doc_id))?;
+    let this_rev = *rev + 1;
+    let heads = match plan {
+        SavePlan::Unchanged(heads) => {
+            return Ok(Saved {
+                heads,
+                changed: false,
+            });
+        }
+        SavePlan::Insert { snapshot, heads } => {
+            tx.execute(
+                "INSERT INTO documents (doc_id, kind, snapshot, heads, chunk_count, rev)
+                 VALUES ($1, $2, $3, $4, 0, $5)",
+                &[
+                    &id,
+                    &doc_id.kind().as_str(),
+                    &snapshot,
+                    &encode_heads(&heads),
+                    &this_rev,
+                ],
+            )
+            .map_err(backend_error)?;
+            heads
+        }
+        SavePlan::Compact { snapshot, heads } => {
+            tx.execute("DELETE FROM changes WHERE doc_id = $1", &[&id])
+                .map_err(backend_error)?;
+            tx.execute(
+                "UPDATE documents SET snapshot = $2, heads = $3, chunk_count = 0, rev = $4
+                 WHERE doc_id = $1",
+                &[&id, &snapshot, &encode_heads(&heads), &this_rev],
+            )
+            .map_err(backend_error)?;
+            heads
+        }
+        SavePlan::Append { chunk, heads } => {
+            tx.execute(
+                "INSERT INTO changes (doc_id, seq, bytes) VALUES ($1,
+                 (SELECT coalesce(max(seq), 0) + 1 FROM changes WHERE doc_id = $1), $2)",
+                &[&id, &chunk],
+            )
+            .map_err(backend_error)?;
+            tx.execute(
+                "UPDATE documents SET heads = $2, chunk_count = chunk_count + 1, rev = $3
+                 WHERE doc_id = $1",
+                &[&id, &encode_heads(&heads), &this_rev],
+            )
+            .map_err(backend_error)?;
+            heads
+        }
+    };
+    *rev = this_rev;
+    Ok(Saved {
+        heads,
+        changed: true,
+    })
+}
+
+fn tombstone_of(row: &postgres::Row) -> PgResult<Tombstone> {
+    Ok(Tombstone {
+        doc_id: parse_doc_id(row.get(0))?,
+        erased_at: row.get(1),
+    })
+}
+
+impl PgDocuments {
+    pub(super) fn new(conn: r2d2::PooledConnection<Manager>, schema: String) -> Self {
+        Self {
+            conn: RefCell::new(conn),
+            schema,
+        }
+    }
+
+    /// The schema these documents live in.
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+
+    fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> PgResult<Vec<postgres::Row>> {
+        self.conn
+            .borrow_mut()
+            .query(sql, params)
+            .map_err(backend_error)
+    }
+
+    fn query_opt(
+        &self,
+        sql: &str,
+        params: &[&(dyn postgres::types::ToSql + Sync)],
+    ) -> PgResult<Option<postgres::Row>> {
+        self.conn
+            .borrow_mut()
+            .query_opt(sql, params)
+            .map_err(backend_error)
+    }
+
+    /// Rewrites the tables an erasure deleted rows from, so the erased
+    /// bytes are not left in their files' dead tuples.
+    fn rewrite_tables(&self) -> PgResult<()> {
+        self.conn
+            .borrow_mut()
+            .batch_execute("VACUUM FULL documents, changes, sync_states")
+            .map_err(backend_error)
+    }
+}
+
+impl SyncStore for PgDocuments {
+    fn load(&self, doc_id: &DocId) -> PgResult<Option<Automerge>> {
+        load_in(&mut **self.conn.borrow_mut(), doc_id)
+    }
+
+    fn heads(&self, doc_id: &DocId) -> PgResult<Option<Vec<ChangeHash>>> {
+        self.query_opt(
+            "SELECT heads FROM documents WHERE doc_id = $1",
+            &[&doc_id.as_str()],
+        )?
+        .map(|row| decode_heads(&row.get::<_, Vec<u8>>(0)))
+        .transpose()
+    }
+
+    fn stored_size(&self, doc_id: &DocId) -> PgResult<Option<u64>> {
+        Ok(self
+            .query_opt(
+                "SELECT (length(snapshot) + (SELECT coalesce(sum(length(bytes)), 0)
+                     FROM changes WHERE changes.doc_id = documents.doc_id))::BIGINT
+                 FROM documents WHERE doc_id = $1",
+                &[&doc_id.as_str()],
+            )?
+            .map(|row| u64::try_from(row.get::<_, i64>(0)).unwrap_or(0)))
+    }
+
+    fn is_erased(&self, doc_id: &DocId) -> PgResult<bool> {
+        Ok(self
+            .query_opt(
+                "SELECT 1 FROM tombstones WHERE doc_id = $1",
+                &[&doc_id.as_str()],
+            )?
+            .is_some())
+    }
+
+    fn sync_state(&self, peer: &str, doc_id: &DocId) -> PgResult<Option<sync::State>> {
+        self.query_opt(
+            "SELECT state FROM sync_states WHERE peer = $1 AND doc_id = $2",
+            &[&peer, &doc_id.as_str()],
+        )?
+        .map(|row| sync::State::decode(&row.get::<_, Vec<u8>>(0)).map_err(StoreError::from))
+        .transpose()
+    }
+
+    fn current_rev(&self) -> PgResult<i64> {
+        Ok(self
+            .query_opt("SELECT rev FROM revision FOR UPDATE", &[])?
+            .map_or(0, |row| row.get(0)))
+    }
+
+    fn changed_since(&self, rev: i64, limit: usize) -> PgResult<Vec<Changed>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.query(
+            "SELECT doc_id, rev, heads FROM documents WHERE rev > $1 ORDER BY rev LIMIT $2",
+            &[&rev, &limit],
+        )?
+        .iter()
+        .map(|row| {
+            Ok(Changed {
+                doc_id: parse_doc_id(row.get(0))?,
+                rev: row.get(1),
+                heads: decode_heads(&row.get::<_, Vec<u8>>(2))?,
+            })
+        })
+        .collect()
+    }
+
+    fn tombstone(&self, doc_id: &DocId) -> PgResult<Option<Tombstone>> {
+        self.query_opt(
+            "SELECT doc_id, erased_at FROM tombstones WHERE doc_id = $1",
+            &[&doc_id.as_str()],
+        )?
+        .map(|row| tombstone_of(&row))
+        .transpose()
+    }
+
+    fn tombstones_since(&self, rev: i64) -> PgResult<Vec<Tombstone>> {
+        self.query(
+            "SELECT doc_id, erased_at FROM tombstones WHERE rev > $1 ORDER BY rev",
+            &[&rev],
+        )?
+        .iter()
+        .map(tombstone_of)
+        .collect()
+    }
+
+    fn commit_exchange(
+        &mut self,
+        writes: &[ExchangeWrite<'_>],
+        peer: &str,
+        states: &[(&DocId, &sync::State)],
+    ) -> PgResult<Committed> {
+        let mut conn = self.conn.borrow_mut();
+        let mut tx = conn.transaction().map_err(backend_error)?;
+        let mut rev = lock_revision(&mut tx)?;
+        for write in writes {
+            let id = write.doc_id.as_str();
+            let stored = tx
+                .query_opt("SELECT heads FROM documents WHERE doc_id = $1", &[&id])
+                .map_err(backend_error)?
+                .map(|row| decode_heads(&row.get::<_, Vec<u8>>(0)))
+                .transpose()?;
+            let erased = tx
+                .query_opt("SELECT 1 FROM tombstones WHERE doc_id = $1", &[&id])
+                .map_err(backend_error)?
+                .is_some();
+            if erased || stored.as_deref() != write.base {
+                return Ok(Committed::Moved(write.doc_id.clone()));
+            }
+        }
+        let first = rev;
+        for write in writes {
+            save_in(&mut tx, write.doc_id, write.doc, &mut rev)?;
+        }
+        if rev != first {
+            set_revision(&mut tx, rev)?;
+        }
+        for (doc_id, state) in states {
+            tx.execute(
+                "INSERT INTO sync_states (peer, doc_id, state)
+                 SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM documents WHERE doc_id = $2)
+                 ON CONFLICT (peer, doc_id) DO UPDATE SET state = excluded.state",
+                &[&peer, &doc_id.as_str(), &state.encode()],
+            )
+            .map_err(backend_error)?;
+        }
+        tx.commit().map_err(backend_error)?;
+        Ok(Committed::Written)
+    }
+}
+
+impl DocumentStore for PgDocuments {
+    fn save_all(&mut self, docs: &[(&DocId, &Automerge)]) -> PgResult<Vec<Saved>> {
+        let mut conn = self.conn.borrow_mut();
+        let mut tx = conn.transaction().map_err(backend_error)?;
+        let mut rev = lock_revision(&mut tx)?;
+        let first = rev;
+        let mut saved = Vec::with_capacity(docs.len());
+        for (doc_id, doc) in docs {
+            saved.push(save_in(&mut tx, doc_id, doc, &mut rev)?);
+        }
+        if rev != first {
+            set_revision(&mut tx, rev)?;
+        }
+        tx.commit().map_err(backend_error)?;
+        Ok(saved)
+    }
+
+    fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> PgResult<Tombstone> {
+        {
+            let mut conn = self.conn.borrow_mut();
+            let mut tx = conn.transaction().map_err(backend_error)?;
+            let rev = lock_revision(&mut tx)? + 1;
+            tx.execute(
+                "DELETE FROM documents WHERE doc_id = $1",
+                &[&doc_id.as_str()],
+            )
+            .map_err(backend_error)?;
+            tx.execute(
+                "INSERT INTO tombstones (doc_id, erased_at, rev) VALUES ($1, $2, $3)
+                 ON CONFLICT (doc_id) DO NOTHING",
+                &[&doc_id.as_str(), &erased_at, &rev],
+            )
+            .map_err(backend_error)?;
+            set_revision(&mut tx, rev)?;
+            tx.commit().map_err(backend_error)?;
+        }
+        self.rewrite_tables()?;
+        Ok(Tombstone {
+            doc_id: doc_id.clone(),
+            erased_at,
+        })
+    }
+
+    fn fingerprint(&self) -> PgResult<Vec<(DocId, Vec<ChangeHash>)>> {
+        self.query("SELECT doc_id, heads FROM documents ORDER BY doc_id", &[])?
+            .iter()
+            .map(|row| {
+                Ok((
+                    parse_doc_id(row.get(0))?,
+                    decode_heads(&row.get::<_, Vec<u8>>(1))?,
+                ))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,99 @@
+//! The server's documents in PostgreSQL, for a host that serves many
+//! municipalities and outgrows one machine; the embedded SQLite files stay
+//! the default (nothing to install).
+//!
+//! **Municipalities kept apart by a schema each** (`m_<id>`), not by a
+//! column and row-level security: the tables are the SQLite store's, the
+//! SQL nearly the same, and a connection handed out for a municipality has
+//! its `search_path` set to that schema and nothing else, so a query that
+//! forgets its municipality cannot name another's tables (it finds
+//! nothing, or fails). Erasure then rewrites only that municipality's
+//! tables, and dropping a municipality is dropping its schema.
+//!
+//! **Revisions in commit order**: every write transaction first locks the
+//! schema's one revision row (`SELECT … FOR UPDATE`) and takes its
+//! revisions from it, so writers of one municipality commit one after the
+//! other and a revision is never committed after a higher one. Without
+//! it, two transactions drawing from a sequence could commit out of order
+//! and a phone whose cursor passed the higher one would never see the
+//! lower (`tests/tests/storage_conformance.rs` tries it). Everything a
+//! sync computes happens before that lock; it is held only while rows are
+//! written.
+
+mod documents;
+mod migrations;
+
+pub use documents::PgDocuments;
+
+use shared::domain::MunicipalityId;
+use shared::store::StoreError;
+use std::collections::HashSet;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+/// The pool's connection manager.
+pub type Manager = r2d2_postgres::PostgresConnectionManager<postgres::NoTls>;
+
+/// Connections kept to the database by one server process.
+const CONNECTIONS: u32 = 8;
+/// How long a request waits for a connection before it is told to come
+/// back (503).
+const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(20);
+
+/// A PostgreSQL database holding every municipality's documents.
+pub struct PgBackend {
+    pool: r2d2::Pool<Manager>,
+    /// Schemas this process has brought up to date.
+    migrated: Mutex<HashSet<MunicipalityId>>,
+}
+
+/// A PostgreSQL error, as the store reports it (its text stays in the
+/// logs' error chain; no statement parameters are in it).
+pub fn backend_error(error: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Backend(Box::new(error))
+}
+
+impl PgBackend {
+    /// Connects to `url` (`postgres://user:password@host:port/database`).
+    pub fn connect(url: &str) -> Result<Self, StoreError> {
+        let config: postgres::Config = url.parse().map_err(backend_error)?;
+        let manager = Manager::new(config, postgres::NoTls);
+        let pool = r2d2::Pool::builder()
+            .max_size(CONNECTIONS)
+            .min_idle(Some(0))
+            .connection_timeout(WAIT_FOR_CONNECTION)
+            .build(manager)
+            .map_err(backend_error)?;
+        Ok(Self {
+            pool,
+            migrated: Mutex::new(HashSet::new()),
+        })
+    }
+
+    /// The schema holding a municipality's tables.
+    pub fn schema(municipality: MunicipalityId) -> String {
+        format!("m_{}", municipality.0.as_simple())
+    }
+
+    /// A connection to one municipality's documents: its `search_path` is
+    /// that municipality's schema alone (created and migrated on first use).
+    pub fn documents(&self, municipality: MunicipalityId) -> Result<PgDocuments, StoreError> {
+        let mut conn = self.pool.get().map_err(|_| StoreError::Busy)?;
+        let schema = Self::schema(municipality);
+        let known = self
+            .migrated
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&municipality);
+        if !known {
+            migrations::migrate(&mut conn, &schema)?;
+            self.migrated
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(municipality);
+        }
+        conn.execute("SELECT set_config('search_path', $1, false)", &[&schema])
+            .map_err(backend_error)?;
+        Ok(PgDocuments::new(conn, schema))
+    }
+}
