@@ -5,7 +5,7 @@
 //! back; the session says when it is done. The server answers each request
 //! with [`respond`]. Neither half opens a socket or sleeps, so the whole
 //! protocol — drops, duplicates, replays, crashes between rounds — is tested
-//! in-process (`tests/sync_convergence.rs`), and the HTTP layer is a thin
+//! in-process (`tests/tests/sync_convergence.rs`), and the HTTP layer is a thin
 //! shell around it.
 //!
 //! # How differences are found without a round trip per document

@@ -7,6 +7,9 @@
 //! server's copy of everything in its scope, and its own out-of-scope
 //! visits must reach the server all the same. Every exchange goes through
 //! the policy, as an agent's phone: each device records in its own name.
+//!
+//! The server's side runs on each backend: the embedded SQLite store and
+//! PostgreSQL (started by `scripts/with-postgres.sh`).
 
 use automerge::{Automerge, ReadDoc};
 use proptest::prelude::*;
@@ -16,9 +19,11 @@ use shared::policy::{Caller, Scope};
 use shared::protocol::{SyncRequest, SyncResponse};
 use shared::schema::{self, DocId};
 use shared::store::{Origin, Store};
-use shared::sync::{ClientSession, respond};
+use shared::sync::{ClientSession, DocumentStore, respond};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::OnceLock;
+use sync_server::pg::PgBackend;
 
 const DEVICES: usize = 3;
 
@@ -132,9 +137,60 @@ impl Replica {
     }
 }
 
+/// The server's documents, on one backend, and how to reopen them.
+struct Server {
+    store: Box<dyn DocumentStore>,
+    reopen: Box<dyn Fn() -> Box<dyn DocumentStore>>,
+}
+
+impl Server {
+    fn reopen(&mut self) {
+        self.store = (self.reopen)();
+    }
+}
+
+/// Where the server keeps its documents in a run.
+#[derive(Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// One connection pool for every case of the PostgreSQL run.
+fn postgres() -> &'static PgBackend {
+    static BACKEND: OnceLock<PgBackend> = OnceLock::new();
+    BACKEND.get_or_init(|| {
+        let url = std::env::var("PALIER_TEST_DATABASE_URL").expect(
+            "PALIER_TEST_DATABASE_URL is not set: run the tests through \
+             ./scripts/with-postgres.sh (./scripts/test.sh does)",
+        );
+        PgBackend::connect(&url).expect("connect")
+    })
+}
+
+impl Server {
+    fn open(backend: Backend, dir: &std::path::Path) -> Self {
+        let reopen: Box<dyn Fn() -> Box<dyn DocumentStore>> = match backend {
+            Backend::Sqlite => {
+                let path = dir.join("server.sqlite");
+                Box::new(move || Box::new(Store::open(&path).expect("open store")))
+            }
+            Backend::Postgres => {
+                // A municipality of its own for each case.
+                let municipality = MunicipalityId::new();
+                Box::new(move || Box::new(postgres().documents(municipality).expect("open")))
+            }
+        };
+        Self {
+            store: reopen(),
+            reopen,
+        }
+    }
+}
+
 struct World {
     _dir: tempfile::TempDir,
-    server: Replica,
+    server: Server,
     devices: Vec<Replica>,
     campaign: CampaignId,
     buildings: Vec<BuildingId>,
@@ -146,7 +202,7 @@ struct World {
 
 /// Carries one exchange, the way the HTTP layer would: encoded bytes.
 fn server_answer(
-    server: &mut Store,
+    server: &mut dyn DocumentStore,
     peer: &str,
     caller: &Caller,
     request: &SyncRequest,
@@ -161,7 +217,7 @@ fn server_answer(
     SyncResponse::decode(&response.encode().expect("encode")).expect("decode")
 }
 
-fn sync(server: &mut Replica, device: &mut Replica, faults: &[Fault]) -> bool {
+fn sync(server: &mut Server, device: &mut Replica, faults: &[Fault]) -> bool {
     let scope = device.caller.clone();
     let mut session = ClientSession::start(&device.store).expect("start");
     let mut faults = faults.iter().copied();
@@ -172,7 +228,7 @@ fn sync(server: &mut Replica, device: &mut Replica, faults: &[Fault]) -> bool {
         device.sent.push(request.clone());
         match faults.next().unwrap_or(Fault::Deliver) {
             Fault::Deliver => {
-                let response = server_answer(&mut server.store, &device.peer, &scope, &request);
+                let response = server_answer(&mut *server.store, &device.peer, &scope, &request);
                 device.received.push(response.clone());
                 session
                     .handle_response(&mut device.store, response)
@@ -180,11 +236,11 @@ fn sync(server: &mut Replica, device: &mut Replica, faults: &[Fault]) -> bool {
             }
             Fault::DropRequest => {}
             Fault::DropResponse => {
-                server_answer(&mut server.store, &device.peer, &scope, &request);
+                server_answer(&mut *server.store, &device.peer, &scope, &request);
             }
             Fault::Duplicate => {
-                let first = server_answer(&mut server.store, &device.peer, &scope, &request);
-                let second = server_answer(&mut server.store, &device.peer, &scope, &request);
+                let first = server_answer(&mut *server.store, &device.peer, &scope, &request);
+                let second = server_answer(&mut *server.store, &device.peer, &scope, &request);
                 session
                     .handle_response(&mut device.store, first)
                     .expect("handle first");
@@ -194,14 +250,14 @@ fn sync(server: &mut Replica, device: &mut Replica, faults: &[Fault]) -> bool {
             }
             Fault::ReplayOld => {
                 let old = device.sent[device.sent.len() / 2].clone();
-                server_answer(&mut server.store, &device.peer, &scope, &old);
-                let response = server_answer(&mut server.store, &device.peer, &scope, &request);
+                server_answer(&mut *server.store, &device.peer, &scope, &old);
+                let response = server_answer(&mut *server.store, &device.peer, &scope, &request);
                 session
                     .handle_response(&mut device.store, response)
                     .expect("handle");
             }
             Fault::StaleResponse => {
-                let response = server_answer(&mut server.store, &device.peer, &scope, &request);
+                let response = server_answer(&mut *server.store, &device.peer, &scope, &request);
                 if let Some(stale) = device.received.first().cloned() {
                     session
                         .handle_response(&mut device.store, stale)
@@ -217,9 +273,9 @@ fn sync(server: &mut Replica, device: &mut Replica, faults: &[Fault]) -> bool {
 }
 
 impl World {
-    fn new() -> Self {
+    fn new(backend: Backend) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let server = Replica::open(dir.path().join("server.sqlite"), "server");
+        let server = Server::open(backend, dir.path());
         let devices: Vec<_> = (0..DEVICES)
             .map(|i| {
                 Replica::open(
@@ -336,6 +392,79 @@ impl World {
     }
 }
 
+/// Runs the operations, then a clean sync of everyone, and checks that
+/// every replica converged with nothing lost or duplicated.
+fn converge(backend: Backend, ops: &[Op]) {
+    let mut world = World::new(backend);
+    for op in ops {
+        world.apply(op);
+    }
+    // Final clean sync: twice round, so each device sees the others'.
+    for _ in 0..2 {
+        for i in 0..DEVICES {
+            assert!(sync(&mut world.server, &mut world.devices[i], &[]));
+        }
+    }
+    let expected = world.server.store.fingerprint().expect("fingerprint");
+    for device in &world.devices {
+        let held = device.store.fingerprint().expect("fingerprint");
+        let in_scope: Vec<_> = expected
+            .iter()
+            .filter(|(id, _)| device.caller.scope.includes(id))
+            .cloned()
+            .collect();
+        let held_in_scope: Vec<_> = held
+            .iter()
+            .filter(|(id, _)| device.caller.scope.includes(id))
+            .cloned()
+            .collect();
+        assert_eq!(&held_in_scope, &in_scope);
+        // Out of scope, a phone holds only logs it wrote itself, and the
+        // server has all of their changes.
+        for (id, heads) in held
+            .iter()
+            .filter(|(id, _)| !device.caller.scope.includes(id))
+        {
+            let server_doc = world
+                .server
+                .store
+                .load(id)
+                .expect("load")
+                .expect("on the server");
+            for head in heads {
+                assert!(server_doc.get_change_by_hash(head).is_some(), "{} lost", id);
+            }
+        }
+        assert_eq!(device.store.unsynced_count().expect("count"), 0);
+    }
+    let mut seen = Vec::new();
+    for building in &world.buildings {
+        if let Some(doc) = world
+            .server
+            .store
+            .load(&DocId::visits(world.campaign, *building))
+            .expect("load")
+        {
+            let visits = schema::visits(&doc).expect("visits");
+            seen.extend(visits.values().map(|v| v.id));
+        }
+    }
+    let distinct: BTreeSet<_> = seen.iter().copied().collect();
+    assert_eq!(seen.len(), distinct.len(), "a visit is duplicated");
+    assert_eq!(distinct, world.recorded.clone(), "visits lost or invented");
+    for (i, idea) in world.ideas.iter().enumerate() {
+        let doc = world
+            .server
+            .store
+            .load(&DocId::idea(idea.id))
+            .expect("load")
+            .expect("idea");
+        let merged: Idea = schema::read(&doc).expect("read");
+        assert!(world.titles[&i].contains(&merged.title));
+        assert!(world.costs[&i].contains(&merged.estimated_cost_eur));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
@@ -343,55 +472,17 @@ proptest! {
     fn every_replica_converges_with_nothing_lost_or_duplicated(
         ops in proptest::collection::vec(op(), 1..40)
     ) {
-        let mut world = World::new();
-        for op in &ops {
-            world.apply(op);
-        }
-        // Final clean sync: twice round, so each device sees the others'.
-        for _ in 0..2 {
-            for i in 0..DEVICES {
-                prop_assert!(sync(&mut world.server, &mut world.devices[i], &[]));
-            }
-        }
-        let expected = world.server.store.fingerprint().expect("fingerprint");
-        for device in &world.devices {
-            let held = device.store.fingerprint().expect("fingerprint");
-            let in_scope: Vec<_> = expected
-                .iter()
-                .filter(|(id, _)| device.caller.scope.includes(id))
-                .cloned()
-                .collect();
-            let held_in_scope: Vec<_> = held
-                .iter()
-                .filter(|(id, _)| device.caller.scope.includes(id))
-                .cloned()
-                .collect();
-            prop_assert_eq!(&held_in_scope, &in_scope);
-            // Out of scope, a phone holds only logs it wrote itself, and the
-            // server has all of their changes.
-            for (id, heads) in held.iter().filter(|(id, _)| !device.caller.scope.includes(id)) {
-                let server_doc = world.server.store.load(id).expect("load").expect("on the server");
-                for head in heads {
-                    prop_assert!(server_doc.get_change_by_hash(head).is_some(), "{} lost", id);
-                }
-            }
-            prop_assert_eq!(device.store.unsynced_count().expect("count"), 0);
-        }
-        let mut seen = Vec::new();
-        for building in &world.buildings {
-            if let Some(doc) = world.server.store.load(&DocId::visits(world.campaign, *building)).expect("load") {
-                let visits = schema::visits(&doc).expect("visits");
-                seen.extend(visits.values().map(|v| v.id));
-            }
-        }
-        let distinct: BTreeSet<_> = seen.iter().copied().collect();
-        prop_assert_eq!(seen.len(), distinct.len(), "a visit is duplicated");
-        prop_assert_eq!(distinct, world.recorded.clone(), "visits lost or invented");
-        for (i, idea) in world.ideas.iter().enumerate() {
-            let doc = world.server.store.load(&DocId::idea(idea.id)).expect("load").expect("idea");
-            let merged: Idea = schema::read(&doc).expect("read");
-            prop_assert!(world.titles[&i].contains(&merged.title));
-            prop_assert!(world.costs[&i].contains(&merged.estimated_cost_eur));
-        }
+        converge(Backend::Sqlite, &ops);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_replica_converges_with_the_server_on_postgresql(
+        ops in proptest::collection::vec(op(), 1..40)
+    ) {
+        converge(Backend::Postgres, &ops);
     }
 }
