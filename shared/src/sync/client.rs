@@ -121,7 +121,9 @@ impl ClientSession {
 
     fn state(&mut self, store: &Store, doc_id: &DocId) -> Result<&mut sync::State, ClientError> {
         if !self.states.contains_key(doc_id) {
-            let state = store.sync_state(SERVER_PEER, doc_id)?.unwrap_or_default();
+            let state = store
+                .sync_state(SERVER_PEER, doc_id)?
+                .unwrap_or_else(super::first_contact);
             self.states.insert(doc_id.clone(), state);
         }
         Ok(self.states.entry(doc_id.clone()).or_default())

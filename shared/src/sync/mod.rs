@@ -50,6 +50,22 @@ fn guarded<T>(step: impl FnOnce() -> Result<T, automerge::AutomergeError>) -> Op
     }
 }
 
+/// The sync state to start from with a peer that has never been sent a
+/// document (no state kept for it): as if the peer had said it holds
+/// nothing, so the first message carries every change instead of only
+/// heads, and a new document crosses in one round trip instead of three.
+/// If the peer did hold some of it, it ignores the changes it has.
+fn first_contact() -> sync::State {
+    let mut state = sync::State::new();
+    state.their_heads = Some(Vec::new());
+    state.their_need = Some(Vec::new());
+    state.their_have = Some(vec![sync::Have {
+        last_sync: Vec::new(),
+        bloom: sync::BloomFilter::default(),
+    }]);
+    state
+}
+
 /// Decodes a sync message from the wire.
 fn decode_message(bytes: &[u8]) -> Option<sync::Message> {
     catch_unwind(|| sync::Message::decode(bytes).ok())

@@ -439,7 +439,9 @@ impl Page<'_> {
         {
             return Ok(());
         }
-        let mut state = store.sync_state(self.peer, doc_id)?.unwrap_or_default();
+        let mut state = store
+            .sync_state(self.peer, doc_id)?
+            .unwrap_or_else(super::first_contact);
         let mut shared = state.shared_heads.clone();
         shared.sort();
         if shared == heads {
