@@ -225,7 +225,7 @@ fn main() {
             .await
             .expect("code");
         let mut phone = Store::open(&dir.path().join("phone.sqlite")).expect("phone");
-        app::sync::enrol(&mut phone, &server, &code.code, "bench").await.expect("enrol");
+        let enrolled = app::sync::enrol(&mut phone, &server, &code.code, "bench").await.expect("enrol");
         let start = Instant::now();
         let (report, traffic) = app::sync::sync(&mut phone, &server, &mut |_| {}).await.expect("first sync");
         println!(
@@ -237,7 +237,8 @@ fn main() {
         );
         println!("server RSS after that sync: {} MiB", rss_kib(child.id()) / 1024);
 
-        let agent = AgentId::new();
+        // Visits in the phone's own name: the server refuses others'.
+        let agent = AgentId(enrolled.device_id.0);
         let day: Vec<&Building> = buildings.iter().skip(1).step_by(97).take(30).collect();
         for n in 0..300 {
             let b = day[n % day.len()];
@@ -248,6 +249,7 @@ fn main() {
         }
         let start = Instant::now();
         let (report, traffic) = app::sync::sync(&mut phone, &server, &mut |_| {}).await.expect("day sync");
+        assert!(report.refused.is_empty(), "the day's visits were refused: {:?}", report.refused);
         println!(
             "a day's sync (300 visits, 30 buildings): {:.1} ms, {} rounds, {} B up, {} B down",
             ms(start.elapsed()),

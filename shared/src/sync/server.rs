@@ -441,7 +441,7 @@ impl Page<'_> {
         }
         let mut state = store
             .sync_state(self.peer, doc_id)?
-            .unwrap_or_else(super::first_contact);
+            .unwrap_or_else(|| super::first_contact(true));
         let mut shared = state.shared_heads.clone();
         shared.sort();
         if shared == heads {
