@@ -289,6 +289,27 @@ impl Store {
         load_in(&self.conn, doc_id)
     }
 
+    /// The stored document's bytes as they are: its snapshot, then its
+    /// incremental chunks in order (what [`Store::load`] parses).
+    pub fn stored_bytes(&self, doc_id: &DocId) -> Result<Option<Vec<Vec<u8>>>, StoreError> {
+        let snapshot: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT snapshot FROM documents WHERE doc_id = ?1")?
+            .query_row([doc_id.as_str()], |r| r.get(0))
+            .optional()?;
+        let Some(snapshot) = snapshot else {
+            return Ok(None);
+        };
+        let mut parts = vec![snapshot];
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT bytes FROM changes WHERE doc_id = ?1 ORDER BY seq")?;
+        for chunk in stmt.query_map([doc_id.as_str()], |r| r.get::<_, Vec<u8>>(0))? {
+            parts.push(chunk?);
+        }
+        Ok(Some(parts))
+    }
+
     /// The heads of the stored document.
     pub fn heads(&self, doc_id: &DocId) -> Result<Option<Vec<ChangeHash>>, StoreError> {
         let bytes: Option<Vec<u8>> = self

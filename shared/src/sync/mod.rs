@@ -83,4 +83,3 @@ fn decode_message(bytes: &[u8]) -> Option<sync::Message> {
         .ok()
         .flatten()
 }
-

@@ -148,6 +148,23 @@ impl<S: SyncStore + ?Sized> Exchange<'_, S> {
         if writes && caller.role.is_read_only() {
             return Err(RefusalReason::ReadOnly.into());
         }
+        if !writes
+            && !deposit
+            && message.need.is_empty()
+            && !self.work.contains_key(doc_id)
+            && match kind_rights.receive {
+                Reach::All => true,
+                Reach::InScope => caller.scope.includes(doc_id),
+                Reach::Own | Reach::None => false,
+            }
+            && let Some(stored) = self.store.heads(doc_id)?
+        {
+            let mut theirs = message.heads.clone();
+            theirs.sort();
+            if theirs == stored {
+                return Ok(Some(self.settled(doc_id, stored)));
+            }
+        }
         if !self.work.contains_key(doc_id) {
             let doc = self.store.load(doc_id)?;
             let state = if deposit {
@@ -251,6 +268,45 @@ impl<S: SyncStore + ?Sized> Exchange<'_, S> {
             self.reply_bytes += reply.len();
             reply
         }))
+    }
+}
+
+impl<S: SyncStore + ?Sized> Exchange<'_, S> {
+    /// The device holds exactly what is stored (its heads are the stored
+    /// heads, it needs nothing): the exchange is settled without loading
+    /// the document. The sync state records the shared heads, and the
+    /// reply says so, so the device stops talking about it. This is most
+    /// messages of a first sync (a phone acknowledging what it received)
+    /// and of a phone's push once the server has merged it.
+    fn settled(&mut self, doc_id: &DocId, heads: Vec<automerge::ChangeHash>) -> Vec<u8> {
+        let mut state = sync::State::new();
+        state.shared_heads = heads.clone();
+        self.work.insert(
+            doc_id.clone(),
+            Work {
+                doc: Automerge::new(),
+                state,
+                stored: true,
+                base: Some(heads.clone()),
+                wrote: false,
+                size: None,
+                deposit: false,
+            },
+        );
+        let reply = sync::Message {
+            heads: heads.clone(),
+            need: Vec::new(),
+            have: vec![sync::Have {
+                last_sync: heads,
+                bloom: sync::BloomFilter::default(),
+            }],
+            changes: sync::ChunkList::empty(),
+            flags: None,
+            version: sync::MessageVersion::V1,
+        }
+        .encode();
+        self.reply_bytes += reply.len();
+        reply
     }
 }
 
@@ -439,14 +495,67 @@ impl Page<'_> {
         {
             return Ok(());
         }
-        let mut state = store
-            .sync_state(self.peer, doc_id)?
-            .unwrap_or_else(|| super::first_contact(true));
-        let mut shared = state.shared_heads.clone();
+        let state = store.sync_state(self.peer, doc_id)?;
+        let needs_content = matches!(rights(self.caller.role, doc_id.kind()).receive, Reach::Own);
+        let Some(mut state) = state else {
+            if !needs_content {
+                // Never sent to this device: the stored bytes go as they
+                // are, without loading the document (the policy decides on
+                // kind and scope alone here, never on content).
+                if !self.caller.may_receive(doc_id, || None) {
+                    return Ok(());
+                }
+                return self.offer_stored(store, doc_id, heads, response);
+            }
+            return self.offer_loaded(store, doc_id, super::first_contact(true), response);
+        };
+        let mut shared = std::mem::take(&mut state.shared_heads);
         shared.sort();
         if shared == heads {
             return Ok(()); // the device already has exactly this
         }
+        state.shared_heads = shared;
+        self.offer_loaded(store, doc_id, state, response)
+    }
+
+    /// Offers a document never sent to this device: its stored snapshot
+    /// and chunks as the message's changes (Automerge loads them as it
+    /// would from its own storage), the stored heads, and a summary that
+    /// asks the device for anything it holds beyond them.
+    fn offer_stored<S: SyncStore + ?Sized>(
+        &mut self,
+        store: &S,
+        doc_id: &DocId,
+        heads: &[automerge::ChangeHash],
+        response: &mut SyncResponse,
+    ) -> Result<(), ServerError> {
+        let Some(parts) = store.stored_bytes(doc_id)? else {
+            return Ok(());
+        };
+        let message = sync::Message {
+            heads: heads.to_vec(),
+            need: Vec::new(),
+            have: vec![sync::Have {
+                last_sync: heads.to_vec(),
+                bloom: sync::BloomFilter::default(),
+            }],
+            changes: sync::ChunkList::from(parts),
+            flags: None,
+            version: sync::MessageVersion::V1,
+        }
+        .encode();
+        self.include(doc_id, message, response);
+        Ok(())
+    }
+
+    /// Offers a document by Automerge's own sync step, from `state`.
+    fn offer_loaded<S: SyncStore + ?Sized>(
+        &mut self,
+        store: &S,
+        doc_id: &DocId,
+        mut state: sync::State,
+        response: &mut SyncResponse,
+    ) -> Result<(), ServerError> {
         let Some(doc) = store.load(doc_id)? else {
             return Ok(());
         };
@@ -455,16 +564,19 @@ impl Page<'_> {
         }
         if let Some(mut message) = guarded(|| Ok(doc.generate_sync_message(&mut state))).flatten() {
             message.flags = None;
-            let message = message.encode();
-            self.bytes += message.len();
-            self.sent += 1;
-            self.included.insert(doc_id.clone());
-            response.messages.push(DocMessage {
-                doc_id: doc_id.clone(),
-                message,
-            });
+            self.include(doc_id, message.encode(), response);
         }
         Ok(())
+    }
+
+    fn include(&mut self, doc_id: &DocId, message: Vec<u8>, response: &mut SyncResponse) {
+        self.bytes += message.len();
+        self.sent += 1;
+        self.included.insert(doc_id.clone());
+        response.messages.push(DocMessage {
+            doc_id: doc_id.clone(),
+            message,
+        });
     }
 }
 

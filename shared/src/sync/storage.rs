@@ -23,6 +23,9 @@ pub trait SyncStore {
     fn load(&self, doc_id: &DocId) -> Result<Option<Automerge>, StoreError>;
     /// Its stored heads.
     fn heads(&self, doc_id: &DocId) -> Result<Option<Vec<ChangeHash>>, StoreError>;
+    /// Its stored bytes as they are (a snapshot, then incremental
+    /// chunks), which Automerge loads in that order, unparsed.
+    fn stored_bytes(&self, doc_id: &DocId) -> Result<Option<Vec<Vec<u8>>>, StoreError>;
     /// Its stored size in bytes.
     fn stored_size(&self, doc_id: &DocId) -> Result<Option<u64>, StoreError>;
     /// Whether it was erased.
@@ -53,6 +56,9 @@ impl SyncStore for Store {
     }
     fn heads(&self, doc_id: &DocId) -> Result<Option<Vec<ChangeHash>>, StoreError> {
         Store::heads(self, doc_id)
+    }
+    fn stored_bytes(&self, doc_id: &DocId) -> Result<Option<Vec<Vec<u8>>>, StoreError> {
+        Store::stored_bytes(self, doc_id)
     }
     fn stored_size(&self, doc_id: &DocId) -> Result<Option<u64>, StoreError> {
         Store::stored_size(self, doc_id)

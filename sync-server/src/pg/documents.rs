@@ -231,6 +231,24 @@ impl SyncStore for PgDocuments {
         .transpose()
     }
 
+    fn stored_bytes(&self, doc_id: &DocId) -> PgResult<Option<Vec<Vec<u8>>>> {
+        let Some(row) = self.query_opt(
+            "SELECT snapshot FROM documents WHERE doc_id = $1",
+            &[&doc_id.as_str()],
+        )?
+        else {
+            return Ok(None);
+        };
+        let mut parts = vec![row.get::<_, Vec<u8>>(0)];
+        for row in self.query(
+            "SELECT bytes FROM changes WHERE doc_id = $1 ORDER BY seq",
+            &[&doc_id.as_str()],
+        )? {
+            parts.push(row.get(0));
+        }
+        Ok(Some(parts))
+    }
+
     fn stored_size(&self, doc_id: &DocId) -> PgResult<Option<u64>> {
         Ok(self
             .query_opt(
