@@ -248,7 +248,7 @@ impl Store {
         }
         let mut rev = None;
         for write in writes {
-            save_in(&tx, write.doc_id, write.doc, Origin::Remote, &mut rev)?;
+            save_in(&tx, write.doc_id, write.doc, None, Origin::Remote, &mut rev)?;
         }
         if let Some(rev) = rev {
             tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
@@ -361,11 +361,24 @@ impl Store {
         docs: impl IntoIterator<Item = (&'a DocId, &'a Automerge)>,
         origin: Origin,
     ) -> Result<Vec<Saved>, StoreError> {
+        self.save_received(docs.into_iter().map(|(id, doc)| (id, doc, None)), origin)
+    }
+
+    /// [`Store::save_all`], where a document this store does not hold yet
+    /// may come with the bytes it was loaded from (a snapshot, then
+    /// chunks, as another store keeps them): those are kept as they are
+    /// instead of encoding the document again. The caller vouches that
+    /// `doc` is exactly what those bytes load to.
+    pub fn save_received<'a>(
+        &mut self,
+        docs: impl IntoIterator<Item = (&'a DocId, &'a Automerge, Option<&'a [Vec<u8>]>)>,
+        origin: Origin,
+    ) -> Result<Vec<Saved>, StoreError> {
         let tx = self.write_transaction()?;
         let mut rev = None;
         let mut results = Vec::new();
-        for (doc_id, doc) in docs {
-            results.push(save_in(&tx, doc_id, doc, origin, &mut rev)?);
+        for (doc_id, doc, bytes) in docs {
+            results.push(save_in(&tx, doc_id, doc, bytes, origin, &mut rev)?);
         }
         if let Some(rev) = rev {
             tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
@@ -734,6 +747,7 @@ fn save_in(
     tx: &Transaction<'_>,
     doc_id: &DocId,
     doc: &Automerge,
+    bytes: Option<&[Vec<u8>]>,
     origin: Origin,
     rev: &mut Option<i64>,
 ) -> Result<Saved, StoreError> {
@@ -767,17 +781,30 @@ fn save_in(
             });
         }
         SavePlan::Insert { snapshot, heads } => {
+            // Bytes received as another store keeps them: kept as they
+            // are, up to the compaction limit.
+            let (snapshot, chunks) = match bytes {
+                Some([first, rest @ ..]) if (rest.len() as i64) < COMPACT_AFTER => {
+                    (first.clone(), rest)
+                }
+                _ => (snapshot(), &[][..]),
+            };
             tx.prepare_cached(
                 "INSERT INTO documents (doc_id, kind, snapshot, heads, chunk_count, rev)
-                 VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 doc_id.as_str(),
                 doc_id.kind().as_str(),
                 snapshot,
                 encode_heads(&heads),
+                chunks.len() as i64,
                 this_rev
             ])?;
+            for (seq, chunk) in chunks.iter().enumerate() {
+                tx.prepare_cached("INSERT INTO changes (doc_id, seq, bytes) VALUES (?1, ?2, ?3)")?
+                    .execute(params![doc_id.as_str(), seq as i64 + 1, chunk])?;
+            }
             heads
         }
         SavePlan::Compact { snapshot, heads } => {

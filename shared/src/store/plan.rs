@@ -9,14 +9,13 @@ use crate::schema::DocId;
 use automerge::{Automerge, ChangeHash, ReadDoc};
 
 /// The rows a save writes.
-#[derive(Debug)]
-pub enum SavePlan {
+pub enum SavePlan<'a> {
     /// Nothing new: the store already holds all of it (or it is empty).
     Unchanged(Vec<ChangeHash>),
     /// A first save: the whole document as one snapshot.
     Insert {
-        /// The snapshot.
-        snapshot: Vec<u8>,
+        /// Makes the snapshot (not made if the caller has the bytes).
+        snapshot: Box<dyn FnOnce() -> Vec<u8> + 'a>,
         /// Its heads.
         heads: Vec<ChangeHash>,
     },
@@ -39,12 +38,12 @@ pub enum SavePlan {
 /// Decides what saving `doc` writes, given what is stored: its heads and
 /// chunk count, or nothing. A copy that lacks changes the store holds is
 /// merged into the stored document (`load_stored`), never written over it.
-pub fn plan_save(
+pub fn plan_save<'a>(
     doc_id: &DocId,
-    doc: &Automerge,
+    doc: &'a Automerge,
     stored: Option<(Vec<ChangeHash>, i64)>,
     load_stored: impl FnOnce() -> Result<Option<Automerge>, StoreError>,
-) -> Result<SavePlan, StoreError> {
+) -> Result<SavePlan<'a>, StoreError> {
     let Some((stored_heads, chunk_count)) = stored else {
         let heads = doc.get_heads();
         if heads.is_empty() {
@@ -52,7 +51,7 @@ pub fn plan_save(
             return Ok(SavePlan::Unchanged(heads));
         }
         return Ok(SavePlan::Insert {
-            snapshot: doc.save(),
+            snapshot: Box::new(|| doc.save()),
             heads,
         });
     };

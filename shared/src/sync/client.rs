@@ -79,6 +79,10 @@ pub struct ClientSession {
     changed_here: BTreeSet<DocId>,
     report: SyncReport,
     done: bool,
+    /// The documents the last response updated, as saved: the next
+    /// request replies about them without loading them again (one page,
+    /// already in memory while the response was taken).
+    fresh: BTreeMap<DocId, Automerge>,
 }
 
 impl ClientSession {
@@ -101,6 +105,7 @@ impl ClientSession {
             changed_here: BTreeSet::new(),
             report: SyncReport::default(),
             done: false,
+            fresh: BTreeMap::new(),
         })
     }
 
@@ -141,6 +146,7 @@ impl ClientSession {
             // the exchange again from what is saved.
             self.states.clear();
             self.touched.clear();
+            self.fresh.clear();
         }
         if self.report.rounds >= MAX_ROUNDS {
             return Err(ClientError::NoProgress);
@@ -152,7 +158,12 @@ impl ClientSession {
             if bytes >= REQUEST_BYTES || messages.len() >= MAX_MESSAGES_PER_REQUEST {
                 break; // the rest go in the next round trip
             }
-            let doc = store.load(&doc_id)?.unwrap_or_default();
+            let doc = match self.fresh.remove(&doc_id) {
+                // Still what the store holds (the app may have written
+                // since): use it, else read the store.
+                Some(doc) if store.heads(&doc_id)?.as_deref() == Some(&doc.get_heads()[..]) => doc,
+                _ => store.load(&doc_id)?.unwrap_or_default(),
+            };
             let mut message = self.generate(store, &doc_id, &doc)?;
             if message.is_none() && !self.server_holds(&doc_id, &doc) {
                 // Silent but not settled: a reply went missing. Start this
@@ -213,6 +224,10 @@ impl ClientSession {
             self.report.refused.push(refusal);
         }
         let mut updated: Vec<(DocId, Automerge)> = Vec::new();
+        // Documents new to this phone that arrived whole: kept as the bytes
+        // they came in, not encoded again.
+        let mut arrived: BTreeMap<DocId, (Vec<automerge::ChangeHash>, Vec<Vec<u8>>)> =
+            BTreeMap::new();
         for DocMessage { doc_id, message } in response.messages {
             if response.erased.iter().any(|e| e.doc_id == doc_id) || self.refused.contains(&doc_id)
             {
@@ -226,6 +241,12 @@ impl ClientSession {
                 None => store.load(&doc_id)?.unwrap_or_default(),
             };
             let before = doc.get_heads();
+            if before.is_empty() && !message.changes.is_empty() {
+                let mut heads = message.heads.clone();
+                heads.sort();
+                let bytes = message.changes.iter().map(<[u8]>::to_vec).collect();
+                arrived.insert(doc_id.clone(), (heads, bytes));
+            }
             self.touched.insert(doc_id.clone());
             let state = self.state(store, &doc_id)?;
             if guarded(|| doc.receive_sync_message(state, message)).is_none() {
@@ -237,8 +258,18 @@ impl ClientSession {
             self.in_play.insert(doc_id.clone());
             updated.push((doc_id, doc));
         }
-        store.save_all(updated.iter().map(|(id, doc)| (id, doc)), Origin::Remote)?;
+        store.save_received(
+            updated.iter().map(|(id, doc)| {
+                let whole = arrived
+                    .get(id)
+                    .filter(|(heads, _)| *heads == doc.get_heads())
+                    .map(|(_, bytes)| bytes.as_slice());
+                (id, doc, whole)
+            }),
+            Origin::Remote,
+        )?;
         self.save_states(store)?;
+        self.fresh = updated.into_iter().collect();
         self.next_cursor = Some(response.cursor);
         self.more = response.more;
         Ok(self.progress())

@@ -117,6 +117,7 @@ fn save_in(
             });
         }
         SavePlan::Insert { snapshot, heads } => {
+            let snapshot = snapshot();
             tx.execute(
                 "INSERT INTO documents (doc_id, kind, snapshot, heads, chunk_count, rev)
                  VALUES ($1, $2, $3, $4, 0, $5)",
