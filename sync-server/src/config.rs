@@ -21,6 +21,21 @@ pub enum Command {
     /// (after restoring a backup, or to check the figures). Safe while a
     /// server runs on the same data.
     RebuildReadModel(DataConfig),
+    /// Copy every database (accounts, devices, each municipality's
+    /// documents) into an empty folder, consistently, while a server runs
+    /// on the same data. Read models are not copied: they are rebuilt.
+    Backup(BackupConfig),
+}
+
+/// Where to back up from and to.
+#[derive(Debug, Clone, Args)]
+pub struct BackupConfig {
+    /// The data folder.
+    #[arg(long, env = "PALIER_DATA", default_value = "data")]
+    pub data: PathBuf,
+    /// The folder to copy into (created if needed; must not hold a copy).
+    #[arg(long)]
+    pub to: PathBuf,
 }
 
 /// Where the data is.

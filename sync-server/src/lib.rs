@@ -5,6 +5,7 @@
 //! and drive real clients against it without sleeping.
 
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod consolidate;
 pub mod control;
