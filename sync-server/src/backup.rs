@@ -1,10 +1,9 @@
 //! `palier-server backup --to DIR`: a consistent copy of every database
 //! of a data folder, taken while the server runs.
 //!
-//! Each file is copied with SQLite's online backup API, page by page in
-//! steps, so a copy is one committed state of its database even while
-//! phones sync (a writer between two steps restarts the copy of that
-//! file). Copying the files with `cp` could catch a database half-way
+//! Each file is copied with SQLite's online backup API in one step, inside
+//! one read transaction, so a copy is one committed state of its database
+//! while phones go on syncing (WAL: writers do not wait for the copy). Copying the files with `cp` could catch a database half-way
 //! through a commit or miss what is still in its write-ahead log.
 //!
 //! What is copied: `control.sqlite` (accounts, devices, codes, sessions)
@@ -14,7 +13,8 @@
 //! copy is checked (`PRAGMA integrity_check`) before the command says it
 //! is done. Existing files in the destination are never overwritten.
 
-use rusqlite::{Connection, MAIN_DB, OpenFlags};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -99,8 +99,17 @@ pub fn backup_all(data: &Path, to: &Path) -> Result<Vec<Copied>, BackupError> {
     Ok(copied)
 }
 
-/// Copies one database online, then checks the copy.
+/// Copies one database online, then checks the copy; a copy that fails
+/// is deleted, so the backup can simply be run again.
 fn copy(source: &Path, target: &Path) -> Result<(), BackupError> {
+    let result = copy_once(source, target);
+    if result.is_err() {
+        let _ = std::fs::remove_file(target);
+    }
+    result
+}
+
+fn copy_once(source: &Path, target: &Path) -> Result<(), BackupError> {
     let sql = |path: &Path| {
         let path = path.to_path_buf();
         move |source| BackupError::Sql { path, source }
@@ -112,10 +121,25 @@ fn copy(source: &Path, target: &Path) -> Result<(), BackupError> {
     .map_err(sql(source))?;
     from.busy_timeout(Duration::from_secs(5))
         .map_err(sql(source))?;
-    from.backup(MAIN_DB, target, None::<fn(rusqlite::backup::Progress)>)
-        .map_err(sql(source))?;
-    let check = Connection::open(target).map_err(sql(target))?;
-    let verdict: String = check
+    let mut to = Connection::open(target).map_err(sql(target))?;
+    {
+        // Every page in one step: one read transaction on the source, so
+        // the server's writers (WAL) carry on and the copy is one state.
+        let backup = Backup::new(&from, &mut to).map_err(sql(source))?;
+        match backup.step(-1).map_err(sql(source))? {
+            StepResult::Done => {}
+            _ => {
+                return Err(BackupError::Sql {
+                    path: source.to_path_buf(),
+                    source: rusqlite::Error::SqliteFailure(
+                        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                        Some("the database stayed busy".into()),
+                    ),
+                });
+            }
+        }
+    }
+    let verdict: String = to
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(sql(target))?;
     if verdict != "ok" {

@@ -34,12 +34,15 @@ pub struct ScopeInputs {
 impl ScopeInputs {
     /// Reads them from a store.
     pub fn read(store: &Store) -> Result<Self, StoreError> {
-        let (sectors, unreadable) = store.records_and_unreadable::<Sector>(DocKind::Sector)?;
-        let campaigns = store.readable_records::<Campaign>(DocKind::Campaign)?;
-        Ok(Self {
-            sectors,
-            campaigns,
-            unreadable_sector: !unreadable.is_empty(),
+        // One committed state: every sector as of the same write.
+        store.read_consistent(|store| {
+            let (sectors, unreadable) = store.records_and_unreadable::<Sector>(DocKind::Sector)?;
+            let campaigns = store.readable_records::<Campaign>(DocKind::Campaign)?;
+            Ok(Self {
+                sectors,
+                campaigns,
+                unreadable_sector: !unreadable.is_empty(),
+            })
         })
     }
 

@@ -292,22 +292,20 @@ impl Store {
     /// The stored document's bytes as they are: its snapshot, then its
     /// incremental chunks in order (what [`Store::load`] parses).
     pub fn stored_bytes(&self, doc_id: &DocId) -> Result<Option<Vec<Vec<u8>>>, StoreError> {
-        let snapshot: Option<Vec<u8>> = self
-            .conn
-            .prepare_cached("SELECT snapshot FROM documents WHERE doc_id = ?1")?
-            .query_row([doc_id.as_str()], |r| r.get(0))
-            .optional()?;
-        let Some(snapshot) = snapshot else {
-            return Ok(None);
-        };
-        let mut parts = vec![snapshot];
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT bytes FROM changes WHERE doc_id = ?1 ORDER BY seq")?;
-        for chunk in stmt.query_map([doc_id.as_str()], |r| r.get::<_, Vec<u8>>(0))? {
-            parts.push(chunk?);
-        }
-        Ok(Some(parts))
+        parts_in(&self.conn, doc_id)
+    }
+
+    /// Runs `read` inside one read transaction, so everything it reads
+    /// belongs to one committed state of the store (the server's pool has
+    /// other connections writing meanwhile).
+    pub fn read_consistent<T>(
+        &self,
+        read: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let result = read(self);
+        tx.finish()?;
+        result
     }
 
     /// The heads of the stored document.
@@ -721,24 +719,44 @@ fn next_rev(tx: &Transaction<'_>) -> Result<i64, StoreError> {
     Ok(rev + 1)
 }
 
+/// The snapshot then the chunks of a document, read by one statement so
+/// they belong to one committed state: with several connections on the
+/// file (the server's pool), a compaction committed between two reads
+/// would pair an old snapshot with new chunks Automerge cannot apply.
+fn parts_in(conn: &Connection, doc_id: &DocId) -> Result<Option<Vec<Vec<u8>>>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT snapshot, 0 AS seq FROM documents WHERE doc_id = ?1
+         UNION ALL SELECT bytes, seq FROM changes WHERE doc_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([doc_id.as_str()], |r| {
+        Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    let mut parts = Vec::new();
+    for (i, row) in rows.enumerate() {
+        let (bytes, seq) = row?;
+        if i == 0 && seq != 0 {
+            return Ok(None); // chunks without a snapshot: not held
+        }
+        parts.push(bytes);
+    }
+    Ok((!parts.is_empty()).then_some(parts))
+}
+
 fn load_in(conn: &Connection, doc_id: &DocId) -> Result<Option<Automerge>, StoreError> {
-    let snapshot: Option<Vec<u8>> = conn
-        .prepare_cached("SELECT snapshot FROM documents WHERE doc_id = ?1")?
-        .query_row([doc_id.as_str()], |r| r.get(0))
-        .optional()?;
-    let Some(snapshot) = snapshot else {
+    let Some(parts) = parts_in(conn, doc_id)? else {
         return Ok(None);
     };
     let corrupt = |source| StoreError::Corrupt {
         doc_id: doc_id.to_string(),
         source: Box::new(source),
     };
+    let mut parts = parts.into_iter();
+    let Some(snapshot) = parts.next() else {
+        return Ok(None);
+    };
     let mut doc = Automerge::load(&snapshot).map_err(corrupt)?;
-    let mut stmt =
-        conn.prepare_cached("SELECT bytes FROM changes WHERE doc_id = ?1 ORDER BY seq")?;
-    let chunks = stmt.query_map([doc_id.as_str()], |r| r.get::<_, Vec<u8>>(0))?;
-    for chunk in chunks {
-        doc.load_incremental(&chunk?).map_err(corrupt)?;
+    for chunk in parts {
+        doc.load_incremental(&chunk).map_err(corrupt)?;
     }
     Ok(Some(doc))
 }

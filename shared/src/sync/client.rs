@@ -64,6 +64,11 @@ pub struct SyncReport {
     pub refused: Vec<Refusal>,
 }
 
+/// The largest stored document (snapshot and chunks, compressed) a phone
+/// sends whole in its first message; larger ones go by Automerge's three
+/// round trips, which never send what the server already has.
+const FIRST_CONTACT_MAX_BYTES: u64 = 128 * 1024;
+
 /// One sync of a device with the server.
 #[derive(Debug)]
 pub struct ClientSession {
@@ -126,9 +131,20 @@ impl ClientSession {
 
     fn state(&mut self, store: &Store, doc_id: &DocId) -> Result<&mut sync::State, ClientError> {
         if !self.states.contains_key(doc_id) {
-            let state = store
-                .sync_state(SERVER_PEER, doc_id)?
-                .unwrap_or_else(|| super::first_contact(false));
+            let state = match store.sync_state(SERVER_PEER, doc_id)? {
+                Some(state) => state,
+                // Sent whole at once only while small: if the server
+                // already holds it (a lost response), the changes it has
+                // count again against what one message and one document
+                // may bring, and must stay well within.
+                None if store
+                    .stored_size(doc_id)?
+                    .is_some_and(|bytes| bytes <= FIRST_CONTACT_MAX_BYTES) =>
+                {
+                    super::first_contact(false)
+                }
+                None => sync::State::new(),
+            };
             self.states.insert(doc_id.clone(), state);
         }
         Ok(self.states.entry(doc_id.clone()).or_default())

@@ -30,33 +30,45 @@ impl std::fmt::Debug for PgDocuments {
 
 type PgResult<T> = Result<T, StoreError>;
 
+/// The snapshot then the chunks of a document, read by one statement so
+/// they belong to one committed state (a compaction committed between two
+/// reads would pair an old snapshot with new chunks).
+const PARTS: &str = "SELECT snapshot, 0 AS seq FROM documents WHERE doc_id = $1
+     UNION ALL SELECT bytes, seq FROM changes WHERE doc_id = $1 ORDER BY seq";
+
+fn parts_in(
+    client: &mut impl postgres::GenericClient,
+    doc_id: &DocId,
+) -> PgResult<Option<Vec<Vec<u8>>>> {
+    let rows = client
+        .query(PARTS, &[&doc_id.as_str()])
+        .map_err(backend_error)?;
+    // The snapshot comes first (seq 0); without it the document is not held.
+    if rows.first().is_none_or(|row| row.get::<_, i32>(1) != 0) {
+        return Ok(None);
+    }
+    Ok(Some(
+        rows.iter().map(|row| row.get::<_, Vec<u8>>(0)).collect(),
+    ))
+}
+
 fn load_in(
     client: &mut impl postgres::GenericClient,
     doc_id: &DocId,
 ) -> PgResult<Option<Automerge>> {
-    let Some(row) = client
-        .query_opt(
-            "SELECT snapshot FROM documents WHERE doc_id = $1",
-            &[&doc_id.as_str()],
-        )
-        .map_err(backend_error)?
-    else {
+    let Some(parts) = parts_in(client, doc_id)? else {
         return Ok(None);
     };
     let corrupt = |source| StoreError::Corrupt {
         doc_id: doc_id.to_string(),
         source: Box::new(source),
     };
-    let snapshot: Vec<u8> = row.get(0);
+    let mut parts = parts.into_iter();
+    let Some(snapshot) = parts.next() else {
+        return Ok(None);
+    };
     let mut doc = Automerge::load(&snapshot).map_err(corrupt)?;
-    for row in client
-        .query(
-            "SELECT bytes FROM changes WHERE doc_id = $1 ORDER BY seq",
-            &[&doc_id.as_str()],
-        )
-        .map_err(backend_error)?
-    {
-        let chunk: Vec<u8> = row.get(0);
+    for chunk in parts {
         doc.load_incremental(&chunk).map_err(corrupt)?;
     }
     Ok(Some(doc))
@@ -233,21 +245,7 @@ impl SyncStore for PgDocuments {
     }
 
     fn stored_bytes(&self, doc_id: &DocId) -> PgResult<Option<Vec<Vec<u8>>>> {
-        let Some(row) = self.query_opt(
-            "SELECT snapshot FROM documents WHERE doc_id = $1",
-            &[&doc_id.as_str()],
-        )?
-        else {
-            return Ok(None);
-        };
-        let mut parts = vec![row.get::<_, Vec<u8>>(0)];
-        for row in self.query(
-            "SELECT bytes FROM changes WHERE doc_id = $1 ORDER BY seq",
-            &[&doc_id.as_str()],
-        )? {
-            parts.push(row.get(0));
-        }
-        Ok(Some(parts))
+        parts_in(&mut **self.conn.borrow_mut(), doc_id)
     }
 
     fn stored_size(&self, doc_id: &DocId) -> PgResult<Option<u64>> {
@@ -281,7 +279,7 @@ impl SyncStore for PgDocuments {
 
     fn current_rev(&self) -> PgResult<i64> {
         Ok(self
-            .query_opt("SELECT rev FROM revision FOR UPDATE", &[])?
+            .query_opt("SELECT rev FROM revision", &[])?
             .map_or(0, |row| row.get(0)))
     }
 

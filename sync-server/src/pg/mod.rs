@@ -17,8 +17,9 @@
 //! it, two transactions drawing from a sequence could commit out of order
 //! and a phone whose cursor passed the higher one would never see the
 //! lower (`tests/tests/storage_conformance.rs` tries it). Everything a
-//! sync computes happens before that lock; it is held only while rows are
-//! written.
+//! sync computes happens before that lock; it is held while rows are
+//! written (and a stale copy merged or a document compacted, when a save
+//! needs it).
 
 mod documents;
 mod migrations;

@@ -90,11 +90,14 @@ pub async fn sync(
     let unsynced = request.unsynced;
     let municipality = device.municipality;
     let state_inside = state.clone();
-    let _slot = tokio::time::timeout(WAIT_FOR_SLOT, state.sync_slots.clone().acquire_owned())
+    let slot = tokio::time::timeout(WAIT_FOR_SLOT, state.sync_slots.clone().acquire_owned())
         .await
         .map_err(|_| ApiError::Busy)?
         .map_err(|_| ApiError::Busy)?;
     let response = tokio::task::spawn_blocking(move || {
+        // Held by the work, not the request: a phone that hangs up does
+        // not free the slot while its exchange still runs.
+        let _slot = slot;
         let mut store = store.get()?;
         let caller = caller(&state_inside, &store, &device)?;
         Ok(respond(&mut *store, &peer, &caller, &request))
