@@ -63,7 +63,21 @@ async fn phones_writing_the_same_buildings_at_once_keep_every_visit() {
         phones.push(phone);
     }
 
-    // Once more each, in turn: every phone then holds every visit, once.
+    // The server took every visit, and every phone's edits are confirmed.
+    let mut on_server = BTreeSet::new();
+    for building in &buildings {
+        let doc_id = shared::schema::DocId::visits(campaign, *building);
+        if let Some(doc) = server.load(office.id, &doc_id) {
+            let visits = shared::schema::visits(&doc).expect("visits");
+            on_server.extend(visits.values().map(|v| v.id));
+        }
+    }
+    assert_eq!(on_server, recorded, "the server lost a visit");
+    for phone in &phones {
+        assert_eq!(phone.store.unsynced_count().expect("count"), 0);
+    }
+    // Once more each, in turn: every phone then holds every visit, once
+    // (a cursor that passed a write made during its sync would miss it).
     for phone in &mut phones {
         phone.sync().await;
     }

@@ -46,7 +46,7 @@ pub enum ServerError {
 
 /// Times a request is worked out again when another writer changed one of
 /// its documents first (see [`SyncStore::commit_exchange`]).
-const ATTEMPTS: usize = 5;
+const ATTEMPTS: u32 = 12;
 
 impl From<OutOfBounds> for RefusalReason {
     fn from(error: OutOfBounds) -> Self {
@@ -351,7 +351,8 @@ fn deposit_reply(doc: &Automerge, their_heads: Vec<automerge::ChangeHash>) -> sy
 /// No lock is held while the request is worked out: requests of one
 /// municipality run side by side, and their writes are committed only if
 /// the documents they read are still as they were; otherwise the request
-/// is worked out again on what is stored now (at most [`ATTEMPTS`] times),
+/// is worked out again on what is stored now (at most [`ATTEMPTS`] times,
+/// a random wait between tries),
 /// so every check always judges the document that the write extends.
 pub fn respond<S: SyncStore + ?Sized>(
     store: &mut S,
@@ -362,12 +363,30 @@ pub fn respond<S: SyncStore + ?Sized>(
     if request.messages.len() > MAX_MESSAGES_PER_REQUEST {
         return Err(ServerError::TooManyMessages);
     }
-    for _ in 0..ATTEMPTS {
+    for tried in 0..ATTEMPTS {
         if let Some(response) = attempt(store, peer, caller, request)? {
             return Ok(response);
         }
+        back_off(tried);
     }
     Err(ServerError::Busy)
+}
+
+/// Waits a random time that doubles with each try (up to 256 ms), so
+/// requests that keep writing the same documents (a team that worked the
+/// same stairwell, syncing together) stop colliding. Only the server
+/// answers requests; a phone never gets here.
+fn back_off(tried: u32) {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let cap_ms = 1u64 << tried.min(8);
+        let jitter = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::from(d.subsec_nanos()));
+        std::thread::sleep(std::time::Duration::from_millis(1 + jitter % cap_ms));
+    }
+    #[cfg(target_arch = "wasm32")]
+    let _ = tried;
 }
 
 /// One try at answering a request; `None` if a document it writes moved
@@ -378,6 +397,12 @@ fn attempt<S: SyncStore + ?Sized>(
     caller: &Caller,
     request: &SyncRequest,
 ) -> Result<Option<SyncResponse>, ServerError> {
+    // The revision this answer is as of. Every document this request
+    // replies about is loaded after it, so holds at least what was
+    // committed up to it; what other writers commit later (higher
+    // revisions) is left for the device's next request, so its cursor
+    // never passes a write it has not been offered.
+    let horizon = store.current_rev()?;
     let mut response = SyncResponse {
         version: PROTOCOL_VERSION,
         messages: Vec::new(),
@@ -437,6 +462,7 @@ fn attempt<S: SyncStore + ?Sized>(
         &*store,
         peer,
         caller,
+        horizon,
         request.cursor,
         &talked_about,
         reply_bytes,
@@ -580,20 +606,20 @@ impl Page<'_> {
     }
 }
 
-/// Adds messages for documents written after `cursor` that this device may
-/// receive and does not hold yet, and sets the response's cursor to the
-/// last revision the page covers; then, for a device with a scope, the
+/// Adds messages for documents written after `cursor` (and up to
+/// `horizon`) that this device may receive and does not hold yet, and sets
+/// the response's cursor to the last revision the page covers; then, for a device with a scope, the
 /// in-scope documents it does not hold yet whenever they were written.
 fn fill_page<S: SyncStore + ?Sized>(
     store: &S,
     peer: &str,
     caller: &Caller,
+    horizon: i64,
     cursor: i64,
     talked_about: &BTreeSet<DocId>,
     reply_bytes: usize,
     response: &mut SyncResponse,
 ) -> Result<(), ServerError> {
-    let current = store.current_rev()?;
     let mut scanned_to = cursor;
     let mut page = Page {
         peer,
@@ -609,6 +635,9 @@ fn fill_page<S: SyncStore + ?Sized>(
             break;
         }
         for changed in chunk {
+            if changed.rev > horizon {
+                break 'scan; // written after this answer began: next time
+            }
             if page.full() {
                 response.more = true;
                 break 'scan;
@@ -617,7 +646,7 @@ fn fill_page<S: SyncStore + ?Sized>(
             page.offer(store, &changed.doc_id, &changed.heads, response)?;
         }
     }
-    response.cursor = if response.more { scanned_to } else { current };
+    response.cursor = if response.more { scanned_to } else { horizon };
     for doc_id in caller.scope.documents() {
         let Some(mut heads) = store.heads(&doc_id)? else {
             continue;
