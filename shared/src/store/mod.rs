@@ -20,7 +20,7 @@ mod migrations;
 mod plan;
 
 pub use migrate::{Migration, MigrationError, migrate};
-pub use plan::{SavePlan, plan_save};
+pub use plan::{SavePlan, load_parts, plan_save};
 
 use crate::domain::Timestamp;
 use crate::schema::{DocId, DocKind};
@@ -253,16 +253,7 @@ impl Store {
         if let Some(rev) = rev {
             tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
         }
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO sync_states (peer, doc_id, state)
-                 SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM documents WHERE doc_id = ?2)
-                 ON CONFLICT (peer, doc_id) DO UPDATE SET state = excluded.state",
-            )?;
-            for (doc_id, state) in states {
-                stmt.execute(params![peer, doc_id.as_str(), state.encode()])?;
-            }
-        }
+        put_states_in(&tx, peer, states)?;
         tx.commit()?;
         Ok(Committed::Written)
     }
@@ -558,17 +549,9 @@ impl Store {
         peer: &str,
         states: impl IntoIterator<Item = (&'a DocId, &'a sync::State)>,
     ) -> Result<(), StoreError> {
+        let states: Vec<(&DocId, &sync::State)> = states.into_iter().collect();
         let tx = self.write_transaction()?;
-        {
-            let mut stmt = tx.prepare_cached(
-                "INSERT INTO sync_states (peer, doc_id, state)
-                 SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM documents WHERE doc_id = ?2)
-                 ON CONFLICT (peer, doc_id) DO UPDATE SET state = excluded.state",
-            )?;
-            for (doc_id, state) in states {
-                stmt.execute(params![peer, doc_id.as_str(), state.encode()])?;
-            }
-        }
+        put_states_in(&tx, peer, &states)?;
         tx.commit()?;
         Ok(())
     }
@@ -743,22 +726,27 @@ fn parts_in(conn: &Connection, doc_id: &DocId) -> Result<Option<Vec<Vec<u8>>>, S
 }
 
 fn load_in(conn: &Connection, doc_id: &DocId) -> Result<Option<Automerge>, StoreError> {
-    let Some(parts) = parts_in(conn, doc_id)? else {
-        return Ok(None);
-    };
-    let corrupt = |source| StoreError::Corrupt {
-        doc_id: doc_id.to_string(),
-        source: Box::new(source),
-    };
-    let mut parts = parts.into_iter();
-    let Some(snapshot) = parts.next() else {
-        return Ok(None);
-    };
-    let mut doc = Automerge::load(&snapshot).map_err(corrupt)?;
-    for chunk in parts {
-        doc.load_incremental(&chunk).map_err(corrupt)?;
+    parts_in(conn, doc_id)?
+        .map(|parts| load_parts(doc_id, parts))
+        .transpose()
+}
+
+/// Keeps the sync states with `peer` inside `tx`, skipping those of
+/// documents the store does not hold.
+fn put_states_in(
+    tx: &Transaction<'_>,
+    peer: &str,
+    states: &[(&DocId, &sync::State)],
+) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO sync_states (peer, doc_id, state)
+         SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM documents WHERE doc_id = ?2)
+         ON CONFLICT (peer, doc_id) DO UPDATE SET state = excluded.state",
+    )?;
+    for (doc_id, state) in states {
+        stmt.execute(params![peer, doc_id.as_str(), state.encode()])?;
     }
-    Ok(Some(doc))
+    Ok(())
 }
 
 fn save_in(

@@ -85,3 +85,21 @@ pub fn plan_save<'a>(
         }
     })
 }
+
+/// A document from its stored bytes: the snapshot, then the chunks saved
+/// since, in order (every backend keeps them so).
+pub fn load_parts(doc_id: &DocId, parts: Vec<Vec<u8>>) -> Result<Automerge, StoreError> {
+    let corrupt = |source| StoreError::Corrupt {
+        doc_id: doc_id.to_string(),
+        source: Box::new(source),
+    };
+    let mut parts = parts.into_iter();
+    let mut doc = match parts.next() {
+        Some(snapshot) => Automerge::load(&snapshot).map_err(corrupt)?,
+        None => Automerge::new(),
+    };
+    for chunk in parts {
+        doc.load_incremental(&chunk).map_err(corrupt)?;
+    }
+    Ok(doc)
+}

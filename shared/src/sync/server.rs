@@ -293,20 +293,26 @@ impl<S: SyncStore + ?Sized> Exchange<'_, S> {
                 deposit: false,
             },
         );
-        let reply = sync::Message {
-            heads: heads.clone(),
-            need: Vec::new(),
-            have: vec![sync::Have {
-                last_sync: heads,
-                bloom: sync::BloomFilter::default(),
-            }],
-            changes: sync::ChunkList::empty(),
-            flags: None,
-            version: sync::MessageVersion::V1,
-        }
-        .encode();
+        let reply = holding(heads, sync::ChunkList::empty()).encode();
         self.reply_bytes += reply.len();
         reply
+    }
+}
+
+/// A message saying "I hold exactly `heads`" (and nothing beyond them to
+/// ask for), carrying `changes`: the settled reply, or a document sent
+/// whole as its stored bytes.
+fn holding(heads: Vec<automerge::ChangeHash>, changes: sync::ChunkList) -> sync::Message {
+    sync::Message {
+        heads: heads.clone(),
+        need: Vec::new(),
+        have: vec![sync::Have {
+            last_sync: heads,
+            bloom: sync::BloomFilter::default(),
+        }],
+        changes,
+        flags: None,
+        version: sync::MessageVersion::V1,
     }
 }
 
@@ -557,18 +563,7 @@ impl Page<'_> {
         let Some(parts) = store.stored_bytes(doc_id)? else {
             return Ok(());
         };
-        let message = sync::Message {
-            heads: heads.to_vec(),
-            need: Vec::new(),
-            have: vec![sync::Have {
-                last_sync: heads.to_vec(),
-                bloom: sync::BloomFilter::default(),
-            }],
-            changes: sync::ChunkList::from(parts),
-            flags: None,
-            version: sync::MessageVersion::V1,
-        }
-        .encode();
+        let message = holding(heads.to_vec(), sync::ChunkList::from(parts)).encode();
         self.include(doc_id, message, response);
         Ok(())
     }

@@ -9,7 +9,7 @@ use shared::domain::Timestamp;
 use shared::schema::DocId;
 use shared::store::{
     Changed, Committed, ExchangeWrite, SavePlan, Saved, StoreError, Tombstone, decode_heads,
-    encode_heads, parse_doc_id, plan_save,
+    encode_heads, load_parts, parse_doc_id, plan_save,
 };
 use shared::sync::{DocumentStore, SyncStore};
 use std::cell::RefCell;
@@ -56,22 +56,9 @@ fn load_in(
     client: &mut impl postgres::GenericClient,
     doc_id: &DocId,
 ) -> PgResult<Option<Automerge>> {
-    let Some(parts) = parts_in(client, doc_id)? else {
-        return Ok(None);
-    };
-    let corrupt = |source| StoreError::Corrupt {
-        doc_id: doc_id.to_string(),
-        source: Box::new(source),
-    };
-    let mut parts = parts.into_iter();
-    let Some(snapshot) = parts.next() else {
-        return Ok(None);
-    };
-    let mut doc = Automerge::load(&snapshot).map_err(corrupt)?;
-    for chunk in parts {
-        doc.load_incremental(&chunk).map_err(corrupt)?;
-    }
-    Ok(Some(doc))
+    parts_in(client, doc_id)?
+        .map(|parts| load_parts(doc_id, parts))
+        .transpose()
 }
 
 /// Locks the municipality's revision row until the transaction ends, and
