@@ -182,7 +182,7 @@ const RETENTION_MS: i64 = 3 * 365 * 24 * 3600 * 1000;
 
 fn records<T: SingleRecord>(store: &Store, kind: DocKind) -> Result<Vec<T>, FieldError> {
     // One bad record must not hide a whole sector.
-    Ok(store.readable_records(kind)?)
+    Ok(shared::sync::Records::readable_records(store, kind)?)
 }
 
 fn record<T: SingleRecord>(store: &Store, id: &DocId) -> Result<T, FieldError> {

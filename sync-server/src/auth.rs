@@ -28,7 +28,11 @@ pub async fn run_blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(|e| ApiError::Internal(e.into()))
+        .map_err(|e| match e {
+            // No connection came free in time: come back, as for a sync.
+            crate::control::ControlError::Busy => ApiError::Busy,
+            e => ApiError::Internal(e.into()),
+        })
 }
 
 impl FromRequestParts<AppState> for Device {

@@ -44,15 +44,25 @@ pub struct DataConfig {
     /// The data folder.
     #[arg(long, env = "PALIER_DATA", default_value = "data")]
     pub data: PathBuf,
+    /// The PostgreSQL database, if the data is there (see `serve`).
+    #[arg(long, env = "PALIER_DATABASE_URL")]
+    pub database_url: Option<String>,
 }
 
 /// How to serve.
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
     /// Folder holding the databases: `control.sqlite` (accounts, devices)
-    /// and one file per municipality under `municipalities/`.
+    /// and one file per municipality under `municipalities/`; on
+    /// PostgreSQL, only the office's read models (rebuilt from the
+    /// documents when missing).
     #[arg(long, env = "PALIER_DATA", default_value = "data")]
     pub data: PathBuf,
+    /// Keep the documents and the control data in this PostgreSQL database
+    /// (`postgres://user:password@host:port/database`) instead of SQLite
+    /// files, so that several server processes can share them.
+    #[arg(long, env = "PALIER_DATABASE_URL")]
+    pub database_url: Option<String>,
     /// Address to listen on.
     #[arg(long, env = "PALIER_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,

@@ -8,7 +8,8 @@ use automerge::Automerge;
 use shared::api::Role;
 use shared::domain::*;
 use shared::schema::{self, SingleRecord};
-use shared::store::{Origin, Store};
+use shared::sync::{DocumentStore, Records};
+
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -71,13 +72,9 @@ pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
     let store = state.tenants.store(municipality)?;
     let mut store = store.get()?;
     if store.document_count()? == 0 {
-        seed(&mut store)?;
+        seed(&mut *store)?;
     }
-    let buildings = store
-        .doc_ids()?
-        .iter()
-        .filter(|id| id.kind() == shared::schema::DocKind::Building)
-        .count();
+    let buildings = store.doc_ids_of(shared::schema::DocKind::Building)?.len();
     Ok(Demo {
         password,
         code,
@@ -85,10 +82,10 @@ pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
     })
 }
 
-fn save<T: SingleRecord>(store: &mut Store, record: &T) -> anyhow::Result<()> {
+fn save<T: SingleRecord>(store: &mut dyn DocumentStore, record: &T) -> anyhow::Result<()> {
     let mut doc = Automerge::new();
     schema::write(&mut doc, record)?;
-    store.save(&record.doc_id(), &doc, Origin::Remote)?;
+    store.save_one(&record.doc_id(), &doc)?;
     Ok(())
 }
 
@@ -128,7 +125,7 @@ fn tr(fr: &str, en: &str, ar: &str) -> Translations {
 /// Writes the synthetic territory: two neighbourhoods, twelve buildings of
 /// two to three entrances and a 200-dwelling tower, a campaign and a
 /// sector.
-pub fn seed(store: &mut Store) -> anyhow::Result<()> {
+pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
     let neighbourhoods = [
         ("Lebon-Lamartine", 2.3580, 48.7905),
         ("Pasteur-Barbusse", 2.3660, 48.7905),

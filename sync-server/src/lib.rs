@@ -41,8 +41,6 @@ pub struct AppState {
     pub tenants: Arc<Tenants>,
     /// The settings it was started with.
     pub config: Arc<ServeConfig>,
-    /// Territory imports previewed at the office, awaiting confirmation.
-    pub imports: Arc<office::PendingImports>,
     /// Login and enrolment attempt counters.
     pub throttle: Arc<throttle::Throttle>,
     /// Sync exchanges worked on at once (see [`routes::sync`]).
@@ -52,22 +50,50 @@ pub struct AppState {
 impl AppState {
     /// Opens (creating if needed) the databases under `config.data`.
     pub fn open(config: ServeConfig) -> anyhow::Result<Self> {
-        let municipalities = config.data.join("municipalities");
-        std::fs::create_dir_all(&municipalities)
-            .with_context(|| format!("cannot create {}", municipalities.display()))?;
-        let control = Control::open(&config.data.join("control.sqlite"))
-            .context("cannot open the control database")?
-            .with_session_idle(config.session_idle_secs.saturating_mul(1000));
+        let (control, tenants) = open_storage(&config.data, config.database_url.as_deref())?;
+        let control =
+            Arc::new(control.with_session_idle(config.session_idle_secs.saturating_mul(1000)));
         Ok(Self {
-            control: Arc::new(control),
-            tenants: Arc::new(Tenants::new(municipalities)),
-            throttle: Arc::new(throttle::Throttle::new(std::time::Duration::from_secs(
-                config.throttle_window_secs,
-            ))),
+            tenants: Arc::new(tenants),
+            throttle: Arc::new(throttle::Throttle::new(
+                std::time::Duration::from_secs(config.throttle_window_secs),
+                control.clone(),
+            )),
+            control,
             config: Arc::new(config),
-            imports: Arc::default(),
             sync_slots: Arc::new(tokio::sync::Semaphore::new(routes::sync::slots())),
         })
+    }
+}
+
+/// Opens the control data and the municipalities' stores: SQLite files
+/// under `data` (the default), or the PostgreSQL database at
+/// `database_url`. The one place the backend is chosen.
+pub fn open_storage(
+    data: &std::path::Path,
+    database_url: Option<&str>,
+) -> anyhow::Result<(Control, Tenants)> {
+    let municipalities = data.join("municipalities");
+    std::fs::create_dir_all(&municipalities)
+        .with_context(|| format!("cannot create {}", municipalities.display()))?;
+    match database_url {
+        None => {
+            let control = Control::open(&data.join("control.sqlite"))
+                .context("cannot open the control database")?;
+            Ok((control, Tenants::new(municipalities)))
+        }
+        Some(url) => {
+            // The URL may hold a password: never in an error message.
+            let backend = pg::PgBackend::connect(url)
+                .map_err(|_| anyhow::anyhow!("cannot connect to the PostgreSQL database"))?;
+            let control = Control::on_postgres(backend.pool())
+                .context("cannot open the control schema in PostgreSQL")?;
+            let tenants = Tenants::with_backend(
+                tenants::Backend::Postgres(Arc::new(backend)),
+                municipalities,
+            );
+            Ok((control, tenants))
+        }
     }
 }
 
@@ -107,11 +133,17 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let demo = config.demo;
-    let state = AppState::open(config)?;
-    if demo {
-        let demo = demo::ensure(&state).context("cannot set up the demo municipality")?;
-        println!("{demo}");
-    }
+    // Blocking work (and, on PostgreSQL, a synchronous client that must
+    // not run on an async thread).
+    let state = tokio::task::spawn_blocking(move || {
+        let state = AppState::open(config)?;
+        if demo {
+            let demo = demo::ensure(&state).context("cannot set up the demo municipality")?;
+            println!("{demo}");
+        }
+        anyhow::Ok(state)
+    })
+    .await??;
     serve_with(state, listener, shutdown).await
 }
 

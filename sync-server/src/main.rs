@@ -24,8 +24,12 @@ async fn main() -> anyhow::Result<()> {
             sync_server::serve(config, listener, shutdown).await
         }
         Command::RebuildReadModel(config) => {
-            let dir = config.data.join("municipalities");
-            for (municipality, rev, took) in sync_server::readmodel::rebuild_all(&dir)? {
+            let (control, tenants) =
+                sync_server::open_storage(&config.data, config.database_url.as_deref())?;
+            let municipalities = control.municipalities()?;
+            for (municipality, rev, took) in
+                sync_server::readmodel::rebuild_all(&tenants, &municipalities)?
+            {
                 println!(
                     "{municipality}: rebuilt up to revision {rev} in {:.1} s",
                     took.as_secs_f64()

@@ -15,7 +15,8 @@
 use shared::domain::{AgentId, Campaign, MunicipalityId, Sector};
 use shared::policy::Scope;
 use shared::schema::DocKind;
-use shared::store::{KindsVersion, Store, StoreError};
+use shared::store::{KindsVersion, StoreError};
+use shared::sync::{DocumentStore, Records};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -33,17 +34,20 @@ pub struct ScopeInputs {
 
 impl ScopeInputs {
     /// Reads them from a store.
-    pub fn read(store: &Store) -> Result<Self, StoreError> {
+    pub fn read(store: &(impl DocumentStore + ?Sized)) -> Result<Self, StoreError> {
+        let mut read = None;
         // One committed state: every sector as of the same write.
-        store.read_consistent(|store| {
+        store.read_consistent(&mut || {
             let (sectors, unreadable) = store.records_and_unreadable::<Sector>(DocKind::Sector)?;
             let campaigns = store.readable_records::<Campaign>(DocKind::Campaign)?;
-            Ok(Self {
+            read = Some(Self {
                 sectors,
                 campaigns,
                 unreadable_sector: !unreadable.is_empty(),
-            })
-        })
+            });
+            Ok(())
+        })?;
+        read.ok_or_else(|| StoreError::Malformed("scope inputs not read".into()))
     }
 
     /// The scope of a field phone used by `agent`: its sectors, or the
@@ -74,7 +78,7 @@ impl Scopes {
     pub fn inputs(
         &self,
         municipality: MunicipalityId,
-        store: &Store,
+        store: &(impl DocumentStore + ?Sized),
     ) -> Result<Arc<ScopeInputs>, StoreError> {
         let version = store.kinds_version(&KINDS)?;
         {
@@ -99,7 +103,7 @@ mod tests {
     use super::*;
     use shared::domain::{BuildingId, CampaignKind, SectorId};
     use shared::schema::{self, SingleRecord};
-    use shared::store::Origin;
+    use shared::store::{Origin, Store};
 
     fn put<T: SingleRecord>(store: &mut Store, record: &T) {
         let id = record.doc_id();

@@ -11,7 +11,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use shared::domain::*;
 use shared::schema::{self, DocId, SingleRecord};
-use shared::store::{Origin, Store, StoreError};
+use shared::store::StoreError;
+use shared::sync::DocumentStore;
 
 /// Why seeding failed.
 #[derive(Debug, thiserror::Error)]
@@ -81,7 +82,7 @@ fn outcome(rng: &mut StdRng) -> Outcome {
 /// Writes `spec.visits` visits of `campaign` over `buildings`, in batches
 /// of one transaction per building.
 pub fn visits(
-    store: &mut Store,
+    store: &mut dyn DocumentStore,
     campaign: CampaignId,
     buildings: &[Building],
     spec: &Spec,
@@ -168,7 +169,7 @@ pub fn visits(
             let log = DocId::visits(campaign, building.id);
             let mut all = vec![(&log, &doc)];
             all.extend(extra.iter().map(|(id, d)| (id, d)));
-            store.save_all(all, Origin::Remote)?;
+            store.save_all(&all)?;
         }
         if seeded.visits >= spec.visits {
             break;

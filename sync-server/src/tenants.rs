@@ -1,25 +1,31 @@
-//! Each municipality's documents, in a SQLite file of its own.
+//! Each municipality's documents: a SQLite file of its own (the default),
+//! or a PostgreSQL schema of its own (`serve --database-url`). The backend
+//! is chosen once, when the server starts; everything past this module
+//! sees a [`DocumentStore`] and nothing else.
 //!
 //! A request reaches a store only through the municipality its credentials
-//! belong to, so no query can read another municipality's documents. Each
-//! store is a small pool of connections (`r2d2`), opened on first use and
-//! kept: requests of one municipality read side by side (WAL), and SQLite
-//! takes their writes one at a time. Nothing in this process decides who
-//! writes when: a sync exchange commits only if the documents it read are
-//! unchanged ([`shared::store::Store::commit_exchange`]), so several
-//! server processes may share the files.
+//! belong to, so no query can read another municipality's documents. On
+//! SQLite each store is a small pool of connections (`r2d2`), opened on
+//! first use and kept: requests of one municipality read side by side
+//! (WAL), and SQLite takes their writes one at a time. Nothing in this
+//! process decides who writes when: a sync exchange commits only if the
+//! documents it read are unchanged (`commit_exchange`), so several server
+//! processes may share the files or the database.
 //!
 //! A request that panics while holding a connection must not take its
 //! municipality down: a connection given back inside a transaction is
 //! closed (SQLite rolls the transaction back) and the pool opens another,
 //! so the next request sees the last committed state.
 
+use crate::pg::PgBackend;
 use crate::readmodel::{ReadModel, ReadModelError};
 use crate::scopes::Scopes;
 use shared::domain::MunicipalityId;
 use shared::store::{Store, StoreError};
+use shared::sync::DocumentStore;
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -56,21 +62,59 @@ impl r2d2::ManageConnection for Connections {
 
 /// A municipality's store, shared between requests.
 #[derive(Clone)]
-pub struct TenantStore(r2d2::Pool<Connections>);
+pub enum TenantStore {
+    /// Its SQLite file's connections.
+    Sqlite(r2d2::Pool<Connections>),
+    /// Its schema in the PostgreSQL database.
+    Postgres(Arc<PgBackend>, MunicipalityId),
+}
 
-/// A connection to a municipality's store, given back when dropped.
-pub type StoreConnection = r2d2::PooledConnection<Connections>;
+/// A connection to a municipality's documents, given back when dropped.
+pub type Documents = Box<dyn DocumentStore + Send>;
 
 impl TenantStore {
-    /// A connection, for this caller alone until it is dropped; other
-    /// callers use others at the same time.
-    pub fn get(&self) -> Result<StoreConnection, StoreError> {
-        self.0.get().map_err(|_| StoreError::Busy)
+    /// The SQLite file at `path` (created if needed).
+    pub fn open_sqlite(path: PathBuf) -> Result<Self, StoreError> {
+        // The first connection opens (and migrates) the file here, so an
+        // unreadable store is an error now, not a pool timeout later.
+        let first = Store::open(&path)?;
+        let pool = r2d2::Pool::builder()
+            .max_size(CONNECTIONS)
+            .min_idle(Some(0))
+            .connection_timeout(WAIT_FOR_CONNECTION)
+            .build_unchecked(Connections { path });
+        drop(first);
+        Ok(TenantStore::Sqlite(pool))
     }
+
+    /// A connection, for this caller alone until it is dropped; other
+    /// callers use others at the same time. May wait for one to come free
+    /// (then [`StoreError::Busy`]): call it from a blocking thread.
+    pub fn get(&self) -> Result<Documents, StoreError> {
+        match self {
+            TenantStore::Sqlite(pool) => {
+                let conn = pool.get().map_err(|_| StoreError::Busy)?;
+                Ok(Box::new(conn))
+            }
+            TenantStore::Postgres(backend, municipality) => {
+                Ok(Box::new(backend.documents(*municipality)?))
+            }
+        }
+    }
+}
+
+/// Where every municipality's documents are kept.
+pub enum Backend {
+    /// One SQLite file each, in this folder.
+    Sqlite(PathBuf),
+    /// One schema each, in this PostgreSQL database.
+    Postgres(Arc<PgBackend>),
 }
 
 /// The open stores.
 pub struct Tenants {
+    backend: Backend,
+    /// Where read models are kept (a SQLite file per municipality).
     dir: PathBuf,
     open: Mutex<HashMap<MunicipalityId, TenantStore>>,
     models: Mutex<HashMap<MunicipalityId, ReadModel>>,
@@ -80,7 +124,13 @@ pub struct Tenants {
 impl Tenants {
     /// Stores live in `dir`, one file per municipality.
     pub fn new(dir: PathBuf) -> Self {
+        Self::with_backend(Backend::Sqlite(dir.clone()), dir)
+    }
+
+    /// Stores live in `backend`; read models in `dir`.
+    pub fn with_backend(backend: Backend, dir: PathBuf) -> Self {
         Self {
+            backend,
             dir,
             open: Mutex::new(HashMap::new()),
             models: Mutex::new(HashMap::new()),
@@ -93,9 +143,15 @@ impl Tenants {
         &self.scopes
     }
 
-    /// The path of a municipality's store.
+    /// The path of a municipality's SQLite store (on PostgreSQL, where
+    /// its read model's file is named after).
     pub fn path(&self, municipality: MunicipalityId) -> PathBuf {
         self.dir.join(format!("{municipality}.sqlite"))
+    }
+
+    /// The backend the stores live in.
+    pub fn backend(&self) -> &Backend {
+        &self.backend
     }
 
     /// The read model of a municipality, opened if needed (see
@@ -105,11 +161,9 @@ impl Tenants {
         if let Some(model) = models.get(&municipality) {
             return Ok(model.clone());
         }
-        // The document store first, so its schema exists before the
-        // projector's own connection reads it.
-        drop(self.store(municipality)?);
-        let store = self.path(municipality);
-        let model = ReadModel::open(&crate::readmodel::path_beside(&store), &store)?;
+        let store = self.store(municipality)?;
+        let path = crate::readmodel::path_beside(&self.path(municipality));
+        let model = ReadModel::open(&path, store)?;
         models.insert(municipality, model.clone());
         Ok(model)
     }
@@ -120,17 +174,15 @@ impl Tenants {
         if let Some(store) = open.get(&municipality) {
             return Ok(store.clone());
         }
-        let path = self.path(municipality);
-        // The first connection opens (and migrates) the file here, so an
-        // unreadable store is an error now, not a pool timeout later.
-        let first = Store::open(&path)?;
-        let pool = r2d2::Pool::builder()
-            .max_size(CONNECTIONS)
-            .min_idle(Some(0))
-            .connection_timeout(WAIT_FOR_CONNECTION)
-            .build_unchecked(Connections { path });
-        drop(first);
-        let store = TenantStore(pool);
+        let store = match &self.backend {
+            Backend::Sqlite(dir) => {
+                TenantStore::open_sqlite(dir.join(format!("{municipality}.sqlite")))?
+            }
+            // No I/O here (this runs on async threads, where the
+            // synchronous PostgreSQL client must not block): the schema is
+            // created and migrated by the first connection taken.
+            Backend::Postgres(backend) => TenantStore::Postgres(backend.clone(), municipality),
+        };
         open.insert(municipality, store.clone());
         Ok(store)
     }
@@ -141,7 +193,6 @@ mod tests {
     use super::*;
     use shared::domain::IdeaId;
     use shared::schema::DocId;
-    use shared::store::Origin;
 
     #[test]
     fn a_panic_holding_a_store_leaves_it_usable_and_as_last_committed() {
@@ -156,7 +207,7 @@ mod tests {
         store
             .get()
             .expect("connection")
-            .save(&kept, &doc, Origin::Remote)
+            .save_one(&kept, &doc)
             .expect("save");
         let before = store
             .get()
@@ -165,7 +216,9 @@ mod tests {
             .expect("fingerprint");
 
         // A request panics halfway through a transaction.
-        let held = store.clone();
+        let TenantStore::Sqlite(held) = store.clone() else {
+            panic!("a SQLite store");
+        };
         let crashed = std::thread::spawn(move || {
             let mut guard = held.get().expect("connection");
             guard
@@ -181,7 +234,7 @@ mod tests {
         let mut guard = store.get().expect("recovered");
         assert_eq!(guard.fingerprint().expect("fingerprint"), before);
         guard
-            .save(&DocId::idea(IdeaId::new()), &doc, Origin::Remote)
+            .save_one(&DocId::idea(IdeaId::new()), &doc)
             .expect("writes again");
         drop(guard);
         let same = tenants.store(municipality).expect("open");

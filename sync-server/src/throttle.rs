@@ -13,18 +13,18 @@
 //! of 64 attempts); two threads keep two. Unknown accounts are hashed like
 //! known ones (`Control::login`), so timing tells nothing.
 //!
-//! The counters live in this process's memory: a second server process
-//! would keep its own (issue «Scale» moves them to the database).
+//! The counters live in the control database (`Control::attempt`), so
+//! several server processes behind one address count together: an
+//! attacker spreading guesses over them gains nothing.
 
 use crate::AppState;
-use crate::control::{Account, ControlError};
+use crate::control::{Account, Control, ControlError};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::mpsc;
 use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Password hashes computed at once at most: the threads checking them.
 pub const MAX_CONCURRENT_HASHES: usize = 2;
@@ -34,11 +34,6 @@ pub const LOGINS_PER_ACCOUNT: u32 = 10;
 pub const LOGINS_PER_ADDRESS: u32 = 30;
 /// Enrolment attempts per client address per window.
 pub const ENROLMENTS_PER_ADDRESS: u32 = 20;
-/// Keys kept at most; past it, expired windows and keys tried only once are
-/// dropped (a flood of invented addresses or e-mails cannot grow memory,
-/// nor wipe the count of an account under attack), then, if still full,
-/// everything.
-const MAX_KEYS: usize = 100_000;
 /// Password checks waiting for a thread at most; past it, a login is told
 /// to retry in a second instead of queueing.
 pub const MAX_WAITING_HASHES: usize = 64;
@@ -62,6 +57,15 @@ impl Key {
             Key::EnrolAddress(_) => ENROLMENTS_PER_ADDRESS,
         }
     }
+
+    /// The key as the control database counts it (hashed there).
+    fn name(&self) -> String {
+        match self {
+            Key::LoginAccount(email) => format!("login-account:{email}"),
+            Key::LoginAddress(ip) => format!("login-address:{ip}"),
+            Key::EnrolAddress(ip) => format!("enrol-address:{ip}"),
+        }
+    }
 }
 
 /// Too many attempts: try again after this long.
@@ -81,14 +85,14 @@ type Job = Box<dyn FnOnce() + Send>;
 /// The attempt counters and the threads that check passwords.
 pub struct Throttle {
     window: Duration,
-    counts: Mutex<HashMap<Key, (Instant, u32)>>,
+    control: std::sync::Arc<Control>,
     hashing: Mutex<mpsc::Sender<Job>>,
     waiting: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Throttle {
-    /// Counters over windows of `window`.
-    pub fn new(window: Duration) -> Self {
+    /// Counters over windows of `window`, kept in `control`.
+    pub fn new(window: Duration, control: std::sync::Arc<Control>) -> Self {
         let (sender, receiver) = mpsc::channel::<Job>();
         let receiver = std::sync::Arc::new(Mutex::new(receiver));
         for n in 0..MAX_CONCURRENT_HASHES {
@@ -116,7 +120,7 @@ impl Throttle {
         }
         Self {
             window,
-            counts: Mutex::new(HashMap::new()),
+            control,
             hashing: Mutex::new(sender),
             waiting: Default::default(),
         }
@@ -124,45 +128,19 @@ impl Throttle {
 
     /// Counts one attempt under every key; refused if any key is over its
     /// limit (and then nothing is counted, so a refused attempt does not
-    /// prolong the wait).
-    pub fn attempt(&self, keys: &[Key]) -> Result<(), RetryAfter> {
-        let now = Instant::now();
-        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
-        if counts.len() >= MAX_KEYS {
-            counts.retain(|_, (start, n)| now.duration_since(*start) < self.window && *n > 1);
-            if counts.len() >= MAX_KEYS {
-                counts.clear();
-            }
-        }
-        let mut wait = None;
-        for key in keys {
-            if let Some((start, n)) = counts.get(key) {
-                let age = now.duration_since(*start);
-                if age < self.window && *n >= key.limit() {
-                    let left = self.window - age;
-                    wait = Some(wait.map_or(left, |w: Duration| w.max(left)));
-                }
-            }
-        }
-        if let Some(wait) = wait {
-            return Err(RetryAfter(wait));
-        }
-        for key in keys {
-            let entry = counts.entry(key.clone()).or_insert((now, 0));
-            if now.duration_since(entry.0) >= self.window {
-                *entry = (now, 0);
-            }
-            entry.1 += 1;
-        }
-        Ok(())
+    /// prolong the wait). Blocks on the control database.
+    pub fn attempt(&self, keys: &[Key]) -> Result<Result<(), RetryAfter>, ControlError> {
+        let keys: Vec<(String, u32)> = keys.iter().map(|k| (k.name(), k.limit())).collect();
+        let window = i64::try_from(self.window.as_millis()).unwrap_or(i64::MAX);
+        Ok(self
+            .control
+            .attempt(&keys, window)?
+            .map_err(|wait| RetryAfter(Duration::from_millis(u64::try_from(wait.0).unwrap_or(1)))))
     }
 
     /// Forgets an account's failed logins once it logs in.
-    pub fn succeeded(&self, key: &Key) {
-        self.counts
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(key);
+    pub fn succeeded(&self, key: &Key) -> Result<(), ControlError> {
+        self.control.forget_attempts(&key.name())
     }
 
     /// Runs `f` on one of the password threads, when its turn comes.
@@ -230,9 +208,11 @@ pub async fn log_in(
 ) -> Result<Option<(String, Account)>, LoginError> {
     let email = email.trim().to_lowercase();
     let account = Key::LoginAccount(email.clone());
-    state
-        .throttle
-        .attempt(&[account.clone(), Key::LoginAddress(from.0)])
+    let throttle = state.throttle.clone();
+    let keys = [account.clone(), Key::LoginAddress(from.0)];
+    tokio::task::spawn_blocking(move || throttle.attempt(&keys))
+        .await
+        .map_err(|_| LoginError::Throttled(RetryAfter(Duration::from_secs(1))))??
         .map_err(LoginError::Throttled)?;
     let control = state.control.clone();
     let session = state
@@ -241,7 +221,10 @@ pub async fn log_in(
         .await
         .ok_or(LoginError::Throttled(RetryAfter(Duration::from_secs(1))))??;
     if session.is_some() {
-        state.throttle.succeeded(&account);
+        let throttle = state.throttle.clone();
+        tokio::task::spawn_blocking(move || throttle.succeeded(&account))
+            .await
+            .map_err(|_| LoginError::Throttled(RetryAfter(Duration::from_secs(1))))??;
     }
     Ok(session)
 }
@@ -254,9 +237,30 @@ mod tests {
         IpAddr::from([192, 0, 2, n])
     }
 
+    /// A throttle over a control database of its own.
+    struct Counted {
+        _dir: tempfile::TempDir,
+        throttle: Throttle,
+    }
+
+    impl Counted {
+        fn new(window: Duration) -> Self {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let control = Control::open(&dir.path().join("control.sqlite")).expect("control");
+            Self {
+                _dir: dir,
+                throttle: Throttle::new(window, std::sync::Arc::new(control)),
+            }
+        }
+
+        fn attempt(&self, keys: &[Key]) -> Result<(), RetryAfter> {
+            self.throttle.attempt(keys).expect("control database")
+        }
+    }
+
     #[test]
     fn attempts_past_the_limit_wait_for_the_window() {
-        let throttle = Throttle::new(Duration::from_millis(200));
+        let throttle = Counted::new(Duration::from_millis(200));
         let keys = [
             Key::LoginAccount("a@b.fr".into()),
             Key::LoginAddress(address(1)),
@@ -281,7 +285,7 @@ mod tests {
 
     #[test]
     fn one_address_trying_many_accounts_is_limited_too() {
-        let throttle = Throttle::new(Duration::from_secs(60));
+        let throttle = Counted::new(Duration::from_secs(60));
         for n in 0..LOGINS_PER_ADDRESS {
             let keys = [
                 Key::LoginAccount(format!("{n}@b.fr")),
@@ -302,7 +306,8 @@ mod tests {
     #[tokio::test]
     async fn password_checks_queue_up_to_a_bound() {
         use std::sync::atomic::Ordering;
-        let throttle = Throttle::new(Duration::from_secs(60));
+        let counted = Counted::new(Duration::from_secs(60));
+        let throttle = &counted.throttle;
         assert_eq!(throttle.hash(|| 7).await, Some(7));
         assert_eq!(throttle.waiting.load(Ordering::SeqCst), 0);
         // As if that many checks were waiting for a thread.
@@ -317,12 +322,12 @@ mod tests {
 
     #[test]
     fn a_success_clears_the_accounts_count() {
-        let throttle = Throttle::new(Duration::from_secs(60));
+        let throttle = Counted::new(Duration::from_secs(60));
         let account = Key::LoginAccount("a@b.fr".into());
         for _ in 0..LOGINS_PER_ACCOUNT {
             assert_eq!(throttle.attempt(std::slice::from_ref(&account)), Ok(()));
         }
-        throttle.succeeded(&account);
+        throttle.throttle.succeeded(&account).expect("forget");
         assert_eq!(throttle.attempt(&[account]), Ok(()));
     }
 }

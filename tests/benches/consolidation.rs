@@ -232,7 +232,7 @@ async fn main() {
                 from: c.starts_at,
                 days: 60,
             };
-            sync_server::seed::visits(&mut store, c.id, &buildings, &spec).expect("seed");
+            sync_server::seed::visits(&mut *store, c.id, &buildings, &spec).expect("seed");
         }
     }
     println!("seeded_s {:.1}", started.elapsed().as_secs_f64());
@@ -245,7 +245,8 @@ async fn main() {
     // Rebuilding the read model from the documents, in this process.
     let rebuilt_path = data.path().join("bench-rebuilt.readmodel.sqlite");
     let started = Instant::now();
-    let rebuilt = ReadModel::open(&rebuilt_path, &docs).expect("open");
+    let docs = sync_server::tenants::TenantStore::open_sqlite(docs).expect("docs");
+    let rebuilt = ReadModel::open(&rebuilt_path, docs).expect("open");
     rebuilt.catch_up().expect("rebuild");
     println!(
         "rebuild_read_model_s {:.1}",

@@ -16,6 +16,7 @@ use shared::api::Role;
 use shared::domain::*;
 use shared::schema::{self, DocId, SingleRecord};
 use shared::store::{Origin, Store};
+use shared::sync::DocumentStore;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -48,11 +49,10 @@ fn record_doc<T: SingleRecord>(record: &T) -> (DocId, Automerge) {
     (record.doc_id(), doc)
 }
 
-fn save_many(store: &mut Store, docs: Vec<(DocId, Automerge)>) {
+fn save_many(store: &mut dyn DocumentStore, docs: Vec<(DocId, Automerge)>) {
     for chunk in docs.chunks(500) {
-        store
-            .save_all(chunk.iter().map(|(id, doc)| (id, doc)), Origin::Remote)
-            .expect("save");
+        let chunk: Vec<_> = chunk.iter().map(|(id, doc)| (id, doc)).collect();
+        store.save_all(&chunk).expect("save");
     }
 }
 
@@ -136,7 +136,7 @@ fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
         .map(|i| estate_building(i, per_building + usize::from(i < extra)))
         .collect();
     let start = Instant::now();
-    save_many(&mut store, buildings.iter().map(record_doc).collect());
+    save_many(&mut *store, buildings.iter().map(record_doc).collect());
     let old_campaign = CampaignId::new();
     let agent = AgentId::new();
     let logs: Vec<(DocId, Automerge)> = buildings
@@ -151,7 +151,7 @@ fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
             (DocId::visits(old_campaign, b.id), doc)
         })
         .collect();
-    save_many(&mut store, logs);
+    save_many(&mut *store, logs);
     let dwellings: usize = buildings.iter().map(Building::dwelling_count).sum();
     println!(
         "seeded {} buildings, {dwellings} dwellings, {} documents in {:.1} s",
@@ -164,7 +164,7 @@ fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
     // wrote behind its back, so project it now, not during the syncs
     // measured below.
     let start = Instant::now();
-    sync_server::readmodel::rebuild_all(&data.join("municipalities")).expect("read model");
+    sync_server::readmodel::rebuild_all(&state.tenants, &[municipality]).expect("read model");
     println!(
         "read model projected in {:.1} s",
         start.elapsed().as_secs_f64()

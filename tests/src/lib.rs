@@ -2,6 +2,7 @@
 //! data folder, and field devices made of a real store and the real sync
 //! client.
 
+pub mod pg;
 pub mod samples;
 
 use app::platform::http::Server;
@@ -31,6 +32,7 @@ pub struct TestServer {
 pub fn test_config(data: &Path) -> ServeConfig {
     ServeConfig {
         data: data.to_path_buf(),
+        database_url: None,
         listen: "127.0.0.1:0".into(),
         demo: false,
         web: "web-dist".into(),
@@ -55,7 +57,12 @@ impl TestServer {
         let data = tempfile::tempdir().expect("tempdir");
         let mut config = test_config(data.path());
         change(&mut config);
-        let state = AppState::open(config).expect("open state");
+        // Off the async threads: PostgreSQL's synchronous client must not
+        // run on them.
+        let state = tokio::task::spawn_blocking(move || AppState::open(config))
+            .await
+            .expect("join")
+            .expect("open state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -80,19 +87,21 @@ impl TestServer {
 
     /// Creates a municipality with a coordinator account and logs in.
     pub async fn municipality(&self, name: &str) -> Office {
-        let id = self
-            .state
-            .control
-            .ensure_municipality(name)
-            .expect("municipality");
         let email = format!(
             "coordination@{}.test",
             name.to_lowercase().replace(' ', "-")
         );
-        self.state
-            .control
-            .upsert_account(id, &email, PASSWORD, Role::Coordinator)
-            .expect("account");
+        let control = self.state.control.clone();
+        let (name, address) = (name.to_string(), email.clone());
+        let id = tokio::task::spawn_blocking(move || {
+            let id = control.ensure_municipality(&name).expect("municipality");
+            control
+                .upsert_account(id, &address, PASSWORD, Role::Coordinator)
+                .expect("account");
+            id
+        })
+        .await
+        .expect("join");
         let login: LoginResponse = self
             .client()
             .post_json(
@@ -115,10 +124,15 @@ impl TestServer {
     /// Another account of a municipality (an elected official, say),
     /// logged in.
     pub async fn account(&self, office: &Office, email: &str, role: Role) -> Office {
-        self.state
-            .control
-            .upsert_account(office.id, email, PASSWORD, role)
-            .expect("account");
+        let control = self.state.control.clone();
+        let (id, address) = (office.id, email.to_string());
+        tokio::task::spawn_blocking(move || {
+            control
+                .upsert_account(id, &address, PASSWORD, role)
+                .expect("account")
+        })
+        .await
+        .expect("join");
         let login: LoginResponse = self
             .client()
             .post_json(

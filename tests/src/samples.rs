@@ -7,7 +7,6 @@ use automerge::Automerge;
 use automerge::sync::{ChunkList, Message, MessageVersion};
 use shared::domain::*;
 use shared::schema::{self, DocId, SingleRecord};
-use shared::store::Origin;
 use std::collections::BTreeMap;
 
 /// A building with one entrance of two doors on the ground floor.
@@ -124,7 +123,7 @@ impl TestServer {
         let id = record.doc_id();
         let mut doc = store.load(&id).expect("load").unwrap_or_default();
         schema::write(&mut doc, record).expect("write");
-        store.save(&id, &doc, Origin::Remote).expect("save");
+        store.save_one(&id, &doc).expect("save");
     }
 
     /// Writes many records into a municipality's store, 500 documents a
@@ -134,9 +133,8 @@ impl TestServer {
         let mut store = store.get().expect("connection");
         for chunk in records.chunks(500) {
             let docs: Vec<_> = chunk.iter().map(|r| (r.doc_id(), doc_of(r))).collect();
-            store
-                .save_all(docs.iter().map(|(id, doc)| (id, doc)), Origin::Remote)
-                .expect("save");
+            let docs: Vec<_> = docs.iter().map(|(id, doc)| (id, doc)).collect();
+            store.save_all(&docs).expect("save");
         }
     }
 
@@ -147,7 +145,7 @@ impl TestServer {
         let id = DocId::visits(visit.campaign, visit.building);
         let mut doc = store.load(&id).expect("load").unwrap_or_default();
         schema::record_visit(&mut doc, visit).expect("record");
-        store.save(&id, &doc, Origin::Remote).expect("save");
+        store.save_one(&id, &doc).expect("save");
     }
 
     /// A document of a municipality's store, as the server holds it.

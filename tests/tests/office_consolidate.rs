@@ -338,9 +338,7 @@ async fn the_read_model_rebuilt_from_the_documents_equals_the_one_kept_in_step()
         let mut doc = store.load(&log).expect("load").expect("log");
         let first = f.visits[0].id;
         shared::schema::remove_visit(&mut doc, first).expect("undo");
-        store
-            .save(&log, &doc, shared::store::Origin::Remote)
-            .expect("save");
+        store.save_one(&log, &doc).expect("save");
         store
             .erase(&DocId::visits(f.campaign.id, f.buildings[3].id), 1)
             .expect("erase");
@@ -349,7 +347,7 @@ async fn the_read_model_rebuilt_from_the_documents_equals_the_one_kept_in_step()
     let dir = tempfile::tempdir().expect("tempdir");
     let rebuilt = ReadModel::open(
         &dir.path().join("rebuilt.sqlite"),
-        &f.server.store_path(f.office.id),
+        f.server.state.tenants.store(f.office.id).expect("store"),
     )
     .expect("open");
     rebuilt.catch_up().expect("rebuild");

@@ -329,9 +329,7 @@ async fn an_unreadable_territory_document_is_reported_and_can_be_removed() {
             automerge::transaction::Transactable::put(tx, automerge::ROOT, "address", 42)
         })
         .expect("junk");
-        store
-            .save(&junk_id, &junk, shared::store::Origin::Remote)
-            .expect("save");
+        store.save_one(&junk_id, &junk).expect("save");
     }
     let pages = OfficePages::new(&server, &office);
     let page = pages.get("/office/territory").await;

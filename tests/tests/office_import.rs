@@ -6,6 +6,7 @@
 use shared::domain::{Building, Neighbourhood};
 use shared::schema::DocKind;
 use shared::store::Store;
+use shared::sync::Records;
 use tests::{OfficePages, TestServer, database_bytes, fixture, hidden_field};
 
 fn territory(server: &TestServer, office: &tests::Office) -> (Vec<Neighbourhood>, Vec<Building>) {

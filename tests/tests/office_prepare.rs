@@ -6,6 +6,7 @@
 use shared::api::Role;
 use shared::domain::{Campaign, Outcome, QuestionKind, Sector};
 use shared::schema::{DocId, DocKind};
+use shared::sync::Records;
 use tests::{Device, OfficePages, TestServer, fixture, hidden_field};
 
 fn campaign_id(location: Option<&str>) -> String {

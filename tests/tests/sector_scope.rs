@@ -6,6 +6,7 @@
 use shared::api::Role;
 use shared::domain::*;
 use shared::schema::{DocId, DocKind};
+use shared::sync::Records;
 use tests::samples::{building, sector};
 use tests::{Device, TestServer};
 

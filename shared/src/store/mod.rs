@@ -471,62 +471,6 @@ impl Store {
         ids.map(|id| parse_doc_id(id?)).collect()
     }
 
-    /// Every record of one single-record kind, skipping none: a document
-    /// that does not read is an error, not a silent gap.
-    pub fn records<T: crate::schema::SingleRecord>(
-        &self,
-        kind: DocKind,
-    ) -> Result<Vec<T>, StoreError> {
-        self.each_record(kind, |id, error| {
-            Err(StoreError::Malformed(format!("{id}: {error}")))
-        })
-    }
-
-    /// Every record of one kind that reads; a document that does not (a
-    /// device with a bug wrote it) is skipped and its id logged, so one bad
-    /// record cannot hide a whole list. Use [`Store::records`] where a gap
-    /// would do harm (matching an import against what is stored).
-    pub fn readable_records<T: crate::schema::SingleRecord>(
-        &self,
-        kind: DocKind,
-    ) -> Result<Vec<T>, StoreError> {
-        self.each_record(kind, |id, error| {
-            tracing::warn!(doc = %id, %error, "unreadable record skipped");
-            Ok(())
-        })
-    }
-
-    /// Every record of one kind that reads, and the ids of the documents
-    /// that do not: for pages that must say what they left out.
-    pub fn records_and_unreadable<T: crate::schema::SingleRecord>(
-        &self,
-        kind: DocKind,
-    ) -> Result<(Vec<T>, Vec<DocId>), StoreError> {
-        let mut unreadable = Vec::new();
-        let records = self.each_record(kind, |id, _| {
-            unreadable.push(id.clone());
-            Ok(())
-        })?;
-        Ok((records, unreadable))
-    }
-
-    fn each_record<T: crate::schema::SingleRecord>(
-        &self,
-        kind: DocKind,
-        mut unreadable: impl FnMut(&DocId, crate::schema::SchemaError) -> Result<(), StoreError>,
-    ) -> Result<Vec<T>, StoreError> {
-        let mut records = Vec::new();
-        for id in self.doc_ids_of(kind)? {
-            if let Some(doc) = self.load(&id)? {
-                match crate::schema::read(&doc) {
-                    Ok(record) => records.push(record),
-                    Err(error) => unreadable(&id, error)?,
-                }
-            }
-        }
-        Ok(records)
-    }
-
     /// The sync state with `peer` for a document, if one was kept.
     pub fn sync_state(
         &self,

@@ -32,7 +32,7 @@ mod storage;
 
 pub use client::{ClientError, ClientSession, Progress, SyncReport};
 pub use server::{MAX_DOCUMENT_BYTES, MAX_OPS_PER_REQUEST, ServerError, respond};
-pub use storage::{DocumentStore, SyncStore};
+pub use storage::{DocumentStore, Records, SyncStore};
 
 use automerge::sync;
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -5,9 +5,9 @@
 //! protocol, checks and policy.
 
 use crate::domain::Timestamp;
-use crate::schema::DocId;
+use crate::schema::{DocId, DocKind, SchemaError, SingleRecord};
 use crate::store::{
-    Changed, Committed, ExchangeWrite, Origin, Saved, Store, StoreError, Tombstone,
+    Changed, Committed, ExchangeWrite, KindsVersion, Origin, Saved, Store, StoreError, Tombstone,
 };
 use automerge::{Automerge, ChangeHash, sync};
 
@@ -50,7 +50,12 @@ pub trait SyncStore {
     ) -> Result<Committed, StoreError>;
 }
 
-impl SyncStore for Store {
+/// The SQLite store's methods as [`SyncStore`] and [`DocumentStore`], for
+/// the store itself and for a handle that dereferences to one (a pooled
+/// connection on the server): the same bodies, by deref coercion.
+macro_rules! store_impls {
+    ([$($generics:tt)*] $ty:ty) => {
+        impl<$($generics)*> SyncStore for $ty {
     fn load(&self, doc_id: &DocId) -> Result<Option<Automerge>, StoreError> {
         Store::load(self, doc_id)
     }
@@ -89,7 +94,42 @@ impl SyncStore for Store {
     ) -> Result<Committed, StoreError> {
         Store::commit_exchange(self, writes, peer, states)
     }
+        }
+
+        impl<$($generics)*> DocumentStore for $ty {
+    fn save_all(&mut self, docs: &[(&DocId, &Automerge)]) -> Result<Vec<Saved>, StoreError> {
+        Store::save_all(self, docs.iter().copied(), Origin::Remote)
+    }
+    fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError> {
+        Store::erase(self, doc_id, erased_at)
+    }
+    fn fingerprint(&self) -> Result<Vec<(DocId, Vec<ChangeHash>)>, StoreError> {
+        Store::fingerprint(self)
+    }
+    fn doc_ids_of(&self, kind: DocKind) -> Result<Vec<DocId>, StoreError> {
+        Store::doc_ids_of(self, kind)
+    }
+    fn document_count(&self) -> Result<i64, StoreError> {
+        Store::document_count(self)
+    }
+    fn erased_between(&self, after: i64, upto: i64) -> Result<Vec<DocId>, StoreError> {
+        Store::erased_between(self, after, upto)
+    }
+    fn kinds_version(&self, kinds: &[DocKind]) -> Result<KindsVersion, StoreError> {
+        Store::kinds_version(self, kinds)
+    }
+    fn read_consistent(
+        &self,
+        read: &mut dyn FnMut() -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        Store::read_consistent(self, |_| read())
+    }
+        }
+    };
 }
+
+store_impls!([] Store);
+store_impls!([T: std::ops::DerefMut<Target = Store>] T);
 
 /// A municipality's documents as the server keeps them: what a sync
 /// needs, and the office's writes and erasure. Every backend passes the
@@ -103,16 +143,81 @@ pub trait DocumentStore: SyncStore {
     fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError>;
     /// Every document with its heads, in id order.
     fn fingerprint(&self) -> Result<Vec<(DocId, Vec<ChangeHash>)>, StoreError>;
+    /// The ids of every document of one kind, in id order.
+    fn doc_ids_of(&self, kind: DocKind) -> Result<Vec<DocId>, StoreError>;
+    /// How many documents there are.
+    fn document_count(&self) -> Result<i64, StoreError>;
+    /// Erasures recorded after revision `after` and up to `upto`.
+    fn erased_between(&self, after: i64, upto: i64) -> Result<Vec<DocId>, StoreError>;
+    /// What changes whenever a document of these kinds is written or any
+    /// document erased: a cache of them is current while it is equal.
+    fn kinds_version(&self, kinds: &[DocKind]) -> Result<KindsVersion, StoreError>;
+    /// Runs `read` inside one read transaction: every read it makes sees
+    /// the same committed state.
+    fn read_consistent(
+        &self,
+        read: &mut dyn FnMut() -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Saves one document (see [`DocumentStore::save_all`]).
+    fn save_one(&mut self, doc_id: &DocId, doc: &Automerge) -> Result<Saved, StoreError> {
+        self.save_all(&[(doc_id, doc)])?
+            .pop()
+            .ok_or_else(|| StoreError::Malformed("nothing saved".into()))
+    }
 }
 
-impl DocumentStore for Store {
-    fn save_all(&mut self, docs: &[(&DocId, &Automerge)]) -> Result<Vec<Saved>, StoreError> {
-        Store::save_all(self, docs.iter().copied(), Origin::Remote)
+/// Records of single-record kinds, read from any [`DocumentStore`].
+pub trait Records: DocumentStore {
+    /// Every record of one single-record kind, skipping none: a document
+    /// that does not read is an error, not a silent gap.
+    fn records<T: SingleRecord>(&self, kind: DocKind) -> Result<Vec<T>, StoreError> {
+        each_record(self, kind, |id, error| {
+            Err(StoreError::Malformed(format!("{id}: {error}")))
+        })
     }
-    fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError> {
-        Store::erase(self, doc_id, erased_at)
+
+    /// Every record of one kind that reads; a document that does not (a
+    /// device with a bug wrote it) is skipped and its id logged, so one bad
+    /// record cannot hide a whole list. Use [`Records::records`] where a
+    /// gap would do harm (matching an import against what is stored).
+    fn readable_records<T: SingleRecord>(&self, kind: DocKind) -> Result<Vec<T>, StoreError> {
+        each_record(self, kind, |id, error| {
+            tracing::warn!(doc = %id, %error, "unreadable record skipped");
+            Ok(())
+        })
     }
-    fn fingerprint(&self) -> Result<Vec<(DocId, Vec<ChangeHash>)>, StoreError> {
-        Store::fingerprint(self)
+
+    /// Every record of one kind that reads, and the ids of the documents
+    /// that do not: for pages that must say what they left out.
+    fn records_and_unreadable<T: SingleRecord>(
+        &self,
+        kind: DocKind,
+    ) -> Result<(Vec<T>, Vec<DocId>), StoreError> {
+        let mut unreadable = Vec::new();
+        let records = each_record(self, kind, |id, _| {
+            unreadable.push(id.clone());
+            Ok(())
+        })?;
+        Ok((records, unreadable))
     }
+}
+
+impl<S: DocumentStore + ?Sized> Records for S {}
+
+fn each_record<T: SingleRecord, S: DocumentStore + ?Sized>(
+    store: &S,
+    kind: DocKind,
+    mut unreadable: impl FnMut(&DocId, SchemaError) -> Result<(), StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut records = Vec::new();
+    for id in store.doc_ids_of(kind)? {
+        if let Some(doc) = store.load(&id)? {
+            match crate::schema::read(&doc) {
+                Ok(record) => records.push(record),
+                Err(error) => unreadable(&id, error)?,
+            }
+        }
+    }
+    Ok(records)
 }

@@ -12,7 +12,7 @@ use maud::{Markup, html};
 use shared::api::DeviceInfo;
 use shared::domain::{AgentId, Campaign, CampaignId, CampaignKind, Neighbourhood, Sector};
 use shared::schema::{self, DocKind, SingleRecord};
-use shared::store::{Origin, Store};
+use shared::sync::{DocumentStore, Records};
 
 /// Every kind, in the order the form lists them.
 pub const KINDS: [CampaignKind; 4] = [
@@ -42,7 +42,7 @@ pub fn parse_id<T: std::str::FromStr>(office: &Office, text: &str) -> Result<T, 
 
 /// Reads one record, as a 404 when the municipality has no such document.
 pub fn load<T: SingleRecord>(
-    store: &Store,
+    store: &dyn DocumentStore,
     id: &schema::DocId,
     lang: super::Lang,
 ) -> Result<T, PageError> {
@@ -52,11 +52,14 @@ pub fn load<T: SingleRecord>(
 
 /// Writes one record over its stored document (only what changed), as an
 /// edit the devices receive at their next sync.
-pub fn store_record<T: SingleRecord>(store: &mut Store, record: &T) -> Result<(), PageError> {
+pub fn store_record<T: SingleRecord>(
+    store: &mut dyn DocumentStore,
+    record: &T,
+) -> Result<(), PageError> {
     let id = record.doc_id();
     let mut doc = store.load(&id)?.unwrap_or_else(Automerge::new);
     schema::write(&mut doc, record)?;
-    store.save(&id, &doc, Origin::Remote)?;
+    store.save_one(&id, &doc)?;
     Ok(())
 }
 

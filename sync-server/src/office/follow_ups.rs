@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use shared::domain::{AgentId, FollowUp, FollowUpId, FollowUpStatus, StatusChange};
 use shared::schema::{self, DocId};
-use shared::store::Origin;
 
 /// The longest note kept with a status change.
 pub const MAX_NOTE_CHARS: usize = 1000;
@@ -187,7 +186,7 @@ pub async fn change(
                 note,
             });
             schema::write(&mut doc, &follow_up)?;
-            store.save(&doc_id, &doc, Origin::Remote)?;
+            store.save_one(&doc_id, &doc)?;
             Ok(follow_up.campaign)
         })
         .await?;

@@ -36,7 +36,6 @@ mod territory;
 
 pub use i18n::{Lang, Texts};
 pub use session::{CSRF_PARAM, Office, csrf_token};
-pub use territory::PendingImports;
 
 use crate::AppState;
 use axum::Router;

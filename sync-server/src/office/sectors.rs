@@ -17,7 +17,7 @@ use shared::domain::{
     AgentId, Building, BuildingId, Campaign, CampaignId, Neighbourhood, Sector, SectorId,
 };
 use shared::schema::{self, DocId, DocKind};
-use shared::store::Store;
+use shared::sync::{DocumentStore, Records};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// How far a sector has got: doors knocked at least once, of all doors.
@@ -31,7 +31,7 @@ pub struct Progress {
 
 /// Progress of a sector from the visit logs stored on the server.
 pub fn progress(
-    store: &Store,
+    store: &dyn DocumentStore,
     campaign: CampaignId,
     sector: &Sector,
     buildings: &HashMap<BuildingId, Building>,

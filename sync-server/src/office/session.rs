@@ -24,7 +24,7 @@ use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
 use shared::api::Role;
-use shared::store::Store;
+use shared::sync::DocumentStore;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "palier_session";
@@ -201,12 +201,12 @@ impl Office {
     /// Runs `f` on the municipality's store, on a blocking thread.
     pub async fn with_store<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Store) -> Result<T, PageError> + Send + 'static,
+        f: impl FnOnce(&mut dyn DocumentStore) -> Result<T, PageError> + Send + 'static,
     ) -> Result<T, PageError> {
         let store = self.store()?;
         let result = tokio::task::spawn_blocking(move || {
             let mut store = store.get().map_err(|e| PageError::Internal(e.into()))?;
-            f(&mut store)
+            f(&mut *store)
         })
         .await
         .map_err(|e| PageError::Internal(e.into()))?;

@@ -1,9 +1,11 @@
 //! The territory page: what is stored, the import (upload, preview,
 //! confirm) and the export.
 //!
-//! The preview holds the parsed files in memory under a random token until
-//! the coordinator confirms; confirming plans again against the store as it
-//! is then (another import may have landed) and writes in one transaction.
+//! The preview keeps the uploaded files in the control database under a
+//! random token until the coordinator confirms (on whichever server process
+//! the confirmation lands); confirming reads them again and plans against
+//! the store as it is then (another import may have landed), and writes in
+//! one transaction.
 
 use super::layout::{PageError, Section, notice, page};
 use super::session::Office;
@@ -16,69 +18,14 @@ use axum::extract::{Multipart, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use shared::domain::{Building, MunicipalityId, Neighbourhood};
+use shared::domain::{Building, Neighbourhood};
 use shared::schema::{DocId, DocKind};
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-/// How long a preview waits for confirmation.
-const PREVIEW_LIFETIME: Duration = Duration::from_secs(3600);
+/// How long a preview waits for confirmation, in milliseconds.
+const PREVIEW_LIFETIME_MS: i64 = 3600 * 1000;
 /// Previews kept at once per municipality.
 const MAX_PREVIEWS: usize = 8;
-
-struct Pending {
-    municipality: MunicipalityId,
-    import: Import,
-    at: Instant,
-}
-
-/// Imports previewed and not yet confirmed.
-#[derive(Default)]
-pub struct PendingImports(Mutex<HashMap<String, Pending>>);
-
-impl PendingImports {
-    fn put(&self, municipality: MunicipalityId, import: Import) -> Result<String, PageError> {
-        let token = crate::secrets::new_token("imp").map_err(|e| PageError::Internal(e.into()))?;
-        let mut map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        map.retain(|_, p| p.at.elapsed() < PREVIEW_LIFETIME);
-        loop {
-            let mine = map.iter().filter(|(_, p)| p.municipality == municipality);
-            if mine.clone().count() < MAX_PREVIEWS {
-                break;
-            }
-            let Some(oldest) = mine.min_by_key(|(_, p)| p.at).map(|(k, _)| k.clone()) else {
-                break;
-            };
-            map.remove(&oldest);
-        }
-        map.insert(
-            token.clone(),
-            Pending {
-                municipality,
-                import,
-                at: Instant::now(),
-            },
-        );
-        Ok(token)
-    }
-
-    fn take(&self, municipality: MunicipalityId, token: &str) -> Result<Option<Import>, PageError> {
-        let mut map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match map.get(token) {
-            Some(p) if p.municipality == municipality && p.at.elapsed() < PREVIEW_LIFETIME => {
-                Ok(map.remove(token).map(|p| p.import))
-            }
-            _ => Ok(None),
-        }
-    }
-}
 
 /// The header a column has in the files Palier reads.
 pub fn column_name(column: Column) -> &'static str {
@@ -300,9 +247,13 @@ pub async fn preview(office: Office, mut multipart: Multipart) -> Result<Respons
             Err(e) => return too_large_or_bad(&office, e.status(), e.body_text()).await,
         }
     }
-    let read = tokio::task::spawn_blocking(move || import::read(&uploads))
-        .await
-        .map_err(|e| PageError::Internal(e.into()))?;
+    let read = tokio::task::spawn_blocking(move || {
+        let read = import::read(&uploads);
+        (read, uploads)
+    })
+    .await
+    .map_err(|e| PageError::Internal(e.into()))?;
+    let (read, uploads) = read;
     let parsed = match read {
         Ok(parsed) => parsed,
         Err((file, error)) => {
@@ -319,12 +270,15 @@ pub async fn preview(office: Office, mut multipart: Multipart) -> Result<Respons
         })
         .await?;
     let token = if plan.is_clean() {
-        Some(
-            office
-                .state()
-                .imports
-                .put(office.account.municipality, parsed.clone())?,
-        )
+        let control = office.state().control.clone();
+        let municipality = office.account.municipality;
+        let token = tokio::task::spawn_blocking(move || {
+            control.put_preview(municipality, &uploads, PREVIEW_LIFETIME_MS, MAX_PREVIEWS)
+        })
+        .await
+        .map_err(|e| PageError::Internal(e.into()))?
+        .map_err(|e| PageError::Internal(e.into()))?;
+        Some(token)
     } else {
         None
     };
@@ -429,11 +383,19 @@ fn preview_page(
 /// `POST /office/territory/confirm`: writes a previewed import.
 pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError> {
     let token = super::form::Fields::parse(&body).get("token");
-    let Some(parsed) = office
-        .state()
-        .imports
-        .take(office.account.municipality, &token)?
-    else {
+    let control = office.state().control.clone();
+    let municipality = office.account.municipality;
+    // The files as previewed, read again: parsing is deterministic, and
+    // what a preview keeps is the coordinator's upload, not this process's
+    // memory.
+    let parsed = tokio::task::spawn_blocking(move || {
+        let files = control.take_preview(municipality, &token, PREVIEW_LIFETIME_MS)?;
+        Ok::<_, crate::control::ControlError>(files.map(|files| import::read(&files)))
+    })
+    .await
+    .map_err(|e| PageError::Internal(e.into()))?
+    .map_err(|e| PageError::Internal(e.into()))?;
+    let Some(Ok(parsed)) = parsed else {
         return refuse(
             &office,
             StatusCode::CONFLICT,

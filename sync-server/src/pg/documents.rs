@@ -6,10 +6,10 @@ use super::{Manager, backend_error};
 use automerge::{Automerge, ChangeHash, sync};
 use postgres::Transaction;
 use shared::domain::Timestamp;
-use shared::schema::DocId;
+use shared::schema::{DocId, DocKind};
 use shared::store::{
-    Changed, Committed, ExchangeWrite, SavePlan, Saved, StoreError, Tombstone, decode_heads,
-    encode_heads, load_parts, parse_doc_id, plan_save,
+    Changed, Committed, ExchangeWrite, KindsVersion, SavePlan, Saved, StoreError, Tombstone,
+    decode_heads, encode_heads, load_parts, parse_doc_id, plan_save,
 };
 use shared::sync::{DocumentStore, SyncStore};
 use std::cell::RefCell;
@@ -18,6 +18,18 @@ use std::cell::RefCell;
 pub struct PgDocuments {
     conn: RefCell<r2d2::PooledConnection<Manager>>,
     schema: String,
+    /// Set while [`DocumentStore::read_consistent`] holds a snapshot open:
+    /// if its reader panics, dropping this ends the snapshot before the
+    /// connection goes back to the pool.
+    in_snapshot: std::cell::Cell<bool>,
+}
+
+impl Drop for PgDocuments {
+    fn drop(&mut self) {
+        if self.in_snapshot.get() {
+            let _ = self.conn.get_mut().batch_execute("ROLLBACK");
+        }
+    }
 }
 
 impl std::fmt::Debug for PgDocuments {
@@ -177,6 +189,7 @@ impl PgDocuments {
         Self {
             conn: RefCell::new(conn),
             schema,
+            in_snapshot: std::cell::Cell::new(false),
         }
     }
 
@@ -404,5 +417,61 @@ impl DocumentStore for PgDocuments {
                 ))
             })
             .collect()
+    }
+
+    fn doc_ids_of(&self, kind: DocKind) -> PgResult<Vec<DocId>> {
+        self.query(
+            "SELECT doc_id FROM documents WHERE kind = $1 ORDER BY doc_id",
+            &[&kind.as_str()],
+        )?
+        .iter()
+        .map(|row| parse_doc_id(row.get(0)))
+        .collect()
+    }
+
+    fn erased_between(&self, after: i64, upto: i64) -> PgResult<Vec<DocId>> {
+        self.query(
+            "SELECT doc_id FROM tombstones WHERE rev > $1 AND rev <= $2 ORDER BY rev",
+            &[&after, &upto],
+        )?
+        .iter()
+        .map(|row| parse_doc_id(row.get(0)))
+        .collect()
+    }
+
+    fn document_count(&self) -> PgResult<i64> {
+        Ok(self.query("SELECT count(*) FROM documents", &[])?[0].get(0))
+    }
+
+    fn kinds_version(&self, kinds: &[DocKind]) -> PgResult<KindsVersion> {
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let rows = self.query(
+            "SELECT count(*), coalesce(max(rev), 0) FROM documents WHERE kind = ANY($1)
+             UNION ALL SELECT 0, coalesce(max(rev), 0) FROM tombstones",
+            &[&kinds],
+        )?;
+        let mut version = KindsVersion::default();
+        for row in &rows {
+            version.count += row.get::<_, i64>(0);
+            version.last_rev = version.last_rev.max(row.get(1));
+        }
+        Ok(version)
+    }
+
+    fn read_consistent(&self, read: &mut dyn FnMut() -> PgResult<()>) -> PgResult<()> {
+        self.conn
+            .borrow_mut()
+            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .map_err(backend_error)?;
+        self.in_snapshot.set(true);
+        let result = read();
+        // Ends the snapshot whatever `read` did; a failed read's error wins.
+        let ended = self
+            .conn
+            .borrow_mut()
+            .batch_execute("COMMIT")
+            .map_err(backend_error);
+        self.in_snapshot.set(false);
+        result.and(ended)
     }
 }

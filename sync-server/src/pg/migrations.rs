@@ -6,13 +6,16 @@ use super::backend_error;
 use shared::store::StoreError;
 
 /// One step.
-struct Step {
-    version: i32,
-    sql: &'static str,
+pub struct Step {
+    /// Its number, from 1.
+    pub version: i32,
+    /// What it runs.
+    pub sql: &'static str,
 }
 
-/// Every step, in order, run with the search path set to the schema.
-const STEPS: &[Step] = &[Step {
+/// Every step of a municipality's schema, in order, run with the search
+/// path set to the schema.
+pub const STEPS: &[Step] = &[Step {
     version: 1,
     sql: "
 CREATE TABLE documents (
@@ -55,7 +58,11 @@ INSERT INTO revision (one, rev) VALUES (TRUE, 0);
 /// Creates the schema if needed and applies the steps it lacks, under a
 /// transaction-scoped advisory lock so two processes starting at once do
 /// not both apply a step.
-pub fn migrate(conn: &mut postgres::Client, schema: &str) -> Result<(), StoreError> {
+pub fn migrate(
+    conn: &mut postgres::Client,
+    schema: &str,
+    steps: &[Step],
+) -> Result<(), StoreError> {
     let quoted = format!("\"{}\"", schema.replace('"', ""));
     let mut tx = conn.transaction().map_err(backend_error)?;
     tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&schema])
@@ -70,7 +77,7 @@ pub fn migrate(conn: &mut postgres::Client, schema: &str) -> Result<(), StoreErr
          SET LOCAL search_path TO {quoted};"
     ))
     .map_err(backend_error)?;
-    for step in STEPS {
+    for step in steps {
         let applied = tx
             .query_opt(
                 "SELECT sql FROM schema_migrations WHERE version = $1",

@@ -22,7 +22,7 @@
 //! needs it).
 
 mod documents;
-mod migrations;
+pub mod migrations;
 
 pub use documents::PgDocuments;
 
@@ -41,9 +41,44 @@ const CONNECTIONS: u32 = 8;
 /// back (503).
 const WAIT_FOR_CONNECTION: Duration = Duration::from_secs(20);
 
+/// A pool of connections whose last handle, when dropped, closes them on
+/// a thread of its own: the synchronous client blocks (and panics) if
+/// closed on an async thread, which is where a server's state is dropped
+/// when it stops.
+pub struct Pool(Option<r2d2::Pool<Manager>>);
+
+impl Clone for Pool {
+    fn clone(&self) -> Self {
+        Pool(self.0.clone())
+    }
+}
+
+impl std::ops::Deref for Pool {
+    type Target = r2d2::Pool<Manager>;
+    fn deref(&self) -> &Self::Target {
+        // Only `drop` takes it out.
+        self.0
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("a pool is only emptied when dropped"))
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        if let Some(pool) = self.0.take() {
+            let closing = std::thread::Builder::new()
+                .name("pg-close".into())
+                .spawn(move || drop(pool));
+            if let Err(error) = closing {
+                tracing::error!(%error, "cannot close the database connections");
+            }
+        }
+    }
+}
+
 /// A PostgreSQL database holding every municipality's documents.
 pub struct PgBackend {
-    pool: r2d2::Pool<Manager>,
+    pool: Pool,
     /// Schemas this process has brought up to date.
     migrated: Mutex<HashSet<MunicipalityId>>,
 }
@@ -66,9 +101,14 @@ impl PgBackend {
             .build(manager)
             .map_err(backend_error)?;
         Ok(Self {
-            pool,
+            pool: Pool(Some(pool)),
             migrated: Mutex::new(HashSet::new()),
         })
+    }
+
+    /// The pool, for the control data (`control::Control::on_postgres`).
+    pub fn pool(&self) -> Pool {
+        self.pool.clone()
     }
 
     /// The schema holding a municipality's tables.
@@ -87,7 +127,7 @@ impl PgBackend {
             .unwrap_or_else(PoisonError::into_inner)
             .contains(&municipality);
         if !known {
-            migrations::migrate(&mut conn, &schema)?;
+            migrations::migrate(&mut conn, &schema, migrations::STEPS)?;
             self.migrated
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)

@@ -26,8 +26,10 @@ mod tests;
 
 pub use project::{door_key, door_label};
 
+use crate::tenants::TenantStore;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
-use shared::store::{MigrationError, Store, StoreError, migrate};
+use shared::schema::DocId;
+use shared::store::{MigrationError, StoreError, migrate};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -70,7 +72,9 @@ pub enum ReadModelError {
 }
 
 struct Projector {
-    docs: Store,
+    /// Where the documents are read from: a connection is taken for each
+    /// batch and given back, so a projector holds none while idle.
+    docs: TenantStore,
     tables: Connection,
 }
 
@@ -88,9 +92,9 @@ pub struct ReadModel {
 
 impl ReadModel {
     /// Opens (creating if needed) the read model at `path`, projecting from
-    /// the document store at `docs`. A model of another projection version
+    /// the document store `docs`. A model of another projection version
     /// is rebuilt by the next catch-up, not here: opening stays quick.
-    pub fn open(path: &Path, docs: &Path) -> Result<Self, ReadModelError> {
+    pub fn open(path: &Path, docs: TenantStore) -> Result<Self, ReadModelError> {
         let mut tables = Connection::open(path)?;
         tables.busy_timeout(std::time::Duration::from_secs(5))?;
         tables.pragma_update(None, "journal_mode", "WAL")?;
@@ -101,10 +105,7 @@ impl ReadModel {
         migrate(&mut tables, schema::MIGRATIONS)?;
         let model = Self {
             path: path.to_path_buf(),
-            projector: Arc::new(Mutex::new(Projector {
-                docs: Store::open(docs)?,
-                tables,
-            })),
+            projector: Arc::new(Mutex::new(Projector { docs, tables })),
             pending: Arc::default(),
             stale: Arc::default(),
         };
@@ -213,34 +214,9 @@ impl Projector {
     }
 
     fn catch_up(&mut self) -> Result<i64, ReadModelError> {
-        // A read snapshot a panic left open would block every later one.
-        self.docs.recover()?;
         let mut cursor = meta(&self.tables, "cursor")?.unwrap_or(0);
         loop {
-            // One snapshot of the store per batch: the documents and the
-            // erasures read are those of one revision.
-            let conn = self.docs.connection();
-            conn.execute_batch("BEGIN")?;
-            let read = (|| -> Result<_, ReadModelError> {
-                let target = self.docs.current_rev()?;
-                let changed = self.docs.changed_since(cursor, BATCH)?;
-                let full = changed.len() == BATCH;
-                // A full batch stops at its last document's revision; the
-                // erasures up to there are taken with it.
-                let upto = if full {
-                    changed.last().map_or(target, |c| c.rev)
-                } else {
-                    target
-                };
-                let erased = self.docs.erased_between(cursor, upto)?;
-                let mut docs = Vec::with_capacity(changed.len());
-                for c in changed {
-                    docs.push((c.doc_id.clone(), self.docs.load(&c.doc_id)?));
-                }
-                Ok((upto, docs, erased, full))
-            })();
-            self.docs.connection().execute_batch("COMMIT")?;
-            let (upto, docs, erased, full) = read?;
+            let (upto, docs, erased, full) = read_batch(&self.docs, cursor)?;
             if upto == cursor && docs.is_empty() && erased.is_empty() {
                 return Ok(cursor);
             }
@@ -287,6 +263,44 @@ impl Projector {
     }
 }
 
+/// What a batch of projection reads: the revision it reaches, the
+/// documents written (`None` if erased since), the erasures, and whether
+/// more may follow.
+type Batch = (
+    i64,
+    Vec<(DocId, Option<automerge::Automerge>)>,
+    Vec<DocId>,
+    bool,
+);
+
+/// Reads the next batch after `cursor` in one snapshot of the store: the
+/// documents and the erasures are those of one revision.
+fn read_batch(docs: &TenantStore, cursor: i64) -> Result<Batch, ReadModelError> {
+    let store = docs.get()?;
+    let mut batch = None;
+    store.read_consistent(&mut || {
+        let target = store.current_rev()?;
+        let changed = store.changed_since(cursor, BATCH)?;
+        let full = changed.len() == BATCH;
+        // A full batch stops at its last document's revision; the erasures
+        // up to there are taken with it.
+        let upto = if full {
+            changed.last().map_or(target, |c| c.rev)
+        } else {
+            target
+        };
+        let erased = store.erased_between(cursor, upto)?;
+        let mut loaded = Vec::with_capacity(changed.len());
+        for c in changed {
+            let doc = store.load(&c.doc_id)?;
+            loaded.push((c.doc_id, doc));
+        }
+        batch = Some((upto, loaded, erased, full));
+        Ok(())
+    })?;
+    batch.ok_or_else(|| StoreError::Malformed("projection batch not read".into()).into())
+}
+
 fn delete_rows(conn: &Connection, doc_id: &str) -> Result<(), ReadModelError> {
     for table in schema::TABLES {
         conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?
@@ -317,29 +331,17 @@ pub fn path_beside(store: &Path) -> PathBuf {
     store.with_extension("readmodel.sqlite")
 }
 
-/// Rebuilds the read model of every municipality whose store is in `dir`:
+/// Rebuilds the read model of each municipality:
 /// (municipality, revision reached, time taken).
-pub fn rebuild_all(dir: &Path) -> Result<Vec<(String, i64, std::time::Duration)>, ReadModelError> {
-    let mut stores: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| ReadModelError::Io(e.to_string()))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "sqlite")
-                && !p.to_string_lossy().ends_with(".readmodel.sqlite")
-        })
-        .collect();
-    stores.sort();
+pub fn rebuild_all(
+    tenants: &crate::tenants::Tenants,
+    municipalities: &[shared::domain::MunicipalityId],
+) -> Result<Vec<(String, i64, std::time::Duration)>, ReadModelError> {
     let mut done = Vec::new();
-    for store in stores {
+    for municipality in municipalities {
         let started = std::time::Instant::now();
-        let model = ReadModel::open(&path_beside(&store), &store)?;
-        let rev = model.rebuild()?;
-        let name = store
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        done.push((name, rev, started.elapsed()));
+        let rev = tenants.read_model(*municipality)?.rebuild()?;
+        done.push((municipality.to_string(), rev, started.elapsed()));
     }
     Ok(done)
 }

@@ -2,7 +2,8 @@ use super::*;
 use automerge::Automerge;
 use shared::domain::*;
 use shared::schema::{self, DocId};
-use shared::store::Origin;
+use shared::store::{Origin, Store};
+use shared::sync::DocumentStore;
 
 fn building(neighbourhood: Option<NeighbourhoodId>) -> Building {
     Building {
@@ -26,21 +27,19 @@ fn building(neighbourhood: Option<NeighbourhoodId>) -> Building {
     }
 }
 
-fn save<T: shared::schema::SingleRecord>(store: &mut Store, record: &T) {
+fn save<T: shared::schema::SingleRecord>(store: &mut dyn DocumentStore, record: &T) {
     let mut doc = Automerge::new();
     schema::write(&mut doc, record).expect("write");
-    store
-        .save(&record.doc_id(), &doc, Origin::Remote)
-        .expect("save");
+    store.save_one(&record.doc_id(), &doc).expect("save");
 }
 
-fn save_visits(store: &mut Store, visits: &[Visit]) -> DocId {
+fn save_visits(store: &mut dyn DocumentStore, visits: &[Visit]) -> DocId {
     let id = DocId::visits(visits[0].campaign, visits[0].building);
     let mut doc = store.load(&id).expect("load").unwrap_or_default();
     for v in visits {
         schema::record_visit(&mut doc, v).expect("record");
     }
-    store.save(&id, &doc, Origin::Remote).expect("save");
+    store.save_one(&id, &doc).expect("save");
     id
 }
 
@@ -76,7 +75,11 @@ fn fixture() -> Fixture {
     let docs_path = dir.path().join("docs.sqlite");
     let model_path = dir.path().join("model.sqlite");
     let store = Store::open(&docs_path).expect("store");
-    let model = ReadModel::open(&model_path, &docs_path).expect("model");
+    let model = ReadModel::open(
+        &model_path,
+        TenantStore::open_sqlite(docs_path.clone()).expect("docs"),
+    )
+    .expect("model");
     Fixture {
         _dir: dir,
         store,
@@ -186,7 +189,11 @@ fn a_model_of_another_projection_version_is_rebuilt_by_the_next_catch_up() {
             .expect("delete");
         set_meta(&conn, "projection_version", PROJECTION_VERSION - 1).expect("meta");
     }
-    let reopened = ReadModel::open(&f.model_path, &f.docs_path).expect("reopen");
+    let reopened = ReadModel::open(
+        &f.model_path,
+        TenantStore::open_sqlite(f.docs_path.clone()).expect("docs"),
+    )
+    .expect("reopen");
     // Opening is quick; the next catch-up rebuilds.
     assert_eq!(count(&reopened, "SELECT count(*) FROM rm_buildings"), 0);
     reopened.catch_up().expect("catch up");
@@ -224,15 +231,20 @@ fn a_visit_dated_at_the_end_of_time_is_projected_without_overflow() {
 }
 
 #[test]
-fn the_command_rebuilds_every_municipality_in_the_folder() {
+fn the_command_rebuilds_every_municipality_it_is_given() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store_path = dir.path().join("ville.sqlite");
-    let mut store = Store::open(&store_path).expect("store");
-    save(&mut store, &building(None));
+    let tenants = crate::tenants::Tenants::new(dir.path().to_path_buf());
+    let municipality = shared::domain::MunicipalityId::new();
+    let mut store = tenants
+        .store(municipality)
+        .expect("store")
+        .get()
+        .expect("connection");
+    save(&mut *store, &building(None));
     drop(store);
-    let done = rebuild_all(dir.path()).expect("rebuild");
+    let done = rebuild_all(&tenants, &[municipality]).expect("rebuild");
     assert_eq!(done.len(), 1);
-    assert_eq!(done[0].0, "ville");
-    let model = ReadModel::open(&path_beside(&store_path), &store_path).expect("open");
+    assert_eq!(done[0].0, municipality.to_string());
+    let model = tenants.read_model(municipality).expect("open");
     assert_eq!(count(&model, "SELECT count(*) FROM rm_buildings"), 1);
 }

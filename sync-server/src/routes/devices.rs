@@ -47,9 +47,9 @@ pub async fn enrol(
     from: ClientAddress,
     body: Result<Json<EnrolRequest>, JsonRejection>,
 ) -> Result<Json<EnrolResponse>, ApiError> {
-    state
-        .throttle
-        .attempt(&[Key::EnrolAddress(from.0)])
+    let throttle = state.throttle.clone();
+    run_blocking(move || throttle.attempt(&[Key::EnrolAddress(from.0)]))
+        .await?
         .map_err(ApiError::TooManyAttempts)?;
     let Json(request) = body?;
     let control = state.control.clone();

@@ -21,8 +21,8 @@ use shared::api::Role;
 use shared::domain::AgentId;
 use shared::policy::{Caller, Scope};
 use shared::protocol::{MAX_SYNC_REQUEST_BYTES, SYNC_CONTENT_TYPE, SyncRequest};
-use shared::store::{Store, StoreError};
-use shared::sync::{ServerError, respond};
+use shared::store::StoreError;
+use shared::sync::{DocumentStore, ServerError, respond};
 
 /// How long a request waits for a slot before it is told to come back.
 const WAIT_FOR_SLOT: std::time::Duration = std::time::Duration::from_secs(20);
@@ -35,7 +35,11 @@ pub fn slots() -> usize {
 
 /// The device as the policy sees it: its role, the agent id its records
 /// carry, and its scope (a field phone's sectors; everything otherwise).
-fn caller(state: &AppState, store: &Store, device: &Device) -> Result<Caller, StoreError> {
+fn caller(
+    state: &AppState,
+    store: &(impl DocumentStore + ?Sized),
+    device: &Device,
+) -> Result<Caller, StoreError> {
     let agent = AgentId(device.id.0);
     let scope = if matches!(device.role, Role::Agent | Role::YouthAmbassador) {
         state
@@ -99,7 +103,7 @@ pub async fn sync(
         // not free the slot while its exchange still runs.
         let _slot = slot;
         let mut store = store.get()?;
-        let caller = caller(&state_inside, &store, &device)?;
+        let caller = caller(&state_inside, &*store, &device)?;
         Ok(respond(&mut *store, &peer, &caller, &request))
     })
     .await

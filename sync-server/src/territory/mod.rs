@@ -229,7 +229,7 @@ pub struct Import {
 }
 
 /// An uploaded file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upload {
     /// Its name, whose extension tells CSV from GeoJSON.
     pub name: String,

@@ -8,7 +8,8 @@ use super::{Import, Rejection, RowProblem};
 use automerge::Automerge;
 use shared::domain::{Building, BuildingId, Neighbourhood, NeighbourhoodId};
 use shared::schema::{self, DocId, DocKind, SingleRecord};
-use shared::store::{Origin, Store, StoreError};
+use shared::store::StoreError;
+use shared::sync::{DocumentStore, Records};
 use std::collections::HashMap;
 
 /// What an import does to one record.
@@ -79,7 +80,7 @@ pub struct Stored {
 }
 
 /// The stored territory.
-pub fn load(store: &Store) -> Result<Stored, StoreError> {
+pub fn load(store: &dyn DocumentStore) -> Result<Stored, StoreError> {
     let (neighbourhoods, mut unreadable) = store.records_and_unreadable(DocKind::Neighbourhood)?;
     let (buildings, more) = store.records_and_unreadable(DocKind::Building)?;
     unreadable.extend(more);
@@ -241,7 +242,10 @@ pub enum ApplyError {
     Schema(#[from] schema::SchemaError),
 }
 
-fn document<T: SingleRecord>(store: &Store, record: &T) -> Result<(DocId, Automerge), ApplyError> {
+fn document<T: SingleRecord>(
+    store: &dyn DocumentStore,
+    record: &T,
+) -> Result<(DocId, Automerge), ApplyError> {
     let id = record.doc_id();
     let mut doc = store.load(&id)?.unwrap_or_default();
     schema::write(&mut doc, record)?;
@@ -250,7 +254,7 @@ fn document<T: SingleRecord>(store: &Store, record: &T) -> Result<(DocId, Autome
 
 /// Writes the plan's new and changed records in one transaction: all of
 /// them, or (on any error) none. Returns how many documents were written.
-pub fn apply(store: &mut Store, plan: &Plan) -> Result<usize, ApplyError> {
+pub fn apply(store: &mut dyn DocumentStore, plan: &Plan) -> Result<usize, ApplyError> {
     if !plan.is_clean() {
         return Err(ApplyError::NotClean);
     }
@@ -266,6 +270,8 @@ pub fn apply(store: &mut Store, plan: &Plan) -> Result<usize, ApplyError> {
         }
     }
     // Written as the server's own edit: devices get it at their next sync.
-    store.save_all(docs.iter().map(|(id, doc)| (id, doc)), Origin::Remote)?;
-    Ok(docs.len())
+    let docs: Vec<(&DocId, &Automerge)> = docs.iter().map(|(id, doc)| (id, doc)).collect();
+    store.save_all(&docs)?;
+    let written = docs.len();
+    Ok(written)
 }

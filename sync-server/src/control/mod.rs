@@ -1,0 +1,812 @@
+//! The control database: municipalities, office accounts and sessions,
+//! enrolment codes and devices, login and enrolment attempt counters, and
+//! territory imports awaiting confirmation. Documents never live here; each
+//! municipality's documents live apart (a file, or a PostgreSQL schema, of
+//! their own; see `tenants`), so one municipality's data cannot leak into
+//! another's by a missing `WHERE`.
+//!
+//! Everything a server process must agree on with the others lives here,
+//! not in its memory: a login on one process is a session on all, an
+//! attempt counted by one counts for all, a preview made on one can be
+//! confirmed on another. On SQLite the file is `control.sqlite`; on
+//! PostgreSQL the schema `control` ([`db`]).
+
+pub mod db;
+
+use crate::secrets;
+use crate::territory::Upload;
+use db::{Db, Row, Value};
+use rusqlite::Connection;
+use shared::api::{DeviceInfo, Role};
+use shared::domain::{DeviceId, MunicipalityId};
+use shared::store::{Migration, migrate};
+use std::path::Path;
+use std::sync::Mutex;
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "municipalities, accounts, sessions, enrolment codes, devices",
+        sql: "
+CREATE TABLE municipalities (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts (id),
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE enrolment_codes (
+    code_hash TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    role TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+);
+CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    enrolled_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_sync_at INTEGER,
+    unsynced INTEGER
+);
+",
+    },
+    Migration {
+        version: 2,
+        name: "sessions end after a time without use",
+        sql: "ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;",
+    },
+    Migration {
+        version: 3,
+        name: "attempt counters and import previews, shared by every process",
+        sql: "
+CREATE TABLE attempts (
+    key_hash TEXT PRIMARY KEY,
+    window_start INTEGER NOT NULL,
+    count INTEGER NOT NULL
+);
+CREATE INDEX attempts_by_start ON attempts (window_start);
+CREATE TABLE previews (
+    token_hash TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX previews_by_municipality ON previews (municipality_id, created_at);
+CREATE TABLE preview_files (
+    token_hash TEXT NOT NULL REFERENCES previews (token_hash) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (token_hash, position)
+);
+",
+    },
+];
+
+/// The same tables in PostgreSQL's schema `control`.
+const PG_STEPS: &[crate::pg::migrations::Step] = &[crate::pg::migrations::Step {
+    version: 1,
+    sql: "
+CREATE TABLE municipalities (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts (id),
+    expires_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE enrolment_codes (
+    code_hash TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    role TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT
+);
+CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    enrolled_at BIGINT NOT NULL,
+    revoked_at BIGINT,
+    last_sync_at BIGINT,
+    unsynced BIGINT
+);
+CREATE TABLE attempts (
+    key_hash TEXT PRIMARY KEY,
+    window_start BIGINT NOT NULL,
+    count BIGINT NOT NULL
+);
+CREATE INDEX attempts_by_start ON attempts (window_start);
+CREATE TABLE previews (
+    token_hash TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    created_at BIGINT NOT NULL
+);
+CREATE INDEX previews_by_municipality ON previews (municipality_id, created_at);
+CREATE TABLE preview_files (
+    token_hash TEXT NOT NULL REFERENCES previews (token_hash) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    bytes BYTEA NOT NULL,
+    PRIMARY KEY (token_hash, position)
+);
+",
+}];
+
+/// How long an office session lasts at most.
+const SESSION_MS: i64 = 12 * 3600 * 1000;
+/// How long an office session survives without use, unless set otherwise.
+pub const DEFAULT_SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
+/// A session's last use is written at most this often.
+const SEEN_EVERY_MS: i64 = 60 * 1000;
+
+/// The milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A control database operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ControlError {
+    /// SQLite failed.
+    #[error("control database error")]
+    Sql(#[from] rusqlite::Error),
+    /// PostgreSQL failed.
+    #[error("control database error")]
+    Pg(#[from] postgres::Error),
+    /// No connection came free in time.
+    #[error("control database busy")]
+    Busy,
+    /// The schema could not be brought up to date.
+    #[error(transparent)]
+    Migration(#[from] shared::store::MigrationError),
+    /// No randomness for a secret.
+    #[error(transparent)]
+    Random(#[from] secrets::NoRandomness),
+    /// Hashing a password failed.
+    #[error("password hashing failed: {0}")]
+    Password(String),
+    /// The PostgreSQL schema could not be brought up to date.
+    #[error("control schema: {0}")]
+    PgMigration(#[from] shared::store::StoreError),
+    /// A stored value is malformed.
+    #[error("malformed stored value: {0}")]
+    Malformed(&'static str),
+}
+
+/// A device, authenticated by its token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Device {
+    /// Its id.
+    pub id: DeviceId,
+    /// Its municipality: every document it touches is that one's.
+    pub municipality: MunicipalityId,
+    /// Its role.
+    pub role: Role,
+}
+
+/// An office account, authenticated by a session token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// Its id.
+    pub id: String,
+    /// Its municipality.
+    pub municipality: MunicipalityId,
+    /// Its role.
+    pub role: Role,
+}
+
+/// Why redeeming an enrolment code failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RedeemError {
+    /// No such code.
+    #[error("unknown code")]
+    Unknown,
+    /// Already used.
+    #[error("code already used")]
+    Used,
+    /// Expired.
+    #[error("code expired")]
+    Expired,
+    /// The database failed.
+    #[error(transparent)]
+    Control(#[from] ControlError),
+}
+
+/// A device just enrolled.
+#[derive(Clone, Debug)]
+pub struct Enrolled {
+    /// The device.
+    pub device: Device,
+    /// Its token, to hand over once.
+    pub token: String,
+    /// Its municipality's name.
+    pub municipality_name: String,
+}
+
+/// The control database.
+pub struct Control {
+    db: Db,
+    session_idle_ms: i64,
+}
+
+fn parse_role(name: String) -> Result<Role, ControlError> {
+    Role::parse(&name).ok_or(ControlError::Malformed("role"))
+}
+
+fn parse_uuid<T: std::str::FromStr>(text: String) -> Result<T, ControlError> {
+    text.parse().map_err(|_| ControlError::Malformed("id"))
+}
+
+/// Too many attempts under a key: the milliseconds until its window ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaitMs(pub i64);
+
+impl Control {
+    /// Opens (creating if needed) the control database in a SQLite file.
+    pub fn open(path: &Path) -> Result<Self, ControlError> {
+        let mut conn = Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Previews hold uploaded files: nothing of them stays in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        migrate(&mut conn, MIGRATIONS)?;
+        Ok(Self {
+            db: Db::Sqlite(Mutex::new(conn)),
+            session_idle_ms: DEFAULT_SESSION_IDLE_MS,
+        })
+    }
+
+    /// The control database in PostgreSQL's schema `control` (created and
+    /// brought up to date here).
+    pub fn on_postgres(pool: crate::pg::Pool) -> Result<Self, ControlError> {
+        let mut client = pool.get().map_err(|_| ControlError::Busy)?;
+        crate::pg::migrations::migrate(&mut client, "control", PG_STEPS)?;
+        drop(client);
+        Ok(Self {
+            db: Db::Pg(pool),
+            session_idle_ms: DEFAULT_SESSION_IDLE_MS,
+        })
+    }
+
+    /// Sessions end after `ms` without use.
+    pub fn with_session_idle(mut self, ms: i64) -> Self {
+        self.session_idle_ms = ms;
+        self
+    }
+
+    /// Creates a municipality, or returns the one of that name.
+    pub fn ensure_municipality(&self, name: &str) -> Result<MunicipalityId, ControlError> {
+        self.db.run(|sql| {
+            sql.execute(
+                "INSERT INTO municipalities (id, name, created_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO NOTHING",
+                &[
+                    MunicipalityId::new().to_string().into(),
+                    name.into(),
+                    now_ms().into(),
+                ],
+            )?;
+            let row = sql
+                .query_opt(
+                    "SELECT id FROM municipalities WHERE name = ?1",
+                    &[name.into()],
+                )?
+                .ok_or(ControlError::Malformed("municipality"))?;
+            parse_uuid(row.text(0)?)
+        })
+    }
+
+    /// Every municipality.
+    pub fn municipalities(&self) -> Result<Vec<MunicipalityId>, ControlError> {
+        self.db
+            .run(|sql| sql.query("SELECT id FROM municipalities ORDER BY id", &[]))?
+            .iter()
+            .map(|row| parse_uuid(row.text(0)?))
+            .collect()
+    }
+
+    /// The name of a municipality.
+    pub fn municipality_name(&self, id: MunicipalityId) -> Result<String, ControlError> {
+        self.db.run(|sql| {
+            sql.query_opt(
+                "SELECT name FROM municipalities WHERE id = ?1",
+                &[id.to_string().into()],
+            )?
+            .ok_or(ControlError::Malformed("unknown municipality"))?
+            .text(0)
+        })
+    }
+
+    /// Creates an office account, or resets the password of the existing one
+    /// with that e-mail in the same municipality; a reset ends every session
+    /// of the account (whoever knew the old password is logged out).
+    pub fn upsert_account(
+        &self,
+        municipality: MunicipalityId,
+        email: &str,
+        password: &str,
+        role: Role,
+    ) -> Result<(), ControlError> {
+        let hash =
+            secrets::hash_password(password).map_err(|e| ControlError::Password(e.to_string()))?;
+        let email = email.trim().to_lowercase();
+        self.db.run(|sql| {
+            sql.execute(
+                "INSERT INTO accounts (id, municipality_id, email, password_hash, role, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash
+                 WHERE accounts.municipality_id = excluded.municipality_id",
+                &[
+                    uuid::Uuid::new_v4().to_string().into(),
+                    municipality.to_string().into(),
+                    email.as_str().into(),
+                    hash.as_str().into(),
+                    role.as_str().into(),
+                    now_ms().into(),
+                ],
+            )?;
+            sql.execute(
+                "DELETE FROM sessions WHERE account_id IN
+                 (SELECT id FROM accounts WHERE email = ?1 AND municipality_id = ?2)",
+                &[email.as_str().into(), municipality.to_string().into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Checks a password and opens a session. The argon2 check is slow on
+    /// purpose: call from a blocking task.
+    pub fn login(
+        &self,
+        email: &str,
+        password: &str,
+    ) -> Result<Option<(String, Account)>, ControlError> {
+        let row = self.db.run(|sql| {
+            sql.query_opt(
+                "SELECT id, municipality_id, password_hash, role FROM accounts WHERE email = ?1",
+                &[email.trim().to_lowercase().into()],
+            )
+        })?;
+        let Some(row) = row else {
+            // Same work whether or not the account exists.
+            secrets::verify_password(password, secrets::UNKNOWN_ACCOUNT_HASH);
+            return Ok(None);
+        };
+        if !secrets::verify_password(password, &row.text(2)?) {
+            return Ok(None);
+        }
+        let id = row.text(0)?;
+        let token = secrets::new_token("ps")?;
+        self.db.run(|sql| {
+            sql.execute(
+                "INSERT INTO sessions (token_hash, account_id, expires_at, last_seen_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                &[
+                    secrets::hash_secret(&token).into(),
+                    id.as_str().into(),
+                    (now_ms() + SESSION_MS).into(),
+                    now_ms().into(),
+                ],
+            )
+        })?;
+        let account = Account {
+            id,
+            municipality: parse_uuid(row.text(1)?)?,
+            role: parse_role(row.text(3)?)?,
+        };
+        Ok(Some((token, account)))
+    }
+
+    /// The account behind a session token, if it is valid: not past its
+    /// lifetime, and used within the idle timeout (each use extends it).
+    pub fn session(&self, token: &str) -> Result<Option<Account>, ControlError> {
+        let now = now_ms();
+        let hash = secrets::hash_secret(token);
+        let idle = self.session_idle_ms;
+        self.db.run(|sql| {
+            let Some(row) = sql.query_opt(
+                "SELECT a.id, a.municipality_id, a.role, s.last_seen_at FROM sessions s
+                 JOIN accounts a ON a.id = s.account_id
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3",
+                &[hash.as_str().into(), now.into(), (now - idle).into()],
+            )?
+            else {
+                return Ok(None);
+            };
+            if now - row.int(3)? > SEEN_EVERY_MS.min(idle / 2) {
+                sql.execute(
+                    "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1",
+                    &[hash.as_str().into(), now.into()],
+                )?;
+            }
+            Ok(Some(Account {
+                id: row.text(0)?,
+                municipality: parse_uuid(row.text(1)?)?,
+                role: parse_role(row.text(2)?)?,
+            }))
+        })
+    }
+
+    /// Ends a session.
+    pub fn logout(&self, token: &str) -> Result<(), ControlError> {
+        self.db.run(|sql| {
+            sql.execute(
+                "DELETE FROM sessions WHERE token_hash = ?1",
+                &[secrets::hash_secret(token).into()],
+            )
+        })?;
+        Ok(())
+    }
+
+    /// Makes a one-time enrolment code; only its hash is kept.
+    pub fn new_enrolment_code(
+        &self,
+        municipality: MunicipalityId,
+        role: Role,
+        valid_ms: i64,
+    ) -> Result<(String, i64), ControlError> {
+        let code = secrets::new_enrolment_code()?;
+        let now = now_ms();
+        let expires_at = now + valid_ms;
+        self.db.run(|sql| {
+            sql.execute(
+                "INSERT INTO enrolment_codes (code_hash, municipality_id, role, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                &[
+                    secrets::hash_secret(&code).into(),
+                    municipality.to_string().into(),
+                    role.as_str().into(),
+                    now.into(),
+                    expires_at.into(),
+                ],
+            )
+        })?;
+        Ok((code, expires_at))
+    }
+
+    /// Redeems a code for a device token. The code is claimed by a single
+    /// conditional UPDATE in the same transaction that creates the device,
+    /// so of racing redemptions exactly one wins, on any number of
+    /// processes.
+    pub fn redeem(&self, typed_code: &str, device_name: &str) -> Result<Enrolled, RedeemError> {
+        let code_hash = secrets::hash_secret(&secrets::normalise_code(typed_code));
+        let now = now_ms();
+        let token = secrets::new_token("pd").map_err(ControlError::from)?;
+        let name: String = device_name.trim().chars().take(80).collect();
+        self.db.run(|sql| {
+            let claimed = sql.execute(
+                "UPDATE enrolment_codes SET used_at = ?2
+                 WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                &[code_hash.as_str().into(), now.into()],
+            )?;
+            if claimed != 1 {
+                let row = sql.query_opt(
+                    "SELECT used_at FROM enrolment_codes WHERE code_hash = ?1",
+                    &[code_hash.as_str().into()],
+                )?;
+                return Err(match row {
+                    None => RedeemError::Unknown,
+                    Some(row) if row.opt_int(0)?.is_some() => RedeemError::Used,
+                    Some(_) => RedeemError::Expired,
+                });
+            }
+            let row = sql
+                .query_opt(
+                    "SELECT c.municipality_id, c.role, m.name FROM enrolment_codes c
+                     JOIN municipalities m ON m.id = c.municipality_id WHERE c.code_hash = ?1",
+                    &[code_hash.as_str().into()],
+                )?
+                .ok_or(ControlError::Malformed("enrolment code"))?;
+            let device = Device {
+                id: DeviceId::new(),
+                municipality: parse_uuid(row.text(0)?)?,
+                role: parse_role(row.text(1)?)?,
+            };
+            sql.execute(
+                "INSERT INTO devices (id, municipality_id, name, role, token_hash, enrolled_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                &[
+                    device.id.to_string().into(),
+                    device.municipality.to_string().into(),
+                    name.as_str().into(),
+                    device.role.as_str().into(),
+                    secrets::hash_secret(&token).into(),
+                    now.into(),
+                ],
+            )?;
+            Ok(Enrolled {
+                device,
+                token: token.clone(),
+                municipality_name: row.text(2)?,
+            })
+        })
+    }
+
+    /// The device behind a token, unless revoked.
+    pub fn device(&self, token: &str) -> Result<Option<Device>, ControlError> {
+        let row = self.db.run(|sql| {
+            sql.query_opt(
+                "SELECT id, municipality_id, role FROM devices
+                 WHERE token_hash = ?1 AND revoked_at IS NULL",
+                &[secrets::hash_secret(token).into()],
+            )
+        })?;
+        row.map(|row| {
+            Ok(Device {
+                id: parse_uuid(row.text(0)?)?,
+                municipality: parse_uuid(row.text(1)?)?,
+                role: parse_role(row.text(2)?)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Records a device's sync, for the office's list.
+    pub fn record_sync(&self, device: DeviceId, unsynced: u32) -> Result<(), ControlError> {
+        self.db.run(|sql| {
+            sql.execute(
+                "UPDATE devices SET last_sync_at = ?2, unsynced = ?3 WHERE id = ?1",
+                &[
+                    device.to_string().into(),
+                    now_ms().into(),
+                    i64::from(unsynced).into(),
+                ],
+            )
+        })?;
+        Ok(())
+    }
+
+    /// Revokes a device of `municipality`; false if it has no such device.
+    pub fn revoke(
+        &self,
+        municipality: MunicipalityId,
+        device: DeviceId,
+    ) -> Result<bool, ControlError> {
+        let changed = self.db.run(|sql| {
+            sql.execute(
+                "UPDATE devices SET revoked_at = coalesce(revoked_at, ?3)
+                 WHERE id = ?1 AND municipality_id = ?2",
+                &[
+                    device.to_string().into(),
+                    municipality.to_string().into(),
+                    now_ms().into(),
+                ],
+            )
+        })?;
+        Ok(changed == 1)
+    }
+
+    /// The devices of a municipality, newest first.
+    pub fn devices(&self, municipality: MunicipalityId) -> Result<Vec<DeviceInfo>, ControlError> {
+        let rows = self.db.run(|sql| {
+            sql.query(
+                "SELECT id, name, role, enrolled_at, last_sync_at, unsynced, revoked_at
+                 FROM devices WHERE municipality_id = ?1 ORDER BY enrolled_at DESC",
+                &[municipality.to_string().into()],
+            )
+        })?;
+        rows.iter()
+            .map(|row: &Row| {
+                Ok(DeviceInfo {
+                    device_id: parse_uuid(row.text(0)?)?,
+                    name: row.text(1)?,
+                    role: parse_role(row.text(2)?)?,
+                    enrolled_at: row.int(3)?,
+                    last_sync_at: row.opt_int(4)?,
+                    unsynced: row
+                        .opt_int(5)?
+                        .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
+                    revoked: row.opt_int(6)?.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    /// Counts one attempt under every key (each `(key, limit)`), in a
+    /// window of `window_ms` that starts at a key's first attempt. Refused
+    /// if any key is past its limit, and then nothing is counted (a refused
+    /// attempt does not prolong the wait). Keys are stored hashed (they may
+    /// be e-mail addresses) and locked in one order, so concurrent attempts
+    /// on several processes count exactly and never deadlock.
+    pub fn attempt(
+        &self,
+        keys: &[(String, u32)],
+        window_ms: i64,
+    ) -> Result<Result<(), WaitMs>, ControlError> {
+        let now = now_ms();
+        let mut hashed: Vec<(String, i64)> = keys
+            .iter()
+            .map(|(key, limit)| (secrets::hash_secret(key), i64::from(*limit)))
+            .collect();
+        hashed.sort();
+        hashed.dedup();
+        let refused = self.db.run(|sql| {
+            sql.execute(
+                "DELETE FROM attempts WHERE window_start <= ?1",
+                &[(now - window_ms).into()],
+            )?;
+            let mut wait: Option<i64> = None;
+            for (key, limit) in &hashed {
+                let row = sql
+                    .query_opt(
+                        "INSERT INTO attempts (key_hash, window_start, count) VALUES (?1, ?2, 1)
+                         ON CONFLICT (key_hash) DO UPDATE SET count = attempts.count + 1
+                         RETURNING count, window_start",
+                        &[key.as_str().into(), now.into()],
+                    )?
+                    .ok_or(ControlError::Malformed("attempt counter"))?;
+                if row.int(0)? > *limit {
+                    let left = (row.int(1)? + window_ms - now).max(1);
+                    wait = Some(wait.map_or(left, |w| w.max(left)));
+                }
+            }
+            match wait {
+                // Rolls the counts back.
+                Some(ms) => Err(Refused::Wait(WaitMs(ms))),
+                None => Ok(()),
+            }
+        });
+        match refused {
+            Ok(()) => Ok(Ok(())),
+            Err(Refused::Wait(wait)) => Ok(Err(wait)),
+            Err(Refused::Control(error)) => Err(error),
+        }
+    }
+
+    /// Forgets the attempts under `key` (an account's, once it logs in).
+    pub fn forget_attempts(&self, key: &str) -> Result<(), ControlError> {
+        self.db.run(|sql| {
+            sql.execute(
+                "DELETE FROM attempts WHERE key_hash = ?1",
+                &[secrets::hash_secret(key).into()],
+            )
+        })?;
+        Ok(())
+    }
+
+    /// Keeps a territory import's files until it is confirmed, for at most
+    /// `lifetime_ms`, and at most `max` per municipality (the oldest goes);
+    /// returns the token that names it (only its hash is kept).
+    pub fn put_preview(
+        &self,
+        municipality: MunicipalityId,
+        files: &[Upload],
+        lifetime_ms: i64,
+        max: usize,
+    ) -> Result<String, ControlError> {
+        let token = secrets::new_token("imp")?;
+        let hash = secrets::hash_secret(&token);
+        let now = now_ms();
+        let keep = i64::try_from(max.saturating_sub(1)).unwrap_or(i64::MAX);
+        self.db.run(|sql| {
+            sql.execute(
+                "DELETE FROM previews WHERE created_at <= ?1",
+                &[(now - lifetime_ms).into()],
+            )?;
+            sql.execute(
+                "DELETE FROM previews WHERE municipality_id = ?1 AND token_hash NOT IN
+                 (SELECT token_hash FROM previews WHERE municipality_id = ?1
+                  ORDER BY created_at DESC LIMIT ?2)",
+                &[municipality.to_string().into(), keep.into()],
+            )?;
+            sql.execute(
+                "INSERT INTO previews (token_hash, municipality_id, created_at) VALUES (?1, ?2, ?3)",
+                &[
+                    hash.as_str().into(),
+                    municipality.to_string().into(),
+                    now.into(),
+                ],
+            )?;
+            for (position, file) in files.iter().enumerate() {
+                sql.execute(
+                    "INSERT INTO preview_files (token_hash, position, name, bytes)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    &[
+                        hash.as_str().into(),
+                        i64::try_from(position).unwrap_or(i64::MAX).into(),
+                        file.name.as_str().into(),
+                        Value::Bytes(file.bytes.clone()),
+                    ],
+                )?;
+            }
+            Ok::<_, ControlError>(())
+        })?;
+        Ok(token)
+    }
+
+    /// Takes a preview's files, once: `None` if the token is unknown,
+    /// expired, or another municipality's (which keeps it).
+    pub fn take_preview(
+        &self,
+        municipality: MunicipalityId,
+        token: &str,
+        lifetime_ms: i64,
+    ) -> Result<Option<Vec<Upload>>, ControlError> {
+        let hash = secrets::hash_secret(token);
+        self.db.run(|sql| {
+            let files = sql.query(
+                "SELECT f.name, f.bytes FROM preview_files f
+                 JOIN previews p ON p.token_hash = f.token_hash
+                 WHERE p.token_hash = ?1 AND p.municipality_id = ?2 AND p.created_at > ?3
+                 ORDER BY f.position",
+                &[
+                    hash.as_str().into(),
+                    municipality.to_string().into(),
+                    (now_ms() - lifetime_ms).into(),
+                ],
+            )?;
+            let taken = sql.execute(
+                "DELETE FROM previews WHERE token_hash = ?1 AND municipality_id = ?2
+                 AND created_at > ?3",
+                &[
+                    hash.as_str().into(),
+                    municipality.to_string().into(),
+                    (now_ms() - lifetime_ms).into(),
+                ],
+            )?;
+            // Taken by another request (on any process) in between: the
+            // delete found nothing, and only one of the two confirms.
+            if taken != 1 {
+                return Ok(None);
+            }
+            files
+                .iter()
+                .map(|row| {
+                    Ok(Upload {
+                        name: row.text(0)?,
+                        bytes: row.bytes(1)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, ControlError>>()
+                .map(Some)
+        })
+    }
+}
+
+/// Why an attempt's transaction ended without committing.
+enum Refused {
+    Wait(WaitMs),
+    Control(ControlError),
+}
+
+impl From<ControlError> for Refused {
+    fn from(error: ControlError) -> Self {
+        Refused::Control(error)
+    }
+}

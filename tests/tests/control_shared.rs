@@ -1,0 +1,226 @@
+//! The control data as several server processes see it: each opens the
+//! same control database (a SQLite file, or PostgreSQL's `control` schema)
+//! on its own, as processes behind a load balancer do, and nothing one of
+//! them decides may live only in its memory. The same cases run on both
+//! backends.
+//!
+//! Attacks tried: a code redeemed on two processes at once (one device,
+//! not two); guesses spread over processes to escape the attempt limit;
+//! a preview confirmed twice, or by another municipality.
+
+use shared::api::Role;
+use std::sync::{Arc, Barrier};
+use sync_server::control::Control;
+use sync_server::territory::Upload;
+
+/// Two "processes" on one control database, and what keeps it alive.
+struct Pair {
+    a: Arc<Control>,
+    b: Arc<Control>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn sqlite() -> Pair {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("control.sqlite");
+    Pair {
+        a: Arc::new(Control::open(&path).expect("a")),
+        b: Arc::new(Control::open(&path).expect("b")),
+        _dir: Some(dir),
+    }
+}
+
+fn postgres() -> Pair {
+    let url = tests::pg::fresh_database();
+    let open = || {
+        let backend = sync_server::pg::PgBackend::connect(&url).expect("connect");
+        Arc::new(Control::on_postgres(backend.pool()).expect("control"))
+    };
+    Pair {
+        a: open(),
+        b: open(),
+        _dir: None,
+    }
+}
+
+fn a_session_opened_on_one_process_is_valid_on_the_other(pair: Pair) {
+    let m = pair
+        .a
+        .ensure_municipality("Aubervilliers")
+        .expect("municipality");
+    assert_eq!(
+        pair.b.ensure_municipality("Aubervilliers").expect("same"),
+        m
+    );
+    pair.a
+        .upsert_account(m, "coord@auber.test", "un mot de passe", Role::Coordinator)
+        .expect("account");
+    let (token, account) = pair
+        .b
+        .login("coord@auber.test", "un mot de passe")
+        .expect("login")
+        .expect("opened");
+    assert_eq!(account.municipality, m);
+    assert_eq!(pair.a.session(&token).expect("session"), Some(account));
+    pair.a.logout(&token).expect("logout");
+    assert_eq!(pair.b.session(&token).expect("session"), None);
+}
+
+fn a_code_redeemed_on_two_processes_at_once_enrols_one_device(pair: Pair) {
+    let m = pair.a.ensure_municipality("Stains").expect("municipality");
+    for _ in 0..5 {
+        let (code, _) = pair
+            .a
+            .new_enrolment_code(m, Role::Agent, 60_000)
+            .expect("code");
+        let barrier = Arc::new(Barrier::new(4));
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let control = if i % 2 == 0 {
+                    pair.a.clone()
+                } else {
+                    pair.b.clone()
+                };
+                let (code, barrier) = (code.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    control.redeem(&code, "téléphone").is_ok()
+                })
+            })
+            .collect();
+        let enrolled = handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .filter(|ok| *ok)
+            .count();
+        assert_eq!(enrolled, 1, "one code, one device");
+    }
+    assert_eq!(pair.b.devices(m).expect("devices").len(), 5);
+}
+
+fn attempts_spread_over_processes_count_together(pair: Pair) {
+    let key = |n: &str| (format!("login-account:{n}"), 10u32);
+    // Ten guesses, five on each process: the eleventh is refused on both.
+    for i in 0..10 {
+        let control = if i % 2 == 0 { &pair.a } else { &pair.b };
+        assert_eq!(
+            control.attempt(&[key("cible")], 60_000).expect("count"),
+            Ok(())
+        );
+    }
+    let refused = pair.a.attempt(&[key("cible")], 60_000).expect("count");
+    assert!(refused.is_err());
+    assert!(
+        pair.b
+            .attempt(&[key("cible")], 60_000)
+            .expect("count")
+            .is_err()
+    );
+    // Another key is not affected; a success clears it everywhere.
+    assert_eq!(
+        pair.b.attempt(&[key("autre")], 60_000).expect("count"),
+        Ok(())
+    );
+    pair.b
+        .forget_attempts("login-account:cible")
+        .expect("forget");
+    assert_eq!(
+        pair.a.attempt(&[key("cible")], 60_000).expect("count"),
+        Ok(())
+    );
+
+    // Sixteen guesses at the same moment over both processes, a limit of
+    // ten: exactly ten are let through (no count lost to a race).
+    let barrier = Arc::new(Barrier::new(16));
+    let handles: Vec<_> = (0..16)
+        .map(|i| {
+            let control = if i % 2 == 0 {
+                pair.a.clone()
+            } else {
+                pair.b.clone()
+            };
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                control
+                    .attempt(
+                        &[
+                            ("login-account:rafale".to_string(), 10),
+                            ("login-address:192.0.2.7".to_string(), 30),
+                        ],
+                        60_000,
+                    )
+                    .expect("count")
+                    .is_ok()
+            })
+        })
+        .collect();
+    let through = handles
+        .into_iter()
+        .map(|h| h.join().expect("thread"))
+        .filter(|ok| *ok)
+        .count();
+    assert_eq!(through, 10);
+}
+
+fn a_preview_is_confirmed_once_and_only_by_its_municipality(pair: Pair) {
+    let m = pair.a.ensure_municipality("Épinay").expect("municipality");
+    let other = pair.a.ensure_municipality("Villetaneuse").expect("other");
+    let files = vec![
+        Upload {
+            name: "batiments.csv".into(),
+            bytes: "cle;adresse\nB1;3 rue Lebon\n".as_bytes().to_vec(),
+        },
+        Upload {
+            name: "quartiers.geojson".into(),
+            bytes: vec![0, 159, 146, 150],
+        },
+    ];
+    let token = pair.a.put_preview(m, &files, 60_000, 8).expect("put");
+    // Another municipality's coordinator cannot take it, and it stays.
+    assert_eq!(
+        pair.b.take_preview(other, &token, 60_000).expect("take"),
+        None
+    );
+    assert_eq!(
+        pair.b.take_preview(m, &token, 60_000).expect("take"),
+        Some(files.clone())
+    );
+    // Confirmed twice (a double click, or two processes): once.
+    assert_eq!(pair.a.take_preview(m, &token, 60_000).expect("take"), None);
+    // An expired one is gone.
+    let old = pair.a.put_preview(m, &files, 60_000, 8).expect("put");
+    assert_eq!(pair.b.take_preview(m, &old, 0).expect("take"), None);
+    // At most `max` per municipality: the oldest goes.
+    let tokens: Vec<String> = (0..3)
+        .map(|_| pair.a.put_preview(m, &files, 60_000, 2).expect("put"))
+        .collect();
+    assert_eq!(
+        pair.b.take_preview(m, &tokens[0], 60_000).expect("take"),
+        None
+    );
+    assert!(
+        pair.b
+            .take_preview(m, &tokens[2], 60_000)
+            .expect("take")
+            .is_some()
+    );
+}
+
+macro_rules! on_both {
+    ($($case:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(#[test] fn $case() { super::$case(super::sqlite()) })*
+        }
+        mod on_postgres {
+            $(#[test] fn $case() { super::$case(super::postgres()) })*
+        }
+    };
+}
+
+on_both!(
+    a_session_opened_on_one_process_is_valid_on_the_other,
+    a_code_redeemed_on_two_processes_at_once_enrols_one_device,
+    attempts_spread_over_processes_count_together,
+    a_preview_is_confirmed_once_and_only_by_its_municipality,
+);
