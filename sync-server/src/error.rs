@@ -96,12 +96,41 @@ impl IntoResponse for ApiError {
 /// How long a client is asked to wait after a 503.
 const BUSY_RETRY_SECS: u64 = 2;
 
+/// Whether a store error only means "too many at once, come back": no
+/// connection free in time, SQLite still locked after its busy timeout,
+/// or a PostgreSQL lock wait or serialisation conflict. The phone is told
+/// 503 with `Retry-After`, not 500: nothing is wrong with what it sent.
+fn is_contention(error: &shared::store::StoreError) -> bool {
+    use postgres::error::SqlState;
+    use shared::store::StoreError;
+    match error {
+        StoreError::Busy => true,
+        StoreError::Sql(e) => matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        ),
+        StoreError::Backend(e) => e
+            .downcast_ref::<postgres::Error>()
+            .and_then(postgres::Error::code)
+            .is_some_and(|code| {
+                [
+                    SqlState::T_R_SERIALIZATION_FAILURE,
+                    SqlState::T_R_DEADLOCK_DETECTED,
+                    SqlState::LOCK_NOT_AVAILABLE,
+                ]
+                .contains(code)
+            }),
+        _ => false,
+    }
+}
+
 impl From<shared::store::StoreError> for ApiError {
     fn from(error: shared::store::StoreError) -> Self {
-        match error {
-            shared::store::StoreError::Busy => ApiError::Busy,
-            error => ApiError::Internal(error.into()),
+        if is_contention(&error) {
+            tracing::warn!(%error, "store busy: the client is asked to come back");
+            return ApiError::Busy;
         }
+        ApiError::Internal(error.into())
     }
 }
 
@@ -125,4 +154,32 @@ impl From<axum::extract::rejection::JsonRejection> for ApiError {
 /// Unknown paths get a JSON 404 too.
 pub async fn not_found() -> ApiError {
     ApiError::NotFound("no such endpoint")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::store::StoreError;
+
+    #[test]
+    fn a_store_still_locked_after_its_timeout_asks_the_phone_to_come_back() {
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        assert!(matches!(
+            ApiError::from(StoreError::Sql(busy)),
+            ApiError::Busy
+        ));
+        assert!(matches!(ApiError::from(StoreError::Busy), ApiError::Busy));
+        // A real fault stays one.
+        let corrupt = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            None,
+        );
+        assert!(matches!(
+            ApiError::from(StoreError::Sql(corrupt)),
+            ApiError::Internal(_)
+        ));
+    }
 }
