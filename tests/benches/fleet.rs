@@ -17,7 +17,9 @@
 //! `-- fleet` for one part; `PALIER_FLEET_SIZES=1,10` to choose the
 //! fleet sizes, `PALIER_FLEET_SECTORS=with` or `without` one half). The server runs in a child process (`server-child`) so
 //! its memory and time are its own; the phones are real stores and the
-//! real sync client, in this process.
+//! real sync client, in this process. `PALIER_BENCH_DATABASE_URL=postgres://…`
+//! runs the server on PostgreSQL (a fresh database per run; e.g. under
+//! `scripts/with-postgres.sh`, from `PALIER_TEST_DATABASE_URL`).
 
 use app::platform::http::Server;
 use shared::api::{EnrolResponse, Role};
@@ -45,6 +47,8 @@ struct Phone {
 /// A prepared municipality, its phones and one fresh phone to check with.
 struct Fleet {
     data: tempfile::TempDir,
+    /// The PostgreSQL database it is in, if not in `data`'s files.
+    database: Option<String>,
     campaign: CampaignId,
     phones: Vec<Phone>,
     auditor: Phone,
@@ -63,10 +67,12 @@ enum Sectors {
 
 fn enrolled(server: &TestServer, municipality: MunicipalityId, name: &str) -> EnrolResponse {
     let control = &server.state.control;
-    let (code, _) = control
-        .new_enrolment_code(municipality, Role::Agent, 3_600_000)
-        .expect("code");
-    let enrolled = control.redeem(&code, name).expect("redeem");
+    let enrolled = tests::blocking(|| {
+        let (code, _) = control
+            .new_enrolment_code(municipality, Role::Agent, 3_600_000)
+            .expect("code");
+        control.redeem(&code, name).expect("redeem")
+    });
     EnrolResponse {
         device_id: enrolled.device.id,
         token: enrolled.token,
@@ -87,12 +93,16 @@ fn phone_store(dir: &Path, i: usize, in_memory: bool) -> Store {
 /// A municipality of [`BUILDINGS`] buildings and one campaign; `phones`
 /// phones enrolled, with or without sectors.
 async fn prepare(phones: usize, sectors: Sectors, in_memory: bool) -> Fleet {
-    let server = TestServer::start().await;
-    let municipality = server
-        .state
-        .control
-        .ensure_municipality("Flotte")
-        .expect("municipality");
+    let database = tests::bench_database();
+    let for_server = database.clone();
+    let server = TestServer::start_with(move |config| config.database_url = for_server).await;
+    let municipality = tests::blocking(|| {
+        server
+            .state
+            .control
+            .ensure_municipality("Flotte")
+            .expect("municipality")
+    });
     let buildings: Vec<Building> = (0..BUILDINGS)
         .map(|i| estate_building(i, 19 + usize::from(i % 2 == 0)))
         .collect();
@@ -146,6 +156,7 @@ async fn prepare(phones: usize, sectors: Sectors, in_memory: bool) -> Fleet {
     };
     Fleet {
         data: server.stop_keeping_data().await,
+        database,
         campaign: campaign.id,
         phones: fleet,
         auditor,
@@ -265,7 +276,14 @@ async fn run(
     in_memory: bool,
 ) -> Run {
     let fleet = prepare(phones, sectors, in_memory).await;
-    let server = ChildServer::start(env!("CARGO_BIN_EXE_server-child"), fleet.data.path());
+    let server = match &fleet.database {
+        Some(url) => ChildServer::start_with_env(
+            env!("CARGO_BIN_EXE_server-child"),
+            fleet.data.path(),
+            &[("PALIER_DATABASE_URL", url)],
+        ),
+        None => ChildServer::start(env!("CARGO_BIN_EXE_server-child"), fleet.data.path()),
+    };
     let url = server.url.clone();
     // Each phone's first sync: its sector, or the whole municipality.
     let mut ready = sync_in_batches(&url, fleet.phones, 25).await;

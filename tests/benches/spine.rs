@@ -10,6 +10,9 @@
 //!
 //! Run with `cargo bench -p tests --bench spine`. The server for 2–4 runs
 //! in a child process (this binary re-executed) so its memory is its own.
+//! `PALIER_BENCH_DATABASE_URL=postgres://…` runs it on PostgreSQL (a fresh
+//! database; its memory is then the server process's alone, not the
+//! database's).
 
 use automerge::Automerge;
 use shared::api::Role;
@@ -109,9 +112,10 @@ fn bench_save(dir: &Path) {
 
 /// Fills a data folder with a municipality of 150,000 dwellings in 8,000
 /// buildings, plus a year of visit logs for a quarter of them.
-fn seed_municipality(data: &Path) -> (String, CampaignId, Vec<Building>) {
+fn seed_municipality(data: &Path, database: Option<String>) -> (String, CampaignId, Vec<Building>) {
     let config = ServeConfig {
         listen: String::new(),
+        database_url: database,
         ..tests::test_config(data)
     };
     let state = AppState::open(config).expect("state");
@@ -186,6 +190,7 @@ fn serve_child(data: &str, listen: &str) {
     runtime.block_on(async {
         let config = ServeConfig {
             listen: listen.into(),
+            database_url: std::env::var("PALIER_DATABASE_URL").ok(),
             ..tests::test_config(Path::new(data))
         };
         let listener = tokio::net::TcpListener::bind(listen).await.expect("bind");
@@ -205,9 +210,14 @@ fn main() {
     bench_save(dir.path());
 
     let data = dir.path().join("server");
-    let (_, campaign, buildings) = seed_municipality(&data);
+    let database = tests::bench_database();
+    let (_, campaign, buildings) = seed_municipality(&data, database.clone());
     let listen = "127.0.0.1:18977";
-    let mut child = std::process::Command::new(std::env::current_exe().expect("exe"))
+    let mut child = std::process::Command::new(std::env::current_exe().expect("exe"));
+    if let Some(url) = &database {
+        child.env("PALIER_DATABASE_URL", url);
+    }
+    let mut child = child
         .args(["serve-child", data.to_str().expect("utf-8"), listen])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -298,9 +308,11 @@ fn main() {
             .expect("code");
         let mut scoped = Store::open(&dir.path().join("scoped.sqlite")).expect("phone");
         let enrolled = app::sync::enrol(&mut scoped, &server, &code.code, "bench sector").await.expect("enrol");
-        {
-            let path = data.join("municipalities").join(format!("{}.sqlite", enrolled.municipality_id));
-            let mut store = Store::open(&path).expect("server store");
+        tests::blocking(|| {
+            // Written as the office would, wherever the server keeps them.
+            let (_, tenants) = sync_server::open_storage(&data, database.as_deref()).expect("storage");
+            let store = tenants.store(enrolled.municipality_id).expect("server store");
+            let mut store = store.get().expect("connection");
             let campaign_record = campaign_doc(campaign);
             let sector = Sector {
                 id: SectorId::new(),
@@ -309,8 +321,8 @@ fn main() {
                 buildings: day.iter().map(|b| b.id).collect(),
                 agents: vec![AgentId(enrolled.device_id.0)],
             };
-            save_many(&mut store, vec![record_doc(&campaign_record), record_doc(&sector)]);
-        }
+            save_many(&mut *store, vec![record_doc(&campaign_record), record_doc(&sector)]);
+        });
         let start = Instant::now();
         let (report, traffic) = app::sync::sync(&mut scoped, &server, &mut |_| {}).await.expect("scoped first sync");
         println!(

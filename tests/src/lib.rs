@@ -43,6 +43,35 @@ pub fn test_config(data: &Path) -> ServeConfig {
     }
 }
 
+/// Runs blocking work (the store, the control database) from wherever a
+/// test or benchmark is: on a multi-threaded runtime's thread it steps out
+/// of the runtime first, since PostgreSQL's synchronous client must not
+/// block an async thread.
+pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(f)
+        }
+        _ => f(),
+    }
+}
+
+/// The database benchmarks run on: `PALIER_BENCH_DATABASE_URL` names a
+/// PostgreSQL server, and each call makes a fresh database there; unset,
+/// the embedded SQLite files (`None`).
+pub fn bench_database() -> Option<String> {
+    let server = std::env::var("PALIER_BENCH_DATABASE_URL").ok()?;
+    let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
+    blocking(|| {
+        let mut client = postgres::Client::connect(&server, postgres::NoTls).expect("connect");
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create database");
+    });
+    let (head, _) = server.rsplit_once('/').expect("a URL ending in a database");
+    Some(format!("{head}/{name}"))
+}
+
 /// The password every test account gets.
 pub const PASSWORD: &str = "mot de passe de test";
 

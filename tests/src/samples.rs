@@ -118,24 +118,28 @@ pub fn visit(campaign: CampaignId, building: BuildingId, agent: AgentId, door: &
 impl TestServer {
     /// Writes a record into a municipality's store, as the office does.
     pub fn put<T: SingleRecord>(&self, municipality: MunicipalityId, record: &T) {
-        let store = self.state.tenants.store(municipality).expect("store");
-        let mut store = store.get().expect("connection");
-        let id = record.doc_id();
-        let mut doc = store.load(&id).expect("load").unwrap_or_default();
-        schema::write(&mut doc, record).expect("write");
-        store.save_one(&id, &doc).expect("save");
+        crate::blocking(|| {
+            let store = self.state.tenants.store(municipality).expect("store");
+            let mut store = store.get().expect("connection");
+            let id = record.doc_id();
+            let mut doc = store.load(&id).expect("load").unwrap_or_default();
+            schema::write(&mut doc, record).expect("write");
+            store.save_one(&id, &doc).expect("save");
+        })
     }
 
     /// Writes many records into a municipality's store, 500 documents a
     /// transaction, as an import does (benchmarks' territories).
     pub fn put_all<T: SingleRecord>(&self, municipality: MunicipalityId, records: &[T]) {
-        let store = self.state.tenants.store(municipality).expect("store");
-        let mut store = store.get().expect("connection");
-        for chunk in records.chunks(500) {
-            let docs: Vec<_> = chunk.iter().map(|r| (r.doc_id(), doc_of(r))).collect();
-            let docs: Vec<_> = docs.iter().map(|(id, doc)| (id, doc)).collect();
-            store.save_all(&docs).expect("save");
-        }
+        crate::blocking(|| {
+            let store = self.state.tenants.store(municipality).expect("store");
+            let mut store = store.get().expect("connection");
+            for chunk in records.chunks(500) {
+                let docs: Vec<_> = chunk.iter().map(|r| (r.doc_id(), doc_of(r))).collect();
+                let docs: Vec<_> = docs.iter().map(|(id, doc)| (id, doc)).collect();
+                store.save_all(&docs).expect("save");
+            }
+        })
     }
 
     /// Adds a visit to its log in a municipality's store.

@@ -1,7 +1,8 @@
 //! The real server in a process of its own, for tests that measure what an
 //! attack costs it (peak memory is per process) or that must see it
 //! survive one: `server-child DATA_DIR` (`PALIER_READ_MODEL=lazy` to
-//! keep the read model lazily). It binds a free loopback port,
+//! keep the read model lazily; `PALIER_DATABASE_URL` to serve from
+//! PostgreSQL). It binds a free loopback port,
 //! prints the address on the first line of stdout, and serves until its
 //! stdin closes.
 
@@ -19,7 +20,8 @@ async fn main() -> anyhow::Result<()> {
     if std::env::var("PALIER_READ_MODEL").as_deref() == Ok("lazy") {
         config.read_model = sync_server::config::Projection::Lazy;
     }
-    let state = AppState::open(config)?;
+    config.database_url = std::env::var("PALIER_DATABASE_URL").ok();
+    let state = tokio::task::spawn_blocking(move || AppState::open(config)).await??;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("{}", listener.local_addr()?);
     let shutdown = async {
