@@ -395,6 +395,51 @@ fn exchange_commits_all_or_nothing(backend: &dyn Backend) {
     );
 }
 
+/// What a batch read (`prefetch`) gives back is what each read would
+/// have, and a write forgets it.
+fn prefetched_reads_answer_as_plain_reads(backend: &dyn Backend) {
+    let mut store = backend.open(MunicipalityId::new());
+    let (held, erased, absent) = (idea_id(), idea_id(), idea_id());
+    let doc = doc_with("title", "Un jardin");
+    store
+        .save_all(&[(&held, &doc), (&erased, &doc_with("title", "Un banc"))])
+        .expect("save");
+    let mut state = sync::State::new();
+    state.shared_heads = doc.get_heads();
+    store
+        .commit_exchange(&[], "phone-a", &[(&held, &state)])
+        .expect("state");
+    store.erase(&erased, 42).expect("erase");
+    let ids = [&held, &erased, &absent];
+    let read = |store: &dyn DocumentStore| {
+        ids.iter()
+            .map(|id| {
+                (
+                    store.heads(id).expect("heads"),
+                    store
+                        .sync_state("phone-a", id)
+                        .expect("state")
+                        .map(|s| s.shared_heads),
+                    store.is_erased(id).expect("erased"),
+                    store.tombstone(id).expect("tombstone").map(|t| t.erased_at),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let plain = read(&*store);
+    assert_eq!(plain[0].1, Some(doc.get_heads()));
+    assert_eq!(plain[1].3, Some(42));
+    store.prefetch("phone-a", &ids).expect("prefetch");
+    assert_eq!(read(&*store), plain);
+    // Another device's states are not taken from this one's.
+    assert!(store.sync_state("phone-b", &held).expect("state").is_none());
+    // A write forgets what was read before it.
+    let mut newer = doc.fork();
+    edit(&mut newer, "title", "Un jardin partagé");
+    store.save_all(&[(&held, &newer)]).expect("save");
+    assert_eq!(store.heads(&held).expect("heads"), Some(newer.get_heads()));
+}
+
 fn municipalities_kept_apart(backend: &dyn Backend) {
     let (a, b) = (MunicipalityId::new(), MunicipalityId::new());
     let mut store_a = backend.open(a);
@@ -408,6 +453,19 @@ fn municipalities_kept_apart(backend: &dyn Backend) {
     assert!(store_b.changed_since(0, 100).expect("changed").is_empty());
     assert!(store_b.fingerprint().expect("fingerprint").is_empty());
     assert_eq!(store_b.current_rev().expect("rev"), 0);
+    drop((store_a, store_b));
+    // Connections go back to the pool with their prepared statements and
+    // serve the other municipality next: still apart.
+    for _ in 0..4 {
+        let store_a = backend.open(a);
+        assert!(store_a.heads(&id).expect("heads").is_some());
+        drop(store_a);
+        let store_b = backend.open(b);
+        assert!(store_b.heads(&id).expect("heads").is_none());
+        assert!(store_b.load(&id).expect("load").is_none());
+        store_b.prefetch("phone", &[&id]).expect("prefetch");
+        assert!(store_b.heads(&id).expect("heads").is_none());
+    }
 }
 
 fn all_cases(backend: Arc<dyn Backend>) {
@@ -416,6 +474,7 @@ fn all_cases(backend: Arc<dyn Backend>) {
     revisions_in_order(&*backend);
     erasure_leaves_no_bytes(&*backend);
     exchange_commits_all_or_nothing(&*backend);
+    prefetched_reads_answer_as_plain_reads(&*backend);
     municipalities_kept_apart(&*backend);
     concurrent_writers_never_skipped(backend);
 }

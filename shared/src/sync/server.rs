@@ -427,6 +427,8 @@ fn attempt<S: SyncStore + ?Sized>(
         ops_budget: MAX_OPS_PER_REQUEST,
         reply_bytes: 0,
     };
+    let asked: Vec<&DocId> = request.messages.iter().map(|m| &m.doc_id).collect();
+    store.prefetch(peer, &asked)?;
     for DocMessage { doc_id, message } in &request.messages {
         talked_about.insert(doc_id.clone());
         match exchange.take(doc_id, message) {
@@ -473,6 +475,7 @@ fn attempt<S: SyncStore + ?Sized>(
         reply_bytes,
         &mut response,
     )?;
+    store.prefetch(peer, &talked_about.iter().collect::<Vec<_>>())?;
     for doc_id in &talked_about {
         if let Some(tombstone) = store.tombstone(doc_id)? {
             response.erased.push(Erased {
@@ -627,6 +630,7 @@ fn fill_page<S: SyncStore + ?Sized>(
         if chunk.is_empty() {
             break;
         }
+        store.prefetch(peer, &chunk.iter().map(|c| &c.doc_id).collect::<Vec<_>>())?;
         for changed in chunk {
             if changed.rev > horizon {
                 break 'scan; // written after this answer began: next time
@@ -640,7 +644,9 @@ fn fill_page<S: SyncStore + ?Sized>(
         }
     }
     response.cursor = if response.more { scanned_to } else { horizon };
-    for doc_id in caller.scope.documents() {
+    let in_scope = caller.scope.documents();
+    store.prefetch(peer, &in_scope.iter().collect::<Vec<_>>())?;
+    for doc_id in in_scope {
         let Some(mut heads) = store.heads(&doc_id)? else {
             continue;
         };

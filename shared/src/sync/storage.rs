@@ -40,6 +40,15 @@ pub trait SyncStore {
     fn tombstone(&self, doc_id: &DocId) -> Result<Option<Tombstone>, StoreError>;
     /// Erasures after `rev`.
     fn tombstones_since(&self, rev: i64) -> Result<Vec<Tombstone>, StoreError>;
+    /// Says which documents the next reads are about, so a backend where
+    /// each query is a network round trip can read their heads, sync
+    /// states with `peer` and tombstones in one (PostgreSQL); the reads
+    /// that follow must answer as they would have without it. Nothing by
+    /// default: the embedded store's queries cost microseconds.
+    fn prefetch(&self, peer: &str, doc_ids: &[&DocId]) -> Result<(), StoreError> {
+        let _ = (peer, doc_ids);
+        Ok(())
+    }
     /// Writes an exchange's documents and sync states at once, or nothing
     /// if one of the documents moved since it was loaded.
     fn commit_exchange(

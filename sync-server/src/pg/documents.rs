@@ -22,6 +22,19 @@ pub struct PgDocuments {
     /// if its reader panics, dropping this ends the snapshot before the
     /// connection goes back to the pool.
     in_snapshot: std::cell::Cell<bool>,
+    /// What [`SyncStore::prefetch`] read, until the next write.
+    prefetched: RefCell<Option<Prefetched>>,
+}
+
+/// Heads, sync states and tombstones of a set of documents, read at once.
+struct Prefetched {
+    peer: String,
+    /// Every document asked about, with its stored heads if it is held.
+    heads: std::collections::HashMap<String, Option<Vec<u8>>>,
+    /// Their sync states with `peer`, where there is one.
+    states: std::collections::HashMap<String, Vec<u8>>,
+    /// Their erasure times, for those erased.
+    erased: std::collections::HashMap<String, i64>,
 }
 
 impl Drop for PgDocuments {
@@ -52,9 +65,14 @@ fn parts_in(
     client: &mut impl postgres::GenericClient,
     doc_id: &DocId,
 ) -> PgResult<Option<Vec<Vec<u8>>>> {
-    let rows = client
-        .query(PARTS, &[&doc_id.as_str()])
-        .map_err(backend_error)?;
+    parts_of(
+        client
+            .query(PARTS, &[&doc_id.as_str()])
+            .map_err(backend_error)?,
+    )
+}
+
+fn parts_of(rows: Vec<postgres::Row>) -> PgResult<Option<Vec<Vec<u8>>>> {
     // The snapshot comes first (seq 0); without it the document is not held.
     if rows.first().is_none_or(|row| row.get::<_, i32>(1) != 0) {
         return Ok(None);
@@ -190,6 +208,7 @@ impl PgDocuments {
             conn: RefCell::new(conn),
             schema,
             in_snapshot: std::cell::Cell::new(false),
+            prefetched: RefCell::new(None),
         }
     }
 
@@ -200,24 +219,39 @@ impl PgDocuments {
 
     fn query(
         &self,
-        sql: &str,
+        sql: &'static str,
         params: &[&(dyn postgres::types::ToSql + Sync)],
     ) -> PgResult<Vec<postgres::Row>> {
-        self.conn
-            .borrow_mut()
-            .query(sql, params)
-            .map_err(backend_error)
+        let mut conn = self.conn.borrow_mut();
+        let statement = conn.statement(sql).map_err(backend_error)?;
+        conn.query(&statement, params).map_err(backend_error)
     }
 
     fn query_opt(
         &self,
-        sql: &str,
+        sql: &'static str,
         params: &[&(dyn postgres::types::ToSql + Sync)],
     ) -> PgResult<Option<postgres::Row>> {
-        self.conn
-            .borrow_mut()
-            .query_opt(sql, params)
-            .map_err(backend_error)
+        let mut conn = self.conn.borrow_mut();
+        let statement = conn.statement(sql).map_err(backend_error)?;
+        conn.query_opt(&statement, params).map_err(backend_error)
+    }
+
+    /// What was prefetched of `doc_id`, if it was: `f` reads it.
+    fn prefetched<T>(&self, doc_id: &DocId, f: impl FnOnce(&Prefetched) -> T) -> Option<T> {
+        let prefetched = self.prefetched.borrow();
+        let p = prefetched.as_ref()?;
+        p.heads.contains_key(doc_id.as_str()).then(|| f(p))
+    }
+
+    /// Forgets what was prefetched: called by every write.
+    fn forget(&self) {
+        self.prefetched.replace(None);
+    }
+
+    /// A document's parts, outside a transaction (with a prepared statement).
+    fn parts(&self, doc_id: &DocId) -> PgResult<Option<Vec<Vec<u8>>>> {
+        parts_of(self.query(PARTS, &[&doc_id.as_str()])?)
     }
 
     /// Rewrites the tables an erasure deleted rows from, so the erased
@@ -232,10 +266,17 @@ impl PgDocuments {
 
 impl SyncStore for PgDocuments {
     fn load(&self, doc_id: &DocId) -> PgResult<Option<Automerge>> {
-        load_in(&mut **self.conn.borrow_mut(), doc_id)
+        self.parts(doc_id)?
+            .map(|parts| load_parts(doc_id, parts))
+            .transpose()
     }
 
     fn heads(&self, doc_id: &DocId) -> PgResult<Option<Vec<ChangeHash>>> {
+        if let Some(heads) =
+            self.prefetched(doc_id, |p| p.heads.get(doc_id.as_str()).cloned().flatten())
+        {
+            return heads.map(|h| decode_heads(&h)).transpose();
+        }
         self.query_opt(
             "SELECT heads FROM documents WHERE doc_id = $1",
             &[&doc_id.as_str()],
@@ -245,7 +286,7 @@ impl SyncStore for PgDocuments {
     }
 
     fn stored_bytes(&self, doc_id: &DocId) -> PgResult<Option<Vec<Vec<u8>>>> {
-        parts_in(&mut **self.conn.borrow_mut(), doc_id)
+        self.parts(doc_id)
     }
 
     fn stored_size(&self, doc_id: &DocId) -> PgResult<Option<u64>> {
@@ -260,6 +301,9 @@ impl SyncStore for PgDocuments {
     }
 
     fn is_erased(&self, doc_id: &DocId) -> PgResult<bool> {
+        if let Some(erased) = self.prefetched(doc_id, |p| p.erased.contains_key(doc_id.as_str())) {
+            return Ok(erased);
+        }
         Ok(self
             .query_opt(
                 "SELECT 1 FROM tombstones WHERE doc_id = $1",
@@ -269,6 +313,16 @@ impl SyncStore for PgDocuments {
     }
 
     fn sync_state(&self, peer: &str, doc_id: &DocId) -> PgResult<Option<sync::State>> {
+        let kept = self
+            .prefetched(doc_id, |p| {
+                (p.peer == peer).then(|| p.states.get(doc_id.as_str()).cloned())
+            })
+            .flatten();
+        if let Some(state) = kept {
+            return state
+                .map(|bytes| sync::State::decode(&bytes).map_err(StoreError::from))
+                .transpose();
+        }
         self.query_opt(
             "SELECT state FROM sync_states WHERE peer = $1 AND doc_id = $2",
             &[&peer, &doc_id.as_str()],
@@ -301,6 +355,12 @@ impl SyncStore for PgDocuments {
     }
 
     fn tombstone(&self, doc_id: &DocId) -> PgResult<Option<Tombstone>> {
+        if let Some(erased) = self.prefetched(doc_id, |p| p.erased.get(doc_id.as_str()).copied()) {
+            return Ok(erased.map(|erased_at| Tombstone {
+                doc_id: doc_id.clone(),
+                erased_at,
+            }));
+        }
         self.query_opt(
             "SELECT doc_id, erased_at FROM tombstones WHERE doc_id = $1",
             &[&doc_id.as_str()],
@@ -319,12 +379,49 @@ impl SyncStore for PgDocuments {
         .collect()
     }
 
+    fn prefetch(&self, peer: &str, doc_ids: &[&DocId]) -> PgResult<()> {
+        self.forget();
+        if doc_ids.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<&str> = doc_ids.iter().map(|id| id.as_str()).collect();
+        let rows = self.query(
+            "SELECT i.doc_id, d.heads, s.state, t.erased_at
+             FROM unnest($1::TEXT[]) AS i (doc_id)
+             LEFT JOIN documents d ON d.doc_id = i.doc_id
+             LEFT JOIN sync_states s ON s.peer = $2 AND s.doc_id = i.doc_id
+             LEFT JOIN tombstones t ON t.doc_id = i.doc_id",
+            &[&ids, &peer],
+        )?;
+        let mut prefetched = Prefetched {
+            peer: peer.to_string(),
+            heads: Default::default(),
+            states: Default::default(),
+            erased: Default::default(),
+        };
+        for row in rows {
+            let id: String = row.get(0);
+            if let Some(state) = row.get::<_, Option<Vec<u8>>>(2) {
+                prefetched.states.insert(id.clone(), state);
+            }
+            if let Some(erased_at) = row.get::<_, Option<i64>>(3) {
+                prefetched.erased.insert(id.clone(), erased_at);
+            }
+            prefetched
+                .heads
+                .insert(id, row.get::<_, Option<Vec<u8>>>(1));
+        }
+        self.prefetched.replace(Some(prefetched));
+        Ok(())
+    }
+
     fn commit_exchange(
         &mut self,
         writes: &[ExchangeWrite<'_>],
         peer: &str,
         states: &[(&DocId, &sync::State)],
     ) -> PgResult<Committed> {
+        self.forget();
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction().map_err(backend_error)?;
         let mut rev = lock_revision(&mut tx)?;
@@ -366,6 +463,7 @@ impl SyncStore for PgDocuments {
 
 impl DocumentStore for PgDocuments {
     fn save_all(&mut self, docs: &[(&DocId, &Automerge)]) -> PgResult<Vec<Saved>> {
+        self.forget();
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction().map_err(backend_error)?;
         let mut rev = lock_revision(&mut tx)?;
@@ -382,6 +480,7 @@ impl DocumentStore for PgDocuments {
     }
 
     fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> PgResult<Tombstone> {
+        self.forget();
         {
             let mut conn = self.conn.borrow_mut();
             let mut tx = conn.transaction().map_err(backend_error)?;

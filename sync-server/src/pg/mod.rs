@@ -28,12 +28,69 @@ pub use documents::PgDocuments;
 
 use shared::domain::MunicipalityId;
 use shared::store::StoreError;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-/// The pool's connection manager.
-pub type Manager = r2d2_postgres::PostgresConnectionManager<postgres::NoTls>;
+/// A connection and the statements prepared on it. A query sent as text
+/// costs two round trips (prepare, then execute); a sync asks a few small
+/// queries per document, so preparing each once per connection halves the
+/// waiting (BENCHMARKS.md, "PostgreSQL"). Statements name tables through
+/// the `search_path`, which PostgreSQL re-resolves when it changes, so one
+/// statement serves every municipality's schema.
+pub struct PgConn {
+    client: postgres::Client,
+    statements: HashMap<&'static str, postgres::Statement>,
+}
+
+impl PgConn {
+    /// The statement for `sql`, prepared on first use.
+    pub fn statement(&mut self, sql: &'static str) -> Result<postgres::Statement, postgres::Error> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql)?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+}
+
+impl std::ops::Deref for PgConn {
+    type Target = postgres::Client;
+    fn deref(&self) -> &postgres::Client {
+        &self.client
+    }
+}
+
+impl std::ops::DerefMut for PgConn {
+    fn deref_mut(&mut self) -> &mut postgres::Client {
+        &mut self.client
+    }
+}
+
+/// The pool's connection manager: `r2d2_postgres`'s, with a statement
+/// cache per connection.
+pub struct Manager(r2d2_postgres::PostgresConnectionManager<postgres::NoTls>);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = PgConn;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<PgConn, postgres::Error> {
+        Ok(PgConn {
+            client: self.0.connect()?,
+            statements: HashMap::new(),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), postgres::Error> {
+        self.0.is_valid(&mut conn.client)
+    }
+
+    fn has_broken(&self, conn: &mut PgConn) -> bool {
+        self.0.has_broken(&mut conn.client)
+    }
+}
 
 /// Connections kept to the database by one server process.
 const CONNECTIONS: u32 = 8;
@@ -93,7 +150,10 @@ impl PgBackend {
     /// Connects to `url` (`postgres://user:password@host:port/database`).
     pub fn connect(url: &str) -> Result<Self, StoreError> {
         let config: postgres::Config = url.parse().map_err(backend_error)?;
-        let manager = Manager::new(config, postgres::NoTls);
+        let manager = Manager(r2d2_postgres::PostgresConnectionManager::new(
+            config,
+            postgres::NoTls,
+        ));
         let pool = r2d2::Pool::builder()
             .max_size(CONNECTIONS)
             .min_idle(Some(0))
