@@ -276,6 +276,9 @@ async fn run(
     in_memory: bool,
 ) -> Run {
     let fleet = prepare(phones, sectors, in_memory).await;
+    if let Some(url) = &fleet.database {
+        tests::settle_database(url);
+    }
     let server = match &fleet.database {
         Some(url) => ChildServer::start_with_env(
             env!("CARGO_BIN_EXE_server-child"),

@@ -212,6 +212,9 @@ fn main() {
     let data = dir.path().join("server");
     let database = tests::bench_database();
     let (_, campaign, buildings) = seed_municipality(&data, database.clone());
+    if let Some(url) = &database {
+        tests::settle_database(url);
+    }
     let listen = "127.0.0.1:18977";
     let mut child = std::process::Command::new(std::env::current_exe().expect("exe"));
     if let Some(url) = &database {

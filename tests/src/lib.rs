@@ -72,6 +72,22 @@ pub fn bench_database() -> Option<String> {
     Some(format!("{head}/{name}"))
 }
 
+/// After a benchmark's bulk setup on PostgreSQL: statistics gathered and
+/// dirty pages written, as on a database that has been running, so the
+/// measure neither plans blind nor competes with the autovacuum and the
+/// checkpointer catching up with the setup.
+pub fn settle_database(url: &str) {
+    blocking(|| {
+        let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+        // Apart: VACUUM cannot run in the implicit transaction of a
+        // multi-statement query.
+        client
+            .batch_execute("VACUUM ANALYZE")
+            .expect("vacuum and analyse");
+        client.batch_execute("CHECKPOINT").expect("checkpoint");
+    });
+}
+
 /// The password every test account gets.
 pub const PASSWORD: &str = "mot de passe de test";
 
