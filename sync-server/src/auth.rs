@@ -28,10 +28,13 @@ pub async fn run_blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(|e| match e {
-            // No connection came free in time: come back, as for a sync.
-            crate::control::ControlError::Busy => ApiError::Busy,
-            e => ApiError::Internal(e.into()),
+        .map_err(|e| {
+            if e.is_contention() {
+                // Too many at once: come back, as for a sync.
+                ApiError::Busy
+            } else {
+                ApiError::Internal(e.into())
+            }
         })
 }
 

@@ -24,12 +24,19 @@ async fn main() -> anyhow::Result<()> {
             sync_server::serve(config, listener, shutdown).await
         }
         Command::RebuildReadModel(config) => {
-            let (control, tenants) =
-                sync_server::open_storage(&config.data, config.database_url.as_deref())?;
-            let municipalities = control.municipalities()?;
-            for (municipality, rev, took) in
-                sync_server::readmodel::rebuild_all(&tenants, &municipalities)?
-            {
+            // Off the async threads: PostgreSQL's synchronous client must
+            // not run on them.
+            let rebuilt = tokio::task::spawn_blocking(move || {
+                let (control, tenants) =
+                    sync_server::open_storage(&config.data, config.database_url.as_deref())?;
+                let municipalities = control.municipalities()?;
+                anyhow::Ok(sync_server::readmodel::rebuild_all(
+                    &tenants,
+                    &municipalities,
+                )?)
+            })
+            .await??;
+            for (municipality, rev, took) in rebuilt {
                 println!(
                     "{municipality}: rebuilt up to revision {rev} in {:.1} s",
                     took.as_secs_f64()

@@ -321,6 +321,34 @@ mod tests {
     }
 
     #[test]
+    fn the_counters_do_not_give_back_what_was_tried() {
+        let counted = Counted::new(Duration::from_secs(60));
+        counted
+            .attempt(&[
+                Key::LoginAccount("victime@ville.fr".into()),
+                Key::LoginAddress(address(9)),
+            ])
+            .expect("counted");
+        let conn =
+            rusqlite::Connection::open(counted._dir.path().join("control.sqlite")).expect("open");
+        let mut stmt = conn
+            .prepare("SELECT key_hash FROM attempts")
+            .expect("prepare");
+        let stored: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(stored.len(), 2);
+        // Not the plain hash anyone could compute from a guess (an IPv4
+        // address is found by trying them all), and not the text.
+        for plain in ["login-account:victime@ville.fr", "login-address:192.0.2.9"] {
+            assert!(!stored.contains(&crate::secrets::hash_secret(plain)));
+        }
+        assert!(stored.iter().all(|k| !k.contains("victime")));
+    }
+
+    #[test]
     fn a_success_clears_the_accounts_count() {
         let throttle = Counted::new(Duration::from_secs(60));
         let account = Key::LoginAccount("a@b.fr".into());

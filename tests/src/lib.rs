@@ -47,12 +47,14 @@ pub fn test_config(data: &Path) -> ServeConfig {
 /// test or benchmark is: on a multi-threaded runtime's thread it steps out
 /// of the runtime first, since PostgreSQL's synchronous client must not
 /// block an async thread.
-pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
+pub fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     match tokio::runtime::Handle::try_current() {
         Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
             tokio::task::block_in_place(f)
         }
-        _ => f(),
+        // A single-threaded runtime cannot step aside: a thread of its own.
+        Ok(_) => std::thread::scope(|scope| scope.spawn(f).join().expect("blocking work")),
+        Err(_) => f(),
     }
 }
 

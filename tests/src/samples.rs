@@ -117,7 +117,7 @@ pub fn visit(campaign: CampaignId, building: BuildingId, agent: AgentId, door: &
 
 impl TestServer {
     /// Writes a record into a municipality's store, as the office does.
-    pub fn put<T: SingleRecord>(&self, municipality: MunicipalityId, record: &T) {
+    pub fn put<T: SingleRecord + Sync>(&self, municipality: MunicipalityId, record: &T) {
         crate::blocking(|| {
             let store = self.state.tenants.store(municipality).expect("store");
             let mut store = store.get().expect("connection");
@@ -130,7 +130,7 @@ impl TestServer {
 
     /// Writes many records into a municipality's store, 500 documents a
     /// transaction, as an import does (benchmarks' territories).
-    pub fn put_all<T: SingleRecord>(&self, municipality: MunicipalityId, records: &[T]) {
+    pub fn put_all<T: SingleRecord + Sync>(&self, municipality: MunicipalityId, records: &[T]) {
         crate::blocking(|| {
             let store = self.state.tenants.store(municipality).expect("store");
             let mut store = store.get().expect("connection");

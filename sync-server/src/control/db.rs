@@ -97,6 +97,8 @@ pub trait Sql {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, ControlError>;
     /// Runs a query; its rows.
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, ControlError>;
+    /// Whether this is PostgreSQL (for the rare statement that must differ).
+    fn is_postgres(&self) -> bool;
     /// The first row of a query, if any.
     fn query_opt(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, ControlError> {
         Ok(self.query(sql, params)?.into_iter().next())
@@ -114,13 +116,16 @@ pub enum Db {
 
 /// Whether an error only means "try again": a transaction that lost a
 /// serialisation race or a deadlock on PostgreSQL.
-fn is_retryable(error: &postgres::Error) -> bool {
+pub fn is_retryable(error: &postgres::Error) -> bool {
     use postgres::error::SqlState;
     matches!(
         error.code(),
         Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED
     )
 }
+
+/// Transactions tried at most when PostgreSQL asks to try again.
+const TRIES: u32 = 4;
 
 impl Db {
     /// Runs `f` in one transaction, committed if it returns `Ok`, rolled
@@ -145,22 +150,36 @@ impl Db {
                 Ok(value)
             }
             Db::Pg(pool) => {
-                let mut client = pool.get().map_err(|_| ControlError::Busy)?;
-                for attempt in 0.. {
+                let mut client = pool.get().map_err(|error| {
+                    // A wrong password or a database down must show in the
+                    // logs, not only as 503s.
+                    tracing::warn!(%error, "no connection to the control database");
+                    ControlError::Busy
+                })?;
+                let mut tries = 0;
+                loop {
+                    tries += 1;
                     let mut tx = client.transaction().map_err(ControlError::from)?;
                     tx.batch_execute("SET LOCAL search_path TO control")
                         .map_err(ControlError::from)?;
-                    let mut sql = PgTx(&mut tx);
-                    match f(&mut sql) {
+                    let mut sql = PgTx {
+                        tx: &mut tx,
+                        retryable: false,
+                    };
+                    let outcome = f(&mut sql);
+                    let retryable = sql.retryable;
+                    match outcome {
                         Ok(value) => match tx.commit() {
                             Ok(()) => return Ok(value),
-                            Err(e) if attempt < 3 && is_retryable(&e) => continue,
+                            Err(e) if tries < TRIES && is_retryable(&e) => continue,
                             Err(e) => return Err(ControlError::from(e).into()),
                         },
+                        // Dropping `tx` rolled it back; `f` makes nothing
+                        // outside the database, so it can run again.
+                        Err(_) if retryable && tries < TRIES => continue,
                         Err(e) => return Err(e),
                     }
                 }
-                Err(ControlError::Busy.into())
             }
         }
     }
@@ -186,6 +205,10 @@ impl rusqlite::ToSql for Value {
 }
 
 impl Sql for SqliteTx<'_> {
+    fn is_postgres(&self) -> bool {
+        false
+    }
+
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, ControlError> {
         let mut stmt = self.0.prepare_cached(sql)?;
         let n = stmt.execute(rusqlite::params_from_iter(params))?;
@@ -202,7 +225,14 @@ impl Sql for SqliteTx<'_> {
                     Ok(match r.get_ref(i)? {
                         ValueRef::Null => Value::Null,
                         ValueRef::Integer(n) => Value::Int(n),
-                        ValueRef::Real(x) => Value::Int(x as i64),
+                        // No control column is a float.
+                        ValueRef::Real(_) => {
+                            return Err(rusqlite::Error::InvalidColumnType(
+                                i,
+                                "real".into(),
+                                rusqlite::types::Type::Real,
+                            ));
+                        }
                         ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
                         ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
                     })
@@ -214,7 +244,18 @@ impl Sql for SqliteTx<'_> {
     }
 }
 
-struct PgTx<'a, 'b>(&'a mut postgres::Transaction<'b>);
+struct PgTx<'a, 'b> {
+    tx: &'a mut postgres::Transaction<'b>,
+    /// Set when a statement failed in a way that means "try again".
+    retryable: bool,
+}
+
+impl PgTx<'_, '_> {
+    fn noted(&mut self, error: postgres::Error) -> ControlError {
+        self.retryable |= is_retryable(&error);
+        error.into()
+    }
+}
 
 impl ToSql for Value {
     fn to_sql(
@@ -222,6 +263,24 @@ impl ToSql for Value {
         ty: &Type,
         out: &mut bytes::BytesMut,
     ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        // The driver checks a value's type against the column's only
+        // through `accepts`, which takes every type here: checked now, so a
+        // mismatch is an error, not bytes read as another type.
+        let fits = match self {
+            Value::Null => true,
+            Value::Int(_) => *ty == Type::INT4 || *ty == Type::INT8,
+            Value::Text(_) => <String as ToSql>::accepts(ty),
+            Value::Bytes(_) => <Vec<u8> as ToSql>::accepts(ty),
+        };
+        if !fits {
+            let kind = match self {
+                Value::Null => "null",
+                Value::Int(_) => "integer",
+                Value::Text(_) => "text",
+                Value::Bytes(_) => "bytes",
+            };
+            return Err(format!("{kind} where the statement takes {ty}").into());
+        }
         match self {
             Value::Null => Ok(IsNull::Yes),
             Value::Int(n) if *ty == Type::INT4 => i32::try_from(*n)?.to_sql(ty, out),
@@ -245,12 +304,18 @@ fn pg_params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
 }
 
 impl Sql for PgTx<'_, '_> {
+    fn is_postgres(&self) -> bool {
+        true
+    }
+
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, ControlError> {
-        Ok(self.0.execute(&dollars(sql), &pg_params(params))?)
+        let result = self.tx.execute(&dollars(sql), &pg_params(params));
+        result.map_err(|e| self.noted(e))
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, ControlError> {
-        let rows = self.0.query(&dollars(sql), &pg_params(params))?;
+        let rows = self.tx.query(&dollars(sql), &pg_params(params));
+        let rows = rows.map_err(|e| self.noted(e))?;
         rows.iter()
             .map(|row| {
                 (0..row.len())

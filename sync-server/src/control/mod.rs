@@ -97,12 +97,18 @@ CREATE TABLE preview_files (
 );
 ",
     },
+    Migration {
+        version: 4,
+        name: "a secret key for attempt counters, shared by every process",
+        sql: "CREATE TABLE secret_keys (name TEXT PRIMARY KEY, key BLOB NOT NULL);",
+    },
 ];
 
 /// The same tables in PostgreSQL's schema `control`.
-const PG_STEPS: &[crate::pg::migrations::Step] = &[crate::pg::migrations::Step {
-    version: 1,
-    sql: "
+const PG_STEPS: &[crate::pg::migrations::Step] = &[
+    crate::pg::migrations::Step {
+        version: 1,
+        sql: "
 CREATE TABLE municipalities (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -161,7 +167,12 @@ CREATE TABLE preview_files (
     PRIMARY KEY (token_hash, position)
 );
 ",
-}];
+    },
+    crate::pg::migrations::Step {
+        version: 2,
+        sql: "CREATE TABLE secret_keys (name TEXT PRIMARY KEY, key BYTEA NOT NULL);",
+    },
+];
 
 /// How long an office session lasts at most.
 const SESSION_MS: i64 = 12 * 3600 * 1000;
@@ -205,6 +216,26 @@ pub enum ControlError {
     /// A stored value is malformed.
     #[error("malformed stored value: {0}")]
     Malformed(&'static str),
+}
+
+impl ControlError {
+    /// Whether it only means "too many at once, come back": no connection
+    /// in time, SQLite still locked after its timeout, or PostgreSQL's lock
+    /// or serialisation conflicts after the retries.
+    pub fn is_contention(&self) -> bool {
+        use postgres::error::SqlState;
+        match self {
+            ControlError::Busy => true,
+            ControlError::Sql(e) => matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ),
+            ControlError::Pg(e) => {
+                db::is_retryable(e) || e.code() == Some(&SqlState::LOCK_NOT_AVAILABLE)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A device, authenticated by its token.
@@ -261,6 +292,25 @@ pub struct Enrolled {
 pub struct Control {
     db: Db,
     session_idle_ms: i64,
+    /// What attempt counters' keys are hashed under (see
+    /// [`secrets::keyed_hash`]): made once, kept in the database, the same
+    /// for every process.
+    attempts_key: Vec<u8>,
+}
+
+/// The attempt counters' key: made by the first process that needs it.
+fn attempts_key(db: &Db) -> Result<Vec<u8>, ControlError> {
+    let fresh = secrets::random_bytes::<32>()?.to_vec();
+    db.run(|sql| {
+        sql.execute(
+            "INSERT INTO secret_keys (name, key) VALUES ('attempts', ?1)
+             ON CONFLICT (name) DO NOTHING",
+            &[Value::Bytes(fresh.clone())],
+        )?;
+        sql.query_opt("SELECT key FROM secret_keys WHERE name = 'attempts'", &[])?
+            .ok_or(ControlError::Malformed("attempts key"))?
+            .bytes(0)
+    })
 }
 
 fn parse_role(name: String) -> Result<Role, ControlError> {
@@ -286,8 +336,10 @@ impl Control {
         // Previews hold uploaded files: nothing of them stays in free pages.
         conn.pragma_update(None, "secure_delete", "ON")?;
         migrate(&mut conn, MIGRATIONS)?;
+        let db = Db::Sqlite(Mutex::new(conn));
         Ok(Self {
-            db: Db::Sqlite(Mutex::new(conn)),
+            attempts_key: attempts_key(&db)?,
+            db,
             session_idle_ms: DEFAULT_SESSION_IDLE_MS,
         })
     }
@@ -298,8 +350,10 @@ impl Control {
         let mut client = pool.get().map_err(|_| ControlError::Busy)?;
         crate::pg::migrations::migrate(&mut client, "control", PG_STEPS)?;
         drop(client);
+        let db = Db::Pg(pool);
         Ok(Self {
-            db: Db::Pg(pool),
+            attempts_key: attempts_key(&db)?,
+            db,
             session_idle_ms: DEFAULT_SESSION_IDLE_MS,
         })
     }
@@ -641,34 +695,42 @@ impl Control {
     /// Counts one attempt under every key (each `(key, limit)`), in a
     /// window of `window_ms` that starts at a key's first attempt. Refused
     /// if any key is past its limit, and then nothing is counted (a refused
-    /// attempt does not prolong the wait). Keys are stored hashed (they may
-    /// be e-mail addresses) and locked in one order, so concurrent attempts
-    /// on several processes count exactly and never deadlock.
+    /// attempt does not prolong the wait). Keys are stored under a keyed
+    /// hash (they may be e-mail or IP addresses) and locked in one order,
+    /// and the counting transaction touches no other row, so concurrent
+    /// attempts on several processes count exactly and cannot deadlock.
     pub fn attempt(
         &self,
         keys: &[(String, u32)],
         window_ms: i64,
     ) -> Result<Result<(), WaitMs>, ControlError> {
         let now = now_ms();
+        let expired = now - window_ms;
         let mut hashed: Vec<(String, i64)> = keys
             .iter()
-            .map(|(key, limit)| (secrets::hash_secret(key), i64::from(*limit)))
+            .map(|(key, limit)| {
+                (
+                    secrets::keyed_hash(&self.attempts_key, key),
+                    i64::from(*limit),
+                )
+            })
             .collect();
         hashed.sort();
         hashed.dedup();
         let refused = self.db.run(|sql| {
-            sql.execute(
-                "DELETE FROM attempts WHERE window_start <= ?1",
-                &[(now - window_ms).into()],
-            )?;
             let mut wait: Option<i64> = None;
             for (key, limit) in &hashed {
+                // A window that has ended starts again at this attempt.
                 let row = sql
                     .query_opt(
                         "INSERT INTO attempts (key_hash, window_start, count) VALUES (?1, ?2, 1)
-                         ON CONFLICT (key_hash) DO UPDATE SET count = attempts.count + 1
+                         ON CONFLICT (key_hash) DO UPDATE SET
+                             count = CASE WHEN attempts.window_start <= ?3
+                                 THEN 1 ELSE attempts.count + 1 END,
+                             window_start = CASE WHEN attempts.window_start <= ?3
+                                 THEN excluded.window_start ELSE attempts.window_start END
                          RETURNING count, window_start",
-                        &[key.as_str().into(), now.into()],
+                        &[key.as_str().into(), now.into(), expired.into()],
                     )?
                     .ok_or(ControlError::Malformed("attempt counter"))?;
                 if row.int(0)? > *limit {
@@ -682,6 +744,17 @@ impl Control {
                 None => Ok(()),
             }
         });
+        // Ended windows go, in a transaction of their own that waits for no
+        // one (rows another attempt holds are left for next time).
+        self.db.run(|sql| {
+            let purge = if sql.is_postgres() {
+                "DELETE FROM attempts WHERE key_hash IN (SELECT key_hash FROM attempts
+                 WHERE window_start <= ?1 FOR UPDATE SKIP LOCKED)"
+            } else {
+                "DELETE FROM attempts WHERE window_start <= ?1"
+            };
+            sql.execute(purge, &[expired.into()])
+        })?;
         match refused {
             Ok(()) => Ok(Ok(())),
             Err(Refused::Wait(wait)) => Ok(Err(wait)),
@@ -694,7 +767,7 @@ impl Control {
         self.db.run(|sql| {
             sql.execute(
                 "DELETE FROM attempts WHERE key_hash = ?1",
-                &[secrets::hash_secret(key).into()],
+                &[secrets::keyed_hash(&self.attempts_key, key).into()],
             )
         })?;
         Ok(())

@@ -572,6 +572,8 @@ impl DocumentStore for PgDocuments {
     }
 
     fn read_consistent(&self, read: &mut dyn FnMut() -> PgResult<()>) -> PgResult<()> {
+        // Every read inside sees the snapshot, none what was read before.
+        self.forget();
         self.conn
             .borrow_mut()
             .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -179,7 +179,12 @@ impl PgBackend {
     /// A connection to one municipality's documents: its `search_path` is
     /// that municipality's schema alone (created and migrated on first use).
     pub fn documents(&self, municipality: MunicipalityId) -> Result<PgDocuments, StoreError> {
-        let mut conn = self.pool.get().map_err(|_| StoreError::Busy)?;
+        let mut conn = self.pool.get().map_err(|error| {
+            // A wrong password or a database down must show in the logs,
+            // not only as 503s.
+            tracing::warn!(%error, "no connection to the documents' database");
+            StoreError::Busy
+        })?;
         let schema = Self::schema(municipality);
         let known = self
             .migrated
