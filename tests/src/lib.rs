@@ -90,6 +90,24 @@ pub fn settle_database(url: &str) {
     });
 }
 
+/// The territory fixtures as a coordinator uploads them: field name, file
+/// name, bytes (a Lambert-93 GeoJSON of neighbourhoods and a
+/// Windows-1252 CSV of buildings).
+pub fn territory_fixtures() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    vec![
+        (
+            "neighbourhoods",
+            "quartiers-lambert93.geojson",
+            fixture("quartiers-lambert93.geojson"),
+        ),
+        (
+            "buildings",
+            "batiments-villejuif.csv",
+            fixture("batiments-villejuif.csv"),
+        ),
+    ]
+}
+
 /// The password every test account gets.
 pub const PASSWORD: &str = "mot de passe de test";
 
@@ -627,6 +645,24 @@ impl Device {
             .expect("load")
             .map(|doc| schema::visits(&doc).expect("visits"))
             .unwrap_or_default()
+    }
+
+    /// Asserts this phone holds exactly `recorded` in those buildings, each
+    /// once, and has nothing left to send.
+    pub fn assert_holds_once(
+        &self,
+        campaign: CampaignId,
+        buildings: &[BuildingId],
+        recorded: &std::collections::BTreeSet<VisitId>,
+    ) {
+        let mut held = Vec::new();
+        for building in buildings {
+            held.extend(self.visits(campaign, *building).values().map(|v| v.id));
+        }
+        let distinct: std::collections::BTreeSet<_> = held.iter().copied().collect();
+        assert_eq!(held.len(), distinct.len(), "a visit counted twice");
+        assert_eq!(&distinct, recorded, "a visit lost or invented");
+        assert_eq!(self.store.unsynced_count().expect("count"), 0);
     }
 }
 

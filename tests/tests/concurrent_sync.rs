@@ -82,14 +82,7 @@ async fn phones_writing_the_same_buildings_at_once_keep_every_visit() {
         phone.sync().await;
     }
     for phone in &phones {
-        let mut held = Vec::new();
-        for building in &buildings {
-            held.extend(phone.visits(campaign, *building).values().map(|v| v.id));
-        }
-        let distinct: BTreeSet<_> = held.iter().copied().collect();
-        assert_eq!(held.len(), distinct.len(), "a visit counted twice");
-        assert_eq!(distinct, recorded, "a visit lost or invented");
-        assert_eq!(phone.store.unsynced_count().expect("count"), 0);
+        phone.assert_holds_once(campaign, &buildings, &recorded);
     }
     server.stop().await;
 }

@@ -21,18 +21,7 @@ fn territory(server: &TestServer, office: &tests::Office) -> (Vec<Neighbourhood>
 }
 
 fn fixtures() -> Vec<(&'static str, &'static str, Vec<u8>)> {
-    vec![
-        (
-            "neighbourhoods",
-            "quartiers-lambert93.geojson",
-            fixture("quartiers-lambert93.geojson"),
-        ),
-        (
-            "buildings",
-            "batiments-villejuif.csv",
-            fixture("batiments-villejuif.csv"),
-        ),
-    ]
+    tests::territory_fixtures()
 }
 
 #[tokio::test]

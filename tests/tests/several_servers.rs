@@ -12,7 +12,7 @@
 use shared::api::{LoginRequest, Role};
 use shared::domain::*;
 use std::collections::BTreeSet;
-use tests::{Device, Office, OfficePages, TestServer, fixture, hidden_field};
+use tests::{Device, Office, OfficePages, TestServer, hidden_field};
 
 async fn on(url: &str) -> TestServer {
     let url = url.to_string();
@@ -58,21 +58,7 @@ async fn phones_and_coordinators_may_reach_either_server() {
 
     // The territory is previewed on A and confirmed on B.
     let preview = OfficePages::new(&a, &office_a)
-        .upload(
-            "/office/territory/preview",
-            vec![
-                (
-                    "neighbourhoods",
-                    "quartiers-lambert93.geojson",
-                    fixture("quartiers-lambert93.geojson"),
-                ),
-                (
-                    "buildings",
-                    "batiments-villejuif.csv",
-                    fixture("batiments-villejuif.csv"),
-                ),
-            ],
-        )
+        .upload("/office/territory/preview", tests::territory_fixtures())
         .await;
     assert_eq!(preview.status, 200, "{}", preview.body);
     let token = hidden_field(&preview.body, "token").expect("confirm token");
@@ -129,14 +115,7 @@ async fn phones_and_coordinators_may_reach_either_server() {
         phone.sync().await;
     }
     for phone in &phones {
-        let mut held = Vec::new();
-        for building in &buildings {
-            held.extend(phone.visits(campaign, *building).values().map(|v| v.id));
-        }
-        let distinct: BTreeSet<_> = held.iter().copied().collect();
-        assert_eq!(held.len(), distinct.len(), "a visit counted twice");
-        assert_eq!(distinct, recorded, "a visit lost or invented");
-        assert_eq!(phone.store.unsynced_count().expect("count"), 0);
+        phone.assert_holds_once(campaign, &buildings, &recorded);
     }
     // Both servers' office figures count every visit.
     let expected = i64::try_from(recorded.len()).expect("count");
