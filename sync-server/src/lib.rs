@@ -19,6 +19,7 @@ pub mod routes;
 pub mod scopes;
 pub mod secrets;
 pub mod seed;
+pub mod sortition;
 pub mod tenants;
 pub mod territory;
 pub mod throttle;
