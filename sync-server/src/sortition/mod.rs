@@ -197,6 +197,65 @@ pub fn fingerprint(pool: &[Volunteer], request: &Request) -> String {
     hex::encode(hash.finalize())
 }
 
+/// Draws `count` reserves the same way, after `outcome`'s panel: from the
+/// volunteers left once the panel's members and their households are out,
+/// by the maximin distribution over groups of `count` that meet the
+/// panel's quotas scaled to `count` (each minimum rounded down, each
+/// maximum up), with the seed followed by `/reserves`. Replacing someone
+/// who declines by a reserve of the same profile is then the
+/// coordinator's choice among them, in the order given.
+pub fn reserves(
+    pool: &[Volunteer],
+    request: &Request,
+    outcome: &Outcome,
+    count: u32,
+    seed: &str,
+) -> Result<Vec<String>, SortitionError> {
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    let drawn: std::collections::BTreeSet<&str> =
+        outcome.panel.iter().map(String::as_str).collect();
+    let households: std::collections::BTreeSet<&str> = pool
+        .iter()
+        .filter(|v| drawn.contains(v.id.as_str()))
+        .map(|v| v.household.as_str())
+        .collect();
+    let left: Vec<Volunteer> = pool
+        .iter()
+        .filter(|v| !households.contains(v.household.as_str()))
+        .cloned()
+        .collect();
+    let scale = f64::from(count) / f64::from(request.panel_size.max(1));
+    let quotas = request
+        .quotas
+        .iter()
+        .map(|(category, values)| {
+            let values = values
+                .iter()
+                .map(|(value, quota)| {
+                    let min = (f64::from(quota.min) * scale).floor() as u32;
+                    let max = (f64::from(quota.max) * scale).ceil() as u32;
+                    (
+                        value.clone(),
+                        Quota {
+                            min,
+                            max: max.max(min),
+                        },
+                    )
+                })
+                .collect();
+            (category.clone(), values)
+        })
+        .collect();
+    let request = Request {
+        panel_size: count,
+        quotas,
+    };
+    let drawn = select(&left, &request, &format!("{seed}/reserves"))?;
+    Ok(drawn.panel)
+}
+
 /// Computes the fair distribution and draws one panel from it with `seed`.
 pub fn select(
     pool: &[Volunteer],

@@ -131,6 +131,63 @@ fn the_probabilities_reported_are_those_of_the_draw() {
 }
 
 #[test]
+fn reserves_come_from_other_households_in_the_panels_proportions() {
+    let mut pool = Vec::new();
+    for i in 0..80 {
+        let gender = if i % 2 == 0 { "F" } else { "H" };
+        let age = ["jeune", "adulte", "aîné"][i % 3];
+        // Households of two: i and i + 1 share one when i is a multiple of 4.
+        pool.push(volunteer(
+            i,
+            i - usize::from(i % 4 == 1),
+            &[("genre", gender), ("âge", age)],
+        ));
+    }
+    let request = Request {
+        panel_size: 12,
+        quotas: quotas(&[
+            ("genre", &[("F", 6, 6), ("H", 6, 6)]),
+            ("âge", &[("jeune", 4, 4), ("adulte", 4, 4), ("aîné", 4, 4)]),
+        ]),
+    };
+    let outcome = select(&pool, &request, "tirage").expect("panel");
+    let reserves = reserves(&pool, &request, &outcome, 6, "tirage").expect("reserves");
+    assert_eq!(reserves.len(), 6);
+    let household = |id: &str| {
+        pool.iter()
+            .find(|v| v.id == id)
+            .map(|v| v.household.clone())
+            .expect("known")
+    };
+    let seated: std::collections::BTreeSet<String> =
+        outcome.panel.iter().map(|id| household(id)).collect();
+    for id in &reserves {
+        assert!(!outcome.panel.contains(id));
+        assert!(
+            !seated.contains(&household(id)),
+            "{id} lives with a panel member"
+        );
+    }
+    // Half the quotas: three women, three men, two of each age.
+    let count = |category: &str, value: &str| {
+        reserves
+            .iter()
+            .filter(|id| {
+                pool.iter()
+                    .any(|v| &v.id == *id && v.traits[category] == value)
+            })
+            .count()
+    };
+    assert_eq!((count("genre", "F"), count("genre", "H")), (3, 3));
+    assert_eq!(count("âge", "jeune"), 2);
+    // The same seed, the same reserves.
+    assert_eq!(
+        super::reserves(&pool, &request, &outcome, 6, "tirage").expect("again"),
+        reserves
+    );
+}
+
+#[test]
 fn impossible_quotas_name_the_stratum_and_the_smallest_change() {
     let mut pool = Vec::new();
     for i in 0..20 {
@@ -194,6 +251,22 @@ fn bad_requests_are_refused_before_any_solver_runs() {
     assert!(matches!(
         select(&[], &request(BTreeMap::new()), "s"),
         Err(SortitionError::Empty)
+    ));
+    // Absurd sizes are answered, not computed.
+    let huge = Request {
+        panel_size: u32::MAX,
+        quotas: quotas(&[("genre", &[("F", 0, u32::MAX)])]),
+    };
+    assert!(matches!(
+        select(&pool, &huge, "s"),
+        Err(SortitionError::TooFewHouseholds { .. })
+    ));
+    let crowd: Vec<Volunteer> = (0..=MAX_POOL)
+        .map(|i| volunteer(i, i, &[("genre", "F")]))
+        .collect();
+    assert!(matches!(
+        select(&crowd, &request(quotas(&[("genre", &[("F", 0, 1)])])), "s"),
+        Err(SortitionError::TooLarge(_))
     ));
 }
 
