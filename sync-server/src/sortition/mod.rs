@@ -11,6 +11,9 @@
 //! seed. Anyone holding the pool, the quotas, the seed and
 //! [`ALGORITHM`] can run it again and get the same panel.
 //!
+//! - [`pool`]: the volunteers, read from the documents (consent to the
+//!   assembly pool, data still kept; traits from the visit where they
+//!   signed up);
 //! - [`model`]: the pool and the quotas as indices, and the integer
 //!   program that finds one panel (`microlp`, through `good_lp`);
 //! - [`maximin`]: the distribution, by column generation over panels (the
@@ -26,6 +29,7 @@ pub mod draw;
 pub mod greedy;
 pub mod maximin;
 pub mod model;
+pub mod pool;
 pub mod relax;
 #[cfg(test)]
 mod tests;
