@@ -206,6 +206,10 @@ impl Store {
         // Deleted content is overwritten, so erased personal data leaves no
         // bytes behind in free pages.
         conn.pragma_update(None, "secure_delete", "ON")?;
+        // The store uses a few dozen statements; rusqlite keeps 16 prepared
+        // by default, and a sync that cycles through more prepared them
+        // again each time (8 % of a first sync's time on the phone).
+        conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn, migrations::MIGRATIONS)?;
         Ok(Self { conn })
     }

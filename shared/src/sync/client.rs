@@ -191,6 +191,10 @@ impl ClientSession {
                 Some(message) => {
                     let message = message.encode();
                     bytes += message.len();
+                    // Kept for the answer, which is about this document:
+                    // loading it again from the store was a third of a
+                    // first sync's work on the phone (BENCHMARKS.md).
+                    self.fresh.insert(doc_id.clone(), doc);
                     messages.push(DocMessage { doc_id, message });
                 }
                 None => {
@@ -254,7 +258,14 @@ impl ClientSession {
             };
             let mut doc = match updated.iter().position(|(id, _)| *id == doc_id) {
                 Some(i) => updated.swap_remove(i).1,
-                None => store.load(&doc_id)?.unwrap_or_default(),
+                None => match self.fresh.remove(&doc_id) {
+                    // What the request was made from, if the store still
+                    // holds exactly that (the app may have written since).
+                    Some(doc) if store.heads(&doc_id)?.as_deref() == Some(&doc.get_heads()[..]) => {
+                        doc
+                    }
+                    _ => store.load(&doc_id)?.unwrap_or_default(),
+                },
             };
             let before = doc.get_heads();
             if before.is_empty() && !message.changes.is_empty() {
