@@ -18,6 +18,8 @@
 //!   program that finds one panel (`microlp`, through `good_lp`);
 //! - [`maximin`]: the distribution, by column generation over panels (the
 //!   linear programs by `clarabel`);
+//! - [`proportional`]: quotas from population figures the coordinator
+//!   enters;
 //! - [`relax`]: when no panel meets the quotas, the smallest change to
 //!   them that makes one possible, stratum by stratum;
 //! - [`greedy`]: the method most tools used before, for comparison;
@@ -30,6 +32,7 @@ pub mod greedy;
 pub mod maximin;
 pub mod model;
 pub mod pool;
+pub mod proportional;
 pub mod relax;
 #[cfg(test)]
 mod tests;
