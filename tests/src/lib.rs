@@ -63,15 +63,7 @@ pub fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 /// the embedded SQLite files (`None`).
 pub fn bench_database() -> Option<String> {
     let server = std::env::var("PALIER_BENCH_DATABASE_URL").ok()?;
-    let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
-    blocking(|| {
-        let mut client = postgres::Client::connect(&server, postgres::NoTls).expect("connect");
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create database");
-    });
-    let (head, _) = server.rsplit_once('/').expect("a URL ending in a database");
-    Some(format!("{head}/{name}"))
+    Some(blocking(|| pg::create_database(&server, "bench")))
 }
 
 /// After a benchmark's bulk setup on PostgreSQL: statistics gathered and
@@ -374,6 +366,19 @@ pub struct Office {
 }
 
 impl Office {
+    /// Revokes one of the municipality's devices through the API of the
+    /// server at `url`; the response's status.
+    pub async fn revoke(&self, url: &str, device: DeviceId) -> u16 {
+        reqwest::Client::new()
+            .post(format!("{url}/api/devices/{device}/revoke"))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("revoke")
+            .status()
+            .as_u16()
+    }
+
     /// A fresh one-time enrolment code.
     pub async fn code(&self, role: Role) -> String {
         let code: EnrolmentCode = self

@@ -16,9 +16,14 @@ pub fn server_url() -> String {
 /// Creates an empty database and returns its URL. Blocking: call it off
 /// the async threads (the synchronous client must not run on them).
 pub fn fresh_database() -> String {
-    let server = server_url();
-    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let mut client = postgres::Client::connect(&server, postgres::NoTls).expect("connect");
+    create_database(&server_url(), "t")
+}
+
+/// Creates an empty database named `<prefix>_<random>` on the server at
+/// `server` (a URL ending in a database) and returns its URL. Blocking.
+pub fn create_database(server: &str, prefix: &str) -> String {
+    let name = format!("{prefix}_{}", uuid::Uuid::new_v4().simple());
+    let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect");
     client
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .expect("create database");

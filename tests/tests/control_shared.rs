@@ -43,6 +43,35 @@ fn postgres() -> Pair {
     }
 }
 
+/// Runs `f` on `n` threads at the same moment, alternating the two
+/// processes; what each returned.
+fn race<T: Send + 'static>(
+    pair: &Pair,
+    n: usize,
+    f: impl Fn(&Control) -> T + Send + Sync + 'static,
+) -> Vec<T> {
+    let barrier = Arc::new(Barrier::new(n));
+    let f = Arc::new(f);
+    let handles: Vec<_> = (0..n)
+        .map(|i| {
+            let control = if i % 2 == 0 {
+                pair.a.clone()
+            } else {
+                pair.b.clone()
+            };
+            let (barrier, f) = (barrier.clone(), f.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                f(&control)
+            })
+        })
+        .collect();
+    handles
+        .into_iter()
+        .map(|h| h.join().expect("thread"))
+        .collect()
+}
+
 fn a_session_opened_on_one_process_is_valid_on_the_other(pair: Pair) {
     let m = pair
         .a
@@ -73,26 +102,12 @@ fn a_code_redeemed_on_two_processes_at_once_enrols_one_device(pair: Pair) {
             .a
             .new_enrolment_code(m, Role::Agent, 60_000)
             .expect("code");
-        let barrier = Arc::new(Barrier::new(4));
-        let handles: Vec<_> = (0..4)
-            .map(|i| {
-                let control = if i % 2 == 0 {
-                    pair.a.clone()
-                } else {
-                    pair.b.clone()
-                };
-                let (code, barrier) = (code.clone(), barrier.clone());
-                std::thread::spawn(move || {
-                    barrier.wait();
-                    control.redeem(&code, "téléphone").is_ok()
-                })
-            })
-            .collect();
-        let enrolled = handles
-            .into_iter()
-            .map(|h| h.join().expect("thread"))
-            .filter(|ok| *ok)
-            .count();
+        let enrolled = race(&pair, 4, move |control| {
+            control.redeem(&code, "téléphone").is_ok()
+        })
+        .into_iter()
+        .filter(|ok| *ok)
+        .count();
         assert_eq!(enrolled, 1, "one code, one device");
     }
     assert_eq!(pair.b.devices(m).expect("devices").len(), 5);
@@ -141,35 +156,21 @@ fn attempts_spread_over_processes_count_together(pair: Pair) {
     // Sixteen guesses at the same moment over both processes, a limit of
     // ten: exactly ten are let through (no count lost to a race, no
     // deadlock between counting and purging).
-    let barrier = Arc::new(Barrier::new(16));
-    let handles: Vec<_> = (0..16)
-        .map(|i| {
-            let control = if i % 2 == 0 {
-                pair.a.clone()
-            } else {
-                pair.b.clone()
-            };
-            let barrier = barrier.clone();
-            std::thread::spawn(move || {
-                barrier.wait();
-                control
-                    .attempt(
-                        &[
-                            ("login-account:rafale".to_string(), 10),
-                            ("login-address:192.0.2.7".to_string(), 30),
-                        ],
-                        60_000,
-                    )
-                    .expect("count")
-                    .is_ok()
-            })
-        })
-        .collect();
-    let through = handles
-        .into_iter()
-        .map(|h| h.join().expect("thread"))
-        .filter(|ok| *ok)
-        .count();
+    let through = race(&pair, 16, |control| {
+        control
+            .attempt(
+                &[
+                    ("login-account:rafale".to_string(), 10),
+                    ("login-address:192.0.2.7".to_string(), 30),
+                ],
+                60_000,
+            )
+            .expect("count")
+            .is_ok()
+    })
+    .into_iter()
+    .filter(|ok| *ok)
+    .count();
     assert_eq!(through, 10);
 }
 

@@ -101,16 +101,7 @@ async fn a_revoked_device_is_refused() {
         .expect("read")
         .expect("enrolled");
 
-    let response = reqwest::Client::new()
-        .post(format!(
-            "{}/api/devices/{}/revoke",
-            server.url, enrolment.device_id
-        ))
-        .bearer_auth(&office.token)
-        .send()
-        .await
-        .expect("revoke");
-    assert_eq!(response.status().as_u16(), 204);
+    assert_eq!(office.revoke(&server.url, enrolment.device_id).await, 204);
 
     let result = app::sync::sync(&mut device.store, &device.server, &mut |_| {}).await;
     match result {

@@ -126,16 +126,7 @@ async fn phones_and_coordinators_may_reach_either_server() {
     let revoked = app::sync::enrolment(&phones[0].store)
         .expect("read")
         .expect("enrolled");
-    let response = reqwest::Client::new()
-        .post(format!(
-            "{}/api/devices/{}/revoke",
-            a.url, revoked.device_id
-        ))
-        .bearer_auth(&office_a.token)
-        .send()
-        .await
-        .expect("revoke");
-    assert_eq!(response.status().as_u16(), 204);
+    assert_eq!(office_a.revoke(&a.url, revoked.device_id).await, 204);
     let phone = &mut phones[0];
     phone.server = b.client();
     let refused = app::sync::sync(&mut phone.store, &phone.server, &mut |_| {}).await;

@@ -22,7 +22,7 @@
 mod project;
 mod schema;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use project::{door_key, door_label};
 

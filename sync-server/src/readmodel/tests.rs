@@ -5,7 +5,8 @@ use shared::schema::{self, DocId};
 use shared::store::{Origin, Store};
 use shared::sync::DocumentStore;
 
-fn building(neighbourhood: Option<NeighbourhoodId>) -> Building {
+/// A building of one entrance, three doors on the ground floor.
+pub(crate) fn building(neighbourhood: Option<NeighbourhoodId>) -> Building {
     Building {
         id: BuildingId::new(),
         key: "B1".into(),

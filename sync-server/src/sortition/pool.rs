@@ -176,25 +176,7 @@ mod tests {
             polygons: Vec::new(),
         };
         put(&mut store, &quartier);
-        let building = Building {
-            id: BuildingId::new(),
-            key: "B1".into(),
-            address: "3 rue Lebon".into(),
-            estate: None,
-            location: Point {
-                lon: 2.36,
-                lat: 48.79,
-            },
-            neighbourhood: Some(quartier.id),
-            entrances: vec![Entrance {
-                label: "A".into(),
-                has_door_code: false,
-                floors: vec![Floor {
-                    level: 2,
-                    doors: vec!["1".into(), "2".into(), "3".into()],
-                }],
-            }],
-        };
+        let building = crate::readmodel::tests::building(Some(quartier.id));
         put(&mut store, &building);
         let now = 10_000;
         let yes = person(ConsentPurpose::CitizensAssembly, now + 1);
