@@ -22,5 +22,9 @@ wasm-bindgen --target web --no-typescript --out-dir web-dist/pkg \
 cp app/web/index.html app/web/main.js app/web/worker.js app/web/manifest.webmanifest app/web/icon.svg web-dist/
 # A new build gets a new cache, so phones drop the old shell.
 build=$(sha256sum web-dist/pkg/palier-app_bg.wasm | cut -c1-12)
-sed "s/palier-shell-v1/palier-shell-$build/" app/web/sw.js > web-dist/sw.js
+# The service worker caches every file of the build at install.
+files=$(cd web-dist && find . -type f | sort | sed 's/.*/"&"/' | paste -sd, -)
+sed -e "s/palier-shell-v1/palier-shell-$build/" -e "s|^const FILES = \[\];|const FILES = [$files];|" \
+    app/web/sw.js > web-dist/sw.js
+grep -q '"./pkg/palier-app_bg.wasm"' web-dist/sw.js || { echo "sw.js: the file list was not written" >&2; exit 1; }
 echo "web build in web-dist/ ($(du -sh web-dist | cut -f1))"

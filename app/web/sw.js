@@ -3,14 +3,14 @@
 // office and its exports always go to the network and never into a cache
 // (they hold a municipality's data; the office is used on shared computers).
 const CACHE = "palier-shell-v1";
-const SHELL = [
-  "./", "./index.html", "./main.js", "./worker.js", "./manifest.webmanifest", "./icon.svg",
-  "./pkg/palier-app.js", "./pkg/palier-app_bg.wasm",
-];
+// Every file of the web build, wasm-bindgen's snippets included: all are
+// cached at install, so a phone killed right after its first visit still
+// opens offline. scripts/build-web.sh writes the list.
+const FILES = [];
+const SHELL = ["./", ...FILES];
 const SCOPE = new URL("./", self.location).pathname;
 
-// Whether a path is part of the field app's shell: the files above and the
-// wasm-bindgen snippets under pkg/.
+// Whether a path is part of the field app's shell.
 function isShell(pathname) {
   if (!pathname.startsWith(SCOPE)) return false;
   const rest = pathname.slice(SCOPE.length);
@@ -35,17 +35,19 @@ self.addEventListener("fetch", (event) => {
     return; // not ours to answer: straight to the network, never cached
   }
   // Network first so a new build reaches phones that are online; the
-  // cache answers when there is no network.
+  // cache answers when there is no network. The page itself falls back to
+  // the shell; a script never does (HTML in its place breaks the app).
+  const navigation = event.request.mode === "navigate";
   event.respondWith(
     fetch(event.request)
       .then((response) => {
         if (response.ok) {
           const copy = response.clone();
-          caches.open(CACHE).then((cache) => cache.put(event.request, copy));
+          event.waitUntil(caches.open(CACHE).then((cache) => cache.put(event.request, copy)));
         }
         return response;
       })
-      .catch(() => caches.match(event.request, { ignoreSearch: true })
-        .then((hit) => hit || caches.match("./index.html"))),
+      .catch(() => caches.match(event.request, { ignoreSearch: true, ignoreVary: true })
+        .then((hit) => hit || (navigation ? caches.match("./index.html") : Response.error()))),
   );
 });

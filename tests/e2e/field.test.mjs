@@ -116,8 +116,16 @@ test("an agent canvasses offline, the browser is killed, nothing is lost, the se
 
 /** Opens the app with no server, from the service worker's cache. */
 async function enrolledReload(page, url) {
+  const logs = [];
+  page.on("console", (m) => logs.push(`${m.type()}: ${m.text()}`));
   await page.goto(url);
-  await page.waitForSelector(".list .row", { timeout: 30000 });
+  try {
+    await page.waitForSelector(".list .row", { timeout: 30000 });
+  } catch (e) {
+    await shot(page, "failed-reload");
+    const body = await page.evaluate(() => document.body.innerText).catch((x) => `${x}`);
+    throw new Error(`${e.message}\nscreen: ${body}\nconsole:\n${logs.join("\n")}`);
+  }
 }
 
 test("two agents canvass the same building offline; after syncing each grid shows all visits", async () => {

@@ -133,6 +133,14 @@ export async function seriousViolations(page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);
 }
 
+/** The paths the web build serves, its service worker aside. */
+export function webFiles() {
+  const base = join(root, "web-dist");
+  return readdirSync(base, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name !== "sw.js")
+    .map((e) => "/" + join(e.parentPath ?? e.path, e.name).slice(base.length + 1));
+}
+
 /** Saves a phone-size screenshot under tests/e2e/screenshots/. */
 export async function shot(page, name) {
   await page.screenshot({ path: join(screenshots, `${name}.png`) });

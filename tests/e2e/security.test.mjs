@@ -5,8 +5,38 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, launch, enrol, openBuilding, tapOutcome, seriousViolations, shot,
+  startServer, launch, enrol, openBuilding, tapOutcome, seriousViolations, shot, webFiles,
 } from "./harness.mjs";
+
+test("a phone killed right after enrolling opens offline: the service worker cached every file at install", async () => {
+  const server = await startServer();
+  let phone = await launch();
+  try {
+    await enrol(phone.page, server.url, server.code);
+    await phone.page.evaluate(() => navigator.serviceWorker.ready);
+    // Before any reload: what the install alone put in the cache.
+    const cached = await phone.page.evaluate(async () => {
+      const paths = [];
+      for (const name of await caches.keys()) {
+        for (const r of await (await caches.open(name)).keys()) paths.push(new URL(r.url).pathname);
+      }
+      return paths;
+    });
+    for (const file of webFiles()) assert.ok(cached.includes(file), `not cached at install: ${file}`);
+    await phone.kill();
+    await server.stop();
+    phone = await launch(phone.profile);
+    await phone.context.setOffline(true);
+    const errors = [];
+    phone.page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    await phone.page.goto(server.url);
+    await phone.page.waitForSelector(".list .row", { timeout: 30000 });
+    assert.deepEqual(errors, [], "the app opened offline with errors");
+  } finally {
+    await phone.kill().catch(() => {});
+    await server.stop();
+  }
+});
 
 test("the service worker caches the field app's shell and never the office or the API", async () => {
   const server = await startServer();
