@@ -4,6 +4,9 @@
 //! handled in-process. Either way [`handle`] does the work.
 
 use crate::field::{self, BuildingGrid, SectorSummary, Talk};
+use crate::ideas::{
+    self, CollectionSummary, FormChoices, IdeaDraft, IdeaError, IdeaProblem, IdeaSummary,
+};
 use crate::platform::http::Server;
 use serde::{Deserialize, Serialize};
 use shared::api::Role;
@@ -40,6 +43,16 @@ pub enum Request {
     Talk(Box<Talk>),
     /// Sync with the server.
     Sync,
+    /// The idea collections on this phone.
+    Collections,
+    /// A collection's ideas, newest first.
+    Ideas(CampaignId),
+    /// What a collection's idea form offers.
+    IdeaChoices(CampaignId),
+    /// One idea, for the form.
+    Idea(IdeaId),
+    /// Save the idea form.
+    SaveIdea(Box<IdeaDraft>),
 }
 
 /// What a completed sync did, kept for the sync screen.
@@ -92,8 +105,39 @@ pub enum Response {
     Done,
     /// Sync in progress (sent before the final response).
     Progress(Progress),
+    /// Idea collections.
+    Collections(Vec<CollectionSummary>),
+    /// A collection's ideas.
+    Ideas(Vec<IdeaSummary>),
+    /// What an idea form offers.
+    IdeaChoices(FormChoices),
+    /// One idea.
+    Idea(Box<Idea>),
+    /// The idea was durably saved.
+    IdeaSaved(IdeaId),
+    /// The idea form is not complete; nothing was saved.
+    IdeaRefused(IdeaProblem),
     /// Something failed; the message is for the agent.
     Error(String),
+}
+
+/// The start of the phone's day (local midnight on the web, UTC midnight
+/// elsewhere), for "today's ideas".
+pub fn start_of_today() -> Timestamp {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let now = js_sys::Date::new_0();
+        now.set_hours(0);
+        now.set_minutes(0);
+        now.set_seconds(0);
+        now.set_milliseconds(0);
+        now.get_time() as Timestamp
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let day = 24 * 3600 * 1000;
+        now_ms() - now_ms().rem_euclid(day)
+    }
 }
 
 /// Milliseconds since the Unix epoch, from whichever clock the platform has.
@@ -186,6 +230,22 @@ async fn handle_inner(
             let agent = agent(store)?;
             let visit = field::record_talk(store, *talk, agent, now_ms()).map_err(error)?;
             Response::Recorded(visit.id)
+        }
+        Request::Collections => Response::Collections(ideas::collections(store).map_err(error)?),
+        Request::Ideas(campaign) => {
+            Response::Ideas(ideas::list(store, campaign, start_of_today()).map_err(error)?)
+        }
+        Request::IdeaChoices(campaign) => {
+            Response::IdeaChoices(ideas::choices(store, campaign).map_err(error)?)
+        }
+        Request::Idea(id) => Response::Idea(Box::new(ideas::get(store, id).map_err(error)?)),
+        Request::SaveIdea(draft) => {
+            let agent = agent(store)?;
+            match ideas::save(store, *draft, agent, now_ms()) {
+                Ok(id) => Response::IdeaSaved(id),
+                Err(IdeaError::Problem(problem)) => Response::IdeaRefused(problem),
+                Err(IdeaError::Field(e)) => return Err(error(e)),
+            }
         }
         Request::Sync => {
             let (report, traffic) = crate::sync::sync(store, server, progress)

@@ -496,6 +496,7 @@ pub fn record_talk(
                 at,
                 agent,
             }],
+            withdrawals: Vec::new(),
             retain_until: at + RETENTION_MS,
         };
         let mut doc = Automerge::new();

@@ -355,16 +355,10 @@ mod tests {
 
     fn idea() -> Idea {
         Idea {
-            id: IdeaId::new(),
-            campaign: CampaignId::new(),
             title: "Un terrain de basket".into(),
             description: "Derrière le collège".into(),
             category: "sport".into(),
-            place: None,
-            estimated_cost_eur: None,
-            proposer: ProposerProfile::default(),
-            collected_at: 0,
-            collected_by: AgentId::new(),
+            ..Idea::new(CampaignId::new(), AgentId::new(), 0)
         }
     }
 
@@ -399,13 +393,13 @@ mod tests {
         on_a.title = "Un city-stade".into();
         write(&mut a, &on_a).expect("write a");
         let mut on_b = original.clone();
-        on_b.estimated_cost_eur = Some(45_000);
+        on_b.cost_band = Some(CostBand::From10kTo50k);
         write(&mut b, &on_b).expect("write b");
 
         a.merge(&mut b).expect("merge");
         let merged: Idea = read(&a).expect("read");
         assert_eq!(merged.title, "Un city-stade");
-        assert_eq!(merged.estimated_cost_eur, Some(45_000));
+        assert_eq!(merged.cost_band, Some(CostBand::From10kTo50k));
     }
 
     #[test]

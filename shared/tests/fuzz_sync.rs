@@ -72,16 +72,11 @@ fn seeded() -> (Store, Vec<DocId>) {
 fn real_messages() -> Vec<Vec<u8>> {
     let mut phone = Automerge::new();
     let idea = Idea {
-        id: IdeaId::new(),
-        campaign: CampaignId::new(),
         title: "Un banc".into(),
         description: "À l'ombre".into(),
         category: "cadre de vie".into(),
-        place: None,
-        estimated_cost_eur: Some(800),
-        proposer: ProposerProfile::default(),
-        collected_at: 0,
-        collected_by: AgentId::new(),
+        cost_band: Some(CostBand::Under10k),
+        ..Idea::new(CampaignId::new(), AgentId::new(), 0)
     };
     schema::write(&mut phone, &idea).expect("write");
     let mut state = automerge::sync::State::new();

@@ -674,21 +674,16 @@ impl Device {
 /// An idea, as an ambassador would type it on the phone of `collected_by`.
 pub fn idea(campaign: CampaignId, title: &str, collected_by: AgentId) -> Idea {
     Idea {
-        id: IdeaId::new(),
-        campaign,
         title: title.into(),
         description: "Proposée en classe de 4e B".into(),
         category: "sport".into(),
-        place: None,
-        estimated_cost_eur: None,
         proposer: ProposerProfile {
             age_band: Some(AgeBand::From15To24),
             school: Some("Collège Guy Môquet".into()),
             class: Some("4e B".into()),
             neighbourhood: None,
         },
-        collected_at: 1_700_000_000_000,
-        collected_by,
+        ..Idea::new(campaign, collected_by, 1_700_000_000_000)
     }
 }
 
@@ -706,6 +701,7 @@ pub fn person(display_name: &str, agent: AgentId) -> Person {
             at: 1_700_000_000_000,
             agent,
         }],
+        withdrawals: Vec::new(),
         retain_until: 1_800_000_000_000,
     }
 }

@@ -62,7 +62,7 @@ async fn the_same_idea_edited_on_two_phones_keeps_both_edits() {
     titled.title = "Un skatepark couvert".into();
     first.put(&titled);
     let mut costed = second.get::<Idea>(&doc_id).expect("idea");
-    costed.estimated_cost_eur = Some(80_000);
+    costed.cost_band = Some(CostBand::From50kTo150k);
     second.put(&costed);
 
     first.sync().await;
@@ -72,7 +72,7 @@ async fn the_same_idea_edited_on_two_phones_keeps_both_edits() {
     for device in [&first, &second] {
         let merged = device.get::<Idea>(&doc_id).expect("idea");
         assert_eq!(merged.title, "Un skatepark couvert");
-        assert_eq!(merged.estimated_cost_eur, Some(80_000));
+        assert_eq!(merged.cost_band, Some(CostBand::From50kTo150k));
     }
     server.stop().await;
 }

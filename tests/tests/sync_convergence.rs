@@ -54,7 +54,7 @@ enum Op {
     IdeaCost {
         device: usize,
         idea: usize,
-        cost: i64,
+        cost: CostBand,
     },
     Sync {
         device: usize,
@@ -94,8 +94,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(device, building, door, outcome)| Op::Visit { device, building, door, outcome }),
         2 => (device.clone(), 0..2usize, "[a-z ]{1,12}")
             .prop_map(|(device, idea, title)| Op::IdeaTitle { device, idea, title }),
-        2 => (device.clone(), 0..2usize, 0..100_000i64)
-            .prop_map(|(device, idea, cost)| Op::IdeaCost { device, idea, cost }),
+        2 => (device.clone(), 0..2usize, 0..CostBand::ALL.len())
+            .prop_map(|(device, idea, cost)| Op::IdeaCost { device, idea, cost: CostBand::ALL[cost] }),
         3 => (device.clone(), proptest::collection::vec(fault(), 0..8))
             .prop_map(|(device, faults)| Op::Sync { device, faults }),
         1 => device.prop_map(|device| Op::Reopen { device }),
@@ -197,7 +197,7 @@ struct World {
     ideas: Vec<Idea>,
     recorded: BTreeSet<VisitId>,
     titles: BTreeMap<usize, BTreeSet<String>>,
-    costs: BTreeMap<usize, BTreeSet<Option<i64>>>,
+    costs: BTreeMap<usize, Vec<Option<CostBand>>>,
 }
 
 /// Carries one exchange, the way the HTTP layer would: encoded bytes.
@@ -288,16 +288,10 @@ impl World {
         let collector = devices[0].caller.agent;
         let ideas: Vec<Idea> = (0..2)
             .map(|i| Idea {
-                id: IdeaId::new(),
-                campaign,
                 title: format!("idée {i}"),
                 description: "près du gymnase".into(),
                 category: "sport".into(),
-                place: None,
-                estimated_cost_eur: None,
-                proposer: ProposerProfile::default(),
-                collected_at: 0,
-                collected_by: collector,
+                ..Idea::new(campaign, collector, 0)
             })
             .collect();
         let buildings: Vec<BuildingId> = (0..3).map(|_| BuildingId::new()).collect();
@@ -318,7 +312,7 @@ impl World {
             titles: (0..2)
                 .map(|i| (i, BTreeSet::from([ideas[i].title.clone()])))
                 .collect(),
-            costs: (0..2).map(|i| (i, BTreeSet::from([None]))).collect(),
+            costs: (0..2).map(|i| (i, vec![None])).collect(),
             ideas,
             recorded: BTreeSet::new(),
         };
@@ -370,8 +364,8 @@ impl World {
                 self.titles.entry(*idea).or_default().insert(title.clone());
             }
             Op::IdeaCost { device, idea, cost } => {
-                self.edit_idea(*device, *idea, |i| i.estimated_cost_eur = Some(*cost));
-                self.costs.entry(*idea).or_default().insert(Some(*cost));
+                self.edit_idea(*device, *idea, |i| i.cost_band = Some(*cost));
+                self.costs.entry(*idea).or_default().push(Some(*cost));
             }
             Op::Sync { device, faults } => {
                 sync(&mut self.server, &mut self.devices[*device], faults);
@@ -461,7 +455,7 @@ fn converge(backend: Backend, ops: &[Op]) {
             .expect("idea");
         let merged: Idea = schema::read(&doc).expect("read");
         assert!(world.titles[&i].contains(&merged.title));
-        assert!(world.costs[&i].contains(&merged.estimated_cost_eur));
+        assert!(world.costs[&i].contains(&merged.cost_band));
     }
 }
 

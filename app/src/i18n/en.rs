@@ -1,7 +1,8 @@
 //! The English catalogue.
 
 use super::Text;
-use shared::domain::Outcome;
+use crate::ideas::IdeaProblem;
+use shared::domain::{AgeBand, CostBand, IdeaStatus, Outcome};
 use shared::protocol::RefusalReason;
 
 /// The text in English.
@@ -78,6 +79,56 @@ pub fn text(text: Text) -> &'static str {
         Text::Progress => "Progress",
         Text::ScanQr => "Scan the QR code",
         Text::DoorCode => "door code",
+        Text::IdeaCollections => "Idea collections",
+        Text::NoCollections => "No idea collection yet: sync to receive the office's.",
+        Text::IdeasCount => "ideas",
+        Text::IdeaSaved => "Idea saved",
+        Text::NewIdea => "New idea",
+        Text::EditIdea => "Edit the idea",
+        Text::Today => "Today",
+        Text::Earlier => "Earlier",
+        Text::NoIdeasToday => "No ideas today yet.",
+        Text::IdeaStatus(s) => match s {
+            IdeaStatus::Received => "Received",
+            IdeaStatus::Eligible => "Eligible",
+            IdeaStatus::NotEligible => "Not eligible",
+            IdeaStatus::PutToVote => "Put to the vote",
+            IdeaStatus::Funded => "Funded",
+        },
+        Text::IdeaProblem(p) => match p {
+            IdeaProblem::NoTitle => "Give the idea a title.",
+            IdeaProblem::NoCategory => "Choose a category.",
+            IdeaProblem::UnknownPlace => "This place is not in the campaign's list.",
+            IdeaProblem::NotACollection => "This collection is no longer on the phone: sync.",
+            IdeaProblem::BadPoint => "This point is not on the map.",
+        },
+        Text::SaveFailed => "Saving failed; try again, nothing was lost.",
+        Text::IdeaTitle => "Title",
+        Text::IdeaDescription => "The idea in a few words",
+        Text::IdeaCategory => "Category",
+        Text::Choose => "Choose…",
+        Text::IdeaPlace => "Where?",
+        Text::NoPlace => "No particular place",
+        Text::IdeaCost => "Estimated cost",
+        Text::DontKnow => "Don't know",
+        Text::CostBand(b) => match b {
+            CostBand::Under10k => "Under €10,000",
+            CostBand::From10kTo50k => "€10,000 to €50,000",
+            CostBand::From50kTo150k => "€50,000 to €150,000",
+            CostBand::Over150k => "Over €150,000",
+        },
+        Text::Proposer => "Who proposes it",
+        Text::ProposerHint => "Never a name: age band, school, class, neighbourhood.",
+        Text::Age(b) => match b {
+            AgeBand::Under15 => "Under 15",
+            AgeBand::From15To24 => "15 to 24",
+            AgeBand::From25To64 => "25 to 64",
+            AgeBand::Over65 => "65 and over",
+        },
+        Text::School => "School",
+        Text::Class => "Class",
+        Text::ProposerNeighbourhood => "Neighbourhood they live in",
+        Text::SaveIdea => "Save the idea",
     }
 }
 

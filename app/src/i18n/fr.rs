@@ -1,7 +1,8 @@
 //! Le catalogue français (langue par défaut).
 
 use super::Text;
-use shared::domain::Outcome;
+use crate::ideas::IdeaProblem;
+use shared::domain::{AgeBand, CostBand, IdeaStatus, Outcome};
 use shared::protocol::RefusalReason;
 
 /// Le texte en français.
@@ -80,6 +81,62 @@ pub fn text(text: Text) -> &'static str {
         Text::Progress => "Avancement",
         Text::ScanQr => "Scanner le QR code",
         Text::DoorCode => "digicode",
+        Text::IdeaCollections => "Collectes d'idées",
+        Text::NoCollections => {
+            "Aucune collecte d'idées pour l'instant : synchronisez pour recevoir celles de la coordination."
+        }
+        Text::IdeasCount => "idées",
+        Text::IdeaSaved => "Idée enregistrée",
+        Text::NewIdea => "Nouvelle idée",
+        Text::EditIdea => "Modifier l'idée",
+        Text::Today => "Aujourd'hui",
+        Text::Earlier => "Plus tôt",
+        Text::NoIdeasToday => "Aucune idée aujourd'hui pour l'instant.",
+        Text::IdeaStatus(s) => match s {
+            IdeaStatus::Received => "Reçue",
+            IdeaStatus::Eligible => "Recevable",
+            IdeaStatus::NotEligible => "Non recevable",
+            IdeaStatus::PutToVote => "Soumise au vote",
+            IdeaStatus::Funded => "Financée",
+        },
+        Text::IdeaProblem(p) => match p {
+            IdeaProblem::NoTitle => "Donnez un titre à l'idée.",
+            IdeaProblem::NoCategory => "Choisissez une catégorie.",
+            IdeaProblem::UnknownPlace => "Ce lieu n'est pas dans la liste de la démarche.",
+            IdeaProblem::NotACollection => {
+                "Cette collecte n'est plus sur le téléphone : synchronisez."
+            }
+            IdeaProblem::BadPoint => "Ce point n'est pas sur la carte.",
+        },
+        Text::SaveFailed => "L'enregistrement a échoué ; réessayez, rien n'a été perdu.",
+        Text::IdeaTitle => "Titre",
+        Text::IdeaDescription => "L'idée en quelques mots",
+        Text::IdeaCategory => "Catégorie",
+        Text::Choose => "Choisir…",
+        Text::IdeaPlace => "Où ?",
+        Text::NoPlace => "Pas de lieu précis",
+        Text::IdeaCost => "Coût estimé",
+        Text::DontKnow => "Ne sait pas",
+        Text::CostBand(b) => match b {
+            CostBand::Under10k => "Moins de 10 000 €",
+            CostBand::From10kTo50k => "10 000 à 50 000 €",
+            CostBand::From50kTo150k => "50 000 à 150 000 €",
+            CostBand::Over150k => "Plus de 150 000 €",
+        },
+        Text::Proposer => "Qui la propose",
+        Text::ProposerHint => {
+            "Jamais de nom : la tranche d'âge, l'établissement, la classe, le quartier."
+        }
+        Text::Age(b) => match b {
+            AgeBand::Under15 => "Moins de 15 ans",
+            AgeBand::From15To24 => "15 à 24 ans",
+            AgeBand::From25To64 => "25 à 64 ans",
+            AgeBand::Over65 => "65 ans et plus",
+        },
+        Text::School => "Établissement",
+        Text::Class => "Classe",
+        Text::ProposerNeighbourhood => "Quartier d'habitation",
+        Text::SaveIdea => "Enregistrer l'idée",
     }
 }
 

@@ -11,8 +11,9 @@
 mod en;
 mod fr;
 
+use crate::ideas::IdeaProblem;
 use serde::{Deserialize, Serialize};
-use shared::domain::Outcome;
+use shared::domain::{AgeBand, CostBand, IdeaStatus, Outcome};
 
 /// A language the UI speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,6 +108,34 @@ pub enum Text {
     DoorCode,
     ScanQr,
     RefusedRecords,
+    IdeaCollections,
+    NoCollections,
+    IdeasCount,
+    IdeaSaved,
+    NewIdea,
+    EditIdea,
+    Today,
+    Earlier,
+    NoIdeasToday,
+    IdeaStatus(IdeaStatus),
+    IdeaProblem(IdeaProblem),
+    SaveFailed,
+    IdeaTitle,
+    IdeaDescription,
+    IdeaCategory,
+    Choose,
+    IdeaPlace,
+    NoPlace,
+    IdeaCost,
+    DontKnow,
+    CostBand(CostBand),
+    Proposer,
+    ProposerHint,
+    Age(AgeBand),
+    School,
+    Class,
+    ProposerNeighbourhood,
+    SaveIdea,
 }
 
 /// The text in a language.
@@ -195,6 +224,32 @@ mod tests {
             let (fr, en) = (refusal(Lang::Fr, reason), refusal(Lang::En, reason));
             assert!(!fr.is_empty() && fr != en, "{reason:?}");
         }
+    }
+
+    #[test]
+    fn every_idea_text_reads_in_both_languages() {
+        let mut texts = vec![Text::IdeaStatus(IdeaStatus::Received)];
+        texts.extend(IdeaStatus::ALL.map(Text::IdeaStatus));
+        texts.extend(CostBand::ALL.map(Text::CostBand));
+        texts.extend(AgeBand::ALL.map(Text::Age));
+        texts.extend(
+            [
+                IdeaProblem::NoTitle,
+                IdeaProblem::NoCategory,
+                IdeaProblem::UnknownPlace,
+                IdeaProblem::NotACollection,
+                IdeaProblem::BadPoint,
+            ]
+            .map(Text::IdeaProblem),
+        );
+        for text in texts {
+            let (fr, en) = (t(Lang::Fr, text), t(Lang::En, text));
+            assert!(!fr.is_empty() && !en.is_empty(), "{text:?}");
+        }
+        assert_eq!(
+            t(Lang::Fr, Text::IdeaStatus(IdeaStatus::NotEligible)),
+            "Non recevable"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::backend::{Request, Response, Status};
 use crate::i18n::{Lang, Text, t};
 use crate::platform::Backend;
 use dioxus::prelude::*;
-use shared::domain::{BuildingId, CampaignId, DwellingRef, SectorId, VisitId};
+use shared::domain::{BuildingId, CampaignId, DwellingRef, IdeaId, SectorId, VisitId};
 
 const STYLE: &str = include_str!("../../web/style.css");
 
@@ -28,6 +28,10 @@ pub enum Screen {
     Talk(CampaignId, BuildingId, DwellingRef),
     /// The sync screen.
     Sync,
+    /// An idea collection's ideas.
+    Ideas(CampaignId),
+    /// The idea form: a new idea, or one to edit.
+    IdeaForm(CampaignId, Option<IdeaId>),
 }
 
 /// The last saved outcome, offered for undo.
@@ -56,6 +60,8 @@ pub struct Ui {
     pub revision: Signal<u64>,
     /// The last saved outcome.
     pub last_saved: Signal<Option<LastSaved>>,
+    /// The title of the last idea saved, for its confirmation.
+    pub idea_saved: Signal<Option<String>>,
 }
 
 impl Ui {
@@ -98,6 +104,7 @@ pub fn App() -> Element {
         status: Signal::new(Status::default()),
         revision: Signal::new(0),
         last_saved: Signal::new(None),
+        idea_saved: Signal::new(None),
     });
     use_hook(move || ui.refresh(backend.clone()));
     let screen = ui.nav.read().last().cloned().unwrap_or(Screen::Home);
@@ -115,6 +122,8 @@ pub fn App() -> Element {
                     Screen::Door(campaign, building, door) => rsx! { views::door::DoorView { campaign, building, door } },
                     Screen::Talk(campaign, building, door) => rsx! { views::talk::TalkView { campaign, building, door } },
                     Screen::Sync => rsx! { views::sync::SyncView {} },
+                    Screen::Ideas(campaign) => rsx! { views::ideas::IdeasView { campaign } },
+                    Screen::IdeaForm(campaign, idea) => rsx! { views::ideas::IdeaFormView { campaign, idea } },
                 }
             }
         }

@@ -1,6 +1,6 @@
 //! A campaign (démarche) and the questionnaire its agents ask.
 
-use super::{AgentId, Answer, CampaignId, NeighbourhoodId, Timestamp};
+use super::{AgentId, Answer, CampaignId, NeighbourhoodId, Point, Timestamp};
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -190,6 +190,24 @@ pub struct Campaign {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub past_questionnaires: Vec<Questionnaire>,
+    /// The categories an idea is filed under (idea collections).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Places an ambassador can pick an idea's location from, by name,
+    /// without a map (idea collections).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub places: Vec<NamedPlace>,
+}
+
+/// A place everybody knows by its name: "Parc de la Fosse-Maussoin".
+#[derive(Clone, Debug, PartialEq, Hydrate, Reconcile, Serialize, Deserialize)]
+pub struct NamedPlace {
+    /// Its name.
+    pub name: String,
+    /// Where it is.
+    pub point: Point,
 }
 
 impl Campaign {
@@ -209,6 +227,8 @@ impl Campaign {
             questionnaire: Questionnaire::default(),
             questionnaire_draft: None,
             past_questionnaires: Vec::new(),
+            categories: Vec::new(),
+            places: Vec::new(),
         }
     }
 

@@ -18,16 +18,17 @@ mod territory;
 mod visit;
 
 pub use campaign::{
-    Campaign, CampaignKind, Condition, Question, QuestionKind, Questionnaire, Translations,
+    Campaign, CampaignKind, Condition, NamedPlace, Question, QuestionKind, Questionnaire,
+    Translations,
 };
 pub use followup::{FollowUp, FollowUpStatus, StatusChange};
-pub use idea::{AgeBand, Idea, ProposerProfile};
+pub use idea::{AgeBand, CostBand, Idea, IdeaStatus, ProposerProfile};
 pub use ids::{
     AgentId, BuildingId, CampaignId, DeviceId, FollowUpId, IdeaId, MunicipalityId, NeighbourhoodId,
     PersonId, SectorId, VisitId,
 };
 pub use municipality::Municipality;
-pub use person::{ConsentPurpose, ConsentRecord, Person};
+pub use person::{ConsentPurpose, ConsentRecord, Person, WITHDRAWAL_WORDING};
 pub use territory::{Building, DwellingRef, Entrance, Floor, Neighbourhood, Point, Ring, Sector};
 pub use visit::{Answer, Outcome, Pass, ResidentProfile, Visit};
 

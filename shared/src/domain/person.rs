@@ -8,7 +8,7 @@ use super::{AgentId, PersonId, Timestamp};
 use autosurgeon::{Hydrate, Reconcile};
 
 /// What a resident agreed to be contacted for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hydrate, Reconcile)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hydrate, Reconcile)]
 pub enum ConsentPurpose {
     /// Conseil de quartier.
     NeighbourhoodCouncil,
@@ -20,7 +20,32 @@ pub enum ConsentPurpose {
     Feedback,
 }
 
-/// A recorded consent: which wording, when, by whom.
+impl ConsentPurpose {
+    /// Every purpose.
+    pub const ALL: [ConsentPurpose; 4] = [
+        ConsentPurpose::NeighbourhoodCouncil,
+        ConsentPurpose::Workshop,
+        ConsentPurpose::CitizensAssembly,
+        ConsentPurpose::Feedback,
+    ];
+
+    /// A stable name, for forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentPurpose::NeighbourhoodCouncil => "neighbourhood_council",
+            ConsentPurpose::Workshop => "workshop",
+            ConsentPurpose::CitizensAssembly => "citizens_assembly",
+            ConsentPurpose::Feedback => "feedback",
+        }
+    }
+
+    /// The purpose named by [`ConsentPurpose::as_str`].
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+}
+
+/// A recorded consent, or its withdrawal: which wording, when, by whom.
 #[derive(Clone, Debug, PartialEq, Hydrate, Reconcile)]
 pub struct ConsentRecord {
     /// What for.
@@ -48,6 +73,88 @@ pub struct Person {
     pub email: Option<String>,
     /// Consents given; no consent, no record.
     pub consents: Vec<ConsentRecord>,
+    /// Consents withdrawn, recorded as consents are (the wording version
+    /// says how it was asked: [`WITHDRAWAL_WORDING`] at the office).
+    #[autosurgeon(missing = "Default::default")]
+    pub withdrawals: Vec<ConsentRecord>,
     /// After this, the data must be erased.
     pub retain_until: Timestamp,
+}
+
+/// The wording version of a withdrawal taken by the office (by phone, by
+/// mail or at the desk).
+pub const WITHDRAWAL_WORDING: &str = "withdrawal-office-2026-11";
+
+impl Person {
+    /// Whether the person's latest word on `purpose` is a consent: a
+    /// withdrawal after it ends it, a new consent after that gives it
+    /// again.
+    pub fn consents_to(&self, purpose: ConsentPurpose) -> bool {
+        let latest = |records: &[ConsentRecord]| {
+            records
+                .iter()
+                .filter(|c| c.purpose == purpose)
+                .map(|c| c.at)
+                .max()
+        };
+        match (latest(&self.consents), latest(&self.withdrawals)) {
+            (Some(given), Some(withdrawn)) => given > withdrawn,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
+    /// The purposes the person consents to now.
+    pub fn purposes(&self) -> Vec<ConsentPurpose> {
+        ConsentPurpose::ALL
+            .into_iter()
+            .filter(|p| self.consents_to(*p))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(purpose: ConsentPurpose, at: Timestamp) -> ConsentRecord {
+        ConsentRecord {
+            purpose,
+            wording_version: "2026-11".into(),
+            language: "fr".into(),
+            at,
+            agent: AgentId::new(),
+        }
+    }
+
+    #[test]
+    fn the_latest_word_on_a_purpose_decides() {
+        let mut p = Person {
+            id: PersonId::new(),
+            display_name: "Mme Haddad".into(),
+            phone: None,
+            email: None,
+            consents: vec![
+                record(ConsentPurpose::NeighbourhoodCouncil, 10),
+                record(ConsentPurpose::CitizensAssembly, 10),
+            ],
+            withdrawals: vec![],
+            retain_until: 1_000,
+        };
+        assert_eq!(
+            p.purposes(),
+            vec![
+                ConsentPurpose::NeighbourhoodCouncil,
+                ConsentPurpose::CitizensAssembly
+            ]
+        );
+        p.withdrawals
+            .push(record(ConsentPurpose::CitizensAssembly, 20));
+        assert!(!p.consents_to(ConsentPurpose::CitizensAssembly));
+        assert!(p.consents_to(ConsentPurpose::NeighbourhoodCouncil));
+        p.consents
+            .push(record(ConsentPurpose::CitizensAssembly, 30));
+        assert!(p.consents_to(ConsentPurpose::CitizensAssembly));
+        assert!(!p.consents_to(ConsentPurpose::Workshop));
+    }
 }

@@ -333,12 +333,13 @@ pub fn check_write(
         DocKind::Idea => {
             let idea: Idea = read_as(doc_id, after)?;
             match read_before::<Idea>(doc_id, before)? {
-                None => ensure(idea.collected_by == me),
-                Some(old) => ensure(
-                    idea.collected_by == old.collected_by
-                        && idea.collected_at == old.collected_at
-                        && idea.campaign == old.campaign,
-                ),
+                // Collected on this phone, and nothing the office decides.
+                None => {
+                    ensure(idea.collected_by == me && idea.office_fields_equal(&fresh_idea(&idea)))
+                }
+                // Any ambassador may improve the text; who collected it,
+                // when, for which campaign, its status and duplicates stay.
+                Some(old) => ensure(idea.office_fields_equal(&old)),
             }
         }
         DocKind::FollowUp => {
@@ -361,9 +362,12 @@ pub fn check_write(
             let old = read_before::<Person>(doc_id, before)?;
             let kept = old.as_ref().map_or(&[][..], |p| &p.consents[..]);
             // Consents are a record: earlier ones stay as they were, new
-            // ones name this device. No consent, no record.
+            // ones name this device. No consent, no record. Withdrawals
+            // are the office's to record, and stay.
+            let withdrawn = old.as_ref().map_or(&[][..], |p| &p.withdrawals[..]);
             ensure(
-                !person.consents.is_empty()
+                person.withdrawals == withdrawn
+                    && !person.consents.is_empty()
                     && kept.iter().all(|c| person.consents.contains(c))
                     && person
                         .consents
@@ -371,6 +375,16 @@ pub fn check_write(
                         .all(|c| c.agent == me || kept.contains(c)),
             )
         }
+    }
+}
+
+/// `idea` as it was when collected: received, no reason, no duplicate.
+fn fresh_idea(idea: &Idea) -> Idea {
+    Idea {
+        status: crate::domain::IdeaStatus::Received,
+        status_reason: String::new(),
+        duplicate_of: None,
+        ..idea.clone()
     }
 }
 

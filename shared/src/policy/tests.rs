@@ -196,16 +196,9 @@ fn junk_does_not_pass_for_a_record() {
 
 fn idea(by: AgentId) -> Idea {
     Idea {
-        id: IdeaId::new(),
-        campaign: CampaignId::new(),
         title: "Des bancs".into(),
-        description: String::new(),
         category: "cadre de vie".into(),
-        place: None,
-        estimated_cost_eur: None,
-        proposer: ProposerProfile::default(),
-        collected_at: 5,
-        collected_by: by,
+        ..Idea::new(CampaignId::new(), by, 5)
     }
 }
 
@@ -247,6 +240,60 @@ fn ideas_are_collected_in_ones_own_name_and_keep_it() {
         check_write(&ambassador, &id, Some(&before), &edited),
         Err(Refused::Attribution)
     );
+}
+
+#[test]
+fn only_the_office_decides_an_ideas_status_and_duplicates() {
+    let ambassador = Caller {
+        role: Role::YouthAmbassador,
+        ..agent()
+    };
+    // Collected already eligible, or already merged: refused.
+    let mut promoted = idea(me());
+    promoted.status = IdeaStatus::Funded;
+    assert_eq!(
+        check_write(
+            &ambassador,
+            &DocId::idea(promoted.id),
+            None,
+            &doc_of(&promoted)
+        ),
+        Err(Refused::Attribution)
+    );
+    let mut merged = idea(me());
+    merged.duplicate_of = Some(IdeaId::new());
+    assert_eq!(
+        check_write(&ambassador, &DocId::idea(merged.id), None, &doc_of(&merged)),
+        Err(Refused::Attribution)
+    );
+    // The office said "not eligible"; a phone may not overturn it, nor
+    // rewrite the reason, nor un-merge it.
+    let mut judged = idea(me());
+    judged.status = IdeaStatus::NotEligible;
+    judged.status_reason = "Hors du domaine communal".into();
+    judged.duplicate_of = Some(IdeaId::new());
+    let id = DocId::idea(judged.id);
+    let before = doc_of(&judged);
+    for tamper in [
+        |i: &mut Idea| i.status = IdeaStatus::PutToVote,
+        |i: &mut Idea| i.status_reason = "Très bonne idée".into(),
+        |i: &mut Idea| i.duplicate_of = None,
+    ] {
+        let mut after = before.clone();
+        let mut changed = judged.clone();
+        tamper(&mut changed);
+        schema::write(&mut after, &changed).expect("write");
+        assert_eq!(
+            check_write(&ambassador, &id, Some(&before), &after),
+            Err(Refused::Attribution)
+        );
+    }
+    // Its text stays the ambassadors' to improve.
+    let mut after = before.clone();
+    let mut better = judged.clone();
+    better.cost_band = Some(CostBand::Under10k);
+    schema::write(&mut after, &better).expect("write");
+    assert_eq!(check_write(&ambassador, &id, Some(&before), &after), Ok(()));
 }
 
 #[test]
@@ -293,6 +340,7 @@ fn person(consent_by: AgentId) -> Person {
             at: 1,
             agent: consent_by,
         }],
+        withdrawals: Vec::new(),
         retain_until: 10,
     }
 }
@@ -322,6 +370,45 @@ fn an_agent_holds_the_persons_whose_consent_it_recorded() {
         check_write(&caller, &DocId::person(mine.id), None, &doc_of(&no_consent)),
         Err(Refused::Attribution)
     );
+}
+
+#[test]
+fn a_withdrawal_recorded_at_the_office_stays_and_phones_record_none() {
+    let caller = agent();
+    let mut withdrawn = person(me());
+    withdrawn.withdrawals.push(ConsentRecord {
+        purpose: ConsentPurpose::NeighbourhoodCouncil,
+        wording_version: WITHDRAWAL_WORDING.into(),
+        language: "fr".into(),
+        at: 5,
+        agent: AgentId::new(),
+    });
+    let id = DocId::person(withdrawn.id);
+    let before = doc_of(&withdrawn);
+    // A stale phone writing the person back without the withdrawal.
+    let mut undone = before.clone();
+    let mut rewritten = withdrawn.clone();
+    rewritten.withdrawals.clear();
+    schema::write(&mut undone, &rewritten).expect("write");
+    assert_eq!(
+        check_write(&caller, &id, Some(&before), &undone),
+        Err(Refused::Attribution)
+    );
+    // Nor may a phone create a person already withdrawn in another's name.
+    assert_eq!(
+        check_write(&caller, &id, None, &before),
+        Err(Refused::Attribution)
+    );
+    // A new consent on top, by this phone, is taken.
+    let mut again = withdrawn.clone();
+    again.consents.push(ConsentRecord {
+        at: 9,
+        agent: me(),
+        ..withdrawn.consents[0].clone()
+    });
+    let mut after = before.clone();
+    schema::write(&mut after, &again).expect("write");
+    assert_eq!(check_write(&caller, &id, Some(&before), &after), Ok(()));
 }
 
 #[test]

@@ -1,19 +1,13 @@
 use super::*;
-use crate::domain::{AgentId, CampaignId, Idea, IdeaId, ProposerProfile};
+use crate::domain::{AgentId, CampaignId, CostBand, Idea};
 use crate::schema::{self, DocId};
 
 fn idea(title: &str) -> Idea {
     Idea {
-        id: IdeaId::new(),
-        campaign: CampaignId::new(),
         title: title.into(),
         description: String::new(),
         category: "sport".into(),
-        place: None,
-        estimated_cost_eur: None,
-        proposer: ProposerProfile::default(),
-        collected_at: 0,
-        collected_by: AgentId::new(),
+        ..Idea::new(CampaignId::new(), AgentId::new(), 0)
     }
 }
 
@@ -80,7 +74,7 @@ fn saving_a_stale_copy_merges_instead_of_losing_edits() {
     schema::write(&mut first, &with_title).expect("edit title");
     store.save(&id, &first, Origin::Local).expect("save first");
     let mut with_cost = record.clone();
-    with_cost.estimated_cost_eur = Some(12_000);
+    with_cost.cost_band = Some(CostBand::From10kTo50k);
     schema::write(&mut second, &with_cost).expect("edit cost");
     store
         .save(&id, &second, Origin::Local)
@@ -89,7 +83,7 @@ fn saving_a_stale_copy_merges_instead_of_losing_edits() {
     let merged: Idea =
         schema::read(&store.load(&id).expect("load").expect("present")).expect("read");
     assert_eq!(merged.title, "Un jardin partagé");
-    assert_eq!(merged.estimated_cost_eur, Some(12_000));
+    assert_eq!(merged.cost_band, Some(CostBand::From10kTo50k));
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! First screen: enrolment until the device is enrolled, then its sectors.
+//! First screen: enrolment until the device is enrolled, then its sectors
+//! and idea collections (a youth ambassador's phone: collections only).
 
 use crate::backend::{Request, Response};
 use crate::i18n::Text;
@@ -10,10 +11,20 @@ use dioxus::prelude::*;
 #[component]
 pub fn Home() -> Element {
     let ui = use_context::<Ui>();
-    if ui.status.read().municipality.is_none() {
+    let status = ui.status.read();
+    if status.municipality.is_none() {
         rsx! { Enrol {} }
+    } else if status.role == Some(shared::api::Role::YouthAmbassador) {
+        let municipality = status.municipality.clone().unwrap_or_default();
+        rsx! {
+            p { class: "where", "{municipality}" }
+            super::ideas::Collections { alone: true }
+        }
     } else {
-        rsx! { Sectors {} }
+        rsx! {
+            Sectors {}
+            super::ideas::Collections { alone: false }
+        }
     }
 }
 
