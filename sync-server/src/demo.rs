@@ -13,6 +13,9 @@ use shared::sync::{DocumentStore, Records};
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// A day in milliseconds.
+const DAY: i64 = 24 * 3600 * 1000;
+
 /// The demo municipality's name.
 pub const NAME: &str = "Démo – Villejuif";
 /// The demo coordinator's e-mail.
@@ -27,6 +30,8 @@ pub struct Demo {
     pub password: String,
     /// A one-time code to enrol a field device as an agent.
     pub code: String,
+    /// A one-time code to enrol a youth ambassador's phone.
+    pub ambassador_code: String,
     /// Buildings in the territory.
     pub buildings: usize,
 }
@@ -44,7 +49,12 @@ impl fmt::Display for Demo {
             f,
             "  elected login:   {ELECTED_EMAIL} (same password; reports and figures only)"
         )?;
-        write!(f, "  enrolment code:  {} (agent, single use)", self.code)
+        writeln!(f, "  enrolment code:  {} (agent, single use)", self.code)?;
+        write!(
+            f,
+            "  ambassador code: {} (youth ambassador: idea collection, single use)",
+            self.ambassador_code
+        )
     }
 }
 
@@ -69,6 +79,10 @@ pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
         state
             .control
             .new_enrolment_code(municipality, Role::Agent, 24 * 3600 * 1000)?;
+    let (ambassador_code, _) =
+        state
+            .control
+            .new_enrolment_code(municipality, Role::YouthAmbassador, 24 * 3600 * 1000)?;
     let store = state.tenants.store(municipality)?;
     let mut store = store.get()?;
     if store.document_count()? == 0 {
@@ -78,6 +92,7 @@ pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
     Ok(Demo {
         password,
         code,
+        ambassador_code,
         buildings,
     })
 }
@@ -201,7 +216,6 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
     let mut territory: Vec<Building> = store.readable_records(shared::schema::DocKind::Building)?;
     territory.sort_by(|a, b| a.key.cmp(&b.key));
     let now = now_ms();
-    const DAY: i64 = 24 * 3600 * 1000;
     let campaign = Campaign {
         id: CampaignId::new(),
         name: "Porte-à-porte Lozaits, automne".into(),
@@ -283,6 +297,8 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
         },
         questionnaire_draft: None,
         past_questionnaires: Vec::new(),
+        categories: Vec::new(),
+        places: Vec::new(),
     };
     save(store, &campaign)?;
     save(
@@ -343,5 +359,123 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
         &territory,
         &spec(2, 700, spring.starts_at, 40),
     )?;
+    ideas(store, &neighbourhoods, now)
+}
+
+/// A participatory budget collected in a school: categories, named places,
+/// and a few ideas at each stage.
+fn ideas(
+    store: &mut dyn DocumentStore,
+    neighbourhoods: &[Neighbourhood],
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let mut budget = Campaign::new(
+        "Budget participatif 2027 – collège Jean-Lurçat".into(),
+        CampaignKind::IdeaCollection,
+        now - 10 * DAY,
+        now + 30 * DAY,
+    );
+    budget.neighbourhoods = neighbourhoods.iter().map(|n| n.id).collect();
+    budget.categories = [
+        "Sport",
+        "Nature en ville",
+        "Culture",
+        "Mobilité",
+        "Solidarité",
+    ]
+    .map(String::from)
+    .to_vec();
+    let place = |name: &str, lon: f64, lat: f64| NamedPlace {
+        name: name.into(),
+        point: Point { lon, lat },
+    };
+    budget.places = vec![
+        place("Square des Lozaits", 2.3572, 48.7912),
+        place("Parvis du collège", 2.3645, 48.7898),
+        place("Parc Pasteur", 2.3681, 48.7921),
+    ];
+    save(store, &budget)?;
+    let ambassador = AgentId::new();
+    let ideas = [
+        (
+            "Un city-stade éclairé",
+            "Pour jouer le soir après les cours.",
+            "Sport",
+            0,
+            CostBand::From50kTo150k,
+            IdeaStatus::Eligible,
+            "",
+        ),
+        (
+            "Des arbres fruitiers",
+            "Un verger partagé que les classes entretiennent.",
+            "Nature en ville",
+            0,
+            CostBand::Under10k,
+            IdeaStatus::PutToVote,
+            "",
+        ),
+        (
+            "Une boîte à livres",
+            "",
+            "Culture",
+            1,
+            CostBand::Under10k,
+            IdeaStatus::Received,
+            "",
+        ),
+        (
+            "Un parking pour les profs",
+            "",
+            "Mobilité",
+            1,
+            CostBand::Over150k,
+            IdeaStatus::NotEligible,
+            "Le stationnement ne relève pas du budget participatif.",
+        ),
+        (
+            "Des abris à vélos",
+            "Couverts, devant le collège.",
+            "Mobilité",
+            1,
+            CostBand::From10kTo50k,
+            IdeaStatus::Received,
+            "",
+        ),
+        (
+            "Un frigo solidaire",
+            "",
+            "Solidarité",
+            2,
+            CostBand::Under10k,
+            IdeaStatus::Received,
+            "",
+        ),
+    ];
+    for (i, (title, description, category, at, cost, status, reason)) in
+        ideas.into_iter().enumerate()
+    {
+        let named = &budget.places[at];
+        save(
+            store,
+            &Idea {
+                title: title.into(),
+                description: description.into(),
+                category: category.into(),
+                place: Some(named.point),
+                place_name: Some(named.name.clone()),
+                cost_band: Some(cost),
+                proposer: ProposerProfile {
+                    age_band: Some(AgeBand::Under15),
+                    school: Some("Collège Jean-Lurçat".into()),
+                    class: Some(format!("{}e", 3 + i % 4)),
+                    neighbourhood: None,
+                },
+                status,
+                status_reason: reason.into(),
+                ..Idea::new(budget.id, ambassador, now - (6 - i as i64) * DAY)
+            },
+        )?;
+    }
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod control;
 pub mod demo;
 pub mod error;
 pub mod headers;
+pub mod ideas;
 pub mod office;
 pub mod pg;
 pub mod readmodel;
@@ -23,6 +24,7 @@ pub mod sortition;
 pub mod tenants;
 pub mod territory;
 pub mod throttle;
+pub mod volunteers;
 
 use anyhow::Context;
 use axum::Router;

@@ -80,6 +80,17 @@ where
     Ok(out)
 }
 
+/// A time (Unix ms) as RFC 3339, UTC; empty if out of range.
+pub fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
 /// One CSV line (no BOM, no header), its cells made safe.
 pub fn csv_line(row: &[String], sep: Separator) -> Result<Vec<u8>, csv::Error> {
     let mut out = Vec::with_capacity(128);
@@ -282,13 +293,7 @@ pub fn each_visit(
         let n: String = r.get(1)?;
         let agent: String = r.get(7)?;
         let row = vec![
-            time::OffsetDateTime::from_unix_timestamp(at.div_euclid(1000))
-                .ok()
-                .and_then(|d| {
-                    d.format(&time::format_description::well_known::Rfc3339)
-                        .ok()
-                })
-                .unwrap_or_default(),
+            rfc3339(at),
             names.get(&n).cloned().unwrap_or_default(),
             r.get(2)?,
             r.get(3)?,

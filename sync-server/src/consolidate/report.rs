@@ -92,6 +92,19 @@ pub fn build(conn: &Connection, filter: &Filter) -> rusqlite::Result<Report> {
 /// replaced with "…", and the quote is cut to [`MAX_QUOTE_CHARS`]. The
 /// field form asks agents not to write names; this catches what slips.
 pub fn redact(text: &str) -> String {
+    let out = redact_contacts(text);
+    if out.chars().count() > MAX_QUOTE_CHARS {
+        let mut cut: String = out.chars().take(MAX_QUOTE_CHARS - 1).collect();
+        cut.push('…');
+        cut
+    } else {
+        out
+    }
+}
+
+/// [`redact`] without the cut: e-mail addresses and phone numbers become
+/// "…", whitespace runs one space.
+pub fn redact_contacts(text: &str) -> String {
     let words: Vec<String> = text
         .split_whitespace()
         .map(|w| {
@@ -132,14 +145,7 @@ pub fn redact(text: &str) -> String {
         out.push(chars[i]);
         i += 1;
     }
-    let out = out.trim().to_string();
-    if out.chars().count() > MAX_QUOTE_CHARS {
-        let mut cut: String = out.chars().take(MAX_QUOTE_CHARS - 1).collect();
-        cut.push('…');
-        cut
-    } else {
-        out
-    }
+    out.trim().to_string()
 }
 
 #[cfg(test)]

@@ -102,7 +102,23 @@ CREATE TABLE preview_files (
         name: "a secret key for attempt counters, shared by every process",
         sql: "CREATE TABLE secret_keys (name TEXT PRIMARY KEY, key BLOB NOT NULL);",
     },
+    Migration {
+        version: 5,
+        name: "citizens' assembly draws, as published",
+        sql: DRAWS,
+    },
 ];
+
+/// The draws table, the same on both backends.
+const DRAWS: &str = "
+CREATE TABLE draws (
+    id TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL,
+    drawn_at BIGINT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX draws_by_municipality ON draws (municipality_id, drawn_at);
+";
 
 /// The same tables in PostgreSQL's schema `control`.
 const PG_STEPS: &[crate::pg::migrations::Step] = &[
@@ -171,6 +187,10 @@ CREATE TABLE preview_files (
     crate::pg::migrations::Step {
         version: 2,
         sql: "CREATE TABLE secret_keys (name TEXT PRIMARY KEY, key BYTEA NOT NULL);",
+    },
+    crate::pg::migrations::Step {
+        version: 3,
+        sql: DRAWS,
     },
 ];
 
@@ -868,6 +888,58 @@ impl Control {
                 })
                 .collect::<Result<Vec<_>, ControlError>>()
                 .map(Some)
+        })
+    }
+
+    /// Keeps a draw's published record (JSON); returns its id.
+    pub fn put_draw(
+        &self,
+        municipality: MunicipalityId,
+        drawn_at: i64,
+        record: &str,
+    ) -> Result<String, ControlError> {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        self.db.run(|sql| {
+            sql.execute(
+                "INSERT INTO draws (id, municipality_id, drawn_at, record) VALUES (?1, ?2, ?3, ?4)",
+                &[
+                    id.as_str().into(),
+                    municipality.to_string().into(),
+                    drawn_at.into(),
+                    record.into(),
+                ],
+            )
+        })?;
+        Ok(id)
+    }
+
+    /// The municipality's draws, newest first: (id, when).
+    pub fn draws(&self, municipality: MunicipalityId) -> Result<Vec<(String, i64)>, ControlError> {
+        self.db.run(|sql| {
+            sql.query(
+                "SELECT id, drawn_at FROM draws WHERE municipality_id = ?1
+                 ORDER BY drawn_at DESC, id LIMIT 50",
+                &[municipality.to_string().into()],
+            )?
+            .iter()
+            .map(|r| Ok((r.text(0)?, r.int(1)?)))
+            .collect()
+        })
+    }
+
+    /// One of the municipality's draws (JSON), if it is theirs.
+    pub fn draw(
+        &self,
+        municipality: MunicipalityId,
+        id: &str,
+    ) -> Result<Option<String>, ControlError> {
+        self.db.run(|sql| {
+            sql.query_opt(
+                "SELECT record FROM draws WHERE municipality_id = ?1 AND id = ?2",
+                &[municipality.to_string().into(), id.into()],
+            )?
+            .map(|r| r.text(0))
+            .transpose()
         })
     }
 }

@@ -257,6 +257,7 @@ fn settings_page(
                 label for="services" { (t.services) }
                 p.hint { (t.one_per_line) }
                 textarea #services name="services" rows="6" { (c.services.join("\n")) }
+                @if c.kind == CampaignKind::IdeaCollection { (super::ideas::collection_settings(office, c)) }
                 button type="submit" { (t.save) }
             }
         },
@@ -300,4 +301,7 @@ fn apply_settings(c: &mut Campaign, fields: &Fields) {
         .collect();
     c.topics = fields.lines("topics");
     c.services = fields.lines("services");
+    if c.kind == CampaignKind::IdeaCollection {
+        super::ideas::apply_collection_settings(c, fields);
+    }
 }

@@ -32,7 +32,7 @@ fn separator(query: &Query) -> Separator {
     }
 }
 
-fn file(name: &str, content_type: &'static str, body: impl Into<Body>) -> Response {
+pub(super) fn file(name: &str, content_type: &'static str, body: impl Into<Body>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
@@ -46,8 +46,8 @@ fn file(name: &str, content_type: &'static str, body: impl Into<Body>) -> Respon
         .into_response()
 }
 
-const CSV: &str = "text/csv; charset=utf-8";
-const GEOJSON: &str = "application/geo+json";
+pub(super) const CSV: &str = "text/csv; charset=utf-8";
+pub(super) const GEOJSON: &str = "application/geo+json";
 const JSON: &str = "application/json";
 
 /// `GET /office/exports`.

@@ -32,6 +32,12 @@ pub enum Section {
     Results,
     /// Follow-ups.
     FollowUps,
+    /// Ideas.
+    Ideas,
+    /// Volunteers.
+    Volunteers,
+    /// The citizens' assembly draw.
+    Sortition,
     /// The reports for elected officials.
     Reports,
     /// The territory.
@@ -63,6 +69,9 @@ pub fn page(office: &Office, section: Section, title: &str, body: Markup) -> Mar
                         (item(Section::Campaigns, "/office", t.campaigns))
                         (item(Section::Results, "/office/dashboard", r.results))
                         (item(Section::FollowUps, "/office/follow-ups", r.follow_ups))
+                        (item(Section::Ideas, "/office/ideas", office.lang.ideas().menu))
+                        (item(Section::Volunteers, "/office/volunteers", office.lang.volunteers().menu))
+                        (item(Section::Sortition, "/office/sortition", office.lang.sortition().menu))
                         (item(Section::Reports, "/office/reports", r.reports))
                         (item(Section::Territory, "/office/territory", t.territory))
                         (item(Section::Devices, "/office/devices", t.devices))

@@ -187,3 +187,42 @@ pub fn coverage_map(
         }
     }
 }
+
+/// A point of the ideas map: where, its class (for its colour) and what
+/// hovering or tapping it tells.
+pub struct Pin {
+    /// Where.
+    pub at: Point,
+    /// Its CSS class.
+    pub class: String,
+    /// Its text.
+    pub info: String,
+}
+
+/// Neighbourhoods and one pin per idea.
+pub fn pins_map(neighbourhoods: &[Neighbourhood], pins: &[Pin], label: &str) -> Markup {
+    let projection = Projection::fit(
+        pins.iter().map(|p| p.at).chain(
+            neighbourhoods
+                .iter()
+                .flat_map(|n| n.polygons.iter().flatten().flatten().copied()),
+        ),
+    );
+    html! {
+        svg.map.pins viewBox=(format!("0 0 {WIDTH} {:.0}", projection.height)) role="group" aria-label=(label) {
+            @for n in neighbourhoods {
+                path.neighbourhood d=(outline(&projection, n)) fill-rule="evenodd" { title { (n.name) } }
+            }
+            @for n in neighbourhoods {
+                @if let Some((x, y)) = label_at(&projection, n) {
+                    text.label x=(format!("{x:.1}")) y=(format!("{y:.1}")) text-anchor="middle" { (n.name) }
+                }
+            }
+            @for p in pins {
+                @let (x, y) = projection.xy(p.at);
+                circle class=(p.class) cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="9"
+                    tabindex="0" data-info=(p.info) { title { (p.info) } }
+            }
+        }
+    }
+}

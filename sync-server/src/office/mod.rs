@@ -23,6 +23,7 @@ mod exports;
 mod follow_ups;
 mod form;
 mod i18n;
+mod ideas;
 mod layout;
 mod login;
 mod map;
@@ -32,7 +33,9 @@ mod results;
 mod results_map;
 mod sectors;
 mod session;
+mod sortition;
 mod territory;
+mod volunteers;
 
 pub use i18n::{Lang, Texts};
 pub use session::{CSRF_PARAM, Office, csrf_token};
@@ -105,6 +108,24 @@ pub fn router() -> Router<AppState> {
         .route("/office/dashboard/compare", get(compare::show))
         .route("/office/follow-ups", get(follow_ups::list))
         .route("/office/follow-ups/{id}", post(follow_ups::change))
+        .route("/office/ideas", get(ideas::list))
+        .route("/office/ideas/{id}/status", post(ideas::status))
+        .route("/office/ideas/{id}/merge", post(ideas::merge))
+        .route("/office/ideas/{id}/separate", post(ideas::separate))
+        .route("/office/ideas/{file}", get(ideas::download))
+        .route("/office/sortition", get(sortition::show))
+        .route("/office/sortition/draw", post(sortition::draw))
+        .route("/office/sortition/draws/{id}", get(sortition::result))
+        .route(
+            "/office/sortition/draws/{id}/record.json",
+            get(sortition::record_file),
+        )
+        .route("/office/volunteers", get(volunteers::list))
+        .route(
+            "/office/volunteers/{id}/withdraw",
+            post(volunteers::withdraw),
+        )
+        .route("/office/volunteers/{id}/erase", post(volunteers::erase))
         .route("/office/exports", get(exports::show))
         .route("/office/exports/{file}", get(exports::download))
         .route("/office/devices", get(devices::show))

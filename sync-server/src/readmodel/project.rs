@@ -182,7 +182,10 @@ fn project_readable(
             let i: Idea = schema::read(doc)?;
             conn.prepare_cached(
                 "INSERT INTO rm_ideas (doc_id, idea_id, campaign_id, category, lon, lat,
-                 collected_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 collected_at, title, description, place_name, cost_band, age_band, school,
+                 class, home_neighbourhood, status, status_reason, duplicate_of)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                 ?16, ?17, ?18)",
             )?
             .execute(params![
                 id,
@@ -191,7 +194,18 @@ fn project_readable(
                 i.category,
                 i.place.map(|p| p.lon),
                 i.place.map(|p| p.lat),
-                i.collected_at
+                i.collected_at,
+                i.title,
+                i.description,
+                i.place_name,
+                i.cost_band.map(|b| b.as_str()),
+                i.proposer.age_band.map(|b| b.as_str()),
+                i.proposer.school,
+                i.proposer.class,
+                i.proposer.neighbourhood.map(|n| n.to_string()),
+                i.status.as_str(),
+                i.status_reason,
+                i.duplicate_of.map(|d| d.to_string()),
             ])?;
         }
         // Personal data never reaches the read model.

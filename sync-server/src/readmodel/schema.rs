@@ -19,16 +19,20 @@
 //! language (never a name or a person link), and the only free text kept is
 //! what a view shows: a conversation's verbatim (the report quotes a few,
 //! redacted) and a follow-up's description and status note (the follow-up
-//! list). The rows are still about households' doors: the file is the
-//! municipality's, like its store, and `secure_delete` is on.
+//! list) and an idea's title and description (the ideas page and its
+//! exports). An idea's proposer is an age band, a school, a class and a
+//! neighbourhood, never a name. The rows are still about households'
+//! doors: the file is the municipality's, like its store, and
+//! `secure_delete` is on.
 
 use shared::store::Migration;
 
 /// Every step, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "read model: territory, campaigns, visits, follow-ups, ideas",
-    sql: "
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "read model: territory, campaigns, visits, follow-ups, ideas",
+        sql: "
 CREATE TABLE rm_meta (
     key TEXT PRIMARY KEY,
     value BIGINT NOT NULL
@@ -196,7 +200,26 @@ CREATE TABLE rm_unreadable (
     kind TEXT NOT NULL
 );
 ",
-}];
+    },
+    Migration {
+        version: 2,
+        name: "read model: an idea's text, place, cost, proposer profile and status",
+        sql: "
+ALTER TABLE rm_ideas ADD COLUMN title TEXT NOT NULL DEFAULT '';
+ALTER TABLE rm_ideas ADD COLUMN description TEXT NOT NULL DEFAULT '';
+ALTER TABLE rm_ideas ADD COLUMN place_name TEXT;
+ALTER TABLE rm_ideas ADD COLUMN cost_band TEXT;
+ALTER TABLE rm_ideas ADD COLUMN age_band TEXT;
+ALTER TABLE rm_ideas ADD COLUMN school TEXT;
+ALTER TABLE rm_ideas ADD COLUMN class TEXT;
+ALTER TABLE rm_ideas ADD COLUMN home_neighbourhood TEXT;
+ALTER TABLE rm_ideas ADD COLUMN status TEXT NOT NULL DEFAULT 'received';
+ALTER TABLE rm_ideas ADD COLUMN status_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE rm_ideas ADD COLUMN duplicate_of TEXT;
+CREATE INDEX rm_ideas_by_campaign ON rm_ideas (campaign_id, category);
+",
+    },
+];
 
 /// The tables a document's rows live in, emptied before it is projected
 /// again and when it is erased.

@@ -140,6 +140,7 @@ fn a_person_never_reaches_the_tables_and_an_unreadable_document_is_counted() {
         phone: Some("0600000000".into()),
         email: None,
         consents: vec![],
+        withdrawals: Vec::new(),
         retain_until: 0,
     };
     save(&mut f.store, &person);

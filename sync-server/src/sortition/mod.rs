@@ -19,11 +19,13 @@
 //! - [`maximin`]: the distribution, by column generation over panels (the
 //!   linear programs by `clarabel`);
 //! - [`proportional`]: quotas from population figures the coordinator
-//!   enters;
+//!   enters; [`setup`]: the quotas as entered, into a request;
 //! - [`relax`]: when no panel meets the quotas, the smallest change to
 //!   them that makes one possible, stratum by stratum;
 //! - [`greedy`]: the method most tools used before, for comparison;
-//! - [`draw`]: one panel from the distribution, by the seed.
+//! - [`draw`]: one panel from the distribution, by the seed;
+//! - [`publish`]: the record kept and published with a draw, enough to
+//!   draw it again.
 //!
 //! No name goes in or out: volunteers are ids with traits.
 
@@ -33,7 +35,9 @@ pub mod maximin;
 pub mod model;
 pub mod pool;
 pub mod proportional;
+pub mod publish;
 pub mod relax;
+pub mod setup;
 #[cfg(test)]
 mod tests;
 

@@ -127,14 +127,10 @@ pub fn read(
     Ok(pool)
 }
 
-/// Whether the person consented to the assembly pool. Withdrawing a
-/// consent is not recorded yet (the volunteers page will record it as a
-/// consent is: then the latest word decides).
+/// Whether the person consents to the assembly pool now (a withdrawal
+/// after the consent takes them out).
 fn consents_to_assembly(person: &Person) -> bool {
-    person
-        .consents
-        .iter()
-        .any(|c| c.purpose == ConsentPurpose::CitizensAssembly)
+    person.consents_to(ConsentPurpose::CitizensAssembly)
 }
 
 #[cfg(test)]
@@ -162,6 +158,7 @@ mod tests {
                 at: 1_000,
                 agent: AgentId::new(),
             }],
+            withdrawals: Vec::new(),
             retain_until,
         }
     }

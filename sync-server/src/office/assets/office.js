@@ -147,3 +147,18 @@ document.addEventListener("DOMContentLoaded", () => {
   svg.addEventListener("click", show);
   svg.addEventListener("focusin", show);
 });
+
+// Forms that destroy something ask first (without script they submit as is).
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+});
+
+// A long computation says so, and is not started twice.
+document.querySelectorAll("button[data-busy]").forEach((button) => {
+  button.form?.addEventListener("submit", () => {
+    button.textContent = button.dataset.busy;
+    setTimeout(() => { button.disabled = true; }, 0);
+  });
+});

@@ -59,6 +59,30 @@ impl Lang {
         }
     }
 
+    /// The ideas pages' catalogue.
+    pub fn ideas(self) -> &'static IdeasTexts {
+        match self {
+            Lang::Fr => &fr::IDEAS,
+            Lang::En => &en::IDEAS,
+        }
+    }
+
+    /// The volunteers page's catalogue.
+    pub fn volunteers(self) -> &'static VolunteersTexts {
+        match self {
+            Lang::Fr => &fr::VOLUNTEERS,
+            Lang::En => &en::VOLUNTEERS,
+        }
+    }
+
+    /// The sortition pages' catalogue.
+    pub fn sortition(self) -> &'static SortitionTexts {
+        match self {
+            Lang::Fr => &fr::SORTITION,
+            Lang::En => &en::SORTITION,
+        }
+    }
+
     /// Its catalogue.
     pub fn texts(self) -> &'static Texts {
         match self {
@@ -416,6 +440,230 @@ results_texts! {
     def_outlier,
     fig_phones,
     def_phones,
+}
+
+macro_rules! ideas_texts {
+    ($($name:ident),* $(,)?) => {
+        /// The texts of the ideas pages.
+        pub struct IdeasTexts {
+            $(
+                #[doc = stringify!($name)]
+                pub $name: &'static str,
+            )*
+        }
+    };
+}
+
+ideas_texts! {
+    menu,
+    title,
+    no_campaign,
+    filters,
+    category,
+    status,
+    neighbourhood,
+    all,
+    apply,
+    by_category,
+    by_neighbourhood,
+    map,
+    map_hint,
+    not_placed,
+    none,
+    collected,
+    place,
+    cost,
+    proposer,
+    merged_ideas,
+    change_status,
+    reason,
+    reason_hint,
+    merge_into,
+    merge,
+    separate,
+    changed,
+    merged,
+    export_csv,
+    export_csv_fr,
+    export_geojson,
+    decidim_title,
+    decidim_hint,
+    decidim_column,
+    decidim_in_body,
+    decidim_category_id,
+    decidim_taxonomies,
+    decidim_id_for,
+    download_decidim,
+    err_reason_needed,
+    err_itself,
+    err_other_campaign,
+    err_kept_is_duplicate,
+    status_received,
+    status_eligible,
+    status_not_eligible,
+    status_put_to_vote,
+    status_funded,
+    categories,
+    categories_hint,
+    places,
+    places_hint,
+    cost_under_10k,
+    cost_10k_50k,
+    cost_50k_150k,
+    cost_over_150k,
+}
+
+macro_rules! volunteers_texts {
+    ($($name:ident),* $(,)?) => {
+        /// The texts of the volunteers page.
+        pub struct VolunteersTexts {
+            $(
+                #[doc = stringify!($name)]
+                pub $name: &'static str,
+            )*
+        }
+    };
+}
+
+volunteers_texts! {
+    menu,
+    title,
+    hint,
+    purpose,
+    all,
+    apply,
+    none,
+    name,
+    contact,
+    consents,
+    signed_up,
+    kept_until,
+    withdraw,
+    withdrawn,
+    withdrawn_done,
+    erase,
+    erase_confirm,
+    erased_done,
+    purpose_neighbourhood_council,
+    purpose_workshop,
+    purpose_citizens_assembly,
+    purpose_feedback,
+    not_consenting,
+}
+
+macro_rules! sortition_texts {
+    ($($name:ident),* $(,)?) => {
+        /// The texts of the sortition pages.
+        pub struct SortitionTexts {
+            $(
+                #[doc = stringify!($name)]
+                pub $name: &'static str,
+            )*
+        }
+    };
+}
+
+sortition_texts! {
+    menu,
+    title,
+    hint,
+    pool,
+    pool_counts,
+    without_visit,
+    expired,
+    categories,
+    categories_hint,
+    neighbourhood,
+    age,
+    question,
+    choose_categories,
+    panel_size,
+    reserves,
+    seed,
+    seed_hint,
+    quotas,
+    quotas_hint,
+    value,
+    in_pool,
+    min,
+    max,
+    population,
+    slack,
+    slack_hint,
+    draw,
+    drawing,
+    past_draws,
+    none_yet,
+    result,
+    published,
+    algorithm,
+    fingerprint,
+    lowest,
+    best_possible,
+    greedy_lowest,
+    greedy_hint,
+    panel,
+    reserve_list,
+    probabilities,
+    probabilities_hint,
+    member,
+    traits,
+    probability,
+    greedy,
+    download_record,
+    infeasible,
+    suggest,
+    asked,
+    possible,
+    too_few_households,
+    empty,
+    bad_quota,
+    no_quota,
+    too_large,
+    solver,
+    seed_needed,
+    distribution_panels,
+    rerun_hint,
+}
+
+impl VolunteersTexts {
+    /// A consent purpose's name.
+    pub fn purpose(&self, purpose: shared::domain::ConsentPurpose) -> &'static str {
+        use shared::domain::ConsentPurpose as P;
+        match purpose {
+            P::NeighbourhoodCouncil => self.purpose_neighbourhood_council,
+            P::Workshop => self.purpose_workshop,
+            P::CitizensAssembly => self.purpose_citizens_assembly,
+            P::Feedback => self.purpose_feedback,
+        }
+    }
+}
+
+impl IdeasTexts {
+    /// An idea status's name, from its stable name (unknown ones as is).
+    pub fn status<'a>(&self, status: &'a str) -> &'a str {
+        use shared::domain::IdeaStatus as S;
+        match S::parse(status) {
+            Some(S::Received) => self.status_received,
+            Some(S::Eligible) => self.status_eligible,
+            Some(S::NotEligible) => self.status_not_eligible,
+            Some(S::PutToVote) => self.status_put_to_vote,
+            Some(S::Funded) => self.status_funded,
+            None => status,
+        }
+    }
+
+    /// A cost band's name, from its stable name (unknown ones as is).
+    pub fn cost<'a>(&self, band: &'a str) -> &'a str {
+        use shared::domain::CostBand as B;
+        match B::parse(band) {
+            Some(B::Under10k) => self.cost_under_10k,
+            Some(B::From10kTo50k) => self.cost_10k_50k,
+            Some(B::From50kTo150k) => self.cost_50k_150k,
+            Some(B::Over150k) => self.cost_over_150k,
+            None => band,
+        }
+    }
 }
 
 impl Texts {

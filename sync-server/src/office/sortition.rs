@@ -1,0 +1,471 @@
+//! The sortition pages: choose the criteria, set the quotas (entered, or
+//! from population figures), seats, reserves and the published seed; draw;
+//! read the result with every volunteer's chance and the greedy method's
+//! beside it; download the publishable record. A thin shell over
+//! `crate::sortition` (pool → setup → publish); records are kept in the
+//! control database, so every server process sees them.
+
+use super::form::Fields;
+use super::layout::{PageError, Section, date, notice, page};
+use super::results::Query;
+use super::session::Office;
+use crate::sortition::pool::{self, AGE, NEIGHBOURHOOD};
+use crate::sortition::publish::{self, Record};
+use crate::sortition::setup::{self, CategoryInput, SetupError, ValueInput};
+use crate::sortition::{SortitionError, Volunteer};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use shared::domain::{Campaign, Person, PersonId, QuestionKind};
+use shared::schema::{self, DocId, DocKind};
+use shared::sync::Records;
+use std::collections::BTreeMap;
+
+/// Seed length kept.
+const MAX_SEED_CHARS: usize = 200;
+
+/// A criterion the coordinator can choose: its trait name and its label.
+struct Criterion {
+    key: String,
+    label: String,
+}
+
+/// The criteria: neighbourhood, age band, and every choice question.
+fn criteria(lang: super::Lang, campaigns: &[Campaign]) -> Vec<Criterion> {
+    let t = lang.sortition();
+    let mut out = vec![
+        Criterion {
+            key: NEIGHBOURHOOD.into(),
+            label: t.neighbourhood.into(),
+        },
+        Criterion {
+            key: AGE.into(),
+            label: t.age.into(),
+        },
+    ];
+    for c in campaigns {
+        for q in &c.questionnaire.questions {
+            let choice = matches!(
+                q.kind,
+                QuestionKind::SingleChoice { .. } | QuestionKind::MultipleChoice { .. }
+            );
+            if choice && !out.iter().any(|o| o.key == q.id) {
+                let label = q
+                    .label
+                    .get(lang.tag())
+                    .or_else(|| q.label.get("fr"))
+                    .cloned()
+                    .unwrap_or_else(|| q.id.clone());
+                out.push(Criterion {
+                    key: q.id.clone(),
+                    label: format!("{} : {label}", t.question),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// What the setup page shows.
+struct Setup {
+    criteria: Vec<Criterion>,
+    chosen: Vec<String>,
+    pool: pool::Pool,
+    draws: Vec<(String, i64)>,
+}
+
+async fn setup_data(office: &Office, asked: Vec<String>) -> Result<Setup, PageError> {
+    let lang = office.lang;
+    let (criteria_list, pool) = {
+        office
+            .with_store(move |store| {
+                let campaigns: Vec<Campaign> = store.readable_records(DocKind::Campaign)?;
+                let criteria = criteria(lang, &campaigns);
+                let chosen: Vec<String> = criteria
+                    .iter()
+                    .filter(|c| asked.contains(&c.key))
+                    .map(|c| c.key.clone())
+                    .collect();
+                let questions: Vec<String> = chosen
+                    .iter()
+                    .filter(|k| *k != NEIGHBOURHOOD && *k != AGE)
+                    .cloned()
+                    .collect();
+                let pool = pool::read(store, crate::control::now_ms(), &questions)?;
+                Ok(((criteria, chosen), pool))
+            })
+            .await?
+    };
+    let (criteria, chosen) = criteria_list;
+    let municipality = office.account.municipality;
+    let control = office.state().control.clone();
+    let draws = tokio::task::spawn_blocking(move || control.draws(municipality))
+        .await
+        .map_err(|e| PageError::Internal(e.into()))?
+        .map_err(|e| PageError::Internal(e.into()))?;
+    Ok(Setup {
+        criteria,
+        chosen,
+        pool,
+        draws,
+    })
+}
+
+/// Each chosen category's values in the pool, with their counts.
+fn values(pool: &[Volunteer], chosen: &[String]) -> Vec<(String, Vec<(String, usize)>)> {
+    chosen
+        .iter()
+        .map(|c| {
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for v in pool {
+                if let Some(value) = v.traits.get(c) {
+                    *counts.entry(value.clone()).or_default() += 1;
+                }
+            }
+            (c.clone(), counts.into_iter().collect())
+        })
+        .collect()
+}
+
+fn chosen_of(query: &Query) -> Vec<String> {
+    let mut chosen: Vec<String> = query.all("use").into_iter().map(str::to_string).collect();
+    if chosen.is_empty() {
+        chosen = vec![NEIGHBOURHOOD.into(), AGE.into()];
+    }
+    chosen
+}
+
+/// `GET /office/sortition`.
+pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
+    let query = Query::parse(raw.as_deref());
+    let setup = setup_data(&office, chosen_of(&query)).await?;
+    Ok(setup_page(&office, &setup, None, None))
+}
+
+fn setup_page(
+    office: &Office,
+    s: &Setup,
+    fields: Option<&Fields>,
+    error: Option<Markup>,
+) -> Markup {
+    let t = office.lang.sortition();
+    let field = |name: &str, default: &str| -> String {
+        fields
+            .map(|f| f.get(name))
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| default.to_string())
+    };
+    let label_of = |key: &str| {
+        s.criteria
+            .iter()
+            .find(|c| c.key == key)
+            .map_or(key.to_string(), |c| c.label.clone())
+    };
+    let seats_default = (s.pool.volunteers.len() / 2).clamp(1, 30).to_string();
+    let body = html! {
+        p.hint { (t.hint) }
+        @if let Some(e) = error { (e) }
+        section.card {
+            h2 { (t.pool) }
+            p { strong { (s.pool.volunteers.len()) } " " (t.pool_counts) }
+            @if s.pool.without_visit > 0 { p.hint { (s.pool.without_visit) " " (t.without_visit) } }
+            @if s.pool.expired > 0 { p.hint { (s.pool.expired) " " (t.expired) } }
+        }
+        form.card method="get" action="/office/sortition" {
+            fieldset {
+                legend { (t.categories) }
+                p.hint { (t.categories_hint) }
+                @for c in &s.criteria {
+                    label.check { input type="checkbox" name="use" value=(c.key) checked[s.chosen.contains(&c.key)]; (c.label) }
+                }
+            }
+            button type="submit" { (t.choose_categories) }
+        }
+        form.card.draw method="post" action=(office.action("/office/sortition/draw")) {
+            @for c in &s.chosen { input type="hidden" name="use" value=(c); }
+            div.row {
+                div { label for="seats" { (t.panel_size) } input #seats name="seats" type="number" min="1" max=(setup::MAX_SEATS) required value=(field("seats", &seats_default)); }
+                div { label for="reserves" { (t.reserves) } input #reserves name="reserves" type="number" min="0" max="100" value=(field("reserves", "5")); }
+                div { label for="slack" { (t.slack) } input #slack name="slack" type="number" min="0" max="50" value=(field("slack", "0")); p.hint { (t.slack_hint) } }
+            }
+            label for="seed" { (t.seed) }
+            p.hint { (t.seed_hint) }
+            input #seed name="seed" required maxlength=(MAX_SEED_CHARS) value=(field("seed", ""));
+            h2 { (t.quotas) }
+            p.hint { (t.quotas_hint) }
+            @for (i, (category, vals)) in values(&s.pool.volunteers, &s.chosen).iter().enumerate() {
+                fieldset.quotas {
+                    legend { (label_of(category)) }
+                    input type="hidden" name=(format!("c{i}")) value=(category);
+                    table {
+                        thead { tr { th scope="col" { (t.value) } th scope="col" { (t.in_pool) } th scope="col" { (t.min) } th scope="col" { (t.max) } th scope="col" { (t.population) } } }
+                        tbody {
+                            @for (j, (value, count)) in vals.iter().enumerate() {
+                                @let name = format!("c{i}v{j}");
+                                tr {
+                                    th scope="row" { (value) input type="hidden" name=(name) value=(value); }
+                                    td { (count) }
+                                    td { input type="number" min="0" name=(format!("{name}min")) aria-label=(format!("{} {value}", t.min)) value=(field(&format!("{name}min"), "")); }
+                                    td { input type="number" min="0" name=(format!("{name}max")) aria-label=(format!("{} {value}", t.max)) value=(field(&format!("{name}max"), "")); }
+                                    td { input type="number" min="0" step="any" name=(format!("{name}pop")) aria-label=(format!("{} {value}", t.population)) value=(field(&format!("{name}pop"), "")); }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            button type="submit" data-busy=(t.drawing) { (t.draw) }
+        }
+        section.card {
+            h2 { (t.past_draws) }
+            @if s.draws.is_empty() { p { (t.none_yet) } }
+            ul { @for (id, at) in &s.draws { li { a href=(format!("/office/sortition/draws/{id}")) { (t.published) " " (date(*at)) } } } }
+        }
+    };
+    page(office, Section::Sortition, t.title, body)
+}
+
+/// The categories as entered in the form.
+fn inputs(fields: &Fields) -> Vec<CategoryInput> {
+    let number = |name: &str| fields.get(name).trim().parse::<u32>().ok();
+    (0..crate::sortition::MAX_CATEGORIES + 1)
+        .map_while(|i| {
+            let category = fields.get(&format!("c{i}"));
+            (!category.is_empty()).then(|| CategoryInput {
+                category,
+                values: (0..setup::MAX_VALUES + 1)
+                    .map_while(|j| {
+                        let name = format!("c{i}v{j}");
+                        let value = fields.get(&name);
+                        (!value.is_empty()).then(|| ValueInput {
+                            value,
+                            min: number(&format!("{name}min")),
+                            max: number(&format!("{name}max")),
+                            population: fields
+                                .get(&format!("{name}pop"))
+                                .trim()
+                                .replace(',', ".")
+                                .parse::<f64>()
+                                .ok(),
+                        })
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+fn refusal(office: &Office, error: &SortitionError) -> Markup {
+    let t = office.lang.sortition();
+    match error {
+        SortitionError::Infeasible(relaxations) => html! {
+            div.notice.error role="alert" {
+                p { (t.infeasible) }
+                ul {
+                    @for r in relaxations {
+                        li { (r.category) " = " strong { (r.value) } " : " (t.asked) " " (r.asked.min) "–" (r.asked.max)
+                             ", " (t.possible) " " (r.suggested.min) "–" (r.suggested.max) }
+                    }
+                }
+            }
+        },
+        SortitionError::TooFewHouseholds { .. } => notice("error", t.too_few_households),
+        SortitionError::Empty => notice("error", t.empty),
+        SortitionError::Inverted { .. } => notice("error", t.bad_quota),
+        SortitionError::NoQuota { .. } | SortitionError::MissingTrait { .. } => {
+            notice("error", t.no_quota)
+        }
+        SortitionError::TooLarge(_) | SortitionError::Duplicate(_) => notice("error", t.too_large),
+        SortitionError::Solver(_) => notice("error", t.solver),
+    }
+}
+
+/// `POST /office/sortition/draw`.
+pub async fn draw(office: Office, body: Bytes) -> Result<Response, PageError> {
+    let fields = Fields::parse(&body);
+    let t = office.lang.sortition();
+    let chosen: Vec<String> = fields.all("use");
+    let setup_state = setup_data(&office, chosen).await?;
+    let seed: String = fields
+        .get("seed")
+        .trim()
+        .chars()
+        .take(MAX_SEED_CHARS)
+        .collect();
+    let number = |name: &str| fields.get(name).trim().parse::<u32>().unwrap_or(0);
+    let again = |error: Markup| -> Result<Response, PageError> {
+        Ok(setup_page(&office, &setup_state, Some(&fields), Some(error)).into_response())
+    };
+    if seed.is_empty() {
+        return again(notice("error", t.seed_needed));
+    }
+    let request = match setup::request(number("seats"), number("slack"), &inputs(&fields)) {
+        Ok(r) => r,
+        Err(SetupError::Seats | SetupError::TooMany) => return again(notice("error", t.too_large)),
+        Err(SetupError::Population(category)) => {
+            return again(notice("error", &format!("{category} : {}", t.bad_quota)));
+        }
+    };
+    let reserves = number("reserves").min(100);
+    let pool = setup_state.pool.volunteers.clone();
+    let now = crate::control::now_ms();
+    let run_seed = seed.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        publish::run(&pool, &request, &run_seed, reserves, now)
+    })
+    .await
+    .map_err(|e| PageError::Internal(e.into()))?;
+    let record = match outcome {
+        Ok(record) => record,
+        Err(error) => return again(refusal(&office, &error)),
+    };
+    let json = serde_json::to_string(&record).map_err(|e| PageError::Internal(e.into()))?;
+    let municipality = office.account.municipality;
+    let control = office.state().control.clone();
+    let id = tokio::task::spawn_blocking(move || control.put_draw(municipality, now, &json))
+        .await
+        .map_err(|e| PageError::Internal(e.into()))?
+        .map_err(|e| PageError::Internal(e.into()))?;
+    Ok(Redirect::to(&format!("/office/sortition/draws/{id}")).into_response())
+}
+
+async fn record_of(office: &Office, id: String) -> Result<Record, PageError> {
+    let lang = office.lang;
+    if id.len() > 64 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(PageError::NotFound(lang));
+    }
+    let municipality = office.account.municipality;
+    let control = office.state().control.clone();
+    let json = tokio::task::spawn_blocking(move || control.draw(municipality, &id))
+        .await
+        .map_err(|e| PageError::Internal(e.into()))?
+        .map_err(|e| PageError::Internal(e.into()))?
+        .ok_or(PageError::NotFound(lang))?;
+    serde_json::from_str(&json).map_err(|e| PageError::Internal(e.into()))
+}
+
+fn percent(p: f64) -> String {
+    format!("{:.2} %", p * 100.0)
+}
+
+/// `GET /office/sortition/draws/{id}`.
+pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, PageError> {
+    let record = record_of(&office, id.clone()).await?;
+    let t = office.lang.sortition();
+    // The coordinator calls the panel and the reserves: their names, read
+    // from their own documents (an erased person shows as erased).
+    let wanted: Vec<String> = record
+        .panel
+        .iter()
+        .chain(&record.reserves)
+        .cloned()
+        .collect();
+    let names: BTreeMap<String, (String, String)> = office
+        .with_store(move |store| {
+            let mut names = BTreeMap::new();
+            for id in wanted {
+                let Ok(person) = id.parse().map(PersonId) else {
+                    continue;
+                };
+                if let Some(doc) = store.load(&DocId::person(person))?
+                    && let Ok(p) = schema::read::<Person>(&doc)
+                {
+                    let contact = [p.phone.clone(), p.email.clone()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    names.insert(id, (p.display_name, contact));
+                }
+            }
+            Ok(names)
+        })
+        .await?;
+    let traits = |id: &str| -> String {
+        record
+            .pool
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.traits.values().cloned().collect::<Vec<_>>().join(" · "))
+            .unwrap_or_default()
+    };
+    let mut by_chance: Vec<&publish::Entry> = record.pool.iter().collect();
+    by_chance.sort_by(|a, b| {
+        a.probability
+            .total_cmp(&b.probability)
+            .then(a.id.cmp(&b.id))
+    });
+    let member = |id: &str| {
+        let (name, contact) = names.get(id).cloned().unwrap_or_default();
+        html! { td { (name) } td { (contact) } td { (traits(id)) } }
+    };
+    let body = html! {
+        section.card {
+            dl.published {
+                dt { (t.published) } dd { (date(record.drawn_at)) }
+                dt { (t.seed) } dd { code { (record.seed) } }
+                dt { (t.fingerprint) } dd { code { (record.fingerprint) } }
+                dt { (t.algorithm) } dd { (record.algorithm) " — " (record.panels_in_distribution) " " (t.distribution_panels) }
+                dt { (t.lowest) } dd data-figure="lowest" { (percent(record.lowest)) }
+                dt { (t.best_possible) } dd { (percent(record.best_possible)) }
+                dt { (t.greedy_lowest) } dd data-figure="greedy-lowest" { (percent(record.greedy_lowest)) }
+            }
+            p.hint { (t.greedy_hint.replace("{runs}", &record.greedy_runs.to_string())) }
+            p.hint { (t.rerun_hint) }
+            p { a href=(format!("/office/sortition/draws/{id}/record.json")) download { (t.download_record) } }
+        }
+        section.card {
+            h2 { (t.quotas) " (" (record.panel_size) " " (t.panel_size) ")" }
+            table { tbody {
+                @for (category, values) in &record.quotas {
+                    @for (value, (min, max)) in values {
+                        tr { th scope="row" { (category) " = " (value) } td { (min) "–" (max) } }
+                    }
+                }
+            } }
+        }
+        section.card {
+            h2 { (t.panel) " (" (record.panel.len()) ")" }
+            table.panel {
+                thead { tr { th scope="col" { (t.member) } th scope="col" { "Contact" } th scope="col" { (t.traits) } } }
+                tbody { @for id in &record.panel { tr { (member(id)) } } }
+            }
+            h2 { (t.reserve_list) }
+            ol.reserves { @for id in &record.reserves { li { @let (n, c) = names.get(id).cloned().unwrap_or_default(); (n) " — " (c) " — " (traits(id)) } } }
+        }
+        section.card {
+            h2 { (t.probabilities) }
+            p.hint { (t.probabilities_hint) }
+            table.chances {
+                thead { tr { th scope="col" { "id" } th scope="col" { (t.traits) } th scope="col" { (t.probability) } th scope="col" { (t.greedy) } } }
+                tbody {
+                    @for e in &by_chance {
+                        tr { td { code { (e.id.get(..8).unwrap_or(&e.id)) } } td { (e.traits.values().cloned().collect::<Vec<_>>().join(" · ")) }
+                             td { (percent(e.probability)) } td { (percent(e.greedy)) } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&office, Section::Sortition, t.result, body))
+}
+
+/// `GET /office/sortition/draws/{id}/record.json`: the publishable record
+/// (no name, no door).
+pub async fn record_file(office: Office, Path(id): Path<String>) -> Result<Response, PageError> {
+    let record = record_of(&office, id.clone()).await?;
+    let json = serde_json::to_vec_pretty(&record).map_err(|e| PageError::Internal(e.into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"palier-tirage-{id}.json\""),
+            ),
+        ],
+        json,
+    )
+        .into_response())
+}

@@ -1,0 +1,135 @@
+//! The volunteers page: who signed up at their door, what they agreed to,
+//! a one-step withdrawal per agreement, and erasure. Coordinators only
+//! (the `Office` extractor); a thin shell over `crate::volunteers`.
+
+use super::form::Fields;
+use super::layout::{PageError, Section, date, notice, page};
+use super::results::Query;
+use super::session::Office;
+use crate::volunteers::{self, WithdrawError};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use shared::domain::{AgentId, ConsentPurpose, PersonId};
+use shared::schema::DocId;
+
+/// `GET /office/volunteers`.
+pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
+    let query = Query::parse(raw.as_deref());
+    let purpose = query.get("purpose").and_then(ConsentPurpose::parse);
+    let rows = office
+        .with_store(move |store| Ok(volunteers::read(store, purpose)?))
+        .await?;
+    let t = office.lang.volunteers();
+    let body = html! {
+        p.hint { (t.hint) }
+        @if query.get("withdrawn").is_some() { (notice("ok", t.withdrawn_done)) }
+        @if query.get("erased").is_some() { (notice("ok", t.erased_done)) }
+        @if query.get("error").is_some() { (notice("error", t.not_consenting)) }
+        form.card.filters method="get" action="/office/volunteers" {
+            label for="v-purpose" { (t.purpose) }
+            select id="v-purpose" name="purpose" {
+                option value="" { (t.all) }
+                @for p in ConsentPurpose::ALL {
+                    option value=(p.as_str()) selected[purpose == Some(p)] { (t.purpose(p)) }
+                }
+            }
+            button type="submit" { (t.apply) }
+        }
+        @if rows.is_empty() { p { (t.none) } }
+        @else {
+            table.volunteers {
+                thead { tr {
+                    th scope="col" { (t.name) } th scope="col" { (t.contact) }
+                    th scope="col" { (t.consents) } th scope="col" { (t.signed_up) }
+                    th scope="col" { (t.kept_until) } th scope="col" { span.visually-hidden { (t.erase) } }
+                } }
+                tbody {
+                    @for v in &rows {
+                        tr id=(format!("v-{}", v.id.0)) {
+                            th scope="row" { (v.name) }
+                            td { (v.phone.as_deref().unwrap_or("")) @if let Some(e) = &v.email { br; (e) } }
+                            td {
+                                ul.consents {
+                                    @for p in &v.purposes {
+                                        li {
+                                            (t.purpose(*p)) " "
+                                            form.inline method="post" action=(office.action(&format!("/office/volunteers/{}/withdraw", v.id.0))) {
+                                                input type="hidden" name="purpose" value=(p.as_str());
+                                                button.link type="submit" aria-label=(format!("{} : {}", t.withdraw, t.purpose(*p))) { (t.withdraw) }
+                                            }
+                                        }
+                                    }
+                                    @for p in &v.withdrawn {
+                                        li.withdrawn { s { (t.purpose(*p)) } " — " (t.withdrawn) }
+                                    }
+                                }
+                            }
+                            td { (date(v.signed_up)) }
+                            td { (date(v.retain_until)) }
+                            td {
+                                form method="post" action=(office.action(&format!("/office/volunteers/{}/erase", v.id.0)))
+                                    data-confirm=(t.erase_confirm) {
+                                    button.danger type="submit" { (t.erase) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&office, Section::Volunteers, t.title, body))
+}
+
+fn person_id(office: &Office, id: &str) -> Result<PersonId, PageError> {
+    id.parse()
+        .map(PersonId)
+        .map_err(|_| PageError::NotFound(office.lang))
+}
+
+/// `POST /office/volunteers/{id}/withdraw`: one agreement withdrawn.
+pub async fn withdraw(
+    office: Office,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let id = person_id(&office, &id)?;
+    let lang = office.lang;
+    let purpose = ConsentPurpose::parse(&Fields::parse(&body).get("purpose"))
+        .ok_or(PageError::NotFound(lang))?;
+    let by = office.account.id.parse().map(AgentId).unwrap_or_default();
+    let language = lang.tag();
+    let done = office
+        .with_store(move |store| {
+            match volunteers::withdraw(store, id, purpose, by, crate::control::now_ms(), language) {
+                Ok(()) => Ok(true),
+                Err(WithdrawError::NotConsenting) => Ok(false),
+                Err(WithdrawError::NotFound) => Err(PageError::NotFound(lang)),
+                Err(WithdrawError::Store(e)) => Err(e.into()),
+                Err(WithdrawError::Schema(e)) => Err(e.into()),
+            }
+        })
+        .await?;
+    let flag = if done { "withdrawn=1" } else { "error=1" };
+    Ok(Redirect::to(&format!("/office/volunteers?{flag}#v-{}", id.0)).into_response())
+}
+
+/// `POST /office/volunteers/{id}/erase`: the person's document erased
+/// everywhere (as `POST /api/persons/{id}/erase`).
+pub async fn erase(office: Office, Path(id): Path<String>) -> Result<Response, PageError> {
+    let id = person_id(&office, &id)?;
+    let lang = office.lang;
+    office
+        .with_store(move |store| {
+            if store.load(&DocId::person(id))?.is_none() {
+                return Err(PageError::NotFound(lang));
+            }
+            store.erase(&DocId::person(id), crate::control::now_ms())?;
+            Ok(())
+        })
+        .await?;
+    tracing::info!("person document erased from the office");
+    Ok(Redirect::to("/office/volunteers?erased=1").into_response())
+}
