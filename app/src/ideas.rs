@@ -51,6 +51,8 @@ pub struct IdeaSummary {
     pub status: IdeaStatus,
     /// The office's reason, if any.
     pub status_reason: String,
+    /// Whether the office merged it into another idea, as a duplicate.
+    pub merged: bool,
     /// When it was collected.
     pub collected_at: Timestamp,
     /// Whether it was collected today.
@@ -182,6 +184,7 @@ pub fn list(
             place_name: i.place_name,
             status: i.status,
             status_reason: i.status_reason,
+            merged: i.duplicate_of.is_some(),
             collected_at: i.collected_at,
         })
         .collect())

@@ -332,6 +332,7 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
         services: campaign.services.clone(),
         from,
         days,
+        volunteers_every: 4,
     };
     let south_buildings: Vec<Building> = territory
         .iter()

@@ -42,6 +42,9 @@ pub struct Spec {
     pub from: Timestamp,
     /// How long the campaign's visits last.
     pub days: i64,
+    /// One conversation in this many ends with a volunteer signing up
+    /// (0: none), with synthetic names and contacts.
+    pub volunteers_every: u32,
 }
 
 /// What was generated.
@@ -51,6 +54,8 @@ pub struct Seeded {
     pub visits: usize,
     /// Follow-ups written.
     pub follow_ups: usize,
+    /// Volunteers written.
+    pub volunteers: usize,
 }
 
 const AGE_BANDS: [&str; 4] = ["<15", "15-24", "25-64", "65+"];
@@ -76,6 +81,34 @@ fn outcome(rng: &mut StdRng) -> Outcome {
         83..90 => Outcome::NoAccess,
         90..96 => Outcome::ComeBack,
         _ => Outcome::Vacant,
+    }
+}
+
+/// A synthetic volunteer: every one consents to the neighbourhood council,
+/// two in three to the citizens' assembly, one in three to workshops.
+fn volunteer(rng: &mut StdRng, n: usize, at: Timestamp, agent: AgentId) -> Person {
+    let consent = |purpose| ConsentRecord {
+        purpose,
+        wording_version: "2026-11".into(),
+        language: "fr".into(),
+        at,
+        agent,
+    };
+    let mut consents = vec![consent(ConsentPurpose::NeighbourhoodCouncil)];
+    if rng.random_range(0..3) > 0 {
+        consents.push(consent(ConsentPurpose::CitizensAssembly));
+    }
+    if rng.random_range(0..3) == 0 {
+        consents.push(consent(ConsentPurpose::Workshop));
+    }
+    Person {
+        id: PersonId(uuid::Builder::from_random_bytes(rng.random()).into_uuid()),
+        display_name: format!("Volontaire {:03} (démo)", n + 1),
+        phone: Some(format!("01 00 00 {:02} {:02}", n / 100 % 100, n % 100)),
+        email: None,
+        consents,
+        withdrawals: Vec::new(),
+        retain_until: at + 3 * 365 * 86_400_000,
     }
 }
 
@@ -161,6 +194,17 @@ pub fn visits(
                     extra.push((follow_up.doc_id(), fdoc));
                     seeded.follow_ups += 1;
                 }
+            }
+            if outcome == Outcome::Talked
+                && spec.volunteers_every > 0
+                && rng.random_range(0..spec.volunteers_every) == 0
+            {
+                let person = volunteer(&mut rng, seeded.volunteers, at, agent);
+                let mut pdoc = Automerge::new();
+                schema::write(&mut pdoc, &person)?;
+                visit.person = Some(person.id);
+                extra.push((person.doc_id(), pdoc));
+                seeded.volunteers += 1;
             }
             schema::record_visit(&mut doc, &visit)?;
             seeded.visits += 1;

@@ -231,6 +231,7 @@ async fn main() {
                 services: services.clone(),
                 from: c.starts_at,
                 days: 60,
+                volunteers_every: 0,
             };
             sync_server::seed::visits(&mut *store, c.id, &buildings, &spec).expect("seed");
         }

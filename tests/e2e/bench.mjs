@@ -66,7 +66,7 @@ try {
   await phone.context.addInitScript(timeSaves);
   await enrol(page, server.url, server.code);
   const openTower = async () => {
-    await page.click(".list .row >> nth=0");
+    await page.click(".list.sectors .row >> nth=0");
     await page.click(".walk .row >> nth=6");
     await page.waitForSelector(".grid .door >> nth=199");
   };

@@ -22,7 +22,7 @@ test("an agent canvasses offline, the browser is killed, nothing is lost, the se
   try {
     const page = phone.page;
     await enrol(page, server.url, server.code);
-    await page.click(".list .row >> nth=0");
+    await page.click(".list.sectors .row >> nth=0");
     await page.waitForSelector(".walk .row");
     await checkScreen(page, "walk-list");
     await page.click(".tab >> nth=1");

@@ -157,7 +157,7 @@ export async function enrol(page, url, code, name = "Samia – téléphone 3") {
 
 /** Opens the first sector, then building `n` of its walk list. */
 export async function openBuilding(page, n) {
-  await page.click(".list .row >> nth=0");
+  await page.click(".list.sectors .row >> nth=0");
   await page.waitForSelector(".walk .row");
   await page.click(`.walk .row >> nth=${n}`);
   await page.waitForSelector(".grid .door");

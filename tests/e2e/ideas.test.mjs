@@ -19,6 +19,11 @@ async function logIn(page, url, email, password) {
   await Promise.all([page.waitForNavigation(), page.click("form button[type=submit]")]);
 }
 
+/** The office's card of the idea titled `title`. */
+function card(page, title) {
+  return page.locator("section.card.idea", { has: page.locator("h2", { hasText: title }) });
+}
+
 async function openCollection(page) {
   await page.click(".list.collections .row >> nth=0");
   await page.waitForSelector(".new-idea");
@@ -87,29 +92,39 @@ test("ambassadors collect ten ideas offline, the browser is killed, the office r
     await o.waitForSelector("section.card.idea");
     // Six ideas of the demo and the ten of the morning.
     assert.equal((await o.$$("section.card.idea")).length, 16);
-    assert.equal((await o.$$("svg.map.pins circle")).length, 16);
+    // Ideas at one named place share a pin that says how many.
+    const pinned = await o.$$eval("svg.map.pins g.pin", (pins) =>
+      pins.reduce((sum, g) => sum + (Number(g.querySelector("text")?.textContent) || 1), 0));
+    assert.equal(pinned, 16);
+    await o.click("svg.map.pins g.pin >> nth=0");
+    assert.match(await o.textContent("#map-info"), /—/);
     const byCategory = await o.$$eval(".ideas-summary section:first-child tr", (rows) =>
       rows.map((r) => [r.querySelector("th").textContent, Number(r.querySelector("td").textContent)]));
     assert.equal(byCategory.reduce((sum, [, n]) => sum + n, 0), 16);
-    await checkScreen(o, "office-ideas", true);
+    await checkScreen(o, "office-ideas");
 
     // It rules on one: not eligible, with the reason.
-    const card = o.locator("section.card.idea", { hasText: "Idée 3 de la 4e B" });
-    await card.locator("select[name=status]").selectOption("not_eligible");
-    await Promise.all([o.waitForNavigation(), card.locator("form >> nth=0").locator("button").click()]);
+    const third = card(o, "Idée 3 de la 4e B");
+    await third.locator("summary").click();
+    await third.locator("select[name=status]").selectOption("not_eligible");
+    await Promise.all([o.waitForNavigation(), third.locator("form >> nth=0").locator("button").click()]);
     assert.match(await o.textContent("p.notice.error"), /motif/, "a reason is required");
-    const again = o.locator("section.card.idea", { hasText: "Idée 3 de la 4e B" });
+    const again = card(o, "Idée 3 de la 4e B");
+    await again.locator("summary").click();
     await again.locator("select[name=status]").selectOption("not_eligible");
     await again.locator("input[name=reason]").fill("Relève du département");
     await Promise.all([o.waitForNavigation(), again.locator("form >> nth=0").locator("button").click()]);
     assert.match(await o.textContent("p.notice.ok"), /Statut enregistré/);
     // And merges two duplicates, keeping both texts.
-    const dup = o.locator("section.card.idea", { hasText: "Idée 4 de la 4e B" });
-    const into = await o.locator("section.card.idea", { hasText: "Idée 5 de la 4e B" }).getAttribute("id");
+    const dup = card(o, "Idée 4 de la 4e B");
+    await dup.locator("summary").click();
+    const into = await card(o, "Idée 5 de la 4e B").getAttribute("id");
     await dup.locator("select[name=into]").selectOption(into.replace("idea-", ""));
     await Promise.all([o.waitForNavigation(), dup.locator("form.merge button").click()]);
     assert.equal((await o.$$("section.card.idea")).length, 15, "the duplicate shows under its idea");
     assert.match(await o.textContent(`#${into}`), /Idée 4 de la 4e B/);
+    await o.locator(`#${into}`).scrollIntoViewIfNeeded();
+    await checkScreen(o, "office-idea-merged");
 
     // The Decidim file downloads with Decidim's required headers.
     const decidim = await o.evaluate(async (campaign) => {
@@ -124,6 +139,8 @@ test("ambassadors collect ten ideas offline, the browser is killed, the office r
     const row = p.locator(".row.idea", { hasText: "Idée 3 de la 4e B" });
     assert.match(await row.textContent(), /Non recevable/);
     assert.match(await row.textContent(), /Relève du département/);
+    const merged = p.locator(".row.idea", { hasText: "Idée 4 de la 4e B" });
+    assert.match(await merged.textContent(), /Doublon, fusionnée/);
     await row.scrollIntoViewIfNeeded();
     await checkScreen(p, "ideas-status");
   } finally {

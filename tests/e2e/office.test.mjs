@@ -146,11 +146,11 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
     const p = phone.page;
     assert.ok(await syncNow(p), "sync succeeded");
     await p.waitForSelector(".list .row .badge");
-    const first = await p.textContent(".list .row >> nth=0");
+    const first = await p.textContent(".list.sectors .row >> nth=0");
     assert.match(first, /Lozaits ouest/);
     assert.match(first, /Mon secteur/);
     await shot(p, "field-my-sector");
-    await p.click(".list .row >> nth=0");
+    await p.click(".list.sectors .row >> nth=0");
     await p.waitForSelector(".walk .row");
     assert.equal(await p.locator(".walk .row").count(), lassoed + 1);
     await p.click(".walk .row >> nth=0");

@@ -81,6 +81,7 @@ pub fn text(text: Text) -> &'static str {
         Text::DoorCode => "door code",
         Text::IdeaCollections => "Idea collections",
         Text::NoCollections => "No idea collection yet: sync to receive the office's.",
+        Text::MergedDuplicate => "Duplicate, merged with another idea",
         Text::IdeasCount => "ideas",
         Text::IdeaSaved => "Idea saved",
         Text::NewIdea => "New idea",

@@ -85,6 +85,7 @@ pub fn text(text: Text) -> &'static str {
         Text::NoCollections => {
             "Aucune collecte d'idées pour l'instant : synchronisez pour recevoir celles de la coordination."
         }
+        Text::MergedDuplicate => "Doublon, fusionnée avec une autre idée",
         Text::IdeasCount => "idées",
         Text::IdeaSaved => "Idée enregistrée",
         Text::NewIdea => "Nouvelle idée",

@@ -109,6 +109,7 @@ pub enum Text {
     ScanQr,
     RefusedRecords,
     IdeaCollections,
+    MergedDuplicate,
     NoCollections,
     IdeasCount,
     IdeaSaved,

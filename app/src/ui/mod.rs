@@ -83,10 +83,13 @@ impl Ui {
         }
     }
 
-    /// Reloads the status and whatever lists are shown.
+    /// Reloads the status and whatever lists are shown. The status is read
+    /// by a task of the app's own, not of the screen that saved: that
+    /// screen is often closed at once, and its tasks with it (the header's
+    /// unsynced count then never moved after a save).
     pub fn refresh(mut self, backend: Backend) {
         *self.revision.write() += 1;
-        spawn(async move {
+        dioxus::core::spawn_forever(async move {
             if let Response::Status(status) = backend.call(Request::Status).await {
                 self.status.set(status);
             }

@@ -116,15 +116,34 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
             .unwrap_or_else(|| t.not_placed.to_string())
     });
     let categories = read::counts(&all, |r| r.category.clone());
-    let pins: Vec<Pin> = rows
+    // Ideas at one place (a named place is one point) share one pin,
+    // which says how many and lists them.
+    let mut at_place: Vec<((f64, f64), Vec<&IdeaRow>)> = Vec::new();
+    for r in &rows {
+        let Some(point) = r.point else { continue };
+        match at_place.iter_mut().find(|(p, _)| *p == point) {
+            Some((_, list)) => list.push(r),
+            None => at_place.push((point, vec![r])),
+        }
+    }
+    let pins: Vec<Pin> = at_place
         .iter()
-        .filter_map(|r| {
-            let (lon, lat) = r.point?;
-            Some(Pin {
-                at: Point { lon, lat },
-                class: status_class(&r.status),
-                info: format!("{} — {} · {}", r.title, r.category, t.status(&r.status)),
-            })
+        .map(|((lon, lat), list)| Pin {
+            at: Point {
+                lon: *lon,
+                lat: *lat,
+            },
+            class: if list.len() == 1 {
+                status_class(&list[0].status)
+            } else {
+                "idea many".to_string()
+            },
+            count: list.len(),
+            info: list
+                .iter()
+                .map(|r| format!("{} — {} · {}", r.title, r.category, t.status(&r.status)))
+                .collect::<Vec<_>>()
+                .join(" ; "),
         })
         .collect();
     let selected = |key: &str, value: &str| query.get(key) == Some(value);
@@ -186,6 +205,7 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
             h2 { (t.map) }
             p.hint { (t.map_hint) }
             (pins_map(&neighbourhoods, &pins, t.map))
+            p #map-info aria-live="polite" {}
             ul.legend {
                 @for s in IdeaStatus::ALL { li { span class=(format!("swatch {}", status_class(s.as_str()))) {} (t.status(s.as_str())) } }
             }
@@ -230,6 +250,8 @@ fn idea_card(office: &Office, row: &IdeaRow, all: &[IdeaRow], campaign: &str) ->
                     }
                 }
             }
+            details.decide {
+            summary { (t.change_status) " · " (t.merge_into) }
             form method="post" action=(office.action(&format!("/office/ideas/{}/status", row.id))) {
                 input type="hidden" name="campaign" value=(campaign);
                 div.row {
@@ -256,6 +278,7 @@ fn idea_card(office: &Office, row: &IdeaRow, all: &[IdeaRow], campaign: &str) ->
                     }
                 }
                 button type="submit" { (t.merge) }
+            }
             }
         }
     }

@@ -197,6 +197,8 @@ pub struct Pin {
     pub class: String,
     /// Its text.
     pub info: String,
+    /// How many ideas it stands for.
+    pub count: usize,
 }
 
 /// Neighbourhoods and one pin per idea.
@@ -220,8 +222,14 @@ pub fn pins_map(neighbourhoods: &[Neighbourhood], pins: &[Pin], label: &str) -> 
             }
             @for p in pins {
                 @let (x, y) = projection.xy(p.at);
-                circle class=(p.class) cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="9"
-                    tabindex="0" data-info=(p.info) { title { (p.info) } }
+                @let r = 9.0 + 3.0 * (p.count as f64).sqrt();
+                g.pin tabindex="0" data-info=(p.info) {
+                    title { (p.info) }
+                    circle class=(p.class) cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r=(format!("{r:.1}")) {}
+                    @if p.count > 1 {
+                        text.count x=(format!("{x:.1}")) y=(format!("{:.1}", y + 5.0)) text-anchor="middle" { (p.count) }
+                    }
+                }
             }
         }
     }

@@ -70,10 +70,12 @@ pub struct Choices {
     pub unreadable: i64,
 }
 
-/// The campaigns of the read model, newest first.
+/// The campaigns the results pages choose from, newest first: those with
+/// doors (an idea collection has its own page).
 pub fn campaigns(conn: &Connection) -> rusqlite::Result<Vec<CampaignChoice>> {
     let mut stmt = conn.prepare(
-        "SELECT campaign_id, name FROM rm_campaigns ORDER BY starts_at DESC, name, campaign_id",
+        "SELECT campaign_id, name FROM rm_campaigns WHERE kind <> 'idea_collection'
+         ORDER BY starts_at DESC, name, campaign_id",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = Vec::new();

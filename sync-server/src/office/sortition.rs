@@ -417,7 +417,7 @@ pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, Pa
             p { a href=(format!("/office/sortition/draws/{id}/record.json")) download { (t.download_record) } }
         }
         section.card {
-            h2 { (t.quotas) " (" (record.panel_size) " " (t.panel_size) ")" }
+            h2 { (t.quotas) " — " (t.panel_size) " : " (record.panel_size) }
             table { tbody {
                 @for (category, values) in &record.quotas {
                     @for (value, (min, max)) in values {

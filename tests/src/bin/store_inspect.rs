@@ -5,7 +5,7 @@
 //! the control database beside the store): the demo municipality also
 //! holds seeded field results, which are not what a test sent.
 
-use shared::domain::{AgentId, FollowUp};
+use shared::domain::{AgentId, FollowUp, Person};
 use shared::schema::{self, DocKind};
 use shared::store::Store;
 use std::collections::{BTreeMap, BTreeSet};
@@ -72,6 +72,12 @@ fn main() -> anyhow::Result<()> {
             DocKind::FollowUp => {
                 let follow_up: FollowUp = schema::read(&doc)?;
                 if !follow_up.history.first().is_some_and(|c| by_device(&c.by)) {
+                    continue;
+                }
+            }
+            DocKind::Person => {
+                let person: Person = schema::read(&doc)?;
+                if !person.consents.first().is_some_and(|c| by_device(&c.agent)) {
                     continue;
                 }
             }

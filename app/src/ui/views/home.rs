@@ -172,7 +172,7 @@ fn Sectors() -> Element {
             rsx! { p { class: "empty", {ui.t(Text::NoSectors)} } }
         }
         Some(Response::Sectors(list)) => rsx! {
-            ul { class: "list",
+            ul { class: "list sectors",
                 for sector in list.iter() {
                     li { key: "{sector.id}",
                         button {

@@ -125,6 +125,9 @@ fn IdeaList(campaign: CampaignId, ideas: Vec<IdeaSummary>, writes: bool) -> Elem
                             if let Some(place) = &i.place_name { " · {place}" }
                         }
                         span { class: "istatus s-{i.status.as_str()}", {ui.t(Text::IdeaStatus(i.status))} }
+                        if i.merged {
+                            span { class: "istatus merged", {ui.t(Text::MergedDuplicate)} }
+                        }
                         if !i.status_reason.is_empty() {
                             span { class: "sub reason", "{i.status_reason}" }
                         }

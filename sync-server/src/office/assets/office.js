@@ -137,11 +137,11 @@ document.addEventListener("DOMContentLoaded", () => {
 // Results map: tapping or focusing a shape tells its figures (hover shows
 // the same as a tooltip).
 document.addEventListener("DOMContentLoaded", () => {
-  const svg = document.querySelector("svg.map.results");
+  const svg = document.querySelector("svg.map.results, svg.map.pins");
   const info = document.getElementById("map-info");
   if (!svg || !info) return;
   const show = (event) => {
-    const text = event.target?.dataset?.info;
+    const text = event.target?.closest?.("[data-info]")?.dataset?.info;
     if (text) info.textContent = text;
   };
   svg.addEventListener("click", show);
