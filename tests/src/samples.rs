@@ -128,6 +128,22 @@ impl TestServer {
         })
     }
 
+    /// Reads a record from a municipality's store, as the server holds it.
+    pub fn read<T: SingleRecord + Send>(
+        &self,
+        municipality: MunicipalityId,
+        id: &DocId,
+    ) -> Option<T> {
+        crate::blocking(|| {
+            let store = self.state.tenants.store(municipality).expect("store");
+            let store = store.get().expect("connection");
+            store
+                .load(id)
+                .expect("load")
+                .map(|doc| schema::read(&doc).expect("read"))
+        })
+    }
+
     /// Writes many records into a municipality's store, 500 documents a
     /// transaction, as an import does (benchmarks' territories).
     pub fn put_all<T: SingleRecord + Sync>(&self, municipality: MunicipalityId, records: &[T]) {
