@@ -175,6 +175,9 @@ pub struct Volunteer {
     pub wording_version: String,
     /// The language it was shown in.
     pub language: String,
+    /// What they agreed to, each ticked on its own.
+    #[serde(default)]
+    pub purposes: Vec<ConsentPurpose>,
 }
 
 /// Personal data is kept this long after the consent, at most.
@@ -483,19 +486,26 @@ pub fn record_talk(
         visit.follow_up = Some(follow_up.id);
         extra.push((follow_up.doc_id(), doc));
     }
-    if let Some(volunteer) = talk.volunteer {
+    // No purpose ticked, no consent: nothing personal is kept.
+    if let Some(volunteer) = talk.volunteer.filter(|v| !v.purposes.is_empty()) {
+        let mut purposes = volunteer.purposes.clone();
+        purposes.sort();
+        purposes.dedup();
         let person = Person {
             id: PersonId::new(),
             display_name: volunteer.display_name,
             phone: volunteer.phone.filter(|p| !p.trim().is_empty()),
             email: volunteer.email.filter(|e| !e.trim().is_empty()),
-            consents: vec![ConsentRecord {
-                purpose: ConsentPurpose::NeighbourhoodCouncil,
-                wording_version: volunteer.wording_version,
-                language: volunteer.language,
-                at,
-                agent,
-            }],
+            consents: purposes
+                .into_iter()
+                .map(|purpose| ConsentRecord {
+                    purpose,
+                    wording_version: volunteer.wording_version.clone(),
+                    language: volunteer.language.clone(),
+                    at,
+                    agent,
+                })
+                .collect(),
             withdrawals: Vec::new(),
             retain_until: at + RETENTION_MS,
         };
@@ -684,12 +694,24 @@ mod tests {
                 email: None,
                 wording_version: crate::i18n::CONSENT_VERSION.into(),
                 language: "ar".into(),
+                purposes: vec![
+                    ConsentPurpose::CitizensAssembly,
+                    ConsentPurpose::NeighbourhoodCouncil,
+                ],
             }),
         };
         let visit = record_talk(&mut store, talk, AgentId::new(), 5).expect("talk");
         let person_id = visit.person.expect("linked");
         let person: Person = record(&store, &DocId::person(person_id)).expect("person");
         assert_eq!(person.consents[0].language, "ar");
+        assert_eq!(
+            person.purposes(),
+            vec![
+                ConsentPurpose::NeighbourhoodCouncil,
+                ConsentPurpose::CitizensAssembly
+            ],
+            "each purpose ticked is a consent of its own"
+        );
         assert_eq!(
             person.consents[0].wording_version,
             crate::i18n::CONSENT_VERSION

@@ -60,7 +60,11 @@ test("an agent canvasses offline, the browser is killed, nothing is lost, the se
     await checkScreen(page, "questionnaire-fr");
     await page.selectOption("#qlang", "ar");
     await page.waitForSelector(".questions[dir=rtl]");
-    await page.check(".card .check input >> nth=1");
+    // The council and the assembly's draw, each a box of its own.
+    await page.check(".consent .check input >> nth=0");
+    await page.check(".consent .check input >> nth=2");
+    await page.evaluate(() => document.querySelector(".consent").scrollIntoView());
+    await checkScreen(page, "consent-ar");
     await page.evaluate(() => document.querySelector(".questions").scrollIntoView());
     await checkScreen(page, "questionnaire-ar");
     await page.click("button.primary.sticky");

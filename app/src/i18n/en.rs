@@ -54,7 +54,7 @@ pub fn text(text: Text) -> &'static str {
         Text::VolunteerName => "Name",
         Text::Phone => "Phone",
         Text::Email => "E-mail",
-        Text::ConsentGiven => "The resident read and accepted this text",
+        Text::ConsentGiven => "at least one agreement ticked by the resident",
         Text::SaveTalk => "Save the conversation",
         Text::Required => "required",
         Text::Sync => "Sync",

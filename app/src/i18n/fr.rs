@@ -56,7 +56,7 @@ pub fn text(text: Text) -> &'static str {
         Text::VolunteerName => "Nom ou prénom",
         Text::Phone => "Téléphone",
         Text::Email => "Courriel",
-        Text::ConsentGiven => "La personne a lu et accepté ce texte",
+        Text::ConsentGiven => "au moins un accord coché par la personne",
         Text::SaveTalk => "Enregistrer l'échange",
         Text::Required => "obligatoire",
         Text::Sync => "Synchroniser",

@@ -13,7 +13,7 @@ mod fr;
 
 use crate::ideas::IdeaProblem;
 use serde::{Deserialize, Serialize};
-use shared::domain::{AgeBand, CostBand, IdeaStatus, Outcome};
+use shared::domain::{AgeBand, ConsentPurpose, CostBand, IdeaStatus, Outcome};
 
 /// A language the UI speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,25 +171,68 @@ pub fn refusal(lang: Lang, reason: shared::protocol::RefusalReason) -> &'static 
     }
 }
 
-/// The consent wording's version; recorded with every consent.
-pub const CONSENT_VERSION: &str = "2026-11";
+/// The consent wording's version; recorded with every consent. 2026-12:
+/// one box per purpose (the council, workshops, the assembly's draw), each
+/// recorded as a consent of its own.
+pub const CONSENT_VERSION: &str = "2026-12";
 
 /// The consent wording shown to a volunteer, in their language (French if
-/// there is no translation), with the language actually shown.
-pub fn consent_wording(language: &str) -> (&'static str, &'static str) {
+/// there is no translation).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ConsentWording {
+    /// The language actually shown.
+    pub language: &'static str,
+    /// What the city keeps, and what for (the boxes follow).
+    pub intro: &'static str,
+    /// One box per purpose the resident may tick.
+    pub purposes: [(ConsentPurpose, &'static str); 3],
+    /// Withdrawal and retention.
+    pub outro: &'static str,
+}
+
+/// The consent wording in `language` (French if there is no translation).
+pub fn consent_wording(language: &str) -> ConsentWording {
+    use ConsentPurpose::{CitizensAssembly, NeighbourhoodCouncil, Workshop};
     match language {
-        "en" => (
-            "en",
-            "I agree that the city keeps my name and contact details to invite me to the neighbourhood council and its workshops. I can withdraw at any time; my data is erased after three years at the latest.",
-        ),
-        "ar" => (
-            "ar",
-            "أوافق على أن تحتفظ البلدية باسمي ووسائل الاتصال بي لدعوتي إلى مجلس الحي وورشاته. يمكنني سحب موافقتي في أي وقت، وتُحذف بياناتي بعد ثلاث سنوات على الأكثر.",
-        ),
-        _ => (
-            "fr",
-            "J'accepte que la ville conserve mon nom et mes coordonnées pour m'inviter au conseil de quartier et à ses ateliers. Je peux retirer mon accord à tout moment ; mes données sont effacées au plus tard après trois ans.",
-        ),
+        "en" => ConsentWording {
+            language: "en",
+            intro: "I agree that the city keeps my name and contact details to invite me to:",
+            purposes: [
+                (NeighbourhoodCouncil, "the neighbourhood council"),
+                (Workshop, "workshops on the neighbourhood's projects"),
+                (
+                    CitizensAssembly,
+                    "the draw by lot of a citizens' assembly (I may be drawn)",
+                ),
+            ],
+            outro: "I can withdraw at any time; my data is erased after three years at the latest.",
+        },
+        "ar" => ConsentWording {
+            language: "ar",
+            intro: "أوافق على أن تحتفظ البلدية باسمي ووسائل الاتصال بي لدعوتي إلى:",
+            purposes: [
+                (NeighbourhoodCouncil, "مجلس الحي"),
+                (Workshop, "ورشات حول مشاريع الحي"),
+                (
+                    CitizensAssembly,
+                    "القرعة لاختيار جمعية المواطنين (قد يقع عليّ الاختيار)",
+                ),
+            ],
+            outro: "يمكنني سحب موافقتي في أي وقت، وتُحذف بياناتي بعد ثلاث سنوات على الأكثر.",
+        },
+        _ => ConsentWording {
+            language: "fr",
+            intro: "J'accepte que la ville conserve mon nom et mes coordonnées pour m'inviter :",
+            purposes: [
+                (NeighbourhoodCouncil, "au conseil de quartier"),
+                (Workshop, "aux ateliers sur les projets du quartier"),
+                (
+                    CitizensAssembly,
+                    "au tirage au sort d'une assemblée citoyenne (je peux être tiré·e au sort)",
+                ),
+            ],
+            outro: "Je peux retirer mon accord à tout moment ; mes données sont effacées au plus tard après trois ans.",
+        },
     }
 }
 
@@ -254,11 +297,22 @@ mod tests {
     }
 
     #[test]
-    fn arabic_consent_is_shown_right_to_left() {
-        let (shown, text) = consent_wording("ar");
-        assert_eq!(shown, "ar");
-        assert!(is_rtl(shown));
-        assert!(!text.is_empty());
-        assert_eq!(consent_wording("tr").0, "fr");
+    fn arabic_consent_is_shown_right_to_left_with_every_purpose() {
+        let wording = consent_wording("ar");
+        assert_eq!(wording.language, "ar");
+        assert!(is_rtl(wording.language));
+        assert!(!wording.intro.is_empty() && !wording.outro.is_empty());
+        assert_eq!(consent_wording("tr").language, "fr");
+        for language in ["fr", "en", "ar"] {
+            let purposes: Vec<_> = consent_wording(language)
+                .purposes
+                .iter()
+                .map(|(p, _)| *p)
+                .collect();
+            assert!(
+                purposes.contains(&ConsentPurpose::CitizensAssembly),
+                "{language}"
+            );
+        }
     }
 }

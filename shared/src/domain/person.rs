@@ -6,9 +6,12 @@
 
 use super::{AgentId, PersonId, Timestamp};
 use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
 
 /// What a resident agreed to be contacted for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hydrate, Reconcile)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hydrate, Reconcile, Serialize, Deserialize,
+)]
 pub enum ConsentPurpose {
     /// Conseil de quartier.
     NeighbourhoodCouncil,

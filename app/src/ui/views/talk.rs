@@ -71,7 +71,7 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
     let mut vol_name = use_signal(String::new);
     let mut vol_phone = use_signal(String::new);
     let mut vol_email = use_signal(String::new);
-    let mut consent = use_signal(|| false);
+    let mut purposes = use_signal(BTreeSet::<ConsentPurpose>::new);
     let mut error = use_signal(|| None::<String>);
 
     let languages: BTreeSet<String> = campaign
@@ -82,7 +82,8 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
         .collect();
     let lang = q_lang();
     let dir = if is_rtl(&lang) { "rtl" } else { "ltr" };
-    let (consent_lang, consent_text) = consent_wording(&lang);
+    let wording = consent_wording(&lang);
+    let consent_lang = wording.language;
     let questionnaire = campaign.questionnaire.clone();
     let campaign_id = campaign.id;
 
@@ -103,7 +104,7 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                 )));
                 return;
             }
-            if volunteer() && (!consent() || vol_name().trim().is_empty()) {
+            if volunteer() && (purposes.read().is_empty() || vol_name().trim().is_empty()) {
                 error.set(Some(format!(
                     "{} : {}",
                     ui.t(Text::Required),
@@ -132,6 +133,7 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                     email: Some(vol_email()),
                     wording_version: CONSENT_VERSION.to_string(),
                     language: consent_lang.to_string(),
+                    purposes: purposes.read().iter().copied().collect(),
                 }),
             };
             let backend = backend.clone();
@@ -246,13 +248,27 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                 input { id: "vphone", r#type: "tel", value: "{vol_phone}", oninput: move |e| vol_phone.set(e.value()) }
                 label { r#for: "vemail", {ui.t(Text::Email)} }
                 input { id: "vemail", r#type: "email", value: "{vol_email}", oninput: move |e| vol_email.set(e.value()) }
-                blockquote { class: "consent", dir: if is_rtl(consent_lang) { "rtl" } else { "ltr" }, lang: consent_lang,
-                    "{consent_text}"
-                    small { " ({CONSENT_VERSION})" }
-                }
-                label { class: "check",
-                    input { r#type: "checkbox", checked: consent(), onchange: move |e: FormEvent| consent.set(e.checked()) }
-                    {ui.t(Text::ConsentGiven)}
+                // The wording in the resident's language, one box per
+                // purpose: each ticked box is a consent of its own.
+                fieldset { class: "consent", dir: if is_rtl(consent_lang) { "rtl" } else { "ltr" }, lang: consent_lang,
+                    legend { "{wording.intro}" }
+                    for (purpose, text) in wording.purposes {
+                        label { class: "check", key: "{purpose:?}",
+                            input {
+                                r#type: "checkbox",
+                                checked: purposes.read().contains(&purpose),
+                                onchange: move |e: FormEvent| {
+                                    if e.checked() {
+                                        purposes.write().insert(purpose);
+                                    } else {
+                                        purposes.write().remove(&purpose);
+                                    }
+                                },
+                            }
+                            "{text}"
+                        }
+                    }
+                    p { class: "hint", "{wording.outro}" small { " ({CONSENT_VERSION})" } }
                 }
             }
         }
