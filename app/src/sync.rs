@@ -41,14 +41,18 @@ pub struct Traffic {
     pub received: usize,
 }
 
-/// The enrolment code in a scanned QR code: either the bare code or a link
-/// whose `enrol=` parameter holds it.
+/// The enrolment code in a scanned QR code: the bare code, the enrolment
+/// route's link (`…/#/enrol/<code>`), or an older link whose `enrol=`
+/// parameter holds it.
 pub fn code_from_qr(text: &str) -> String {
-    text.split_once("enrol=")
-        .map(|(_, code)| code.split('&').next().unwrap_or(code))
-        .unwrap_or(text)
-        .trim()
-        .to_string()
+    let code = if let Some((_, rest)) = text.split_once("/enrol/") {
+        rest.split(['/', '?', '&', '#']).next().unwrap_or(rest)
+    } else if let Some((_, rest)) = text.split_once("enrol=") {
+        rest.split('&').next().unwrap_or(rest)
+    } else {
+        text
+    };
+    code.trim().to_string()
 }
 
 /// Redeems a one-time code and keeps the device token in the store.
@@ -115,5 +119,9 @@ mod tests {
             "3TSZWXZRS3"
         );
         assert_eq!(code_from_qr("https://palier.example/?enrol=ABC&x=1"), "ABC");
+        assert_eq!(
+            code_from_qr("https://palier.example/#/enrol/3TSZWXZRS3"),
+            "3TSZWXZRS3"
+        );
     }
 }

@@ -61,6 +61,23 @@ test("ambassadors collect ten ideas offline, the browser is killed, the office r
     assert.equal(await p.$(".walk, .grid"), null, "an ambassador's phone shows no sector");
     await openCollection(p);
 
+    // Screens are routes: the phone's back button goes back one screen, a
+    // reload stays on the screen, and the language chosen is kept.
+    await p.click(".new-idea");
+    await p.waitForSelector("#idea-title");
+    await p.goBack();
+    await p.waitForSelector(".new-idea");
+    assert.equal(await p.$("#idea-title"), null, "back left the form");
+    await p.reload();
+    await p.waitForSelector(".new-idea", { timeout: 30000 });
+    assert.match(p.url(), /#\/ideas\//);
+    await p.click(".bar .lang");
+    await p.waitForSelector("text=New idea");
+    await p.reload();
+    await p.waitForSelector("text=New idea", { timeout: 30000 });
+    await p.click(".bar .lang");
+    await p.waitForSelector("text=Nouvelle idée");
+
     // Offline, in the classroom.
     await phone.context.setOffline(true);
     const started = Date.now();

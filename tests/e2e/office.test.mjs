@@ -101,9 +101,10 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
     assert.ok(await page.$("figure.qr svg"), "a QR code is shown");
     await checkScreen(page, "office-devices-code");
 
-    // The phone opens the QR code's link: the code is filled in.
+    // The phone opens the QR code's link (a route of the field app): the
+    // code is filled in.
     phone = await launch();
-    await phone.page.goto(`${server.url}/#enrol=${code}`);
+    await phone.page.goto(`${server.url}/#/enrol/${code}`);
     await phone.page.waitForFunction((c) => document.querySelector("#code")?.value === c, code);
     await phone.page.fill("#device-name", "Samia – téléphone 3");
     await checkScreen(phone.page, "field-enrol-from-link");

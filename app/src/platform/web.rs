@@ -40,7 +40,13 @@ pub fn start() {
     {
         wasm_bindgen_futures::spawn_local(run_worker());
     } else {
-        dioxus::launch(crate::ui::App);
+        // Routes live in the URL's fragment: the server serves one page, the
+        // service worker caches one page, and the back button and a reload
+        // keep the agent where they were.
+        let history = Rc::new(dioxus::web::HashHistory::new(false));
+        dioxus::LaunchBuilder::new()
+            .with_cfg(dioxus::web::Config::new().history(history))
+            .launch(crate::ui::App);
     }
 }
 

@@ -1,38 +1,21 @@
 //! The field app's screens, in Dioxus 0.7. Phone-first: one column, large
 //! touch targets, readable in a dark stairwell. Every text comes from
 //! `crate::i18n`; every piece of data from the local store through
-//! [`crate::platform::Backend`], never from the server.
+//! [`crate::platform::Backend`], never from the server. Screens are routes
+//! ([`routes::Route`]); the language chosen is kept on the device.
 
+pub mod routes;
 mod views;
+
+pub use routes::Route;
 
 use crate::backend::{Request, Response, Status};
 use crate::i18n::{Lang, Text, t};
 use crate::platform::Backend;
 use dioxus::prelude::*;
-use shared::domain::{BuildingId, CampaignId, DwellingRef, IdeaId, SectorId, VisitId};
+use shared::domain::{BuildingId, CampaignId, VisitId};
 
 const STYLE: &str = include_str!("../../web/style.css");
-
-/// Where the agent is.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Screen {
-    /// Enrolment, or the list of sectors.
-    Home,
-    /// A sector's walk list or map.
-    Sector(SectorId, bool),
-    /// A building's grid of doors.
-    Building(CampaignId, BuildingId),
-    /// The outcome choice for a door.
-    Door(CampaignId, BuildingId, DwellingRef),
-    /// The conversation form.
-    Talk(CampaignId, BuildingId, DwellingRef),
-    /// The sync screen.
-    Sync,
-    /// An idea collection's ideas.
-    Ideas(CampaignId),
-    /// The idea form: a new idea, or one to edit.
-    IdeaForm(CampaignId, Option<IdeaId>),
-}
 
 /// The last saved outcome, offered for undo.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,8 +35,6 @@ pub struct LastSaved {
 pub struct Ui {
     /// The UI language.
     pub lang: Signal<Lang>,
-    /// The screen stack; the last is shown.
-    pub nav: Signal<Vec<Screen>>,
     /// The device's status.
     pub status: Signal<Status>,
     /// Bumped after each write, so lists reload.
@@ -71,16 +52,29 @@ impl Ui {
     }
 
     /// Opens a screen.
-    pub fn go(mut self, screen: Screen) {
-        self.nav.write().push(screen);
+    pub fn go(self, route: Route) {
+        navigator().push(route);
     }
 
-    /// Goes back one screen.
-    pub fn back(mut self) {
-        let mut nav = self.nav.write();
-        if nav.len() > 1 {
-            nav.pop();
+    /// Opens a screen in place of this one (back skips it).
+    pub fn replace(self, route: Route) {
+        navigator().replace(route);
+    }
+
+    /// Goes back one screen; home when the app was opened on this one.
+    pub fn back(self) {
+        let navigator = navigator();
+        if navigator.can_go_back() {
+            navigator.go_back();
+        } else {
+            navigator.replace(Route::Home {});
         }
+    }
+
+    /// Switches the UI language and keeps the choice on the device.
+    pub fn set_lang(mut self, lang: Lang) {
+        self.lang.set(lang);
+        save_lang(lang);
     }
 
     /// Reloads the status and whatever lists are shown. The status is read
@@ -97,47 +91,75 @@ impl Ui {
     }
 }
 
+/// The key the language choice is kept under.
+#[cfg(target_arch = "wasm32")]
+const LANG_KEY: &str = "palier.lang";
+
+#[cfg(target_arch = "wasm32")]
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The language chosen on this device before, or French.
+fn saved_lang() -> Lang {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let saved = local_storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+        if saved.as_deref() == Some(Lang::En.tag()) {
+            return Lang::En;
+        }
+    }
+    Lang::default()
+}
+
+/// Keeps the language chosen (on the web; the desktop build starts in
+/// French).
+fn save_lang(lang: Lang) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(LANG_KEY, lang.tag());
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = lang;
+}
+
 /// The app.
 #[component]
 pub fn App() -> Element {
     let backend = use_context_provider(Backend::new);
     let ui = use_context_provider(|| Ui {
-        lang: Signal::new(Lang::default()),
-        nav: Signal::new(vec![Screen::Home]),
+        lang: Signal::new(saved_lang()),
         status: Signal::new(Status::default()),
         revision: Signal::new(0),
         last_saved: Signal::new(None),
         idea_saved: Signal::new(None),
     });
     use_hook(move || ui.refresh(backend.clone()));
-    let screen = ui.nav.read().last().cloned().unwrap_or(Screen::Home);
-    let lang = (ui.lang)();
     rsx! {
         document::Title { "Palier" }
         document::Style { {STYLE} }
+        Router::<Route> {}
+    }
+}
+
+/// What every screen is drawn in: the header, then the screen.
+#[component]
+fn Frame() -> Element {
+    let ui = use_context::<Ui>();
+    let lang = (ui.lang)();
+    rsx! {
         div { class: "app", lang: lang.tag(),
             Header {}
-            main { class: "screen",
-                match screen {
-                    Screen::Home => rsx! { views::home::Home {} },
-                    Screen::Sector(id, map) => rsx! { views::sector::SectorView { id, map } },
-                    Screen::Building(campaign, building) => rsx! { views::building::BuildingView { campaign, building } },
-                    Screen::Door(campaign, building, door) => rsx! { views::door::DoorView { campaign, building, door } },
-                    Screen::Talk(campaign, building, door) => rsx! { views::talk::TalkView { campaign, building, door } },
-                    Screen::Sync => rsx! { views::sync::SyncView {} },
-                    Screen::Ideas(campaign) => rsx! { views::ideas::IdeasView { campaign } },
-                    Screen::IdeaForm(campaign, idea) => rsx! { views::ideas::IdeaFormView { campaign, idea } },
-                }
-            }
+            main { class: "screen", Outlet::<Route> {} }
         }
     }
 }
 
 #[component]
 fn Header() -> Element {
-    let mut ui = use_context::<Ui>();
+    let ui = use_context::<Ui>();
     let status = (ui.status)();
-    let at_home = ui.nav.read().len() <= 1;
+    let at_home = matches!(use_route::<Route>(), Route::Home {} | Route::Enrol { .. });
     let lang = (ui.lang)();
     rsx! {
         header { class: "bar",
@@ -149,13 +171,13 @@ fn Header() -> Element {
             span { class: "spacer" }
             button {
                 class: "lang",
-                onclick: move |_| ui.lang.set(if lang == Lang::Fr { Lang::En } else { Lang::Fr }),
+                onclick: move |_| ui.set_lang(if lang == Lang::Fr { Lang::En } else { Lang::Fr }),
                 {ui.t(Text::LanguageSwitch)}
             }
             if status.municipality.is_some() {
                 button {
                     class: if status.unsynced > 0 { "sync pending" } else { "sync" },
-                    onclick: move |_| ui.go(Screen::Sync),
+                    onclick: move |_| ui.go(Route::Sync {}),
                     "⇅ {ui.t(Text::Sync)}"
                     if status.unsynced > 0 {
                         span { class: "badge", "{status.unsynced}" }

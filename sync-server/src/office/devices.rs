@@ -206,7 +206,8 @@ pub async fn new_code(
     })
     .await
     .map_err(|e| PageError::Internal(e.into()))??;
-    let link = format!("{}/#enrol={code}", origin(&headers));
+    // The field app's enrolment route (app/src/ui/routes.rs).
+    let link = format!("{}/#/enrol/{code}", origin(&headers));
     let list = devices(&office).await?;
     Ok(render(&office, &list, Some((code, expires_at, role, link))))
 }

@@ -6,7 +6,7 @@ use crate::backend::{Request, Response};
 use crate::field::DoorState;
 use crate::i18n::{Text, follow_up_status, outcome};
 use crate::platform::Backend;
-use crate::ui::{Screen, Ui};
+use crate::ui::{Route, Ui};
 use dioxus::prelude::*;
 use shared::domain::{BuildingId, CampaignId, Outcome};
 
@@ -65,7 +65,7 @@ pub fn BuildingView(campaign: CampaignId, building: BuildingId) -> Element {
                                             class: door_class(door, pass),
                                             onclick: {
                                                 let d = door.door.clone();
-                                                move |_| ui.go(Screen::Door(campaign, building, d.clone()))
+                                                move |_| ui.go(Route::door(campaign, building, &d))
                                             },
                                             span { class: "label", "{door.door.door}" }
                                             if let Some((_, o, p)) = door.last {

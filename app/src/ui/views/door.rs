@@ -5,7 +5,7 @@
 use crate::backend::{Request, Response};
 use crate::i18n::{Text, outcome};
 use crate::platform::Backend;
-use crate::ui::{LastSaved, Screen, Ui};
+use crate::ui::{LastSaved, Route, Ui};
 use dioxus::prelude::*;
 use shared::domain::{BuildingId, CampaignId, DwellingRef, Outcome};
 
@@ -38,8 +38,7 @@ pub fn DoorView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
                         let door = door.clone();
                         move |_| {
                             if o == Outcome::Talked {
-                                ui.back();
-                                ui.go(Screen::Talk(campaign, building, door.clone()));
+                                ui.replace(Route::talk(campaign, building, &door));
                                 return;
                             }
                             let backend = backend.clone();

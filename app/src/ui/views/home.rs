@@ -4,16 +4,17 @@
 use crate::backend::{Request, Response};
 use crate::i18n::Text;
 use crate::platform::Backend;
-use crate::ui::{Screen, Ui};
+use crate::ui::{Route, Ui};
 use dioxus::prelude::*;
 
-/// Enrolment or sectors.
+/// Enrolment (with the code of the office's link, if opened from one) or
+/// sectors.
 #[component]
-pub fn Home() -> Element {
+pub fn Home(code: Option<String>) -> Element {
     let ui = use_context::<Ui>();
     let status = ui.status.read();
     if status.municipality.is_none() {
-        rsx! { Enrol {} }
+        rsx! { Enrol { link_code: code } }
     } else if status.role == Some(shared::api::Role::YouthAmbassador) {
         let municipality = status.municipality.clone().unwrap_or_default();
         rsx! {
@@ -54,24 +55,13 @@ try {
 "#;
 
 #[component]
-fn Enrol() -> Element {
+fn Enrol(link_code: Option<String>) -> Element {
     let ui = use_context::<Ui>();
     let backend = use_context::<Backend>();
-    let mut code = use_signal(String::new);
-    let mut device_name = use_signal(String::new);
     // Opened from the office's QR code with the phone's own camera: the
-    // link carries the code.
-    use_effect(move || {
-        spawn(async move {
-            if let Ok(hash) = document::eval("return location.hash;")
-                .join::<String>()
-                .await
-                && hash.contains("enrol=")
-            {
-                code.set(crate::sync::code_from_qr(&hash));
-            }
-        });
-    });
+    // link's route carries the code.
+    let mut code = use_signal(|| link_code.clone().unwrap_or_default());
+    let mut device_name = use_signal(String::new);
     let mut busy = use_signal(|| false);
     let mut error = use_signal(|| None::<String>);
     let mut scanning = use_signal(|| false);
@@ -111,6 +101,8 @@ fn Enrol() -> Element {
                         status.set(s);
                     }
                     ui.refresh(backend.clone());
+                    // Off the link's route: the code is spent.
+                    ui.replace(Route::Home {});
                 }
                 Response::Error(message) => error.set(Some(message)),
                 _ => {}
@@ -179,7 +171,7 @@ fn Sectors() -> Element {
                             class: "row",
                             onclick: {
                                 let id = sector.id;
-                                move |_| ui.go(Screen::Sector(id, false))
+                                move |_| ui.go(Route::Sector { id })
                             },
                             span { class: "title", "{sector.name}"
                                 if sector.mine { span { class: "badge", {ui.t(Text::MySector)} } }

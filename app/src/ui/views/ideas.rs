@@ -7,7 +7,7 @@ use crate::backend::{Request, Response};
 use crate::i18n::Text;
 use crate::ideas::{FormChoices, IdeaDraft, IdeaSummary};
 use crate::platform::Backend;
-use crate::ui::{Screen, Ui};
+use crate::ui::{Route, Ui};
 use dioxus::prelude::*;
 use shared::domain::{AgeBand, CampaignId, CostBand, Idea, IdeaId, NeighbourhoodId};
 
@@ -42,7 +42,7 @@ pub fn Collections(alone: bool) -> Element {
                         class: "row",
                         onclick: {
                             let id = c.id;
-                            move |_| ui.go(Screen::Ideas(id))
+                            move |_| ui.go(Route::Ideas { campaign: id })
                         },
                         span { class: "title", "{c.name}" }
                         span { class: "sub", "{c.ideas} {ui.t(Text::IdeasCount)}" }
@@ -89,7 +89,7 @@ pub fn IdeasView(campaign: CampaignId) -> Element {
         if writes {
             button {
                 class: "primary new-idea",
-                onclick: move |_| ui.go(Screen::IdeaForm(campaign, None)),
+                onclick: move |_| ui.go(Route::NewIdea { campaign }),
                 "+ {ui.t(Text::NewIdea)}"
             }
         }
@@ -117,7 +117,7 @@ fn IdeaList(campaign: CampaignId, ideas: Vec<IdeaSummary>, writes: bool) -> Elem
                         disabled: !writes,
                         onclick: {
                             let id = i.id;
-                            move |_| ui.go(Screen::IdeaForm(campaign, Some(id)))
+                            move |_| ui.go(Route::EditIdea { campaign, idea: id })
                         },
                         span { class: "title", "{i.title}" }
                         span { class: "sub",

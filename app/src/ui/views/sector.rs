@@ -6,7 +6,7 @@ use crate::backend::{Request, Response};
 use crate::field::{BuildingSummary, SectorSummary};
 use crate::i18n::Text;
 use crate::platform::Backend;
-use crate::ui::{Screen, Ui};
+use crate::ui::{Route, Ui};
 use dioxus::prelude::*;
 use shared::domain::SectorId;
 
@@ -66,7 +66,7 @@ fn WalkList(sector: SectorSummary) -> Element {
                         class: "row {progress_class(b)}",
                         onclick: {
                             let building = b.id;
-                            move |_| ui.go(Screen::Building(campaign, building))
+                            move |_| ui.go(Route::Building { campaign, building })
                         },
                         span { class: "title", "{b.address}" }
                         span { class: "sub", "{b.doors_left()} {ui.t(Text::DoorsLeft)} / {b.dwellings}" }
@@ -112,7 +112,7 @@ fn Map(sector: SectorSummary) -> Element {
                     class: "building {progress_class(b)}",
                     onclick: {
                         let building = b.id;
-                        move |_| ui.go(Screen::Building(campaign, building))
+                        move |_| ui.go(Route::Building { campaign, building })
                     },
                     {
                         let (x, y) = place(b.location.lon, b.location.lat);

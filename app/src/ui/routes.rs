@@ -1,0 +1,170 @@
+//! The field app's screens as routes (Dioxus router, hash history on the
+//! web): the phone's back button goes back one screen, a reload stays on
+//! the screen it was on, and the enrolment link the office prints as a QR
+//! code is a route (`#/enrol/<code>`). Each route is a thin component
+//! handing its parameters to its view.
+
+use super::views;
+use dioxus::prelude::*;
+use shared::domain::{BuildingId, CampaignId, DwellingRef, IdeaId, SectorId};
+
+/// Every screen.
+#[derive(Routable, Clone, PartialEq, Debug)]
+#[rustfmt::skip]
+// The fields are the routes' parameters, named as in the paths above them.
+#[allow(missing_docs)]
+pub enum Route {
+    #[layout(super::Frame)]
+        /// Enrolment, or the sectors and idea collections.
+        #[route("/")]
+        Home {},
+        /// Enrolment with the code from the office's link.
+        #[route("/enrol/:code")]
+        Enrol { code: String },
+        /// A sector's walk list and map.
+        #[route("/sector/:id")]
+        Sector { id: SectorId },
+        /// A building's grid of doors.
+        #[route("/building/:campaign/:building")]
+        Building { campaign: CampaignId, building: BuildingId },
+        /// The outcome choice for a door.
+        #[route("/door/:campaign/:building/:entrance/:floor/:door")]
+        Door { campaign: CampaignId, building: BuildingId, entrance: String, floor: i32, door: String },
+        /// The conversation form.
+        #[route("/talk/:campaign/:building/:entrance/:floor/:door")]
+        Talk { campaign: CampaignId, building: BuildingId, entrance: String, floor: i32, door: String },
+        /// The sync screen.
+        #[route("/sync")]
+        Sync {},
+        /// An idea collection's ideas.
+        #[route("/ideas/:campaign")]
+        Ideas { campaign: CampaignId },
+        /// A new idea.
+        #[route("/ideas/:campaign/new")]
+        NewIdea { campaign: CampaignId },
+        /// An idea to edit.
+        #[route("/ideas/:campaign/edit/:idea")]
+        EditIdea { campaign: CampaignId, idea: IdeaId },
+    #[end_layout]
+    /// Anything else, including the enrolment links printed before routes
+    /// (`#enrol=<code>`).
+    #[route("/:..segments")]
+    Elsewhere { segments: Vec<String> },
+}
+
+impl Route {
+    /// The outcome choice for `door`.
+    pub fn door(campaign: CampaignId, building: BuildingId, door: &DwellingRef) -> Self {
+        Route::Door {
+            campaign,
+            building,
+            entrance: door.entrance.clone(),
+            floor: door.floor,
+            door: door.door.clone(),
+        }
+    }
+
+    /// The conversation form for `door`.
+    pub fn talk(campaign: CampaignId, building: BuildingId, door: &DwellingRef) -> Self {
+        Route::Talk {
+            campaign,
+            building,
+            entrance: door.entrance.clone(),
+            floor: door.floor,
+            door: door.door.clone(),
+        }
+    }
+}
+
+fn dwelling(entrance: String, floor: i32, door: String) -> DwellingRef {
+    DwellingRef {
+        entrance,
+        floor,
+        door,
+    }
+}
+
+#[component]
+fn Home() -> Element {
+    rsx! { views::home::Home { code: None } }
+}
+
+#[component]
+fn Enrol(code: String) -> Element {
+    rsx! { views::home::Home { code: Some(code) } }
+}
+
+#[component]
+fn Sector(id: SectorId) -> Element {
+    rsx! { views::sector::SectorView { id, map: false } }
+}
+
+#[component]
+fn Building(campaign: CampaignId, building: BuildingId) -> Element {
+    rsx! { views::building::BuildingView { campaign, building } }
+}
+
+#[component]
+fn Door(
+    campaign: CampaignId,
+    building: BuildingId,
+    entrance: String,
+    floor: i32,
+    door: String,
+) -> Element {
+    let door = dwelling(entrance, floor, door);
+    rsx! { views::door::DoorView { campaign, building, door } }
+}
+
+#[component]
+fn Talk(
+    campaign: CampaignId,
+    building: BuildingId,
+    entrance: String,
+    floor: i32,
+    door: String,
+) -> Element {
+    let door = dwelling(entrance, floor, door);
+    rsx! { views::talk::TalkView { campaign, building, door } }
+}
+
+#[component]
+fn Sync() -> Element {
+    rsx! { views::sync::SyncView {} }
+}
+
+#[component]
+fn Ideas(campaign: CampaignId) -> Element {
+    rsx! { views::ideas::IdeasView { campaign } }
+}
+
+#[component]
+fn NewIdea(campaign: CampaignId) -> Element {
+    rsx! { views::ideas::IdeaFormView { campaign, idea: None } }
+}
+
+#[component]
+fn EditIdea(campaign: CampaignId, idea: IdeaId) -> Element {
+    rsx! { views::ideas::IdeaFormView { campaign, idea: Some(idea) } }
+}
+
+/// An unknown address: an old enrolment link goes to enrolment with its
+/// code, anything else home.
+#[component]
+fn Elsewhere(segments: Vec<String>) -> Element {
+    let joined = segments.join("/");
+    let code = if joined.contains("enrol=") {
+        crate::sync::code_from_qr(&joined)
+    } else {
+        String::new()
+    };
+    use_effect(move || {
+        let to = if code.is_empty() {
+            Route::Home {}
+        } else {
+            Route::Enrol { code: code.clone() }
+        };
+        navigator().replace(to);
+    });
+    rsx! {}
+}
