@@ -7,7 +7,8 @@ use crate::field::{self, BuildingGrid, SectorSummary, Talk};
 use crate::ideas::{
     self, CollectionSummary, FormChoices, IdeaDraft, IdeaError, IdeaProblem, IdeaSummary,
 };
-use crate::platform::http::Server;
+use crate::platform::http::{HttpError, Server};
+use crate::sync::SyncError;
 use serde::{Deserialize, Serialize};
 use shared::api::Role;
 use shared::domain::*;
@@ -117,8 +118,98 @@ pub enum Response {
     IdeaSaved(IdeaId),
     /// The idea form is not complete; nothing was saved.
     IdeaRefused(IdeaProblem),
-    /// Something failed; the message is for the agent.
-    Error(String),
+    /// Something failed; the agent reads it in their language
+    /// (`Text::Problem`).
+    Error(Problem),
+}
+
+/// What went wrong, as the agent is told it: each has a text in the UI's
+/// catalogues, so no English string from deep in the code reaches the
+/// screen. The detail goes to the developer console.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    /// No network, or the server is down.
+    Unreachable,
+    /// No such enrolment code.
+    CodeUnknown,
+    /// The enrolment code was used already.
+    CodeUsed,
+    /// The enrolment code expired.
+    CodeExpired,
+    /// The server no longer knows this phone (revoked).
+    DeviceRefused,
+    /// Too many attempts, or the server is busy: try again shortly.
+    Busy,
+    /// The server refused for another reason.
+    ServerRefused,
+    /// The server's answer could not be read.
+    BadAnswer,
+    /// This phone is not enrolled yet.
+    NotEnrolled,
+    /// What was asked for is not on this phone.
+    Missing,
+    /// The phone's storage failed; nothing was half-saved.
+    Storage,
+    /// The browser gives this app no persistent storage.
+    NoStorage,
+}
+
+impl Problem {
+    /// The problem, and its detail in the developer console.
+    pub fn noted(self, detail: &dyn std::fmt::Display) -> Self {
+        #[cfg(target_arch = "wasm32")]
+        web_sys::console::warn_1(&format!("{self:?}: {detail}").into());
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = detail;
+        self
+    }
+
+    fn of_http(e: &HttpError) -> Self {
+        match e {
+            HttpError::Unreachable(_) => Problem::Unreachable,
+            HttpError::Refused {
+                status: 401 | 403, ..
+            } => Problem::DeviceRefused,
+            HttpError::Refused {
+                status: 429 | 503, ..
+            } => Problem::Busy,
+            HttpError::Refused { .. } => Problem::ServerRefused,
+            HttpError::Wire(_) | HttpError::Json(_) => Problem::BadAnswer,
+        }
+    }
+
+    fn of_sync(e: &SyncError) -> Self {
+        let problem = match e {
+            SyncError::Http(http) => Self::of_http(http),
+            SyncError::Engine(_) => Problem::BadAnswer,
+            SyncError::Store(_) | SyncError::Enrolment(_) => Problem::Storage,
+            SyncError::NotEnrolled => Problem::NotEnrolled,
+        };
+        problem.noted(e)
+    }
+
+    /// An enrolment's failure: the code's fate first.
+    fn of_enrolment(e: &SyncError) -> Self {
+        match e {
+            SyncError::Http(HttpError::Refused { status: 401, .. }) => Problem::CodeUnknown,
+            SyncError::Http(HttpError::Refused { status: 409, .. }) => Problem::CodeUsed,
+            SyncError::Http(HttpError::Refused { status: 410, .. }) => Problem::CodeExpired,
+            other => return Self::of_sync(other),
+        }
+        .noted(e)
+    }
+
+    fn of_field(e: &field::FieldError) -> Self {
+        let problem = match e {
+            field::FieldError::Missing(_) => Problem::Missing,
+            field::FieldError::Store(_) | field::FieldError::Schema(_) => Problem::Storage,
+        };
+        problem.noted(e)
+    }
+
+    fn of_store(e: &dyn std::fmt::Display) -> Self {
+        Problem::Storage.noted(e)
+    }
 }
 
 /// The start of the phone's day (local midnight on the web, UTC midnight
@@ -155,25 +246,23 @@ pub fn now_ms() -> Timestamp {
     }
 }
 
-fn status(store: &Store) -> Result<Status, String> {
-    let enrolment = crate::sync::enrolment(store).map_err(|e| e.to_string())?;
+fn status(store: &Store) -> Result<Status, Problem> {
+    let enrolment = crate::sync::enrolment(store).map_err(|e| Problem::of_sync(&e))?;
     let last_sync = store
         .meta(LAST_SYNC_KEY)
-        .map_err(|e| e.to_string())?
+        .map_err(|e| Problem::of_store(&e))?
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
     Ok(Status {
         municipality: enrolment.as_ref().map(|e| e.municipality_name.clone()),
         role: enrolment.as_ref().map(|e| e.role),
         agent: enrolment.as_ref().map(|e| AgentId(e.device_id.0)),
-        unsynced: store.unsynced_count().map_err(|e| e.to_string())?,
+        unsynced: store.unsynced_count().map_err(|e| Problem::of_store(&e))?,
         last_sync,
     })
 }
 
-fn agent(store: &Store) -> Result<AgentId, String> {
-    status(store)?
-        .agent
-        .ok_or_else(|| "this device is not enrolled".to_string())
+fn agent(store: &Store) -> Result<AgentId, Problem> {
+    status(store)?.agent.ok_or(Problem::NotEnrolled)
 }
 
 /// Handles one request against the store. `server` is where sync and
@@ -186,7 +275,7 @@ pub async fn handle(
 ) -> Response {
     match handle_inner(store, server, request, progress).await {
         Ok(response) => response,
-        Err(message) => Response::Error(message),
+        Err(problem) => Response::Error(problem),
     }
 }
 
@@ -195,14 +284,14 @@ async fn handle_inner(
     server: &Server,
     request: Request,
     progress: &mut dyn FnMut(&Progress),
-) -> Result<Response, String> {
-    let error = |e: field::FieldError| e.to_string();
+) -> Result<Response, Problem> {
+    let error = |e: field::FieldError| Problem::of_field(&e);
     Ok(match request {
         Request::Status => Response::Status(status(store)?),
         Request::Enrol { code, device_name } => {
             crate::sync::enrol(store, server, &code, &device_name)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| Problem::of_enrolment(&e))?;
             Response::Status(status(store)?)
         }
         Request::Sectors => {
@@ -250,7 +339,7 @@ async fn handle_inner(
         Request::Sync => {
             let (report, traffic) = crate::sync::sync(store, server, progress)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| Problem::of_sync(&e))?;
             let last = LastSync {
                 at: now_ms(),
                 rounds: report.rounds,
@@ -259,10 +348,10 @@ async fn handle_inner(
                 bytes: traffic.sent + traffic.received,
                 refused: report.refused.iter().map(|r| r.reason).collect(),
             };
-            let bytes = serde_json::to_vec(&last).map_err(|e| e.to_string())?;
+            let bytes = serde_json::to_vec(&last).map_err(|e| Problem::of_store(&e))?;
             store
                 .set_meta(LAST_SYNC_KEY, &bytes)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| Problem::of_store(&e))?;
             Response::Status(status(store)?)
         }
     })

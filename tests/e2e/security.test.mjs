@@ -142,6 +142,15 @@ test("a youth ambassador's phone offers idea collection only: no sector, no door
   try {
     const page = phone.page;
     await page.goto(server.url);
+    // A mistyped code is told in the agent's language, not the code's.
+    await page.fill("#code", "PASUNCODE");
+    await page.fill("#device-name", "Yanis – téléphone partagé");
+    await page.click("button.primary");
+    await page.waitForSelector("p.error[role=alert]");
+    assert.match(await page.textContent("p.error"), /Ce code n'existe pas/);
+    await page.click(".bar .lang");
+    await page.waitForSelector("text=This code does not exist");
+    await page.click(".bar .lang");
     await page.fill("#code", await server.newCode("youth_ambassador"));
     await page.fill("#device-name", "Yanis – téléphone partagé");
     await page.click("button.primary");

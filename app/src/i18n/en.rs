@@ -1,6 +1,7 @@
 //! The English catalogue.
 
 use super::Text;
+use crate::backend::Problem;
 use crate::ideas::IdeaProblem;
 use shared::domain::{AgeBand, CostBand, IdeaStatus, Outcome};
 use shared::protocol::RefusalReason;
@@ -82,6 +83,28 @@ pub fn text(text: Text) -> &'static str {
         Text::IdeaCollections => "Idea collections",
         Text::NoCollections => "No idea collection yet: sync to receive the office's.",
         Text::MergedDuplicate => "Duplicate, merged with another idea",
+        Text::Problem(p) => match p {
+            Problem::Unreachable => {
+                "No network, or the server is out of reach: your records stay on the phone; try again later."
+            }
+            Problem::CodeUnknown => {
+                "This code does not exist: check it or ask the office for another."
+            }
+            Problem::CodeUsed => "This code was used already: ask the office for a new one.",
+            Problem::CodeExpired => "This code expired: ask the office for a new one.",
+            Problem::DeviceRefused => "The server no longer knows this phone: see the office.",
+            Problem::Busy => "The server is busy: try again in a moment.",
+            Problem::ServerRefused => "The server refused: try again, then tell the office.",
+            Problem::BadAnswer => {
+                "The server's answer was unreadable: try again, then tell the office."
+            }
+            Problem::NotEnrolled => "This phone is not enrolled yet.",
+            Problem::Missing => "This record is not on the phone: sync.",
+            Problem::Storage => "Saving on the phone failed; nothing was lost, try again.",
+            Problem::NoStorage => {
+                "This browser gives the app no lasting storage (private browsing?)."
+            }
+        },
         Text::IdeasCount => "ideas",
         Text::IdeaSaved => "Idea saved",
         Text::NewIdea => "New idea",
@@ -103,7 +126,6 @@ pub fn text(text: Text) -> &'static str {
             IdeaProblem::NotACollection => "This collection is no longer on the phone: sync.",
             IdeaProblem::BadPoint => "This point is not on the map.",
         },
-        Text::SaveFailed => "Saving failed; try again, nothing was lost.",
         Text::IdeaTitle => "Title",
         Text::IdeaDescription => "The idea in a few words",
         Text::IdeaCategory => "Category",

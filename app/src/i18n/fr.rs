@@ -1,6 +1,7 @@
 //! Le catalogue français (langue par défaut).
 
 use super::Text;
+use crate::backend::Problem;
 use crate::ideas::IdeaProblem;
 use shared::domain::{AgeBand, CostBand, IdeaStatus, Outcome};
 use shared::protocol::RefusalReason;
@@ -86,6 +87,34 @@ pub fn text(text: Text) -> &'static str {
             "Aucune collecte d'idées pour l'instant : synchronisez pour recevoir celles de la coordination."
         }
         Text::MergedDuplicate => "Doublon, fusionnée avec une autre idée",
+        Text::Problem(p) => match p {
+            Problem::Unreachable => {
+                "Pas de réseau, ou serveur injoignable : vos fiches restent sur le téléphone, réessayez plus tard."
+            }
+            Problem::CodeUnknown => {
+                "Ce code n'existe pas : vérifiez-le ou demandez-en un autre à la coordination."
+            }
+            Problem::CodeUsed => "Ce code a déjà servi : demandez-en un nouveau à la coordination.",
+            Problem::CodeExpired => "Ce code a expiré : demandez-en un nouveau à la coordination.",
+            Problem::DeviceRefused => {
+                "Le serveur ne reconnaît plus ce téléphone : voyez la coordination."
+            }
+            Problem::Busy => "Le serveur est occupé : réessayez dans un instant.",
+            Problem::ServerRefused => {
+                "Le serveur a refusé : réessayez, puis prévenez la coordination."
+            }
+            Problem::BadAnswer => {
+                "Réponse du serveur illisible : réessayez, puis prévenez la coordination."
+            }
+            Problem::NotEnrolled => "Ce téléphone n'est pas encore enregistré.",
+            Problem::Missing => "Cette fiche n'est pas sur le téléphone : synchronisez.",
+            Problem::Storage => {
+                "L'enregistrement sur le téléphone a échoué ; rien n'a été perdu, réessayez."
+            }
+            Problem::NoStorage => {
+                "Ce navigateur ne donne pas de stockage durable à l'application (navigation privée ?)."
+            }
+        },
         Text::IdeasCount => "idées",
         Text::IdeaSaved => "Idée enregistrée",
         Text::NewIdea => "Nouvelle idée",
@@ -109,7 +138,6 @@ pub fn text(text: Text) -> &'static str {
             }
             IdeaProblem::BadPoint => "Ce point n'est pas sur la carte.",
         },
-        Text::SaveFailed => "L'enregistrement a échoué ; réessayez, rien n'a été perdu.",
         Text::IdeaTitle => "Titre",
         Text::IdeaDescription => "L'idée en quelques mots",
         Text::IdeaCategory => "Catégorie",

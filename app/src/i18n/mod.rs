@@ -11,6 +11,7 @@
 mod en;
 mod fr;
 
+use crate::backend::Problem;
 use crate::ideas::IdeaProblem;
 use serde::{Deserialize, Serialize};
 use shared::domain::{AgeBand, ConsentPurpose, CostBand, IdeaStatus, Outcome};
@@ -120,7 +121,7 @@ pub enum Text {
     NoIdeasToday,
     IdeaStatus(IdeaStatus),
     IdeaProblem(IdeaProblem),
-    SaveFailed,
+    Problem(Problem),
     IdeaTitle,
     IdeaDescription,
     IdeaCategory,
@@ -285,6 +286,23 @@ mod tests {
                 IdeaProblem::BadPoint,
             ]
             .map(Text::IdeaProblem),
+        );
+        texts.extend(
+            [
+                Problem::Unreachable,
+                Problem::CodeUnknown,
+                Problem::CodeUsed,
+                Problem::CodeExpired,
+                Problem::DeviceRefused,
+                Problem::Busy,
+                Problem::ServerRefused,
+                Problem::BadAnswer,
+                Problem::NotEnrolled,
+                Problem::Missing,
+                Problem::Storage,
+                Problem::NoStorage,
+            ]
+            .map(Text::Problem),
         );
         for text in texts {
             let (fr, en) = (t(Lang::Fr, text), t(Lang::En, text));

@@ -1,7 +1,7 @@
 //! The desktop build: the store is a file next to the user's data and the
 //! backend runs in-process on Dioxus's tokio runtime.
 
-use crate::backend::{self, Request, Response};
+use crate::backend::{self, Problem, Request, Response};
 use crate::platform::http::Server;
 use shared::store::Store;
 use shared::sync::Progress;
@@ -42,7 +42,8 @@ impl Backend {
         mut progress: impl FnMut(Progress),
     ) -> Response {
         let Some(store) = &self.store else {
-            return Response::Error(self.open_error.clone().unwrap_or_default());
+            let detail = self.open_error.clone().unwrap_or_default();
+            return Response::Error(Problem::NoStorage.noted(&detail));
         };
         let mut store = store.lock().await;
         backend::handle(&mut store, &self.server, request, &mut |p| {

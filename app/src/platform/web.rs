@@ -4,7 +4,7 @@
 //! handles exist only in workers) and answers the UI's requests in order.
 //! Requests and responses cross as JSON strings with an id.
 
-use crate::backend::{self, Request, Response};
+use crate::backend::{self, Problem, Request, Response};
 use crate::platform::http::Server;
 use futures_channel::{mpsc, oneshot};
 use serde::{Deserialize, Serialize};
@@ -124,7 +124,7 @@ struct Pending {
 struct Shared {
     worker: Option<web_sys::Worker>,
     ready: bool,
-    failed: Option<String>,
+    failed: Option<Problem>,
     queue: Vec<String>,
     pending: HashMap<u64, Pending>,
     next_id: u64,
@@ -161,7 +161,11 @@ impl Backend {
                 on_message.forget();
                 shared.borrow_mut().worker = Some(worker);
             }
-            Err(_) => shared.borrow_mut().failed = Some("cannot start the storage worker".into()),
+            Err(e) => {
+                shared.borrow_mut().failed = Some(
+                    Problem::NoStorage.noted(&format!("cannot start the storage worker: {e:?}")),
+                )
+            }
         }
         Self { shared }
     }
@@ -175,13 +179,13 @@ impl Backend {
         let (done, wait) = oneshot::channel();
         {
             let mut shared = self.shared.borrow_mut();
-            if let Some(message) = &shared.failed {
-                return Response::Error(message.clone());
+            if let Some(problem) = shared.failed {
+                return Response::Error(problem);
             }
             let id = shared.next_id;
             shared.next_id += 1;
             let Ok(json) = serde_json::to_string(&Call { id, request }) else {
-                return Response::Error("request could not be encoded".into());
+                return Response::Error(Problem::Storage.noted(&"request could not be encoded"));
             };
             shared.pending.insert(
                 id,
@@ -198,8 +202,9 @@ impl Backend {
                 shared.queue.push(json);
             }
         }
-        wait.await
-            .unwrap_or_else(|_| Response::Error("the storage worker stopped".into()))
+        wait.await.unwrap_or_else(|_| {
+            Response::Error(Problem::Storage.noted(&"the storage worker stopped"))
+        })
     }
 
     /// Sends a request.
@@ -227,9 +232,10 @@ fn receive(shared: &Rc<RefCell<Shared>>, text: String) {
         return;
     }
     if let Some(message) = text.strip_prefix("error:") {
-        shared.failed = Some(message.to_string());
+        let problem = Problem::NoStorage.noted(&message);
+        shared.failed = Some(problem);
         for (_, pending) in shared.pending.drain() {
-            let _ = pending.done.send(Response::Error(message.to_string()));
+            let _ = pending.done.send(Response::Error(problem));
         }
         return;
     }

@@ -38,7 +38,9 @@ pub fn BuildingView(campaign: CampaignId, building: BuildingId) -> Element {
     let read = grid.read();
     let grid = match &*read {
         Some(Response::Grid(grid)) => grid.clone(),
-        Some(Response::Error(message)) => return rsx! { p { class: "error", "{message}" } },
+        Some(Response::Error(problem)) => {
+            return rsx! { p { class: "error", role: "alert", {ui.t(Text::Problem(*problem))} } };
+        }
         _ => return rsx! { p { {ui.t(Text::Loading)} } },
     };
     let lang = (ui.lang)();

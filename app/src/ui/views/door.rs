@@ -50,7 +50,7 @@ pub fn DoorView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
                                         ui.back();
                                         ui.refresh(backend.clone());
                                     }
-                                    Response::Error(message) => error.set(Some(message)),
+                                    Response::Error(problem) => error.set(Some(ui.t(Text::Problem(problem)).to_string())),
                                     _ => {}
                                 }
                             });

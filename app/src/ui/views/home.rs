@@ -63,7 +63,7 @@ fn Enrol(link_code: Option<String>) -> Element {
     let mut code = use_signal(|| link_code.clone().unwrap_or_default());
     let mut device_name = use_signal(String::new);
     let mut busy = use_signal(|| false);
-    let mut error = use_signal(|| None::<String>);
+    let mut error = use_signal(|| None::<crate::backend::Problem>);
     let mut scanning = use_signal(|| false);
     let can_scan = use_resource(|| async {
         document::eval(CAN_SCAN)
@@ -104,7 +104,7 @@ fn Enrol(link_code: Option<String>) -> Element {
                     // Off the link's route: the code is spent.
                     ui.replace(Route::Home {});
                 }
-                Response::Error(message) => error.set(Some(message)),
+                Response::Error(problem) => error.set(Some(problem)),
                 _ => {}
             }
             busy.set(false);
@@ -137,8 +137,8 @@ fn Enrol(link_code: Option<String>) -> Element {
             if scanning() {
                 video { id: "qr-video", class: "qr", muted: true, playsinline: true }
             }
-            if let Some(message) = error() {
-                p { class: "error", role: "alert", "{message}" }
+            if let Some(problem) = error() {
+                p { class: "error", role: "alert", {ui.t(Text::Problem(problem))} }
             }
             button {
                 class: "primary",
@@ -185,7 +185,9 @@ fn Sectors() -> Element {
                 }
             }
         },
-        Some(Response::Error(message)) => rsx! { p { class: "error", "{message}" } },
+        Some(Response::Error(problem)) => {
+            rsx! { p { class: "error", role: "alert", {ui.t(Text::Problem(*problem))} } }
+        }
         _ => rsx! { p { {ui.t(Text::Loading)} } },
     };
     let municipality = ui.status.read().municipality.clone().unwrap_or_default();

@@ -71,8 +71,8 @@ pub fn IdeasView(campaign: CampaignId) -> Element {
     let read = loaded.read();
     let (choices, ideas) = match &*read {
         Some((Response::IdeaChoices(c), Response::Ideas(i))) => (c.clone(), i.clone()),
-        Some((Response::Error(m), _) | (_, Response::Error(m))) => {
-            return rsx! { p { class: "error", role: "alert", "{m}" } };
+        Some((Response::Error(p), _) | (_, Response::Error(p))) => {
+            return rsx! { p { class: "error", role: "alert", {ui.t(Text::Problem(*p))} } };
         }
         _ => return rsx! { p { {ui.t(Text::Loading)} } },
     };
@@ -162,8 +162,8 @@ pub fn IdeaFormView(campaign: CampaignId, idea: Option<IdeaId>) -> Element {
         Some((Response::IdeaChoices(choices), Some(Response::Idea(existing)))) => rsx! {
             IdeaForm { campaign, choices: choices.clone(), existing: Some((**existing).clone()) }
         },
-        Some((Response::Error(m), _) | (_, Some(Response::Error(m)))) => {
-            rsx! { p { class: "error", role: "alert", "{m}" } }
+        Some((Response::Error(p), _) | (_, Some(Response::Error(p)))) => {
+            rsx! { p { class: "error", role: "alert", {ui.t(Text::Problem(*p))} } }
         }
         _ => rsx! { p { {ui.t(Text::Loading)} } },
     }
@@ -212,7 +212,7 @@ fn IdeaForm(campaign: CampaignId, choices: FormChoices, existing: Option<Idea>) 
                     ui.refresh(backend.clone());
                 }
                 Response::IdeaRefused(p) => problem.set(Some(Text::IdeaProblem(p))),
-                Response::Error(_) => problem.set(Some(Text::SaveFailed)),
+                Response::Error(p) => problem.set(Some(Text::Problem(p))),
                 _ => {}
             }
             busy.set(false);

@@ -42,7 +42,7 @@ pub fn SyncView() -> Element {
     let backend = use_context::<Backend>();
     let mut running = use_signal(|| false);
     let mut progress = use_signal(Progress::default);
-    let mut outcome = use_signal(|| None::<Result<(), String>>);
+    let mut outcome = use_signal(|| None::<Result<(), crate::backend::Problem>>);
     let status = (ui.status)();
     let run = move |_| {
         let backend = backend.clone();
@@ -58,7 +58,7 @@ pub fn SyncView() -> Element {
                     ui.status.set(s);
                     outcome.set(Some(Ok(())));
                 }
-                Response::Error(message) => outcome.set(Some(Err(message))),
+                Response::Error(problem) => outcome.set(Some(Err(problem))),
                 _ => {}
             }
             running.set(false);
@@ -102,9 +102,9 @@ pub fn SyncView() -> Element {
             }
             match outcome() {
                 Some(Ok(())) => rsx! { p { class: "ok", role: "status", "✓ {ui.t(Text::SyncDone)}" } },
-                Some(Err(message)) => rsx! {
+                Some(Err(problem)) => rsx! {
                     p { class: "error", role: "alert", {ui.t(Text::SyncFailed)} }
-                    p { class: "sub", "{message}" }
+                    p { class: "sub", {ui.t(Text::Problem(problem))} }
                 },
                 None => rsx! {},
             }

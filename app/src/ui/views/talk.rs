@@ -48,7 +48,9 @@ pub fn TalkView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
         Some(Response::Campaign(c)) => {
             rsx! { TalkForm { campaign: (**c).clone(), building, door } }
         }
-        Some(Response::Error(message)) => rsx! { p { class: "error", "{message}" } },
+        Some(Response::Error(problem)) => {
+            rsx! { p { class: "error", role: "alert", {ui.t(Text::Problem(*problem))} } }
+        }
         _ => rsx! { p { {ui.t(Text::Loading)} } },
     }
 }
@@ -149,7 +151,9 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                         ui.back();
                         ui.refresh(backend.clone());
                     }
-                    Response::Error(message) => error.set(Some(message)),
+                    Response::Error(problem) => {
+                        error.set(Some(ui.t(Text::Problem(problem)).to_string()))
+                    }
                     _ => {}
                 }
             });
