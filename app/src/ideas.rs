@@ -70,6 +70,11 @@ pub struct FormChoices {
     pub places: Vec<String>,
     /// The municipality's neighbourhoods, by name.
     pub neighbourhoods: Vec<(NeighbourhoodId, String)>,
+    /// The outlines to pick a point on: the collection's neighbourhoods
+    /// (all of them when it names none), each ring as lon/lat pairs.
+    pub outlines: Vec<Vec<(f64, f64)>>,
+    /// The named places, to show on that map.
+    pub place_points: Vec<(String, Point)>,
 }
 
 /// What the idea form sends: the fields a phone writes.
@@ -196,17 +201,27 @@ pub fn choices(store: &Store, campaign: CampaignId) -> Result<FormChoices, Field
         .into_iter()
         .find(|c| c.id == campaign)
         .ok_or_else(|| FieldError::Missing(DocId::campaign(campaign).to_string()))?;
-    let mut neighbourhoods: Vec<(NeighbourhoodId, String)> = store
-        .readable_records::<Neighbourhood>(DocKind::Neighbourhood)?
-        .into_iter()
-        .map(|n| (n.id, n.name))
+    let all: Vec<Neighbourhood> = store.readable_records(DocKind::Neighbourhood)?;
+    let outlines = all
+        .iter()
+        .filter(|n| campaign.neighbourhoods.is_empty() || campaign.neighbourhoods.contains(&n.id))
+        .flat_map(|n| n.polygons.iter().filter_map(|rings| rings.first()))
+        .map(|ring| ring.iter().map(|p| (p.lon, p.lat)).collect())
         .collect();
+    let mut neighbourhoods: Vec<(NeighbourhoodId, String)> =
+        all.into_iter().map(|n| (n.id, n.name)).collect();
     neighbourhoods.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(FormChoices {
         name: campaign.name,
         categories: campaign.categories,
+        place_points: campaign
+            .places
+            .iter()
+            .map(|p| (p.name.clone(), p.point))
+            .collect(),
         places: campaign.places.into_iter().map(|p| p.name).collect(),
         neighbourhoods,
+        outlines,
     })
 }
 
@@ -294,6 +309,68 @@ pub fn save(
     schema::write(&mut doc, &idea)?;
     store.save(&doc_id, &doc, Origin::Local)?;
     Ok(idea.id)
+}
+
+/// The width of the place map, in CSS pixels and in its own units: one
+/// scale, so a tap's offset is a map coordinate.
+pub const MAP_WIDTH: f64 = 320.0;
+
+/// Lon/lat → map units: equirectangular, scaled by the cosine of the
+/// latitude (true enough over a town).
+#[derive(Clone, Copy, PartialEq)]
+pub struct MapFit {
+    west: f64,
+    north: f64,
+    scale: f64,
+    x_factor: f64,
+    /// The map's height, in its units.
+    pub height: f64,
+}
+
+impl MapFit {
+    /// The fit of `points` (lon, lat) in the map; `None` without any.
+    pub fn new(points: impl Iterator<Item = (f64, f64)>) -> Option<Self> {
+        let (mut w, mut s, mut e, mut n) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for (lon, lat) in points {
+            w = w.min(lon);
+            e = e.max(lon);
+            s = s.min(lat);
+            n = n.max(lat);
+        }
+        if w > e {
+            return None;
+        }
+        let x_factor = ((s + n) / 2.0).to_radians().cos().max(0.1);
+        let margin = 0.05;
+        let span_x = ((e - w) * x_factor).max(1e-4);
+        let span_y = (n - s).max(1e-4);
+        let scale = MAP_WIDTH * (1.0 - 2.0 * margin) / span_x;
+        let height = (span_y * scale / (1.0 - 2.0 * margin)).clamp(160.0, 420.0);
+        let scale = scale.min(height * (1.0 - 2.0 * margin) / span_y);
+        Some(MapFit {
+            west: w - (MAP_WIDTH / scale / x_factor - (e - w)) / 2.0,
+            north: n + (height / scale - (n - s)) / 2.0,
+            scale,
+            x_factor,
+            height,
+        })
+    }
+
+    /// A point's map coordinates.
+    pub fn xy(&self, lon: f64, lat: f64) -> (f64, f64) {
+        (
+            (lon - self.west) * self.x_factor * self.scale,
+            (self.north - lat) * self.scale,
+        )
+    }
+
+    /// The point at map coordinates (a tap).
+    pub fn point(&self, x: f64, y: f64) -> Point {
+        Point {
+            lon: self.west + x / self.scale / self.x_factor,
+            lat: self.north - y / self.scale,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -471,5 +548,15 @@ mod tests {
         let idea = get(&store, id).expect("get");
         assert_eq!(idea.title.chars().count(), MAX_TITLE_CHARS);
         assert_eq!(idea.description.len(), MAX_DESCRIPTION_CHARS);
+    }
+
+    #[test]
+    fn a_tap_on_the_map_is_the_point_drawn_there() {
+        let fit = MapFit::new([(2.35, 48.79), (2.37, 48.80)].into_iter()).expect("fit");
+        let (x, y) = fit.xy(2.361, 48.795);
+        let back = fit.point(x, y);
+        assert!((back.lon - 2.361).abs() < 1e-9 && (back.lat - 48.795).abs() < 1e-9);
+        assert!(x > 0.0 && x < MAP_WIDTH && y > 0.0 && y < fit.height);
+        assert!(MapFit::new(std::iter::empty()).is_none());
     }
 }

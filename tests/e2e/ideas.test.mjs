@@ -41,7 +41,16 @@ async function recordIdea(page, n) {
   await page.fill("#idea-title", `Idée ${n} de la 4e B`);
   await page.fill("#idea-description", `Proposée en classe, numéro ${n}.`);
   await page.selectOption("#idea-category", { index: 1 + (n % 3) });
-  await page.selectOption("#idea-place", { index: 1 + (n % 3) });
+  if (n === 10) {
+    // Not a named place: a tap on the map.
+    await page.click("svg.place-map", { position: { x: 150, y: 90 } });
+    await page.waitForSelector("svg.place-map circle.chosen");
+    assert.match(await page.$eval("#idea-place", (s) => s.selectedOptions[0].textContent), /carte/);
+    await page.locator("svg.place-map").scrollIntoViewIfNeeded();
+    await checkScreen(page, "idea-form-map");
+  } else {
+    await page.selectOption("#idea-place", { index: 1 + (n % 3) });
+  }
   await page.selectOption("#idea-cost", { index: 1 + (n % 4) });
   await page.selectOption("#idea-age", "under_15");
   await page.fill("#idea-school", "Collège Jean-Lurçat");

@@ -105,6 +105,8 @@ pub fn text(text: Text) -> &'static str {
                 "This browser gives the app no lasting storage (private browsing?)."
             }
         },
+        Text::PointOnMap => "Point picked on the map",
+        Text::TapTheMap => "Or tap the map where the idea would be.",
         Text::IdeasCount => "ideas",
         Text::IdeaSaved => "Idea saved",
         Text::NewIdea => "New idea",

@@ -115,6 +115,8 @@ pub fn text(text: Text) -> &'static str {
                 "Ce navigateur ne donne pas de stockage durable à l'application (navigation privée ?)."
             }
         },
+        Text::PointOnMap => "Point choisi sur la carte",
+        Text::TapTheMap => "Ou touchez la carte à l'endroit de l'idée.",
         Text::IdeasCount => "idées",
         Text::IdeaSaved => "Idée enregistrée",
         Text::NewIdea => "Nouvelle idée",

@@ -110,6 +110,8 @@ pub enum Text {
     ScanQr,
     RefusedRecords,
     IdeaCollections,
+    PointOnMap,
+    TapTheMap,
     MergedDuplicate,
     NoCollections,
     IdeasCount,

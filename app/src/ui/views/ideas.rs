@@ -5,11 +5,11 @@
 
 use crate::backend::{Request, Response};
 use crate::i18n::Text;
-use crate::ideas::{FormChoices, IdeaDraft, IdeaSummary};
+use crate::ideas::{FormChoices, IdeaDraft, IdeaSummary, MAP_WIDTH, MapFit};
 use crate::platform::Backend;
 use crate::ui::{Route, Ui};
 use dioxus::prelude::*;
-use shared::domain::{AgeBand, CampaignId, CostBand, Idea, IdeaId, NeighbourhoodId};
+use shared::domain::{AgeBand, CampaignId, CostBand, Idea, IdeaId, NeighbourhoodId, Point};
 
 /// The idea collections on the phone, on the home screen; `alone` when
 /// they are all the phone shows (it then says when there are none).
@@ -269,10 +269,23 @@ fn IdeaForm(campaign: CampaignId, choices: FormChoices, existing: Option<Idea>) 
                     d.place = None;
                     d.place_name = (!v.is_empty()).then_some(v);
                 },
-                option { value: "", selected: d.place_name.is_none(), {ui.t(Text::NoPlace)} }
+                option { value: "", selected: d.place_name.is_none() && d.place.is_none(), {ui.t(Text::NoPlace)} }
+                if d.place_name.is_none() && d.place.is_some() {
+                    option { value: "", selected: true, {ui.t(Text::PointOnMap)} }
+                }
                 for p in choices.places.iter() {
                     option { value: "{p}", selected: d.place_name.as_deref() == Some(p.as_str()), "{p}" }
                 }
+            }
+            PlaceMap {
+                outlines: choices.outlines.clone(),
+                places: choices.place_points.clone(),
+                chosen: d.place,
+                on_pick: move |point| {
+                    let mut d = draft.write();
+                    d.place_name = None;
+                    d.place = Some(point);
+                },
             }
             label { r#for: "idea-cost", {ui.t(Text::IdeaCost)} }
             select {
@@ -331,6 +344,78 @@ fn IdeaForm(campaign: CampaignId, choices: FormChoices, existing: Option<Idea>) 
             disabled: busy(),
             onclick: save,
             {ui.t(Text::SaveIdea)}
+        }
+    }
+}
+
+/// The collection's neighbourhoods and named places; a tap picks a point.
+/// Drawn from the documents on the phone: no tile server, works offline.
+#[component]
+fn PlaceMap(
+    outlines: Vec<Vec<(f64, f64)>>,
+    places: Vec<(String, Point)>,
+    chosen: Option<Point>,
+    on_pick: EventHandler<Point>,
+) -> Element {
+    let ui = use_context::<Ui>();
+    let Some(fit) = MapFit::new(
+        outlines
+            .iter()
+            .flatten()
+            .copied()
+            .chain(places.iter().map(|(_, p)| (p.lon, p.lat))),
+    ) else {
+        return rsx! {};
+    };
+    let paths: Vec<String> = outlines
+        .iter()
+        .map(|ring| {
+            let mut d = String::new();
+            for (i, (lon, lat)) in ring.iter().enumerate() {
+                let (x, y) = fit.xy(*lon, *lat);
+                d.push_str(&format!("{}{x:.1},{y:.1}", if i == 0 { "M" } else { "L" }));
+            }
+            d.push('Z');
+            d
+        })
+        .collect();
+    let height = fit.height;
+    rsx! {
+        p { class: "hint", {ui.t(Text::TapTheMap)} }
+        svg {
+            class: "place-map",
+            width: "{MAP_WIDTH}",
+            height: "{height:.0}",
+            view_box: "0 0 {MAP_WIDTH} {height:.0}",
+            role: "img",
+            "aria-label": ui.t(Text::PointOnMap),
+            onclick: move |e: MouseEvent| {
+                let at = e.element_coordinates();
+                on_pick.call(fit.point(at.x, at.y));
+            },
+            for d in paths.iter() {
+                path { d: "{d}", class: "area" }
+            }
+            for (name, p) in places.iter() {
+                {
+                    let (x, y) = fit.xy(p.lon, p.lat);
+                    rsx! {
+                        circle { cx: "{x:.1}", cy: "{y:.1}", r: "4", class: "named" }
+                        // Names on the right half read leftwards, so none is cut.
+                        if x > MAP_WIDTH / 2.0 {
+                            text { x: "{x - 6.0:.1}", y: "{y + 4.0:.1}", class: "named", text_anchor: "end", "{name}" }
+                        } else {
+                            text { x: "{x + 6.0:.1}", y: "{y + 4.0:.1}", class: "named", "{name}" }
+                        }
+                    }
+                }
+            }
+            if let Some(p) = chosen {
+                {
+                    let (x, y) = fit.xy(p.lon, p.lat);
+                    rsx! { circle { cx: "{x:.1}", cy: "{y:.1}", r: "9", class: "chosen" } }
+                }
+            }
         }
     }
 }
