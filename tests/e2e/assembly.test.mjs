@@ -5,20 +5,11 @@
 // and is told which quota to relax when no panel can meet them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { startServer, launch, seriousViolations, screenshots } from "./harness.mjs";
+import {
+  startServer, launch, checkScreen, logIn,
+} from "./harness.mjs";
 
-async function checkScreen(page, name) {
-  await page.screenshot({ path: join(screenshots, `${name}.png`) });
-  assert.deepEqual(await seriousViolations(page), [], `accessibility of ${name}`);
-}
 
-async function logIn(page, url, email, password) {
-  await page.goto(`${url}/office/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await Promise.all([page.waitForNavigation(), page.click("form button[type=submit]")]);
-}
 
 async function assemblyVolunteers(o) {
   await o.selectOption("#v-purpose", "citizens_assembly");

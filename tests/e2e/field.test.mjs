@@ -3,14 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  startServer, restartServer, launch, enrol, openBuilding, tapOutcome, syncNow,
-  seriousViolations, shot,
+  startServer, restartServer, launch, enrol, openBuilding, tapOutcome, syncNow, shot, checkScreen,
 } from "./harness.mjs";
 
-async function checkScreen(page, name) {
-  await shot(page, name);
-  assert.deepEqual(await seriousViolations(page), [], `accessibility of ${name}`);
-}
 
 async function doorStates(page) {
   return page.$$eval(".grid .door .state", (nodes) => nodes.map((n) => n.textContent));

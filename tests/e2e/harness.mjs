@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, "..", "..");
@@ -144,6 +145,21 @@ export function webFiles() {
 /** Saves a phone-size screenshot under tests/e2e/screenshots/. */
 export async function shot(page, name) {
   await page.screenshot({ path: join(screenshots, `${name}.png`) });
+}
+
+/** Saves a screenshot (`fullPage`: the whole page) and checks the page
+ * with axe-core: no serious or critical violation. */
+export async function checkScreen(page, name, fullPage = false) {
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
+  assert.deepEqual(await seriousViolations(page), [], `accessibility of ${name}`);
+}
+
+/** Logs in at the office from its own form. */
+export async function logIn(page, url, email, password) {
+  await page.goto(`${url}/office/login`);
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await Promise.all([page.waitForNavigation(), page.click("form button[type=submit]")]);
 }
 
 /** Enrols the app in `page` with `code` and waits for its sectors. */

@@ -4,20 +4,11 @@
 // The same idea edited on two phones keeps both edits.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { startServer, launch, enrol, syncNow, seriousViolations, shot, screenshots } from "./harness.mjs";
+import {
+  startServer, launch, enrol, syncNow, checkScreen, logIn,
+} from "./harness.mjs";
 
-async function checkScreen(page, name, fullPage = false) {
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
-  assert.deepEqual(await seriousViolations(page), [], `accessibility of ${name}`);
-}
 
-async function logIn(page, url, email, password) {
-  await page.goto(`${url}/office/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await Promise.all([page.waitForNavigation(), page.click("form button[type=submit]")]);
-}
 
 /** The office's card of the idea titled `title`. */
 function card(page, title) {

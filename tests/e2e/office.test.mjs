@@ -5,14 +5,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, launch, syncNow, seriousViolations, shot, root } from "./harness.mjs";
+import {
+  startServer, launch, syncNow, shot, root, checkScreen,
+} from "./harness.mjs";
 
 const fixtures = join(root, "tests", "fixtures");
 
-async function checkScreen(page, name) {
-  await shot(page, name);
-  assert.deepEqual(await seriousViolations(page), [], `accessibility of ${name}`);
-}
 
 async function submit(page, formSelector) {
   await Promise.all([page.waitForNavigation(), page.click(`${formSelector} button[type=submit]`)]);

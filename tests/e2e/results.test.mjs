@@ -9,19 +9,11 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, launch, enrol, openBuilding, syncNow, seriousViolations, shot, screenshots } from "./harness.mjs";
+import {
+  startServer, launch, enrol, openBuilding, syncNow, seriousViolations, shot, screenshots, checkScreen, logIn,
+} from "./harness.mjs";
 
-async function checkScreen(page, name) {
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
-  assert.deepEqual(await seriousViolations(page), [], `accessibility of ${name}`);
-}
 
-async function logIn(page, url, email, password) {
-  await page.goto(`${url}/office/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await Promise.all([page.waitForNavigation(), page.click("form button[type=submit]")]);
-}
 
 test("a follow-up answered at the office shows on the phone's door; the elected official reads the report", async () => {
   const server = await startServer();
@@ -50,19 +42,19 @@ test("a follow-up answered at the office shows on the phone's door; the elected 
     await o.click("header.top >> text=Résultats");
     await o.waitForSelector("[data-figure=doors]");
     assert.ok(Number(await o.textContent("[data-figure=visits]")) > 0);
-    await checkScreen(o, "office-dashboard");
+    await checkScreen(o, "office-dashboard", true);
     await o.click("nav.sub >> text=Carte");
     await o.waitForSelector("svg.map.results");
     await o.click("svg.map.results circle >> nth=0");
     assert.match(await o.textContent("#map-info"), /Portes touchées/);
-    await checkScreen(o, "office-map");
+    await checkScreen(o, "office-map", true);
     await o.click("nav.sub >> text=Comparer");
     await o.waitForSelector("#compare");
     assert.equal(await o.locator("#compare thead th").count(), 3, "two campaigns side by side");
-    await checkScreen(o, "office-compare");
+    await checkScreen(o, "office-compare", true);
     await o.click("nav.sub >> text=Exports");
     await o.waitForSelector("#open-data");
-    await checkScreen(o, "office-exports");
+    await checkScreen(o, "office-exports", true);
     // The visits file streams with a progress bar, then downloads.
     const [download] = await Promise.all([
       o.waitForEvent("download"),
@@ -79,7 +71,7 @@ test("a follow-up answered at the office shows on the phone's door; the elected 
     await card.locator("input[name=note]").fill("Ampoule changée le 2 décembre");
     await Promise.all([o.waitForNavigation(), card.locator("button[type=submit]").click()]);
     assert.match(await o.textContent(".notice.ok"), /prochaine synchro/);
-    await checkScreen(o, "office-follow-ups");
+    await checkScreen(o, "office-follow-ups", true);
 
     // The phone's next sync: the door says what became of it.
     await p.goto(server.url);
@@ -101,7 +93,7 @@ test("a follow-up answered at the office shows on the phone's door; the elected 
     assert.deepEqual(await e.locator("header.top nav a").allTextContents(), ["Résultats", "Rapports"]);
     await e.click("header.top >> text=Rapports");
     await e.waitForSelector("article.report-page");
-    await checkScreen(e, "office-report");
+    await checkScreen(e, "office-report", true);
     // Nothing to post but the logout.
     assert.equal(await e.locator("form[method=post]").count(), 1);
     const denied = await e.goto(`${server.url}/office/follow-ups`);
