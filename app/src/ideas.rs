@@ -18,12 +18,12 @@ use shared::sync::Records;
 
 use crate::field::FieldError;
 
-/// The longest title kept.
-pub const MAX_TITLE_CHARS: usize = 120;
-/// The longest description kept.
-pub const MAX_DESCRIPTION_CHARS: usize = 2000;
-/// The longest school or class name kept.
-pub const MAX_SHORT_CHARS: usize = 80;
+/// The longest title kept (the server refuses longer).
+pub const MAX_TITLE_CHARS: usize = shared::domain::MAX_IDEA_TITLE_CHARS;
+/// The longest description kept (the server refuses longer).
+pub const MAX_DESCRIPTION_CHARS: usize = shared::domain::MAX_IDEA_DESCRIPTION_CHARS;
+/// The longest school or class name kept (the server refuses longer).
+pub const MAX_SHORT_CHARS: usize = shared::domain::MAX_IDEA_SHORT_CHARS;
 
 /// An idea collection, as the ambassador's first screen lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

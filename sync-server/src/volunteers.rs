@@ -98,7 +98,9 @@ pub fn plan(
         return Err(WithdrawError::NotConsenting);
     }
     let mut changed = person.clone();
-    // A clock behind the consent's must still end it.
+    // A clock behind the consent's (the phone's, which may be wrong, even
+    // as far as the end of time) must still end it: the withdrawal is
+    // never dated before it, and a tie counts as withdrawn.
     let latest = person
         .consents
         .iter()
@@ -110,7 +112,7 @@ pub fn plan(
         purpose,
         wording_version: WITHDRAWAL_WORDING.into(),
         language: language.into(),
-        at: at.max(latest + 1),
+        at: at.max(latest.saturating_add(1)),
         agent: by,
     });
     Ok(changed)
@@ -156,7 +158,7 @@ mod tests {
                 })
                 .collect(),
             withdrawals: vec![],
-            retain_until: at + 1_000_000,
+            retain_until: at.saturating_add(1_000_000),
         };
         let mut doc = automerge::Automerge::new();
         schema::write(&mut doc, &person).expect("write");
@@ -164,6 +166,26 @@ mod tests {
             .save_one(&DocId::person(person.id), &doc)
             .expect("save");
         person
+    }
+
+    #[test]
+    fn a_consent_dated_at_the_end_of_time_is_still_withdrawn() {
+        let mut store = Store::open_in_memory().expect("store");
+        let forged = signed_up(&mut store, &[ConsentPurpose::CitizensAssembly], i64::MAX);
+        withdraw(
+            &mut store,
+            forged.id,
+            ConsentPurpose::CitizensAssembly,
+            AgentId::new(),
+            10,
+            "fr",
+        )
+        .expect("withdraw");
+        assert!(
+            read(&store, Some(ConsentPurpose::CitizensAssembly))
+                .expect("read")
+                .is_empty()
+        );
     }
 
     #[test]

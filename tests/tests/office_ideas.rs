@@ -346,7 +346,7 @@ async fn volunteers_and_draws_stay_with_their_coordinators() {
     let draw = server
         .state
         .control
-        .put_draw(municipality, 1, "{}")
+        .put_draw(municipality, 1, "{}", "{}")
         .expect("draw");
     assert_eq!(
         other

@@ -191,6 +191,13 @@ pub struct Idea {
     pub duplicate_of: Option<IdeaId>,
 }
 
+/// The longest title a phone may write.
+pub const MAX_IDEA_TITLE_CHARS: usize = 120;
+/// The longest description a phone may write.
+pub const MAX_IDEA_DESCRIPTION_CHARS: usize = 2000;
+/// The longest category, named place, school or class a phone may write.
+pub const MAX_IDEA_SHORT_CHARS: usize = 120;
+
 impl Idea {
     /// A new, empty idea collected now by `by`.
     pub fn new(campaign: CampaignId, by: AgentId, at: Timestamp) -> Self {
@@ -212,9 +219,48 @@ impl Idea {
         }
     }
 
-    /// Whether `other` differs from this idea only in what a phone may
-    /// write: everything but the collector, the campaign and the office's
-    /// fields.
+    /// Whether the texts and places a phone writes are within bounds: the
+    /// server's check, whatever the app did (a tampered phone is not
+    /// trusted to have cut them).
+    pub fn within_bounds(&self) -> bool {
+        let short = |t: &Option<String>| {
+            t.as_ref()
+                .is_none_or(|t| t.chars().count() <= MAX_IDEA_SHORT_CHARS)
+        };
+        self.title.chars().count() <= MAX_IDEA_TITLE_CHARS
+            && self.description.chars().count() <= MAX_IDEA_DESCRIPTION_CHARS
+            && self.category.chars().count() <= MAX_IDEA_SHORT_CHARS
+            && short(&self.place_name)
+            && short(&self.proposer.school)
+            && short(&self.proposer.class)
+            && self.place.is_none_or(|p| {
+                p.lon.is_finite()
+                    && p.lat.is_finite()
+                    && p.lon.abs() <= 180.0
+                    && p.lat.abs() <= 90.0
+            })
+    }
+
+    /// Whether the office has ruled on it (a status, or merged): its text
+    /// is then the office's too.
+    pub fn decided(&self) -> bool {
+        self.status != IdeaStatus::Received || self.duplicate_of.is_some()
+    }
+
+    /// Whether the ambassadors' text (title, description, category, place,
+    /// cost band, proposer) is the same.
+    pub fn same_text(&self, other: &Idea) -> bool {
+        self.title == other.title
+            && self.description == other.description
+            && self.category == other.category
+            && self.place == other.place
+            && self.place_name == other.place_name
+            && self.cost_band == other.cost_band
+            && self.proposer == other.proposer
+    }
+
+    /// Whether `other` is the same idea with the same office fields: same
+    /// id, campaign, collector and date, status, reason and duplicate link.
     pub fn office_fields_equal(&self, other: &Idea) -> bool {
         self.id == other.id
             && self.campaign == other.campaign

@@ -22,7 +22,10 @@ pub use campaign::{
     Translations,
 };
 pub use followup::{FollowUp, FollowUpStatus, StatusChange};
-pub use idea::{AgeBand, CostBand, Idea, IdeaStatus, ProposerProfile};
+pub use idea::{
+    AgeBand, CostBand, Idea, IdeaStatus, MAX_IDEA_DESCRIPTION_CHARS, MAX_IDEA_SHORT_CHARS,
+    MAX_IDEA_TITLE_CHARS, ProposerProfile,
+};
 pub use ids::{
     AgentId, BuildingId, CampaignId, DeviceId, FollowUpId, IdeaId, MunicipalityId, NeighbourhoodId,
     PersonId, SectorId, VisitId,

@@ -90,8 +90,10 @@ pub const WITHDRAWAL_WORDING: &str = "withdrawal-office-2026-11";
 
 impl Person {
     /// Whether the person's latest word on `purpose` is a consent: a
-    /// withdrawal after it ends it, a new consent after that gives it
-    /// again.
+    /// withdrawal at or after it ends it, a new consent after that gives it
+    /// again. Times are the recorders' clocks: a phone whose clock is
+    /// behind the office's may record a new consent that still reads as
+    /// withdrawn.
     pub fn consents_to(&self, purpose: ConsentPurpose) -> bool {
         let latest = |records: &[ConsentRecord]| {
             records

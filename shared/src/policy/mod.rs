@@ -332,14 +332,20 @@ pub fn check_write(
         DocKind::Visits => check_visits(me, doc_id, before, after, patches),
         DocKind::Idea => {
             let idea: Idea = read_as(doc_id, after)?;
+            if !idea.within_bounds() {
+                return Err(Refused::Unreadable);
+            }
             match read_before::<Idea>(doc_id, before)? {
                 // Collected on this phone, and nothing the office decides.
                 None => {
                     ensure(idea.collected_by == me && idea.office_fields_equal(&fresh_idea(&idea)))
                 }
-                // Any ambassador may improve the text; who collected it,
-                // when, for which campaign, its status and duplicates stay.
-                Some(old) => ensure(idea.office_fields_equal(&old)),
+                // Any ambassador may improve the text until the office rules
+                // on it; who collected it, when, for which campaign, its
+                // status and duplicates stay.
+                Some(old) => ensure(
+                    idea.office_fields_equal(&old) && (!old.decided() || idea.same_text(&old)),
+                ),
             }
         }
         DocKind::FollowUp => {

@@ -288,12 +288,54 @@ fn only_the_office_decides_an_ideas_status_and_duplicates() {
             Err(Refused::Attribution)
         );
     }
-    // Its text stays the ambassadors' to improve.
+    // Once ruled on, its text is the office's too: what was judged is
+    // what is published.
     let mut after = before.clone();
-    let mut better = judged.clone();
+    let mut rewritten = judged.clone();
+    rewritten.title = "Une autre idée".into();
+    schema::write(&mut after, &rewritten).expect("write");
+    assert_eq!(
+        check_write(&ambassador, &id, Some(&before), &after),
+        Err(Refused::Attribution)
+    );
+    // Before that, the ambassadors improve it freely.
+    let open = idea(me());
+    let before = doc_of(&open);
+    let mut after = before.clone();
+    let mut better = open.clone();
     better.cost_band = Some(CostBand::Under10k);
     schema::write(&mut after, &better).expect("write");
-    assert_eq!(check_write(&ambassador, &id, Some(&before), &after), Ok(()));
+    assert_eq!(
+        check_write(&ambassador, &DocId::idea(open.id), Some(&before), &after),
+        Ok(())
+    );
+}
+
+#[test]
+fn an_idea_out_of_bounds_is_refused_whatever_the_app_did() {
+    let ambassador = Caller {
+        role: Role::YouthAmbassador,
+        ..agent()
+    };
+    let cases: [fn(&mut Idea); 4] = [
+        |i| i.title = "x".repeat(MAX_IDEA_TITLE_CHARS + 1),
+        |i| i.description = "x".repeat(MAX_IDEA_DESCRIPTION_CHARS + 1),
+        |i| i.place_name = Some("x".repeat(MAX_IDEA_SHORT_CHARS + 1)),
+        |i| {
+            i.place = Some(Point {
+                lon: f64::INFINITY,
+                lat: 48.9,
+            })
+        },
+    ];
+    for tamper in cases {
+        let mut i = idea(me());
+        tamper(&mut i);
+        assert_eq!(
+            check_write(&ambassador, &DocId::idea(i.id), None, &doc_of(&i)),
+            Err(Refused::Unreadable)
+        );
+    }
 }
 
 #[test]

@@ -115,7 +115,8 @@ CREATE TABLE draws (
     id TEXT PRIMARY KEY,
     municipality_id TEXT NOT NULL,
     drawn_at BIGINT NOT NULL,
-    record TEXT NOT NULL
+    record TEXT NOT NULL,
+    members TEXT NOT NULL
 );
 CREATE INDEX draws_by_municipality ON draws (municipality_id, drawn_at);
 ";
@@ -891,34 +892,39 @@ impl Control {
         })
     }
 
-    /// Keeps a draw's published record (JSON); returns its id.
+    /// Keeps a draw's published record (JSON) and, apart, who its
+    /// pseudonyms are (JSON); returns its id.
     pub fn put_draw(
         &self,
         municipality: MunicipalityId,
         drawn_at: i64,
         record: &str,
+        members: &str,
     ) -> Result<String, ControlError> {
         let id = uuid::Uuid::new_v4().simple().to_string();
         self.db.run(|sql| {
             sql.execute(
-                "INSERT INTO draws (id, municipality_id, drawn_at, record) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO draws (id, municipality_id, drawn_at, record, members)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
                 &[
                     id.as_str().into(),
                     municipality.to_string().into(),
                     drawn_at.into(),
                     record.into(),
+                    members.into(),
                 ],
             )
         })?;
         Ok(id)
     }
 
-    /// The municipality's draws, newest first: (id, when).
+    /// Every draw of the municipality, newest first: (id, when). All of
+    /// them: drawing again until a panel suits must show.
     pub fn draws(&self, municipality: MunicipalityId) -> Result<Vec<(String, i64)>, ControlError> {
         self.db.run(|sql| {
             sql.query(
                 "SELECT id, drawn_at FROM draws WHERE municipality_id = ?1
-                 ORDER BY drawn_at DESC, id LIMIT 50",
+                 ORDER BY drawn_at DESC, id",
                 &[municipality.to_string().into()],
             )?
             .iter()
@@ -927,18 +933,19 @@ impl Control {
         })
     }
 
-    /// One of the municipality's draws (JSON), if it is theirs.
+    /// One of the municipality's draws, if it is theirs: its record and
+    /// its members (JSON both).
     pub fn draw(
         &self,
         municipality: MunicipalityId,
         id: &str,
-    ) -> Result<Option<String>, ControlError> {
+    ) -> Result<Option<(String, String)>, ControlError> {
         self.db.run(|sql| {
             sql.query_opt(
-                "SELECT record FROM draws WHERE municipality_id = ?1 AND id = ?2",
+                "SELECT record, members FROM draws WHERE municipality_id = ?1 AND id = ?2",
                 &[municipality.to_string().into(), id.into()],
             )?
-            .map(|r| r.text(0))
+            .map(|r| Ok((r.text(0)?, r.text(1)?)))
             .transpose()
         })
     }

@@ -312,38 +312,50 @@ pub async fn draw(office: Office, body: Bytes) -> Result<Response, PageError> {
     let pool = setup_state.pool.volunteers.clone();
     let now = crate::control::now_ms();
     let run_seed = seed.clone();
+    // Pseudonyms under a key of this draw alone, never kept.
+    let key = crate::secrets::random_bytes::<32>().map_err(|e| PageError::Internal(e.into()))?;
     let outcome = tokio::task::spawn_blocking(move || {
-        publish::run(&pool, &request, &run_seed, reserves, now)
+        publish::run(&pool, &request, &run_seed, reserves, now, &key)
     })
     .await
     .map_err(|e| PageError::Internal(e.into()))?;
-    let record = match outcome {
-        Ok(record) => record,
+    let drawn = match outcome {
+        Ok(drawn) => drawn,
         Err(error) => return again(refusal(&office, &error)),
     };
-    let json = serde_json::to_string(&record).map_err(|e| PageError::Internal(e.into()))?;
+    let internal = |e: serde_json::Error| PageError::Internal(e.into());
+    let json = serde_json::to_string(&drawn.record).map_err(internal)?;
+    let members = serde_json::to_string(&drawn.members).map_err(internal)?;
     let municipality = office.account.municipality;
     let control = office.state().control.clone();
-    let id = tokio::task::spawn_blocking(move || control.put_draw(municipality, now, &json))
-        .await
-        .map_err(|e| PageError::Internal(e.into()))?
-        .map_err(|e| PageError::Internal(e.into()))?;
+    let id =
+        tokio::task::spawn_blocking(move || control.put_draw(municipality, now, &json, &members))
+            .await
+            .map_err(|e| PageError::Internal(e.into()))?
+            .map_err(|e| PageError::Internal(e.into()))?;
     Ok(Redirect::to(&format!("/office/sortition/draws/{id}")).into_response())
 }
 
-async fn record_of(office: &Office, id: String) -> Result<Record, PageError> {
+async fn record_of(
+    office: &Office,
+    id: String,
+) -> Result<(Record, BTreeMap<String, String>), PageError> {
     let lang = office.lang;
     if id.len() > 64 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(PageError::NotFound(lang));
     }
     let municipality = office.account.municipality;
     let control = office.state().control.clone();
-    let json = tokio::task::spawn_blocking(move || control.draw(municipality, &id))
+    let (record, members) = tokio::task::spawn_blocking(move || control.draw(municipality, &id))
         .await
         .map_err(|e| PageError::Internal(e.into()))?
         .map_err(|e| PageError::Internal(e.into()))?
         .ok_or(PageError::NotFound(lang))?;
-    serde_json::from_str(&json).map_err(|e| PageError::Internal(e.into()))
+    let internal = |e: serde_json::Error| PageError::Internal(e.into());
+    Ok((
+        serde_json::from_str(&record).map_err(internal)?,
+        serde_json::from_str(&members).map_err(internal)?,
+    ))
 }
 
 fn percent(p: f64) -> String {
@@ -352,20 +364,20 @@ fn percent(p: f64) -> String {
 
 /// `GET /office/sortition/draws/{id}`.
 pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, PageError> {
-    let record = record_of(&office, id.clone()).await?;
+    let (record, members) = record_of(&office, id.clone()).await?;
     let t = office.lang.sortition();
     // The coordinator calls the panel and the reserves: their names, read
     // from their own documents (an erased person shows as erased).
-    let wanted: Vec<String> = record
+    let wanted: Vec<(String, String)> = record
         .panel
         .iter()
         .chain(&record.reserves)
-        .cloned()
+        .filter_map(|p| members.get(p).map(|m| (p.clone(), m.clone())))
         .collect();
     let names: BTreeMap<String, (String, String)> = office
         .with_store(move |store| {
             let mut names = BTreeMap::new();
-            for id in wanted {
+            for (pseudonym, id) in wanted {
                 let Ok(person) = id.parse().map(PersonId) else {
                     continue;
                 };
@@ -377,7 +389,7 @@ pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, Pa
                         .flatten()
                         .collect::<Vec<_>>()
                         .join(" · ");
-                    names.insert(id, (p.display_name, contact));
+                    names.insert(pseudonym, (p.display_name, contact));
                 }
             }
             Ok(names)
@@ -442,7 +454,7 @@ pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, Pa
                 thead { tr { th scope="col" { "id" } th scope="col" { (t.traits) } th scope="col" { (t.probability) } th scope="col" { (t.greedy) } } }
                 tbody {
                     @for e in &by_chance {
-                        tr { td { code { (e.id.get(..8).unwrap_or(&e.id)) } } td { (e.traits.values().cloned().collect::<Vec<_>>().join(" · ")) }
+                        tr { td { code { (e.id) } } td { (e.traits.values().cloned().collect::<Vec<_>>().join(" · ")) }
                              td { (percent(e.probability)) } td { (percent(e.greedy)) } }
                     }
                 }
@@ -455,7 +467,7 @@ pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, Pa
 /// `GET /office/sortition/draws/{id}/record.json`: the publishable record
 /// (no name, no door).
 pub async fn record_file(office: Office, Path(id): Path<String>) -> Result<Response, PageError> {
-    let record = record_of(&office, id.clone()).await?;
+    let (record, _) = record_of(&office, id.clone()).await?;
     let json = serde_json::to_vec_pretty(&record).map_err(|e| PageError::Internal(e.into()))?;
     Ok((
         [

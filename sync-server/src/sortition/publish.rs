@@ -1,11 +1,14 @@
 //! A draw as it is kept and published: everything needed to check it and
-//! run it again (the pool as pseudonymous ids, hashed households and
-//! traits; the quotas; the seed; the algorithm), the panel, the reserves,
-//! every volunteer's selection probability, and the greedy method's
-//! lowest probability on the same pool for comparison.
+//! run it again (the pool as pseudonyms, households and traits; the
+//! quotas; the seed; the algorithm), the panel, the reserves, every
+//! volunteer's selection probability, and the greedy method's lowest
+//! probability on the same pool for comparison.
 //!
-//! Households are addresses: the record holds a hash of each, enough to
-//! check "one per household", never the door.
+//! Pseudonyms and households are keyed hashes under a key drawn for this
+//! draw alone and never kept: a person document's id or a door (which
+//! field phones hold) cannot be matched to a line of the record, nor two
+//! draws' records to each other. Which pseudonym is which person is kept
+//! beside the record, for the coordinator, never in it.
 
 use super::model::Model;
 use super::{Quota, Request, SortitionError, Volunteer, greedy, reserves, select};
@@ -64,18 +67,28 @@ pub struct Record {
     pub drawn_at: i64,
 }
 
-fn household_hash(household: &str) -> String {
-    hex::encode(&Sha256::digest(household.as_bytes())[..8])
+/// A draw: its record, and who each pseudonym is (kept apart).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drawn {
+    /// What is published.
+    pub record: Record,
+    /// Pseudonym → the volunteer's id in the pool.
+    pub members: BTreeMap<String, String>,
 }
 
-/// The pool as it is published and drawn: households hashed, only the
-/// traits with quotas. Drawing from it makes the record enough to draw
-/// again.
-pub fn published_pool(pool: &[Volunteer], request: &Request) -> Vec<Volunteer> {
+fn keyed(key: &[u8], kind: &str, value: &str) -> String {
+    let full = crate::secrets::keyed_hash(key, &format!("{kind}:{value}"));
+    full.get(..16).unwrap_or(&full).to_string()
+}
+
+/// The pool as it is published and drawn, under `key`: pseudonyms for
+/// ids, hashed households, only the traits with quotas. Drawing from it
+/// makes the record enough to draw again.
+pub fn published_pool(pool: &[Volunteer], request: &Request, key: &[u8]) -> Vec<Volunteer> {
     pool.iter()
         .map(|v| Volunteer {
-            id: v.id.clone(),
-            household: household_hash(&v.household),
+            id: keyed(key, "id", &v.id),
+            household: keyed(key, "household", &v.household),
             traits: v
                 .traits
                 .iter()
@@ -99,17 +112,26 @@ pub fn pool_of(record: &Record) -> Vec<Volunteer> {
         .collect()
 }
 
-/// Runs the draw on the published pool: the fair distribution and the
-/// panel, `count` reserves, and the greedy comparison on the same pool
-/// (its runs seeded from `seed` too, so the record is reproducible whole).
+/// Runs the draw on the published pool (pseudonyms under `key`, drawn at
+/// random for this draw): the fair distribution and the panel, `count`
+/// reserves, and the greedy comparison on the same pool (its runs seeded
+/// from `seed` too, so the record is reproducible whole).
 pub fn run(
     pool: &[Volunteer],
     request: &Request,
     seed: &str,
     count: u32,
     drawn_at: i64,
-) -> Result<Record, SortitionError> {
-    let pool = published_pool(pool, request);
+    key: &[u8],
+) -> Result<Drawn, SortitionError> {
+    let members: BTreeMap<String, String> = pool
+        .iter()
+        .map(|v| (keyed(key, "id", &v.id), v.id.clone()))
+        .collect();
+    if members.len() != pool.len() {
+        return Err(SortitionError::Duplicate("pseudonym".into()));
+    }
+    let pool = published_pool(pool, request, key);
     let pool = &pool[..];
     let outcome = select(pool, request, seed)?;
     let reserves = reserves(pool, request, &outcome, count, seed)?;
@@ -137,7 +159,7 @@ pub fn run(
         })
         .collect();
     entries.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(Record {
+    let record = Record {
         algorithm: outcome.algorithm.to_string(),
         seed: seed.to_string(),
         fingerprint: outcome.fingerprint,
@@ -164,7 +186,8 @@ pub fn run(
         best_possible: outcome.best_possible,
         panels_in_distribution: outcome.panels_in_distribution,
         drawn_at,
-    })
+    };
+    Ok(Drawn { record, members })
 }
 
 /// The request a record was drawn with, to draw it again.
@@ -237,7 +260,16 @@ mod tests {
 
     #[test]
     fn a_record_is_complete_reproducible_and_names_no_door() {
-        let record = run(&pool(), &request(), "2026-11-29 loto 7 12 19 33 41", 3, 5).expect("draw");
+        let drawn = run(
+            &pool(),
+            &request(),
+            "2026-11-29 loto 7 12 19 33 41",
+            3,
+            5,
+            b"k1",
+        )
+        .expect("draw");
+        let record = &drawn.record;
         assert_eq!(record.panel.len(), 6);
         assert_eq!(record.reserves.len(), 3);
         assert!(record.reserves.iter().all(|r| !record.panel.contains(r)));
@@ -248,10 +280,27 @@ mod tests {
             (sum - 6.0).abs() < 1e-6,
             "probabilities sum to the seats: {sum}"
         );
-        let json = serde_json::to_string(&record).expect("json");
+        let json = serde_json::to_string(record).expect("json");
         assert!(!json.contains("rue Lebon"), "a door was published");
+        assert!(!json.contains("p00"), "a volunteer's id was published");
+        assert_eq!(drawn.members.len(), 30);
+        assert!(
+            record
+                .panel
+                .iter()
+                .all(|p| drawn.members[p].starts_with('p'))
+        );
+        // Another draw's key: no line of one record matches the other's.
+        let other = run(&pool(), &request(), "autre", 0, 5, b"k2").expect("draw");
+        assert!(
+            other
+                .record
+                .pool
+                .iter()
+                .all(|e| !drawn.members.contains_key(&e.id))
+        );
         // Anyone with the record alone draws the same panel again.
-        let again = select(&pool_of(&record), &request_of(&record), &record.seed).expect("again");
+        let again = select(&pool_of(record), &request_of(record), &record.seed).expect("again");
         assert_eq!(again.panel, record.panel);
         assert_eq!(again.fingerprint, record.fingerprint);
     }
