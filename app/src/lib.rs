@@ -12,6 +12,7 @@ pub mod backend;
 pub mod field;
 pub mod i18n;
 pub mod ideas;
+pub mod paths;
 pub mod platform;
 pub mod sync;
 #[cfg(feature = "ui")]

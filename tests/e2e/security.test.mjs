@@ -141,9 +141,11 @@ test("a youth ambassador's phone offers idea collection only: no sector, no door
   const phone = await launch();
   try {
     const page = phone.page;
-    await page.goto(server.url);
-    // A mistyped code is told in the agent's language, not the code's.
-    await page.fill("#code", "PASUNCODE");
+    // A QR code printed before the routes still fills the code in…
+    await page.goto(`${server.url}/#enrol=PASUNCODE`);
+    await page.waitForFunction(() => document.querySelector("#code")?.value === "PASUNCODE");
+    assert.match(page.url(), /#\/enrol\/PASUNCODE$/);
+    // …and a mistyped code is told in the agent's language.
     await page.fill("#device-name", "Yanis – téléphone partagé");
     await page.click("button.primary");
     await page.waitForSelector("p.error[role=alert]");

@@ -333,14 +333,34 @@ async fn volunteers_and_draws_stay_with_their_coordinators() {
     let setup = pages.get("/office/sortition").await;
     assert_eq!(setup.status, 200);
     assert!(setup.body.contains("<strong>0</strong>"));
+    let digest = tests::hidden_field(&setup.body, "digest").expect("digest");
     let huge = pages
         .post(
             "/office/sortition/draw",
-            &[("use", "quartier"), ("seats", "100000"), ("seed", "x")],
+            &[
+                ("use", "quartier"),
+                ("use", "âge"),
+                ("digest", &digest),
+                ("seats", "100000"),
+                ("seed", "x"),
+            ],
         )
         .await;
     assert_eq!(huge.status, 200);
-    assert!(huge.body.contains("notice error"));
+    assert!(huge.body.contains("Vivier trop grand"), "{}", huge.body);
+    // Quotas posted against other values than the form showed: refused.
+    let stale = pages
+        .post(
+            "/office/sortition/draw",
+            &[
+                ("use", "quartier"),
+                ("digest", "0000"),
+                ("seats", "3"),
+                ("seed", "x"),
+            ],
+        )
+        .await;
+    assert!(stale.body.contains("rechargez la page"));
     // A draw id of another municipality, or not an id at all: not found.
     let municipality = villejuif.id;
     let draw = server

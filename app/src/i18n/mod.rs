@@ -275,8 +275,7 @@ mod tests {
 
     #[test]
     fn every_idea_text_reads_in_both_languages() {
-        let mut texts = vec![Text::IdeaStatus(IdeaStatus::Received)];
-        texts.extend(IdeaStatus::ALL.map(Text::IdeaStatus));
+        let mut texts: Vec<Text> = IdeaStatus::ALL.map(Text::IdeaStatus).to_vec();
         texts.extend(CostBand::ALL.map(Text::CostBand));
         texts.extend(AgeBand::ALL.map(Text::Age));
         texts.extend(

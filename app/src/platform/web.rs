@@ -40,6 +40,7 @@ pub fn start() {
     {
         wasm_bindgen_futures::spawn_local(run_worker());
     } else {
+        old_enrolment_link();
         // Routes live in the URL's fragment: the server serves one page, the
         // service worker caches one page, and the back button and a reload
         // keep the agent where they were.
@@ -47,6 +48,26 @@ pub fn start() {
         dioxus::LaunchBuilder::new()
             .with_cfg(dioxus::web::Config::new().history(history))
             .launch(crate::ui::App);
+    }
+}
+
+/// QR codes printed before the routes link to `#enrol=<code>`, which no
+/// route parses: rewritten in place to the enrolment route before the
+/// router reads the address.
+fn old_enrolment_link() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(hash) = window.location().hash() else {
+        return;
+    };
+    if !hash.starts_with("#enrol=") {
+        return;
+    }
+    let code = crate::sync::code_from_qr(&hash);
+    if let Ok(history) = window.history() {
+        let _ =
+            history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#/enrol/{code}")));
     }
 }
 

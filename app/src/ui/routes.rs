@@ -46,8 +46,7 @@ pub enum Route {
         #[route("/ideas/:campaign/edit/:idea")]
         EditIdea { campaign: CampaignId, idea: IdeaId },
     #[end_layout]
-    /// Anything else, including the enrolment links printed before routes
-    /// (`#enrol=<code>`).
+    /// Anything else: home.
     #[route("/:..segments")]
     Elsewhere { segments: Vec<String> },
 }
@@ -58,9 +57,9 @@ impl Route {
         Route::Door {
             campaign,
             building,
-            entrance: door.entrance.clone(),
+            entrance: crate::paths::route_label(&door.entrance),
             floor: door.floor,
-            door: door.door.clone(),
+            door: crate::paths::route_label(&door.door),
         }
     }
 
@@ -69,13 +68,14 @@ impl Route {
         Route::Talk {
             campaign,
             building,
-            entrance: door.entrance.clone(),
+            entrance: crate::paths::route_label(&door.entrance),
             floor: door.floor,
-            door: door.door.clone(),
+            door: crate::paths::route_label(&door.door),
         }
     }
 }
 
+/// The door a route names (the router decoded its labels).
 fn dwelling(entrance: String, floor: i32, door: String) -> DwellingRef {
     DwellingRef {
         entrance,
@@ -148,23 +148,14 @@ fn EditIdea(campaign: CampaignId, idea: IdeaId) -> Element {
     rsx! { views::ideas::IdeaFormView { campaign, idea: Some(idea) } }
 }
 
-/// An unknown address: an old enrolment link goes to enrolment with its
-/// code, anything else home.
+/// An unknown address: home. (Enrolment links printed before the routes,
+/// `#enrol=<code>`, are rewritten before the router starts:
+/// `platform::web`.)
 #[component]
 fn Elsewhere(segments: Vec<String>) -> Element {
-    let joined = segments.join("/");
-    let code = if joined.contains("enrol=") {
-        crate::sync::code_from_qr(&joined)
-    } else {
-        String::new()
-    };
-    use_effect(move || {
-        let to = if code.is_empty() {
-            Route::Home {}
-        } else {
-            Route::Enrol { code: code.clone() }
-        };
-        navigator().replace(to);
+    let _ = segments;
+    use_effect(|| {
+        navigator().replace(Route::Home {});
     });
     rsx! {}
 }

@@ -65,7 +65,12 @@ pub fn plan(
     let mut changed = idea.clone();
     match decision {
         Decision::Status(status, reason) => {
-            let reason: String = reason.trim().chars().take(MAX_REASON_CHARS).collect();
+            let mut reason: String = reason.trim().chars().take(MAX_REASON_CHARS).collect();
+            // The form shows the last reason: left as it was under a new
+            // status, it explained the old one and goes.
+            if *status != idea.status && reason == idea.status_reason {
+                reason.clear();
+            }
             if *status == IdeaStatus::NotEligible && reason.is_empty() {
                 return Err(DecideError::ReasonNeeded);
             }
@@ -79,7 +84,10 @@ pub fn plan(
         }
         Decision::DuplicateOf(of) => {
             let kept = kept.ok_or(DecideError::NotFound)?;
-            if *of == idea.id || kept.id != *of {
+            if kept.id != *of {
+                return Err(DecideError::NotFound);
+            }
+            if *of == idea.id {
                 return Err(DecideError::Itself);
             }
             if kept.campaign != idea.campaign {
@@ -136,10 +144,16 @@ pub fn apply(
         _ => (None, Vec::new()),
     };
     let changed = plan(&idea, decision, kept.as_ref(), &merged)?;
-    for new in changed {
-        let doc_id = DocId::idea(new.id);
+    for planned in changed {
+        // Only the office's fields, onto the document as it is now: a
+        // phone's edit synced since it was read stays.
+        let doc_id = DocId::idea(planned.id);
         let mut doc = store.load(&doc_id)?.ok_or(DecideError::NotFound)?;
-        schema::write(&mut doc, &new)?;
+        let mut current: Idea = schema::read(&doc)?;
+        current.status = planned.status;
+        current.status_reason = planned.status_reason;
+        current.duplicate_of = planned.duplicate_of;
+        schema::write(&mut doc, &current)?;
         store.save_one(&doc_id, &doc)?;
     }
     Ok(idea.campaign)

@@ -133,8 +133,13 @@ pub fn geojson(rows: &[IdeaRow]) -> Value {
     json!({ "type": "FeatureCollection", "features": features })
 }
 
-/// The Decidim file: ideas not ruled out (every status but "not
-/// eligible"), merged duplicates' texts in their kept idea's body.
+/// Statuses of the ideas that go to Decidim: those the office reviewed and
+/// kept. Decidim publishes a proposal as soon as it is imported, so an
+/// idea nobody at the office has read never goes.
+pub const TO_DECIDIM: [&str; 3] = ["eligible", "put_to_vote", "funded"];
+
+/// The Decidim file: the ideas the office reviewed and kept
+/// ([`TO_DECIDIM`]), merged duplicates' texts in their kept idea's body.
 pub fn decidim_csv(rows: &[IdeaRow], mapping: &DecidimMapping) -> Result<Vec<u8>, csv::Error> {
     let mut header = vec!["title/fr", "body/fr", "address", "latitude", "longitude"];
     if let Some(column) = mapping.column {

@@ -37,6 +37,16 @@ fn not_eligible_needs_a_reason_and_the_reason_is_kept() {
     assert_eq!(changed[0].status_reason, "Compétence du département");
     // Everything the ambassadors wrote stays.
     assert_eq!(changed[0].title, i.title);
+    // Made eligible later with the form's reason untouched: the refusal's
+    // reason does not stay under the new status.
+    let eligible = plan(
+        &changed[0],
+        &Decision::Status(IdeaStatus::Eligible, "Compétence du département".into()),
+        None,
+        &[],
+    )
+    .expect("plan");
+    assert_eq!(eligible[0].status_reason, "");
 }
 
 #[test]
@@ -205,7 +215,11 @@ fn the_decidim_file_passes_decidims_import_rules() {
     // Categories in the body.
     let file = decidim_csv(&rows, &DecidimMapping::default()).expect("file");
     let proposals = decidim_reads(&file).expect("Decidim reads it");
-    assert_eq!(proposals.len(), 3, "the idea ruled out is left out");
+    assert_eq!(
+        proposals.len(),
+        3,
+        "the idea ruled out and the one nobody read yet are left out"
+    );
     assert_eq!(proposals[0]["title/fr"], "Un city-stade");
     assert!(proposals[0]["body/fr"].starts_with("Catégorie : Sport"));
     assert!(proposals[0]["body/fr"].contains("Pour jouer le soir ; avec \"lumière\""));

@@ -216,13 +216,16 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
             a href=(format!("/office/ideas/export.geojson?{base}")) download { (t.export_geojson) }
         }
         @if rows.is_empty() { p { (t.none) } }
-        @for row in &rows { (idea_card(&office, row, &all, &campaign)) }
+        datalist #idea-choices {
+            @for other in all.iter() { option value=(other.id) { (other.title) " (" (other.category) ")" } }
+        }
+        @for row in &rows { (idea_card(&office, row, &campaign)) }
         (decidim_form(&office, &campaign, &categories))
     };
     Ok(page(&office, Section::Ideas, t.title, body))
 }
 
-fn idea_card(office: &Office, row: &IdeaRow, all: &[IdeaRow], campaign: &str) -> Markup {
+fn idea_card(office: &Office, row: &IdeaRow, campaign: &str) -> Markup {
     let t = office.lang.ideas();
     html! {
         section.card.idea id=(format!("idea-{}", row.id)) {
@@ -272,11 +275,10 @@ fn idea_card(office: &Office, row: &IdeaRow, all: &[IdeaRow], campaign: &str) ->
             form.merge method="post" action=(office.action(&format!("/office/ideas/{}/merge", row.id))) {
                 input type="hidden" name="campaign" value=(campaign);
                 label for=(format!("m-{}", row.id)) { (t.merge_into) }
-                select id=(format!("m-{}", row.id)) name="into" {
-                    @for other in all.iter().filter(|o| o.id != row.id) {
-                        option value=(other.id) { (other.title) " (" (other.category) ")" }
-                    }
-                }
+                // One list of the collection's ideas for every card (a
+                // select per card would grow with the square of the ideas).
+                input id=(format!("m-{}", row.id)) name="into" list="idea-choices" required
+                    autocomplete="off" pattern="[0-9a-f-]{32,36}";
                 button type="submit" { (t.merge) }
             }
             }
@@ -400,9 +402,15 @@ pub async fn download(
     } else {
         Separator::Comma
     };
+    // A file is of the collection it names, never the newest by default: a
+    // query cut off (over 4 KiB) must not export another collection.
+    let asked = query.get("campaign").map(str::to_string);
     let Some((found, _)) = find(&office, query).await? else {
         return Err(PageError::NotFound(lang));
     };
+    if asked.as_deref() != Some(found.campaign.as_str()) {
+        return Err(PageError::NotFound(lang));
+    }
     let internal = |e: csv::Error| PageError::Internal(e.into());
     let (bytes, content_type) = match name.as_str() {
         "export.csv" => (export::office_csv(&found.all, sep).map_err(internal)?, CSV),

@@ -185,6 +185,7 @@ fn setup_page(
         }
         form.card.draw method="post" action=(office.action("/office/sortition/draw")) {
             @for c in &s.chosen { input type="hidden" name="use" value=(c); }
+            input type="hidden" name="digest" value=(digest(&values(&s.pool.volunteers, &s.chosen)));
             div.row {
                 div { label for="seats" { (t.panel_size) } input #seats name="seats" type="number" min="1" max=(setup::MAX_SEATS) required value=(field("seats", &seats_default)); }
                 div { label for="reserves" { (t.reserves) } input #reserves name="reserves" type="number" min="0" max="100" value=(field("reserves", "5")); }
@@ -198,14 +199,13 @@ fn setup_page(
             @for (i, (category, vals)) in values(&s.pool.volunteers, &s.chosen).iter().enumerate() {
                 fieldset.quotas {
                     legend { (label_of(category)) }
-                    input type="hidden" name=(format!("c{i}")) value=(category);
                     table {
                         thead { tr { th scope="col" { (t.value) } th scope="col" { (t.in_pool) } th scope="col" { (t.min) } th scope="col" { (t.max) } th scope="col" { (t.population) } } }
                         tbody {
                             @for (j, (value, count)) in vals.iter().enumerate() {
                                 @let name = format!("c{i}v{j}");
                                 tr {
-                                    th scope="row" { (value) input type="hidden" name=(name) value=(value); }
+                                    th scope="row" { (value) }
                                     td { (count) }
                                     td { input type="number" min="0" name=(format!("{name}min")) aria-label=(format!("{} {value}", t.min)) value=(field(&format!("{name}min"), "")); }
                                     td { input type="number" min="0" name=(format!("{name}max")) aria-label=(format!("{} {value}", t.max)) value=(field(&format!("{name}max"), "")); }
@@ -227,32 +227,50 @@ fn setup_page(
     page(office, Section::Sortition, t.title, body)
 }
 
-/// The categories as entered in the form.
-fn inputs(fields: &Fields) -> Vec<CategoryInput> {
+/// A digest of the criteria and their values as the form showed them: a
+/// draw posted against another pool (new volunteers since) is refused
+/// rather than given quotas meant for other values.
+fn digest(lists: &[(String, Vec<(String, usize)>)]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for (category, values) in lists {
+        hash.update((category.len() as u64).to_be_bytes());
+        hash.update(category.as_bytes());
+        for (value, _) in values {
+            hash.update((value.len() as u64).to_be_bytes());
+            hash.update(value.as_bytes());
+        }
+    }
+    hex::encode(&hash.finalize()[..12])
+}
+
+/// The quotas as entered, for the server's own list of each criterion's
+/// values (the form posts numbers by position, never the values, whose
+/// spaces a form would trim).
+fn inputs(fields: &Fields, lists: &[(String, Vec<(String, usize)>)]) -> Vec<CategoryInput> {
     let number = |name: &str| fields.get(name).trim().parse::<u32>().ok();
-    (0..crate::sortition::MAX_CATEGORIES + 1)
-        .map_while(|i| {
-            let category = fields.get(&format!("c{i}"));
-            (!category.is_empty()).then(|| CategoryInput {
-                category,
-                values: (0..setup::MAX_VALUES + 1)
-                    .map_while(|j| {
-                        let name = format!("c{i}v{j}");
-                        let value = fields.get(&name);
-                        (!value.is_empty()).then(|| ValueInput {
-                            value,
-                            min: number(&format!("{name}min")),
-                            max: number(&format!("{name}max")),
-                            population: fields
-                                .get(&format!("{name}pop"))
-                                .trim()
-                                .replace(',', ".")
-                                .parse::<f64>()
-                                .ok(),
-                        })
-                    })
-                    .collect(),
-            })
+    lists
+        .iter()
+        .enumerate()
+        .map(|(i, (category, values))| CategoryInput {
+            category: category.clone(),
+            values: values
+                .iter()
+                .enumerate()
+                .map(|(j, (value, _))| {
+                    let name = format!("c{i}v{j}");
+                    ValueInput {
+                        value: value.clone(),
+                        min: number(&format!("{name}min")),
+                        max: number(&format!("{name}max")),
+                        population: fields
+                            .get(&format!("{name}pop"))
+                            .replace(',', ".")
+                            .parse::<f64>()
+                            .ok(),
+                    }
+                })
+                .collect(),
         })
         .collect()
 }
@@ -301,7 +319,11 @@ pub async fn draw(office: Office, body: Bytes) -> Result<Response, PageError> {
     if seed.is_empty() {
         return again(notice("error", t.seed_needed));
     }
-    let request = match setup::request(number("seats"), number("slack"), &inputs(&fields)) {
+    let lists = values(&setup_state.pool.volunteers, &setup_state.chosen);
+    if fields.get("digest") != digest(&lists) {
+        return again(notice("error", t.no_quota));
+    }
+    let request = match setup::request(number("seats"), number("slack"), &inputs(&fields, &lists)) {
         Ok(r) => r,
         Err(SetupError::Seats | SetupError::TooMany) => return again(notice("error", t.too_large)),
         Err(SetupError::Population(category)) => {

@@ -19,9 +19,9 @@
 //! language (never a name or a person link), and the only free text kept is
 //! what a view shows: a conversation's verbatim (the report quotes a few,
 //! redacted) and a follow-up's description and status note (the follow-up
-//! list) and an idea's title and description (the ideas page and its
-//! exports). An idea's proposer is an age band, a school, a class and a
-//! neighbourhood, never a name. The rows are still about households'
+//! list) and an idea's title, description, named place and the office's
+//! reason (the ideas page and its exports). An idea's proposer is an age
+//! band, a school, a class and a neighbourhood, never a name. The rows are still about households'
 //! doors: the file is the municipality's, like its store, and
 //! `secure_delete` is on.
 

@@ -68,6 +68,9 @@ pub fn IdeasView(campaign: CampaignId) -> Element {
             )
         }
     });
+    // The last save's confirmation is for this visit of the list only.
+    let mut saved = ui.idea_saved;
+    use_drop(move || saved.set(None));
     let read = loaded.read();
     let (choices, ideas) = match &*read {
         Some((Response::IdeaChoices(c), Response::Ideas(i))) => (c.clone(), i.clone()),
@@ -169,11 +172,15 @@ pub fn IdeaFormView(campaign: CampaignId, idea: Option<IdeaId>) -> Element {
     }
 }
 
+/// The place list's entry for a point picked on the map.
+const MAP_CHOICE: &str = "\u{1}map";
+
 fn draft_of(campaign: CampaignId, existing: Option<&Idea>) -> IdeaDraft {
     match existing {
         Some(i) => IdeaDraft {
             id: Some(i.id),
-            campaign,
+            // The idea's own, whatever the address said.
+            campaign: i.campaign,
             title: i.title.clone(),
             description: i.description.clone(),
             category: i.category.clone(),
@@ -197,6 +204,8 @@ fn IdeaForm(campaign: CampaignId, choices: FormChoices, existing: Option<Idea>) 
         .as_ref()
         .map(|i| (i.status, i.status_reason.clone()));
     let mut draft = use_signal(|| draft_of(campaign, existing.as_ref()));
+    // The last save's confirmation belongs to the list it was shown on.
+    use_hook(move || ui.idea_saved.set(None));
     let mut problem = use_signal(|| None::<Text>);
     let mut busy = use_signal(|| false);
     let save = move |_| {
@@ -265,13 +274,16 @@ fn IdeaForm(campaign: CampaignId, choices: FormChoices, existing: Option<Idea>) 
                 id: "idea-place",
                 onchange: move |e| {
                     let v = e.value();
+                    if v == MAP_CHOICE {
+                        return;
+                    }
                     let mut d = draft.write();
                     d.place = None;
                     d.place_name = (!v.is_empty()).then_some(v);
                 },
                 option { value: "", selected: d.place_name.is_none() && d.place.is_none(), {ui.t(Text::NoPlace)} }
                 if d.place_name.is_none() && d.place.is_some() {
-                    option { value: "", selected: true, {ui.t(Text::PointOnMap)} }
+                    option { value: MAP_CHOICE, selected: true, {ui.t(Text::PointOnMap)} }
                 }
                 for p in choices.places.iter() {
                     option { value: "{p}", selected: d.place_name.as_deref() == Some(p.as_str()), "{p}" }

@@ -361,7 +361,7 @@ pub const IDEAS: IdeasTexts = IdeasTexts {
     export_csv_fr: "Ideas (CSV; for French Excel)",
     export_geojson: "Ideas (GeoJSON)",
     decidim_title: "File for Decidim",
-    decidim_hint: "Decidim admin → Proposals → Import from a file. Ideas not eligible are left out, duplicates merged into their idea, proposers' profiles never published; e-mail addresses and phone numbers are masked.",
+    decidim_hint: "Decidim admin → Proposals → Import from a file. Only the ideas the office reviewed and kept go (eligible, put to the vote, funded): Decidim publishes them on import. Duplicates merged into their idea, proposers' profiles never published; e-mail addresses and phone numbers are masked.",
     decidim_column: "Categories",
     decidim_in_body: "In the proposal's text",
     decidim_category_id: "Category ids (category/id, Decidim 0.27 and before)",

@@ -361,7 +361,7 @@ pub const IDEAS: IdeasTexts = IdeasTexts {
     export_csv_fr: "Idées (CSV ; pour Excel)",
     export_geojson: "Idées (GeoJSON)",
     decidim_title: "Fichier pour Decidim",
-    decidim_hint: "Administration Decidim → Propositions → Importer depuis un fichier. Les idées non recevables sont écartées, les doublons fusionnés dans leur idée, les profils des proposants jamais publiés ; adresses e-mail et numéros de téléphone sont masqués.",
+    decidim_hint: "Administration Decidim → Propositions → Importer depuis un fichier. Seules les idées relues et retenues partent (recevables, soumises au vote, financées) : Decidim les publie dès l'import. Les doublons fusionnés dans leur idée, les profils des proposants jamais publiés ; adresses e-mail et numéros de téléphone sont masqués.",
     decidim_column: "Catégories",
     decidim_in_body: "Dans le texte de la proposition",
     decidim_category_id: "Identifiants de catégorie (category/id, Decidim 0.27 et avant)",
