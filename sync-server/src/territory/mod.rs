@@ -16,6 +16,7 @@ mod decode;
 mod export;
 mod geojson_file;
 pub mod geometry;
+mod headers;
 mod plan;
 mod rows;
 

@@ -77,7 +77,8 @@ impl Column {
             "y" | "y_l93" | "coord_y" => Column::Y,
             "nom" | "name" | "libelle" | "nom_quartier" => Column::Name,
             "code" | "code_quartier" | "code_iris" => Column::Code,
-            _ => return None,
+            // Not one of the names above: read it as a person would.
+            _ => return super::headers::guess(header),
         })
     }
 }

@@ -101,6 +101,22 @@ fn windows_1252_and_comma_separated_files_read_the_same() {
 }
 
 #[test]
+fn headers_in_a_municipalitys_own_words_are_read() {
+    // A GIS service's export: its own wording, units in brackets, counts
+    // abbreviated; before, the whole file was refused for missing columns.
+    let csv = "Identifiant bâtiment;Adresse postale;Nom de la résidence;N° d'entrée;\
+        Nombre d'étages (R+);NBRE_LOGTS;Code porte;Coordonnée X (Lambert 93);Coord Y (m)\n\
+        B1;3 rue Lebon;Les Lozaits;A;4;18;oui;652500;6857500\n";
+    let import = read(&[upload("export-sig.csv", csv)]).expect("read");
+    assert!(import.rejections.is_empty(), "{:?}", import.rejections);
+    let b1 = &import.buildings[0];
+    assert_eq!(b1.estate.as_deref(), Some("Les Lozaits"));
+    assert_eq!(b1.entrances.len(), 1);
+    assert!(b1.entrances[0].has_door_code);
+    assert!(crs::in_france(b1.location));
+}
+
+#[test]
 fn missing_columns_are_named() {
     let error = read(&[upload("b.csv", "cle;adresse;etages\nB1;x;2\n")]).expect_err("columns");
     assert_eq!(
