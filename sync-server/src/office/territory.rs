@@ -36,6 +36,7 @@ pub fn column_name(column: Column) -> &'static str {
         Column::Entrance => "entree",
         Column::Floors => "etages",
         Column::Dwellings => "logements",
+        Column::EntranceCount => "entrees",
         Column::DoorCode => "digicode",
         Column::Neighbourhood => "quartier",
         Column::Longitude => "longitude",

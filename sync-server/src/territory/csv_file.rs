@@ -27,11 +27,7 @@ pub fn parse(text: &str, parsed: &mut Parsed) -> Result<(), FileError> {
         .headers()
         .map_err(|e| FileError::Csv(e.to_string()))?
         .clone();
-    let columns: HashMap<Column, usize> = headers
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| Column::from_header(h).map(|c| (c, i)))
-        .collect();
+    let columns: HashMap<Column, usize> = super::rows::map_headers(headers.iter().enumerate());
     let has = |c| columns.contains_key(&c);
     let crs = if has(Column::X) && has(Column::Y) {
         Crs::Lambert93

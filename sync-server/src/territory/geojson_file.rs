@@ -55,15 +55,12 @@ pub fn parse(source: &str, parsed: &mut Parsed) -> Result<(), FileError> {
     for (index, feature) in features.into_iter().enumerate() {
         let line = index + 1;
         let properties = feature.properties.unwrap_or_default();
-        let columns: Vec<(Column, &JsonValue)> = properties
-            .iter()
-            .filter_map(|(k, v)| Column::from_header(k).map(|c| (c, v)))
-            .collect();
+        let columns = super::rows::map_headers(properties.keys().map(|k| (k, k.as_str())));
         let get = |column: Column| {
             columns
-                .iter()
-                .find(|(c, _)| *c == column)
-                .and_then(|(_, v)| text(v))
+                .get(&column)
+                .and_then(|k| properties.get(*k))
+                .and_then(text)
         };
         let Some(geometry) = feature.geometry else {
             parsed.rejections.push(Rejection {

@@ -48,8 +48,16 @@ pub fn words(header: &str) -> Vec<String> {
         .collect()
 }
 
+/// Words that say "how many": with an entrance word, the column counts
+/// entrances rather than naming one ("N°", a number as a name, is not one).
+const COUNTING: &[&str] = &["nb", "nbr", "nbre", "nombre", "number", "count", "total"];
+
 /// What `header` means, if it reads as a column Palier knows.
 pub fn guess(header: &str) -> Option<Column> {
+    let counted = header
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| COUNTING.contains(&w));
     let words = words(header);
     let has = |options: &[&str]| words.iter().any(|w| options.contains(&w.as_str()));
     let only =
@@ -80,7 +88,11 @@ pub fn guess(header: &str) -> Option<Column> {
             "staircase",
             "hall",
         ]) {
-            Column::Entrance
+            if counted {
+                Column::EntranceCount
+            } else {
+                Column::Entrance
+            }
         } else if has(&[
             "residence",
             "resid",
@@ -160,6 +172,9 @@ mod tests {
             ("Number of dwellings", Column::Dwellings),
             ("N° d'entrée", Column::Entrance),
             ("Cage d'escalier", Column::Entrance),
+            ("Nb d'entrées", Column::EntranceCount),
+            ("NOMBRE_CAGES", Column::EntranceCount),
+            ("Number of entrances", Column::EntranceCount),
             ("Nombre d'étages (R+)", Column::Floors),
             ("Hauteur (niveaux)", Column::Floors),
             ("NB_NIVEAUX", Column::Floors),

@@ -10,6 +10,7 @@ use shared::domain::{Entrance, Floor, Point};
 /// Upper bounds beyond which a value is a typo, not a building.
 const MAX_FLOORS: u32 = 60;
 const MAX_DWELLINGS_PER_ENTRANCE: u32 = 1_000;
+const MAX_ENTRANCES: u32 = 40;
 
 /// What a column means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -24,8 +25,11 @@ pub enum Column {
     Entrance,
     /// Floors above the ground floor (R+N gives N).
     Floors,
-    /// Dwellings of the entrance.
+    /// Dwellings of the entrance, or of the building when the row gives
+    /// its entrances' count.
     Dwellings,
+    /// How many entrances the building has (one row per building).
+    EntranceCount,
     /// Whether a door code keeps canvassers out.
     DoorCode,
     /// Neighbourhood named in the file, instead of found by position.
@@ -44,9 +48,38 @@ pub enum Column {
     Code,
 }
 
+/// Which column each header is: the names Palier has always read first,
+/// then headers read as a person would (`headers::guess`); when two headers
+/// read as one column, the first keeps it. `headers` gives each header
+/// with its key (a position, a property name).
+pub fn map_headers<'a, K: Copy>(
+    headers: impl Iterator<Item = (K, &'a str)> + Clone,
+) -> std::collections::HashMap<Column, K> {
+    let mut columns = std::collections::HashMap::new();
+    for (key, header) in headers.clone() {
+        if let Some(column) = Column::exact(header) {
+            columns.entry(column).or_insert(key);
+        }
+    }
+    for (key, header) in headers {
+        if Column::exact(header).is_none()
+            && let Some(column) = super::headers::guess(header)
+        {
+            columns.entry(column).or_insert(key);
+        }
+    }
+    columns
+}
+
 impl Column {
-    /// The column a header names, if Palier knows it.
+    /// The column a header names, if Palier knows it: by name, or read as
+    /// a person would.
     pub fn from_header(header: &str) -> Option<Self> {
+        Self::exact(header).or_else(|| super::headers::guess(header))
+    }
+
+    /// The column a header names exactly (accents and case aside).
+    fn exact(header: &str) -> Option<Self> {
         let normalised: String = header
             .trim()
             .trim_matches('"')
@@ -77,8 +110,10 @@ impl Column {
             "y" | "y_l93" | "coord_y" => Column::Y,
             "nom" | "name" | "libelle" | "nom_quartier" => Column::Name,
             "code" | "code_quartier" | "code_iris" => Column::Code,
-            // Not one of the names above: read it as a person would.
-            _ => return super::headers::guess(header),
+            "entrees" | "nb_entrees" | "nombre_entrees" | "cages" | "nb_cages" => {
+                Column::EntranceCount
+            }
+            _ => return None,
         })
     }
 }
@@ -116,13 +151,35 @@ pub fn building_row(
         column: Column::Dwellings,
         value: dwellings_text,
     })?;
+    let label = get(Column::Entrance)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    // One row per building: its entrances' count, when no entrance is named.
+    let entrance_count = match get(Column::EntranceCount)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty() && label.is_none())
+    {
+        None => 1,
+        Some(text) => parse_count(&text)
+            .filter(|n| *n >= 1)
+            .ok_or(RowProblem::NotACount {
+                column: Column::EntranceCount,
+                value: text,
+            })?,
+    };
+    if entrance_count > MAX_ENTRANCES {
+        return Err(RowProblem::Implausible {
+            column: Column::EntranceCount,
+            value: entrance_count,
+        });
+    }
     if floors > MAX_FLOORS {
         return Err(RowProblem::Implausible {
             column: Column::Floors,
             value: floors,
         });
     }
-    if dwellings > MAX_DWELLINGS_PER_ENTRANCE {
+    if dwellings > MAX_DWELLINGS_PER_ENTRANCE.saturating_mul(entrance_count) {
         return Err(RowProblem::Implausible {
             column: Column::Dwellings,
             value: dwellings,
@@ -173,16 +230,35 @@ pub fn building_row(
         neighbourhood: get(Column::Neighbourhood)
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty()),
-        entrances: vec![entrance(
-            get(Column::Entrance)
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| "A".to_string()),
-            floors,
-            dwellings,
-            door_code.unwrap_or(false),
-        )],
+        entrances: match label {
+            Some(label) => vec![entrance(
+                label,
+                floors,
+                dwellings,
+                door_code.unwrap_or(false),
+            )],
+            // The building's dwellings spread over its entrances, the first
+            // ones taking the remainder (the office can adjust them later).
+            None => (0..entrance_count)
+                .map(|i| {
+                    let share =
+                        dwellings / entrance_count + u32::from(i < dwellings % entrance_count);
+                    entrance(entrance_label(i), floors, share, door_code.unwrap_or(false))
+                })
+                .collect(),
+        },
     })
+}
+
+/// The label of a building's `i`-th entrance when the file names none:
+/// A, B, … Z, then AA, AB, …
+fn entrance_label(i: u32) -> String {
+    let letter = |n: u32| char::from(b'A' + (n % 26) as u8);
+    if i < 26 {
+        letter(i).to_string()
+    } else {
+        format!("{}{}", letter(i / 26 - 1), letter(i))
+    }
 }
 
 /// An entrance with `floors` floors above the ground floor and `dwellings`

@@ -117,6 +117,37 @@ fn headers_in_a_municipalitys_own_words_are_read() {
 }
 
 #[test]
+fn one_row_per_building_gives_its_entrances_and_spreads_its_dwellings() {
+    // The bug the issue reported: a building list with its count of
+    // entrances imported every building with a single entrance.
+    let csv = "Identifiant;Adresse;Nb d'entrées;Nb étages;Nb logements;Longitude;Latitude\n\
+        B1;3 rue Lebon;3;4;50;2,3581;48,7903\n\
+        B2;5 rue Lebon;1;2;6;2,3590;48,7905\n\
+        B3;7 rue Lebon;0;2;6;2,3590;48,7905\n\
+        B4;9 rue Lebon;41;2;6;2,3590;48,7905\n";
+    let import = read(&[upload("batiments.csv", csv)]).expect("read");
+    let b1 = import.buildings.iter().find(|b| b.key == "B1").expect("B1");
+    let labels: Vec<&str> = b1.entrances.iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(labels, ["A", "B", "C"]);
+    let per_entrance: Vec<u32> = b1
+        .entrances
+        .iter()
+        .map(|e| rows::entrance_counts(e).1)
+        .collect();
+    assert_eq!(
+        per_entrance,
+        [17, 17, 16],
+        "50 dwellings over three entrances"
+    );
+    assert!(b1.entrances.iter().all(|e| rows::entrance_counts(e).0 == 4));
+    let b2 = import.buildings.iter().find(|b| b.key == "B2").expect("B2");
+    assert_eq!(b2.entrances.len(), 1);
+    // No entrance, or more than any building has: the line is named.
+    let lines: Vec<usize> = import.rejections.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [4, 5]);
+}
+
+#[test]
 fn missing_columns_are_named() {
     let error = read(&[upload("b.csv", "cle;adresse;etages\nB1;x;2\n")]).expect_err("columns");
     assert_eq!(

@@ -14,7 +14,7 @@ pub const TEXTS: Texts = Texts {
     buildings: "Buildings",
     buildings_count: "buildings",
     buildings_file: "Buildings (CSV or GeoJSON)",
-    buildings_file_hint: "One row per entrance: cle; adresse; residence; entree; etages (R+N → N); logements; digicode; longitude and latitude (WGS84) or x and y (Lambert-93); quartier (optional, otherwise found by position). Separator ; or , — UTF-8 or Windows-1252 — decimal commas accepted.",
+    buildings_file_hint: "One row per entrance, or per building with its number of entrances (nb_entrees): headers in your own words are read too (\"Nb de logements\", \"N° d'entrée\", \"Coordonnée X (Lambert 93)\"…). cle; adresse; residence; entree; etages (R+N → N); logements; digicode; longitude and latitude (WGS84) or x and y (Lambert-93); quartier (optional, otherwise found by position). Separator ; or , — UTF-8 or Windows-1252 — decimal commas accepted.",
     buildings_new: "Buildings added",
     buildings_selected: "building(s) chosen",
     buildings_updated: "Buildings updated",

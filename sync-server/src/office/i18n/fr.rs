@@ -14,7 +14,7 @@ pub const TEXTS: Texts = Texts {
     buildings: "Bâtiments",
     buildings_count: "bâtiments",
     buildings_file: "Bâtiments (CSV ou GeoJSON)",
-    buildings_file_hint: "Une ligne par entrée : cle ; adresse ; residence ; entree ; etages (R+N → N) ; logements ; digicode ; longitude et latitude (WGS84) ou x et y (Lambert-93) ; quartier (facultatif, sinon trouvé par position). Séparateur ; ou , — UTF-8 ou Windows-1252 — virgules décimales acceptées.",
+    buildings_file_hint: "Une ligne par entrée, ou par bâtiment avec son nombre d'entrées (nb_entrees) : les en-têtes à votre façon sont lus aussi (« Nb de logements », « N° d'entrée », « Coordonnée X (Lambert 93) »…). cle ; adresse ; residence ; entree ; etages (R+N → N) ; logements ; digicode ; longitude et latitude (WGS84) ou x et y (Lambert-93) ; quartier (facultatif, sinon trouvé par position). Séparateur ; ou , — UTF-8 ou Windows-1252 — virgules décimales acceptées.",
     buildings_new: "Bâtiments ajoutés",
     buildings_selected: "bâtiment(s) choisi(s)",
     buildings_updated: "Bâtiments mis à jour",
