@@ -53,7 +53,8 @@ pub struct Selection {
 }
 
 impl Selection {
-    fn keeps(&self, row: &IdeaRow) -> bool {
+    /// Whether `row` (a kept idea, judged on its own fields) is selected.
+    pub fn keeps(&self, row: &IdeaRow) -> bool {
         self.category.as_ref().is_none_or(|c| *c == row.category)
             && self.status.as_ref().is_none_or(|s| *s == row.status)
             && self
@@ -64,13 +65,8 @@ impl Selection {
 }
 
 /// A campaign's ideas, newest first, duplicates under the idea they were
-/// merged into, filtered by `selection` (on the kept idea).
-pub fn ideas(
-    conn: &Connection,
-    campaign: &str,
-    selection: &Selection,
-) -> rusqlite::Result<Vec<IdeaRow>> {
-    let places = Places::load(conn)?;
+/// merged into, each placed among `places`.
+pub fn ideas(conn: &Connection, campaign: &str, places: &Places) -> rusqlite::Result<Vec<IdeaRow>> {
     let names: BTreeMap<String, String> = places
         .neighbourhoods
         .iter()
@@ -125,7 +121,6 @@ pub fn ideas(
     }
     // A duplicate of an idea that is gone (or itself merged) still shows.
     kept.extend(merged.into_values().flatten());
-    kept.retain(|r| selection.keeps(r));
     Ok(kept)
 }
 

@@ -69,9 +69,12 @@ async fn find(office: &Office, query: Query) -> Result<Option<(Found, Query)>, P
                 status: query.get("status").map(str::to_string),
                 neighbourhood: query.get("neighbourhood").map(str::to_string),
             };
-            let rows = read::ideas(conn, &campaign, &selection)?;
-            let all = read::ideas(conn, &campaign, &Selection::default())?;
-            let neighbourhoods = Places::load(conn)?.neighbourhoods;
+            // One read: the page lists the selection and offers every idea
+            // to merge into.
+            let places = Places::load(conn)?;
+            let all = read::ideas(conn, &campaign, &places)?;
+            let rows = all.iter().filter(|r| selection.keeps(r)).cloned().collect();
+            let neighbourhoods = places.neighbourhoods;
             Ok(Some((
                 Found {
                     collections,

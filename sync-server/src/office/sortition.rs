@@ -164,6 +164,7 @@ fn setup_page(
             .map_or(key.to_string(), |c| c.label.clone())
     };
     let seats_default = (s.pool.volunteers.len() / 2).clamp(1, 30).to_string();
+    let lists = values(&s.pool.volunteers, &s.chosen);
     let body = html! {
         p.hint { (t.hint) }
         @if let Some(e) = error { (e) }
@@ -185,7 +186,7 @@ fn setup_page(
         }
         form.card.draw method="post" action=(office.action("/office/sortition/draw")) {
             @for c in &s.chosen { input type="hidden" name="use" value=(c); }
-            input type="hidden" name="digest" value=(digest(&values(&s.pool.volunteers, &s.chosen)));
+            input type="hidden" name="digest" value=(digest(&lists));
             div.row {
                 div { label for="seats" { (t.panel_size) } input #seats name="seats" type="number" min="1" max=(setup::MAX_SEATS) required value=(field("seats", &seats_default)); }
                 div { label for="reserves" { (t.reserves) } input #reserves name="reserves" type="number" min="0" max="100" value=(field("reserves", "5")); }
@@ -196,7 +197,7 @@ fn setup_page(
             input #seed name="seed" required maxlength=(MAX_SEED_CHARS) value=(field("seed", ""));
             h2 { (t.quotas) }
             p.hint { (t.quotas_hint) }
-            @for (i, (category, vals)) in values(&s.pool.volunteers, &s.chosen).iter().enumerate() {
+            @for (i, (category, vals)) in lists.iter().enumerate() {
                 fieldset.quotas {
                     legend { (label_of(category)) }
                     table {
@@ -454,8 +455,8 @@ pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, Pa
             h2 { (t.quotas) " — " (t.panel_size) " : " (record.panel_size) }
             table { tbody {
                 @for (category, values) in &record.quotas {
-                    @for (value, (min, max)) in values {
-                        tr { th scope="row" { (category) " = " (value) } td { (min) "–" (max) } }
+                    @for (value, quota) in values {
+                        tr { th scope="row" { (category) " = " (value) } td { (quota.min) "–" (quota.max) } }
                     }
                 }
             } }

@@ -69,7 +69,7 @@ pub struct Volunteer {
 }
 
 /// How many panel members must have one value of a category.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Quota {
     /// At least.
     pub min: u32,

@@ -45,8 +45,8 @@ pub struct Record {
     pub fingerprint: String,
     /// Seats.
     pub panel_size: u32,
-    /// Category → value → (min, max).
-    pub quotas: BTreeMap<String, BTreeMap<String, (u32, u32)>>,
+    /// Category → value → quota.
+    pub quotas: BTreeMap<String, BTreeMap<String, Quota>>,
     /// The pool.
     pub pool: Vec<Entry>,
     /// The panel's ids, sorted.
@@ -164,19 +164,7 @@ pub fn run(
         seed: seed.to_string(),
         fingerprint: outcome.fingerprint,
         panel_size: request.panel_size,
-        quotas: request
-            .quotas
-            .iter()
-            .map(|(c, values)| {
-                (
-                    c.clone(),
-                    values
-                        .iter()
-                        .map(|(v, Quota { min, max })| (v.clone(), (*min, *max)))
-                        .collect(),
-                )
-            })
-            .collect(),
+        quotas: request.quotas.clone(),
         greedy_lowest: shares.iter().copied().fold(f64::INFINITY, f64::min),
         greedy_runs: GREEDY_RUNS,
         pool: entries,
@@ -194,27 +182,7 @@ pub fn run(
 pub fn request_of(record: &Record) -> Request {
     Request {
         panel_size: record.panel_size,
-        quotas: record
-            .quotas
-            .iter()
-            .map(|(c, values)| {
-                (
-                    c.clone(),
-                    values
-                        .iter()
-                        .map(|(v, (min, max))| {
-                            (
-                                v.clone(),
-                                Quota {
-                                    min: *min,
-                                    max: *max,
-                                },
-                            )
-                        })
-                        .collect(),
-                )
-            })
-            .collect(),
+        quotas: record.quotas.clone(),
     }
 }
 
