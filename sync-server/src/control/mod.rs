@@ -107,7 +107,29 @@ CREATE TABLE preview_files (
         name: "citizens' assembly draws, as published",
         sql: DRAWS,
     },
+    Migration {
+        version: 6,
+        name: "import column mappings: with each preview, and remembered per municipality",
+        sql: MAPPINGS,
+    },
 ];
+
+/// A preview's chosen columns and sheets, and the mappings each
+/// municipality's coordinators chose, by the headers' signature: the same
+/// on both backends.
+const MAPPINGS: &str = "
+ALTER TABLE previews ADD COLUMN choices TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE column_mappings (
+    municipality_id TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    mapping TEXT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (municipality_id, signature)
+);
+";
+
+/// Mappings a municipality keeps: the most recently used.
+const MAX_MAPPINGS: i64 = 64;
 
 /// The draws table, the same on both backends.
 const DRAWS: &str = "
@@ -192,6 +214,10 @@ CREATE TABLE preview_files (
     crate::pg::migrations::Step {
         version: 3,
         sql: DRAWS,
+    },
+    crate::pg::migrations::Step {
+        version: 4,
+        sql: MAPPINGS,
     },
 ];
 
@@ -801,6 +827,7 @@ impl Control {
         &self,
         municipality: MunicipalityId,
         files: &[Upload],
+        choices: &str,
         lifetime_ms: i64,
         max: usize,
     ) -> Result<String, ControlError> {
@@ -820,11 +847,13 @@ impl Control {
                 &[municipality.to_string().into(), keep.into()],
             )?;
             sql.execute(
-                "INSERT INTO previews (token_hash, municipality_id, created_at) VALUES (?1, ?2, ?3)",
+                "INSERT INTO previews (token_hash, municipality_id, created_at, choices)
+                 VALUES (?1, ?2, ?3, ?4)",
                 &[
                     hash.as_str().into(),
                     municipality.to_string().into(),
                     now.into(),
+                    choices.into(),
                 ],
             )?;
             for (position, file) in files.iter().enumerate() {
@@ -844,18 +873,18 @@ impl Control {
         Ok(token)
     }
 
-    /// Takes a preview's files, once: `None` if the token is unknown,
-    /// expired, or another municipality's (which keeps it).
+    /// Takes a preview's files and choices, once: `None` if the token is
+    /// unknown, expired, or another municipality's (which keeps it).
     pub fn take_preview(
         &self,
         municipality: MunicipalityId,
         token: &str,
         lifetime_ms: i64,
-    ) -> Result<Option<Vec<Upload>>, ControlError> {
+    ) -> Result<Option<(Vec<Upload>, String)>, ControlError> {
         let hash = secrets::hash_secret(token);
         self.db.run(|sql| {
             let files = sql.query(
-                "SELECT f.name, f.bytes FROM preview_files f
+                "SELECT f.name, f.bytes, p.choices FROM preview_files f
                  JOIN previews p ON p.token_hash = f.token_hash
                  WHERE p.token_hash = ?1 AND p.municipality_id = ?2 AND p.created_at > ?3
                  ORDER BY f.position",
@@ -879,6 +908,10 @@ impl Control {
             if taken != 1 {
                 return Ok(None);
             }
+            let choices = match files.first() {
+                Some(row) => row.text(2)?,
+                None => String::new(),
+            };
             files
                 .iter()
                 .map(|row| {
@@ -888,7 +921,57 @@ impl Control {
                     })
                 })
                 .collect::<Result<Vec<_>, ControlError>>()
-                .map(Some)
+                .map(|files| Some((files, choices)))
+        })
+    }
+
+    /// Remembers the column mappings (JSON) an import used, by their
+    /// headers' signature, for the municipality's next import of a file
+    /// with the same headers; the oldest beyond [`MAX_MAPPINGS`] go.
+    pub fn remember_mappings(
+        &self,
+        municipality: MunicipalityId,
+        mappings: &[(String, String)],
+    ) -> Result<(), ControlError> {
+        let now = now_ms();
+        self.db.run(|sql| {
+            for (signature, mapping) in mappings {
+                sql.execute(
+                    "INSERT INTO column_mappings (municipality_id, signature, mapping, updated_at)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (municipality_id, signature)
+                     DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at",
+                    &[
+                        municipality.to_string().into(),
+                        signature.as_str().into(),
+                        mapping.as_str().into(),
+                        now.into(),
+                    ],
+                )?;
+            }
+            sql.execute(
+                "DELETE FROM column_mappings WHERE municipality_id = ?1 AND signature NOT IN
+                 (SELECT signature FROM column_mappings WHERE municipality_id = ?1
+                  ORDER BY updated_at DESC, signature LIMIT ?2)",
+                &[municipality.to_string().into(), MAX_MAPPINGS.into()],
+            )?;
+            Ok::<_, ControlError>(())
+        })
+    }
+
+    /// The column mappings a municipality remembers, as (signature, JSON).
+    pub fn mappings(
+        &self,
+        municipality: MunicipalityId,
+    ) -> Result<Vec<(String, String)>, ControlError> {
+        self.db.run(|sql| {
+            sql.query(
+                "SELECT signature, mapping FROM column_mappings WHERE municipality_id = ?1",
+                &[municipality.to_string().into()],
+            )?
+            .iter()
+            .map(|row| Ok((row.text(0)?, row.text(1)?)))
+            .collect::<Result<Vec<_>, ControlError>>()
         })
     }
 

@@ -35,6 +35,7 @@ mod sectors;
 mod session;
 mod sortition;
 mod territory;
+mod territory_columns;
 mod volunteers;
 
 pub use i18n::{Lang, Texts};
@@ -97,6 +98,7 @@ pub fn router() -> Router<AppState> {
             post(territory::preview).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .route("/office/territory/confirm", post(territory::confirm))
+        .route("/office/territory/remap", post(territory::remap))
         .route(
             "/office/territory/unreadable",
             post(territory::remove_unreadable),

@@ -9,9 +9,11 @@
 
 use super::layout::{PageError, Section, notice, page};
 use super::session::Office;
+use super::territory_columns as columns;
+use crate::readmodel::{door_key, door_label};
 use crate::territory::{
-    self as import, Column, Crs, FileError, FileReport, Import, Plan, RowProblem, TextEncoding,
-    Upload,
+    self as import, Choices, Column, Crs, FileError, FileReport, Import, LostDoors, Plan,
+    RowProblem, TextEncoding, Upload,
 };
 use axum::body::Bytes;
 use axum::extract::{Multipart, Query};
@@ -20,33 +22,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use shared::domain::{Building, Neighbourhood};
 use shared::schema::{DocId, DocKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How long a preview waits for confirmation, in milliseconds.
 const PREVIEW_LIFETIME_MS: i64 = 3600 * 1000;
 /// Previews kept at once per municipality.
 const MAX_PREVIEWS: usize = 8;
-
-/// The header a column has in the files Palier reads.
-pub fn column_name(column: Column) -> &'static str {
-    match column {
-        Column::Key => "cle",
-        Column::Address => "adresse",
-        Column::Estate => "residence",
-        Column::Entrance => "entree",
-        Column::Floors => "etages",
-        Column::Dwellings => "logements",
-        Column::EntranceCount => "entrees",
-        Column::DoorCode => "digicode",
-        Column::Neighbourhood => "quartier",
-        Column::Longitude => "longitude",
-        Column::Latitude => "latitude",
-        Column::X => "x",
-        Column::Y => "y",
-        Column::Name => "nom",
-        Column::Code => "code",
-    }
-}
 
 fn upload_form(office: &Office) -> Markup {
     let t = office.t;
@@ -56,10 +37,10 @@ fn upload_form(office: &Office) -> Markup {
             form method="post" action=(office.action("/office/territory/preview")) enctype="multipart/form-data" {
                 label for="neighbourhoods-file" { (t.neighbourhoods_file) }
                 p.hint { (t.neighbourhoods_file_hint) }
-                input #neighbourhoods-file type="file" name="neighbourhoods" accept=".geojson,.json";
+                input #neighbourhoods-file type="file" name="neighbourhoods" accept=".geojson,.json,.gpkg,.zip";
                 label for="buildings-file" { (t.buildings_file) }
                 p.hint { (t.buildings_file_hint) }
-                input #buildings-file type="file" name="buildings" accept=".csv,.txt,.geojson,.json";
+                input #buildings-file type="file" name="buildings" accept=".csv,.txt,.xlsx,.ods,.geojson,.json";
                 button type="submit" { (t.preview_import) }
             }
         }
@@ -153,6 +134,7 @@ fn encoding_name(encoding: TextEncoding) -> &'static str {
 /// A row problem in the office's language.
 pub fn describe_problem(office: &Office, files: &[FileReport], problem: &RowProblem) -> String {
     let t = office.t;
+    let column_name = |c: Column| columns::meaning(office, c);
     // "12", or "12 (batiments-2.csv)" when the earlier line is in another file.
     let at = |line: usize, file: Option<usize>| match file.and_then(|f| files.get(f)) {
         Some(other) => format!("{line} ({})", other.name),
@@ -195,12 +177,29 @@ pub fn describe_problem(office: &Office, files: &[FileReport], problem: &RowProb
         RowProblem::UnknownNeighbourhood(name) => {
             t.problem_unknown_neighbourhood.replace("{name}", name)
         }
+        RowProblem::NotALevel(value) => office
+            .lang
+            .import()
+            .problem_not_a_level
+            .replace("{value}", value),
+        RowProblem::UnknownCrs(value) => office
+            .lang
+            .import()
+            .problem_unknown_crs
+            .replace("{value}", value),
+        RowProblem::DuplicateDoor { door, line } => office
+            .lang
+            .import()
+            .problem_duplicate_door
+            .replace("{door}", door)
+            .replace("{line}", &line.to_string()),
     }
 }
 
 /// A file problem in the office's language.
 pub fn describe_file_error(office: &Office, file: &str, error: &FileError) -> String {
     let t = office.t;
+    let i = office.lang.import();
     let text = match error {
         FileError::Empty => t.file_empty.to_string(),
         FileError::Spreadsheet => t.file_spreadsheet.to_string(),
@@ -208,13 +207,21 @@ pub fn describe_file_error(office: &Office, file: &str, error: &FileError) -> St
         FileError::Csv(detail) => t.file_csv.replace("{detail}", detail),
         FileError::GeoJson(detail) => t.file_geojson.replace("{detail}", detail),
         FileError::UnsupportedCrs(name) => t.file_crs.replace("{crs}", name),
-        FileError::MissingColumns(columns) => t
-            .file_missing_columns
-            .replace("{columns}", &columns.join(", ")),
         FileError::TooLarge { limit_mib } => {
             t.file_too_large.replace("{limit}", &limit_mib.to_string())
         }
         FileError::NoFile => t.file_none.to_string(),
+        FileError::Archive(detail) => i.file_archive.replace("{detail}", detail),
+        FileError::Inflated { limit_mib } => {
+            i.file_inflated.replace("{limit}", &limit_mib.to_string())
+        }
+        FileError::UnknownZip => i.file_unknown_zip.to_string(),
+        FileError::Workbook(detail) => i.file_workbook.replace("{detail}", detail),
+        FileError::TooManyCells { limit } => {
+            i.file_too_many_cells.replace("{limit}", &limit.to_string())
+        }
+        FileError::GeoPackage(detail) => i.file_geopackage.replace("{detail}", detail),
+        FileError::Shapefile(detail) => i.file_shapefile.replace("{detail}", detail),
     };
     if file.is_empty() {
         text
@@ -228,8 +235,15 @@ async fn refuse(office: &Office, status: StatusCode, text: String) -> Result<Res
     Ok((status, render(office, &stored, Some(("error", text)))).into_response())
 }
 
+/// What a preview keeps beside its files, so the confirmation (on any
+/// process) reads them exactly as previewed: the columns chosen, the
+/// mappings remembered at the time, the sheets.
+fn choices_json(choices: &Choices) -> Result<String, PageError> {
+    serde_json::to_string(choices).map_err(|e| PageError::Internal(e.into()))
+}
+
 /// `POST /office/territory/preview`: reads the files and shows what an
-/// import would do; stores nothing.
+/// import would do; stores nothing but the files, for the confirmation.
 pub async fn preview(office: Office, mut multipart: Multipart) -> Result<Response, PageError> {
     let mut uploads = Vec::new();
     loop {
@@ -248,41 +262,133 @@ pub async fn preview(office: Office, mut multipart: Multipart) -> Result<Respons
             Err(e) => return too_large_or_bad(&office, e.status(), e.body_text()).await,
         }
     }
-    let read = tokio::task::spawn_blocking(move || {
-        let read = import::read(&uploads);
+    let control = office.state().control.clone();
+    let municipality = office.account.municipality;
+    let remembered = tokio::task::spawn_blocking(move || control.mappings(municipality))
+        .await
+        .map_err(|e| PageError::Internal(e.into()))?
+        .map_err(|e| PageError::Internal(e.into()))?;
+    let choices = Choices {
+        remembered: remembered
+            .into_iter()
+            .filter_map(|(signature, json)| Some((signature, serde_json::from_str(&json).ok()?)))
+            .collect(),
+        ..Choices::default()
+    };
+    show_preview(&office, uploads, choices).await
+}
+
+/// `POST /office/territory/remap`: the same files read again with the
+/// columns (and sheets) the coordinator chose in the preview.
+pub async fn remap(office: Office, body: Bytes) -> Result<Response, PageError> {
+    let fields = super::form::Fields::parse(&body);
+    let token = fields.get("token");
+    let control = office.state().control.clone();
+    let municipality = office.account.municipality;
+    let taken = tokio::task::spawn_blocking(move || {
+        control.take_preview(municipality, &token, PREVIEW_LIFETIME_MS)
+    })
+    .await
+    .map_err(|e| PageError::Internal(e.into()))?
+    .map_err(|e| PageError::Internal(e.into()))?;
+    let Some((uploads, kept)) = taken else {
+        return refuse(
+            &office,
+            StatusCode::CONFLICT,
+            office.t.preview_expired.to_string(),
+        )
+        .await;
+    };
+    let mut choices: Choices = serde_json::from_str(&kept).unwrap_or_default();
+    for file in 0..uploads.len() {
+        let signature = fields.get(&format!("sig.{file}"));
+        let count = fields
+            .get(&format!("columns.{file}"))
+            .parse::<usize>()
+            .unwrap_or(0);
+        if !signature.is_empty() && count > 0 && count <= MAX_FORM_COLUMNS {
+            let mapping = (0..count)
+                .map(|i| Column::from_slug(&fields.get(&format!("map.{file}.{i}"))))
+                .collect();
+            choices.chosen.insert(signature, mapping);
+        }
+        let sheet = fields.get(&format!("sheet.{file}"));
+        if !sheet.is_empty() {
+            choices.sheets.insert(file, sheet);
+        }
+    }
+    show_preview(&office, uploads, choices).await
+}
+
+/// Columns a table may have for the mapping form to be taken.
+const MAX_FORM_COLUMNS: usize = 512;
+
+/// Reads `uploads` through `choices`, plans the import, keeps the files
+/// under a new token, and shows the preview.
+async fn show_preview(
+    office: &Office,
+    uploads: Vec<Upload>,
+    choices: Choices,
+) -> Result<Response, PageError> {
+    let for_read = choices.clone();
+    let (read, uploads) = tokio::task::spawn_blocking(move || {
+        let read = import::read_with(&uploads, &for_read);
         (read, uploads)
     })
     .await
     .map_err(|e| PageError::Internal(e.into()))?;
-    let (read, uploads) = read;
     let parsed = match read {
         Ok(parsed) => parsed,
         Err((file, error)) => {
-            let text = describe_file_error(&office, &file, &error);
-            return refuse(&office, StatusCode::UNPROCESSABLE_ENTITY, text).await;
+            let text = describe_file_error(office, &file, &error);
+            return refuse(office, StatusCode::UNPROCESSABLE_ENTITY, text).await;
         }
     };
+    let visited: HashSet<String> = office
+        .with_read_model(|conn| {
+            let mut statement = conn.prepare("SELECT DISTINCT door_key FROM rm_visits")?;
+            let keys = statement
+                .query_map([], |row| row.get::<_, String>(0))?
+                .collect::<Result<HashSet<_>, _>>()?;
+            Ok(keys)
+        })
+        .await?;
     let for_plan = parsed.clone();
-    let (plan, unreadable) = office
+    let (plan, unreadable, lost) = office
         .with_store(move |store| {
             let stored = import::load(store)?;
             let plan = import::plan(&for_plan, &stored.neighbourhoods, &stored.buildings);
-            Ok((plan, stored.unreadable))
+            let lost = import::visited_doors_lost(&plan, &stored.buildings, &|id, d| {
+                visited.contains(&door_key(&id.to_string(), &d.entrance, d.floor, &d.door))
+            });
+            Ok((plan, stored.unreadable, lost))
         })
         .await?;
-    let token = if plan.is_clean() {
-        let control = office.state().control.clone();
-        let municipality = office.account.municipality;
-        let token = tokio::task::spawn_blocking(move || {
-            control.put_preview(municipality, &uploads, PREVIEW_LIFETIME_MS, MAX_PREVIEWS)
-        })
-        .await
-        .map_err(|e| PageError::Internal(e.into()))?
-        .map_err(|e| PageError::Internal(e.into()))?;
-        Some(token)
-    } else {
-        None
-    };
+    // Only what these files' tables use is kept with the preview.
+    let signatures: HashSet<&str> = parsed
+        .files
+        .iter()
+        .filter_map(|f| f.table.as_ref().map(|t| t.signature.as_str()))
+        .collect();
+    let mut kept = choices;
+    kept.chosen.retain(|s, _| signatures.contains(s.as_str()));
+    kept.remembered
+        .retain(|s, _| signatures.contains(s.as_str()));
+    let kept = choices_json(&kept)?;
+    let control = office.state().control.clone();
+    let municipality = office.account.municipality;
+    let token = tokio::task::spawn_blocking(move || {
+        control.put_preview(
+            municipality,
+            &uploads,
+            &kept,
+            PREVIEW_LIFETIME_MS,
+            MAX_PREVIEWS,
+        )
+    })
+    .await
+    .map_err(|e| PageError::Internal(e.into()))?
+    .map_err(|e| PageError::Internal(e.into()))?;
     let status = if plan.is_clean() {
         StatusCode::OK
     } else {
@@ -290,7 +396,7 @@ pub async fn preview(office: Office, mut multipart: Multipart) -> Result<Respons
     };
     Ok((
         status,
-        preview_page(&office, &parsed, &plan, &unreadable, token.as_deref()),
+        preview_page(office, &parsed, &plan, &unreadable, &lost, &token),
     )
         .into_response())
 }
@@ -323,10 +429,13 @@ fn preview_page(
     parsed: &Import,
     plan: &Plan,
     unreadable: &[DocId],
-    token: Option<&str>,
+    lost: &[LostDoors],
+    token: &str,
 ) -> Markup {
     let t = office.t;
+    let i = office.lang.import();
     let c = &plan.counts;
+    let lost_doors: usize = lost.iter().map(|l| l.doors.len()).sum();
     page(
         office,
         Section::Territory,
@@ -340,6 +449,9 @@ fn preview_page(
                     }
                 }
             }
+            @if parsed.files.iter().any(|f| f.table.is_some()) {
+                (columns::form(office, parsed, token))
+            }
             dl.counts {
                 dt { (t.neighbourhoods_new) } dd { (c.neighbourhoods_new) }
                 dt { (t.neighbourhoods_updated) } dd { (c.neighbourhoods_updated) }
@@ -351,8 +463,21 @@ fn preview_page(
                 dt { (t.without_neighbourhood) } dd { (c.without_neighbourhood) }
                 dt { (t.not_in_file) } dd { (c.buildings_not_in_file) }
             }
+            @if !lost.is_empty() {
+                div.notice.error.lost-doors role="alert" {
+                    p { (i.visited_lost.replace("{doors}", &lost_doors.to_string()).replace("{buildings}", &lost.len().to_string())) }
+                    ul {
+                        @for l in lost {
+                            li { (i.visited_lost_item
+                                .replace("{address}", &l.address)
+                                .replace("{key}", &l.key)
+                                .replace("{doors}", &l.doors.iter().map(|d| door_label(&d.entrance, d.floor, &d.door)).collect::<Vec<_>>().join(", "))) }
+                        }
+                    }
+                }
+            }
             @if plan.rejections.is_empty() {
-                (notice("ok", t.no_rejected_row))
+                @if !plan.blocked { (notice("ok", t.no_rejected_row)) }
             } @else {
                 (notice("error", &t.rejected_rows.replace("{n}", &plan.rejections.len().to_string())))
                 table.rejections {
@@ -369,10 +494,17 @@ fn preview_page(
                 }
             }
             (unreadable_list(office, unreadable))
-            @if let Some(token) = token {
+            @if plan.is_clean() {
                 form method="post" action=(office.action("/office/territory/confirm")) {
                     input type="hidden" name="token" value=(token);
                     button type="submit" { (t.confirm_import) }
+                }
+            } @else if plan.may_leave_out() {
+                form.leave-out method="post" action=(office.action("/office/territory/confirm")) {
+                    input type="hidden" name="token" value=(token);
+                    input type="hidden" name="leave_out" value=(plan.rejections.len());
+                    p.hint { (i.leave_out_hint) }
+                    button type="submit" { (i.leave_out.replace("{n}", &plan.rejections.len().to_string())) }
                 }
             }
             p { a href="/office/territory" { (t.cancel) } }
@@ -381,17 +513,24 @@ fn preview_page(
     )
 }
 
-/// `POST /office/territory/confirm`: writes a previewed import.
+/// `POST /office/territory/confirm`: writes a previewed import: all of
+/// it, or its valid rows when the coordinator chose to leave out exactly
+/// the rejected rows the preview showed.
 pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError> {
-    let token = super::form::Fields::parse(&body).get("token");
+    let fields = super::form::Fields::parse(&body);
+    let token = fields.get("token");
+    let left_out = fields.get("leave_out").parse::<usize>().unwrap_or(0);
     let control = office.state().control.clone();
     let municipality = office.account.municipality;
-    // The files as previewed, read again: parsing is deterministic, and
-    // what a preview keeps is the coordinator's upload, not this process's
-    // memory.
+    // The files as previewed, read again with the same choices: parsing is
+    // deterministic, and what a preview keeps is the coordinator's upload,
+    // not this process's memory.
     let parsed = tokio::task::spawn_blocking(move || {
-        let files = control.take_preview(municipality, &token, PREVIEW_LIFETIME_MS)?;
-        Ok::<_, crate::control::ControlError>(files.map(|files| import::read(&files)))
+        let taken = control.take_preview(municipality, &token, PREVIEW_LIFETIME_MS)?;
+        Ok::<_, crate::control::ControlError>(taken.map(|(files, kept)| {
+            let choices: Choices = serde_json::from_str(&kept).unwrap_or_default();
+            import::read_with(&files, &choices)
+        }))
     })
     .await
     .map_err(|e| PageError::Internal(e.into()))?
@@ -404,11 +543,20 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
         )
         .await;
     };
+    // The columns the coordinator chose (or kept) are remembered for the
+    // next file with the same headers; guesses are guessed again.
+    let remember: Vec<(String, String)> = parsed
+        .files
+        .iter()
+        .filter_map(|f| f.table.as_ref())
+        .filter(|t| t.source != import::Source::Guessed)
+        .filter_map(|t| Some((t.signature.clone(), serde_json::to_string(&t.mapping).ok()?)))
+        .collect();
     let outcome = office
         .with_store(move |store| {
             let stored = import::load(store)?;
             let plan = import::plan(&parsed, &stored.neighbourhoods, &stored.buildings);
-            match import::apply(store, &plan) {
+            match import::apply_leaving_out(store, &plan, left_out) {
                 Ok(_) => Ok(Ok(plan.neighbourhoods.len() + plan.buildings.len())),
                 Err(import::ApplyError::NotClean) => Ok(Err(())),
                 Err(e) => Err(PageError::Internal(e.into())),
@@ -416,7 +564,14 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
         })
         .await?;
     match outcome {
-        Ok(n) => Ok(Redirect::to(&format!("/office/territory?imported={n}")).into_response()),
+        Ok(n) => {
+            let control = office.state().control.clone();
+            tokio::task::spawn_blocking(move || control.remember_mappings(municipality, &remember))
+                .await
+                .map_err(|e| PageError::Internal(e.into()))?
+                .map_err(|e| PageError::Internal(e.into()))?;
+            Ok(Redirect::to(&format!("/office/territory?imported={n}")).into_response())
+        }
         Err(()) => {
             refuse(
                 &office,

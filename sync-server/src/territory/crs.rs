@@ -30,6 +30,46 @@ impl Crs {
             _ => None,
         }
     }
+
+    /// The system a cell names as people write it: "Lambert 93", "L93",
+    /// "RGF93", "EPSG:2154", "WGS84", "GPS", "4326".
+    pub fn from_label(label: &str) -> Option<Self> {
+        let squeezed: String = label
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_uppercase();
+        match squeezed.as_str() {
+            "LAMBERT93" | "L93" | "RGF93" | "RGF93LAMBERT93" | "LAMBERT93RGF93" => {
+                Some(Crs::Lambert93)
+            }
+            "WGS84" | "GPS" | "CRS84" | "LONLAT" | "LATLON" => Some(Crs::Wgs84),
+            _ => Self::from_name(label.trim()),
+        }
+    }
+
+    /// The system a Shapefile's `.prj` (ESRI WKT) or a GeoPackage's
+    /// definition describes: RGF93 / Lambert-93 or plain geographic WGS84
+    /// (or RGF93 geographic, the same to a metre).
+    pub fn from_wkt(wkt: &str) -> Option<Self> {
+        let upper = wkt.to_ascii_uppercase().replace([' ', '-'], "_");
+        if upper.contains("AUTHORITY[\"EPSG\",\"2154\"]") || upper.contains("ID[\"EPSG\",2154]") {
+            return Some(Crs::Lambert93);
+        }
+        if upper.starts_with("PROJCS") || upper.starts_with("PROJCRS") {
+            let lambert_93 = upper.contains("LAMBERT_93")
+                || (upper.contains("RGF")
+                    && upper.contains("LAMBERT_CONFORMAL_CONIC")
+                    && upper.contains("700000")
+                    && upper.contains("6600000"));
+            return lambert_93.then_some(Crs::Lambert93);
+        }
+        (upper.starts_with("GEOGCS")
+            || upper.starts_with("GEOGCRS")
+            || upper.starts_with("GEODCRS"))
+        .then_some(Crs::Wgs84)
+        .filter(|_| upper.contains("WGS") || upper.contains("RGF") || upper.contains("4326"))
+    }
 }
 
 const LAMBERT_93: &str = "+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 \
@@ -42,6 +82,12 @@ pub struct Reprojector {
     projections: Option<(Proj, Proj)>,
 }
 
+/// Whether `(x, y)` can only be degrees: Lambert-93 metres are never so
+/// small (its false easting is 700 km).
+pub fn looks_like_degrees(x: f64, y: f64) -> bool {
+    x.abs() <= 180.0 && y.abs() <= 90.0
+}
+
 impl Reprojector {
     /// A reprojector from `crs`.
     pub fn new(crs: Crs) -> Self {
@@ -52,6 +98,20 @@ impl Reprojector {
                 .zip(Proj::from_proj_string(WGS_84).ok()),
         };
         Self { crs, projections }
+    }
+
+    /// The system it reads.
+    pub fn crs(&self) -> Crs {
+        self.crs
+    }
+
+    /// The WGS84 point at `(x, y)` in `crs` (a row may name its own).
+    pub fn to_wgs84_from(&self, crs: Crs, x: f64, y: f64) -> Option<Point> {
+        if crs == self.crs {
+            self.to_wgs84(x, y)
+        } else {
+            Reprojector::new(crs).to_wgs84(x, y)
+        }
     }
 
     /// The WGS84 point at `(x, y)`, or `None` when it cannot be computed.
@@ -119,6 +179,22 @@ mod tests {
             Some(Crs::Wgs84)
         );
         assert_eq!(Crs::from_name("EPSG:3857"), None);
+        assert_eq!(Crs::from_label("Lambert 93"), Some(Crs::Lambert93));
+        assert_eq!(Crs::from_label("EPSG:2154"), Some(Crs::Lambert93));
+        assert_eq!(Crs::from_label("wgs 84"), Some(Crs::Wgs84));
+        assert_eq!(Crs::from_label("Lambert II étendu"), None);
+    }
+
+    #[test]
+    fn shapefile_projections_as_esri_and_qgis_write_them() {
+        let esri = r#"PROJCS["RGF93_Lambert_93",GEOGCS["GCS_RGF_1993",DATUM["D_RGF_1993",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",700000.0],PARAMETER["False_Northing",6600000.0],PARAMETER["Central_Meridian",3.0],PARAMETER["Standard_Parallel_1",49.0],PARAMETER["Standard_Parallel_2",44.0],PARAMETER["Latitude_Of_Origin",46.5],UNIT["Meter",1.0]]"#;
+        assert_eq!(Crs::from_wkt(esri), Some(Crs::Lambert93));
+        let wgs84 = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
+        assert_eq!(Crs::from_wkt(wgs84), Some(Crs::Wgs84));
+        let lambert_2 = r#"PROJCS["NTF_Paris_Lambert_II_etendu",GEOGCS["GCS_NTF_Paris"],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",600000.0],PARAMETER["False_Northing",2200000.0]]"#;
+        assert_eq!(Crs::from_wkt(lambert_2), None);
+        let web_mercator = r#"PROJCS["WGS_1984_Web_Mercator_Auxiliary_Sphere",GEOGCS["GCS_WGS_1984"],PROJECTION["Mercator_Auxiliary_Sphere"]]"#;
+        assert_eq!(Crs::from_wkt(web_mercator), None);
     }
 
     #[test]

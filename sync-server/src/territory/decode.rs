@@ -23,7 +23,7 @@ pub fn decode(bytes: &[u8]) -> Result<(String, TextEncoding), FileError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(FileError::Empty);
     }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+    if bytes.starts_with(b"\xD0\xCF\x11\xE0") {
         return Err(FileError::Spreadsheet);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
@@ -110,7 +110,7 @@ mod tests {
             .collect();
         assert!(matches!(decode(&utf16), Err(FileError::Encoding { .. })));
         assert!(matches!(
-            decode(b"PK\x03\x04rest of a zip"),
+            decode(b"\xD0\xCF\x11\xE0rest of an old Excel file"),
             Err(FileError::Spreadsheet)
         ));
         assert!(matches!(decode(b"  \n"), Err(FileError::Empty)));

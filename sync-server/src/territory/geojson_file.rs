@@ -3,7 +3,8 @@
 //! A feature with an address is a building (a point, or a footprint whose
 //! centroid is taken); a polygon without one is a neighbourhood.
 
-use super::crs::{Crs, Reprojector, in_france};
+use super::crs::{Crs, Reprojector};
+use super::outline;
 use super::rows::{Column, Position, building_row};
 use super::{FileError, Parsed, ParsedNeighbourhood, Rejection, RowProblem};
 use geo::Centroid;
@@ -91,41 +92,19 @@ pub fn parse(source: &str, parsed: &mut Parsed) -> Result<(), FileError> {
     Ok(())
 }
 
-fn ring(positions: &[geojson::Position], reprojector: &Reprojector) -> Result<Ring, RowProblem> {
-    positions
-        .iter()
-        .map(|p| match p.as_slice() {
-            [x, y, ..] => {
-                let point = reprojector
-                    .to_wgs84(*x, *y)
-                    .ok_or(RowProblem::OutsideFrance { x: *x, y: *y })?;
-                if in_france(point) {
-                    Ok(point)
-                } else {
-                    Err(RowProblem::OutsideFrance {
-                        x: point.lon,
-                        y: point.lat,
-                    })
-                }
-            }
-            _ => Err(RowProblem::Geometry(
-                "position without two coordinates".into(),
-            )),
-        })
-        .collect()
-}
-
 fn polygon(rings: &PolygonType, reprojector: &Reprojector) -> Result<Vec<Ring>, RowProblem> {
     let rings = rings
         .iter()
-        .map(|r| ring(r, reprojector))
+        .map(|r| {
+            if r.iter().any(|p| p.len() < 2) {
+                return Err(RowProblem::Geometry(
+                    "position without two coordinates".into(),
+                ));
+            }
+            outline::ring(r.iter().map(|p| (p[0], p[1])), reprojector)
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    match rings.first() {
-        Some(outline) if outline.len() >= 4 => Ok(rings),
-        _ => Err(RowProblem::Geometry(
-            "polygon with fewer than 4 points".into(),
-        )),
-    }
+    outline::polygon(rings)
 }
 
 fn polygons(
@@ -147,7 +126,10 @@ fn building_position(
     reprojector: &Reprojector,
 ) -> Result<Point, RowProblem> {
     if let GeometryValue::Point { coordinates } = value {
-        let [point] = ring(std::slice::from_ref(coordinates), reprojector)?[..] else {
+        let [x, y, ..] = coordinates[..] else {
+            return Err(RowProblem::Geometry("Point".into()));
+        };
+        let [point] = outline::ring([(x, y)], reprojector)?[..] else {
             return Err(RowProblem::Geometry("Point".into()));
         };
         return Ok(point);
@@ -168,18 +150,5 @@ fn neighbourhood(
     get: &dyn Fn(Column) -> Option<String>,
     reprojector: &Reprojector,
 ) -> Result<ParsedNeighbourhood, RowProblem> {
-    let name = get(Column::Name)
-        .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty())
-        .ok_or(RowProblem::Missing(Column::Name))?;
-    let key = get(Column::Code)
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| name.clone());
-    Ok(ParsedNeighbourhood {
-        line,
-        key,
-        name,
-        polygons: polygons(value, reprojector)?,
-    })
+    outline::neighbourhood(line, polygons(value, reprojector)?, get)
 }

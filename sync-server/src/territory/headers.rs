@@ -21,6 +21,23 @@ const FILLER: &[&str] = &[
 /// The header's words: accents, case, bracketed notes and filler removed,
 /// plurals made singular.
 pub fn words(header: &str) -> Vec<String> {
+    tokens(header)
+        .into_iter()
+        .filter(|w| !FILLER.contains(&w.as_str()))
+        .map(|w| {
+            // Plural to singular: "logements", "niveaux", "floors".
+            if w.len() > 3 && (w.ends_with('s') || w.ends_with('x')) {
+                w[..w.len() - 1].to_string()
+            } else {
+                w
+            }
+        })
+        .collect()
+}
+
+/// The header's words as written: accents, case and bracketed notes
+/// removed, nothing else.
+fn tokens(header: &str) -> Vec<String> {
     let mut text = String::with_capacity(header.len());
     let mut depth = 0usize;
     for c in header.nfd() {
@@ -36,15 +53,8 @@ pub fn words(header: &str) -> Vec<String> {
         }
     }
     text.split(' ')
-        .filter(|w| !w.is_empty() && !FILLER.contains(w))
-        .map(|w| {
-            // Plural to singular: "logements", "niveaux", "floors".
-            if w.len() > 3 && (w.ends_with('s') || w.ends_with('x')) {
-                w[..w.len() - 1].to_string()
-            } else {
-                w.to_string()
-            }
-        })
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
         .collect()
 }
 
@@ -58,6 +68,12 @@ pub fn guess(header: &str) -> Option<Column> {
         .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .any(|w| COUNTING.contains(&w));
+    let raw = tokens(header);
+    let raw_has = |options: &[&str]| raw.iter().any(|w| options.contains(&w.as_str()));
+    // "N° de porte", "Numéro d'appartement": a label, not a count.
+    let numbered = !counted && raw_has(&["n", "no", "num", "numero", "ref"]);
+    // "Étages", "Niveaux": a count; "Étage" alone: the floor a dwelling is on.
+    let plural = raw_has(&["etages", "niveaux", "floors", "levels", "storeys"]);
     let words = words(header);
     let has = |options: &[&str]| words.iter().any(|w| options.contains(&w.as_str()));
     let only =
@@ -67,6 +83,28 @@ pub fn guess(header: &str) -> Option<Column> {
     Some(
         if has(&["digicode", "interphone"]) || (has(&["code"]) && has(&["porte", "door"])) {
             Column::DoorCode
+        } else if has(&["porte", "door"])
+            || (numbered
+                && has(&[
+                    "logement",
+                    "logt",
+                    "lgt",
+                    "dwelling",
+                    "appartement",
+                    "appart",
+                    "appt",
+                    "lot",
+                ]))
+        {
+            Column::Door
+        } else if !counted
+            && !plural
+            && has(&["etage", "niveau", "floor", "level", "storey"])
+            && !has(&["hauteur", "r+"])
+        {
+            Column::Level
+        } else if has(&["systeme", "crs", "epsg", "srid", "projection"]) {
+            Column::CrsName
         } else if has(&[
             // Not "lot" nor "log" alone: in landlords' files they name a
             // dwelling ("N° de lot"), not a count.
@@ -177,6 +215,14 @@ mod tests {
             ("Number of entrances", Column::EntranceCount),
             ("Nombre d'étages (R+)", Column::Floors),
             ("Hauteur (niveaux)", Column::Floors),
+            ("Étages", Column::Floors),
+            ("Étage", Column::Level),
+            ("Floor", Column::Level),
+            ("N° de porte", Column::Door),
+            ("Numéro d'appartement", Column::Door),
+            ("N° logement", Column::Door),
+            ("N° de lot", Column::Door),
+            ("Système de coordonnées", Column::CrsName),
             ("NB_NIVEAUX", Column::Floors),
             ("Number of floors", Column::Floors),
             ("Nom de la résidence", Column::Estate),

@@ -1,6 +1,9 @@
 //! The territory a campaign works on, brought in from the files
-//! municipalities already have: a buildings spreadsheet (CSV) and GIS layers
-//! (GeoJSON) of neighbourhoods and buildings.
+//! municipalities already have: a buildings spreadsheet (CSV, Excel,
+//! OpenDocument) with one row per entrance, per building or per dwelling,
+//! whose columns' meanings are guessed, remembered or chosen
+//! ([`mapping`]); GIS layers of neighbourhoods and buildings (GeoJSON,
+//! GeoPackage, zipped Shapefile).
 //!
 //! An import happens in two steps so nothing is half-imported: [`read`]
 //! parses the uploaded files into an [`Import`] (nothing stored), [`plan`]
@@ -16,16 +19,27 @@ mod decode;
 mod export;
 mod geojson_file;
 pub mod geometry;
+mod gpkg;
 mod headers;
+pub mod mapping;
+mod outline;
 mod plan;
 mod rows;
+mod shapefile_zip;
+mod sheet;
+mod table;
 
 pub use crs::{Crs, in_france};
 pub use decode::TextEncoding;
 pub use export::export_geojson;
 pub use geometry::Locator;
-pub use plan::{ApplyError, Change, Counts, Plan, Stored, apply, load, plan};
+pub use mapping::{Choices, Mapping, Shape, Source};
+pub use plan::{
+    ApplyError, Change, Counts, LostDoors, Plan, Stored, apply, apply_leaving_out, load, plan,
+    visited_doors_lost,
+};
 pub use rows::Column;
+pub use table::TableReport;
 
 use shared::domain::{Entrance, Point, Ring};
 use std::collections::HashMap;
@@ -36,9 +50,36 @@ pub enum FileError {
     /// Nothing in it.
     #[error("the file is empty")]
     Empty,
-    /// An Excel or OpenDocument file rather than CSV.
-    #[error("this is a spreadsheet file; export it as CSV")]
+    /// An old binary Excel file (`.xls`).
+    #[error("this is an old Excel file (.xls); save it as .xlsx or CSV")]
     Spreadsheet,
+    /// A zip that cannot be read, or holds too many entries.
+    #[error("unreadable zip: {0}")]
+    Archive(String),
+    /// A zip that inflates to more than the limit.
+    #[error("the zip holds more than {limit_mib} MiB once inflated")]
+    Inflated {
+        /// The limit.
+        limit_mib: u64,
+    },
+    /// A zip holding neither a workbook nor a Shapefile.
+    #[error("this zip holds neither a spreadsheet nor a Shapefile")]
+    UnknownZip,
+    /// An Excel or OpenDocument workbook that cannot be read.
+    #[error("unreadable workbook: {0}")]
+    Workbook(String),
+    /// A sheet with more cells than the limit.
+    #[error("the sheet has more than {limit} cells")]
+    TooManyCells {
+        /// The limit.
+        limit: u64,
+    },
+    /// A GeoPackage that cannot be read.
+    #[error("unreadable GeoPackage: {0}")]
+    GeoPackage(String),
+    /// A Shapefile that cannot be read.
+    #[error("unreadable Shapefile: {0}")]
+    Shapefile(String),
     /// Not UTF-8, UTF-16 with a mark, nor Windows-1252.
     #[error("unrecognised text encoding near byte {byte}")]
     Encoding {
@@ -54,9 +95,6 @@ pub enum FileError {
     /// A coordinate system other than WGS84 or Lambert-93.
     #[error("unsupported coordinate system {0}")]
     UnsupportedCrs(String),
-    /// Columns Palier needs are absent.
-    #[error("missing columns: {}", .0.join(", "))]
-    MissingColumns(Vec<&'static str>),
     /// Larger than the upload limit.
     #[error("the upload is larger than {limit_mib} MiB")]
     TooLarge {
@@ -89,6 +127,20 @@ pub enum RowProblem {
         column: Column,
         /// What it held.
         value: String,
+    },
+    /// A floor that does not read as one ("RDC", "2", "-1"…).
+    #[error("{0:?} is not a floor")]
+    NotALevel(String),
+    /// A coordinate system the row names and Palier does not read.
+    #[error("unknown coordinate system {0:?}")]
+    UnknownCrs(String),
+    /// The same door twice in one entrance.
+    #[error("door {door} already given on line {line}")]
+    DuplicateDoor {
+        /// The door.
+        door: String,
+        /// The earlier row.
+        line: usize,
     },
     /// A number no building has.
     #[error("{column:?}: {value} is implausible")]
@@ -186,6 +238,10 @@ pub struct ParsedBuilding {
     pub neighbourhood: Option<String>,
     /// Its entrances.
     pub entrances: Vec<Entrance>,
+    /// Whether the file gave every door's label and floor (one row per
+    /// dwelling): a re-import then takes its doors as they are, rather
+    /// than bringing the stored ones to new counts.
+    pub exact_doors: bool,
 }
 
 /// What one file held.
@@ -212,8 +268,17 @@ pub struct FileReport {
     pub crs: Option<Crs>,
     /// How many neighbourhoods it held.
     pub neighbourhoods: usize,
-    /// How many building rows (entrances) it held.
+    /// How many buildings it held.
     pub rows: usize,
+    /// A table's headers, mapping and shape; `None` for a GIS layer.
+    pub table: Option<TableReport>,
+}
+
+impl FileReport {
+    /// Meanings its table still needs before any row is read.
+    pub fn missing(&self) -> &[Column] {
+        self.table.as_ref().map_or(&[], |t| t.missing.as_slice())
+    }
 }
 
 /// Every uploaded file, read and merged: nothing stored yet.
@@ -227,6 +292,13 @@ pub struct Import {
     pub buildings: Vec<ParsedBuilding>,
     /// Rows left out, every file.
     pub rejections: Vec<Rejection>,
+}
+
+impl Import {
+    /// Whether a file still needs columns chosen before it can be read.
+    pub fn needs_mapping(&self) -> bool {
+        self.files.iter().any(|f| !f.missing().is_empty())
+    }
 }
 
 /// An uploaded file.
@@ -246,9 +318,55 @@ fn is_geojson(name: &str, text: &str) -> bool {
     lower.ends_with(".geojson") || lower.ends_with(".json") || text.trim_start().starts_with('{')
 }
 
-/// Reads uploaded files. A file-level problem stops everything and names
-/// the file; row-level problems are collected in [`Import::rejections`].
+/// Reads one file into `parsed`, by what its bytes are (a zip, an SQLite
+/// file, text) and then its name.
+fn read_file(
+    upload: &Upload,
+    file: usize,
+    choices: &Choices,
+    parsed: &mut Parsed,
+) -> Result<(TextEncoding, Option<TableReport>), FileError> {
+    let bytes = upload.bytes.as_slice();
+    let lower = upload.name.to_lowercase();
+    if bytes.starts_with(b"PK\x03\x04") {
+        let names = sheet::check_zip(bytes)?;
+        let has = |entry: &str| names.iter().any(|n| n == entry);
+        let kind = if has("xl/workbook.xml") {
+            sheet::Kind::Xlsx
+        } else if has("content.xml") && (has("mimetype") || lower.ends_with(".ods")) {
+            sheet::Kind::Ods
+        } else if shapefile_zip::holds_shapefile(&names) {
+            shapefile_zip::parse(bytes, &names, parsed)?;
+            return Ok((TextEncoding::Utf8, None));
+        } else {
+            return Err(FileError::UnknownZip);
+        };
+        let report = sheet::parse(bytes, kind, file, choices, parsed)?;
+        return Ok((TextEncoding::Utf8, Some(report)));
+    }
+    if gpkg::is_sqlite(bytes) {
+        gpkg::parse(bytes, parsed)?;
+        return Ok((TextEncoding::Utf8, None));
+    }
+    let (text, encoding) = decode::decode(bytes)?;
+    if is_geojson(&upload.name, &text) {
+        geojson_file::parse(&text, parsed)?;
+        Ok((encoding, None))
+    } else {
+        let report = csv_file::parse(&text, choices, parsed)?;
+        Ok((encoding, Some(report)))
+    }
+}
+
+/// Reads uploaded files, each table through the mapping its headers
+/// guess. A file-level problem stops everything and names the file;
+/// row-level problems are collected in [`Import::rejections`].
 pub fn read(uploads: &[Upload]) -> Result<Import, (String, FileError)> {
+    read_with(uploads, &Choices::default())
+}
+
+/// Reads uploaded files, each table through the mapping `choices` give it.
+pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (String, FileError)> {
     let mut import = Import::default();
     let mut building_index: HashMap<String, usize> = HashMap::new();
     // Where each key was first seen, as (file, line): rejections cite it.
@@ -260,19 +378,15 @@ pub fn read(uploads: &[Upload]) -> Result<Import, (String, FileError)> {
     }
     for (file, upload) in uploads.iter().enumerate() {
         let fail = |e| (upload.name.clone(), e);
-        let (text, encoding) = decode::decode(&upload.bytes).map_err(fail)?;
         let mut parsed = Parsed::default();
-        if is_geojson(&upload.name, &text) {
-            geojson_file::parse(&text, &mut parsed).map_err(fail)?;
-        } else {
-            csv_file::parse(&text, &mut parsed).map_err(fail)?;
-        }
+        let (encoding, table) = read_file(upload, file, choices, &mut parsed).map_err(fail)?;
         import.files.push(FileReport {
             name: upload.name.clone(),
             encoding,
             crs: parsed.crs,
             neighbourhoods: parsed.neighbourhoods.len(),
             rows: parsed.buildings.len(),
+            table,
         });
         let mut reject = |line, problem| {
             import.rejections.push(Rejection {
@@ -315,24 +429,42 @@ pub fn read(uploads: &[Upload]) -> Result<Import, (String, FileError)> {
                 reject(row.line, RowProblem::KeyConflict { line, other_file });
                 continue;
             }
-            let mut entrances = row.entrances.into_iter();
-            if let Some(entrance) = entrances.next() {
-                if let Some(position) = building
+            if building.exact_doors != row.exact_doors {
+                let (line, other_file) = other(*first);
+                reject(row.line, RowProblem::KeyConflict { line, other_file });
+                continue;
+            }
+            // Every entrance of the row, or none: a row is never half-read.
+            let clash = row.entrances.iter().find_map(|entrance| {
+                building
                     .entrances
                     .iter()
                     .position(|e| e.label == entrance.label)
-                {
-                    let (line, other_file) = other(lines.get(position).copied().unwrap_or(*first));
-                    reject(
-                        row.line,
-                        RowProblem::DuplicateEntrance {
-                            label: entrance.label,
-                            line,
-                            other_file,
-                        },
-                    );
-                    continue;
-                }
+                    .map(|position| (entrance.label.clone(), position))
+            });
+            if let Some((label, position)) = clash {
+                let (line, other_file) = other(lines.get(position).copied().unwrap_or(*first));
+                reject(
+                    row.line,
+                    RowProblem::DuplicateEntrance {
+                        label,
+                        line,
+                        other_file,
+                    },
+                );
+                continue;
+            }
+            if building.entrances.len() + row.entrances.len() > rows::MAX_ENTRANCES as usize {
+                reject(
+                    row.line,
+                    RowProblem::Implausible {
+                        column: Column::Entrance,
+                        value: rows::MAX_ENTRANCES + 1,
+                    },
+                );
+                continue;
+            }
+            for entrance in row.entrances {
                 building.entrances.push(entrance);
                 lines.push((file, row.line));
             }

@@ -6,7 +6,7 @@ use super::geometry::Locator;
 use super::rows::{adjust, entrance_counts};
 use super::{Import, Rejection, RowProblem};
 use automerge::Automerge;
-use shared::domain::{Building, BuildingId, Neighbourhood, NeighbourhoodId};
+use shared::domain::{Building, BuildingId, DwellingRef, Neighbourhood, NeighbourhoodId};
 use shared::schema::{self, DocId, DocKind, SingleRecord};
 use shared::store::StoreError;
 use shared::sync::{DocumentStore, Records};
@@ -57,14 +57,61 @@ pub struct Plan {
     pub counts: Counts,
     /// Rows left out: the file's, and those naming an unknown neighbourhood.
     pub rejections: Vec<Rejection>,
+    /// A table still needs columns chosen: nothing of it was read, so
+    /// nothing may be imported, not even the other files' rows.
+    pub blocked: bool,
 }
 
 impl Plan {
-    /// Whether it can be applied: nothing is half-imported, so a file with
-    /// rejected rows must be corrected first.
+    /// Whether it can be applied as it is: nothing is half-imported, so a
+    /// file with rejected rows must be corrected first, or the coordinator
+    /// must choose to leave them out ([`apply_leaving_out`]).
     pub fn is_clean(&self) -> bool {
-        self.rejections.is_empty()
+        self.rejections.is_empty() && !self.blocked
     }
+
+    /// Whether the valid rows may be imported without the rejected ones.
+    pub fn may_leave_out(&self) -> bool {
+        !self.blocked && !self.rejections.is_empty()
+    }
+}
+
+/// A building the import changes that loses doors visits were made at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LostDoors {
+    /// The municipality's key.
+    pub key: String,
+    /// Its address.
+    pub address: String,
+    /// Doors with visits that the import removes.
+    pub doors: Vec<DwellingRef>,
+}
+
+/// The stored buildings the plan changes that lose doors `visited` says
+/// were visited: their visits would stay, naming doors no phone shows.
+pub fn visited_doors_lost(
+    plan: &Plan,
+    stored: &[Building],
+    visited: &dyn Fn(&BuildingId, &DwellingRef) -> bool,
+) -> Vec<LostDoors> {
+    let by_id: HashMap<BuildingId, &Building> = stored.iter().map(|b| (b.id, b)).collect();
+    plan.buildings
+        .iter()
+        .filter(|(_, change)| *change == Change::Updated)
+        .filter_map(|(planned, _)| {
+            let before = by_id.get(&planned.id)?;
+            let after: std::collections::HashSet<DwellingRef> = planned.dwellings().collect();
+            let doors: Vec<DwellingRef> = before
+                .dwellings()
+                .filter(|d| !after.contains(d) && visited(&planned.id, d))
+                .collect();
+            (!doors.is_empty()).then(|| LostDoors {
+                key: planned.key.clone(),
+                address: planned.address.clone(),
+                doors,
+            })
+        })
+        .collect()
 }
 
 /// The stored territory, and the documents that do not read as one of its
@@ -95,6 +142,7 @@ pub fn load(store: &dyn DocumentStore) -> Result<Stored, StoreError> {
 pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) -> Plan {
     let mut plan = Plan {
         rejections: import.rejections.clone(),
+        blocked: import.needs_mapping(),
         ..Plan::default()
     };
     // Neighbourhoods stored before keys existed match by name.
@@ -167,6 +215,8 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
         };
         let existing = stored_by_key.get(parsed.key.as_str());
         let entrances = match existing {
+            // A file that lists every door says where each one is.
+            Some(_) if parsed.exact_doors => parsed.entrances.clone(),
             // Keep doors where visits saw them.
             Some(stored) => parsed
                 .entrances
@@ -231,7 +281,8 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
 /// Why an import could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {
-    /// The plan has rejected rows.
+    /// The plan has rejected rows (other than those the coordinator
+    /// chose to leave out), or a table still needs its columns.
     #[error("the import has rejected rows")]
     NotClean,
     /// The store failed: nothing was written.
@@ -255,7 +306,19 @@ fn document<T: SingleRecord>(
 /// Writes the plan's new and changed records in one transaction: all of
 /// them, or (on any error) none. Returns how many documents were written.
 pub fn apply(store: &mut dyn DocumentStore, plan: &Plan) -> Result<usize, ApplyError> {
-    if !plan.is_clean() {
+    apply_leaving_out(store, plan, 0)
+}
+
+/// Writes the plan's valid rows, leaving out its rejected ones, when there
+/// are exactly as many as the coordinator was shown and chose to leave
+/// out (`left_out`): a file that changed since, or a forged count, writes
+/// nothing.
+pub fn apply_leaving_out(
+    store: &mut dyn DocumentStore,
+    plan: &Plan,
+    left_out: usize,
+) -> Result<usize, ApplyError> {
+    if plan.blocked || plan.rejections.len() != left_out {
         return Err(ApplyError::NotClean);
     }
     let mut docs = Vec::new();

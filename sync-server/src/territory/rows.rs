@@ -2,18 +2,23 @@
 //! municipalities' spreadsheets and GIS layers use, under their French (and
 //! a few English) names, accents and case ignored.
 
-use super::crs::{Reprojector, in_france};
+use super::crs::{Crs, Reprojector, in_france, looks_like_degrees};
 use super::decode::{parse_count, parse_decimal};
 use super::{ParsedBuilding, RowProblem};
 use shared::domain::{Entrance, Floor, Point};
 
 /// Upper bounds beyond which a value is a typo, not a building.
 const MAX_FLOORS: u32 = 60;
-const MAX_DWELLINGS_PER_ENTRANCE: u32 = 1_000;
-const MAX_ENTRANCES: u32 = 40;
+/// Dwellings one entrance may have.
+pub const MAX_DWELLINGS_PER_ENTRANCE: u32 = 1_000;
+/// Entrances one building may have.
+pub const MAX_ENTRANCES: u32 = 40;
 
 /// What a column means.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Column {
     /// The municipality's stable key for the building.
     Key,
@@ -42,11 +47,21 @@ pub enum Column {
     X,
     /// Lambert-93 northing.
     Y,
+    /// The coordinate system of the row's coordinates ("Lambert 93",
+    /// "2154", "WGS84"…), when a file mixes them.
+    CrsName,
+    /// The floor a dwelling is on (one row per dwelling; "RDC" is 0).
+    Level,
+    /// A dwelling's door label (one row per dwelling).
+    Door,
     /// A neighbourhood's name.
     Name,
     /// A neighbourhood's code.
     Code,
 }
+
+/// Upper bound of a dwelling's floor, and its lowest basement.
+const LEVELS: std::ops::RangeInclusive<i32> = -5..=60;
 
 /// Which column each header is: the names Palier has always read first,
 /// then headers read as a person would (`headers::guess`); when two headers
@@ -72,6 +87,58 @@ pub fn map_headers<'a, K: Copy>(
 }
 
 impl Column {
+    /// The meanings a coordinator may give a table's column, in the order
+    /// the preview offers them.
+    pub const TABLE: [Column; 15] = [
+        Column::Key,
+        Column::Address,
+        Column::Estate,
+        Column::Entrance,
+        Column::EntranceCount,
+        Column::Floors,
+        Column::Dwellings,
+        Column::Level,
+        Column::Door,
+        Column::DoorCode,
+        Column::X,
+        Column::Y,
+        Column::Longitude,
+        Column::Latitude,
+        Column::CrsName,
+    ];
+
+    /// Its name in forms and stored mappings.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Column::Key => "key",
+            Column::Address => "address",
+            Column::Estate => "estate",
+            Column::Entrance => "entrance",
+            Column::Floors => "floors",
+            Column::Dwellings => "dwellings",
+            Column::EntranceCount => "entrance_count",
+            Column::DoorCode => "door_code",
+            Column::Neighbourhood => "neighbourhood",
+            Column::Longitude => "longitude",
+            Column::Latitude => "latitude",
+            Column::X => "x",
+            Column::Y => "y",
+            Column::CrsName => "crs_name",
+            Column::Level => "level",
+            Column::Door => "door",
+            Column::Name => "name",
+            Column::Code => "code",
+        }
+    }
+
+    /// The meaning a form names, among those a table may have.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::TABLE
+            .into_iter()
+            .chain([Column::Neighbourhood])
+            .find(|c| c.slug() == slug)
+    }
+
     /// The column a header names, if Palier knows it: by name, or read as
     /// a person would.
     pub fn from_header(header: &str) -> Option<Self> {
@@ -79,7 +146,7 @@ impl Column {
     }
 
     /// The column a header names exactly (accents and case aside).
-    fn exact(header: &str) -> Option<Self> {
+    pub(super) fn exact(header: &str) -> Option<Self> {
         let normalised: String = header
             .trim()
             .trim_matches('"')
@@ -108,8 +175,15 @@ impl Column {
             "latitude" | "lat" => Column::Latitude,
             "x" | "x_l93" | "coord_x" => Column::X,
             "y" | "y_l93" | "coord_y" => Column::Y,
-            "nom" | "name" | "libelle" | "nom_quartier" => Column::Name,
-            "code" | "code_quartier" | "code_iris" => Column::Code,
+            "nom" | "name" | "libelle" | "nom_quartier" | "nom_iris" | "lib_iris" | "nom_qp"
+            | "lib_qp" => Column::Name,
+            "code" | "code_quartier" | "code_iris" | "iris" | "code_qp" => Column::Code,
+            // The columns of landlords' RPLS inventories, one per dwelling.
+            "numvoie" | "indrep" | "typvoie" | "nomvoie" => Column::Address,
+            "esc" => Column::Entrance,
+            "etage" => Column::Level,
+            "numappt" | "porte" | "num_porte" => Column::Door,
+            "crs" | "epsg" | "srid" | "systeme" | "projection" => Column::CrsName,
             "entrees" | "nb_entrees" | "nombre_entrees" | "cages" | "nb_cages" => {
                 Column::EntranceCount
             }
@@ -126,39 +200,134 @@ pub enum Position {
     Point(Point),
 }
 
-/// Reads one entrance row. `get` returns a column's raw text.
+/// What every building row says, whatever the file's shape.
+pub struct Head {
+    /// The municipality's key (the address when the file has none).
+    pub key: String,
+    /// Postal address.
+    pub address: String,
+    /// Estate.
+    pub estate: Option<String>,
+    /// Where it stands, WGS84.
+    pub location: Point,
+    /// The neighbourhood the row names.
+    pub neighbourhood: Option<String>,
+    /// Whether a door code keeps canvassers out.
+    pub door_code: bool,
+}
+
+/// A trimmed value, `None` when empty.
+fn value(get: &dyn Fn(Column) -> Option<String>, column: Column) -> Option<String> {
+    get(column)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// Reads what a row says of its building.
+pub fn head(
+    get: &dyn Fn(Column) -> Option<String>,
+    position: Position,
+    reprojector: &Reprojector,
+) -> Result<Head, RowProblem> {
+    let required = |column: Column| value(get, column).ok_or(RowProblem::Missing(column));
+    let address = required(Column::Address)?;
+    let key = value(get, Column::Key).unwrap_or_else(|| address.clone());
+    let location = match position {
+        Position::Point(point) => point,
+        Position::Columns => {
+            let (cx, cy) = if get(Column::X).is_some() {
+                (Column::X, Column::Y)
+            } else {
+                (Column::Longitude, Column::Latitude)
+            };
+            let coordinate = |column| {
+                let text = required(column)?;
+                parse_decimal(&text).ok_or(RowProblem::NotANumber {
+                    column,
+                    value: text,
+                })
+            };
+            let (x, y) = (coordinate(cx)?, coordinate(cy)?);
+            // The row's own system, else the file's, else degrees when the
+            // numbers can only be degrees ("X;Y" columns holding GPS).
+            let crs = match value(get, Column::CrsName) {
+                Some(label) => Crs::from_label(&label).ok_or(RowProblem::UnknownCrs(label))?,
+                None if looks_like_degrees(x, y) => Crs::Wgs84,
+                None => reprojector.crs(),
+            };
+            reprojector
+                .to_wgs84_from(crs, x, y)
+                .ok_or(RowProblem::OutsideFrance { x, y })?
+        }
+    };
+    if !in_france(location) {
+        return Err(RowProblem::OutsideFrance {
+            x: location.lon,
+            y: location.lat,
+        });
+    }
+    let door_code = get(Column::DoorCode).is_some_and(|v| {
+        matches!(
+            v.trim().to_lowercase().as_str(),
+            "oui" | "o" | "x" | "1" | "true" | "vrai" | "yes"
+        )
+    });
+    Ok(Head {
+        key,
+        address,
+        estate: value(get, Column::Estate),
+        location,
+        neighbourhood: value(get, Column::Neighbourhood),
+        door_code,
+    })
+}
+
+/// A count read from a column.
+fn count(get: &dyn Fn(Column) -> Option<String>, column: Column) -> Result<u32, RowProblem> {
+    let text = value(get, column).ok_or(RowProblem::Missing(column))?;
+    parse_count(&text).ok_or(RowProblem::NotACount {
+        column,
+        value: text,
+    })
+}
+
+/// The floor a dwelling is on, as landlords write it: "RDC", "RC", "0",
+/// "1", "1er", "2e", "3ème", "-1", "SS1" (first basement).
+pub fn parse_level(text: &str) -> Option<i32> {
+    let lower = text.trim().to_lowercase();
+    let squeezed: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    if matches!(
+        squeezed.as_str(),
+        "rdc" | "rc" | "r" | "rez-de-chaussée" | "rez-de-chaussee" | "0" | "00"
+    ) {
+        return Some(0);
+    }
+    let (sign, digits) = if let Some(rest) = squeezed.strip_prefix("ss") {
+        (-1, rest)
+    } else if let Some(rest) = squeezed.strip_prefix('-') {
+        (-1, rest)
+    } else {
+        (1, squeezed.as_str())
+    };
+    let number = digits.trim_end_matches(|c: char| c.is_alphabetic());
+    let level = number.parse::<i32>().ok()?.checked_mul(sign)?;
+    LEVELS.contains(&level).then_some(level)
+}
+
+/// Reads one entrance row (or a building's row with its entrances'
+/// count). `get` returns a column's raw text.
 pub fn building_row(
     line: usize,
     get: &dyn Fn(Column) -> Option<String>,
     position: Position,
     reprojector: &Reprojector,
 ) -> Result<ParsedBuilding, RowProblem> {
-    let required = |column: Column| {
-        get(column)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .ok_or(RowProblem::Missing(column))
-    };
-    let key = required(Column::Key)?;
-    let address = required(Column::Address)?;
-    let floors_text = required(Column::Floors)?;
-    let floors = parse_count(&floors_text).ok_or(RowProblem::NotACount {
-        column: Column::Floors,
-        value: floors_text,
-    })?;
-    let dwellings_text = required(Column::Dwellings)?;
-    let dwellings = parse_count(&dwellings_text).ok_or(RowProblem::NotACount {
-        column: Column::Dwellings,
-        value: dwellings_text,
-    })?;
-    let label = get(Column::Entrance)
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty());
+    let head = head(get, position, reprojector)?;
+    let floors = count(get, Column::Floors)?;
+    let dwellings = count(get, Column::Dwellings)?;
+    let label = value(get, Column::Entrance);
     // One row per building: its entrances' count, when no entrance is named.
-    let entrance_count = match get(Column::EntranceCount)
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty() && label.is_none())
-    {
+    let entrance_count = match value(get, Column::EntranceCount).filter(|_| label.is_none()) {
         None => 1,
         Some(text) => parse_count(&text)
             .filter(|n| *n >= 1)
@@ -185,74 +354,33 @@ pub fn building_row(
             value: dwellings,
         });
     }
-    let location = match position {
-        Position::Point(point) => point,
-        Position::Columns => {
-            let (cx, cy) = if get(Column::X).is_some() {
-                (Column::X, Column::Y)
-            } else {
-                (Column::Longitude, Column::Latitude)
-            };
-            let coordinate = |column| {
-                let text = required(column)?;
-                parse_decimal(&text).ok_or(RowProblem::NotANumber {
-                    column,
-                    value: text,
-                })
-            };
-            let (x, y) = (coordinate(cx)?, coordinate(cy)?);
-            reprojector
-                .to_wgs84(x, y)
-                .ok_or(RowProblem::OutsideFrance { x, y })?
-        }
+    let entrances = match label {
+        Some(label) => vec![entrance(label, floors, dwellings, head.door_code)],
+        // The building's dwellings spread over its entrances, the first
+        // ones taking the remainder (the office can adjust them later).
+        None => (0..entrance_count)
+            .map(|i| {
+                let share = dwellings / entrance_count + u32::from(i < dwellings % entrance_count);
+                entrance(entrance_label(i), floors, share, head.door_code)
+            })
+            .collect(),
     };
-    if !in_france(location) {
-        return Err(RowProblem::OutsideFrance {
-            x: location.lon,
-            y: location.lat,
-        });
-    }
-    let door_code = get(Column::DoorCode).map(|v| {
-        matches!(
-            v.trim().to_lowercase().as_str(),
-            "oui" | "o" | "x" | "1" | "true" | "vrai" | "yes"
-        )
-    });
     Ok(ParsedBuilding {
         file: 0,
         line,
-        key,
-        address,
-        estate: get(Column::Estate)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty()),
-        location,
-        neighbourhood: get(Column::Neighbourhood)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty()),
-        entrances: match label {
-            Some(label) => vec![entrance(
-                label,
-                floors,
-                dwellings,
-                door_code.unwrap_or(false),
-            )],
-            // The building's dwellings spread over its entrances, the first
-            // ones taking the remainder (the office can adjust them later).
-            None => (0..entrance_count)
-                .map(|i| {
-                    let share =
-                        dwellings / entrance_count + u32::from(i < dwellings % entrance_count);
-                    entrance(entrance_label(i), floors, share, door_code.unwrap_or(false))
-                })
-                .collect(),
-        },
+        key: head.key,
+        address: head.address,
+        estate: head.estate,
+        location: head.location,
+        neighbourhood: head.neighbourhood,
+        entrances,
+        exact_doors: false,
     })
 }
 
 /// The label of a building's `i`-th entrance when the file names none:
 /// A, B, … Z, then AA, AB, …
-fn entrance_label(i: u32) -> String {
+pub fn entrance_label(i: u32) -> String {
     let letter = |n: u32| char::from(b'A' + (n % 26) as u8);
     if i < 26 {
         letter(i).to_string()

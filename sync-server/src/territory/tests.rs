@@ -148,15 +148,16 @@ fn one_row_per_building_gives_its_entrances_and_spreads_its_dwellings() {
 }
 
 #[test]
-fn missing_columns_are_named() {
-    let error = read(&[upload("b.csv", "cle;adresse;etages\nB1;x;2\n")]).expect_err("columns");
+fn missing_columns_are_named_and_nothing_of_the_file_is_read() {
+    let import = read(&[upload("b.csv", "cle;adresse;etages\nB1;x;2\n")]).expect("read");
     assert_eq!(
-        error.1,
-        FileError::MissingColumns(vec![
-            "logements",
-            "longitude + latitude (ou x + y en Lambert-93)"
-        ])
+        import.files[0].missing(),
+        [Column::Dwellings, Column::X, Column::Y]
     );
+    assert!(import.needs_mapping());
+    assert!(import.buildings.is_empty());
+    let plan = plan(&import, &[], &[]);
+    assert!(!plan.is_clean() && !plan.may_leave_out());
 }
 
 #[test]

@@ -67,6 +67,14 @@ impl Lang {
         }
     }
 
+    /// The territory import's catalogue (columns, formats).
+    pub fn import(self) -> &'static ImportTexts {
+        match self {
+            Lang::Fr => &fr::IMPORT,
+            Lang::En => &en::IMPORT,
+        }
+    }
+
     /// The volunteers page's catalogue.
     pub fn volunteers(self) -> &'static VolunteersTexts {
         match self {
@@ -161,7 +169,6 @@ texts! {
     file_empty,
     file_encoding,
     file_geojson,
-    file_missing_columns,
     file_none,
     file_spreadsheet,
     file_too_large,
@@ -729,4 +736,65 @@ impl ResultsTexts {
             None => outcome,
         }
     }
+}
+
+macro_rules! import_texts {
+    ($($name:ident),* $(,)?) => {
+        /// The texts of the territory import's columns and formats.
+        pub struct ImportTexts {
+            $(
+                #[doc = stringify!($name)]
+                pub $name: &'static str,
+            )*
+        }
+    };
+}
+
+import_texts! {
+    meaning_ignored,
+    meaning_key,
+    meaning_address,
+    meaning_estate,
+    meaning_entrance,
+    meaning_entrance_count,
+    meaning_floors,
+    meaning_dwellings,
+    meaning_level,
+    meaning_door,
+    meaning_door_code,
+    meaning_x,
+    meaning_y,
+    meaning_longitude,
+    meaning_latitude,
+    meaning_crs,
+    meaning_neighbourhood,
+    meaning_name,
+    meaning_code,
+    columns_of,
+    header,
+    example,
+    meaning,
+    shape_per_entrance,
+    shape_per_building,
+    shape_per_dwelling,
+    source_guessed,
+    source_remembered,
+    source_chosen,
+    missing_meanings,
+    sheet,
+    reread,
+    leave_out,
+    leave_out_hint,
+    visited_lost,
+    visited_lost_item,
+    file_archive,
+    file_inflated,
+    file_unknown_zip,
+    file_workbook,
+    file_too_many_cells,
+    file_geopackage,
+    file_shapefile,
+    problem_not_a_level,
+    problem_unknown_crs,
+    problem_duplicate_door,
 }

@@ -1,0 +1,213 @@
+//! Neighbourhoods from a GeoPackage, the SQLite file IGN publishes its
+//! IRIS contours in and QGIS saves layers as: every feature table of
+//! polygons, in the system its `gpkg_spatial_ref_sys` row names (WGS84 or
+//! Lambert-93), each feature's name and code read from its columns.
+//!
+//! The file is hostile until read: it is opened from memory, read-only,
+//! in defensive mode with its schema untrusted (no function of its views
+//! or triggers runs), only real tables are read (a view could run any
+//! query), values are capped in length, and a statement that runs too
+//! long is interrupted.
+
+use super::crs::{Crs, Reprojector};
+use super::rows::Column;
+use super::{FileError, Parsed, Rejection, RowProblem, outline};
+use geo_traits::{
+    CoordTrait, GeometryTrait, GeometryType, LineStringTrait, MultiPolygonTrait, PolygonTrait,
+};
+use rusqlite::config::DbConfig;
+use rusqlite::limits::Limit;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, MAIN_DB, OpenFlags};
+use shared::domain::Ring;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// How long reading a GeoPackage may take.
+const TIME_LIMIT: Duration = Duration::from_secs(20);
+/// Features read, all tables together.
+const MAX_FEATURES: usize = 10_000;
+/// Longest value SQLite will hand back.
+const MAX_VALUE_BYTES: i32 = 16 * 1024 * 1024;
+
+fn refuse(e: impl std::fmt::Display) -> FileError {
+    FileError::GeoPackage(e.to_string())
+}
+
+/// Whether `bytes` are an SQLite database.
+pub fn is_sqlite(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"SQLite format 3\0")
+}
+
+/// An identifier from the file, quoted for SQL.
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn open(bytes: &[u8]) -> Result<Connection, FileError> {
+    let mut db = Connection::open_in_memory_with_flags(
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(refuse)?;
+    db.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
+        .map_err(refuse)?;
+    db.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)
+        .map_err(refuse)?;
+    db.set_limit(Limit::SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        .map_err(refuse)?;
+    db.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)
+        .map_err(refuse)?;
+    db.deserialize_read_exact(MAIN_DB, bytes, bytes.len(), true)
+        .map_err(refuse)?;
+    let started = Instant::now();
+    db.progress_handler(10_000, Some(move || started.elapsed() > TIME_LIMIT))
+        .map_err(refuse)?;
+    db.pragma_update(None, "query_only", true).map_err(refuse)?;
+    db.pragma_update(None, "cell_size_check", true)
+        .map_err(refuse)?;
+    Ok(db)
+}
+
+/// The system a spatial reference row names.
+fn crs_of(db: &Connection, srs_id: i64) -> Result<Crs, FileError> {
+    let (organization, code, definition): (String, i64, String) = db
+        .query_row(
+            "SELECT organization, organization_coordsys_id, definition
+             FROM gpkg_spatial_ref_sys WHERE srs_id = ?1",
+            [srs_id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .map_err(refuse)?;
+    if organization.eq_ignore_ascii_case("EPSG") {
+        match code {
+            2154 => return Ok(Crs::Lambert93),
+            4326 | 4171 => return Ok(Crs::Wgs84),
+            _ => {}
+        }
+    }
+    Crs::from_wkt(&definition).ok_or(FileError::UnsupportedCrs(format!("{organization}:{code}")))
+}
+
+/// Reads the neighbourhoods of a GeoPackage.
+pub fn parse(bytes: &[u8], parsed: &mut Parsed) -> Result<(), FileError> {
+    let db = open(bytes)?;
+    let tables: Vec<(String, String, i64)> = db
+        .prepare(
+            "SELECT c.table_name, g.column_name, g.srs_id
+             FROM gpkg_contents c
+             JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
+             JOIN sqlite_master m ON m.name = c.table_name AND m.type = 'table'
+             WHERE c.data_type = 'features'
+             ORDER BY c.table_name",
+        )
+        .and_then(|mut statement| {
+            statement
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .collect()
+        })
+        .map_err(refuse)?;
+    if tables.is_empty() {
+        return Err(FileError::GeoPackage("no table of features".into()));
+    }
+    let mut line = 0;
+    for (table, geometry_column, srs_id) in tables {
+        let crs = crs_of(&db, srs_id)?;
+        parsed.crs = Some(crs);
+        let reprojector = Reprojector::new(crs);
+        let mut statement = db
+            .prepare(&format!("SELECT * FROM {}", quoted(&table)))
+            .map_err(refuse)?;
+        let names: Vec<String> = statement.column_names().map(str::to_string).collect();
+        let geometry_at = names
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(&geometry_column))
+            .ok_or_else(|| FileError::GeoPackage(format!("no column {geometry_column}")))?;
+        let columns: HashMap<Column, usize> =
+            super::rows::map_headers(names.iter().enumerate().map(|(i, n)| (i, n.as_str())));
+        let mut rows = statement.query([]).map_err(refuse)?;
+        while let Some(row) = rows.next().map_err(refuse)? {
+            line += 1;
+            if line > MAX_FEATURES {
+                return Err(FileError::GeoPackage(format!(
+                    "more than {MAX_FEATURES} features"
+                )));
+            }
+            let value = |i: usize| -> Option<String> {
+                match row.get_ref(i).ok()? {
+                    ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Integer(n) => Some(n.to_string()),
+                    ValueRef::Real(r) => Some(r.to_string()),
+                    ValueRef::Null | ValueRef::Blob(_) => None,
+                }
+            };
+            let get = |column: Column| columns.get(&column).and_then(|&i| value(i));
+            let result = match row.get_ref(geometry_at) {
+                Ok(ValueRef::Blob(blob)) => polygons(blob, &reprojector)
+                    .and_then(|polygons| outline::neighbourhood(line, polygons, &get)),
+                _ => Err(RowProblem::Geometry("none".into())),
+            };
+            match result {
+                Ok(n) => parsed.neighbourhoods.push(n),
+                Err(problem) => parsed.rejections.push(Rejection {
+                    file: 0,
+                    line,
+                    problem,
+                }),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The WKB inside a GeoPackage geometry blob: "GP", a version, flags
+/// (byte order, envelope kind, empty), the SRS id, an envelope of 0, 4, 6
+/// or 8 doubles.
+fn wkb_of(blob: &[u8]) -> Result<&[u8], RowProblem> {
+    let bad = || RowProblem::Geometry("not a GeoPackage geometry".into());
+    let [b'G', b'P', _version, flags, ..] = blob else {
+        return Err(bad());
+    };
+    if flags & 0b1_0000 != 0 {
+        return Err(RowProblem::Geometry("empty".into()));
+    }
+    let envelope = match (flags >> 1) & 0b111 {
+        0 => 0,
+        1 => 32,
+        2 | 3 => 48,
+        4 => 64,
+        _ => return Err(bad()),
+    };
+    blob.get(8 + envelope..).ok_or_else(bad)
+}
+
+fn ring_of(
+    ring: impl LineStringTrait<T = f64>,
+    reprojector: &Reprojector,
+) -> Result<Ring, RowProblem> {
+    outline::ring(ring.coords().map(|c| (c.x(), c.y())), reprojector)
+}
+
+fn polygon_of(
+    polygon: impl PolygonTrait<T = f64>,
+    reprojector: &Reprojector,
+) -> Result<Vec<Ring>, RowProblem> {
+    let outside = polygon
+        .exterior()
+        .ok_or_else(|| RowProblem::Geometry("polygon without outline".into()))?;
+    let mut rings = vec![ring_of(outside, reprojector)?];
+    for hole in polygon.interiors() {
+        rings.push(ring_of(hole, reprojector)?);
+    }
+    outline::polygon(rings)
+}
+
+/// A feature's polygons, WGS84.
+fn polygons(blob: &[u8], reprojector: &Reprojector) -> Result<Vec<Vec<Ring>>, RowProblem> {
+    let wkb =
+        wkb::reader::read_wkb(wkb_of(blob)?).map_err(|e| RowProblem::Geometry(e.to_string()))?;
+    match wkb.as_type() {
+        GeometryType::Polygon(p) => Ok(vec![polygon_of(p, reprojector)?]),
+        GeometryType::MultiPolygon(m) => m.polygons().map(|p| polygon_of(p, reprojector)).collect(),
+        _ => Err(RowProblem::Geometry("not a polygon".into())),
+    }
+}

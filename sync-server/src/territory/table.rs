@@ -1,0 +1,427 @@
+//! Rows of a table, whichever file they came from (CSV, Excel,
+//! OpenDocument), read through the table's mapping into buildings: one row
+//! per entrance, per building with its entrances' count, or per dwelling
+//! with its floor and door, grouped here into entrances and floors with
+//! the file's own door labels.
+
+use super::crs::{Crs, Reprojector};
+use super::mapping::{self, Choices, Mapping, Shape, Source};
+use super::rows::{
+    Column, MAX_DWELLINGS_PER_ENTRANCE, MAX_ENTRANCES, Position, building_row, head, parse_level,
+};
+use super::{Parsed, ParsedBuilding, Rejection, RowProblem};
+use shared::domain::{Entrance, Floor};
+use std::collections::{BTreeMap, HashMap};
+
+/// A row: its line (the header is line 1) and cells, or why it cannot be
+/// read.
+pub type Row = Result<(usize, Vec<String>), (usize, String)>;
+
+/// What the preview shows of a table and its mapping.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableReport {
+    /// Its headers as written.
+    pub headers: Vec<String>,
+    /// Its identity, by which its mapping is remembered.
+    pub signature: String,
+    /// The first data row, to help the coordinator choose.
+    pub sample: Vec<String>,
+    /// The meaning of each column.
+    pub mapping: Mapping,
+    /// Where the mapping came from.
+    pub source: Source,
+    /// How its rows describe buildings.
+    pub shape: Shape,
+    /// Meanings the shape needs and no column has: nothing is read until
+    /// they are chosen.
+    pub missing: Vec<Column>,
+    /// A workbook's sheets, and the one read.
+    pub sheets: Vec<String>,
+    /// The sheet read.
+    pub sheet: Option<String>,
+}
+
+/// Longest text kept from one sample cell.
+const SAMPLE_CHARS: usize = 60;
+
+/// Reads a table's rows into `parsed`, through the mapping `choices` give
+/// its headers.
+pub fn parse(
+    headers: Vec<String>,
+    mut rows: impl Iterator<Item = Row>,
+    choices: &Choices,
+    parsed: &mut Parsed,
+) -> TableReport {
+    let signature = mapping::signature(&headers);
+    let (mapping, source) = choices.mapping(&signature, &headers);
+    let shape = Shape::of(&mapping);
+    let missing = shape.missing(&mapping);
+    let mut first = rows.next();
+    let sample = match &first {
+        Some(Ok((_, cells))) => cells
+            .iter()
+            .map(|c| c.chars().take(SAMPLE_CHARS).collect())
+            .collect(),
+        _ => vec![],
+    };
+    let report = TableReport {
+        headers,
+        signature,
+        sample,
+        mapping: mapping.clone(),
+        source,
+        shape,
+        missing,
+        sheets: vec![],
+        sheet: None,
+    };
+    if !report.missing.is_empty() {
+        return report;
+    }
+    let has = |c| mapping.contains(&Some(c));
+    let crs = if has(Column::X) && has(Column::Y) {
+        Crs::Lambert93
+    } else {
+        Crs::Wgs84
+    };
+    parsed.crs = Some(crs);
+    let reprojector = Reprojector::new(crs);
+    let mut dwellings = Dwellings::default();
+    let rows = first.take().into_iter().chain(rows);
+    for row in rows {
+        let (line, cells) = match row {
+            Ok(row) => row,
+            Err((line, detail)) => {
+                reject(parsed, line, RowProblem::Unreadable(detail));
+                continue;
+            }
+        };
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let get = |column: Column| cell(&mapping, &cells, column);
+        let result = match shape {
+            Shape::PerDwelling => dwellings.add(line, &get, &reprojector),
+            Shape::PerEntrance | Shape::PerBuilding => {
+                building_row(line, &get, Position::Columns, &reprojector)
+                    .map(|b| parsed.buildings.push(b))
+            }
+        };
+        if let Err(problem) = result {
+            reject(parsed, line, problem);
+        }
+    }
+    parsed.buildings.extend(dwellings.buildings());
+    report
+}
+
+fn reject(parsed: &mut Parsed, line: usize, problem: RowProblem) {
+    parsed.rejections.push(Rejection {
+        file: 0,
+        line,
+        problem,
+    });
+}
+
+/// A column's text in a row: for the address and the key, every column
+/// with that meaning joined by a space ("12", "bis", "rue", "Lebon").
+fn cell(mapping: &[Option<Column>], cells: &[String], column: Column) -> Option<String> {
+    let mut values = mapping
+        .iter()
+        .zip(cells)
+        .filter(|(m, _)| **m == Some(column))
+        .map(|(_, v)| v.trim());
+    if matches!(column, Column::Address | Column::Key) {
+        let mapped = mapping.contains(&Some(column));
+        let joined = values
+            .filter(|v| !v.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        mapped.then_some(joined)
+    } else {
+        values.next().map(str::to_string)
+    }
+}
+
+/// One row per dwelling, grouped by building, then entrance, then floor,
+/// in the file's order.
+#[derive(Default)]
+struct Dwellings {
+    buildings: Vec<(ParsedBuilding, BTreeMap<String, Grid>)>,
+    by_key: HashMap<String, usize>,
+}
+
+/// An entrance's floors, each with its doors and the line each came from.
+#[derive(Default)]
+struct Grid {
+    floors: BTreeMap<i32, Vec<(String, usize)>>,
+    has_door_code: bool,
+    count: u32,
+}
+
+impl Dwellings {
+    fn add(
+        &mut self,
+        line: usize,
+        get: &dyn Fn(Column) -> Option<String>,
+        reprojector: &Reprojector,
+    ) -> Result<(), RowProblem> {
+        let head = head(get, Position::Columns, reprojector)?;
+        let level_text = get(Column::Level).unwrap_or_default();
+        let level = parse_level(&level_text).ok_or(RowProblem::NotALevel(level_text))?;
+        let label = get(Column::Entrance)
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| "A".to_string());
+        let index = match self.by_key.get(&head.key) {
+            Some(&index) => index,
+            None => {
+                self.by_key.insert(head.key.clone(), self.buildings.len());
+                self.buildings.push((
+                    ParsedBuilding {
+                        file: 0,
+                        line,
+                        key: head.key.clone(),
+                        address: head.address.clone(),
+                        estate: head.estate.clone(),
+                        location: head.location,
+                        neighbourhood: head.neighbourhood.clone(),
+                        entrances: vec![],
+                        exact_doors: true,
+                    },
+                    BTreeMap::new(),
+                ));
+                self.buildings.len() - 1
+            }
+        };
+        let Some((building, grids)) = self.buildings.get_mut(index) else {
+            return Err(RowProblem::Unreadable("internal index".into()));
+        };
+        if building.address != head.address {
+            return Err(RowProblem::KeyConflict {
+                line: building.line,
+                other_file: None,
+            });
+        }
+        if !grids.contains_key(&label) && grids.len() >= MAX_ENTRANCES as usize {
+            return Err(RowProblem::Implausible {
+                column: Column::Entrance,
+                value: MAX_ENTRANCES + 1,
+            });
+        }
+        let grid = grids.entry(label).or_default();
+        if grid.count >= MAX_DWELLINGS_PER_ENTRANCE {
+            return Err(RowProblem::Implausible {
+                column: Column::Dwellings,
+                value: grid.count + 1,
+            });
+        }
+        // Without door labels, doors are numbered in the file's order.
+        let door = get(Column::Door)
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| (grid.count + 1).to_string());
+        if let Some(earlier) = grid
+            .floors
+            .values()
+            .flatten()
+            .find(|(d, _)| *d == door)
+            .map(|(_, l)| *l)
+        {
+            return Err(RowProblem::DuplicateDoor {
+                door,
+                line: earlier,
+            });
+        }
+        grid.floors.entry(level).or_default().push((door, line));
+        grid.has_door_code |= head.door_code;
+        grid.count += 1;
+        Ok(())
+    }
+
+    /// The buildings, each entrance with every floor from the lowest
+    /// (ground or basement) to the highest holding a door.
+    fn buildings(self) -> impl Iterator<Item = ParsedBuilding> {
+        self.buildings.into_iter().map(|(mut building, grids)| {
+            building.entrances = grids
+                .into_iter()
+                .map(|(label, grid)| {
+                    let lowest = grid.floors.keys().next().copied().unwrap_or(0).min(0);
+                    let highest = grid.floors.keys().last().copied().unwrap_or(0).max(0);
+                    let mut floors = grid.floors;
+                    Entrance {
+                        label,
+                        has_door_code: grid.has_door_code,
+                        floors: (lowest..=highest)
+                            .map(|level| Floor {
+                                level,
+                                doors: floors
+                                    .remove(&level)
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|(door, _)| door)
+                                    .collect(),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect();
+            building
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(lines: &[&str]) -> (Vec<String>, Vec<Row>) {
+        let split = |l: &str| l.split(';').map(str::to_string).collect::<Vec<_>>();
+        let headers = split(lines[0]);
+        let rows = lines[1..]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Ok((i + 2, split(l))))
+            .collect();
+        (headers, rows)
+    }
+
+    #[test]
+    fn one_row_per_dwelling_gives_the_real_door_grid() {
+        let (headers, rows) = rows(&[
+            "NUMVOIE;TYPVOIE;NOMVOIE;ESC;ETAGE;NUMAPPT;X;Y",
+            "12;rue;Lebon;B;2;B21;652553;6853940",
+            "12;rue;Lebon;A;RDC;A01;652553;6853940",
+            "12;rue;Lebon;A;1er;A11;652553;6853940",
+            "12;rue;Lebon;A;1;A12;652553;6853940",
+            "12;rue;Lebon;A;1;A12;652553;6853940",
+            "14;rue;Lebon;A;3;301;652600;6853990",
+            "14;rue;Lebon;A;mezzanine;302;652600;6853990",
+        ]);
+        let mut parsed = Parsed::default();
+        let report = parse(headers, rows.into_iter(), &Choices::default(), &mut parsed);
+        assert_eq!(report.shape, Shape::PerDwelling);
+        assert_eq!(report.source, Source::Guessed);
+        assert_eq!(parsed.buildings.len(), 2);
+        let b = &parsed.buildings[0];
+        assert_eq!(
+            (b.key.as_str(), b.address.as_str()),
+            ("12 rue Lebon", "12 rue Lebon")
+        );
+        assert!(b.exact_doors);
+        type Grid<'a> = Vec<(&'a str, Vec<(i32, Vec<&'a str>)>)>;
+        let grid: Grid = b
+            .entrances
+            .iter()
+            .map(|e| {
+                (
+                    e.label.as_str(),
+                    e.floors
+                        .iter()
+                        .map(|f| (f.level, f.doors.iter().map(String::as_str).collect()))
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            grid,
+            [
+                ("A", vec![(0, vec!["A01"]), (1, vec!["A11", "A12"])]),
+                ("B", vec![(0, vec![]), (1, vec![]), (2, vec!["B21"])]),
+            ]
+        );
+        // The top floor of the second building starts from the ground.
+        assert_eq!(parsed.buildings[1].entrances[0].floors.len(), 4);
+        let problems: Vec<(usize, &RowProblem)> = parsed
+            .rejections
+            .iter()
+            .map(|r| (r.line, &r.problem))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                (
+                    6,
+                    &RowProblem::DuplicateDoor {
+                        door: "A12".into(),
+                        line: 5
+                    }
+                ),
+                (8, &RowProblem::NotALevel("mezzanine".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn unmapped_needs_stop_the_table_before_any_row() {
+        let (headers, rows) = rows(&["Bât;Rue;Haut;Logts;E;N", "1;rue A;3;12;652553;6853940"]);
+        let mut parsed = Parsed::default();
+        let report = parse(
+            headers.clone(),
+            rows.clone().into_iter(),
+            &Choices::default(),
+            &mut parsed,
+        );
+        assert!(report.missing.contains(&Column::Address), "{report:?}");
+        assert!(parsed.buildings.is_empty() && parsed.rejections.is_empty());
+        assert_eq!(report.sample[1], "rue A");
+        // The coordinator says which column is which.
+        let mut choices = Choices::default();
+        choices.chosen.insert(
+            report.signature.clone(),
+            vec![
+                Some(Column::Key),
+                Some(Column::Address),
+                Some(Column::Floors),
+                Some(Column::Dwellings),
+                Some(Column::X),
+                Some(Column::Y),
+            ],
+        );
+        let report = parse(headers, rows.into_iter(), &choices, &mut parsed);
+        assert_eq!((report.source, report.missing.len()), (Source::Chosen, 0));
+        assert_eq!(parsed.buildings.len(), 1, "{:?}", parsed.rejections);
+        assert_eq!(parsed.buildings[0].entrances[0].floors.len(), 4);
+    }
+
+    #[test]
+    fn levels_as_landlords_write_them() {
+        for (text, level) in [
+            ("RDC", 0),
+            ("rc", 0),
+            ("00", 0),
+            ("1er", 1),
+            ("2e", 2),
+            ("3ème", 3),
+            ("-1", -1),
+            ("SS2", -2),
+            (" 12 ", 12),
+        ] {
+            assert_eq!(parse_level(text), Some(level), "{text}");
+        }
+        for text in ["", "mezzanine", "99", "-40", "1.5", "999999999999"] {
+            assert_eq!(parse_level(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_row_may_name_its_coordinate_system_and_degrees_are_recognised() {
+        let (headers, rows) = rows(&[
+            "cle;adresse;etages;logements;x;y;systeme",
+            "B1;1 rue A;2;6;652553;6853940;Lambert 93",
+            "B2;2 rue A;2;6;2,36;48,79;WGS84",
+            "B3;3 rue A;2;6;2,36;48,79;",
+            "B4;4 rue A;2;6;2,36;48,79;Lambert II",
+        ]);
+        let mut parsed = Parsed::default();
+        parse(headers, rows.into_iter(), &Choices::default(), &mut parsed);
+        assert_eq!(parsed.buildings.len(), 3, "{:?}", parsed.rejections);
+        for b in &parsed.buildings {
+            assert!((b.location.lon - 2.36).abs() < 0.03, "{:?}", b.location);
+        }
+        assert_eq!(
+            parsed.rejections[0].problem,
+            RowProblem::UnknownCrs("Lambert II".into())
+        );
+    }
+}
