@@ -512,7 +512,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     reread: "Read again with these columns",
     leave_out: "Import the valid rows, without the {n} rejected rows",
     leave_out_hint: "Rejected rows will not be imported; correct the file to add them later, a new import leaves the rest unchanged.",
-    visited_lost: "This import removes {doors} doors that were already visited, in {buildings} buildings: their visits stay in the results, but phones will no longer show those doors.",
+    visited_lost: "This import removes doors that were already visited ({doors}, in {buildings} building(s)): their visits stay in the results, but phones will no longer show those doors.",
     visited_lost_item: "{address} ({key}): {doors}",
     file_archive: "unreadable zip ({detail}).",
     file_inflated: "the zip holds more than {limit} MiB once inflated.",

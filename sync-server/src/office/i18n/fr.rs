@@ -512,7 +512,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     reread: "Relire avec ces colonnes",
     leave_out: "Importer les lignes valides, sans les {n} lignes refusées",
     leave_out_hint: "Les lignes refusées ne seront pas importées ; corrigez le fichier pour les ajouter plus tard, un nouvel import ne change pas le reste.",
-    visited_lost: "Cet import supprime {doors} portes déjà visitées, dans {buildings} bâtiments : leurs visites resteront dans les résultats, mais les téléphones ne montreront plus ces portes.",
+    visited_lost: "Cet import supprime des portes déjà visitées ({doors}, dans {buildings} bâtiment(s)) : leurs visites resteront dans les résultats, mais les téléphones ne montreront plus ces portes.",
     visited_lost_item: "{address} ({key}) : {doors}",
     file_archive: "zip illisible ({detail}).",
     file_inflated: "le zip contient plus de {limit} Mio une fois décompressé.",
