@@ -160,7 +160,7 @@ async fn bad_files_are_refused_with_the_problem_named_and_nothing_stored() {
             "batiments.csv",
             b"cle;adresse;etages\nB1;1 rue A;2\n".to_vec(),
             422,
-            "colonnes manquantes : logements, longitude + latitude",
+            "À choisir avant de lire ce fichier : nombre de logements, X (Lambert-93), Y (Lambert-93)",
         ),
         (
             "buildings",
@@ -176,7 +176,7 @@ async fn bad_files_are_refused_with_the_problem_named_and_nothing_stored() {
             "batiments.xlsx",
             b"PK\x03\x04 a zipped workbook".to_vec(),
             422,
-            "classeur Excel",
+            "batiments.xlsx : zip illisible",
         ),
         (
             "buildings",
@@ -198,7 +198,7 @@ async fn bad_files_are_refused_with_the_problem_named_and_nothing_stored() {
             page.body
         );
         assert!(
-            hidden_field(&page.body, "token").is_none(),
+            !page.body.contains("/office/territory/confirm"),
             "{name} offered a confirmation"
         );
     }
@@ -215,11 +215,9 @@ async fn bad_files_are_refused_with_the_problem_named_and_nothing_stored() {
         )
         .await;
     assert!(
-        page.body
-            .contains("<td>3</td><td>etages : « deux » n&#39;est pas un nombre entier</td>")
-            || page
-                .body
-                .contains("<td>3</td><td>etages : « deux » n'est pas un nombre entier</td>"),
+        page.body.contains(
+            "<td>3</td><td>nombre d'étages (R+N) : « deux » n'est pas un nombre entier</td>"
+        ),
         "{}",
         page.body
     );

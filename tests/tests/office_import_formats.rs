@@ -314,7 +314,7 @@ async fn the_valid_rows_are_imported_without_the_rejected_ones_only_by_choice() 
     assert!(
         preview
             .body
-            .contains("Importer les lignes valides, sans les 2 lignes refusées"),
+            .contains("Importer les lignes valides, sans les lignes refusées (2)"),
         "{}",
         preview.body
     );

@@ -70,9 +70,12 @@ impl Plan {
         self.rejections.is_empty() && !self.blocked
     }
 
-    /// Whether the valid rows may be imported without the rejected ones.
+    /// Whether the valid rows may be imported without the rejected ones
+    /// (when there are valid rows at all).
     pub fn may_leave_out(&self) -> bool {
-        !self.blocked && !self.rejections.is_empty()
+        !self.blocked
+            && !self.rejections.is_empty()
+            && !(self.buildings.is_empty() && self.neighbourhoods.is_empty())
     }
 }
 
@@ -318,7 +321,8 @@ pub fn apply_leaving_out(
     plan: &Plan,
     left_out: usize,
 ) -> Result<usize, ApplyError> {
-    if plan.blocked || plan.rejections.len() != left_out {
+    if plan.blocked || plan.rejections.len() != left_out || (left_out > 0 && !plan.may_leave_out())
+    {
         return Err(ApplyError::NotClean);
     }
     let mut docs = Vec::new();
