@@ -117,7 +117,25 @@ pub fn parse(bytes: &[u8], parsed: &mut Parsed) -> Result<(), FileError> {
         let mut statement = db
             .prepare(&format!("SELECT * FROM {}", quoted(&table)))
             .map_err(refuse)?;
-        let names: Vec<String> = statement.column_names().map(str::to_string).collect();
+        // Names from `table_info`, read leniently: rusqlite's own column
+        // names panic on a name that is not UTF-8.
+        let names: Vec<String> = db
+            .prepare(&format!("PRAGMA table_info({})", quoted(&table)))
+            .and_then(|mut info| {
+                info.query_map([], |row| {
+                    Ok(match row.get_ref(1)? {
+                        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                        _ => String::new(),
+                    })
+                })?
+                .collect()
+            })
+            .map_err(refuse)?;
+        if names.len() != statement.column_count() {
+            return Err(FileError::GeoPackage(format!(
+                "table {table} changed shape"
+            )));
+        }
         let geometry_at = names
             .iter()
             .position(|n| n.eq_ignore_ascii_case(&geometry_column))
@@ -209,5 +227,93 @@ fn polygons(blob: &[u8], reprojector: &Reprojector) -> Result<Vec<Vec<Ring>>, Ro
         GeometryType::Polygon(p) => Ok(vec![polygon_of(p, reprojector)?]),
         GeometryType::MultiPolygon(m) => m.polygons().map(|p| polygon_of(p, reprojector)).collect(),
         _ => Err(RowProblem::Geometry("not a polygon".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A GeoPackage's required tables, and `features` as given.
+    fn geopackage(features: &str) -> Vec<u8> {
+        let mut db = Connection::open_in_memory().expect("db");
+        db.execute_batch(&format!(
+            "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY,
+                organization TEXT, organization_coordsys_id INTEGER, definition TEXT);
+             INSERT INTO gpkg_spatial_ref_sys VALUES ('RGF93', 2154, 'EPSG', 2154, 'PROJCS[...]');
+             CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT);
+             CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, srs_id INTEGER);
+             INSERT INTO gpkg_contents VALUES ('quartiers', 'features');
+             INSERT INTO gpkg_geometry_columns VALUES ('quartiers', 'geom', 2154);
+             {features}"
+        ))
+        .expect("schema");
+        db.serialize(MAIN_DB).expect("serialize").to_vec()
+    }
+
+    #[test]
+    fn the_fixture_reads_its_five_neighbourhoods_with_the_hole() {
+        let bytes = include_bytes!("../../../tests/fixtures/quartiers-bagneux.gpkg");
+        let mut parsed = Parsed::default();
+        parse(bytes, &mut parsed).expect("read");
+        assert_eq!(parsed.crs, Some(Crs::Lambert93));
+        assert_eq!(parsed.neighbourhoods.len(), 5, "{:?}", parsed.rejections);
+        let centre = parsed
+            .neighbourhoods
+            .iter()
+            .find(|n| n.key == "BGX-01")
+            .expect("centre");
+        assert_eq!(
+            (centre.name.as_str(), centre.polygons[0].len()),
+            ("Centre-ville", 2)
+        );
+    }
+
+    #[test]
+    fn a_view_posing_as_a_feature_table_is_never_run() {
+        // A view that would never end: it is not a table, so not read.
+        let bytes = geopackage(
+            "CREATE VIEW quartiers AS WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n)
+             SELECT x AS fid, NULL AS geom, 'a' AS nom FROM n;",
+        );
+        let mut parsed = Parsed::default();
+        let started = Instant::now();
+        assert_eq!(
+            parse(&bytes, &mut parsed),
+            Err(FileError::GeoPackage("no table of features".into()))
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn broken_geometries_are_rejected_rows_and_other_files_refused() {
+        let bytes = geopackage(
+            "CREATE TABLE quartiers (fid INTEGER PRIMARY KEY, geom BLOB, nom TEXT);
+             INSERT INTO quartiers VALUES (1, X'47500003', 'court');
+             INSERT INTO quartiers VALUES (2, X'4750000100000000FFFFFFFFFFFFFFFFFF', 'faux');
+             INSERT INTO quartiers VALUES (3, X'4750001000000000', 'vide');
+             INSERT INTO quartiers VALUES (4, NULL, 'rien');
+             INSERT INTO quartiers VALUES (5, 'texte', 'texte');",
+        );
+        let mut parsed = Parsed::default();
+        parse(&bytes, &mut parsed).expect("read");
+        assert!(parsed.neighbourhoods.is_empty());
+        let lines: Vec<usize> = parsed.rejections.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [1, 2, 3, 4, 5]);
+        assert!(matches!(
+            parse(
+                b"SQLite format 3\0 and then nothing",
+                &mut Parsed::default()
+            ),
+            Err(FileError::GeoPackage(_))
+        ));
+        let foreign = geopackage(
+            "UPDATE gpkg_spatial_ref_sys SET organization_coordsys_id = 3857, definition = 'PROJCS[\"WGS 84 / Pseudo-Mercator\"]';
+             CREATE TABLE quartiers (fid INTEGER PRIMARY KEY, geom BLOB, nom TEXT);",
+        );
+        assert_eq!(
+            parse(&foreign, &mut Parsed::default()),
+            Err(FileError::UnsupportedCrs("EPSG:3857".into()))
+        );
     }
 }

@@ -37,6 +37,11 @@ pub enum Kind {
 /// Inflates every entry of a zip once, with a cap on the total it really
 /// holds (not what its headers claim), and returns its entries' names.
 pub fn check_zip(bytes: &[u8]) -> Result<Vec<String>, FileError> {
+    check_zip_within(bytes, MAX_INFLATED)
+}
+
+/// [`check_zip`] with a cap of `cap` bytes.
+fn check_zip_within(bytes: &[u8], cap: u64) -> Result<Vec<String>, FileError> {
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| FileError::Archive(e.to_string()))?;
     if archive.len() > MAX_ENTRIES {
@@ -45,7 +50,7 @@ pub fn check_zip(bytes: &[u8]) -> Result<Vec<String>, FileError> {
         )));
     }
     let mut names = Vec::with_capacity(archive.len());
-    let mut left = MAX_INFLATED;
+    let mut left = cap;
     for i in 0..archive.len() {
         let entry = archive
             .by_index(i)
@@ -59,7 +64,7 @@ pub fn check_zip(bytes: &[u8]) -> Result<Vec<String>, FileError> {
         let read = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
             .map_err(|e| FileError::Archive(e.to_string()))?;
         left = left.checked_sub(read).ok_or(FileError::Inflated {
-            limit_mib: MAX_INFLATED / (1024 * 1024),
+            limit_mib: cap / (1024 * 1024),
         })?;
     }
     Ok(names)
@@ -290,5 +295,236 @@ pub fn ods_cells(bytes: &[u8]) -> Result<u64, FileError> {
             _ => {}
         }
         buf.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::territory::{Column, Shape};
+    use std::io::Write;
+
+    /// A zip of `entries`, deflated.
+    pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in entries {
+            writer.start_file(*name, options).expect("start");
+            writer.write_all(bytes).expect("write");
+        }
+        writer.finish().expect("finish").into_inner()
+    }
+
+    /// A minimal workbook: each sheet's `<sheetData>` as given.
+    pub fn xlsx(sheets: &[(&str, &str)]) -> Vec<u8> {
+        let workbook = format!(
+            r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{}</sheets></workbook>"#,
+            sheets
+                .iter()
+                .enumerate()
+                .map(|(i, (name, _))| format!(
+                    r#"<sheet name="{name}" sheetId="{}" r:id="rId{}"/>"#,
+                    i + 1,
+                    i + 1
+                ))
+                .collect::<String>()
+        );
+        let rels = format!(
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}</Relationships>"#,
+            (1..=sheets.len())
+                .map(|i| format!(
+                    r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#
+                ))
+                .collect::<String>()
+        );
+        let sheet_xml: Vec<(String, String)> = sheets
+            .iter()
+            .enumerate()
+            .map(|(i, (_, data))| {
+                (
+                    format!("xl/worksheets/sheet{}.xml", i + 1),
+                    format!(
+                        r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
+                    ),
+                )
+            })
+            .collect();
+        let root = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+        let mut entries: Vec<(&str, &[u8])> = vec![
+            ("_rels/.rels", root.as_bytes()),
+            ("xl/workbook.xml", workbook.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+        ];
+        for (name, xml) in &sheet_xml {
+            entries.push((name, xml.as_bytes()));
+        }
+        zip(&entries)
+    }
+
+    /// An inline-string cell.
+    fn cell(at: &str, text: &str) -> String {
+        format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+    }
+
+    fn number(at: &str, value: &str) -> String {
+        format!(r#"<c r="{at}"><v>{value}</v></c>"#)
+    }
+
+    #[test]
+    fn a_zip_that_inflates_past_the_cap_is_refused_before_any_reader() {
+        let zeros = vec![0u8; 3 * 1024 * 1024];
+        let bomb = zip(&[("xl/workbook.xml", &zeros)]);
+        assert!(bomb.len() < 64 * 1024, "{} bytes", bomb.len());
+        assert_eq!(
+            check_zip_within(&bomb, 1024 * 1024),
+            Err(FileError::Inflated { limit_mib: 1 })
+        );
+        assert!(check_zip_within(&bomb, 4 * 1024 * 1024).is_ok());
+        assert!(matches!(
+            check_zip(b"PK\x03\x04 not really"),
+            Err(FileError::Archive(_))
+        ));
+    }
+
+    #[test]
+    fn a_workbook_reads_its_first_sheet_or_the_chosen_one_numbers_as_numbers() {
+        let header = [
+            "cle",
+            "adresse",
+            "etages",
+            "logements",
+            "longitude",
+            "latitude",
+        ];
+        let mut data = String::from(r#"<row r="1">"#);
+        for (i, h) in header.iter().enumerate() {
+            data += &cell(&format!("{}1", char::from(b'A' + i as u8)), h);
+        }
+        data += r#"</row><row r="2">"#;
+        data += &cell("A2", "B1");
+        data += &cell("B2", "1 rue Lebon");
+        data += &number("C2", "4");
+        data += &number("D2", "18");
+        data += &number("E2", "2.3581");
+        data += &number("F2", "48.7903");
+        data += "</row>";
+        let notes = format!(r#"<row r="1">{}</row>"#, cell("A1", "Notes"));
+        let bytes = xlsx(&[("Bâtiments", &data), ("Notes", &notes)]);
+        let mut parsed = Parsed::default();
+        let report = parse(&bytes, Kind::Xlsx, 0, &Choices::default(), &mut parsed).expect("read");
+        assert_eq!(report.sheets, ["Bâtiments", "Notes"]);
+        assert_eq!(report.sheet.as_deref(), Some("Bâtiments"));
+        assert_eq!(report.shape, Shape::PerEntrance);
+        assert_eq!(parsed.buildings.len(), 1, "{:?}", parsed.rejections);
+        assert!((parsed.buildings[0].location.lon - 2.3581).abs() < 1e-9);
+        assert_eq!(parsed.buildings[0].line, 2);
+        let mut choices = Choices::default();
+        choices.sheets.insert(0, "Notes".into());
+        let mut parsed = Parsed::default();
+        let report = parse(&bytes, Kind::Xlsx, 0, &choices, &mut parsed).expect("read");
+        assert_eq!(report.sheet.as_deref(), Some("Notes"));
+        assert!(report.missing.contains(&Column::Address));
+        // A sheet the workbook has not is the first one.
+        choices.sheets.insert(0, "../../etc/passwd".into());
+        let report = parse(&bytes, Kind::Xlsx, 0, &choices, &mut Parsed::default()).expect("read");
+        assert_eq!(report.sheet.as_deref(), Some("Bâtiments"));
+    }
+
+    #[test]
+    fn cells_a_million_rows_apart_cost_nothing() {
+        // calamine's whole-sheet Range would allocate 17 billion cells.
+        let data = format!(
+            r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+            cell("A1", "adresse"),
+            cell("XFD1048576", "x")
+        );
+        let bytes = xlsx(&[("Feuil1", &data)]);
+        let mut parsed = Parsed::default();
+        let report = parse(&bytes, Kind::Xlsx, 0, &Choices::default(), &mut parsed).expect("read");
+        assert_eq!(report.headers, ["adresse"]);
+        assert!(parsed.buildings.is_empty());
+    }
+
+    #[test]
+    fn an_opendocument_sheet_is_read_and_its_repeats_are_counted_first() {
+        let content = |rows: &str| {
+            format!(
+                r#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Feuille1">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+            )
+        };
+        let text = |t: &str| {
+            format!(
+                r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#
+            )
+        };
+        let float = |v: &str| {
+            format!(
+                r#"<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>"#
+            )
+        };
+        let header: String = ["cle", "adresse", "etages", "logements", "x", "y"]
+            .iter()
+            .map(|h| text(h))
+            .collect();
+        let row = format!(
+            "{}{}{}{}{}{}",
+            text("B1"),
+            text("1 rue A"),
+            float("3"),
+            float("12"),
+            float("652553"),
+            float("6853940")
+        );
+        // LibreOffice pads every sheet with empty repeated rows and cells.
+        let padding = r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#;
+        let rows = format!(
+            r#"<table:table-row>{header}<table:table-cell table:number-columns-repeated="1018"/></table:table-row><table:table-row>{row}</table:table-row>{padding}"#
+        );
+        let mimetype: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+        let manifest: &[u8] = br#"<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+        let ods = zip(&[
+            ("mimetype", mimetype),
+            ("META-INF/manifest.xml", manifest),
+            ("content.xml", content(&rows).as_bytes()),
+        ]);
+        assert!(ods_cells(&ods).expect("count") < 100);
+        let mut parsed = Parsed::default();
+        let report = parse(&ods, Kind::Ods, 0, &Choices::default(), &mut parsed).expect("read");
+        assert_eq!(report.headers.len(), 6);
+        assert_eq!(parsed.buildings.len(), 1, "{:?}", parsed.rejections);
+        assert_eq!(parsed.buildings[0].entrances[0].floors.len(), 4);
+        // A row with a value repeated a million times, a hundred wide.
+        let bomb_rows = format!(
+            r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="string" table:number-columns-repeated="100"><text:p>x</text:p></table:table-cell></table:table-row>"#
+        );
+        let bomb = zip(&[
+            ("mimetype", mimetype),
+            ("META-INF/manifest.xml", manifest),
+            ("content.xml", content(&bomb_rows).as_bytes()),
+        ]);
+        assert!(bomb.len() < 4096);
+        assert_eq!(
+            parse(
+                &bomb,
+                Kind::Ods,
+                0,
+                &Choices::default(),
+                &mut Parsed::default()
+            ),
+            Err(FileError::TooManyCells { limit: MAX_CELLS })
+        );
+        // Empty rows between two values are filled by calamine: counted.
+        let gap = format!(
+            r#"<table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="50"/></table:table-row><table:table-row>{}</table:table-row>"#,
+            text("x").repeat(50),
+            text("y").repeat(50)
+        );
+        let gap = zip(&[
+            ("mimetype", mimetype),
+            ("META-INF/manifest.xml", manifest),
+            ("content.xml", content(&gap).as_bytes()),
+        ]);
+        assert!(ods_cells(&gap).expect("count") > MAX_CELLS);
     }
 }

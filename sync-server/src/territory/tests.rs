@@ -359,3 +359,44 @@ proptest! {
         prop_assert_eq!(second.counts.unchanged, second.neighbourhoods.len() + second.buildings.len());
     }
 }
+
+/// The fixtures of every binary format, as a hostile user would alter them.
+const BINARY_FIXTURES: [(&str, &[u8]); 3] = [
+    (
+        "quartiers.gpkg",
+        include_bytes!("../../../tests/fixtures/quartiers-bagneux.gpkg"),
+    ),
+    (
+        "quartiers.zip",
+        include_bytes!("../../../tests/fixtures/quartiers-bagneux-shp.zip"),
+    ),
+    (
+        "batiments.xlsx",
+        include_bytes!("../../../tests/fixtures/batiments-bagneux.xlsx"),
+    ),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Flipped bytes and truncations of a GeoPackage, a zipped Shapefile
+    /// or a workbook: a refusal or rejected rows, never a panic.
+    #[test]
+    fn altered_binary_files_are_refused_not_crashed_on(
+        which in 0..BINARY_FIXTURES.len(),
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..12),
+        cut in any::<prop::sample::Index>(),
+        truncate in any::<bool>(),
+    ) {
+        let (name, bytes) = BINARY_FIXTURES[which];
+        let mut bytes = bytes.to_vec();
+        for (at, byte) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+        }
+        if truncate {
+            bytes.truncate(cut.index(bytes.len()));
+        }
+        let _ = read(&[upload(name, bytes)]);
+    }
+}
