@@ -73,9 +73,8 @@ impl Plan {
     /// Whether the valid rows may be imported without the rejected ones
     /// (when there are valid rows at all).
     pub fn may_leave_out(&self) -> bool {
-        !self.blocked
-            && !self.rejections.is_empty()
-            && !(self.buildings.is_empty() && self.neighbourhoods.is_empty())
+        let valid = !self.buildings.is_empty() || !self.neighbourhoods.is_empty();
+        !self.blocked && !self.rejections.is_empty() && valid
     }
 }
 
