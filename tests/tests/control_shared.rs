@@ -187,7 +187,11 @@ fn a_preview_is_confirmed_once_and_only_by_its_municipality(pair: Pair) {
             bytes: vec![0, 159, 146, 150],
         },
     ];
-    let token = pair.a.put_preview(m, &files, 60_000, 8).expect("put");
+    let choices = r#"{"chosen":{"ab12":["key",null]}}"#;
+    let token = pair
+        .a
+        .put_preview(m, &files, choices, 60_000, 8)
+        .expect("put");
     // Another municipality's coordinator cannot take it, and it stays.
     assert_eq!(
         pair.b.take_preview(other, &token, 60_000).expect("take"),
@@ -195,16 +199,16 @@ fn a_preview_is_confirmed_once_and_only_by_its_municipality(pair: Pair) {
     );
     assert_eq!(
         pair.b.take_preview(m, &token, 60_000).expect("take"),
-        Some(files.clone())
+        Some((files.clone(), choices.to_string()))
     );
     // Confirmed twice (a double click, or two processes): once.
     assert_eq!(pair.a.take_preview(m, &token, 60_000).expect("take"), None);
     // An expired one is gone.
-    let old = pair.a.put_preview(m, &files, 60_000, 8).expect("put");
+    let old = pair.a.put_preview(m, &files, "{}", 60_000, 8).expect("put");
     assert_eq!(pair.b.take_preview(m, &old, 0).expect("take"), None);
     // At most `max` per municipality: the oldest goes.
     let tokens: Vec<String> = (0..3)
-        .map(|_| pair.a.put_preview(m, &files, 60_000, 2).expect("put"))
+        .map(|_| pair.a.put_preview(m, &files, "{}", 60_000, 2).expect("put"))
         .collect();
     assert_eq!(
         pair.b.take_preview(m, &tokens[0], 60_000).expect("take"),
@@ -216,6 +220,32 @@ fn a_preview_is_confirmed_once_and_only_by_its_municipality(pair: Pair) {
             .expect("take")
             .is_some()
     );
+}
+
+/// Column mappings chosen on one process are remembered on the other, per
+/// municipality; the same headers chosen again replace the old choice, and
+/// only the most recent 64 are kept.
+fn mappings_are_remembered_per_municipality_across_processes(pair: Pair) {
+    let m = pair.a.ensure_municipality("Bagneux").expect("municipality");
+    let other = pair.a.ensure_municipality("Arcueil").expect("other");
+    pair.a
+        .remember_mappings(m, &[("sig-1".into(), r#"["key"]"#.into())])
+        .expect("remember");
+    assert_eq!(
+        pair.b.mappings(m).expect("mappings"),
+        [("sig-1".to_string(), r#"["key"]"#.to_string())]
+    );
+    assert!(pair.b.mappings(other).expect("mappings").is_empty());
+    pair.b
+        .remember_mappings(m, &[("sig-1".into(), r#"["address"]"#.into())])
+        .expect("again");
+    assert_eq!(
+        pair.a.mappings(m).expect("mappings"),
+        [("sig-1".to_string(), r#"["address"]"#.to_string())]
+    );
+    let many: Vec<(String, String)> = (0..70).map(|i| (format!("s{i:02}"), "[]".into())).collect();
+    pair.a.remember_mappings(m, &many).expect("many");
+    assert_eq!(pair.b.mappings(m).expect("mappings").len(), 64);
 }
 
 macro_rules! on_both {
@@ -234,4 +264,5 @@ on_both!(
     a_code_redeemed_on_two_processes_at_once_enrols_one_device,
     attempts_spread_over_processes_count_together,
     a_preview_is_confirmed_once_and_only_by_its_municipality,
+    mappings_are_remembered_per_municipality_across_processes,
 );

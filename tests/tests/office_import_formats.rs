@@ -14,7 +14,6 @@
 use serde_json::Value;
 use shared::domain::*;
 use shared::schema::{self, DocId, DocKind};
-use shared::store::Store;
 use shared::sync::Records;
 use tests::{OfficePages, TestServer, database_bytes, fixture, hidden_field};
 
