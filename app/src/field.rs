@@ -128,6 +128,8 @@ pub struct BuildingGrid {
     pub id: BuildingId,
     /// Its address.
     pub address: String,
+    /// Its landlord, when the territory says.
+    pub landlord: Option<String>,
     /// The campaign being worked.
     pub campaign: CampaignId,
     /// The pass the building is on: the lowest pass any unsettled door
@@ -366,6 +368,7 @@ pub fn grid(
     Ok(BuildingGrid {
         id: building,
         address: b.address,
+        landlord: b.landlord,
         campaign,
         pass,
         entrances,
@@ -528,6 +531,7 @@ mod tests {
             key: "B1".into(),
             address: "3 rue Lebon".into(),
             estate: None,
+            landlord: None,
             location: Point {
                 lon: 2.36,
                 lat: 48.79,

@@ -178,6 +178,7 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
                 2 + 2 * u32::from(i)
             ),
             estate: Some("Résidence des Lozaits".into()),
+            landlord: Some("OPH de Villejuif (démo)".into()),
             location: Point {
                 lon,
                 lat: 48.7905 + f64::from(i % 3) * 0.0004,
@@ -195,6 +196,7 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
         key: "DEMO-TOUR".into(),
         address: "Tour Lozaits, 1 allée Youri Gagarine, Villejuif".into(),
         estate: Some("Résidence des Lozaits".into()),
+        landlord: Some("OPH de Villejuif (démo)".into()),
         location: Point {
             lon: 2.3590,
             lat: 48.7918,

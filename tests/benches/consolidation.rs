@@ -59,6 +59,7 @@ fn building(i: usize, n: &[Neighbourhood]) -> Building {
         key: format!("BAT-{i:06}"),
         address: format!("{} avenue de la République", i + 1),
         estate: None,
+        landlord: None,
         location: Point {
             lon: 2.3005 + x as f64 * 0.01 + (j % 30) as f64 * 0.0003,
             lat: 48.7505 + y as f64 * 0.01 + (j / 30 % 30) as f64 * 0.0003,

@@ -23,6 +23,7 @@ fn building(i: usize) -> Building {
         key: format!("BAT-{i:05}"),
         address: format!("{} avenue de la République", i + 1),
         estate: None,
+        landlord: None,
         location: Point {
             lon: 2.35 + (i % 100) as f64 * 0.0005,
             lat: 48.78 + (i / 100) as f64 * 0.0003,

@@ -80,6 +80,8 @@ test("a coordinator maps two columns by hand and the phone shows the building's 
     const doors = (entrance) => Object.fromEntries(grid[entrance].floors.map((f) => [f.level, f.doors]));
     assert.deepEqual(doors(0), { "RDC": ["A01", "A02"], "1": ["A11", "A12"] });
     assert.deepEqual(doors(1), { "RDC": ["B01"], "1": ["B11", "B12"], "2": ["B21"] });
+    // The landlord the demo territory gave stays: this file names none.
+    assert.match(await p.textContent(".landlord"), /Bailleur : OPH de Villejuif/);
     await shot(p, "field-imported-doors");
   } finally {
     await phone?.kill();

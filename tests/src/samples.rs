@@ -16,6 +16,7 @@ pub fn building(n: u8) -> Building {
         key: format!("B{n}"),
         address: format!("{n} rue de l'Essai"),
         estate: None,
+        landlord: None,
         location: Point {
             lon: 2.36,
             lat: 48.79,
@@ -245,6 +246,7 @@ pub fn estate_building(i: usize, dwellings: usize) -> Building {
         key: format!("BAT-{i:05}"),
         address: format!("{} avenue de la République", i + 1),
         estate: Some(format!("Résidence {}", i / 40)),
+        landlord: None,
         location: Point {
             lon: 2.35 + (i % 100) as f64 * 0.0005,
             lat: 48.78 + (i / 100) as f64 * 0.0003,

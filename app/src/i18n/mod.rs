@@ -59,6 +59,8 @@ pub enum Text {
     Dwellings,
     Back,
     Pass,
+    /// Before the building's landlord.
+    Landlord,
     Entrance,
     Floor,
     GroundFloor,

@@ -79,6 +79,11 @@ pub struct Building {
     pub address: String,
     /// Estate (résidence) name, if any.
     pub estate: Option<String>,
+    /// The social landlord (bailleur) that owns it, when the import says:
+    /// who a canvasser sends a broken lift or a leak to.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub landlord: Option<String>,
     /// Where it stands.
     pub location: Point,
     /// The neighbourhood it falls in.
@@ -137,6 +142,7 @@ mod tests {
             key: "B1".into(),
             address: "3 rue Lebon".into(),
             estate: None,
+            landlord: None,
             location: Point {
                 lon: 2.36,
                 lat: 48.79,

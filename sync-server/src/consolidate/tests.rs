@@ -67,6 +67,7 @@ fn world(raw: &[Raw]) -> World {
             key: format!("B{i}"),
             address: format!("{i} rue"),
             estate: None,
+            landlord: None,
             location: Point {
                 lon: 2.3,
                 lat: 48.8,

@@ -14,6 +14,7 @@ pub fn meaning(office: &Office, column: Column) -> &'static str {
         Column::Key => i.meaning_key,
         Column::Address => i.meaning_address,
         Column::Estate => i.meaning_estate,
+        Column::Landlord => i.meaning_landlord,
         Column::Entrance => i.meaning_entrance,
         Column::EntranceCount => i.meaning_entrance_count,
         Column::Floors => i.meaning_floors,

@@ -12,6 +12,7 @@ pub(crate) fn building(neighbourhood: Option<NeighbourhoodId>) -> Building {
         key: "B1".into(),
         address: "3 rue Lebon".into(),
         estate: None,
+        landlord: None,
         location: Point {
             lon: 2.36,
             lat: 48.79,

@@ -54,6 +54,9 @@ pub fn export_geojson(neighbourhoods: &[Neighbourhood], buildings: &[Building]) 
             if let Some(estate) = &b.estate {
                 p.insert("residence".into(), JsonValue::from(estate.clone()));
             }
+            if let Some(landlord) = &b.landlord {
+                p.insert("bailleur".into(), JsonValue::from(landlord.clone()));
+            }
             p.insert("entree".into(), JsonValue::from(entrance.label.clone()));
             p.insert("etages".into(), JsonValue::from(floors));
             p.insert("logements".into(), JsonValue::from(dwellings));

@@ -132,6 +132,14 @@ pub fn guess(header: &str) -> Option<Column> {
                 Column::Entrance
             }
         } else if has(&[
+            "bailleur",
+            "landlord",
+            "proprietaire",
+            "gestionnaire",
+            "organisme",
+        ]) {
+            Column::Landlord
+        } else if has(&[
             "residence",
             "resid",
             "estate",
@@ -227,6 +235,8 @@ mod tests {
             ("Number of floors", Column::Floors),
             ("Nom de la résidence", Column::Estate),
             ("Groupe", Column::Estate),
+            ("Bailleur social", Column::Landlord),
+            ("Nom du propriétaire", Column::Landlord),
             ("Adresse postale", Column::Address),
             ("ADR_VOIE", Column::Address),
             ("Coordonnée X (Lambert 93)", Column::X),

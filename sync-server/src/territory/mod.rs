@@ -232,6 +232,8 @@ pub struct ParsedBuilding {
     pub address: String,
     /// Its estate.
     pub estate: Option<String>,
+    /// Its landlord.
+    pub landlord: Option<String>,
     /// Where it stands, WGS84.
     pub location: Point,
     /// The neighbourhood the file names, if it names one.

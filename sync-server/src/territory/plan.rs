@@ -240,6 +240,12 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
             key: parsed.key.clone(),
             address: parsed.address.clone(),
             estate: parsed.estate.clone(),
+            // A file without a landlord (an RPLS inventory is one
+            // landlord's) keeps the one another file gave.
+            landlord: parsed
+                .landlord
+                .clone()
+                .or_else(|| existing.and_then(|b| b.landlord.clone())),
             location: parsed.location,
             neighbourhood,
             entrances,

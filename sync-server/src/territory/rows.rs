@@ -26,6 +26,8 @@ pub enum Column {
     Address,
     /// Estate (résidence).
     Estate,
+    /// The social landlord (bailleur).
+    Landlord,
     /// Entrance label (cage).
     Entrance,
     /// Floors above the ground floor (R+N gives N).
@@ -89,10 +91,11 @@ pub fn map_headers<'a, K: Copy>(
 impl Column {
     /// The meanings a coordinator may give a table's column, in the order
     /// the preview offers them.
-    pub const TABLE: [Column; 15] = [
+    pub const TABLE: [Column; 16] = [
         Column::Key,
         Column::Address,
         Column::Estate,
+        Column::Landlord,
         Column::Entrance,
         Column::EntranceCount,
         Column::Floors,
@@ -113,6 +116,7 @@ impl Column {
             Column::Key => "key",
             Column::Address => "address",
             Column::Estate => "estate",
+            Column::Landlord => "landlord",
             Column::Entrance => "entrance",
             Column::Floors => "floors",
             Column::Dwellings => "dwellings",
@@ -166,6 +170,7 @@ impl Column {
             "cle" | "identifiant" | "id" | "id_batiment" | "key" => Column::Key,
             "adresse" | "address" => Column::Address,
             "residence" | "estate" => Column::Estate,
+            "bailleur" | "landlord" | "proprietaire" | "gestionnaire" => Column::Landlord,
             "entree" | "cage" | "cage_d_escalier" | "entrance" => Column::Entrance,
             "etages" | "nb_etages" | "nombre_etages" | "floors" => Column::Floors,
             "logements" | "nb_logements" | "nombre_logements" | "dwellings" => Column::Dwellings,
@@ -208,6 +213,8 @@ pub struct Head {
     pub address: String,
     /// Estate.
     pub estate: Option<String>,
+    /// Landlord.
+    pub landlord: Option<String>,
     /// Where it stands, WGS84.
     pub location: Point,
     /// The neighbourhood the row names.
@@ -276,6 +283,7 @@ pub fn head(
         key,
         address,
         estate: value(get, Column::Estate),
+        landlord: value(get, Column::Landlord),
         location,
         neighbourhood: value(get, Column::Neighbourhood),
         door_code,
@@ -371,6 +379,7 @@ pub fn building_row(
         key: head.key,
         address: head.address,
         estate: head.estate,
+        landlord: head.landlord,
         location: head.location,
         neighbourhood: head.neighbourhood,
         entrances,

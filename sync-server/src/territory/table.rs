@@ -184,6 +184,7 @@ impl Dwellings {
                         key: head.key.clone(),
                         address: head.address.clone(),
                         estate: head.estate.clone(),
+                        landlord: head.landlord.clone(),
                         location: head.location,
                         neighbourhood: head.neighbourhood.clone(),
                         entrances: vec![],

@@ -400,3 +400,25 @@ proptest! {
         let _ = read(&[upload(name, bytes)]);
     }
 }
+
+#[test]
+fn a_landlord_column_is_kept_exported_and_not_erased_by_a_file_without_one() {
+    let csv = "cle;adresse;Bailleur social;etages;logements;longitude;latitude\n\
+        B1;3 rue Lebon;Valophis;4;18;2,3581;48,7903\n";
+    let import = read(&[upload("b.csv", csv)]).expect("read");
+    assert_eq!(import.buildings[0].landlord.as_deref(), Some("Valophis"));
+    let first = plan(&import, &[], &[]);
+    let stored: Vec<Building> = first.buildings.iter().map(|(b, _)| b.clone()).collect();
+    let export = export_geojson(&[], &stored);
+    let back = read(&[upload("territoire.geojson", export)]).expect("export");
+    assert_eq!(back.buildings[0].landlord.as_deref(), Some("Valophis"));
+    let without = "cle;adresse;etages;logements;longitude;latitude\n\
+        B1;3 rue Lebon;4;18;2,3581;48,7903\n";
+    let again = plan(
+        &read(&[upload("b.csv", without)]).expect("read"),
+        &[],
+        &stored,
+    );
+    assert_eq!(again.buildings[0].0.landlord.as_deref(), Some("Valophis"));
+    assert_eq!(again.buildings[0].1, Change::Unchanged);
+}

@@ -481,6 +481,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     meaning_ignored: "— ignored —",
     meaning_key: "building key",
     meaning_address: "address (several columns allowed)",
+    meaning_landlord: "landlord",
     meaning_estate: "estate",
     meaning_entrance: "entrance",
     meaning_entrance_count: "number of entrances",

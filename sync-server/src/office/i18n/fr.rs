@@ -481,6 +481,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     meaning_ignored: "— ignorée —",
     meaning_key: "clé du bâtiment",
     meaning_address: "adresse (plusieurs colonnes possibles)",
+    meaning_landlord: "bailleur",
     meaning_estate: "résidence",
     meaning_entrance: "entrée (cage)",
     meaning_entrance_count: "nombre d'entrées",

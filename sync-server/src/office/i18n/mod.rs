@@ -755,6 +755,7 @@ import_texts! {
     meaning_key,
     meaning_address,
     meaning_estate,
+    meaning_landlord,
     meaning_entrance,
     meaning_entrance_count,
     meaning_floors,
