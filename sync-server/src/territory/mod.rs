@@ -270,7 +270,7 @@ pub struct FileReport {
     pub crs: Option<Crs>,
     /// How many neighbourhoods it held.
     pub neighbourhoods: usize,
-    /// How many buildings it held.
+    /// How many rows (or features) it held that read without a problem.
     pub rows: usize,
     /// A table's headers, mapping and shape; `None` for a GIS layer.
     pub table: Option<TableReport>,
@@ -387,7 +387,7 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
             encoding,
             crs: parsed.crs,
             neighbourhoods: parsed.neighbourhoods.len(),
-            rows: parsed.buildings.len(),
+            rows: table.as_ref().map_or(parsed.buildings.len(), |t| t.rows),
             table,
         });
         let mut reject = |line, problem| {

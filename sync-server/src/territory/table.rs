@@ -39,6 +39,8 @@ pub struct TableReport {
     pub sheets: Vec<String>,
     /// The sheet read.
     pub sheet: Option<String>,
+    /// Rows read without a problem.
+    pub rows: usize,
 }
 
 /// Longest text kept from one sample cell.
@@ -74,6 +76,7 @@ pub fn parse(
         missing,
         sheets: vec![],
         sheet: None,
+        rows: 0,
     };
     if !report.missing.is_empty() {
         return report;
@@ -86,6 +89,7 @@ pub fn parse(
     };
     parsed.crs = Some(crs);
     let reprojector = Reprojector::new(crs);
+    let mut report = report;
     let mut dwellings = Dwellings::default();
     let rows = first.take().into_iter().chain(rows);
     for row in rows {
@@ -107,8 +111,9 @@ pub fn parse(
                     .map(|b| parsed.buildings.push(b))
             }
         };
-        if let Err(problem) = result {
-            reject(parsed, line, problem);
+        match result {
+            Ok(()) => report.rows += 1,
+            Err(problem) => reject(parsed, line, problem),
         }
     }
     parsed.buildings.extend(dwellings.buildings());
@@ -303,6 +308,7 @@ mod tests {
         let report = parse(headers, rows.into_iter(), &Choices::default(), &mut parsed);
         assert_eq!(report.shape, Shape::PerDwelling);
         assert_eq!(report.source, Source::Guessed);
+        assert_eq!(report.rows, 5, "seven rows, two rejected");
         assert_eq!(parsed.buildings.len(), 2);
         let b = &parsed.buildings[0];
         assert_eq!(
