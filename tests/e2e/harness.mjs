@@ -154,6 +154,11 @@ export async function checkScreen(page, name, fullPage = false) {
   assert.deepEqual(await seriousViolations(page), [], `accessibility of ${name}`);
 }
 
+/** Submits the form `formSelector` names and waits for the next page. */
+export async function submit(page, formSelector) {
+  await Promise.all([page.waitForNavigation(), page.click(`${formSelector} button[type=submit]`)]);
+}
+
 /** Logs in at the office from its own form. */
 export async function logIn(page, url, email, password) {
   await page.goto(`${url}/office/login`);

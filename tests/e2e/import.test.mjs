@@ -5,7 +5,7 @@
 // the landlord's door labels on their floors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, logIn, enrol, checkScreen, shot } from "./harness.mjs";
+import { startServer, launch, logIn, enrol, checkScreen, shot, submit } from "./harness.mjs";
 
 // DEMO-03 of the demo territory, in the phone's sector ("Lozaits nord").
 const ADDRESS = "8 rue Jean-Baptiste Clément, Villejuif";
@@ -16,10 +16,6 @@ const DOORS = [
 const CSV = ["Bât.;Adresse;Cage;Niv.;Porte;Longitude;Latitude"]
   .concat(DOORS.map(([cage, level, door]) => `DEMO-03;${ADDRESS};${cage};${level};${door};2,3584;48,7905`))
   .join("\n") + "\n";
-
-async function submit(page, formSelector) {
-  await Promise.all([page.waitForNavigation(), page.click(`${formSelector} button[type=submit]`)]);
-}
 
 test("a coordinator maps two columns by hand and the phone shows the building's real doors", async () => {
   const server = await startServer();

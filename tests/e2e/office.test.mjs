@@ -6,15 +6,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
-  startServer, launch, syncNow, shot, root, checkScreen,
+  startServer, launch, syncNow, shot, root, checkScreen, submit,
 } from "./harness.mjs";
 
 const fixtures = join(root, "tests", "fixtures");
-
-
-async function submit(page, formSelector) {
-  await Promise.all([page.waitForNavigation(), page.click(`${formSelector} button[type=submit]`)]);
-}
 
 test("a coordinator prepares a campaign and the phone shows its sector and questionnaire", async () => {
   const server = await startServer();

@@ -209,6 +209,20 @@ impl TestServer {
         }
     }
 
+    /// The territory a municipality's store holds: its neighbourhoods and
+    /// buildings.
+    pub fn territory(&self, office: &Office) -> (Vec<Neighbourhood>, Vec<Building>) {
+        use shared::sync::Records;
+        let store = self.state.tenants.store(office.id).expect("store");
+        let store = store.get().expect("connection");
+        (
+            store
+                .records(DocKind::Neighbourhood)
+                .expect("neighbourhoods"),
+            store.records(DocKind::Building).expect("buildings"),
+        )
+    }
+
     /// The store of a municipality, as the server keeps it.
     pub fn store_path(&self, municipality: MunicipalityId) -> PathBuf {
         self.state.tenants.path(municipality)

@@ -3,22 +3,9 @@
 //! GeoJSON) import; bad files are refused with a reason naming the problem
 //! and leave the municipality's store byte for byte as it was.
 
-use shared::domain::{Building, Neighbourhood};
-use shared::schema::DocKind;
+use shared::domain::Building;
 use shared::store::Store;
-use shared::sync::Records;
 use tests::{OfficePages, TestServer, database_bytes, fixture, hidden_field};
-
-fn territory(server: &TestServer, office: &tests::Office) -> (Vec<Neighbourhood>, Vec<Building>) {
-    let store = server.state.tenants.store(office.id).expect("store");
-    let store = store.get().expect("connection");
-    (
-        store
-            .records(DocKind::Neighbourhood)
-            .expect("neighbourhoods"),
-        store.records(DocKind::Building).expect("buildings"),
-    )
-}
 
 fn fixtures() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     tests::territory_fixtures()
@@ -40,7 +27,7 @@ async fn the_fixtures_import_after_a_preview_and_again_change_nothing() {
         assert!(preview.body.contains(expected), "{expected} missing");
     }
     // Nothing is stored before the coordinator confirms.
-    assert_eq!(territory(&server, &office).1.len(), 0);
+    assert_eq!(server.territory(&office).1.len(), 0);
 
     let token = hidden_field(&preview.body, "token").expect("confirm token");
     let done = pages
@@ -51,7 +38,7 @@ async fn the_fixtures_import_after_a_preview_and_again_change_nothing() {
         done.location.as_deref(),
         Some("/office/territory?imported=34")
     );
-    let (neighbourhoods, buildings) = territory(&server, &office);
+    let (neighbourhoods, buildings) = server.territory(&office);
     assert_eq!(neighbourhoods.len(), 3);
     assert_eq!(buildings.len(), 31);
     let by_key = |k: &str| buildings.iter().find(|b| b.key == k).expect(k);
@@ -91,7 +78,7 @@ async fn the_fixtures_import_after_a_preview_and_again_change_nothing() {
     pages
         .post("/office/territory/confirm", &[("token", &token)])
         .await;
-    assert_eq!(territory(&server, &office).1.len(), 31);
+    assert_eq!(server.territory(&office).1.len(), 31);
     assert_eq!(database_bytes(&server.store_path(office.id)), before);
 
     // The export, uploaded as it is, is the same territory.

@@ -13,20 +13,8 @@
 
 use serde_json::Value;
 use shared::domain::*;
-use shared::schema::{self, DocId, DocKind};
-use shared::sync::Records;
+use shared::schema::{self, DocId};
 use tests::{OfficePages, TestServer, database_bytes, fixture, hidden_field};
-
-fn territory(server: &TestServer, office: &tests::Office) -> (Vec<Neighbourhood>, Vec<Building>) {
-    let store = server.state.tenants.store(office.id).expect("store");
-    let store = store.get().expect("connection");
-    (
-        store
-            .records(DocKind::Neighbourhood)
-            .expect("neighbourhoods"),
-        store.records(DocKind::Building).expect("buildings"),
-    )
-}
 
 fn expected(name: &str) -> Value {
     serde_json::from_slice(&fixture(&format!("{name}.expected.json"))).expect("expected json")
@@ -162,7 +150,7 @@ async fn each_fixture_imports_as_its_expected_file_says() {
             ],
         )
         .await;
-        let (stored_n, stored_b) = territory(&server, &office);
+        let (stored_n, stored_b) = server.territory(&office);
         check_neighbourhoods(&stored_n, &expected(neighbourhoods));
         check_buildings(&stored_b, &stored_n, &expected(buildings), with_doors);
     }
@@ -190,7 +178,7 @@ async fn a_mapping_chosen_by_hand_is_remembered_for_the_next_file_with_the_same_
         preview.body
     );
     assert!(!preview.body.contains("/office/territory/confirm"));
-    assert_eq!(territory(&server, &office).1.len(), 0);
+    assert_eq!(server.territory(&office).1.len(), 0);
 
     let token = hidden_field(&preview.body, "token").expect("token");
     let signature = hidden_field(&preview.body, "sig.0").expect("signature");
@@ -220,7 +208,7 @@ async fn a_mapping_chosen_by_hand_is_remembered_for_the_next_file_with_the_same_
         .post("/office/territory/confirm", &[("token", &token)])
         .await;
     assert_eq!(done.status, 303);
-    let (_, buildings) = territory(&server, &office);
+    let (_, buildings) = server.territory(&office);
     assert_eq!(buildings.len(), 2);
     let t1 = buildings.iter().find(|b| b.key == "T1").expect("T1");
     assert_eq!(t1.entrances[0].floors.len(), 5);
@@ -241,7 +229,7 @@ async fn a_mapping_chosen_by_hand_is_remembered_for_the_next_file_with_the_same_
     pages
         .post("/office/territory/confirm", &[("token", &token)])
         .await;
-    assert_eq!(territory(&server, &office).1.len(), 3);
+    assert_eq!(server.territory(&office).1.len(), 3);
 
     // Another municipality's coordinators chose nothing.
     let other = server.municipality("Villejuif").await;
@@ -293,7 +281,7 @@ async fn a_forged_mapping_form_reads_nothing_it_should_not() {
         .post("/office/territory/remap", &[("token", token.as_str())])
         .await;
     assert_eq!(mine.status, 422, "the preview stayed with its owner");
-    assert_eq!(territory(&server, &office).1.len(), 0);
+    assert_eq!(server.territory(&office).1.len(), 0);
     server.stop().await;
 }
 
@@ -339,7 +327,8 @@ async fn the_valid_rows_are_imported_without_the_rejected_ones_only_by_choice() 
         )
         .await;
     assert_eq!(done.status, 303);
-    let mut keys: Vec<String> = territory(&server, &office)
+    let mut keys: Vec<String> = server
+        .territory(&office)
         .1
         .into_iter()
         .map(|b| b.key)
@@ -363,7 +352,7 @@ async fn a_reimport_that_removes_visited_doors_says_which() {
     };
     let upload = |text: String| vec![("buildings", "b.csv", text.into_bytes())];
     import(&pages, upload(csv(9))).await;
-    let (_, buildings) = territory(&server, &office);
+    let (_, buildings) = server.territory(&office);
     let r1 = buildings
         .iter()
         .find(|b| b.key == "R1")
