@@ -290,24 +290,48 @@ async fn the_valid_rows_are_imported_without_the_rejected_ones_only_by_choice() 
     let server = TestServer::start().await;
     let office = server.municipality("Bagneux").await;
     let pages = OfficePages::new(&server, &office);
-    let csv = "cle;adresse;etages;logements;x;y\n\
-        V1;1 rue A;2;6;649500;6855300\n\
-        V2;2 rue A;deux;6;649510;6855300\n\
-        V3;3 rue A;2;6;649520;6855300\n\
-        V4;4 rue A;2;6;0;0\n";
+    // V0 is stored with two entrances; the new file's row for its second
+    // entrance is rejected.
+    import(
+        &pages,
+        vec![(
+            "buildings",
+            "b.csv",
+            b"cle;adresse;entree;etages;logements;x;y\n\
+              V0;0 rue A;A;2;6;649490;6855300\n\
+              V0;0 rue A;B;2;6;649490;6855300\n"
+                .to_vec(),
+        )],
+    )
+    .await;
+    let csv = "cle;adresse;entree;etages;logements;x;y\n\
+        V0;0 rue A;A;3;9;649490;6855300\n\
+        V0;0 rue A;B;trois;6;649490;6855300\n\
+        V1;1 rue A;A;2;6;649500;6855300\n\
+        V2;2 rue A;A;deux;6;649510;6855300\n\
+        V3;3 rue A;A;2;6;649520;6855300\n\
+        V4;4 rue A;A;2;6;0;0\n";
     let upload = || vec![("buildings", "b.csv", csv.as_bytes().to_vec())];
     let preview = pages.upload("/office/territory/preview", upload()).await;
     assert_eq!(preview.status, 422);
     assert!(
         preview
             .body
-            .contains("Importer les lignes valides, sans les lignes refusées (2)"),
+            .contains("Importer les lignes valides, sans les lignes refusées (3)"),
+        "{}",
+        preview.body
+    );
+    assert!(
+        preview
+            .body
+            .contains("Bâtiments laissés tels qu&#39;ils sont")
+            || preview.body.contains("Bâtiments laissés tels qu'ils sont"),
         "{}",
         preview.body
     );
     let before = database_bytes(&server.store_path(office.id));
-    // A plain confirmation, or one claiming another count, writes nothing.
-    for leave_out in [None, Some("1"), Some("3")] {
+    // A plain confirmation, or one naming other rows, writes nothing.
+    for leave_out in [None, Some("3"), Some("00000000000000000000000000000000")] {
         let preview = pages.upload("/office/territory/preview", upload()).await;
         let token = hidden_field(&preview.body, "token").expect("token");
         let mut fields = vec![("token", token.as_str())];
@@ -320,21 +344,22 @@ async fn the_valid_rows_are_imported_without_the_rejected_ones_only_by_choice() 
     }
     let preview = pages.upload("/office/territory/preview", upload()).await;
     let token = hidden_field(&preview.body, "token").expect("token");
+    let digest = hidden_field(&preview.body, "leave_out").expect("leave out");
     let done = pages
         .post(
             "/office/territory/confirm",
-            &[("token", token.as_str()), ("leave_out", "2")],
+            &[("token", token.as_str()), ("leave_out", digest.as_str())],
         )
         .await;
     assert_eq!(done.status, 303);
-    let mut keys: Vec<String> = server
-        .territory(&office)
-        .1
-        .into_iter()
-        .map(|b| b.key)
-        .collect();
+    let buildings = server.territory(&office).1;
+    let mut keys: Vec<&str> = buildings.iter().map(|b| b.key.as_str()).collect();
     keys.sort();
-    assert_eq!(keys, ["V1", "V3"]);
+    assert_eq!(keys, ["V0", "V1", "V3"]);
+    // V0 kept both its entrances as stored: its left-out row cost nothing.
+    let v0 = buildings.iter().find(|b| b.key == "V0").expect("V0");
+    assert_eq!(v0.entrances.len(), 2);
+    assert_eq!(v0.dwelling_count(), 12);
     server.stop().await;
 }
 

@@ -217,6 +217,9 @@ pub fn describe_file_error(office: &Office, file: &str, error: &FileError) -> St
         }
         FileError::UnknownZip => i.file_unknown_zip.to_string(),
         FileError::Workbook(detail) => i.file_workbook.replace("{detail}", detail),
+        FileError::TooManyColumns { limit } => i
+            .file_too_many_columns
+            .replace("{limit}", &limit.to_string()),
         FileError::TooManyCells { limit } => {
             i.file_too_many_cells.replace("{limit}", &limit.to_string())
         }
@@ -479,7 +482,7 @@ fn preview_page(
             @if plan.rejections.is_empty() {
                 @if !plan.blocked { (notice("ok", t.no_rejected_row)) }
             } @else {
-                (notice("error", &t.rejected_rows.replace("{n}", &plan.rejections.len().to_string())))
+                (notice("error", &t.rejected_rows.replace("{n}", &(plan.rejections.len() + plan.more_rejections).to_string())))
                 table.rejections {
                     thead { tr { th { (t.file) } th { (t.line) } th { (t.reason) } } }
                     tbody {
@@ -493,6 +496,9 @@ fn preview_page(
                     }
                 }
             }
+            @if plan.more_rejections > 0 {
+                p.hint { (i.more_rejected.replace("{n}", &plan.more_rejections.to_string())) }
+            }
             (unreadable_list(office, unreadable))
             @if plan.is_clean() {
                 form method="post" action=(office.action("/office/territory/confirm")) {
@@ -502,8 +508,11 @@ fn preview_page(
             } @else if plan.may_leave_out() {
                 form.leave-out method="post" action=(office.action("/office/territory/confirm")) {
                     input type="hidden" name="token" value=(token);
-                    input type="hidden" name="leave_out" value=(plan.rejections.len());
+                    input type="hidden" name="leave_out" value=(plan.rejections_digest());
                     p.hint { (i.leave_out_hint) }
+                    @if !plan.held_back.is_empty() {
+                        p.hint.held-back { (i.held_back.replace("{n}", &plan.held_back.len().to_string()).replace("{keys}", &plan.held_back.iter().take(20).cloned().collect::<Vec<_>>().join(", "))) }
+                    }
                     button type="submit" { (i.leave_out.replace("{n}", &plan.rejections.len().to_string())) }
                 }
             }
@@ -519,7 +528,7 @@ fn preview_page(
 pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError> {
     let fields = super::form::Fields::parse(&body);
     let token = fields.get("token");
-    let left_out = fields.get("leave_out").parse::<usize>().unwrap_or(0);
+    let left_out = Some(fields.get("leave_out")).filter(|d| !d.is_empty());
     let control = office.state().control.clone();
     let municipality = office.account.municipality;
     // The files as previewed, read again with the same choices: parsing is
@@ -556,7 +565,7 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
         .with_store(move |store| {
             let stored = import::load(store)?;
             let plan = import::plan(&parsed, &stored.neighbourhoods, &stored.buildings);
-            match import::apply_leaving_out(store, &plan, left_out) {
+            match import::apply_leaving_out(store, &plan, left_out.as_deref()) {
                 Ok(_) => Ok(Ok(plan.neighbourhoods.len() + plan.buildings.len())),
                 Err(import::ApplyError::NotClean) => Ok(Err(())),
                 Err(e) => Err(PageError::Internal(e.into())),

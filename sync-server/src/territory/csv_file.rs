@@ -3,6 +3,7 @@
 //! ([`super::table`]).
 
 use super::mapping::Choices;
+use super::sheet::MAX_COLUMNS;
 use super::table::{self, Row, TableReport};
 use super::{FileError, Parsed};
 
@@ -28,10 +29,19 @@ pub fn parse(text: &str, choices: &Choices, parsed: &mut Parsed) -> Result<Table
         .iter()
         .map(str::to_string)
         .collect();
+    if headers.len() > MAX_COLUMNS as usize {
+        return Err(FileError::TooManyColumns {
+            limit: MAX_COLUMNS as usize,
+        });
+    }
     let rows = reader.into_records().map(|record| -> Row {
         let line =
             |p: Option<&csv::Position>| p.map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
         match record {
+            Ok(record) if record.len() > MAX_COLUMNS as usize => Err((
+                line(record.position()),
+                format!("more than {MAX_COLUMNS} columns"),
+            )),
             Ok(record) => Ok((
                 line(record.position()),
                 record.iter().map(str::to_string).collect(),

@@ -6,7 +6,7 @@
 use super::crs::{Crs, Reprojector};
 use super::outline;
 use super::rows::{Column, Position, building_row};
-use super::{FileError, Parsed, ParsedNeighbourhood, Rejection, RowProblem};
+use super::{FileError, Parsed, ParsedNeighbourhood, RowProblem};
 use geo::Centroid;
 use geojson::{GeoJson, GeometryValue, JsonObject, JsonValue, PolygonType};
 use shared::domain::{Point, Ring};
@@ -63,12 +63,9 @@ pub fn parse(source: &str, parsed: &mut Parsed) -> Result<(), FileError> {
                 .and_then(|k| properties.get(*k))
                 .and_then(text)
         };
+        let key = get(Column::Key).or_else(|| get(Column::Address));
         let Some(geometry) = feature.geometry else {
-            parsed.rejections.push(Rejection {
-                file: 0,
-                line,
-                problem: RowProblem::Geometry("none".into()),
-            });
+            parsed.reject(line, RowProblem::Geometry("none".into()), key);
             continue;
         };
         let is_building = get(Column::Address).is_some();
@@ -82,11 +79,7 @@ pub fn parse(source: &str, parsed: &mut Parsed) -> Result<(), FileError> {
                 .map(|n| parsed.neighbourhoods.push(n))
         };
         if let Err(problem) = result {
-            parsed.rejections.push(Rejection {
-                file: 0,
-                line,
-                problem,
-            });
+            parsed.reject(line, problem, key);
         }
     }
     Ok(())

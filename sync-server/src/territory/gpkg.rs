@@ -11,7 +11,7 @@
 
 use super::crs::{Crs, Reprojector};
 use super::rows::Column;
-use super::{FileError, Parsed, Rejection, RowProblem, outline};
+use super::{FileError, Parsed, RowProblem, outline};
 use geo_traits::{
     CoordTrait, GeometryTrait, GeometryType, LineStringTrait, MultiPolygonTrait, PolygonTrait,
 };
@@ -166,11 +166,7 @@ pub fn parse(bytes: &[u8], parsed: &mut Parsed) -> Result<(), FileError> {
             };
             match result {
                 Ok(n) => parsed.neighbourhoods.push(n),
-                Err(problem) => parsed.rejections.push(Rejection {
-                    file: 0,
-                    line,
-                    problem,
-                }),
+                Err(problem) => parsed.reject(line, problem, None),
             }
         }
     }

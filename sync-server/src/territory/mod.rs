@@ -22,6 +22,7 @@ pub mod geometry;
 mod gpkg;
 mod headers;
 pub mod mapping;
+mod ods;
 mod outline;
 mod plan;
 mod rows;
@@ -68,6 +69,12 @@ pub enum FileError {
     /// An Excel or OpenDocument workbook that cannot be read.
     #[error("unreadable workbook: {0}")]
     Workbook(String),
+    /// A table with more columns than the limit.
+    #[error("the table has more than {limit} columns")]
+    TooManyColumns {
+        /// The limit.
+        limit: usize,
+    },
     /// A sheet with more cells than the limit.
     #[error("the sheet has more than {limit} cells")]
     TooManyCells {
@@ -204,7 +211,14 @@ pub struct Rejection {
     pub line: usize,
     /// Why.
     pub problem: RowProblem,
+    /// The building the row is of, when its key (or address) could be
+    /// read: leaving the row out holds that building back whole.
+    pub key: Option<String>,
 }
+
+/// Rejected rows an import keeps and shows; past them it only counts, and
+/// the valid rows can no longer be imported without them.
+pub const MAX_REJECTIONS: usize = 2_000;
 
 /// A neighbourhood as read, before it is matched to a stored one.
 #[derive(Debug, Clone, PartialEq)]
@@ -257,6 +271,24 @@ pub struct Parsed {
     pub buildings: Vec<ParsedBuilding>,
     /// Rows left out.
     pub rejections: Vec<Rejection>,
+    /// Rows left out past [`MAX_REJECTIONS`], only counted.
+    pub more_rejections: usize,
+}
+
+impl Parsed {
+    /// Leaves a row out, and says why.
+    pub fn reject(&mut self, line: usize, problem: RowProblem, key: Option<String>) {
+        if self.rejections.len() < MAX_REJECTIONS {
+            self.rejections.push(Rejection {
+                file: 0,
+                line,
+                problem,
+                key,
+            });
+        } else {
+            self.more_rejections += 1;
+        }
+    }
 }
 
 /// What was learnt about one uploaded file, for the preview.
@@ -294,6 +326,8 @@ pub struct Import {
     pub buildings: Vec<ParsedBuilding>,
     /// Rows left out, every file.
     pub rejections: Vec<Rejection>,
+    /// Rows left out past [`MAX_REJECTIONS`], only counted.
+    pub more_rejections: usize,
 }
 
 impl Import {
@@ -343,7 +377,7 @@ fn read_file(
         } else {
             return Err(FileError::UnknownZip);
         };
-        let report = sheet::parse(bytes, kind, file, choices, parsed)?;
+        let report = sheet::parse(bytes, &names, kind, file, choices, parsed)?;
         return Ok((TextEncoding::Utf8, Some(report)));
     }
     if gpkg::is_sqlite(bytes) {
@@ -390,15 +424,21 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
             rows: table.as_ref().map_or(parsed.buildings.len(), |t| t.rows),
             table,
         });
-        let mut reject = |line, problem| {
-            import.rejections.push(Rejection {
-                file,
-                line,
-                problem,
-            })
+        import.more_rejections += parsed.more_rejections;
+        let mut reject = |line, problem, key: Option<&String>| {
+            if import.rejections.len() < MAX_REJECTIONS {
+                import.rejections.push(Rejection {
+                    file,
+                    line,
+                    problem,
+                    key: key.cloned(),
+                });
+            } else {
+                import.more_rejections += 1;
+            }
         };
         for rejection in parsed.rejections {
-            reject(rejection.line, rejection.problem);
+            reject(rejection.line, rejection.problem, rejection.key.as_ref());
         }
         for n in parsed.neighbourhoods {
             if let Some(&(earlier, line)) = neighbourhood_lines.get(&n.key) {
@@ -406,6 +446,7 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
                 reject(
                     n.line,
                     RowProblem::DuplicateNeighbourhood { line, other_file },
+                    None,
                 );
                 continue;
             }
@@ -428,12 +469,20 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
                 |(earlier, line): (usize, usize)| (line, (earlier != file).then_some(earlier));
             if building.address != row.address {
                 let (line, other_file) = other(*first);
-                reject(row.line, RowProblem::KeyConflict { line, other_file });
+                reject(
+                    row.line,
+                    RowProblem::KeyConflict { line, other_file },
+                    Some(&row.key),
+                );
                 continue;
             }
             if building.exact_doors != row.exact_doors {
                 let (line, other_file) = other(*first);
-                reject(row.line, RowProblem::KeyConflict { line, other_file });
+                reject(
+                    row.line,
+                    RowProblem::KeyConflict { line, other_file },
+                    Some(&row.key),
+                );
                 continue;
             }
             // Every entrance of the row, or none: a row is never half-read.
@@ -453,6 +502,7 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
                         line,
                         other_file,
                     },
+                    Some(&row.key),
                 );
                 continue;
             }
@@ -463,6 +513,7 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
                         column: Column::Entrance,
                         value: rows::MAX_ENTRANCES + 1,
                     },
+                    Some(&row.key),
                 );
                 continue;
             }

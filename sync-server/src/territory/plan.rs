@@ -60,6 +60,13 @@ pub struct Plan {
     /// A table still needs columns chosen: nothing of it was read, so
     /// nothing may be imported, not even the other files' rows.
     pub blocked: bool,
+    /// Rejected rows past those listed, only counted: too many to choose
+    /// to leave out.
+    pub more_rejections: usize,
+    /// Buildings one of whose rows is rejected: left as they are stored
+    /// (or not created) when the valid rows are imported, so no entrance
+    /// or door of theirs is lost to a row left out.
+    pub held_back: Vec<String>,
 }
 
 impl Plan {
@@ -71,10 +78,26 @@ impl Plan {
     }
 
     /// Whether the valid rows may be imported without the rejected ones
-    /// (when there are valid rows at all).
+    /// (when there are valid rows at all, and not too many rejected).
     pub fn may_leave_out(&self) -> bool {
         let valid = !self.buildings.is_empty() || !self.neighbourhoods.is_empty();
-        !self.blocked && !self.rejections.is_empty() && valid
+        !self.blocked && !self.rejections.is_empty() && self.more_rejections == 0 && valid
+    }
+
+    /// What identifies the rejected rows the coordinator is shown: the
+    /// confirmation that leaves them out names them by this, so a file or
+    /// territory that changed in between (other rows rejected) writes
+    /// nothing.
+    pub fn rejections_digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for r in &self.rejections {
+            hasher.update(format!(
+                "{}\u{1f}{}\u{1f}{:?}\u{1e}",
+                r.file, r.line, r.problem
+            ));
+        }
+        hex::encode(&hasher.finalize()[..16])
     }
 }
 
@@ -145,8 +168,14 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
     let mut plan = Plan {
         rejections: import.rejections.clone(),
         blocked: import.needs_mapping(),
+        more_rejections: import.more_rejections,
         ..Plan::default()
     };
+    let held: std::collections::HashSet<&str> = import
+        .rejections
+        .iter()
+        .filter_map(|r| r.key.as_deref())
+        .collect();
     // Neighbourhoods stored before keys existed match by name.
     let stable_key = |n: &Neighbourhood| {
         if n.key.is_empty() {
@@ -201,6 +230,10 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
     let stored_by_key: HashMap<&str, &Building> =
         stored_b.iter().map(|b| (b.key.as_str(), b)).collect();
     for parsed in &import.buildings {
+        if held.contains(parsed.key.as_str()) {
+            plan.held_back.push(parsed.key.clone());
+            continue;
+        }
         let neighbourhood = match &parsed.neighbourhood {
             Some(name) => match named.get(&name.to_lowercase()) {
                 Some(id) => Some(*id),
@@ -209,7 +242,9 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
                         file: parsed.file,
                         line: parsed.line,
                         problem: RowProblem::UnknownNeighbourhood(name.clone()),
+                        key: Some(parsed.key.clone()),
                     });
+                    plan.held_back.push(parsed.key.clone());
                     continue;
                 }
             },
@@ -314,20 +349,24 @@ fn document<T: SingleRecord>(
 /// Writes the plan's new and changed records in one transaction: all of
 /// them, or (on any error) none. Returns how many documents were written.
 pub fn apply(store: &mut dyn DocumentStore, plan: &Plan) -> Result<usize, ApplyError> {
-    apply_leaving_out(store, plan, 0)
+    apply_leaving_out(store, plan, None)
 }
 
-/// Writes the plan's valid rows, leaving out its rejected ones, when there
-/// are exactly as many as the coordinator was shown and chose to leave
-/// out (`left_out`): a file that changed since, or a forged count, writes
-/// nothing.
+/// Writes the plan's valid rows, leaving out its rejected ones (and the
+/// buildings they are of, [`Plan::held_back`]), when they are the ones the
+/// coordinator was shown and chose to leave out (`left_out`, their
+/// [`Plan::rejections_digest`]): a file or territory that changed since,
+/// or a forged choice, writes nothing.
 pub fn apply_leaving_out(
     store: &mut dyn DocumentStore,
     plan: &Plan,
-    left_out: usize,
+    left_out: Option<&str>,
 ) -> Result<usize, ApplyError> {
-    if plan.blocked || plan.rejections.len() != left_out || (left_out > 0 && !plan.may_leave_out())
-    {
+    let allowed = match left_out {
+        None => plan.is_clean(),
+        Some(digest) => plan.may_leave_out() && digest == plan.rejections_digest(),
+    };
+    if !allowed {
         return Err(ApplyError::NotClean);
     }
     let mut docs = Vec::new();

@@ -1,29 +1,36 @@
-//! Buildings from an Excel (`.xlsx`) or OpenDocument (`.ods`) workbook,
-//! read with calamine: the first sheet, or the one the coordinator chose.
+//! Buildings from an Excel (`.xlsx`) or OpenDocument (`.ods`) workbook:
+//! the first sheet, or the one the coordinator chose.
 //!
 //! A workbook is a zip of XML, so a file of a few kilobytes can claim
-//! gigabytes: before calamine sees it, every entry is inflated once with a
-//! cap on what it really holds ([`check_zip`]). An `.xlsx` sheet is then
-//! read cell by cell (calamine's streaming reader, never a whole `Range`,
-//! which a sparse sheet with cells a million rows apart would make huge),
-//! up to [`MAX_CELLS`]. An OpenDocument sheet can only be read whole, and
-//! its rows and columns may say "repeated 1,048,576 times", so its declared
-//! size is counted first ([`ods_cells`]).
+//! gigabytes: before any reader sees it, every entry is inflated once with
+//! a cap on what it really holds ([`check_zip`]), the shared strings of an
+//! `.xlsx` with a smaller one, and the count of shared strings calamine
+//! would reserve room for is checked ([`shared_strings_claim`]). An
+//! `.xlsx` sheet is then read cell by cell with calamine's streaming reader
+//! (never a whole `Range`, which a sparse sheet with cells a million rows
+//! apart would make huge), an `.ods` sheet row by row ([`super::ods`]),
+//! both up to [`MAX_CELLS`] cells of at most [`MAX_CELL_BYTES`] each, in
+//! at most [`MAX_COLUMNS`] columns.
 
 use super::mapping::Choices;
 use super::table::{self, Row, TableReport};
 use super::{FileError, Parsed};
-use calamine::{Data, DataRef, Ods, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use std::io::{Cursor, Read};
 
 /// Bytes a workbook may hold once inflated, all entries together.
 pub const MAX_INFLATED: u64 = 192 * 1024 * 1024;
+/// Bytes an `.xlsx`'s shared strings may hold once inflated: calamine
+/// keeps them all in memory.
+const MAX_SHARED_STRINGS: u64 = 48 * 1024 * 1024;
 /// Entries a zip may hold.
 const MAX_ENTRIES: usize = 2_000;
 /// Cells a sheet may hold (150,000 dwellings of 20 columns fit).
 pub const MAX_CELLS: u64 = 4_000_000;
-/// Columns a row may have: further ones are ignored.
-const MAX_COLUMNS: u32 = 256;
+/// Columns a table may have.
+pub const MAX_COLUMNS: u32 = 256;
+/// Text a cell may hold; more is cut (an address is a few dozen bytes).
+pub const MAX_CELL_BYTES: usize = 2_048;
 
 /// What kind of workbook.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,14 +62,19 @@ fn check_zip_within(bytes: &[u8], cap: u64) -> Result<Vec<String>, FileError> {
         let entry = archive
             .by_index(i)
             .map_err(|e| FileError::Archive(e.to_string()))?;
-        names.push(
-            entry
-                .name()
-                .map_err(|e| FileError::Archive(e.to_string()))?
-                .to_string(),
-        );
+        let name = entry
+            .name()
+            .map_err(|e| FileError::Archive(e.to_string()))?
+            .to_string();
+        let shared_strings = name.to_lowercase().ends_with("sharedstrings.xml");
         let read = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
             .map_err(|e| FileError::Archive(e.to_string()))?;
+        if shared_strings && read > MAX_SHARED_STRINGS {
+            return Err(FileError::Inflated {
+                limit_mib: MAX_SHARED_STRINGS / (1024 * 1024),
+            });
+        }
+        names.push(name);
         left = left.checked_sub(read).ok_or(FileError::Inflated {
             limit_mib: cap / (1024 * 1024),
         })?;
@@ -70,15 +82,55 @@ fn check_zip_within(bytes: &[u8], cap: u64) -> Result<Vec<String>, FileError> {
     Ok(names)
 }
 
-/// Reads a workbook's chosen sheet (the first one by default).
+/// The number of shared strings an `.xlsx` claims: calamine reserves room
+/// for that many before reading one, so a claim of a trillion in a file of
+/// a few hundred bytes would abort the process. Every XML entry whose root
+/// is an `sst` is looked at (calamine finds its shared strings through the
+/// workbook's relationships, whatever the entry's name).
+pub fn shared_strings_claim(bytes: &[u8], names: &[String]) -> Result<u64, FileError> {
+    use quick_xml::events::Event;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| FileError::Archive(e.to_string()))?;
+    let mut claim = 0u64;
+    for name in names.iter().filter(|n| n.to_lowercase().ends_with(".xml")) {
+        let entry = archive
+            .by_name(name)
+            .map_err(|e| FileError::Archive(e.to_string()))?;
+        let mut reader =
+            quick_xml::Reader::from_reader(std::io::BufReader::new(entry.take(MAX_INFLATED)));
+        let mut buf = Vec::new();
+        // The root element only.
+        loop {
+            match reader.read_event_into(&mut buf) {
+                Ok(Event::Start(e) | Event::Empty(e)) => {
+                    if e.local_name().as_ref() == "sst" {
+                        for a in e.attributes().flatten() {
+                            if matches!(a.key.local_name().as_ref(), "uniqueCount" | "count") {
+                                let value = a.value.trim();
+                                claim = claim.max(value.parse::<u64>().unwrap_or(u64::MAX));
+                            }
+                        }
+                    }
+                    break;
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(_) => buf.clear(),
+            }
+        }
+    }
+    Ok(claim)
+}
+
+/// Reads a workbook's chosen sheet (the first one by default); `names` are
+/// its zip's entries, as [`check_zip`] found them.
 pub fn parse(
     bytes: &[u8],
+    names: &[String],
     kind: Kind,
     file: usize,
     choices: &Choices,
     parsed: &mut Parsed,
 ) -> Result<TableReport, FileError> {
-    check_zip(bytes)?;
     let unreadable = |e: &dyn std::fmt::Display| FileError::Workbook(e.to_string());
     let pick = |names: &[String]| -> Result<String, FileError> {
         choices
@@ -91,6 +143,9 @@ pub fn parse(
     };
     let (sheets, sheet, mut report) = match kind {
         Kind::Xlsx => {
+            if shared_strings_claim(bytes, names)? > MAX_CELLS {
+                return Err(FileError::TooManyCells { limit: MAX_CELLS });
+            }
             let mut workbook: Xlsx<_> =
                 Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
             let sheets = workbook.sheet_names();
@@ -110,9 +165,17 @@ pub fn parse(
                                 return None;
                             }
                             let (row, column) = cell.get_position();
-                            if column < MAX_COLUMNS {
-                                return Some((row, column, text_ref(cell.get_value())));
+                            let value = text(cell.get_value());
+                            if column >= MAX_COLUMNS {
+                                if value.is_empty() {
+                                    continue;
+                                }
+                                failure = Some(FileError::TooManyColumns {
+                                    limit: MAX_COLUMNS as usize,
+                                });
+                                return None;
                             }
+                            return Some((row, column, value));
                         }
                         Ok(None) => return None,
                         Err(e) => {
@@ -130,28 +193,10 @@ pub fn parse(
             (sheets, sheet, report?)
         }
         Kind::Ods => {
-            let declared = ods_cells(bytes)?;
-            if declared > MAX_CELLS {
-                return Err(FileError::TooManyCells { limit: MAX_CELLS });
-            }
-            let mut workbook: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-            let sheets = workbook.sheet_names();
+            let sheets = super::ods::sheet_names(bytes)?;
             let sheet = pick(&sheets)?;
-            let range = workbook
-                .worksheet_range(&sheet)
-                .map_err(|e| unreadable(&e))?;
-            let (top, left) = range.start().unwrap_or((0, 0));
-            let cells = range.rows().enumerate().flat_map(move |(r, row)| {
-                let r = top + u32::try_from(r).unwrap_or(u32::MAX);
-                row.iter()
-                    .enumerate()
-                    .filter(|(c, _)| *c < MAX_COLUMNS as usize)
-                    .map(move |(c, value)| {
-                        let c = left + u32::try_from(c).unwrap_or(u32::MAX);
-                        (r, c, text(value))
-                    })
-            });
-            let report = read_rows(rows_of(cells), choices, parsed)?;
+            let report =
+                super::ods::with_rows(bytes, &sheet, |rows| read_rows(rows, choices, parsed))??;
             (sheets, sheet, report)
         }
     };
@@ -210,91 +255,24 @@ fn number(value: f64) -> String {
     }
 }
 
-fn text_ref(value: &DataRef<'_>) -> String {
+/// A cell's text, at most [`MAX_CELL_BYTES`] of it: a shared string is
+/// cut before it is copied, however many cells name it.
+fn text(value: &DataRef<'_>) -> String {
+    let cut = |s: &str| {
+        let mut end = s.len().min(MAX_CELL_BYTES);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s[..end].to_string()
+    };
     match value {
         DataRef::Int(i) => i.to_string(),
         DataRef::Float(f) => number(*f),
-        DataRef::String(s) => s.clone(),
-        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => cut(s),
+        DataRef::SharedString(s) => cut(s),
         DataRef::Bool(b) => if *b { "oui" } else { "non" }.to_string(),
         DataRef::DateTime(d) => number(d.as_f64()),
-        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
         DataRef::Error(_) | DataRef::Empty => String::new(),
-    }
-}
-
-fn text(value: &Data) -> String {
-    match value {
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => number(*f),
-        Data::String(s) => s.clone(),
-        Data::Bool(b) => if *b { "oui" } else { "non" }.to_string(),
-        Data::DateTime(d) => number(d.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(_) | Data::Empty => String::new(),
-    }
-}
-
-/// How many cells an OpenDocument spreadsheet's first sheets declare,
-/// repeats included: a row "repeated 1,048,576 times" with a value in it
-/// would make calamine allocate every copy. Empty rows and cells cost
-/// nothing and are not counted.
-pub fn ods_cells(bytes: &[u8]) -> Result<u64, FileError> {
-    use quick_xml::events::Event;
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| FileError::Archive(e.to_string()))?;
-    let content = archive
-        .by_name("content.xml")
-        .map_err(|e| FileError::Workbook(e.to_string()))?;
-    let mut reader =
-        quick_xml::Reader::from_reader(std::io::BufReader::new(content.take(MAX_INFLATED)));
-    let repeat = |e: &quick_xml::events::BytesStart<'_>, name: &str| -> u64 {
-        e.attributes()
-            .flatten()
-            .find(|a| a.key.as_ref() == name)
-            .and_then(|a| a.value.parse().ok())
-            .unwrap_or(1)
-    };
-    let mut buf = Vec::new();
-    // Rows repeated with nothing in them count once a row with a value
-    // follows them (calamine fills the gap); trailing ones never do.
-    let (mut total, mut pending_empty, mut widest) = (0u64, 0u64, 0u64);
-    let (mut row_repeat, mut row_width, mut row_last_value) = (1u64, 0u64, 0u64);
-    loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| FileError::Workbook(e.to_string()))?;
-        match event {
-            Event::Start(e) if e.local_name().as_ref() == "table-row" => {
-                row_repeat = repeat(&e, "table:number-rows-repeated");
-                (row_width, row_last_value) = (0, 0);
-            }
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "table-cell" => {
-                row_width = row_width.saturating_add(repeat(&e, "table:number-columns-repeated"));
-                if e.attributes()
-                    .flatten()
-                    .any(|a| a.key.as_ref() == "office:value-type")
-                {
-                    row_last_value = row_width;
-                }
-            }
-            Event::End(e) if e.local_name().as_ref() == "table-row" => {
-                if row_last_value == 0 {
-                    pending_empty = pending_empty.saturating_add(row_repeat);
-                } else {
-                    widest = widest.max(row_last_value);
-                    let rows = pending_empty.saturating_add(row_repeat);
-                    total = total.saturating_add(rows.saturating_mul(widest));
-                    pending_empty = 0;
-                    if total > MAX_CELLS {
-                        return Ok(total);
-                    }
-                }
-            }
-            Event::Eof => return Ok(total),
-            _ => {}
-        }
-        buf.clear();
     }
 }
 
@@ -362,6 +340,17 @@ mod tests {
         zip(&entries)
     }
 
+    /// A workbook read as an upload is: its zip checked, then its sheet.
+    fn book(
+        bytes: &[u8],
+        kind: Kind,
+        choices: &Choices,
+        parsed: &mut Parsed,
+    ) -> Result<TableReport, FileError> {
+        let names = check_zip(bytes)?;
+        parse(bytes, &names, kind, 0, choices, parsed)
+    }
+
     /// An inline-string cell.
     fn cell(at: &str, text: &str) -> String {
         format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#)
@@ -412,7 +401,7 @@ mod tests {
         let notes = format!(r#"<row r="1">{}</row>"#, cell("A1", "Notes"));
         let bytes = xlsx(&[("Bâtiments", &data), ("Notes", &notes)]);
         let mut parsed = Parsed::default();
-        let report = parse(&bytes, Kind::Xlsx, 0, &Choices::default(), &mut parsed).expect("read");
+        let report = book(&bytes, Kind::Xlsx, &Choices::default(), &mut parsed).expect("read");
         assert_eq!(report.sheets, ["Bâtiments", "Notes"]);
         assert_eq!(report.sheet.as_deref(), Some("Bâtiments"));
         assert_eq!(report.shape, Shape::PerEntrance);
@@ -422,12 +411,12 @@ mod tests {
         let mut choices = Choices::default();
         choices.sheets.insert(0, "Notes".into());
         let mut parsed = Parsed::default();
-        let report = parse(&bytes, Kind::Xlsx, 0, &choices, &mut parsed).expect("read");
+        let report = book(&bytes, Kind::Xlsx, &choices, &mut parsed).expect("read");
         assert_eq!(report.sheet.as_deref(), Some("Notes"));
         assert!(report.missing.contains(&Column::Address));
         // A sheet the workbook has not is the first one.
         choices.sheets.insert(0, "../../etc/passwd".into());
-        let report = parse(&bytes, Kind::Xlsx, 0, &choices, &mut Parsed::default()).expect("read");
+        let report = book(&bytes, Kind::Xlsx, &choices, &mut Parsed::default()).expect("read");
         assert_eq!(report.sheet.as_deref(), Some("Bâtiments"));
     }
 
@@ -437,13 +426,29 @@ mod tests {
         let data = format!(
             r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
             cell("A1", "adresse"),
-            cell("XFD1048576", "x")
+            cell("A1048576", "x")
         );
         let bytes = xlsx(&[("Feuil1", &data)]);
         let mut parsed = Parsed::default();
-        let report = parse(&bytes, Kind::Xlsx, 0, &Choices::default(), &mut parsed).expect("read");
+        let report = book(&bytes, Kind::Xlsx, &Choices::default(), &mut parsed).expect("read");
         assert_eq!(report.headers, ["adresse"]);
         assert!(parsed.buildings.is_empty());
+        // A value in the last of Excel's 16,384 columns: a table too wide.
+        let far = format!(
+            r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+            cell("A1", "adresse"),
+            cell("XFD1048576", "x")
+        );
+        assert_eq!(
+            book(
+                &xlsx(&[("Feuil1", &far)]),
+                Kind::Xlsx,
+                &Choices::default(),
+                &mut parsed
+            )
+            .map(|_| ()),
+            Err(FileError::TooManyColumns { limit: 256 })
+        );
     }
 
     #[test]
@@ -488,41 +493,134 @@ mod tests {
             ("META-INF/manifest.xml", manifest),
             ("content.xml", content(&rows).as_bytes()),
         ]);
-        assert!(ods_cells(&ods).expect("count") < 100);
         let mut parsed = Parsed::default();
-        let report = parse(&ods, Kind::Ods, 0, &Choices::default(), &mut parsed).expect("read");
+        let report = book(&ods, Kind::Ods, &Choices::default(), &mut parsed).expect("read");
         assert_eq!(report.headers.len(), 6);
+        assert_eq!(report.sheets, ["Feuille1"]);
         assert_eq!(parsed.buildings.len(), 1, "{:?}", parsed.rejections);
         assert_eq!(parsed.buildings[0].entrances[0].floors.len(), 4);
-        // A row with a value repeated a million times, a hundred wide.
-        let bomb_rows = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="string" table:number-columns-repeated="100"><text:p>x</text:p></table:table-cell></table:table-row>"#;
-        let bomb = zip(&[
-            ("mimetype", mimetype),
-            ("META-INF/manifest.xml", manifest),
-            ("content.xml", content(bomb_rows).as_bytes()),
-        ]);
-        assert!(bomb.len() < 4096);
+        assert_eq!(parsed.buildings[0].line, 2);
+        let ods_of = |rows: &str| {
+            zip(&[
+                ("mimetype", mimetype),
+                ("META-INF/manifest.xml", manifest),
+                ("content.xml", content(rows).as_bytes()),
+            ])
+        };
+        let read = |bytes: &[u8]| {
+            let mut parsed = Parsed::default();
+            book(bytes, Kind::Ods, &Choices::default(), &mut parsed).map(|r| (r, parsed))
+        };
+        // A row with a value repeated a million times, a hundred wide; the
+        // same with the count escaped, or with only an office:value; cells
+        // hidden under a merge; a run of two billion spaces.
+        for bomb_rows in [
+            r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="string" table:number-columns-repeated="100"><text:p>x</text:p></table:table-cell></table:table-row>"#,
+            r#"<table:table-row table:number-rows-repeated="&#49;000000"><table:table-cell office:value-type="string" table:number-columns-repeated="100"><text:p>x</text:p></table:table-cell></table:table-row>"#,
+            r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value="1" table:number-columns-repeated="95"/></table:table-row>"#,
+            r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell><text:p>x</text:p></table:table-cell><table:covered-table-cell office:value="2" table:number-columns-repeated="90"/></table:table-row>"#,
+        ] {
+            let bomb = ods_of(bomb_rows);
+            assert!(bomb.len() < 4096);
+            assert_eq!(
+                read(&bomb).map(|_| ()),
+                Err(FileError::TooManyCells { limit: MAX_CELLS }),
+                "{bomb_rows}"
+            );
+        }
+        let spaces = ods_of(&format!(
+            r#"<table:table-row>{}</table:table-row><table:table-row><table:table-cell><text:p>a<text:s text:c="2147483647"/>b</text:p></table:table-cell></table:table-row>"#,
+            text("adresse")
+        ));
+        let (report, _) = read(&spaces).expect("read");
+        assert_eq!(report.sample[0].chars().count(), 60);
+        // A value past the last column is a table too wide; empty padding
+        // past it is nothing.
+        let wide = ods_of(&format!(
+            r#"<table:table-row>{}<table:table-cell table:number-columns-repeated="300"/><table:table-cell office:value="1"/></table:table-row>"#,
+            text("adresse")
+        ));
         assert_eq!(
-            parse(
-                &bomb,
-                Kind::Ods,
-                0,
-                &Choices::default(),
-                &mut Parsed::default()
-            ),
+            read(&wide).map(|_| ()),
+            Err(FileError::TooManyColumns { limit: 256 })
+        );
+        // Empty rows between two values are never materialised, and the
+        // line numbers count them.
+        let gap = ods_of(&format!(
+            r#"<table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="50"/></table:table-row><table:table-row>{}</table:table-row>"#,
+            text("adresse"),
+            text("1 rue A")
+        ));
+        let (report, parsed) = read(&gap).expect("read");
+        assert_eq!(report.headers, ["adresse"]);
+        assert_eq!(
+            parsed.rejections.len(),
+            0,
+            "no coordinates: the table is unread"
+        );
+        assert!(report.missing.contains(&Column::X));
+        // A repeat that is not a number is refused.
+        let bad = ods_of(
+            r#"<table:table-row table:number-rows-repeated="-1"><table:table-cell office:value="1"/></table:table-row>"#,
+        );
+        assert!(matches!(read(&bad), Err(FileError::Workbook(_))));
+    }
+
+    #[test]
+    fn a_workbook_claiming_a_trillion_shared_strings_is_refused_before_calamine() {
+        let data = format!(r#"<row r="1">{}</row>"#, cell("A1", "adresse"));
+        let mut bytes = xlsx(&[("Feuil1", &data)]);
+        let sst = br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="10000000000000"><si><t>x</t></si></sst>"#;
+        // A workbook with that claim in its shared strings (under any name).
+        let archive = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).expect("zip");
+        let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut archive = archive;
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).expect("entry");
+            let mut content = Vec::new();
+            entry.read_to_end(&mut content).expect("read");
+            entries.push((entry.name().expect("name").to_string(), content));
+        }
+        entries.push(("xl/strings-of-my-own.xml".into(), sst.to_vec()));
+        let refs: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(n, c)| (n.as_str(), c.as_slice()))
+            .collect();
+        bytes = zip(&refs);
+        let mut parsed = Parsed::default();
+        assert_eq!(
+            book(&bytes, Kind::Xlsx, &Choices::default(), &mut parsed).map(|_| ()),
             Err(FileError::TooManyCells { limit: MAX_CELLS })
         );
-        // Empty rows between two values are filled by calamine: counted.
-        let gap = format!(
-            r#"<table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="50"/></table:table-row><table:table-row>{}</table:table-row>"#,
-            text("x").repeat(50),
-            text("y").repeat(50)
+    }
+
+    #[test]
+    fn a_long_shared_string_is_cut_before_it_is_copied_into_every_cell() {
+        let long = "é".repeat(10_000);
+        let data = format!(
+            r#"<row r="1">{}{}</row><row r="2">{}</row>"#,
+            cell("A1", "adresse"),
+            cell("B1", "cle"),
+            cell("A2", &long)
         );
-        let gap = zip(&[
-            ("mimetype", mimetype),
-            ("META-INF/manifest.xml", manifest),
-            ("content.xml", content(&gap).as_bytes()),
-        ]);
-        assert!(ods_cells(&gap).expect("count") > MAX_CELLS);
+        let bytes = xlsx(&[("Feuil1", &data)]);
+        let mut parsed = Parsed::default();
+        let report = book(&bytes, Kind::Xlsx, &Choices::default(), &mut parsed).expect("read");
+        assert_eq!(report.sample[0].chars().count(), 60);
+        let wide = format!(
+            r#"<row r="1">{}{}</row>"#,
+            cell("A1", "adresse"),
+            cell("IW1", "x")
+        );
+        assert_eq!(
+            book(
+                &xlsx(&[("Feuil1", &wide)]),
+                Kind::Xlsx,
+                &Choices::default(),
+                &mut parsed
+            )
+            .map(|_| ()),
+            Err(FileError::TooManyColumns { limit: 256 })
+        );
     }
 }

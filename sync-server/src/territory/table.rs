@@ -9,7 +9,7 @@ use super::mapping::{self, Choices, Mapping, Shape, Source};
 use super::rows::{
     Column, MAX_DWELLINGS_PER_ENTRANCE, MAX_ENTRANCES, Position, building_row, head, parse_level,
 };
-use super::{Parsed, ParsedBuilding, Rejection, RowProblem};
+use super::{Parsed, ParsedBuilding, RowProblem};
 use shared::domain::{Entrance, Floor};
 use std::collections::{BTreeMap, HashMap};
 
@@ -96,7 +96,7 @@ pub fn parse(
         let (line, cells) = match row {
             Ok(row) => row,
             Err((line, detail)) => {
-                reject(parsed, line, RowProblem::Unreadable(detail));
+                parsed.reject(line, RowProblem::Unreadable(detail), None);
                 continue;
             }
         };
@@ -113,19 +113,18 @@ pub fn parse(
         };
         match result {
             Ok(()) => report.rows += 1,
-            Err(problem) => reject(parsed, line, problem),
+            Err(problem) => {
+                // The building the row is of, as `rows::head` would key it.
+                let key = [Column::Key, Column::Address]
+                    .into_iter()
+                    .filter_map(|c| get(c).filter(|v| !v.trim().is_empty()))
+                    .next();
+                parsed.reject(line, problem, key)
+            }
         }
     }
     parsed.buildings.extend(dwellings.buildings());
     report
-}
-
-fn reject(parsed: &mut Parsed, line: usize, problem: RowProblem) {
-    parsed.rejections.push(Rejection {
-        file: 0,
-        line,
-        problem,
-    });
 }
 
 /// A column's text in a row: for the address and the key, every column
