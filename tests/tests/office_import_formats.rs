@@ -281,6 +281,16 @@ async fn a_forged_mapping_form_reads_nothing_it_should_not() {
         .post("/office/territory/remap", &[("token", token.as_str())])
         .await;
     assert_eq!(mine.status, 422, "the preview stayed with its owner");
+    // Files beyond what a form sends are refused, not read.
+    let many: Vec<(&str, &str, Vec<u8>)> = (0..5)
+        .map(|_| ("buildings", "b.csv", OWN_WORDS.as_bytes().to_vec()))
+        .collect();
+    let page = pages.upload("/office/territory/preview", many).await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body
+            .contains("Une importation prend au plus 4 fichiers")
+    );
     assert_eq!(server.territory(&office).1.len(), 0);
     server.stop().await;
 }

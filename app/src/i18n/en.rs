@@ -30,7 +30,7 @@ pub fn text(text: Text) -> &'static str {
         Text::Dwellings => "dwellings",
         Text::Back => "Back",
         Text::Pass => "Pass",
-        Text::Landlord => "Landlord",
+        Text::Landlord => "Landlord: ",
         Text::Entrance => "Entrance",
         Text::Floor => "Floor",
         Text::GroundFloor => "Ground",

@@ -32,7 +32,7 @@ pub fn text(text: Text) -> &'static str {
         Text::Dwellings => "logements",
         Text::Back => "Retour",
         Text::Pass => "Passage",
-        Text::Landlord => "Bailleur",
+        Text::Landlord => "Bailleur : ",
         Text::Entrance => "Cage",
         Text::Floor => "Étage",
         Text::GroundFloor => "RDC",

@@ -59,7 +59,7 @@ pub enum Text {
     Dwellings,
     Back,
     Pass,
-    /// Before the building's landlord.
+    /// Before the building's landlord, its separator included.
     Landlord,
     Entrance,
     Floor,

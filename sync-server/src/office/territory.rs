@@ -28,6 +28,9 @@ use std::collections::{HashMap, HashSet};
 const PREVIEW_LIFETIME_MS: i64 = 3600 * 1000;
 /// Previews kept at once per municipality.
 const MAX_PREVIEWS: usize = 8;
+/// Files one import may have (the form has two): each is read under its
+/// own caps, so their number is a cap too.
+const MAX_FILES: usize = 4;
 
 fn upload_form(office: &Office) -> Markup {
     let t = office.t;
@@ -187,6 +190,11 @@ pub fn describe_problem(office: &Office, files: &[FileReport], problem: &RowProb
             .import()
             .problem_unknown_crs
             .replace("{value}", value),
+        RowProblem::ShapeConflict { line, other_file } => office
+            .lang
+            .import()
+            .problem_shape_conflict
+            .replace("{line}", &at(*line, *other_file)),
         RowProblem::DuplicateDoor { door, line } => office
             .lang
             .import()
@@ -256,6 +264,14 @@ pub async fn preview(office: Office, mut multipart: Multipart) -> Result<Respons
             Err(e) => return too_large_or_bad(&office, e.status(), e.body_text()).await,
         };
         let name = field.file_name().unwrap_or_default().to_string();
+        if !name.is_empty() && uploads.len() == MAX_FILES {
+            let text = office
+                .lang
+                .import()
+                .too_many_files
+                .replace("{n}", &MAX_FILES.to_string());
+            return refuse(&office, StatusCode::UNPROCESSABLE_ENTITY, text).await;
+        }
         match field.bytes().await {
             Ok(bytes) if !name.is_empty() => uploads.push(Upload {
                 name,
@@ -347,24 +363,35 @@ async fn show_preview(
             return refuse(office, StatusCode::UNPROCESSABLE_ENTITY, text).await;
         }
     };
-    let visited: HashSet<String> = office
-        .with_read_model(|conn| {
-            let mut statement = conn.prepare("SELECT DISTINCT door_key FROM rm_visits")?;
-            let keys = statement
-                .query_map([], |row| row.get::<_, String>(0))?
-                .collect::<Result<HashSet<_>, _>>()?;
-            Ok(keys)
-        })
-        .await?;
     let for_plan = parsed.clone();
-    let (plan, unreadable, lost) = office
+    let (plan, unreadable, removed) = office
         .with_store(move |store| {
             let stored = import::load(store)?;
             let plan = import::plan(&for_plan, &stored.neighbourhoods, &stored.buildings);
-            let lost = import::visited_doors_lost(&plan, &stored.buildings, &|id, d| {
-                visited.contains(&door_key(&id.to_string(), &d.entrance, d.floor, &d.door))
-            });
-            Ok((plan, stored.unreadable, lost))
+            // Every door the import removes; which were visited is asked
+            // of the read model for those buildings only.
+            let removed = import::visited_doors_lost(&plan, &stored.buildings, &|_, _| true);
+            Ok((plan, stored.unreadable, removed))
+        })
+        .await?;
+    let lost = office
+        .with_read_model(move |conn| {
+            let mut statement =
+                conn.prepare("SELECT DISTINCT door_key FROM rm_visits WHERE building_id = ?1")?;
+            let mut lost = Vec::new();
+            for mut building in removed {
+                let id = building.id.to_string();
+                let visited: HashSet<String> = statement
+                    .query_map([id.as_str()], |row| row.get::<_, String>(0))?
+                    .collect::<Result<_, _>>()?;
+                building
+                    .doors
+                    .retain(|d| visited.contains(&door_key(&id, &d.entrance, d.floor, &d.door)));
+                if !building.doors.is_empty() {
+                    lost.push(building);
+                }
+            }
+            Ok(lost)
         })
         .await?;
     // Only what these files' tables use is kept with the preview.
@@ -574,11 +601,18 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
         .await?;
     match outcome {
         Ok(n) => {
+            // The import is written: a mapping not remembered only means a
+            // choice to make again next time.
             let control = office.state().control.clone();
-            tokio::task::spawn_blocking(move || control.remember_mappings(municipality, &remember))
-                .await
-                .map_err(|e| PageError::Internal(e.into()))?
-                .map_err(|e| PageError::Internal(e.into()))?;
+            match tokio::task::spawn_blocking(move || {
+                control.remember_mappings(municipality, &remember)
+            })
+            .await
+            {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "import mappings not remembered"),
+                Err(e) => tracing::warn!(error = %e, "import mappings not remembered"),
+            }
             Ok(Redirect::to(&format!("/office/territory?imported={n}")).into_response())
         }
         Err(()) => {

@@ -33,6 +33,9 @@ pub fn meaning(office: &Office, column: Column) -> &'static str {
     }
 }
 
+/// Longest header shown (its meaning is chosen all the same).
+const HEADER_CHARS: usize = 120;
+
 /// The meanings offered for a column.
 fn offered() -> impl Iterator<Item = Column> {
     Column::TABLE.into_iter().chain([Column::Neighbourhood])
@@ -84,7 +87,15 @@ pub fn form(office: &Office, import: &Import, token: &str) -> Markup {
                                     @let chosen = table.mapping.get(n).copied().flatten();
                                     @let id = format!("map-{file}-{n}");
                                     tr {
-                                        td { label for=(id) { (header) } }
+                                        td {
+                                            label for=(id) {
+                                                @if header.trim().is_empty() {
+                                                    em { (i.unnamed_column.replace("{n}", &(n + 1).to_string())) }
+                                                } @else {
+                                                    (header.chars().take(HEADER_CHARS).collect::<String>())
+                                                }
+                                            }
+                                        }
                                         td.example { (table.sample.get(n).map_or("", String::as_str)) }
                                         td {
                                             select id=(id) name=(format!("map.{file}.{n}")) {

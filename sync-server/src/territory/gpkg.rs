@@ -44,7 +44,7 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn open(bytes: &[u8]) -> Result<Connection, FileError> {
+fn open(bytes: &[u8], started: Instant) -> Result<Connection, FileError> {
     let mut db = Connection::open_in_memory_with_flags(
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
@@ -59,7 +59,6 @@ fn open(bytes: &[u8]) -> Result<Connection, FileError> {
         .map_err(refuse)?;
     db.deserialize_read_exact(MAIN_DB, bytes, bytes.len(), true)
         .map_err(refuse)?;
-    let started = Instant::now();
     db.progress_handler(10_000, Some(move || started.elapsed() > TIME_LIMIT))
         .map_err(refuse)?;
     db.pragma_update(None, "query_only", true).map_err(refuse)?;
@@ -90,15 +89,24 @@ fn crs_of(db: &Connection, srs_id: i64) -> Result<Crs, FileError> {
 
 /// Reads the neighbourhoods of a GeoPackage.
 pub fn parse(bytes: &[u8], parsed: &mut Parsed) -> Result<(), FileError> {
-    let db = open(bytes)?;
+    // One deadline for the whole file: inside SQLite's statements (the
+    // progress handler) and between them (here).
+    let started = Instant::now();
+    let late = || {
+        (started.elapsed() > TIME_LIMIT)
+            .then(|| FileError::GeoPackage("reading it takes too long".into()))
+    };
+    let db = open(bytes, started)?;
     let tables: Vec<(String, String, i64)> = db
         .prepare(
-            "SELECT c.table_name, g.column_name, g.srs_id
+            "SELECT DISTINCT c.table_name, g.column_name, g.srs_id
              FROM gpkg_contents c
              JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
              JOIN sqlite_master m ON m.name = c.table_name AND m.type = 'table'
              WHERE c.data_type = 'features'
-             ORDER BY c.table_name",
+               AND upper(g.geometry_type_name) IN ('POLYGON', 'MULTIPOLYGON', 'GEOMETRY')
+             ORDER BY c.table_name
+             LIMIT 16",
         )
         .and_then(|mut statement| {
             statement
@@ -111,6 +119,9 @@ pub fn parse(bytes: &[u8], parsed: &mut Parsed) -> Result<(), FileError> {
     }
     let mut line = 0;
     for (table, geometry_column, srs_id) in tables {
+        if let Some(late) = late() {
+            return Err(late);
+        }
         let crs = crs_of(&db, srs_id)?;
         parsed.crs = Some(crs);
         let reprojector = Reprojector::new(crs);
@@ -145,6 +156,9 @@ pub fn parse(bytes: &[u8], parsed: &mut Parsed) -> Result<(), FileError> {
         let mut rows = statement.query([]).map_err(refuse)?;
         while let Some(row) = rows.next().map_err(refuse)? {
             line += 1;
+            if let Some(late) = late() {
+                return Err(late);
+            }
             if line > MAX_FEATURES {
                 return Err(FileError::GeoPackage(format!(
                     "more than {MAX_FEATURES} features"
@@ -238,9 +252,10 @@ mod tests {
                 organization TEXT, organization_coordsys_id INTEGER, definition TEXT);
              INSERT INTO gpkg_spatial_ref_sys VALUES ('RGF93', 2154, 'EPSG', 2154, 'PROJCS[...]');
              CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT);
-             CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, srs_id INTEGER);
+             CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT,
+                geometry_type_name TEXT, srs_id INTEGER);
              INSERT INTO gpkg_contents VALUES ('quartiers', 'features');
-             INSERT INTO gpkg_geometry_columns VALUES ('quartiers', 'geom', 2154);
+             INSERT INTO gpkg_geometry_columns VALUES ('quartiers', 'geom', 'MULTIPOLYGON', 2154);
              {features}"
         ))
         .expect("schema");

@@ -45,7 +45,16 @@ impl Choices {
     pub fn mapping(&self, signature: &str, headers: &[String]) -> (Mapping, Source) {
         let fits = |m: &&Mapping| m.len() == headers.len();
         if let Some(m) = self.chosen.get(signature).filter(fits) {
-            return (m.clone(), Source::Chosen);
+            // Posted again unchanged, a remembered or guessed mapping is
+            // still that: only a change is the coordinator's choice.
+            let source = if self.remembered.get(signature) == Some(m) {
+                Source::Remembered
+            } else if guess(headers) == *m {
+                Source::Guessed
+            } else {
+                Source::Chosen
+            };
+            return (m.clone(), source);
         }
         if let Some(m) = self.remembered.get(signature).filter(fits) {
             return (m.clone(), Source::Remembered);
@@ -183,6 +192,16 @@ mod tests {
             choices.mapping(&sig, &headers),
             (vec![None, Some(Column::Address)], Source::Chosen)
         );
+        // Posted back unchanged, a remembered or guessed mapping is still
+        // that, not a choice (only choices are remembered).
+        choices
+            .chosen
+            .insert(sig.clone(), vec![Some(Column::Key), Some(Column::Address)]);
+        assert_eq!(choices.mapping(&sig, &headers).1, Source::Remembered);
+        choices
+            .chosen
+            .insert(sig.clone(), vec![Some(Column::Key), None]);
+        assert_eq!(choices.mapping(&sig, &headers).1, Source::Guessed);
         // A forged mapping of the wrong length is not used.
         choices.chosen.insert(sig.clone(), vec![None]);
         assert_eq!(choices.mapping(&sig, &headers).1, Source::Remembered);

@@ -179,6 +179,15 @@ pub enum RowProblem {
         /// The earlier row's file, when it is another one.
         other_file: Option<usize>,
     },
+    /// The same building given door by door in one file and by counts in
+    /// another: which doors it has cannot be told.
+    #[error("building given door by door on line {line}, by counts here")]
+    ShapeConflict {
+        /// The earlier row.
+        line: usize,
+        /// The earlier row's file, when it is another one.
+        other_file: Option<usize>,
+    },
     /// The same entrance twice for one building.
     #[error("entrance {label} already given on line {line}")]
     DuplicateEntrance {
@@ -457,7 +466,8 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
             row.file = file;
             let Some(&index) = building_index.get(&row.key) else {
                 building_index.insert(row.key.clone(), import.buildings.len());
-                building_lines.insert(row.key.clone(), ((file, row.line), vec![(file, row.line)]));
+                let lines = vec![(file, row.line); row.entrances.len().max(1)];
+                building_lines.insert(row.key.clone(), ((file, row.line), lines));
                 import.buildings.push(row);
                 continue;
             };
@@ -480,7 +490,7 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
                 let (line, other_file) = other(*first);
                 reject(
                     row.line,
-                    RowProblem::KeyConflict { line, other_file },
+                    RowProblem::ShapeConflict { line, other_file },
                     Some(&row.key),
                 );
                 continue;

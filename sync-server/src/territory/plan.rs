@@ -104,6 +104,8 @@ impl Plan {
 /// A building the import changes that loses doors visits were made at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LostDoors {
+    /// The building.
+    pub id: BuildingId,
     /// The municipality's key.
     pub key: String,
     /// Its address.
@@ -131,6 +133,7 @@ pub fn visited_doors_lost(
                 .filter(|d| !after.contains(d) && visited(&planned.id, d))
                 .collect();
             (!doors.is_empty()).then(|| LostDoors {
+                id: planned.id,
                 key: planned.key.clone(),
                 address: planned.address.clone(),
                 doors,

@@ -468,6 +468,9 @@ pub fn adjust(stored: &Entrance, floors: u32, dwellings: u32, has_door_code: boo
         .iter()
         .flat_map(|f| &f.doors)
         .filter_map(|d| d.parse::<u64>().ok())
+        // A label too large to count on (a landlord's own numbering) is
+        // not one new doors follow.
+        .filter(|n| *n < 1_000_000_000)
         .max()
         .unwrap_or(0);
     while count < target {
@@ -534,6 +537,15 @@ mod tests {
         assert_eq!(entrance_counts(&fewer), (2, 10));
         assert_eq!(place(&fewer, "5"), place(&before, "5"));
         assert_eq!(adjust(&before, 4, 18, false), before);
+        // A landlord's own door numbers, as large as a u64 holds: new doors
+        // do not count on from them.
+        let mut own = entrance("A".into(), 0, 1, false);
+        own.floors[0].doors = vec![u64::MAX.to_string()];
+        let more = adjust(&own, 0, 3, false);
+        assert_eq!(
+            more.floors[0].doors,
+            [u64::MAX.to_string(), "1".into(), "2".into()]
+        );
     }
 
     #[test]

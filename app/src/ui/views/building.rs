@@ -49,7 +49,7 @@ pub fn BuildingView(campaign: CampaignId, building: BuildingId) -> Element {
         h1 { "{grid.address}" }
         p { class: "pass", "{ui.t(Text::Pass)} {pass}" }
         if let Some(landlord) = grid.landlord.as_ref() {
-            p { class: "sub landlord", "{ui.t(Text::Landlord)} : {landlord}" }
+            p { class: "sub landlord", "{ui.t(Text::Landlord)}{landlord}" }
         }
         Undo {}
         for entrance in grid.entrances.iter() {

@@ -522,10 +522,13 @@ pub const IMPORT: ImportTexts = ImportTexts {
     file_unknown_zip: "this zip holds neither a workbook (.xlsx, .ods) nor a Shapefile (.shp).",
     file_workbook: "unreadable workbook ({detail}).",
     file_too_many_columns: "the table has more than {limit} columns.",
+    too_many_files: "An import takes at most {n} files.",
+    unnamed_column: "Column {n}",
     file_too_many_cells: "the sheet has more than {limit} cells.",
     file_geopackage: "unreadable GeoPackage ({detail}).",
     file_shapefile: "unreadable Shapefile ({detail}).",
     problem_not_a_level: "\"{value}\" is not a floor (RDC, 1, 2…)",
     problem_unknown_crs: "unknown coordinate system \"{value}\" (Lambert-93 or WGS84)",
+    problem_shape_conflict: "building given door by door on line {line}, and here by its counts",
     problem_duplicate_door: "door {door} already given on line {line}",
 };

@@ -522,10 +522,13 @@ pub const IMPORT: ImportTexts = ImportTexts {
     file_unknown_zip: "ce zip ne contient ni classeur (.xlsx, .ods) ni Shapefile (.shp).",
     file_workbook: "classeur illisible ({detail}).",
     file_too_many_columns: "le tableau a plus de {limit} colonnes.",
+    too_many_files: "Une importation prend au plus {n} fichiers.",
+    unnamed_column: "Colonne {n}",
     file_too_many_cells: "la feuille a plus de {limit} cellules.",
     file_geopackage: "GeoPackage illisible ({detail}).",
     file_shapefile: "Shapefile illisible ({detail}).",
     problem_not_a_level: "« {value} » n'est pas un étage (RDC, 1, 2…)",
     problem_unknown_crs: "système de coordonnées inconnu « {value} » (Lambert-93 ou WGS84)",
+    problem_shape_conflict: "bâtiment donné porte par porte ligne {line}, et ici par ses nombres de logements",
     problem_duplicate_door: "porte {door} déjà donnée ligne {line}",
 };

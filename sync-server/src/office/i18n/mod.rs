@@ -795,10 +795,13 @@ import_texts! {
     file_unknown_zip,
     file_workbook,
     file_too_many_columns,
+    too_many_files,
+    unnamed_column,
     file_too_many_cells,
     file_geopackage,
     file_shapefile,
     problem_not_a_level,
     problem_unknown_crs,
+    problem_shape_conflict,
     problem_duplicate_door,
 }
