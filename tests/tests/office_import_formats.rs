@@ -1,6 +1,7 @@
 //! The territory files municipalities really have, imported over HTTP as a
 //! coordinator does: a per-building CSV in a town's own words, a landlord's
-//! per-dwelling RPLS inventory, an Excel workbook, neighbourhoods as a
+//! per-dwelling RPLS inventory, an Excel workbook and the same rows as an
+//! OpenDocument one (as LibreOffice pads it), neighbourhoods as a
 //! GeoPackage and as a zipped Shapefile in Lambert-93 with a hole. Each
 //! fixture has an expected-results file beside it, computed by the script
 //! that wrote it (`make_territory_fixtures.py`: its own projection, its own
@@ -138,6 +139,7 @@ async fn each_fixture_imports_as_its_expected_file_says() {
             true,
         ),
         ("quartiers-bagneux.gpkg", "batiments-bagneux.xlsx", false),
+        ("quartiers-bagneux-shp.zip", "batiments-bagneux.ods", false),
     ];
     for (n, (neighbourhoods, buildings, with_doors)) in cases.into_iter().enumerate() {
         let office = server.municipality(&format!("Bagneux {n}")).await;

@@ -280,7 +280,7 @@ fn text(value: &DataRef<'_>) -> String {
 mod tests {
     use super::*;
     use crate::territory::{Column, Shape};
-    use std::io::Write;
+    use std::io::{Read, Write};
 
     /// A zip of `entries`, deflated.
     pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
@@ -622,5 +622,51 @@ mod tests {
             .map(|_| ()),
             Err(FileError::TooManyColumns { limit: 256 })
         );
+    }
+
+    /// The entries of a zip, inflated.
+    fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+        (0..archive.len())
+            .map(|i| {
+                let mut entry = archive.by_index(i).expect("entry");
+                let mut content = Vec::new();
+                entry.read_to_end(&mut content).expect("read");
+                (entry.name().expect("name").to_string(), content)
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// The XML inside a workbook altered byte by byte (the zip itself
+        /// intact, so the readers see it): refusals or rejected rows,
+        /// never a panic.
+        #[test]
+        fn altered_workbook_xml_is_refused_not_crashed_on(
+            ods in proptest::prelude::any::<bool>(),
+            flips in proptest::collection::vec(
+                (proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()),
+                1..16,
+            ),
+        ) {
+            let (fixture, kind): (&[u8], Kind) = if ods {
+                (include_bytes!("../../../tests/fixtures/batiments-bagneux.ods"), Kind::Ods)
+            } else {
+                (include_bytes!("../../../tests/fixtures/batiments-bagneux.xlsx"), Kind::Xlsx)
+            };
+            let mut files = entries(fixture);
+            let target = if ods { "content.xml" } else { "xl/worksheets/sheet1.xml" };
+            if let Some((_, xml)) = files.iter_mut().find(|(n, _)| n == target) {
+                for (at, byte) in flips {
+                    let i = at.index(xml.len());
+                    xml[i] = byte;
+                }
+            }
+            let refs: Vec<(&str, &[u8])> =
+                files.iter().map(|(n, c)| (n.as_str(), c.as_slice())).collect();
+            let _ = book(&zip(&refs), kind, &Choices::default(), &mut Parsed::default());
+        }
     }
 }

@@ -361,7 +361,7 @@ proptest! {
 }
 
 /// The fixtures of every binary format, as a hostile user would alter them.
-const BINARY_FIXTURES: [(&str, &[u8]); 3] = [
+const BINARY_FIXTURES: [(&str, &[u8]); 4] = [
     (
         "quartiers.gpkg",
         include_bytes!("../../../tests/fixtures/quartiers-bagneux.gpkg"),
@@ -373,6 +373,10 @@ const BINARY_FIXTURES: [(&str, &[u8]); 3] = [
     (
         "batiments.xlsx",
         include_bytes!("../../../tests/fixtures/batiments-bagneux.xlsx"),
+    ),
+    (
+        "batiments.ods",
+        include_bytes!("../../../tests/fixtures/batiments-bagneux.ods"),
     ),
 ];
 
