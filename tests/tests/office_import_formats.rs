@@ -445,3 +445,52 @@ async fn a_reimport_that_removes_visited_doors_says_which() {
     assert!(!preview.body.contains("Cet import supprime"));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_workbooks_sheet_is_chosen_in_the_preview() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Bagneux").await;
+    let pages = OfficePages::new(&server, &office);
+    let file = "batiments-bagneux.ods";
+    let preview = pages
+        .upload(
+            "/office/territory/preview",
+            vec![("buildings", file, fixture(file))],
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(
+        preview
+            .body
+            .contains(r#"<option value="Notes">Notes</option>"#)
+    );
+    assert!(
+        preview
+            .body
+            .contains("<dt>Bâtiments ajoutés</dt><dd>12</dd>")
+    );
+    // The notes sheet has no buildings: its columns are asked for.
+    let token = hidden_field(&preview.body, "token").expect("token");
+    let page = pages
+        .post(
+            "/office/territory/remap",
+            &[("token", token.as_str()), ("sheet.0", "Notes")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("À choisir avant de lire ce fichier"));
+    assert!(
+        page.body
+            .contains(r#"<option value="Notes" selected>Notes</option>"#)
+    );
+    // And back to the buildings.
+    let token = hidden_field(&page.body, "token").expect("token");
+    let page = pages
+        .post(
+            "/office/territory/remap",
+            &[("token", token.as_str()), ("sheet.0", "Bâtiments")],
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    server.stop().await;
+}

@@ -339,8 +339,9 @@ pub async fn remap(office: Office, body: Bytes) -> Result<Response, PageError> {
     show_preview(&office, uploads, choices).await
 }
 
-/// Columns a table may have for the mapping form to be taken.
-const MAX_FORM_COLUMNS: usize = 512;
+/// Columns a table may have for the mapping form to be taken: as many as
+/// any table read.
+const MAX_FORM_COLUMNS: usize = import::MAX_COLUMNS as usize;
 
 /// Reads `uploads` through `choices`, plans the import, keeps the files
 /// under a new token, and shows the preview.

@@ -40,6 +40,7 @@ pub use plan::{
     visited_doors_lost,
 };
 pub use rows::Column;
+pub use sheet::MAX_COLUMNS;
 pub use table::TableReport;
 
 use shared::domain::{Entrance, Point, Ring};
