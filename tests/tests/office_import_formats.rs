@@ -336,8 +336,7 @@ async fn the_valid_rows_are_imported_without_the_rejected_ones_only_by_choice() 
     assert!(
         preview
             .body
-            .contains("Bâtiments laissés tels qu&#39;ils sont")
-            || preview.body.contains("Bâtiments laissés tels qu'ils sont"),
+            .contains("Bâtiments et quartiers laissés tels qu'ils sont (une de leurs lignes est refusée) : 1 — V0"),
         "{}",
         preview.body
     );

@@ -180,6 +180,11 @@ pub fn describe_problem(office: &Office, files: &[FileReport], problem: &RowProb
         RowProblem::UnknownNeighbourhood(name) => {
             t.problem_unknown_neighbourhood.replace("{name}", name)
         }
+        RowProblem::TooLong(column) => office
+            .lang
+            .import()
+            .problem_too_long
+            .replace("{column}", column_name(*column)),
         RowProblem::NotALevel(value) => office
             .lang
             .import()
@@ -228,6 +233,16 @@ pub fn describe_file_error(office: &Office, file: &str, error: &FileError) -> St
         FileError::TooManyColumns { limit } => i
             .file_too_many_columns
             .replace("{limit}", &limit.to_string()),
+        FileError::TooManySheets { limit } => i
+            .file_too_many_sheets
+            .replace("{limit}", &limit.to_string()),
+        FileError::TooManyDwellings {
+            dwellings,
+            buildings,
+        } => i
+            .file_too_many_dwellings
+            .replace("{dwellings}", &dwellings.to_string())
+            .replace("{buildings}", &buildings.to_string()),
         FileError::TooManyCells { limit } => {
             i.file_too_many_cells.replace("{limit}", &limit.to_string())
         }

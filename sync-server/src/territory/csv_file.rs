@@ -49,5 +49,5 @@ pub fn parse(text: &str, choices: &Choices, parsed: &mut Parsed) -> Result<Table
             Err(error) => Err((line(error.position()), error.to_string())),
         }
     });
-    Ok(table::parse(headers, rows, choices, parsed))
+    table::parse(headers, rows, choices, parsed)
 }

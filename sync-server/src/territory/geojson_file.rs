@@ -6,7 +6,7 @@
 use super::crs::{Crs, Reprojector};
 use super::outline;
 use super::rows::{Column, Position, building_row};
-use super::{FileError, Parsed, ParsedNeighbourhood, RowProblem};
+use super::{FileError, Held, Parsed, ParsedNeighbourhood, RowProblem};
 use geo::Centroid;
 use geojson::{GeoJson, GeometryValue, JsonObject, JsonValue, PolygonType};
 use shared::domain::{Point, Ring};
@@ -63,23 +63,39 @@ pub fn parse(source: &str, parsed: &mut Parsed) -> Result<(), FileError> {
                 .and_then(|k| properties.get(*k))
                 .and_then(text)
         };
-        let key = get(Column::Key).or_else(|| get(Column::Address));
+        let is_building = get(Column::Address).is_some();
+        // What a rejected feature is of, keyed as the import keys it.
+        let trimmed = |c| get(c).filter(|v| !v.trim().is_empty());
+        let held = if is_building {
+            Held::building(trimmed(Column::Key).or_else(|| trimmed(Column::Address)))
+        } else {
+            Held::neighbourhood(trimmed(Column::Code).or_else(|| trimmed(Column::Name)))
+        };
         let Some(geometry) = feature.geometry else {
-            parsed.reject(line, RowProblem::Geometry("none".into()), key);
+            parsed.reject(line, RowProblem::Geometry("none".into()), held);
             continue;
         };
-        let is_building = get(Column::Address).is_some();
         let result = if is_building {
             building_position(&geometry.value, &reprojector).and_then(|point| {
-                building_row(line, &get, Position::Point(point), &reprojector)
-                    .map(|b| parsed.buildings.push(b))
+                building_row(line, &get, Position::Point(point), &reprojector).map(|b| {
+                    let doors = b.entrances.iter().flat_map(|e| &e.floors);
+                    let doors = doors.map(|f| f.doors.len()).sum::<usize>() as u64;
+                    parsed.buildings.push(b);
+                    doors
+                })
             })
         } else {
-            neighbourhood(line, &geometry.value, &get, &reprojector)
-                .map(|n| parsed.neighbourhoods.push(n))
+            neighbourhood(line, &geometry.value, &get, &reprojector).map(|n| {
+                parsed.neighbourhoods.push(n);
+                0
+            })
         };
-        if let Err(problem) = result {
-            parsed.reject(line, problem, key);
+        match result {
+            Ok(doors) => {
+                let buildings = parsed.buildings.len();
+                parsed.count(doors, buildings)?;
+            }
+            Err(problem) => parsed.reject(line, problem, held),
         }
     }
     Ok(())

@@ -11,7 +11,7 @@
 
 use super::crs::{Crs, Reprojector};
 use super::rows::Column;
-use super::{FileError, Parsed, RowProblem, outline};
+use super::{FileError, Held, Parsed, RowProblem, outline};
 use geo_traits::{
     CoordTrait, GeometryTrait, GeometryType, LineStringTrait, MultiPolygonTrait, PolygonTrait,
 };
@@ -180,7 +180,10 @@ pub fn parse(bytes: &[u8], parsed: &mut Parsed) -> Result<(), FileError> {
             };
             match result {
                 Ok(n) => parsed.neighbourhoods.push(n),
-                Err(problem) => parsed.reject(line, problem, None),
+                Err(problem) => {
+                    let held = Held::neighbourhood(get(Column::Code).or_else(|| get(Column::Name)));
+                    parsed.reject(line, problem, held)
+                }
             }
         }
     }

@@ -47,11 +47,14 @@ impl Choices {
         if let Some(m) = self.chosen.get(signature).filter(fits) {
             // Posted again unchanged, a remembered or guessed mapping is
             // still that: only a change is the coordinator's choice.
-            let source = if self.remembered.get(signature) == Some(m) {
+            let remembered = self.remembered.get(signature);
+            let source = if remembered == Some(m) {
                 Source::Remembered
-            } else if guess(headers) == *m {
+            } else if remembered.is_none() && guess(headers) == *m {
                 Source::Guessed
             } else {
+                // Back to the guess from a remembered mapping is a choice
+                // too: it is what is remembered next.
                 Source::Chosen
             };
             return (m.clone(), source);
@@ -198,10 +201,15 @@ mod tests {
             .chosen
             .insert(sig.clone(), vec![Some(Column::Key), Some(Column::Address)]);
         assert_eq!(choices.mapping(&sig, &headers).1, Source::Remembered);
+        // Back to the guess from a remembered mapping is a choice; with
+        // nothing remembered, the guess posted back is still a guess.
         choices
             .chosen
             .insert(sig.clone(), vec![Some(Column::Key), None]);
+        assert_eq!(choices.mapping(&sig, &headers).1, Source::Chosen);
+        let remembered = std::mem::take(&mut choices.remembered);
         assert_eq!(choices.mapping(&sig, &headers).1, Source::Guessed);
+        choices.remembered = remembered;
         // A forged mapping of the wrong length is not used.
         choices.chosen.insert(sig.clone(), vec![None]);
         assert_eq!(choices.mapping(&sig, &headers).1, Source::Remembered);

@@ -76,6 +76,20 @@ pub enum FileError {
         /// The limit.
         limit: usize,
     },
+    /// A workbook with more sheets than the limit.
+    #[error("the workbook has more than {limit} sheets")]
+    TooManySheets {
+        /// The limit.
+        limit: usize,
+    },
+    /// More dwellings or buildings than one import may hold.
+    #[error("more than {dwellings} dwellings or {buildings} buildings")]
+    TooManyDwellings {
+        /// The limit of dwellings.
+        dwellings: u64,
+        /// The limit of buildings.
+        buildings: usize,
+    },
     /// A sheet with more cells than the limit.
     #[error("the sheet has more than {limit} cells")]
     TooManyCells {
@@ -136,6 +150,10 @@ pub enum RowProblem {
         /// What it held.
         value: String,
     },
+    /// A value longer than any a building has: a column mapped wrongly, or
+    /// a hostile file.
+    #[error("{0:?} is too long")]
+    TooLong(Column),
     /// A floor that does not read as one ("RDC", "2", "-1"…).
     #[error("{0:?} is not a floor")]
     NotALevel(String),
@@ -221,10 +239,44 @@ pub struct Rejection {
     pub line: usize,
     /// Why.
     pub problem: RowProblem,
-    /// The building the row is of, when its key (or address) could be
-    /// read: leaving the row out holds that building back whole.
-    pub key: Option<String>,
+    /// What the row is of: leaving it out holds that back whole.
+    pub held: Held,
 }
+
+/// What a rejected row is of, by its key as the import would key it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Held {
+    /// A building.
+    Building(String),
+    /// A neighbourhood.
+    Neighbourhood(String),
+    /// A row whose building cannot be told (no key, no address, unreadable):
+    /// leaving it out could cost any building a door, so the valid rows
+    /// cannot be imported without it.
+    Unattributed,
+}
+
+impl Held {
+    /// A building row's, from its key or address as `rows::head` reads them.
+    pub fn building(key: Option<String>) -> Self {
+        key.map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .map_or(Held::Unattributed, Held::Building)
+    }
+
+    /// A neighbourhood feature's, from its code or name.
+    pub fn neighbourhood(key: Option<String>) -> Self {
+        key.map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .map_or(Held::Unattributed, Held::Neighbourhood)
+    }
+}
+
+/// Dwellings one import may hold, every file together: twice the largest
+/// municipality's social housing (the benchmark's 150,000).
+pub const MAX_DWELLINGS: u64 = 400_000;
+/// Buildings one import may hold.
+pub const MAX_BUILDINGS: usize = 60_000;
 
 /// Rejected rows an import keeps and shows; past them it only counts, and
 /// the valid rows can no longer be imported without them.
@@ -283,21 +335,38 @@ pub struct Parsed {
     pub rejections: Vec<Rejection>,
     /// Rows left out past [`MAX_REJECTIONS`], only counted.
     pub more_rejections: usize,
+    /// Dwellings in the buildings read so far.
+    pub dwellings: u64,
 }
 
 impl Parsed {
     /// Leaves a row out, and says why.
-    pub fn reject(&mut self, line: usize, problem: RowProblem, key: Option<String>) {
+    pub fn reject(&mut self, line: usize, problem: RowProblem, held: Held) {
         if self.rejections.len() < MAX_REJECTIONS {
             self.rejections.push(Rejection {
                 file: 0,
                 line,
                 problem,
-                key,
+                held,
             });
         } else {
             self.more_rejections += 1;
         }
+    }
+
+    /// Counts a row's dwellings, and refuses the file past what one import
+    /// may hold (before more doors are made): [`MAX_DWELLINGS`], and
+    /// `buildings` (the buildings, or building rows, read so far) at most
+    /// [`MAX_BUILDINGS`].
+    pub fn count(&mut self, dwellings: u64, buildings: usize) -> Result<(), FileError> {
+        self.dwellings = self.dwellings.saturating_add(dwellings);
+        if self.dwellings > MAX_DWELLINGS || buildings > MAX_BUILDINGS {
+            return Err(FileError::TooManyDwellings {
+                dwellings: MAX_DWELLINGS,
+                buildings: MAX_BUILDINGS,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -338,6 +407,8 @@ pub struct Import {
     pub rejections: Vec<Rejection>,
     /// Rows left out past [`MAX_REJECTIONS`], only counted.
     pub more_rejections: usize,
+    /// Dwellings in every file's buildings.
+    pub dwellings: u64,
 }
 
 impl Import {
@@ -435,20 +506,27 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
             table,
         });
         import.more_rejections += parsed.more_rejections;
-        let mut reject = |line, problem, key: Option<&String>| {
+        import.dwellings = import.dwellings.saturating_add(parsed.dwellings);
+        if import.dwellings > MAX_DWELLINGS {
+            return Err(fail(FileError::TooManyDwellings {
+                dwellings: MAX_DWELLINGS,
+                buildings: MAX_BUILDINGS,
+            }));
+        }
+        let mut reject = |line, problem, held: Held| {
             if import.rejections.len() < MAX_REJECTIONS {
                 import.rejections.push(Rejection {
                     file,
                     line,
                     problem,
-                    key: key.cloned(),
+                    held,
                 });
             } else {
                 import.more_rejections += 1;
             }
         };
         for rejection in parsed.rejections {
-            reject(rejection.line, rejection.problem, rejection.key.as_ref());
+            reject(rejection.line, rejection.problem, rejection.held);
         }
         for n in parsed.neighbourhoods {
             if let Some(&(earlier, line)) = neighbourhood_lines.get(&n.key) {
@@ -456,7 +534,7 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
                 reject(
                     n.line,
                     RowProblem::DuplicateNeighbourhood { line, other_file },
-                    None,
+                    Held::Neighbourhood(n.key.clone()),
                 );
                 continue;
             }
@@ -483,7 +561,7 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
                 reject(
                     row.line,
                     RowProblem::KeyConflict { line, other_file },
-                    Some(&row.key),
+                    Held::Building(row.key.clone()),
                 );
                 continue;
             }
@@ -492,7 +570,7 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
                 reject(
                     row.line,
                     RowProblem::ShapeConflict { line, other_file },
-                    Some(&row.key),
+                    Held::Building(row.key.clone()),
                 );
                 continue;
             }
@@ -513,7 +591,7 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
                         line,
                         other_file,
                     },
-                    Some(&row.key),
+                    Held::Building(row.key.clone()),
                 );
                 continue;
             }
@@ -524,7 +602,7 @@ pub fn read_with(uploads: &[Upload], choices: &Choices) -> Result<Import, (Strin
                         column: Column::Entrance,
                         value: rows::MAX_ENTRANCES + 1,
                     },
-                    Some(&row.key),
+                    Held::Building(row.key.clone()),
                 );
                 continue;
             }

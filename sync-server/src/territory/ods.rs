@@ -12,7 +12,7 @@
 //! never materialised however often they repeat.
 
 use super::FileError;
-use super::sheet::{MAX_CELL_BYTES, MAX_CELLS, MAX_COLUMNS, MAX_INFLATED};
+use super::sheet::{MAX_CELL_BYTES, MAX_CELLS, MAX_COLUMNS, MAX_INFLATED, MAX_SHEETS};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufRead, BufReader, Cursor, Read};
 
@@ -62,6 +62,9 @@ pub fn sheet_names(bytes: &[u8]) -> Result<Vec<String>, FileError> {
     loop {
         match reader.read_event_into(&mut buf).map_err(unreadable)? {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "table" => {
+                if names.len() == MAX_SHEETS {
+                    return Err(FileError::TooManySheets { limit: MAX_SHEETS });
+                }
                 names.push(attribute(&e, "table:name").unwrap_or_default());
             }
             Event::Eof => return Ok(names),
@@ -83,6 +86,9 @@ pub struct Rows<R: BufRead> {
     /// The next row's number.
     line: u64,
     cells: u64,
+    /// The widest row so far: every row is as wide once read (padded to the
+    /// headers), so rows are counted at that width.
+    widest: u64,
     /// A row still to give, and how many more times.
     pending: Option<(Vec<String>, u64)>,
     /// Why the rows ended early.
@@ -105,6 +111,9 @@ impl<R: BufRead> Rows<R> {
         let mut cell: Option<(String, u64)> = None;
         let mut typed = false;
         let mut paragraphs = 0usize;
+        // Inside a paragraph of the cell's own text (not a comment's).
+        let mut in_text = 0usize;
+        let mut skipped = Vec::new();
         loop {
             self.buf.clear();
             let event = self
@@ -129,7 +138,20 @@ impl<R: BufRead> Rows<R> {
                         push(&mut cells, value, repeats)?;
                     }
                 }
-                Event::Start(e) if e.local_name().as_ref() == "p" => {
+                // A comment on the cell, a drawing anchored to it, a table
+                // inside it: not the cell's value.
+                Event::Start(e)
+                    if matches!(e.local_name().as_ref(), "annotation" | "table")
+                        || e.name().prefix().is_some_and(|p| p.as_ref() == "draw") =>
+                {
+                    let name = e.name().0.to_owned();
+                    self.reader
+                        .read_to_end_into(quick_xml::name::QName(&name), &mut skipped)
+                        .map_err(unreadable)?;
+                    skipped.clear();
+                }
+                Event::Start(e) if matches!(e.local_name().as_ref(), "p" | "h") => {
+                    in_text += 1;
                     paragraphs += 1;
                     if paragraphs > 1
                         && let Some((text, _)) = cell.as_mut().filter(|_| !typed)
@@ -137,23 +159,33 @@ impl<R: BufRead> Rows<R> {
                         add(text, "\n");
                     }
                 }
-                Event::Empty(e) if e.local_name().as_ref() == "s" => {
+                Event::End(e) if matches!(e.local_name().as_ref(), "p" | "h") => {
+                    in_text = in_text.saturating_sub(1);
+                }
+                Event::Empty(e) if in_text > 0 && e.local_name().as_ref() == "s" => {
                     if let Some((text, _)) = cell.as_mut().filter(|_| !typed) {
-                        let spaces = repeat(&e, "text:c")?.min(MAX_CELL_BYTES as u64) as usize;
-                        add(text, &" ".repeat(spaces));
+                        let spaces = repeat(&e, "text:c")?;
+                        for _ in 0..spaces {
+                            if text.len() >= MAX_CELL_BYTES {
+                                break;
+                            }
+                            text.push(' ');
+                        }
                     }
                 }
-                Event::Empty(e) if matches!(e.local_name().as_ref(), "tab" | "line-break") => {
+                Event::Empty(e)
+                    if in_text > 0 && matches!(e.local_name().as_ref(), "tab" | "line-break") =>
+                {
                     if let Some((text, _)) = cell.as_mut().filter(|_| !typed) {
                         add(text, " ");
                     }
                 }
-                Event::Text(t) => {
+                Event::Text(t) if in_text > 0 => {
                     if let Some((text, _)) = cell.as_mut().filter(|_| !typed) {
                         add(text, &t.xml10_content());
                     }
                 }
-                Event::GeneralRef(r) => {
+                Event::GeneralRef(r) if in_text > 0 => {
                     if let Some((text, _)) = cell.as_mut().filter(|_| !typed) {
                         let resolved = match r.resolve_char_ref() {
                             Ok(Some(c)) => c.to_string(),
@@ -234,7 +266,7 @@ impl<R: BufRead> Iterator for Rows<R> {
         loop {
             if let Some((row, left)) = self.pending.take() {
                 let line = usize::try_from(self.line).unwrap_or(usize::MAX);
-                self.line += 1;
+                self.line = self.line.saturating_add(1);
                 if left > 1 {
                     self.pending = Some((row.clone(), left - 1));
                 }
@@ -249,6 +281,17 @@ impl<R: BufRead> Iterator for Rows<R> {
                 Err(e) => return self.fail(unreadable(e)),
             };
             match event {
+                // A table inside the chosen one is not its rows.
+                Event::Start(e) if self.inside && e.local_name().as_ref() == "table" => {
+                    let name = e.name().0.to_owned();
+                    let mut skipped = Vec::new();
+                    if let Err(e) = self
+                        .reader
+                        .read_to_end_into(quick_xml::name::QName(&name), &mut skipped)
+                    {
+                        return self.fail(unreadable(e));
+                    }
+                }
                 Event::Start(e) if e.local_name().as_ref() == "table" => {
                     self.inside = attribute(&e, "table:name").as_deref() == Some(&self.sheet);
                 }
@@ -263,7 +306,8 @@ impl<R: BufRead> Iterator for Rows<R> {
                     match self.row() {
                         Ok(None) => self.line = self.line.saturating_add(repeats),
                         Ok(Some(cells)) => {
-                            let cost = repeats.saturating_mul(cells.len() as u64);
+                            self.widest = self.widest.max(cells.len() as u64);
+                            let cost = repeats.saturating_mul(self.widest);
                             self.cells = self.cells.saturating_add(cost);
                             if self.cells > MAX_CELLS {
                                 return self.fail(FileError::TooManyCells { limit: MAX_CELLS });
@@ -300,6 +344,7 @@ pub fn with_rows<T>(
         done: false,
         line: 1,
         cells: 0,
+        widest: 0,
         pending: None,
         failure: None,
     };

@@ -4,7 +4,7 @@
 
 use super::geometry::Locator;
 use super::rows::{adjust, entrance_counts};
-use super::{Import, Rejection, RowProblem};
+use super::{Held, Import, Rejection, RowProblem};
 use automerge::Automerge;
 use shared::domain::{Building, BuildingId, DwellingRef, Neighbourhood, NeighbourhoodId};
 use shared::schema::{self, DocId, DocKind, SingleRecord};
@@ -63,9 +63,10 @@ pub struct Plan {
     /// Rejected rows past those listed, only counted: too many to choose
     /// to leave out.
     pub more_rejections: usize,
-    /// Buildings one of whose rows is rejected: left as they are stored
-    /// (or not created) when the valid rows are imported, so no entrance
-    /// or door of theirs is lost to a row left out.
+    /// Buildings and neighbourhoods (their keys) one of whose rows is
+    /// rejected: left as they are stored (or not created) when the valid
+    /// rows are imported, so no entrance, door or polygon part of theirs is
+    /// lost to a row left out.
     pub held_back: Vec<String>,
 }
 
@@ -81,7 +82,12 @@ impl Plan {
     /// (when there are valid rows at all, and not too many rejected).
     pub fn may_leave_out(&self) -> bool {
         let valid = !self.buildings.is_empty() || !self.neighbourhoods.is_empty();
-        !self.blocked && !self.rejections.is_empty() && self.more_rejections == 0 && valid
+        let attributed = self.rejections.iter().all(|r| r.held != Held::Unattributed);
+        !self.blocked
+            && !self.rejections.is_empty()
+            && self.more_rejections == 0
+            && attributed
+            && valid
     }
 
     /// What identifies the rejected rows the coordinator is shown: the
@@ -174,10 +180,21 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
         more_rejections: import.more_rejections,
         ..Plan::default()
     };
-    let held: std::collections::HashSet<&str> = import
+    let held_buildings: std::collections::HashSet<&str> = import
         .rejections
         .iter()
-        .filter_map(|r| r.key.as_deref())
+        .filter_map(|r| match &r.held {
+            Held::Building(key) => Some(key.as_str()),
+            _ => None,
+        })
+        .collect();
+    let held_neighbourhoods: std::collections::HashSet<&str> = import
+        .rejections
+        .iter()
+        .filter_map(|r| match &r.held {
+            Held::Neighbourhood(key) => Some(key.as_str()),
+            _ => None,
+        })
         .collect();
     // Neighbourhoods stored before keys existed match by name.
     let stable_key = |n: &Neighbourhood| {
@@ -192,6 +209,10 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
     let mut all_neighbourhoods: HashMap<NeighbourhoodId, Neighbourhood> =
         stored_n.iter().map(|n| (n.id, n.clone())).collect();
     for parsed in &import.neighbourhoods {
+        if held_neighbourhoods.contains(parsed.key.as_str()) {
+            plan.held_back.push(parsed.key.clone());
+            continue;
+        }
         let existing = by_key.get(&parsed.key);
         let record = Neighbourhood {
             id: existing.map_or_else(NeighbourhoodId::new, |n| n.id),
@@ -233,7 +254,7 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
     let stored_by_key: HashMap<&str, &Building> =
         stored_b.iter().map(|b| (b.key.as_str(), b)).collect();
     for parsed in &import.buildings {
-        if held.contains(parsed.key.as_str()) {
+        if held_buildings.contains(parsed.key.as_str()) {
             plan.held_back.push(parsed.key.clone());
             continue;
         }
@@ -245,7 +266,7 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
                         file: parsed.file,
                         line: parsed.line,
                         problem: RowProblem::UnknownNeighbourhood(name.clone()),
-                        key: Some(parsed.key.clone()),
+                        held: Held::Building(parsed.key.clone()),
                     });
                     plan.held_back.push(parsed.key.clone());
                     continue;

@@ -223,11 +223,29 @@ pub struct Head {
     pub door_code: bool,
 }
 
+/// Longest address, key, estate, landlord or neighbourhood name: what
+/// phones show and store for every building.
+const MAX_TEXT: usize = 512;
+/// Longest entrance or door label: it names a button on the door grid.
+pub const MAX_LABEL: usize = 64;
+
 /// A trimmed value, `None` when empty.
 fn value(get: &dyn Fn(Column) -> Option<String>, column: Column) -> Option<String> {
     get(column)
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
+}
+
+/// A trimmed value of at most `max` bytes, `None` when empty.
+pub fn bounded(
+    get: &dyn Fn(Column) -> Option<String>,
+    column: Column,
+    max: usize,
+) -> Result<Option<String>, RowProblem> {
+    match value(get, column) {
+        Some(v) if v.len() > max => Err(RowProblem::TooLong(column)),
+        v => Ok(v),
+    }
 }
 
 /// Reads what a row says of its building.
@@ -237,8 +255,12 @@ pub fn head(
     reprojector: &Reprojector,
 ) -> Result<Head, RowProblem> {
     let required = |column: Column| value(get, column).ok_or(RowProblem::Missing(column));
-    let address = required(Column::Address)?;
-    let key = value(get, Column::Key).unwrap_or_else(|| address.clone());
+    let text = |column| bounded(get, column, MAX_TEXT);
+    let address = text(Column::Address)?.ok_or(RowProblem::Missing(Column::Address))?;
+    let key = text(Column::Key)?.unwrap_or_else(|| address.clone());
+    let estate = text(Column::Estate)?;
+    let landlord = text(Column::Landlord)?;
+    let neighbourhood = text(Column::Neighbourhood)?;
     let location = match position {
         Position::Point(point) => point,
         Position::Columns => {
@@ -282,10 +304,10 @@ pub fn head(
     Ok(Head {
         key,
         address,
-        estate: value(get, Column::Estate),
-        landlord: value(get, Column::Landlord),
+        estate,
+        landlord,
         location,
-        neighbourhood: value(get, Column::Neighbourhood),
+        neighbourhood,
         door_code,
     })
 }
@@ -333,7 +355,7 @@ pub fn building_row(
     let head = head(get, position, reprojector)?;
     let floors = count(get, Column::Floors)?;
     let dwellings = count(get, Column::Dwellings)?;
-    let label = value(get, Column::Entrance);
+    let label = bounded(get, Column::Entrance, MAX_LABEL)?;
     // One row per building: its entrances' count, when no entrance is named.
     let entrance_count = match value(get, Column::EntranceCount).filter(|_| label.is_none()) {
         None => 1,

@@ -6,7 +6,7 @@
 
 use super::crs::{Crs, Reprojector};
 use super::rows::Column;
-use super::{FileError, Parsed, RowProblem, outline};
+use super::{FileError, Held, Parsed, RowProblem, outline};
 use dbase::encoding::EncodingRs;
 use dbase::{FieldValue, ReaderBuilder};
 use shapefile::record::traits::HasXY;
@@ -110,7 +110,10 @@ pub fn parse(bytes: &[u8], names: &[String], parsed: &mut Parsed) -> Result<(), 
             .and_then(|polygons| outline::neighbourhood(line, polygons, &get));
         match result {
             Ok(n) => parsed.neighbourhoods.push(n),
-            Err(problem) => parsed.reject(line, problem, None),
+            Err(problem) => {
+                let held = Held::neighbourhood(get(Column::Code).or_else(|| get(Column::Name)));
+                parsed.reject(line, problem, held)
+            }
         }
     }
     Ok(())

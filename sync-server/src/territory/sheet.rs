@@ -4,8 +4,8 @@
 //! A workbook is a zip of XML, so a file of a few kilobytes can claim
 //! gigabytes: before any reader sees it, every entry is inflated once with
 //! a cap on what it really holds ([`check_zip`]), the shared strings of an
-//! `.xlsx` with a smaller one, and the count of shared strings calamine
-//! would reserve room for is checked ([`shared_strings_claim`]). An
+//! `.xlsx` with a smaller one, and what calamine would allocate from the
+//! file's own numbers is checked ([`workbook_claims`]). An
 //! `.xlsx` sheet is then read cell by cell with calamine's streaming reader
 //! (never a whole `Range`, which a sparse sheet with cells a million rows
 //! apart would make huge), an `.ods` sheet row by row ([`super::ods`]),
@@ -82,43 +82,161 @@ fn check_zip_within(bytes: &[u8], cap: u64) -> Result<Vec<String>, FileError> {
     Ok(names)
 }
 
-/// The number of shared strings an `.xlsx` claims: calamine reserves room
-/// for that many before reading one, so a claim of a trillion in a file of
-/// a few hundred bytes would abort the process. Every XML entry whose root
-/// is an `sst` is looked at (calamine finds its shared strings through the
-/// workbook's relationships, whatever the entry's name).
-pub fn shared_strings_claim(bytes: &[u8], names: &[String]) -> Result<u64, FileError> {
-    use quick_xml::events::Event;
+/// Most cell formats a workbook may declare (Excel's own limit is 64,000).
+const MAX_STYLES: usize = 65_536;
+/// Most sheets a workbook may declare.
+pub const MAX_SHEETS: usize = 256;
+/// Longest attribute value in a workbook's styles (a font's name, a
+/// number format: Excel's own limits are 31 and 255 characters).
+const MAX_STYLE_VALUE: usize = 256;
+/// Longest attribute value in a workbook's relationships and sheet list.
+const MAX_PART_VALUE: usize = 2_048;
+
+/// What `Xlsx::new` would allocate from the file's own numbers, checked on
+/// the raw bytes, as calamine itself reads them (its attribute scanner is
+/// not quick-xml's, and it looks for the `sst` element anywhere in the
+/// part), before calamine opens the workbook:
+/// - every `uniqueCount` of the shared strings, for which it reserves room
+///   before reading one (a claim of a trillion aborts the process): plain
+///   digits, at most [`MAX_CELLS`];
+/// - the styles, each cell format cloning its font and number format: at
+///   most [`MAX_STYLES`], attribute values at most [`MAX_STYLE_VALUE`];
+/// - the sheet list and relationships, each sheet copying its target: at
+///   most [`MAX_SHEETS`] sheets, values at most [`MAX_PART_VALUE`].
+///
+/// Parts are named as calamine finds them: ASCII case and `\` aside.
+pub fn workbook_claims(bytes: &[u8], names: &[String]) -> Result<(), FileError> {
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| FileError::Archive(e.to_string()))?;
-    let mut claim = 0u64;
-    for name in names.iter().filter(|n| n.to_lowercase().ends_with(".xml")) {
-        let entry = archive
+    let refuse = |what: &str| FileError::Workbook(what.to_string());
+    for name in names {
+        let normal = name.to_ascii_lowercase().replace('\\', "/");
+        let kind = if normal.ends_with("sharedstrings.xml") {
+            Part::SharedStrings
+        } else if normal.ends_with("styles.xml") {
+            Part::Styles
+        } else if normal.ends_with(".rels") || normal.ends_with("workbook.xml") {
+            Part::Structure
+        } else {
+            continue;
+        };
+        let mut content = Vec::new();
+        archive
             .by_name(name)
+            .map_err(|e| FileError::Archive(e.to_string()))?
+            .take(MAX_INFLATED)
+            .read_to_end(&mut content)
             .map_err(|e| FileError::Archive(e.to_string()))?;
-        let mut reader =
-            quick_xml::Reader::from_reader(std::io::BufReader::new(entry.take(MAX_INFLATED)));
-        let mut buf = Vec::new();
-        // The root element only.
-        loop {
-            match reader.read_event_into(&mut buf) {
-                Ok(Event::Start(e) | Event::Empty(e)) => {
-                    if e.local_name().as_ref() == "sst" {
-                        for a in e.attributes().flatten() {
-                            if matches!(a.key.local_name().as_ref(), "uniqueCount" | "count") {
-                                let value = a.value.trim();
-                                claim = claim.max(value.parse::<u64>().unwrap_or(u64::MAX));
-                            }
-                        }
+        match kind {
+            Part::SharedStrings => {
+                for value in values_of(&content, b"uniqueCount") {
+                    let count = std::str::from_utf8(value)
+                        .ok()
+                        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+                        .and_then(|v| v.parse::<u64>().ok());
+                    if count.is_none_or(|n| n > MAX_CELLS) {
+                        return Err(FileError::TooManyCells { limit: MAX_CELLS });
                     }
-                    break;
                 }
-                Ok(Event::Eof) | Err(_) => break,
-                Ok(_) => buf.clear(),
+            }
+            Part::Styles => {
+                if elements(&content, b"xf") > MAX_STYLES {
+                    return Err(refuse("too many cell formats"));
+                }
+                if longest_value(&content) > MAX_STYLE_VALUE {
+                    return Err(refuse("a style value too long"));
+                }
+            }
+            Part::Structure => {
+                if elements(&content, b"sheet") > MAX_SHEETS {
+                    return Err(FileError::TooManySheets { limit: MAX_SHEETS });
+                }
+                if longest_value(&content) > MAX_PART_VALUE {
+                    return Err(refuse("a relationship too long"));
+                }
             }
         }
     }
-    Ok(claim)
+    Ok(())
+}
+
+/// The workbook parts [`workbook_claims`] looks at.
+enum Part {
+    SharedStrings,
+    Styles,
+    Structure,
+}
+
+/// The values of every attribute named `key` (after a space, whatever
+/// precedes it), as written between quotes.
+fn values_of<'a>(content: &'a [u8], key: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let found = content
+                .get(at..)?
+                .windows(key.len())
+                .position(|w| w == key)?;
+            let start = at + found;
+            at = start + key.len();
+            let mut rest = content.get(at..)?.iter().copied().enumerate();
+            // Spaces, `=`, spaces, a quote: anything else is not this key.
+            let mut equals = false;
+            let quote = loop {
+                match rest.next()? {
+                    (_, b' ' | b'\t' | b'\r' | b'\n') => {}
+                    (_, b'=') if !equals => equals = true,
+                    (i, q @ (b'"' | b'\'')) if equals => break Some((i, q)),
+                    _ => break None,
+                }
+            };
+            let Some((i, q)) = quote else { continue };
+            let value_start = at + i + 1;
+            let end = content
+                .get(value_start..)?
+                .iter()
+                .position(|&b| b == q)
+                .map_or(content.len(), |e| value_start + e);
+            at = end;
+            return content.get(value_start..end);
+        }
+    })
+}
+
+/// How many elements named `name` (prefixed or not) the content holds.
+fn elements(content: &[u8], name: &[u8]) -> usize {
+    content
+        .windows(name.len() + 2)
+        .filter(|w| {
+            matches!(w[0], b'<' | b':')
+                && &w[1..=name.len()] == name
+                && matches!(
+                    w[name.len() + 1],
+                    b' ' | b'/' | b'>' | b'\t' | b'\r' | b'\n'
+                )
+        })
+        .count()
+}
+
+/// The longest quoted value in the content.
+fn longest_value(content: &[u8]) -> usize {
+    let (mut longest, mut open): (usize, Option<(u8, usize)>) = (0, None);
+    for (i, &b) in content.iter().enumerate() {
+        match open {
+            None if matches!(b, b'"' | b'\'') && i > 0 && content[i - 1] == b'=' => {
+                open = Some((b, i));
+            }
+            Some((q, start)) if b == q => {
+                longest = longest.max(i - start - 1);
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some((_, start)) = open {
+        longest = longest.max(content.len() - start - 1);
+    }
+    longest
 }
 
 /// Reads a workbook's chosen sheet (the first one by default); `names` are
@@ -143,9 +261,7 @@ pub fn parse(
     };
     let (sheets, sheet, mut report) = match kind {
         Kind::Xlsx => {
-            if shared_strings_claim(bytes, names)? > MAX_CELLS {
-                return Err(FileError::TooManyCells { limit: MAX_CELLS });
-            }
+            workbook_claims(bytes, names)?;
             let mut workbook: Xlsx<_> =
                 Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
             let sheets = workbook.sheet_names();
@@ -221,7 +337,7 @@ fn read_rows(
         cells.resize(width.max(cells.len()), String::new());
         Ok((line, cells))
     });
-    Ok(table::parse(headers, rows, choices, parsed))
+    table::parse(headers, rows, choices, parsed)
 }
 
 /// Cells, in row order, gathered into rows; the line is the row's number
@@ -559,6 +675,22 @@ mod tests {
             "no coordinates: the table is unread"
         );
         assert!(report.missing.contains(&Column::X));
+        // A comment on a cell, a drawing anchored to it, a table inside
+        // it: not its value.
+        let noted = ods_of(&format!(
+            r#"<table:table-row>{}</table:table-row><table:table-row><table:table-cell><office:annotation><dc:date>2024-03-01</dc:date><text:p>à vérifier</text:p></office:annotation><draw:frame><svg:title>plan</svg:title></draw:frame><table:table table:name="x"><table:table-row><table:table-cell><text:p>dedans</text:p></table:table-cell></table:table-row></table:table><text:p>12 rue Lebon</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell><text:p>14 rue Lebon</text:p></table:table-cell></table:table-row>"#,
+            text("adresse")
+        ));
+        let (report, _) = read(&noted).expect("read");
+        assert_eq!(report.sample, ["12 rue Lebon"]);
+        // Rows counted past what a number holds: no overflow.
+        let far = ods_of(&format!(
+            r#"<table:table-row>{}</table:table-row><table:table-row table:number-rows-repeated="99999999999999999999"><table:table-cell/></table:table-row><table:table-row>{}</table:table-row><table:table-row>{}</table:table-row>"#,
+            text("adresse"),
+            text("1 rue A"),
+            text("2 rue A")
+        ));
+        assert!(read(&far).is_ok());
         // A repeat that is not a number is refused.
         let bad = ods_of(
             r#"<table:table-row table:number-rows-repeated="-1"><table:table-cell office:value="1"/></table:table-row>"#,
@@ -566,31 +698,82 @@ mod tests {
         assert!(matches!(read(&bad), Err(FileError::Workbook(_))));
     }
 
-    #[test]
-    fn a_workbook_claiming_a_trillion_shared_strings_is_refused_before_calamine() {
-        let data = format!(r#"<row r="1">{}</row>"#, cell("A1", "adresse"));
-        let mut bytes = xlsx(&[("Feuil1", &data)]);
-        let sst = br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="10000000000000"><si><t>x</t></si></sst>"#;
-        // A workbook with that claim in its shared strings (under any name).
-        let archive = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).expect("zip");
-        let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut archive = archive;
-        for i in 0..archive.len() {
-            let mut entry = archive.by_index(i).expect("entry");
-            let mut content = Vec::new();
-            entry.read_to_end(&mut content).expect("read");
-            entries.push((entry.name().expect("name").to_string(), content));
-        }
-        entries.push(("xl/strings-of-my-own.xml".into(), sst.to_vec()));
-        let refs: Vec<(&str, &[u8])> = entries
+    /// The workbook of `xlsx`, with `part` added or replaced.
+    fn with_part(sheet: &str, part: &str, content: &[u8]) -> Vec<u8> {
+        let mut files: Vec<(String, Vec<u8>)> = entries(&xlsx(&[("Feuil1", sheet)]))
+            .into_iter()
+            .filter(|(n, _)| n != part)
+            .collect();
+        files.push((part.to_string(), content.to_vec()));
+        let refs: Vec<(&str, &[u8])> = files
             .iter()
             .map(|(n, c)| (n.as_str(), c.as_slice()))
             .collect();
-        bytes = zip(&refs);
-        let mut parsed = Parsed::default();
+        zip(&refs)
+    }
+
+    #[test]
+    fn what_calamine_would_allocate_from_the_files_numbers_is_checked_first() {
+        let sheet = format!(r#"<row r="1">{}</row>"#, cell("A1", "adresse"));
+        let read = |bytes: &[u8]| {
+            book(
+                bytes,
+                Kind::Xlsx,
+                &Choices::default(),
+                &mut Parsed::default(),
+            )
+            .map(|_| ())
+        };
+        // The claim calamine reserves room for, wherever it stands, and
+        // however the attributes around it read.
+        for sst in [
+            r#"<sst uniqueCount="99999999999999"/>"#,
+            r#"<x/><sst uniqueCount="99999999999999"><si><t>a</t></si></sst>"#,
+            r#"<sst foo uniqueCount="1" uniqueCount="99999999999999"/>"#,
+            r#"<sst uniqueCount = '5000000'/>"#,
+            r#"<sst uniqueCount="+5"/>"#,
+        ] {
+            assert_eq!(
+                read(&with_part(&sheet, "xl/sharedStrings.xml", sst.as_bytes())),
+                Err(FileError::TooManyCells { limit: MAX_CELLS }),
+                "{sst}"
+            );
+        }
+        assert!(
+            read(&with_part(
+                &sheet,
+                "xl/sharedStrings.xml",
+                br#"<sst uniqueCount="1"><si><t>a</t></si></sst>"#
+            ))
+            .is_ok()
+        );
+        // Styles: each cell format clones its font and number format.
+        let many = format!(
+            "<styleSheet><cellXfs>{}</cellXfs></styleSheet>",
+            "<xf/>".repeat(70_000)
+        );
+        assert!(matches!(
+            read(&with_part(&sheet, "xl/styles.xml", many.as_bytes())),
+            Err(FileError::Workbook(_))
+        ));
+        let long = format!(
+            r#"<styleSheet><fonts><font><name val="{}"/></font></fonts></styleSheet>"#,
+            "x".repeat(1_000)
+        );
+        assert!(matches!(
+            read(&with_part(&sheet, "xl/styles.xml", long.as_bytes())),
+            Err(FileError::Workbook(_))
+        ));
+        // The sheet list, each sheet copying its target.
+        let sheets = format!(
+            r#"<workbook><sheets>{}</sheets></workbook>"#,
+            (0..300)
+                .map(|i| format!(r#"<sheet name="s{i}" sheetId="{i}" r:id="rId1"/>"#))
+                .collect::<String>()
+        );
         assert_eq!(
-            book(&bytes, Kind::Xlsx, &Choices::default(), &mut parsed).map(|_| ()),
-            Err(FileError::TooManyCells { limit: MAX_CELLS })
+            read(&with_part(&sheet, "xl/workbook.xml", sheets.as_bytes())),
+            Err(FileError::TooManySheets { limit: MAX_SHEETS })
         );
     }
 

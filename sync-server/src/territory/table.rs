@@ -7,9 +7,10 @@
 use super::crs::{Crs, Reprojector};
 use super::mapping::{self, Choices, Mapping, Shape, Source};
 use super::rows::{
-    Column, MAX_DWELLINGS_PER_ENTRANCE, MAX_ENTRANCES, Position, building_row, head, parse_level,
+    Column, MAX_DWELLINGS_PER_ENTRANCE, MAX_ENTRANCES, MAX_LABEL, Position, bounded, building_row,
+    head, parse_level,
 };
-use super::{Parsed, ParsedBuilding, RowProblem};
+use super::{FileError, Held, Parsed, ParsedBuilding, RowProblem};
 use shared::domain::{Entrance, Floor};
 use std::collections::{BTreeMap, HashMap};
 
@@ -47,13 +48,13 @@ pub struct TableReport {
 const SAMPLE_CHARS: usize = 60;
 
 /// Reads a table's rows into `parsed`, through the mapping `choices` give
-/// its headers.
+/// its headers; refuses the file past the dwellings one import may hold.
 pub fn parse(
     headers: Vec<String>,
     mut rows: impl Iterator<Item = Row>,
     choices: &Choices,
     parsed: &mut Parsed,
-) -> TableReport {
+) -> Result<TableReport, FileError> {
     let signature = mapping::signature(&headers);
     let (mapping, source) = choices.mapping(&signature, &headers);
     let shape = Shape::of(&mapping);
@@ -79,7 +80,7 @@ pub fn parse(
         rows: 0,
     };
     if !report.missing.is_empty() {
-        return report;
+        return Ok(report);
     }
     let has = |c| mapping.contains(&Some(c));
     let crs = if has(Column::X) && has(Column::Y) {
@@ -96,7 +97,7 @@ pub fn parse(
         let (line, cells) = match row {
             Ok(row) => row,
             Err((line, detail)) => {
-                parsed.reject(line, RowProblem::Unreadable(detail), None);
+                parsed.reject(line, RowProblem::Unreadable(detail), Held::Unattributed);
                 continue;
             }
         };
@@ -105,26 +106,38 @@ pub fn parse(
         }
         let get = |column: Column| cell(&mapping, &cells, column);
         let result = match shape {
-            Shape::PerDwelling => dwellings.add(line, &get, &reprojector),
+            Shape::PerDwelling => dwellings.add(line, &get, &reprojector).map(|()| 1),
             Shape::PerEntrance | Shape::PerBuilding => {
-                building_row(line, &get, Position::Columns, &reprojector)
-                    .map(|b| parsed.buildings.push(b))
+                building_row(line, &get, Position::Columns, &reprojector).map(|b| {
+                    let count = b
+                        .entrances
+                        .iter()
+                        .flat_map(|e| &e.floors)
+                        .map(|f| f.doors.len());
+                    let count = count.sum::<usize>() as u64;
+                    parsed.buildings.push(b);
+                    count
+                })
             }
         };
         match result {
-            Ok(()) => report.rows += 1,
+            Ok(count) => {
+                report.rows += 1;
+                let buildings = parsed.buildings.len() + dwellings.buildings.len();
+                parsed.count(count, buildings)?;
+            }
             Err(problem) => {
                 // The building the row is of, as `rows::head` would key it.
                 let key = [Column::Key, Column::Address]
                     .into_iter()
                     .filter_map(|c| get(c).filter(|v| !v.trim().is_empty()))
                     .next();
-                parsed.reject(line, problem, key)
+                parsed.reject(line, problem, Held::building(key))
             }
         }
     }
     parsed.buildings.extend(dwellings.buildings());
-    report
+    Ok(report)
 }
 
 /// A column's text in a row: for the address and the key, every column
@@ -173,10 +186,7 @@ impl Dwellings {
         let head = head(get, Position::Columns, reprojector)?;
         let level_text = get(Column::Level).unwrap_or_default();
         let level = parse_level(&level_text).ok_or(RowProblem::NotALevel(level_text))?;
-        let label = get(Column::Entrance)
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
-            .unwrap_or_else(|| "A".to_string());
+        let label = bounded(get, Column::Entrance, MAX_LABEL)?.unwrap_or_else(|| "A".to_string());
         let index = match self.by_key.get(&head.key) {
             Some(&index) => index,
             None => {
@@ -222,10 +232,8 @@ impl Dwellings {
             });
         }
         // Without door labels, doors are numbered in the file's order.
-        let door = get(Column::Door)
-            .map(|d| d.trim().to_string())
-            .filter(|d| !d.is_empty())
-            .unwrap_or_else(|| (grid.count + 1).to_string());
+        let door =
+            bounded(get, Column::Door, MAX_LABEL)?.unwrap_or_else(|| (grid.count + 1).to_string());
         if let Some(earlier) = grid
             .floors
             .values()
@@ -304,7 +312,8 @@ mod tests {
             "14;rue;Lebon;A;mezzanine;302;652600;6853990",
         ]);
         let mut parsed = Parsed::default();
-        let report = parse(headers, rows.into_iter(), &Choices::default(), &mut parsed);
+        let report =
+            parse(headers, rows.into_iter(), &Choices::default(), &mut parsed).expect("read");
         assert_eq!(report.shape, Shape::PerDwelling);
         assert_eq!(report.source, Source::Guessed);
         assert_eq!(report.rows, 5, "seven rows, two rejected");
@@ -367,7 +376,8 @@ mod tests {
             rows.clone().into_iter(),
             &Choices::default(),
             &mut parsed,
-        );
+        )
+        .expect("read");
         assert!(report.missing.contains(&Column::Address), "{report:?}");
         assert!(parsed.buildings.is_empty() && parsed.rejections.is_empty());
         assert_eq!(report.sample[1], "rue A");
@@ -384,7 +394,7 @@ mod tests {
                 Some(Column::Y),
             ],
         );
-        let report = parse(headers, rows.into_iter(), &choices, &mut parsed);
+        let report = parse(headers, rows.into_iter(), &choices, &mut parsed).expect("read");
         assert_eq!((report.source, report.missing.len()), (Source::Chosen, 0));
         assert_eq!(parsed.buildings.len(), 1, "{:?}", parsed.rejections);
         assert_eq!(parsed.buildings[0].entrances[0].floors.len(), 4);
@@ -420,7 +430,7 @@ mod tests {
             "B4;4 rue A;2;6;2,36;48,79;Lambert II",
         ]);
         let mut parsed = Parsed::default();
-        parse(headers, rows.into_iter(), &Choices::default(), &mut parsed);
+        parse(headers, rows.into_iter(), &Choices::default(), &mut parsed).expect("read");
         assert_eq!(parsed.buildings.len(), 3, "{:?}", parsed.rejections);
         for b in &parsed.buildings {
             assert!((b.location.lon - 2.36).abs() < 0.03, "{:?}", b.location);

@@ -426,3 +426,90 @@ fn a_landlord_column_is_kept_exported_and_not_erased_by_a_file_without_one() {
     assert_eq!(again.buildings[0].0.landlord.as_deref(), Some("Valophis"));
     assert_eq!(again.buildings[0].1, Change::Unchanged);
 }
+
+#[test]
+fn an_import_past_what_one_may_hold_is_refused_before_its_doors_are_made() {
+    // Forty entrances of a thousand dwellings a row: eleven rows are past
+    // 400,000 dwellings.
+    let mut csv = String::from("cle;adresse;nb entrees;etages;logements;x;y\n");
+    for i in 0..11 {
+        csv += &format!("B{i};{i} rue A;40;50;40000;652553;6853940\n");
+    }
+    let error = read(&[upload("b.csv", csv)]).expect_err("too many");
+    assert!(
+        matches!(error.1, FileError::TooManyDwellings { .. }),
+        "{error:?}"
+    );
+    // A value longer than any building's is a rejected row, not stored.
+    let long = format!(
+        "cle;adresse;etages;logements;x;y\nB1;{};2;6;652553;6853940\n",
+        "rue ".repeat(200)
+    );
+    let import = read(&[upload("b.csv", long)]).expect("read");
+    assert_eq!(
+        import.rejections[0].problem,
+        RowProblem::TooLong(Column::Address)
+    );
+}
+
+#[test]
+fn a_rejected_row_holds_its_building_or_neighbourhood_back_or_blocks_leaving_out() {
+    let store_csv = "cle;adresse;entree;etages;logements;x;y\n\
+        B1;1 rue A;A;2;6;652553;6853940\n\
+        B1;1 rue A;B;2;6;652553;6853940\n";
+    let stored: Vec<Building> = plan(
+        &read(&[upload("b.csv", store_csv)]).expect("read"),
+        &[],
+        &[],
+    )
+    .buildings
+    .into_iter()
+    .map(|(b, _)| b)
+    .collect();
+    // B1's entrance B row is rejected: B1 is held back whole, B2 goes in.
+    let csv = "cle;adresse;entree;etages;logements;x;y\n\
+        B1;1 rue A;A;3;9;652553;6853940\n\
+        B1;1 rue A;B;deux;6;652553;6853940\n\
+        B2;2 rue A;A;2;6;652553;6853940\n";
+    let partial = plan(&read(&[upload("b.csv", csv)]).expect("read"), &[], &stored);
+    assert!(partial.may_leave_out());
+    assert_eq!(partial.held_back, ["B1"]);
+    let keys: Vec<&str> = partial
+        .buildings
+        .iter()
+        .map(|(b, _)| b.key.as_str())
+        .collect();
+    assert_eq!(keys, ["B2"]);
+    // A row whose building cannot be told (no key, no address) could be
+    // any building's: the valid rows cannot go in without it.
+    let blank = "cle;adresse;entree;etages;logements;x;y\n\
+        B1;1 rue A;A;3;9;652553;6853940\n\
+        ;;B;2;6;652553;6853940\n";
+    let blocked = plan(
+        &read(&[upload("b.csv", blank)]).expect("read"),
+        &[],
+        &stored,
+    );
+    assert!(!blocked.may_leave_out());
+    // The second part of a neighbourhood given twice is rejected: the
+    // first part is held back too, not stored alone over the old outline.
+    let square = |x: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"nom":"Lebon","code":"Q1"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},48.79],[{},48.79],[{},48.80],[{x},48.80],[{x},48.79]]]}}}}"#,
+            x + 0.01,
+            x + 0.01
+        )
+    };
+    let twice = format!(
+        r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+        square(2.35),
+        square(2.40)
+    );
+    let parts = plan(
+        &read(&[upload("q.geojson", twice)]).expect("read"),
+        &[],
+        &[],
+    );
+    assert!(parts.neighbourhoods.is_empty());
+    assert_eq!(parts.held_back, ["Q1"]);
+}
