@@ -11,7 +11,7 @@
 
 use super::crs::{Crs, Reprojector};
 use super::rows::Column;
-use super::{FileError, Held, Parsed, RowProblem, outline};
+use super::{FileError, Parsed, RowProblem, outline};
 use geo_traits::{
     CoordTrait, GeometryTrait, GeometryType, LineStringTrait, MultiPolygonTrait, PolygonTrait,
 };
@@ -173,18 +173,11 @@ pub fn parse(bytes: &[u8], parsed: &mut Parsed) -> Result<(), FileError> {
                 }
             };
             let get = |column: Column| columns.get(&column).and_then(|&i| value(i));
-            let result = match row.get_ref(geometry_at) {
-                Ok(ValueRef::Blob(blob)) => polygons(blob, &reprojector)
-                    .and_then(|polygons| outline::neighbourhood(line, polygons, &get)),
+            let polygons = match row.get_ref(geometry_at) {
+                Ok(ValueRef::Blob(blob)) => polygons(blob, &reprojector),
                 _ => Err(RowProblem::Geometry("none".into())),
             };
-            match result {
-                Ok(n) => parsed.neighbourhoods.push(n),
-                Err(problem) => {
-                    let held = Held::neighbourhood(get(Column::Code).or_else(|| get(Column::Name)));
-                    parsed.reject(line, problem, held)
-                }
-            }
+            outline::keep(parsed, line, polygons, &get);
         }
     }
     Ok(())

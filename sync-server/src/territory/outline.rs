@@ -5,7 +5,7 @@
 
 use super::crs::{Reprojector, in_france};
 use super::rows::Column;
-use super::{ParsedNeighbourhood, RowProblem};
+use super::{Held, Parsed, ParsedNeighbourhood, RowProblem};
 use shared::domain::Ring;
 
 /// Points a neighbourhood may have, all its rings together: a detailed
@@ -74,4 +74,21 @@ pub fn neighbourhood(
         name,
         polygons,
     })
+}
+
+/// Keeps a GIS feature as a neighbourhood, or rejects it (held back by its
+/// code or name).
+pub fn keep(
+    parsed: &mut Parsed,
+    line: usize,
+    polygons: Result<Vec<Vec<Ring>>, RowProblem>,
+    get: &dyn Fn(Column) -> Option<String>,
+) {
+    match polygons.and_then(|polygons| neighbourhood(line, polygons, get)) {
+        Ok(n) => parsed.neighbourhoods.push(n),
+        Err(problem) => {
+            let held = Held::neighbourhood(get(Column::Code).or_else(|| get(Column::Name)));
+            parsed.reject(line, problem, held);
+        }
+    }
 }

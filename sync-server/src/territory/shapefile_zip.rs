@@ -6,7 +6,7 @@
 
 use super::crs::{Crs, Reprojector};
 use super::rows::Column;
-use super::{FileError, Held, Parsed, RowProblem, outline};
+use super::{FileError, Parsed, RowProblem, outline};
 use dbase::encoding::EncodingRs;
 use dbase::{FieldValue, ReaderBuilder};
 use shapefile::record::traits::HasXY;
@@ -106,15 +106,7 @@ pub fn parse(bytes: &[u8], names: &[String], parsed: &mut Parsed) -> Result<(), 
                 _ => None,
             }
         };
-        let result = polygons(&shape, &reprojector)
-            .and_then(|polygons| outline::neighbourhood(line, polygons, &get));
-        match result {
-            Ok(n) => parsed.neighbourhoods.push(n),
-            Err(problem) => {
-                let held = Held::neighbourhood(get(Column::Code).or_else(|| get(Column::Name)));
-                parsed.reject(line, problem, held)
-            }
-        }
+        outline::keep(parsed, line, polygons(&shape, &reprojector), &get);
     }
     Ok(())
 }
