@@ -143,12 +143,6 @@ impl Column {
             .find(|c| c.slug() == slug)
     }
 
-    /// The column a header names, if Palier knows it: by name, or read as
-    /// a person would.
-    pub fn from_header(header: &str) -> Option<Self> {
-        Self::exact(header).or_else(|| super::headers::guess(header))
-    }
-
     /// The column a header names exactly (accents and case aside).
     pub(super) fn exact(header: &str) -> Option<Self> {
         let normalised: String = header
@@ -411,7 +405,7 @@ pub fn building_row(
 
 /// The label of a building's `i`-th entrance when the file names none:
 /// A, B, … Z, then AA, AB, …
-pub fn entrance_label(i: u32) -> String {
+fn entrance_label(i: u32) -> String {
     let letter = |n: u32| char::from(b'A' + (n % 26) as u8);
     if i < 26 {
         letter(i).to_string()
@@ -572,13 +566,24 @@ mod tests {
 
     #[test]
     fn headers_are_matched_whatever_their_accents_and_case() {
-        assert_eq!(Column::from_header("Entrée"), Some(Column::Entrance));
+        let headers: Vec<String> = [
+            "Entrée",
+            " NB_LOGEMENTS ",
+            "Étages",
+            "Résidence",
+            "commentaire",
+        ]
+        .map(String::from)
+        .to_vec();
         assert_eq!(
-            Column::from_header(" NB_LOGEMENTS "),
-            Some(Column::Dwellings)
+            super::super::mapping::guess(&headers),
+            [
+                Some(Column::Entrance),
+                Some(Column::Dwellings),
+                Some(Column::Floors),
+                Some(Column::Estate),
+                None
+            ]
         );
-        assert_eq!(Column::from_header("Étages"), Some(Column::Floors));
-        assert_eq!(Column::from_header("Résidence"), Some(Column::Estate));
-        assert_eq!(Column::from_header("commentaire"), None);
     }
 }
