@@ -180,6 +180,12 @@ pub fn describe_problem(office: &Office, files: &[FileReport], problem: &RowProb
         RowProblem::UnknownNeighbourhood(name) => {
             t.problem_unknown_neighbourhood.replace("{name}", name)
         }
+        RowProblem::Elsewhere { line, metres } => office
+            .lang
+            .import()
+            .problem_elsewhere
+            .replace("{metres}", &metres.to_string())
+            .replace("{line}", &line.to_string()),
         RowProblem::TooLong(column) => office
             .lang
             .import()

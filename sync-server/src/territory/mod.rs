@@ -150,6 +150,15 @@ pub enum RowProblem {
         /// What it held.
         value: String,
     },
+    /// A dwelling's row placing its building far from where its first row
+    /// does.
+    #[error("{metres} m from where line {line} places the building")]
+    Elsewhere {
+        /// The building's first row.
+        line: usize,
+        /// How far apart.
+        metres: u64,
+    },
     /// A value longer than any a building has: a column mapped wrongly, or
     /// a hostile file.
     #[error("{0:?} is too long")]

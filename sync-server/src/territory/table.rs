@@ -11,6 +11,7 @@ use super::rows::{
     head, parse_level,
 };
 use super::{FileError, Held, Parsed, ParsedBuilding, RowProblem};
+use geo::{Distance, Haversine};
 use shared::domain::{Entrance, Floor};
 use std::collections::{BTreeMap, HashMap};
 
@@ -160,6 +161,9 @@ fn cell(mapping: &[Option<Column>], cells: &[String], column: Column) -> Option<
     }
 }
 
+/// How far apart two rows of one building may place it, in metres.
+const MAX_APART_M: f64 = 100.0;
+
 /// One row per dwelling, grouped by building, then entrance, then floor,
 /// in the file's order.
 #[derive(Default)]
@@ -216,6 +220,17 @@ impl Dwellings {
             return Err(RowProblem::KeyConflict {
                 line: building.line,
                 other_file: None,
+            });
+        }
+        // One building's dwellings stand where it stands: a row placing
+        // one elsewhere is a typo, and the first row would otherwise win.
+        let (a, b) = (building.location, head.location);
+        let apart =
+            Haversine.distance(geo::Point::new(a.lon, a.lat), geo::Point::new(b.lon, b.lat));
+        if apart > MAX_APART_M {
+            return Err(RowProblem::Elsewhere {
+                line: building.line,
+                metres: apart.round() as u64,
             });
         }
         if !grids.contains_key(&label) && grids.len() >= MAX_ENTRANCES as usize {
@@ -310,13 +325,14 @@ mod tests {
             "12;rue;Lebon;A;1;A12;652553;6853940",
             "14;rue;Lebon;A;3;301;652600;6853990",
             "14;rue;Lebon;A;mezzanine;302;652600;6853990",
+            "12;rue;Lebon;B;3;B31;653553;6853940",
         ]);
         let mut parsed = Parsed::default();
         let report =
             parse(headers, rows.into_iter(), &Choices::default(), &mut parsed).expect("read");
         assert_eq!(report.shape, Shape::PerDwelling);
         assert_eq!(report.source, Source::Guessed);
-        assert_eq!(report.rows, 5, "seven rows, two rejected");
+        assert_eq!(report.rows, 5, "eight rows, three rejected");
         assert_eq!(parsed.buildings.len(), 2);
         let b = &parsed.buildings[0];
         assert_eq!(
@@ -363,6 +379,13 @@ mod tests {
                     }
                 ),
                 (8, &RowProblem::NotALevel("mezzanine".into())),
+                (
+                    9,
+                    &RowProblem::Elsewhere {
+                        line: 2,
+                        metres: 997
+                    }
+                ),
             ]
         );
     }

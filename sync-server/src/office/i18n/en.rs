@@ -532,6 +532,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     problem_not_a_level: "\"{value}\" is not a floor (RDC, 1, 2…)",
     problem_unknown_crs: "unknown coordinate system \"{value}\" (Lambert-93 or WGS84)",
     problem_shape_conflict: "building given door by door on line {line}, and here by its counts",
+    problem_elsewhere: "{metres} m from where line {line} places the building: check the coordinates",
     problem_too_long: "{column}: value too long (a column chosen wrongly?)",
     problem_duplicate_door: "door {door} already given on line {line}",
 };

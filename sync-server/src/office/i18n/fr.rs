@@ -532,6 +532,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     problem_not_a_level: "« {value} » n'est pas un étage (RDC, 1, 2…)",
     problem_unknown_crs: "système de coordonnées inconnu « {value} » (Lambert-93 ou WGS84)",
     problem_shape_conflict: "bâtiment donné porte par porte ligne {line}, et ici par ses nombres de logements",
+    problem_elsewhere: "à {metres} m de l'endroit où la ligne {line} place le bâtiment : coordonnées à vérifier",
     problem_too_long: "{column} : valeur trop longue (une colonne mal choisie ?)",
     problem_duplicate_door: "porte {door} déjà donnée ligne {line}",
 };

@@ -805,6 +805,7 @@ import_texts! {
     problem_not_a_level,
     problem_unknown_crs,
     problem_shape_conflict,
+    problem_elsewhere,
     problem_too_long,
     problem_duplicate_door,
 }
