@@ -392,7 +392,7 @@ async fn show_preview(
             let plan = import::plan(&for_plan, &stored.neighbourhoods, &stored.buildings);
             // Every door the import removes; which were visited is asked
             // of the read model for those buildings only.
-            let removed = import::visited_doors_lost(&plan, &stored.buildings, &|_, _| true);
+            let removed = import::doors_removed(&plan, &stored.buildings);
             Ok((plan, stored.unreadable, removed))
         })
         .await?;

@@ -62,6 +62,17 @@ fn tokens(header: &str) -> Vec<String> {
 /// entrances rather than naming one ("N°", a number as a name, is not one).
 const COUNTING: &[&str] = &["nb", "nbr", "nbre", "nombre", "number", "count", "total"];
 
+/// Words for a dwelling. Not "lot" nor "log" alone: in landlords' files
+/// they name one dwelling ("N° de lot"), never a count.
+const DWELLING: &[&str] = &[
+    "logement",
+    "logt",
+    "lgt",
+    "dwelling",
+    "appartement",
+    "appart",
+];
+
 /// What `header` means, if it reads as a column Palier knows.
 pub fn guess(header: &str) -> Option<Column> {
     let counted = header
@@ -83,18 +94,7 @@ pub fn guess(header: &str) -> Option<Column> {
     Some(
         if has(&["digicode", "interphone"]) || (has(&["code"]) && has(&["porte", "door"])) {
             Column::DoorCode
-        } else if has(&["porte", "door"])
-            || (numbered
-                && has(&[
-                    "logement",
-                    "logt",
-                    "lgt",
-                    "dwelling",
-                    "appartement",
-                    "appart",
-                    "appt",
-                    "lot",
-                ]))
+        } else if has(&["porte", "door"]) || (numbered && (has(DWELLING) || has(&["appt", "lot"])))
         {
             Column::Door
         } else if !counted
@@ -105,16 +105,7 @@ pub fn guess(header: &str) -> Option<Column> {
             Column::Level
         } else if has(&["systeme", "crs", "epsg", "srid", "projection"]) {
             Column::CrsName
-        } else if has(&[
-            // Not "lot" nor "log" alone: in landlords' files they name a
-            // dwelling ("N° de lot"), not a count.
-            "logement",
-            "logt",
-            "lgt",
-            "dwelling",
-            "appartement",
-            "appart",
-        ]) {
+        } else if has(DWELLING) {
             Column::Dwellings
         } else if has(&["etage", "niveau", "floor", "storey", "r+", "hauteur"]) {
             Column::Floors

@@ -36,8 +36,8 @@ pub use export::export_geojson;
 pub use geometry::Locator;
 pub use mapping::{Choices, Mapping, Shape, Source};
 pub use plan::{
-    ApplyError, Change, Counts, LostDoors, Plan, Stored, apply, apply_leaving_out, load, plan,
-    visited_doors_lost,
+    ApplyError, Change, Counts, LostDoors, Plan, Stored, apply, apply_leaving_out, doors_removed,
+    load, plan,
 };
 pub use rows::Column;
 pub use sheet::MAX_COLUMNS;

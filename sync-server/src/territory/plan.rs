@@ -107,7 +107,7 @@ impl Plan {
     }
 }
 
-/// A building the import changes that loses doors visits were made at.
+/// A stored building the import changes that loses doors.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LostDoors {
     /// The building.
@@ -116,17 +116,14 @@ pub struct LostDoors {
     pub key: String,
     /// Its address.
     pub address: String,
-    /// Doors with visits that the import removes.
+    /// The doors the import removes.
     pub doors: Vec<DwellingRef>,
 }
 
-/// The stored buildings the plan changes that lose doors `visited` says
-/// were visited: their visits would stay, naming doors no phone shows.
-pub fn visited_doors_lost(
-    plan: &Plan,
-    stored: &[Building],
-    visited: &dyn Fn(&BuildingId, &DwellingRef) -> bool,
-) -> Vec<LostDoors> {
+/// The stored buildings the plan changes that lose doors, and those doors:
+/// the preview asks which were visited (their visits would stay, naming
+/// doors no phone shows).
+pub fn doors_removed(plan: &Plan, stored: &[Building]) -> Vec<LostDoors> {
     let by_id: HashMap<BuildingId, &Building> = stored.iter().map(|b| (b.id, b)).collect();
     plan.buildings
         .iter()
@@ -134,10 +131,8 @@ pub fn visited_doors_lost(
         .filter_map(|(planned, _)| {
             let before = by_id.get(&planned.id)?;
             let after: std::collections::HashSet<DwellingRef> = planned.dwellings().collect();
-            let doors: Vec<DwellingRef> = before
-                .dwellings()
-                .filter(|d| !after.contains(d) && visited(&planned.id, d))
-                .collect();
+            let doors: Vec<DwellingRef> =
+                before.dwellings().filter(|d| !after.contains(d)).collect();
             (!doors.is_empty()).then(|| LostDoors {
                 id: planned.id,
                 key: planned.key.clone(),

@@ -200,6 +200,7 @@ pub enum Position {
 }
 
 /// What every building row says, whatever the file's shape.
+#[derive(Clone)]
 pub struct Head {
     /// The municipality's key (the address when the file has none).
     pub key: String,
@@ -389,18 +390,25 @@ pub fn building_row(
             })
             .collect(),
     };
-    Ok(ParsedBuilding {
-        file: 0,
-        line,
-        key: head.key,
-        address: head.address,
-        estate: head.estate,
-        landlord: head.landlord,
-        location: head.location,
-        neighbourhood: head.neighbourhood,
-        entrances,
-        exact_doors: false,
-    })
+    Ok(ParsedBuilding::new(line, head, entrances, false))
+}
+
+impl ParsedBuilding {
+    /// The building a row (its first, for several) describes.
+    pub fn new(line: usize, head: Head, entrances: Vec<Entrance>, exact_doors: bool) -> Self {
+        ParsedBuilding {
+            file: 0,
+            line,
+            key: head.key,
+            address: head.address,
+            estate: head.estate,
+            landlord: head.landlord,
+            location: head.location,
+            neighbourhood: head.neighbourhood,
+            entrances,
+            exact_doors,
+        }
+    }
 }
 
 /// The label of a building's `i`-th entrance when the file names none:

@@ -196,18 +196,7 @@ impl Dwellings {
             None => {
                 self.by_key.insert(head.key.clone(), self.buildings.len());
                 self.buildings.push((
-                    ParsedBuilding {
-                        file: 0,
-                        line,
-                        key: head.key.clone(),
-                        address: head.address.clone(),
-                        estate: head.estate.clone(),
-                        landlord: head.landlord.clone(),
-                        location: head.location,
-                        neighbourhood: head.neighbourhood.clone(),
-                        entrances: vec![],
-                        exact_doors: true,
-                    },
+                    ParsedBuilding::new(line, head.clone(), vec![], true),
                     BTreeMap::new(),
                 ));
                 self.buildings.len() - 1
