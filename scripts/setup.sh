@@ -2,7 +2,10 @@
 # Installs what Palier needs beyond Rust, on Debian. Safe to run again; both
 # README commands call it.
 #   ./scripts/setup.sh          what running Palier needs: clang (SQLite in
-#                               the wasm32 build) and the wasm32 target.
+#                               the wasm32 build), binaryen (wasm-opt,
+#                               which shrinks the field app's module),
+#                               brotli (the module served precompressed)
+#                               and the wasm32 target.
 #   ./scripts/setup.sh --tests  and what only the tests need: Chromium and
 #                               Node.js (end-to-end tests), poppler-utils
 #                               (the printed report's PDF turned into PNG
@@ -17,6 +20,8 @@ tests=false
 
 need_apt=()
 command -v clang >/dev/null 2>&1 || need_apt+=(clang)
+command -v wasm-opt >/dev/null 2>&1 || need_apt+=(binaryen)
+command -v brotli >/dev/null 2>&1 || need_apt+=(brotli)
 if $tests; then
     [ -x /usr/bin/chromium ] || need_apt+=(chromium)
     command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)

@@ -83,7 +83,8 @@ pub struct Status {
     pub role: Option<Role>,
     /// The agent id records are made under (the device id).
     pub agent: Option<AgentId>,
-    /// Documents with edits the server has not confirmed.
+    /// Records made here the server has not confirmed
+    /// (`field::unsent_records`).
     pub unsynced: i64,
     /// The last completed sync.
     pub last_sync: Option<LastSync>,
@@ -150,6 +151,9 @@ pub enum Problem {
     Missing,
     /// The phone's storage failed; nothing was half-saved.
     Storage,
+    /// The visit may be on the server already: record the right outcome
+    /// instead.
+    NoLongerUndoable,
     /// The browser gives this app no persistent storage.
     NoStorage,
 }
@@ -202,6 +206,7 @@ impl Problem {
     fn of_field(e: &field::FieldError) -> Self {
         let problem = match e {
             field::FieldError::Missing(_) => Problem::Missing,
+            field::FieldError::NoLongerUndoable => Problem::NoLongerUndoable,
             field::FieldError::Store(_) | field::FieldError::Schema(_) => Problem::Storage,
         };
         problem.noted(e)
@@ -252,11 +257,17 @@ fn status(store: &Store) -> Result<Status, Problem> {
         .meta(LAST_SYNC_KEY)
         .map_err(|e| Problem::of_store(&e))?
         .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    let agent = enrolment.as_ref().map(|e| AgentId(e.device_id.0));
+    let unsynced = match agent {
+        Some(me) => field::unsent_records(store, me, last_sync.as_ref().map(|s: &LastSync| s.at))
+            .map_err(|e| Problem::of_field(&e))?,
+        None => 0,
+    };
     Ok(Status {
         municipality: enrolment.as_ref().map(|e| e.municipality_name.clone()),
         role: enrolment.as_ref().map(|e| e.role),
-        agent: enrolment.as_ref().map(|e| AgentId(e.device_id.0)),
-        unsynced: store.unsynced_count().map_err(|e| Problem::of_store(&e))?,
+        agent,
+        unsynced: i64::try_from(unsynced).unwrap_or(i64::MAX),
         last_sync,
     })
 }
@@ -312,7 +323,10 @@ async fn handle_inner(
             Response::Recorded(visit.id)
         }
         Request::Undo(campaign, building, visit) => {
-            field::undo(store, campaign, building, visit).map_err(error)?;
+            let status = status(store)?;
+            let me = status.agent.ok_or(Problem::NotEnrolled)?;
+            let synced_at = status.last_sync.map(|s| s.at);
+            field::undo(store, campaign, building, visit, me, synced_at).map_err(error)?;
             Response::Done
         }
         Request::Talk(talk) => {

@@ -27,6 +27,10 @@ pub enum FieldError {
     /// The thing asked for is not on this device.
     #[error("{0} is not on this device")]
     Missing(String),
+    /// The visit may have reached the server already, or is another
+    /// agent's: it is corrected by a new outcome, never undone.
+    #[error("this visit can no longer be undone from the phone")]
+    NoLongerUndoable,
 }
 
 /// The last pass there is.
@@ -47,10 +51,19 @@ pub struct BuildingSummary {
     pub settled: usize,
     /// Dwellings with at least one visit.
     pub visited: usize,
+    /// The pass the building is on (see [`BuildingGrid::pass`]).
+    pub pass: Pass,
+    /// Doors still to knock in this pass: not settled, not yet knocked in
+    /// this pass.
+    pub to_knock: usize,
+    /// Doors knocked in this pass without a final outcome (not home, no
+    /// access, come back): they wait for the next pass, or, on the last
+    /// pass, stay unanswered.
+    pub next_pass: usize,
 }
 
 impl BuildingSummary {
-    /// Doors still to knock on.
+    /// Doors without a final outcome, whatever the pass.
     pub fn doors_left(&self) -> usize {
         self.dwellings.saturating_sub(self.settled)
     }
@@ -137,6 +150,22 @@ pub struct BuildingGrid {
     pub pass: Pass,
     /// Entrances.
     pub entrances: Vec<EntranceState>,
+}
+
+impl BuildingGrid {
+    /// The doors still to knock in this pass, and those knocked in it
+    /// without a final outcome (as [`BuildingSummary`] counts them).
+    pub fn counts(&self) -> (usize, usize) {
+        let doors: Vec<&DoorState> = self
+            .entrances
+            .iter()
+            .flat_map(|e| &e.floors)
+            .flat_map(|f| &f.doors)
+            .collect();
+        let knocked = doors.iter().filter(|d| knocked_in(d, self.pass)).count();
+        let settled = doors.iter().filter(|d| d.settled).count();
+        (doors.len() - settled - knocked, knocked)
+    }
 }
 
 /// A conversation at a door, as the form collects it.
@@ -258,6 +287,22 @@ fn follow_up_news(store: &Store, visits: Option<&Vec<Visit>>) -> Vec<FollowUpNew
         .collect()
 }
 
+/// The pass a building is on: the lowest pass any unsettled door waits
+/// for (the last pass once every door is settled or was knocked on it).
+fn building_pass(states: &[DoorState]) -> Pass {
+    states
+        .iter()
+        .filter(|d| !d.settled)
+        .map(|d| d.next_pass)
+        .min()
+        .unwrap_or(Pass(LAST_PASS))
+}
+
+/// Whether an unsettled door was knocked in pass `pass` (or later).
+fn knocked_in(door: &DoorState, pass: Pass) -> bool {
+    !door.settled && door.last.is_some_and(|(_, _, p)| p >= pass)
+}
+
 fn summary(
     store: &Store,
     campaign: CampaignId,
@@ -271,13 +316,19 @@ fn summary(
             door_state(d, visits)
         })
         .collect();
+    let pass = building_pass(&states);
+    let next_pass = states.iter().filter(|s| knocked_in(s, pass)).count();
+    let settled = states.iter().filter(|s| s.settled).count();
     Ok(BuildingSummary {
         id: building.id,
         address: building.address.clone(),
         location: building.location,
         dwellings: states.len(),
-        settled: states.iter().filter(|s| s.settled).count(),
+        settled,
         visited: states.iter().filter(|s| s.last.is_some()).count(),
+        pass,
+        to_knock: states.len() - settled - next_pass,
+        next_pass,
     })
 }
 
@@ -357,14 +408,13 @@ pub fn grid(
                 .collect(),
         })
         .collect();
-    let pass = entrances
+    let states: Vec<DoorState> = entrances
         .iter()
         .flat_map(|e| &e.floors)
         .flat_map(|f| &f.doors)
-        .filter(|d| !d.settled)
-        .map(|d| d.next_pass)
-        .min()
-        .unwrap_or(Pass(LAST_PASS));
+        .cloned()
+        .collect();
+    let pass = building_pass(&states);
     Ok(BuildingGrid {
         id: building,
         address: b.address,
@@ -388,9 +438,28 @@ impl Log {
         Ok(Self { id, doc })
     }
 
-    fn next_pass(&self, door: &DwellingRef) -> Result<Pass, FieldError> {
+    /// The pass a new visit at `door` belongs to: the building's pass,
+    /// or the door's own last pass if it was already knocked in it (a
+    /// second knock minutes later is the same pass, not the next).
+    fn pass_for(
+        &self,
+        building: Option<&Building>,
+        door: &DwellingRef,
+    ) -> Result<Pass, FieldError> {
         let doors = by_door(schema::visits(&self.doc)?.into_values().collect());
-        Ok(door_state(door.clone(), doors.get(door)).next_pass)
+        let state = door_state(door.clone(), doors.get(door));
+        let Some(building) = building else {
+            return Ok(state.next_pass);
+        };
+        let states: Vec<DoorState> = building
+            .dwellings()
+            .map(|d| {
+                let visits = doors.get(&d);
+                door_state(d, visits)
+            })
+            .collect();
+        let last = state.last.map_or(0, |(_, _, p)| p.0);
+        Ok(Pass(last.max(building_pass(&states).0).clamp(1, LAST_PASS)))
     }
 
     /// Adds the visit and saves it with `extra` documents, in one durable
@@ -420,26 +489,71 @@ pub fn record_outcome(
     at: Timestamp,
 ) -> Result<Visit, FieldError> {
     let log = Log::open(store, campaign, building)?;
-    let pass = log.next_pass(&door)?;
+    let known = record::<Building>(store, &DocId::building(building)).ok();
+    let pass = log.pass_for(known.as_ref(), &door)?;
     let visit = Visit::outcome_only(campaign, building, door, pass, at, agent, outcome);
     log.save(store, &visit, Vec::new())?;
     Ok(visit)
 }
 
-/// Takes back a visit recorded by mistake.
+/// Takes back a tap made by mistake: a visit this agent recorded on this
+/// phone that cannot have reached the server yet — its log is still
+/// unsynced and it was recorded after the last completed sync
+/// (`synced_at`). A visit the server may hold is part of what the office
+/// reads: the agent corrects it by recording the right outcome at the
+/// door (a door's latest visit is what counts), never by erasing it from
+/// a phone.
 pub fn undo(
     store: &mut Store,
     campaign: CampaignId,
     building: BuildingId,
     visit: VisitId,
+    me: AgentId,
+    synced_at: Option<Timestamp>,
 ) -> Result<(), FieldError> {
     let log_id = DocId::visits(campaign, building);
     let Some(mut log) = store.load(&log_id)? else {
         return Ok(());
     };
+    let Some(recorded) = schema::visits(&log)?.remove(&visit.to_string()) else {
+        return Ok(());
+    };
+    let unsent =
+        store.unsynced()?.contains(&log_id) && synced_at.is_none_or(|synced| recorded.at > synced);
+    if recorded.agent != me || !unsent {
+        return Err(FieldError::NoLongerUndoable);
+    }
     schema::remove_visit(&mut log, visit)?;
     store.save(&log_id, &log, Origin::Local)?;
     Ok(())
+}
+
+/// How many records made on this phone the server has not confirmed yet:
+/// each visit (a knock) of this agent in a visit log not yet confirmed,
+/// recorded after the last completed sync (`synced_at`), and each other
+/// record (an idea, a follow-up, a volunteer) whose document is not yet
+/// confirmed. What the sync screen and the header's badge show: a count
+/// of what the agent did, not of the documents it is stored in.
+pub fn unsent_records(
+    store: &Store,
+    me: AgentId,
+    synced_at: Option<Timestamp>,
+) -> Result<usize, FieldError> {
+    let mut count = 0;
+    for id in store.unsynced()? {
+        if id.kind() != DocKind::Visits {
+            count += 1;
+            continue;
+        }
+        let Some(doc) = store.load(&id)? else {
+            continue;
+        };
+        count += schema::visits(&doc)?
+            .values()
+            .filter(|v| v.agent == me && synced_at.is_none_or(|t| v.at > t))
+            .count();
+    }
+    Ok(count)
 }
 
 /// Records a conversation: the visit, its follow-up and the volunteer's
@@ -452,7 +566,8 @@ pub fn record_talk(
     at: Timestamp,
 ) -> Result<Visit, FieldError> {
     let log = Log::open(store, talk.campaign, talk.building)?;
-    let pass = log.next_pass(&talk.door)?;
+    let known = record::<Building>(store, &DocId::building(talk.building)).ok();
+    let pass = log.pass_for(known.as_ref(), &talk.door)?;
     let mut visit = Visit::outcome_only(
         talk.campaign,
         talk.building,
@@ -614,6 +729,54 @@ mod tests {
     }
 
     #[test]
+    fn a_second_knock_in_the_same_pass_stays_in_that_pass() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (campaign, building) = estate(&mut store);
+        let agent = AgentId::new();
+        let knock = |store: &mut Store, d: &str, at: Timestamp| {
+            record_outcome(
+                store,
+                campaign,
+                building.id,
+                door(0, d),
+                Outcome::NotHome,
+                agent,
+                at,
+            )
+            .expect("record")
+        };
+        knock(&mut store, "01", 1);
+        let again = knock(&mut store, "01", 2);
+        assert_eq!(again.pass, Pass(1), "minutes later, still pass 1");
+        let summary = &sectors(&store, None).expect("sectors")[0].buildings[0];
+        assert_eq!(summary.pass, Pass(1));
+        assert_eq!(
+            (summary.to_knock, summary.next_pass, summary.settled),
+            (3, 1, 0)
+        );
+        // Every door knocked once: the building is on pass 2, and the
+        // next knock at 01 belongs to it.
+        for (floor, d) in [(0, "02"), (1, "11"), (1, "12")] {
+            record_outcome(
+                &mut store,
+                campaign,
+                building.id,
+                door(floor, d),
+                Outcome::NotHome,
+                agent,
+                3,
+            )
+            .expect("record");
+        }
+        let summary = &sectors(&store, None).expect("sectors")[0].buildings[0];
+        assert_eq!(summary.pass, Pass(2));
+        assert_eq!((summary.to_knock, summary.next_pass), (4, 0));
+        assert_eq!(knock(&mut store, "01", 4).pass, Pass(2));
+        let summary = &sectors(&store, None).expect("sectors")[0].buildings[0];
+        assert_eq!((summary.to_knock, summary.next_pass), (3, 1));
+    }
+
+    #[test]
     fn later_passes_go_to_doors_still_unanswered() {
         let mut store = Store::open_in_memory().expect("store");
         let (campaign, building) = estate(&mut store);
@@ -654,17 +817,30 @@ mod tests {
     fn undo_takes_back_the_last_outcome() {
         let mut store = Store::open_in_memory().expect("store");
         let (campaign, building) = estate(&mut store);
+        let me = AgentId::new();
         let visit = record_outcome(
             &mut store,
             campaign,
             building.id,
             door(0, "02"),
             Outcome::Vacant,
-            AgentId::new(),
-            1,
+            me,
+            10,
         )
         .expect("record");
-        undo(&mut store, campaign, building.id, visit.id).expect("undo");
+        // Another phone's agent cannot take it back.
+        assert!(matches!(
+            undo(
+                &mut store,
+                campaign,
+                building.id,
+                visit.id,
+                AgentId::new(),
+                None
+            ),
+            Err(FieldError::NoLongerUndoable)
+        ));
+        undo(&mut store, campaign, building.id, visit.id, me, Some(5)).expect("undo");
         let grid = grid(&store, campaign, building.id).expect("grid");
         assert!(
             grid.entrances[0]
@@ -673,6 +849,69 @@ mod tests {
                 .flat_map(|f| &f.doors)
                 .all(|d| d.last.is_none())
         );
+    }
+
+    #[test]
+    fn the_unsent_count_is_of_knocks_not_of_documents() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (campaign, building) = estate(&mut store);
+        let me = AgentId::new();
+        for (i, d) in ["01", "02", "03"].iter().enumerate() {
+            record_outcome(
+                &mut store,
+                campaign,
+                building.id,
+                door(0, d),
+                Outcome::NotHome,
+                me,
+                10 + i as Timestamp,
+            )
+            .expect("record");
+        }
+        assert_eq!(store.unsynced_count().expect("documents"), 1);
+        assert_eq!(unsent_records(&store, me, None).expect("count"), 3);
+        // A sync completed after the first two: one knock is left.
+        assert_eq!(unsent_records(&store, me, Some(11)).expect("count"), 1);
+        let log = DocId::visits(campaign, building.id);
+        let heads = store.heads(&log).expect("heads").expect("stored");
+        store.mark_synced(&log, &heads).expect("synced");
+        assert_eq!(unsent_records(&store, me, Some(11)).expect("count"), 0);
+    }
+
+    #[test]
+    fn a_visit_that_may_have_reached_the_server_is_not_undone() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (campaign, building) = estate(&mut store);
+        let me = AgentId::new();
+        let record = |store: &mut Store, d: &str, at: Timestamp| {
+            record_outcome(
+                store,
+                campaign,
+                building.id,
+                door(0, d),
+                Outcome::NotHome,
+                me,
+                at,
+            )
+            .expect("record")
+        };
+        // Recorded before the last completed sync: it went with it.
+        let early = record(&mut store, "01", 10);
+        assert!(matches!(
+            undo(&mut store, campaign, building.id, early.id, me, Some(20)),
+            Err(FieldError::NoLongerUndoable)
+        ));
+        // The server confirmed the log: nothing in it is undone any more.
+        let late = record(&mut store, "02", 30);
+        let log = DocId::visits(campaign, building.id);
+        let heads = store.heads(&log).expect("heads").expect("stored");
+        store.mark_synced(&log, &heads).expect("synced");
+        assert!(matches!(
+            undo(&mut store, campaign, building.id, late.id, me, Some(20)),
+            Err(FieldError::NoLongerUndoable)
+        ));
+        let visits = visits_of(&store, campaign, building.id).expect("visits");
+        assert_eq!(visits.len(), 2, "both visits stay");
     }
 
     #[test]

@@ -14,7 +14,7 @@ const SCOPE = new URL("./", self.location).pathname;
 function isShell(pathname) {
   if (!pathname.startsWith(SCOPE)) return false;
   const rest = pathname.slice(SCOPE.length);
-  return rest.startsWith("pkg/") || SHELL.some((p) => p.slice(2) === rest);
+  return rest.startsWith("pkg-") || SHELL.some((p) => p.slice(2) === rest);
 }
 
 self.addEventListener("install", (event) => {

@@ -1,7 +1,11 @@
 //! Headers every response carries: a content security policy, no framing,
-//! no type sniffing, no referrer beyond our origin; and `no-store` on the
+//! no type sniffing, no referrer beyond our origin; `no-store` on the
 //! office and the API, whose answers hold a municipality's data and must
-//! not stay in a shared computer's cache or the field app's service worker.
+//! not stay in a shared computer's cache or the field app's service worker;
+//! and for the field app's files, a year for those under a build's hashed
+//! folder (`/pkg-<hash>/`: a new build is a new name) and revalidation for
+//! the few that keep their names (the page, its scripts, the service
+//! worker).
 //!
 //! The office has no inline script or style, so its policy allows only its
 //! own files. The field app has no inline script either (`main.js` starts
@@ -34,10 +38,16 @@ fn private(path: &str) -> bool {
     office(path) || path.starts_with("/api/")
 }
 
+/// Whether the path is a built file under its build's hashed folder.
+fn immutable(path: &str) -> bool {
+    path.starts_with("/pkg-")
+}
+
 /// Adds the headers to every response.
 pub async fn secure(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let mut response = next.run(request).await;
+    let found = response.status().is_success();
     let headers = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
         headers
@@ -55,9 +65,14 @@ pub async fn secure(request: Request, next: Next) -> Response {
         HeaderName::from_static("cross-origin-opener-policy"),
         "same-origin",
     );
-    if private(&path) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    let cache = if private(&path) {
+        "no-store"
+    } else if immutable(&path) && found {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response
 }
 
@@ -118,7 +133,7 @@ mod tests {
         assert!(!OFFICE_CSP.contains("unsafe"));
         assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         let shell = get_path(&app, "/app.js").await;
-        assert!(shell.headers().get(header::CACHE_CONTROL).is_none());
+        assert_eq!(shell.headers()[header::CACHE_CONTROL], "no-cache");
         assert_eq!(shell.headers()[header::CONTENT_SECURITY_POLICY], FIELD_CSP);
     }
 

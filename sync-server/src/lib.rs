@@ -16,6 +16,7 @@ pub mod ideas;
 pub mod office;
 pub mod pg;
 pub mod readmodel;
+pub mod redact;
 pub mod routes;
 pub mod scopes;
 pub mod secrets;
@@ -102,7 +103,12 @@ pub fn open_storage(
 
 /// Every route of the server: the API, and the field app's files at `/`.
 pub fn router(state: AppState) -> Router {
+    // The build's files are compressed once, at build time
+    // (`scripts/build-web.sh`): the browser gets the `.br` or `.gz`
+    // beside a file when it accepts it.
     let web = tower_http::services::ServeDir::new(&state.config.web)
+        .precompressed_br()
+        .precompressed_gzip()
         .append_index_html_on_directories(true);
     Router::new()
         .merge(routes::health::router())

@@ -58,7 +58,7 @@ pub struct Seeded {
     pub volunteers: usize,
 }
 
-const AGE_BANDS: [&str; 4] = ["<15", "15-24", "25-64", "65+"];
+use shared::domain::RESIDENT_AGE_BANDS as AGE_BANDS;
 const LANGUAGES: [&str; 5] = ["fr", "fr", "fr", "ar", "pt"];
 const PROBLEMS: [&str; 4] = [
     "Ascenseur en panne",

@@ -1,5 +1,13 @@
-//! Limits on guessing: login and enrolment attempts per account and per
-//! client address, and a cap on password hashes computed at once.
+//! Limits on guessing: login attempts per account from one address and
+//! per address, enrolment attempts per address, and a cap on password
+//! hashes computed at once.
+//!
+//! An account is never locked as a whole: counted per account alone, ten
+//! wrong passwords from anywhere would make the right one from the
+//! coordinator's desk wait a whole window. So the refusal is per account
+//! *and* address; attempts on one account from everywhere together only
+//! slow each further attempt down ([`SLOW_LOGIN`]), the right password
+//! included, which still opens the session.
 //!
 //! Each password check is an argon2 hash of ~19 MiB and tens of
 //! milliseconds, on purpose; unlimited, 64 concurrent attempts cost the
@@ -28,8 +36,13 @@ use std::time::Duration;
 
 /// Password hashes computed at once at most: the threads checking them.
 pub const MAX_CONCURRENT_HASHES: usize = 2;
-/// Login attempts per account per window.
+/// Login attempts per account from one address per window.
 pub const LOGINS_PER_ACCOUNT: u32 = 10;
+/// Login attempts per account from all addresses per window before each
+/// further one is slowed down.
+pub const LOGINS_BEFORE_SLOWING: u32 = 10;
+/// How long a login to an account past [`LOGINS_BEFORE_SLOWING`] waits.
+pub const SLOW_LOGIN: Duration = Duration::from_secs(2);
 /// Login attempts per client address per window.
 pub const LOGINS_PER_ADDRESS: u32 = 30;
 /// Enrolment attempts per client address per window.
@@ -41,7 +54,9 @@ pub const MAX_WAITING_HASHES: usize = 64;
 /// What is being attempted, by whom.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Key {
-    /// Logins to one account (its e-mail, lower-cased).
+    /// Logins to one account (its e-mail, lower-cased) from one address.
+    LoginAccountFrom(String, IpAddr),
+    /// Logins to one account from anywhere (slows, never refuses).
     LoginAccount(String),
     /// Logins from one address.
     LoginAddress(IpAddr),
@@ -52,7 +67,8 @@ pub enum Key {
 impl Key {
     fn limit(&self) -> u32 {
         match self {
-            Key::LoginAccount(_) => LOGINS_PER_ACCOUNT,
+            Key::LoginAccountFrom(..) => LOGINS_PER_ACCOUNT,
+            Key::LoginAccount(_) => LOGINS_BEFORE_SLOWING,
             Key::LoginAddress(_) => LOGINS_PER_ADDRESS,
             Key::EnrolAddress(_) => ENROLMENTS_PER_ADDRESS,
         }
@@ -61,6 +77,7 @@ impl Key {
     /// The key as the control database counts it (hashed there).
     fn name(&self) -> String {
         match self {
+            Key::LoginAccountFrom(email, ip) => format!("login-account-from:{email}:{ip}"),
             Key::LoginAccount(email) => format!("login-account:{email}"),
             Key::LoginAddress(ip) => format!("login-address:{ip}"),
             Key::EnrolAddress(ip) => format!("enrol-address:{ip}"),
@@ -138,9 +155,12 @@ impl Throttle {
             .map_err(|wait| RetryAfter(Duration::from_millis(u64::try_from(wait.0).unwrap_or(1)))))
     }
 
-    /// Forgets an account's failed logins once it logs in.
-    pub fn succeeded(&self, key: &Key) -> Result<(), ControlError> {
-        self.control.forget_attempts(&key.name())
+    /// Forgets failed logins once the account logs in.
+    pub fn succeeded(&self, keys: &[Key]) -> Result<(), ControlError> {
+        for key in keys {
+            self.control.forget_attempts(&key.name())?;
+        }
+        Ok(())
     }
 
     /// Runs `f` on one of the password threads, when its turn comes.
@@ -199,7 +219,9 @@ pub enum LoginError {
 }
 
 /// Checks a password and opens a session, within the limits above:
-/// counted per account and address, one of a few hashes at a time.
+/// refused past the limits per account from this address and per address,
+/// slowed past the account's limit from everywhere, one of a few hashes
+/// at a time.
 pub async fn log_in(
     state: &AppState,
     from: ClientAddress,
@@ -207,13 +229,27 @@ pub async fn log_in(
     password: String,
 ) -> Result<Option<(String, Account)>, LoginError> {
     let email = email.trim().to_lowercase();
-    let account = Key::LoginAccount(email.clone());
+    let from_here = Key::LoginAccountFrom(email.clone(), from.0);
+    let anywhere = Key::LoginAccount(email.clone());
     let throttle = state.throttle.clone();
-    let keys = [account.clone(), Key::LoginAddress(from.0)];
-    tokio::task::spawn_blocking(move || throttle.attempt(&keys))
+    let keys = [from_here.clone(), Key::LoginAddress(from.0)];
+    let everywhere = anywhere.clone();
+    let slow =
+        tokio::task::spawn_blocking(move || -> Result<Result<bool, RetryAfter>, ControlError> {
+            if let Err(wait) = throttle.attempt(&keys)? {
+                return Ok(Err(wait));
+            }
+            // Past the account's count from everywhere: slowed, not refused.
+            Ok(Ok(throttle
+                .attempt(std::slice::from_ref(&everywhere))?
+                .is_err()))
+        })
         .await
         .map_err(|_| LoginError::Throttled(RetryAfter(Duration::from_secs(1))))??
         .map_err(LoginError::Throttled)?;
+    if slow {
+        tokio::time::sleep(SLOW_LOGIN).await;
+    }
     let control = state.control.clone();
     let session = state
         .throttle
@@ -222,7 +258,7 @@ pub async fn log_in(
         .ok_or(LoginError::Throttled(RetryAfter(Duration::from_secs(1))))??;
     if session.is_some() {
         let throttle = state.throttle.clone();
-        tokio::task::spawn_blocking(move || throttle.succeeded(&account))
+        tokio::task::spawn_blocking(move || throttle.succeeded(&[from_here, anywhere]))
             .await
             .map_err(|_| LoginError::Throttled(RetryAfter(Duration::from_secs(1))))??;
     }
@@ -355,7 +391,10 @@ mod tests {
         for _ in 0..LOGINS_PER_ACCOUNT {
             assert_eq!(throttle.attempt(std::slice::from_ref(&account)), Ok(()));
         }
-        throttle.throttle.succeeded(&account).expect("forget");
+        throttle
+            .throttle
+            .succeeded(std::slice::from_ref(&account))
+            .expect("forget");
         assert_eq!(throttle.attempt(&[account]), Ok(()));
     }
 }

@@ -29,6 +29,31 @@ async fn two_agents_in_the_same_building_both_keep_their_visits() {
     bilal.sync().await;
     alice.sync().await;
 
+    // The office's device list says what each phone still holds unsent
+    // after its last exchange: nothing, as both phones say.
+    let devices: Vec<shared::api::DeviceInfo> = reqwest::Client::new()
+        .get(format!("{}/api/devices", server.url))
+        .bearer_auth(&office.token)
+        .send()
+        .await
+        .expect("devices")
+        .json()
+        .await
+        .expect("json");
+    let phones: Vec<_> = devices
+        .iter()
+        .filter(|d| [alice.agent.0, bilal.agent.0].contains(&d.device_id.0))
+        .collect();
+    assert_eq!(phones.len(), 2);
+    for listed in phones {
+        assert_eq!(
+            listed.unsynced,
+            Some(0),
+            "{} still shows records unsent",
+            listed.name
+        );
+    }
+
     for device in [&alice, &bilal] {
         let visits = device.visits(campaign, building);
         let mut ids: Vec<_> = visits.values().map(|v| v.id).collect();

@@ -400,3 +400,41 @@ async fn an_unreadable_territory_document_is_reported_and_can_be_removed() {
     }
     server.stop().await;
 }
+
+/// Ten wrong passwords from one address must not keep the coordinator out
+/// at her desk: the refusal is per account and address; from elsewhere the
+/// right password still opens a session (slowed down, not refused).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guesser_elsewhere_cannot_lock_the_coordinator_out() {
+    let server = TestServer::start().await;
+    server.municipality("Villejuif").await;
+    let email = "coordination@villejuif.test";
+    let attacker = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .expect("client");
+    let guess = || async {
+        attacker
+            .post(format!("{}/api/login", server.url))
+            .json(&LoginRequest {
+                email: email.into(),
+                password: "devinette".into(),
+            })
+            .send()
+            .await
+            .expect("login")
+            .status()
+            .as_u16()
+    };
+    for _ in 0..sync_server::throttle::LOGINS_PER_ACCOUNT {
+        assert_eq!(guess().await, 401);
+    }
+    assert_eq!(guess().await, 429, "the guesser's address is stopped");
+    let at_her_desk = api_login(&server, email, PASSWORD).await;
+    assert_eq!(
+        at_her_desk.status().as_u16(),
+        200,
+        "the coordinator is let in"
+    );
+    server.stop().await;
+}

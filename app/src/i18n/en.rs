@@ -26,7 +26,9 @@ pub fn text(text: Text) -> &'static str {
         Text::NoSectors => "No sector yet: sync to receive the ones the office prepared.",
         Text::WalkList => "List",
         Text::Map => "Map",
-        Text::DoorsLeft => "doors left",
+        Text::ToKnock => "to knock",
+        Text::ForNextPass => "for the next pass",
+        Text::Unanswered => "unanswered",
         Text::Dwellings => "dwellings",
         Text::Back => "Back",
         Text::Pass => "Pass",
@@ -68,6 +70,7 @@ pub fn text(text: Text) -> &'static str {
         Text::LastSync => "Last sync",
         Text::Never => "never",
         Text::Unsynced => "records not yet on the server",
+        Text::UnsyncedOne => "record not yet on the server",
         Text::AllOnServer => "Everything is on the server",
         Text::Offline => "Offline",
         Text::RoundTrips => "round trips",
@@ -100,6 +103,9 @@ pub fn text(text: Text) -> &'static str {
                 "The server's answer was unreadable: try again, then tell the office."
             }
             Problem::NotEnrolled => "This phone is not enrolled yet.",
+            Problem::NoLongerUndoable => {
+                "This visit may already be on the server: it can no longer be undone. Record the right outcome at the door."
+            }
             Problem::Missing => "This record is not on the phone: sync.",
             Problem::Storage => "Saving on the phone failed; nothing was lost, try again.",
             Problem::NoStorage => {

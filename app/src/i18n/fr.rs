@@ -28,7 +28,9 @@ pub fn text(text: Text) -> &'static str {
         }
         Text::WalkList => "Liste",
         Text::Map => "Carte",
-        Text::DoorsLeft => "portes restantes",
+        Text::ToKnock => "à frapper",
+        Text::ForNextPass => "pour le passage suivant",
+        Text::Unanswered => "sans réponse",
         Text::Dwellings => "logements",
         Text::Back => "Retour",
         Text::Pass => "Passage",
@@ -70,6 +72,7 @@ pub fn text(text: Text) -> &'static str {
         Text::LastSync => "Dernière synchronisation",
         Text::Never => "jamais",
         Text::Unsynced => "fiches pas encore sur le serveur",
+        Text::UnsyncedOne => "fiche pas encore sur le serveur",
         Text::AllOnServer => "Tout est sur le serveur",
         Text::Offline => "Hors ligne",
         Text::RoundTrips => "échanges",
@@ -108,6 +111,9 @@ pub fn text(text: Text) -> &'static str {
                 "Réponse du serveur illisible : réessayez, puis prévenez la coordination."
             }
             Problem::NotEnrolled => "Ce téléphone n'est pas encore enregistré.",
+            Problem::NoLongerUndoable => {
+                "Ce passage est peut-être déjà sur le serveur : il ne s'annule plus. Enregistrez le bon résultat à la porte."
+            }
             Problem::Missing => "Cette fiche n'est pas sur le téléphone : synchronisez.",
             Problem::Storage => {
                 "L'enregistrement sur le téléphone a échoué ; rien n'a été perdu, réessayez."

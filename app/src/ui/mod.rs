@@ -13,21 +13,45 @@ use crate::backend::{Request, Response, Status};
 use crate::i18n::{Lang, Text, t};
 use crate::platform::Backend;
 use dioxus::prelude::*;
-use shared::domain::{BuildingId, CampaignId, VisitId};
+use shared::domain::{BuildingId, CampaignId, DwellingRef, Outcome, VisitId};
 
 const STYLE: &str = include_str!("../../web/style.css");
 
-/// The last saved outcome, offered for undo.
+/// The last saved outcome: confirmed on its building's grid only, naming
+/// the door and the outcome, and offered for undo while it cannot have
+/// reached the server (`field::undo`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct LastSaved {
     /// Where.
     pub campaign: CampaignId,
     /// Which building.
     pub building: BuildingId,
+    /// The door.
+    pub door: DwellingRef,
+    /// What was recorded.
+    pub outcome: Outcome,
     /// The visit.
     pub visit: VisitId,
+    /// Whether "Undo" is offered: a two-tap outcome is; a conversation,
+    /// with its follow-up and volunteer, is corrected instead.
+    pub undoable: bool,
     /// Whether it was taken back.
     pub undone: bool,
+}
+
+/// A door in words, as on the grid: "Entrée A · RDC · 12".
+pub fn door_words(ui: &Ui, door: &DwellingRef) -> String {
+    let floor = if door.floor == 0 {
+        ui.t(Text::GroundFloor).to_string()
+    } else {
+        format!("{} {}", ui.t(Text::Floor), door.floor)
+    };
+    format!(
+        "{} {} · {floor} · {}",
+        ui.t(Text::Entrance),
+        door.entrance,
+        door.door
+    )
 }
 
 /// What every screen shares.

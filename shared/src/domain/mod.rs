@@ -33,7 +33,7 @@ pub use ids::{
 pub use municipality::Municipality;
 pub use person::{ConsentPurpose, ConsentRecord, Person, WITHDRAWAL_WORDING};
 pub use territory::{Building, DwellingRef, Entrance, Floor, Neighbourhood, Point, Ring, Sector};
-pub use visit::{Answer, Outcome, Pass, ResidentProfile, Visit};
+pub use visit::{Answer, Outcome, Pass, RESIDENT_AGE_BANDS, ResidentProfile, Visit};
 
 /// Milliseconds since the Unix epoch, UTC: the one clock format in documents.
 pub type Timestamp = i64;

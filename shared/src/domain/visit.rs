@@ -77,10 +77,15 @@ pub enum Answer {
     Text(String),
 }
 
+/// The age bands an agent may note about who answered, youngest first:
+/// the one set the field form offers, the policy checks on every write
+/// and the figures read ("young people" are the first two).
+pub const RESIDENT_AGE_BANDS: [&str; 4] = ["<15", "15-24", "25-64", "65+"];
+
 /// What the agent noted about who answered: never a name.
 #[derive(Clone, Debug, PartialEq, Default, Hydrate, Reconcile, Serialize, Deserialize)]
 pub struct ResidentProfile {
-    /// e.g. "15-24", "65+".
+    /// One of [`RESIDENT_AGE_BANDS`].
     pub age_band: Option<String>,
     /// Language the conversation took place in (BCP 47).
     pub language: Option<String>,

@@ -16,11 +16,12 @@
 //! | sector | receive | receive in scope | receive in scope | receive |
 //! | visit log | receive, create, modify | receive, create, modify in scope | — | — |
 //! | idea | receive, create, modify | receive, create, modify | receive, create, modify | receive |
-//! | follow-up | receive, create | receive, create | receive, create | receive |
+//! | follow-up | receive, create | receive in scope, create | — | — |
 //! | person | receive, create, modify own | receive own, create, modify own | — | — |
 //!
 //! "In scope": the buildings of the sectors the device is assigned to, and
-//! those sectors; a phone with no sector yet has the whole municipality in
+//! those sectors (for a follow-up: its building, or raised by this
+//! device); a phone with no sector yet has the whole municipality in
 //! scope. A field agent's own visits to a building outside its sectors (a
 //! sector reassigned while it was offline) are taken but nothing of that
 //! visit log is sent back ([`Caller::may_deposit`]). "Own" person: one whose consent was recorded by this device. The
@@ -36,6 +37,8 @@ use crate::domain::{
 use crate::schema::{self, DocId, DocKind, SingleRecord};
 use automerge::{Automerge, ReadDoc};
 use std::collections::BTreeSet;
+
+pub mod values;
 
 /// How far a right reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,9 +85,13 @@ pub const fn rights(role: Role, kind: DocKind) -> Rights {
         (Role::Coordinator, DocKind::Visits) => r(All, All, All),
         (Role::Agent, DocKind::Visits) => r(InScope, InScope, InScope),
         (Role::YouthAmbassador | Role::ElectedOfficial, DocKind::Visits) => r(None, None, None),
-        (Role::ElectedOfficial, DocKind::Idea | DocKind::FollowUp) => r(All, None, None),
+        (Role::ElectedOfficial, DocKind::Idea) => r(All, None, None),
         (_, DocKind::Idea) => r(All, All, All),
-        (_, DocKind::FollowUp) => r(All, All, None),
+        // A follow-up's description is about a resident's door: it goes
+        // where that door's visits go, and to the phone that raised it.
+        (Role::Coordinator, DocKind::FollowUp) => r(All, All, None),
+        (Role::Agent, DocKind::FollowUp) => r(InScope, All, None),
+        (Role::YouthAmbassador | Role::ElectedOfficial, DocKind::FollowUp) => r(None, None, None),
         (Role::Coordinator, DocKind::Person) => r(All, All, Own),
         (Role::Agent, DocKind::Person) => r(Own, All, Own),
         (Role::YouthAmbassador | Role::ElectedOfficial, DocKind::Person) => r(None, None, None),
@@ -213,12 +220,44 @@ impl Caller {
     }
 
     /// Whether this device may receive the document; `doc` is consulted
-    /// only where the answer depends on content (a person's consents).
+    /// only where the answer depends on content (a person's consents, a
+    /// follow-up's building).
     pub fn may_receive(&self, doc_id: &DocId, doc: impl FnOnce() -> Option<Automerge>) -> bool {
         let reach = rights(self.role, doc_id.kind()).receive;
+        if self.receive_needs_content(doc_id.kind()) && reach == Reach::InScope {
+            return doc().is_some_and(|doc| self.concerns(&doc));
+        }
         self.reaches(reach, doc_id, || {
             doc().is_some_and(|doc| recorded_by(&doc, self.agent))
         })
+    }
+
+    /// Whether what this device may receive of the kind depends on each
+    /// document's content, so it must be loaded first.
+    pub fn receive_needs_content(&self, kind: DocKind) -> bool {
+        match rights(self.role, kind).receive {
+            Reach::Own => true,
+            Reach::InScope => kind == DocKind::FollowUp && self.scope != Scope::Everything,
+            Reach::None | Reach::All => false,
+        }
+    }
+
+    /// Whether a follow-up concerns this device: at a building of its
+    /// sectors, or raised by it.
+    fn concerns(&self, doc: &Automerge) -> bool {
+        let Ok(follow_up) = schema::read::<FollowUp>(doc) else {
+            return false;
+        };
+        let in_scope = match (&self.scope, follow_up.building) {
+            (Scope::Everything, _) => true,
+            (Scope::Sectors { buildings, .. }, Some(b)) => buildings.contains(&b),
+            (Scope::Sectors { .. }, None) => false,
+        };
+        in_scope
+            || follow_up
+                .history
+                .first()
+                .is_some_and(|h| h.by == self.agent)
     }
 
     /// Whether this device may ever receive documents of this kind (a
@@ -279,6 +318,11 @@ pub enum Refused {
     /// what someone else recorded or what only the office sets.
     #[error("the document names another device or changes what the office sets")]
     Attribution,
+    /// A value outside its closed set (an age band, a service, an option
+    /// of the questionnaire…) or its bounds, or a record of a campaign
+    /// the server does not hold.
+    #[error("a value is outside its set or bounds")]
+    OutOfSet,
 }
 
 /// Whether a person document holds a consent recorded by `agent`.
@@ -304,17 +348,23 @@ fn read_before<T: SingleRecord>(
     doc.map(|doc| read_as(doc_id, doc)).transpose()
 }
 
+/// The campaigns a write's values are checked against, as the server
+/// holds them (`None`: no such campaign, and nothing of it is taken).
+pub type Campaigns<'a> = &'a dyn Fn(CampaignId) -> Option<Campaign>;
+
 /// The content checks on a device's write, after the merge: `after` must
-/// read as the kind's record, and every attribution must name the caller.
-/// `before` is the stored document, `None` when the device creates it;
-/// `patches`, what the merge changed if the caller logged it (else it is
-/// worked out from the two versions).
+/// read as the kind's record, every attribution must name the caller, and
+/// every value must be in its set and bounds ([`values`]), against the
+/// record's campaign. `before` is the stored document, `None` when the
+/// device creates it; `patches`, what the merge changed if the caller
+/// logged it (else it is worked out from the two versions).
 pub fn check_write(
     caller: &Caller,
     doc_id: &DocId,
     before: Option<&Automerge>,
     after: &Automerge,
     patches: Option<&[automerge::Patch]>,
+    campaigns: Campaigns<'_>,
 ) -> Result<(), Refused> {
     let me = caller.agent;
     let ensure = |ok: bool| {
@@ -329,13 +379,23 @@ pub fn check_write(
         DocKind::Neighbourhood => read_as::<Neighbourhood>(doc_id, after).map(drop),
         DocKind::Building => read_as::<crate::domain::Building>(doc_id, after).map(drop),
         DocKind::Sector => read_as::<Sector>(doc_id, after).map(drop),
-        DocKind::Visits => check_visits(me, doc_id, before, after, patches),
+        DocKind::Visits => check_visits(me, doc_id, before, after, patches, campaigns),
         DocKind::Idea => {
             let idea: Idea = read_as(doc_id, after)?;
+            let old = read_before::<Idea>(doc_id, before)?;
+            // A value the office has since taken out of the campaign's
+            // lists stays acceptable on the record that already had it.
+            let kept = old.as_ref().is_some_and(|old| {
+                old.category == idea.category && old.place_name == idea.place_name
+            });
             if !idea.within_bounds() {
                 return Err(Refused::Unreadable);
             }
-            match read_before::<Idea>(doc_id, before)? {
+            let campaign = campaigns(idea.campaign).ok_or(Refused::OutOfSet)?;
+            if !(kept || values::idea_ok(&idea, &campaign)) {
+                return Err(Refused::OutOfSet);
+            }
+            match old {
                 // Collected on this phone, and nothing the office decides.
                 None => {
                     ensure(idea.collected_by == me && idea.office_fields_equal(&fresh_idea(&idea)))
@@ -351,7 +411,13 @@ pub fn check_write(
         DocKind::FollowUp => {
             let follow_up: FollowUp = read_as(doc_id, after)?;
             match read_before::<FollowUp>(doc_id, before)? {
-                // Raised in the field: open, and every entry by this device.
+                // Raised in the field: open, and every entry by this device,
+                // for one of the campaign's services.
+                None if !campaigns(follow_up.campaign)
+                    .is_some_and(|c| values::follow_up_ok(&follow_up, &c)) =>
+                {
+                    Err(Refused::OutOfSet)
+                }
                 None => ensure(
                     follow_up.status == FollowUpStatus::Open
                         && !follow_up.history.is_empty()
@@ -365,6 +431,9 @@ pub fn check_write(
         }
         DocKind::Person => {
             let person: Person = read_as(doc_id, after)?;
+            if !values::person_ok(&person) {
+                return Err(Refused::OutOfSet);
+            }
             let old = read_before::<Person>(doc_id, before)?;
             let kept = old.as_ref().map_or(&[][..], |p| &p.consents[..]);
             // Consents are a record: earlier ones stay as they were, new
@@ -408,7 +477,9 @@ fn check_visits(
     before: Option<&Automerge>,
     after: &Automerge,
     patches: Option<&[automerge::Patch]>,
+    campaigns: Campaigns<'_>,
 ) -> Result<(), Refused> {
+    let campaign = doc_id.campaign_id().and_then(campaigns);
     let touched: BTreeSet<String> = match patches {
         Some(patches) => patches.iter().filter_map(root_key).collect(),
         None => {
@@ -462,6 +533,12 @@ fn check_visits(
         // absent: its author could not be checked.
         let old = before.map(|d| read(d, key)).transpose()?.flatten();
         let new = read(after, key)?;
+        if let Some(new) = &new
+            && old.as_ref() != Some(new)
+            && !values::visit_ok(new, campaign.as_ref())
+        {
+            return Err(Refused::OutOfSet);
+        }
         match (old, new) {
             (Some(old), Some(new)) if old == new => {}
             (Some(old), Some(new)) if old.agent == me && new.agent == me => {}

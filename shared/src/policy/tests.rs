@@ -10,7 +10,17 @@ fn check_write(
     before: Option<&Automerge>,
     after: &Automerge,
 ) -> Result<(), Refused> {
-    super::check_write(caller, doc_id, before, after, None)
+    super::check_write(caller, doc_id, before, after, None, &test_campaign)
+}
+
+/// The campaign every record of these tests belongs to, whatever its id:
+/// the lists the records below draw from.
+fn test_campaign(id: CampaignId) -> Option<Campaign> {
+    let mut campaign = Campaign::new("c".into(), CampaignKind::DoorToDoor, 0, 0);
+    campaign.id = id;
+    campaign.categories = vec!["cadre de vie".into()];
+    campaign.services = vec!["Ascenseurs".into(), "Éclairage".into()];
+    Some(campaign)
 }
 
 fn me() -> AgentId {
@@ -545,4 +555,174 @@ fn a_follow_up_with_no_history_names_no_one_and_is_refused() {
         note: String::new(),
     });
     assert_eq!(check_write(&agent(), &id, None, &doc_of(&raised)), Ok(()));
+}
+
+fn follow_up_at(building: Option<BuildingId>, by: AgentId) -> FollowUp {
+    FollowUp {
+        id: FollowUpId::new(),
+        campaign: CampaignId::new(),
+        service: "Ascenseurs".into(),
+        description: "Mme X, 3e gauche, ascenseur en panne depuis un mois".into(),
+        building,
+        place: None,
+        status: FollowUpStatus::Open,
+        history: vec![StatusChange {
+            status: FollowUpStatus::Open,
+            at: 1,
+            by,
+            note: String::new(),
+        }],
+    }
+}
+
+#[test]
+fn a_follow_up_reaches_the_phones_of_its_door_only() {
+    let (mine, other) = (BuildingId::new(), BuildingId::new());
+    let sectors = Scope::Sectors {
+        sectors: BTreeSet::new(),
+        buildings: BTreeSet::from([mine]),
+        campaigns: Vec::new(),
+    };
+    let agent = Caller {
+        scope: sectors,
+        ..agent()
+    };
+    let at_mine = follow_up_at(Some(mine), AgentId::new());
+    let elsewhere = follow_up_at(Some(other), AgentId::new());
+    let raised_by_me = follow_up_at(Some(other), me());
+    let receives = |caller: &Caller, f: &FollowUp| {
+        caller.may_receive(&DocId::follow_up(f.id), || Some(doc_of(f)))
+    };
+    assert!(receives(&agent, &at_mine));
+    assert!(!receives(&agent, &elsewhere), "another sector's door");
+    assert!(receives(&agent, &raised_by_me), "the phone that raised it");
+    assert!(agent.receive_needs_content(DocKind::FollowUp));
+    for role in [Role::YouthAmbassador, Role::ElectedOfficial] {
+        let caller = Caller {
+            role,
+            ..agent.clone()
+        };
+        assert!(!receives(&caller, &at_mine), "{role:?}");
+        assert!(!caller.may_receive_kind(DocKind::FollowUp), "{role:?}");
+    }
+}
+
+#[test]
+fn closed_sets_are_checked_on_every_write() {
+    let log = (CampaignId::new(), BuildingId::new());
+    let id = DocId::visits(log.0, log.1);
+    let mut campaign = test_campaign(log.0).expect("campaign");
+    campaign.questionnaire = Questionnaire {
+        version: 1,
+        questions: vec![
+            Question {
+                id: "q1".into(),
+                kind: QuestionKind::SingleChoice {
+                    options: vec!["oui".into(), "non".into()],
+                },
+                label: Translations::new(),
+                option_labels: Default::default(),
+                required: false,
+                show_if: None,
+            },
+            Question {
+                id: "q2".into(),
+                kind: QuestionKind::Scale { min: 1, max: 5 },
+                label: Translations::new(),
+                option_labels: Default::default(),
+                required: false,
+                show_if: None,
+            },
+        ],
+    };
+    let lookup = |c: CampaignId| (c == campaign.id).then(|| campaign.clone());
+    let check = |v: &Visit| super::check_write(&agent(), &id, None, &log_with(&[v]), None, &lookup);
+    let mut good = visit(log, me(), "12");
+    good.outcome = Outcome::Talked;
+    good.profile.age_band = Some("65+".into());
+    good.profile.language = Some("ar".into());
+    good.questionnaire_version = Some(1);
+    good.answers
+        .insert("q1".into(), Answer::Choice("oui".into()));
+    good.answers.insert("q2".into(), Answer::Scale(2));
+    assert_eq!(check(&good), Ok(()));
+    let tampered: [fn(&mut Visit); 9] = [
+        |v| v.profile.age_band = Some("Jean Dupont 06 12 34 56 78".into()),
+        |v| v.profile.language = Some("jean.dupont@example.fr".into()),
+        |v| v.pass = Pass(9),
+        |v| v.topics = vec!["x".repeat(values::MAX_TOPIC_CHARS + 1)],
+        |v| v.verbatim = "x".repeat(values::MAX_VERBATIM_CHARS + 1),
+        |v| {
+            _ = v
+                .answers
+                .insert("q1".into(), Answer::Choice("Jean Dupont".into()))
+        },
+        |v| _ = v.answers.insert("q2".into(), Answer::Scale(99)),
+        |v| {
+            _ = v
+                .answers
+                .insert("q9".into(), Answer::Text("hors questionnaire".into()))
+        },
+        |v| v.questionnaire_version = Some(7),
+    ];
+    for (i, tamper) in tampered.iter().enumerate() {
+        let mut v = good.clone();
+        tamper(&mut v);
+        assert_eq!(check(&v), Err(Refused::OutOfSet), "case {i}");
+    }
+    // A visit of a campaign the server does not hold carries no answer.
+    let stray = (CampaignId::new(), log.1);
+    let mut v = visit(stray, me(), "12");
+    let unknown_ok = super::check_write(
+        &agent(),
+        &DocId::visits(stray.0, stray.1),
+        None,
+        &log_with(&[&v]),
+        None,
+        &lookup,
+    );
+    assert_eq!(unknown_ok, Ok(()));
+    v.questionnaire_version = Some(1);
+    v.answers.insert("q1".into(), Answer::Choice("oui".into()));
+    assert_eq!(
+        super::check_write(
+            &agent(),
+            &DocId::visits(stray.0, stray.1),
+            None,
+            &log_with(&[&v]),
+            None,
+            &lookup
+        ),
+        Err(Refused::OutOfSet)
+    );
+    // A follow-up to a service the campaign does not have, an idea in a
+    // category it does not have.
+    let mut f = follow_up_at(None, me());
+    f.campaign = campaign.id;
+    f.service = "Jean Dupont".into();
+    assert_eq!(
+        super::check_write(
+            &agent(),
+            &DocId::follow_up(f.id),
+            None,
+            &doc_of(&f),
+            None,
+            &lookup
+        ),
+        Err(Refused::OutOfSet)
+    );
+    let mut i = idea(me());
+    i.campaign = campaign.id;
+    i.category = "06 12 34 56 78".into();
+    assert_eq!(
+        super::check_write(
+            &agent(),
+            &DocId::idea(i.id),
+            None,
+            &doc_of(&i),
+            None,
+            &lookup
+        ),
+        Err(Refused::OutOfSet)
+    );
 }

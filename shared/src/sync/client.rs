@@ -80,6 +80,8 @@ pub struct ClientSession {
     refused: BTreeSet<DocId>,
     next_cursor: Option<i64>,
     awaiting: bool,
+    /// The unsynced count the server last heard from this session.
+    reported_unsynced: Option<u32>,
     more: bool,
     changed_here: BTreeSet<DocId>,
     report: SyncReport,
@@ -106,6 +108,7 @@ impl ClientSession {
             refused: BTreeSet::new(),
             next_cursor: None,
             awaiting: false,
+            reported_unsynced: None,
             more: true,
             changed_here: BTreeSet::new(),
             report: SyncReport::default(),
@@ -209,16 +212,25 @@ impl ClientSession {
             // Everything the last response covered is settled.
             self.advance_cursor(store)?;
         }
-        if messages.is_empty() && !self.more && self.report.rounds > 0 {
+        let unsynced = u32::try_from(store.unsynced_count()?).unwrap_or(u32::MAX);
+        // Settled. The office shows what each phone still holds unsent
+        // after its last exchange: when the server last heard another
+        // count, one more small request (no message) tells it.
+        if messages.is_empty()
+            && !self.more
+            && self.report.rounds > 0
+            && self.reported_unsynced == Some(unsynced)
+        {
             self.finish(store)?;
             return Ok(None);
         }
         self.awaiting = true;
+        self.reported_unsynced = Some(unsynced);
         Ok(Some(SyncRequest {
             version: PROTOCOL_VERSION,
             cursor: self.cursor,
             messages,
-            unsynced: u32::try_from(store.unsynced_count()?).unwrap_or(u32::MAX),
+            unsynced,
         }))
     }
 

@@ -3,6 +3,7 @@
 use super::SyncStore;
 use super::bounds::{self, OutOfBounds};
 use super::{decode_message, guarded};
+use crate::domain::{Campaign, CampaignId};
 use crate::policy::{Caller, Reach, Refused, rights};
 use crate::protocol::{
     DocMessage, Erased, MAX_MESSAGES_PER_REQUEST, PROTOCOL_VERSION, Refusal, RefusalReason,
@@ -66,6 +67,9 @@ impl From<Refused> for RefusalReason {
             Refused::OutOfScope => RefusalReason::OutOfScope,
             Refused::Unreadable => RefusalReason::Unreadable,
             Refused::Attribution => RefusalReason::Attribution,
+            // Told as unreadable: a new reason on the wire would be a
+            // protocol change older phones could not decode.
+            Refused::OutOfSet => RefusalReason::Unreadable,
         }
     }
 }
@@ -115,6 +119,8 @@ struct Exchange<'a, S: ?Sized> {
     named: std::collections::BTreeSet<DocId>,
     ops_budget: u64,
     reply_bytes: usize,
+    /// Campaigns read for the content checks, once per request.
+    campaigns: std::cell::RefCell<BTreeMap<CampaignId, Option<Campaign>>>,
 }
 
 impl<S: SyncStore + ?Sized> Exchange<'_, S> {
@@ -154,7 +160,9 @@ impl<S: SyncStore + ?Sized> Exchange<'_, S> {
             && !self.work.contains_key(doc_id)
             && match kind_rights.receive {
                 Reach::All => true,
-                Reach::InScope => caller.scope.includes(doc_id),
+                Reach::InScope => {
+                    caller.scope.includes(doc_id) && !caller.receive_needs_content(doc_id.kind())
+                }
                 Reach::Own | Reach::None => false,
             }
             && let Some(stored) = self.store.heads(doc_id)?
@@ -234,9 +242,21 @@ impl<S: SyncStore + ?Sized> Exchange<'_, S> {
             }
             let before = current.stored.then_some(&current.doc);
             // Reading a hostile merge must not take the request down.
+            let store = self.store;
+            let cache = &self.campaigns;
+            let campaigns = |id: CampaignId| -> Option<Campaign> {
+                cache
+                    .borrow_mut()
+                    .entry(id)
+                    .or_insert_with(|| {
+                        let doc = store.load(&DocId::campaign(id)).ok().flatten()?;
+                        crate::schema::read::<Campaign>(&doc).ok()
+                    })
+                    .clone()
+            };
             let checked_write = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let patches = doc.make_patches(&mut log);
-                crate::policy::check_write(caller, doc_id, before, &doc, Some(&patches))
+                crate::policy::check_write(caller, doc_id, before, &doc, Some(&patches), &campaigns)
             }))
             .unwrap_or(Err(Refused::Unreadable));
             checked_write?;
@@ -426,6 +446,7 @@ fn attempt<S: SyncStore + ?Sized>(
         named: BTreeSet::new(),
         ops_budget: MAX_OPS_PER_REQUEST,
         reply_bytes: 0,
+        campaigns: Default::default(),
     };
     let asked: Vec<&DocId> = request.messages.iter().map(|m| &m.doc_id).collect();
     store.prefetch(peer, &asked)?;
@@ -530,7 +551,7 @@ impl Page<'_> {
             return Ok(());
         }
         let state = store.sync_state(self.peer, doc_id)?;
-        let needs_content = matches!(rights(self.caller.role, doc_id.kind()).receive, Reach::Own);
+        let needs_content = self.caller.receive_needs_content(doc_id.kind());
         let Some(mut state) = state else {
             if !needs_content {
                 // Never sent to this device: the stored bytes go as they

@@ -11,7 +11,6 @@ pub const TOP_TOPICS: usize = 5;
 /// Verbatims quoted in a report.
 pub const VERBATIMS: usize = 3;
 /// The longest quote, in characters.
-pub const MAX_QUOTE_CHARS: usize = 240;
 
 /// One page of the report.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -60,7 +59,7 @@ pub fn build(conn: &Connection, filter: &Filter) -> rusqlite::Result<Report> {
         .query_map(params_from_iter(visits.params.iter()), |r| {
             r.get::<_, String>(0)
         })?
-        .map(|v| v.map(|text| redact(&text)))
+        .map(|v| v.map(|text| crate::redact::quote(&text)))
         .collect::<Result<Vec<_>, _>>()?;
     let order = |name: &str, all: &[&str]| all.iter().position(|n| *n == name).unwrap_or(all.len());
     let outcome_names: Vec<&str> = shared::domain::Outcome::ALL
@@ -84,85 +83,4 @@ pub fn build(conn: &Connection, filter: &Filter) -> rusqlite::Result<Report> {
         verbatims,
         follow_ups,
     })
-}
-
-/// A resident's words as a report may quote them: e-mail addresses and
-/// phone numbers (8 digits or more, with spaces, dots, dashes, slashes or
-/// brackets between) are
-/// replaced with "…", and the quote is cut to [`MAX_QUOTE_CHARS`]. The
-/// field form asks agents not to write names; this catches what slips.
-pub fn redact(text: &str) -> String {
-    let out = redact_contacts(text);
-    if out.chars().count() > MAX_QUOTE_CHARS {
-        let mut cut: String = out.chars().take(MAX_QUOTE_CHARS - 1).collect();
-        cut.push('…');
-        cut
-    } else {
-        out
-    }
-}
-
-/// [`redact`] without the cut: e-mail addresses and phone numbers become
-/// "…", whitespace runs one space.
-pub fn redact_contacts(text: &str) -> String {
-    let words: Vec<String> = text
-        .split_whitespace()
-        .map(|w| {
-            if w.contains('@') {
-                "…".to_string()
-            } else {
-                w.to_string()
-            }
-        })
-        .collect();
-    let joined = words.join(" ");
-    // Phone numbers: runs of digits, spaces, dots, dashes, '+' holding 8+
-    // digits.
-    let mut out = String::with_capacity(joined.len());
-    let chars: Vec<char> = joined.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() || chars[i] == '+' {
-            let mut j = i;
-            let mut digits = 0;
-            while j < chars.len()
-                && (chars[j].is_ascii_digit()
-                    || matches!(chars[j], ' ' | '.' | '-' | '+' | '/' | '(' | ')'))
-            {
-                digits += usize::from(chars[j].is_ascii_digit());
-                j += 1;
-            }
-            if digits >= 8 {
-                out.push('…');
-                // Keep the space that ended the run.
-                if j > i && chars[j - 1] == ' ' {
-                    out.push(' ');
-                }
-                i = j;
-                continue;
-            }
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out.trim().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_lose_contacts_and_length_but_keep_their_words() {
-        assert_eq!(
-            redact("Appelez-moi au 06 12 34 56 78 ou awa@example.fr, merci"),
-            "Appelez-moi au … ou … merci"
-        );
-        assert_eq!(
-            redact("L'ascenseur du 12 est en panne depuis 3 semaines"),
-            "L'ascenseur du 12 est en panne depuis 3 semaines"
-        );
-        assert_eq!(redact("Tél. 06/12/34/56/78 le soir"), "Tél. … le soir");
-        assert_eq!(redact(&"a".repeat(500)).chars().count(), MAX_QUOTE_CHARS);
-    }
 }

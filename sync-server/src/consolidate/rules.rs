@@ -12,14 +12,16 @@ pub const RAPID_GAP_MS: i64 = 10_000;
 /// Milliseconds in a day (days are UTC).
 pub const DAY_MS: i64 = 86_400_000;
 
-/// Under 25: the age bands "<15" and "15-24".
+use shared::domain::RESIDENT_AGE_BANDS;
+
+/// Under 25: the first two of the resident age bands ("<15", "15-24").
 pub fn under_25(age_band: Option<&str>) -> bool {
-    matches!(age_band, Some("<15" | "15-24"))
+    age_band.is_some_and(|band| RESIDENT_AGE_BANDS[..2].contains(&band))
 }
 
-/// 65 and over: the age band "65+".
+/// 65 and over: the last resident age band ("65+").
 pub fn over_65(age_band: Option<&str>) -> bool {
-    age_band == Some("65+")
+    age_band == Some(RESIDENT_AGE_BANDS[3])
 }
 
 /// A conversation held in a language other than French: a language was

@@ -16,7 +16,7 @@
 
 use super::read::IdeaRow;
 use crate::consolidate::export::{Separator, csv, rfc3339};
-use crate::consolidate::report::redact_contacts;
+use crate::redact;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -145,18 +145,25 @@ pub fn decidim_csv(rows: &[IdeaRow], mapping: &DecidimMapping) -> Result<Vec<u8>
     if let Some(column) = mapping.column {
         header.push(column.header());
     }
-    let lines = rows.iter().filter(|r| r.status != "not_eligible").map(|r| {
+    let reviewed = rows
+        .iter()
+        .filter(|r| TO_DECIDIM.contains(&r.status.as_str()));
+    let lines = reviewed.map(|r| {
         let id = mapping.ids.get(&r.category);
-        let mut body = redact_all(&text(r));
+        let mut body = redact::lines(&text(r));
         if mapping.column.is_none() || id.is_none() {
-            body = format!("{} : {}\n\n{body}", "Catégorie", r.category);
+            body = format!(
+                "{} : {}\n\n{body}",
+                "Catégorie",
+                redact::contacts(&r.category)
+            );
         }
-        let title = redact_all(&r.title);
+        let title = redact::contacts(&r.title);
         let mut line = vec![
             title.clone(),
             // Decidim refuses an empty body.
             if body.trim().is_empty() { title } else { body },
-            r.place_name.clone().unwrap_or_default(),
+            redact::contacts(r.place_name.as_deref().unwrap_or_default()),
             r.point.map(|p| p.1.to_string()).unwrap_or_default(),
             r.point.map(|p| p.0.to_string()).unwrap_or_default(),
         ];
@@ -166,12 +173,4 @@ pub fn decidim_csv(rows: &[IdeaRow], mapping: &DecidimMapping) -> Result<Vec<u8>
         line
     });
     csv(&header, lines, Separator::Semicolon)
-}
-
-/// Contacts redacted, line breaks kept.
-fn redact_all(text: &str) -> String {
-    text.lines()
-        .map(redact_contacts)
-        .collect::<Vec<_>>()
-        .join("\n")
 }

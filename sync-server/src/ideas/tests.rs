@@ -202,7 +202,7 @@ fn the_decidim_file_passes_decidims_import_rules() {
     ));
     let rows = vec![
         kept,
-        row("c", "Des arbres", "", "Nature en ville", "received"),
+        row("c", "Des arbres", "", "Nature en ville", "eligible"),
         row(
             "d",
             "Un parking",
@@ -211,6 +211,7 @@ fn the_decidim_file_passes_decidims_import_rules() {
             "put_to_vote",
         ),
         row("e", "Hors sujet", "x", "Voirie", "not_eligible"),
+        row("f", "Pas encore lue", "x", "Voirie", "received"),
     ];
     // Categories in the body.
     let file = decidim_csv(&rows, &DecidimMapping::default()).expect("file");
@@ -236,6 +237,10 @@ fn the_decidim_file_passes_decidims_import_rules() {
     assert!(!proposals[2]["body/fr"].contains("jean@"));
     assert!(!proposals[2]["body/fr"].contains("56 78"));
     let file_text = String::from_utf8(file).expect("utf-8");
+    assert!(
+        !file_text.contains("Pas encore lue"),
+        "Decidim publishes on import"
+    );
     for private in ["Romain-Rolland", "4e B", "under_15"] {
         assert!(!file_text.contains(private), "{private} is published");
     }
@@ -286,4 +291,21 @@ fn office_files_carry_every_idea_and_neutralise_formulas() {
             .get("proposer_school")
             .is_none()
     );
+}
+
+#[test]
+fn every_text_of_the_decidim_file_is_redacted() {
+    let mut r = row(
+        "a",
+        "Appeler 06_12_34_56_78",
+        "Voir awa@example.fr",
+        "Sport 06·12·34·56·78",
+        "eligible",
+    );
+    r.place_name = Some("Chez jean@example.org".into());
+    let file = String::from_utf8(decidim_csv(&[r], &DecidimMapping::default()).expect("file"))
+        .expect("utf-8");
+    for contact in ["56_78", "56·78", "awa@", "jean@"] {
+        assert!(!file.contains(contact), "{contact} left in {file}");
+    }
 }

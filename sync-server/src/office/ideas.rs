@@ -26,11 +26,11 @@ struct Collection {
 }
 
 fn collections(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Collection>> {
-    conn.prepare(
-        "SELECT campaign_id, name FROM rm_campaigns WHERE kind = 'idea_collection'
-         ORDER BY starts_at DESC, name",
-    )?
-    .query_map([], |r| {
+    conn.prepare(&format!(
+        "SELECT campaign_id, name FROM rm_campaigns WHERE kind = 'idea_collection' {}",
+        super::results::DEFAULT_FIRST
+    ))?
+    .query_map([crate::control::now_ms()], |r| {
         Ok(Collection {
             id: r.get(0)?,
             name: r.get(1)?,

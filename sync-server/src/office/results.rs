@@ -70,14 +70,27 @@ pub struct Choices {
     pub unreadable: i64,
 }
 
-/// The campaigns the results pages choose from, newest first: those with
-/// doors (an idea collection has its own page).
+/// The order campaigns are offered in, the first being the default: those
+/// under way today (latest start first), then those that ended (most
+/// recently ended first), then those still to come (soonest first). A
+/// coordinator and an elected official land on the work in progress, not
+/// on an empty campaign planned for next year. `?1` is now (Unix ms).
+pub const DEFAULT_FIRST: &str = "ORDER BY
+    CASE WHEN starts_at <= ?1 AND ?1 < ends_at + 86400000 THEN 0
+         WHEN starts_at <= ?1 THEN 1 ELSE 2 END,
+    CASE WHEN starts_at <= ?1 AND ?1 < ends_at + 86400000 THEN -starts_at
+         WHEN starts_at <= ?1 THEN -ends_at ELSE starts_at END,
+    name, campaign_id";
+
+/// The campaigns the results pages choose from, in [`DEFAULT_FIRST`]
+/// order: those with doors (an idea collection has its own page).
 pub fn campaigns(conn: &Connection) -> rusqlite::Result<Vec<CampaignChoice>> {
-    let mut stmt = conn.prepare(
-        "SELECT campaign_id, name FROM rm_campaigns WHERE kind <> 'idea_collection'
-         ORDER BY starts_at DESC, name, campaign_id",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT campaign_id, name FROM rm_campaigns WHERE kind <> 'idea_collection' {DEFAULT_FIRST}"
+    ))?;
+    let rows = stmt.query_map([crate::control::now_ms()], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (id, name) = row?;

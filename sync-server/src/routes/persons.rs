@@ -27,13 +27,25 @@ pub async fn erase(
         .parse()
         .map_err(|_| ApiError::NotFound("no such person"))?;
     let store = state.tenants.store(account.municipality)?;
-    tokio::task::spawn_blocking(move || {
+    let erased = tokio::task::spawn_blocking(move || {
         let mut store = store.get()?;
-        store.erase(&DocId::person(person), now_ms())?;
-        anyhow::Ok(())
+        let id = DocId::person(person);
+        // Only a person of the caller's municipality: another's id is
+        // unknown here (404), and erasing it again is a no-op (204).
+        if store.is_erased(&id)? {
+            return anyhow::Ok(true);
+        }
+        if store.heads(&id)?.is_none() {
+            return anyhow::Ok(false);
+        }
+        store.erase(&id, now_ms())?;
+        anyhow::Ok(true)
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))??;
+    if !erased {
+        return Err(ApiError::NotFound("no such person"));
+    }
     tracing::info!("person document erased");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -104,6 +104,9 @@ pub fn read(
                 .profile
                 .age_band
                 .clone()
+                // Only a band of the set: a record written before the
+                // policy checked it publishes nothing else.
+                .filter(|band| shared::domain::RESIDENT_AGE_BANDS.contains(&band.as_str()))
                 .unwrap_or_else(|| UNKNOWN.to_string()),
         );
         for question in questions {
@@ -201,7 +204,7 @@ mod tests {
                 Outcome::Talked,
             );
             visit.person = Some(p.id);
-            visit.profile.age_band = Some("25-39".into());
+            visit.profile.age_band = Some("25-64".into());
             visit
                 .answers
                 .insert("logement".into(), Answer::Choice("social".into()));
@@ -216,7 +219,7 @@ mod tests {
         let v = &pool.volunteers[0];
         assert_eq!(v.id, yes.id.to_string());
         assert_eq!(v.traits[NEIGHBOURHOOD], "Lozaits");
-        assert_eq!(v.traits[AGE], "25-39");
+        assert_eq!(v.traits[AGE], "25-64");
         assert_eq!(v.traits["logement"], "social");
         assert_eq!(v.traits["transport"], UNKNOWN);
         assert_eq!(v.household, format!("{}/A/2/1", building.id));

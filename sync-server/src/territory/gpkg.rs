@@ -118,6 +118,7 @@ pub fn parse(bytes: &[u8], parsed: &mut Parsed) -> Result<(), FileError> {
         return Err(FileError::GeoPackage("no table of features".into()));
     }
     let mut line = 0;
+    let mut geometry_bytes = 0usize;
     for (table, geometry_column, srs_id) in tables {
         if let Some(late) = late() {
             return Err(late);
@@ -174,7 +175,16 @@ pub fn parse(bytes: &[u8], parsed: &mut Parsed) -> Result<(), FileError> {
             };
             let get = |column: Column| columns.get(&column).and_then(|&i| value(i));
             let polygons = match row.get_ref(geometry_at) {
-                Ok(ValueRef::Blob(blob)) => polygons(blob, &reprojector),
+                Ok(ValueRef::Blob(blob)) => {
+                    geometry_bytes += blob.len();
+                    if geometry_bytes > outline::MAX_GEOMETRY_BYTES {
+                        return Err(FileError::GeoPackage(format!(
+                            "geometries over {} MiB in all",
+                            outline::MAX_GEOMETRY_BYTES >> 20
+                        )));
+                    }
+                    polygons(blob, &reprojector)
+                }
                 _ => Err(RowProblem::Geometry("none".into())),
             };
             outline::keep(parsed, line, polygons, &get);

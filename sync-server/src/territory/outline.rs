@@ -12,6 +12,13 @@ use shared::domain::Ring;
 /// IRIS outline has a few thousand.
 pub const MAX_POINTS: usize = 200_000;
 
+/// Geometry bytes an upload's GeoPackage or Shapefile may hold, all
+/// features together (a `.shp`'s size, a GeoPackage's geometry blobs
+/// added up): about two million points, ten times a detailed IRIS layer
+/// of a large town. Without it, features each within [`MAX_POINTS`] (or
+/// rows sharing one large default blob) add up to gigabytes decoded.
+pub const MAX_GEOMETRY_BYTES: usize = 32 * 1024 * 1024;
+
 /// A ring in WGS84.
 pub fn ring(
     points: impl IntoIterator<Item = (f64, f64)>,

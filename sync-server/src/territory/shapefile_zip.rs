@@ -27,11 +27,13 @@ pub fn holds_shapefile(names: &[String]) -> bool {
     names.iter().any(|n| n.to_lowercase().ends_with(".shp"))
 }
 
-/// One entry of the zip, by the extension of the first `.shp`'s stem.
+/// One entry of the zip, by the extension of the first `.shp`'s stem,
+/// inflated up to `cap` bytes (past it, the file is refused).
 fn entry(
     archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
     stem: &str,
     extension: &str,
+    cap: usize,
 ) -> Result<Option<Vec<u8>>, FileError> {
     let wanted = format!("{stem}.{extension}");
     let Some(index) = (0..archive.len()).find(|&i| {
@@ -46,9 +48,15 @@ fn entry(
     archive
         .by_index(index)
         .map_err(refuse)?
-        .take(super::sheet::MAX_INFLATED)
+        .take(cap as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(refuse)?;
+    if bytes.len() > cap {
+        return Err(FileError::Shapefile(format!(
+            "the .{extension} is over {} MiB inflated",
+            cap >> 20
+        )));
+    }
     Ok(Some(bytes))
 }
 
@@ -63,10 +71,13 @@ pub fn parse(bytes: &[u8], names: &[String], parsed: &mut Parsed) -> Result<(), 
     let stem = stem.trim_end_matches(".shp");
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(refuse)?;
     let missing = |ext: &str| FileError::Shapefile(format!("no .{ext} beside the .shp"));
-    let shp = entry(&mut archive, stem, "shp")?.ok_or_else(|| missing("shp"))?;
-    let dbf = entry(&mut archive, stem, "dbf")?.ok_or_else(|| missing("dbf"))?;
-    let prj = entry(&mut archive, stem, "prj")?.ok_or_else(|| missing("prj"))?;
-    let cpg = entry(&mut archive, stem, "cpg")?;
+    // Geometries bounded as a whole; attributes and the small side files
+    // far below what a neighbourhood layer needs.
+    let geometry = outline::MAX_GEOMETRY_BYTES;
+    let shp = entry(&mut archive, stem, "shp", geometry)?.ok_or_else(|| missing("shp"))?;
+    let dbf = entry(&mut archive, stem, "dbf", 16 << 20)?.ok_or_else(|| missing("dbf"))?;
+    let prj = entry(&mut archive, stem, "prj", 64 << 10)?.ok_or_else(|| missing("prj"))?;
+    let cpg = entry(&mut archive, stem, "cpg", 1 << 10)?;
     let wkt = String::from_utf8_lossy(&prj);
     let crs = Crs::from_wkt(&wkt)
         .ok_or_else(|| FileError::UnsupportedCrs(wkt.chars().take(80).collect::<String>()))?;
@@ -147,5 +158,40 @@ fn polygons(shape: &Shape, reprojector: &Reprojector) -> Result<Vec<Vec<Ring>>, 
         Shape::PolygonZ(p) => group(p.rings(), reprojector),
         Shape::NullShape => Err(RowProblem::Geometry("none".into())),
         other => Err(RowProblem::Geometry(other.shapetype().to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A zip of a 364 KiB-like bomb: a `.shp` of zeros that inflates past
+    /// the geometry cap, with the side files a reader wants.
+    fn bomb(shp_bytes: usize) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, len) in [("q.shp", shp_bytes), ("q.dbf", 64), ("q.prj", 8)] {
+            writer.start_file(name, options).expect("start");
+            writer.write_all(&vec![0u8; len]).expect("write");
+        }
+        writer.finish().expect("finish").into_inner()
+    }
+
+    #[test]
+    fn a_shapefile_whose_geometries_inflate_past_the_cap_is_refused_before_reading() {
+        let zipped = bomb(outline::MAX_GEOMETRY_BYTES + 1);
+        assert!(
+            zipped.len() < 100 * 1024,
+            "a small upload: {}",
+            zipped.len()
+        );
+        let names = ["q.shp", "q.dbf", "q.prj"].map(String::from);
+        let refused = parse(&zipped, &names, &mut Parsed::default());
+        assert!(
+            matches!(&refused, Err(FileError::Shapefile(m)) if m.contains("MiB")),
+            "{refused:?}"
+        );
     }
 }

@@ -45,13 +45,14 @@ pub fn BuildingView(campaign: CampaignId, building: BuildingId) -> Element {
     };
     let lang = (ui.lang)();
     let pass = grid.pass.0;
+    let (to_knock, next_pass) = grid.counts();
     rsx! {
         h1 { "{grid.address}" }
-        p { class: "pass", "{ui.t(Text::Pass)} {pass}" }
+        p { class: "pass", "{super::sector::pass_line(&ui, grid.pass, to_knock, next_pass)}" }
         if let Some(landlord) = grid.landlord.as_ref() {
             p { class: "sub landlord", "{ui.t(Text::Landlord)}{landlord}" }
         }
-        Undo {}
+        Undo { campaign, building }
         for entrance in grid.entrances.iter() {
             section { class: "entrance", key: "{entrance.label}",
                 h2 { "{ui.t(Text::Entrance)} {entrance.label}"
@@ -73,8 +74,8 @@ pub fn BuildingView(campaign: CampaignId, building: BuildingId) -> Element {
                                                 move |_| ui.go(Route::door(campaign, building, &d))
                                             },
                                             span { class: "label", "{door.door.door}" }
-                                            if let Some((_, o, p)) = door.last {
-                                                span { class: "state", "{outcome(lang, o)} · {p.0}" }
+                                            if let Some((_, o, _)) = door.last {
+                                                span { class: "state", "{outcome(lang, o)}" }
                                             }
                                             for f in door.follow_ups.iter() {
                                                 span { class: "follow-up-badge", "⚑ {follow_up_status(lang, f.status)}" }
@@ -119,33 +120,54 @@ fn FollowUpNewsList(lang: crate::i18n::Lang, doors: Vec<DoorState>) -> Element {
     }
 }
 
-/// "Saved — Undo" after an outcome, until the next one.
+/// "Saved: Not home · Entrance A · 3 · 12 — Undo" on the grid of the
+/// building where that visit was recorded, and nowhere else, until the
+/// next outcome or the next sync.
 #[component]
-fn Undo() -> Element {
+fn Undo(campaign: CampaignId, building: BuildingId) -> Element {
     let mut ui = use_context::<Ui>();
     let backend = use_context::<Backend>();
+    let mut problem = use_signal(|| None::<crate::backend::Problem>);
     let Some(last) = (ui.last_saved)() else {
         return rsx! {};
     };
+    if last.campaign != campaign || last.building != building {
+        return rsx! {};
+    }
+    let lang = (ui.lang)();
+    let what = format!(
+        "{} · {}",
+        outcome(lang, last.outcome),
+        crate::ui::door_words(&ui, &last.door)
+    );
     if last.undone {
-        return rsx! { p { class: "toast", role: "status", {ui.t(Text::Undone)} } };
+        return rsx! { p { class: "toast", role: "status", "{ui.t(Text::Undone)} : {what}" } };
     }
     rsx! {
-        p { class: "toast", role: "status",
-            "✓ {ui.t(Text::Saved)} "
-            button {
-                class: "undo",
-                onclick: move |_| {
-                    let backend = backend.clone();
-                    let last = last.clone();
-                    spawn(async move {
-                        if let Response::Done = backend.call(Request::Undo(last.campaign, last.building, last.visit)).await {
-                            ui.last_saved.set(Some(crate::ui::LastSaved { undone: true, ..last }));
-                            ui.refresh(backend.clone());
-                        }
-                    });
-                },
-                {ui.t(Text::Undo)}
+        div { class: "toast", role: "status",
+            p { "✓ {ui.t(Text::Saved)} : {what}" }
+            if last.undoable {
+                button {
+                    class: "undo",
+                    onclick: move |_| {
+                        let backend = backend.clone();
+                        let last = last.clone();
+                        spawn(async move {
+                            match backend.call(Request::Undo(last.campaign, last.building, last.visit)).await {
+                                Response::Done => {
+                                    ui.last_saved.set(Some(crate::ui::LastSaved { undone: true, ..last }));
+                                    ui.refresh(backend.clone());
+                                }
+                                Response::Error(p) => problem.set(Some(p)),
+                                _ => {}
+                            }
+                        });
+                    },
+                    "{ui.t(Text::Undo)}"
+                }
+            }
+            if let Some(p) = problem() {
+                p { class: "error", role: "alert", {ui.t(Text::Problem(p))} }
             }
         }
     }

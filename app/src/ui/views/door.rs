@@ -26,7 +26,7 @@ pub fn DoorView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
     let mut error = use_signal(|| None::<String>);
     let lang = (ui.lang)();
     rsx! {
-        h1 { "{ui.t(Text::Entrance)} {door.entrance} · {ui.t(Text::Floor)} {door.floor} · {door.door}" }
+        h1 { {crate::ui::door_words(&ui, &door)} }
         p { {ui.t(Text::OutcomeQuestion)} }
         div { class: "outcomes",
             for o in OUTCOMES {
@@ -44,9 +44,10 @@ pub fn DoorView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
                             let backend = backend.clone();
                             let door = door.clone();
                             spawn(async move {
+                                let door_saved = door.clone();
                                 match backend.call(Request::Record(campaign, building, door, o)).await {
                                     Response::Recorded(visit) => {
-                                        ui.last_saved.set(Some(LastSaved { campaign, building, visit, undone: false }));
+                                        ui.last_saved.set(Some(LastSaved { campaign, building, door: door_saved, outcome: o, visit, undoable: true, undone: false }));
                                         ui.back();
                                         ui.refresh(backend.clone());
                                     }

@@ -178,7 +178,7 @@ fn Sectors() -> Element {
                             }
                             span { class: "sub", "{sector.campaign_name}" }
                             span { class: "sub",
-                                "{sector.buildings.iter().map(|b| b.doors_left()).sum::<usize>()} {ui.t(Text::DoorsLeft)} · {sector.buildings.iter().map(|b| b.dwellings).sum::<usize>()} {ui.t(Text::Dwellings)}"
+                                "{sector.buildings.iter().map(|b| b.to_knock).sum::<usize>()} {ui.t(Text::ToKnock)} · {sector.buildings.iter().map(|b| b.dwellings).sum::<usize>()} {ui.t(Text::Dwellings)}"
                             }
                         }
                     }

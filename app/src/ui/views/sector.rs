@@ -8,7 +8,7 @@ use crate::i18n::Text;
 use crate::platform::Backend;
 use crate::ui::{Route, Ui};
 use dioxus::prelude::*;
-use shared::domain::SectorId;
+use shared::domain::{Pass, SectorId};
 
 /// The sector screen; `map` picks the map tab.
 #[component]
@@ -44,6 +44,26 @@ pub fn SectorView(id: SectorId, map: bool) -> Element {
     }
 }
 
+/// A building's progress in words an agent reads at a glance: the pass
+/// it is on, the doors still to knock in it, and those knocked without an
+/// answer that wait for the next pass (on the last pass: unanswered).
+pub fn pass_line(ui: &Ui, pass: Pass, to_knock: usize, next_pass: usize) -> String {
+    let waiting = if pass.0 >= crate::field::LAST_PASS {
+        ui.t(Text::Unanswered)
+    } else {
+        ui.t(Text::ForNextPass)
+    };
+    format!(
+        "{} {} · {} {} · {} {}",
+        ui.t(Text::Pass),
+        pass.0,
+        to_knock,
+        ui.t(Text::ToKnock),
+        next_pass,
+        waiting
+    )
+}
+
 fn progress_class(b: &BuildingSummary) -> &'static str {
     if b.dwellings > 0 && b.doors_left() == 0 {
         "done"
@@ -69,8 +89,8 @@ fn WalkList(sector: SectorSummary) -> Element {
                             move |_| ui.go(Route::Building { campaign, building })
                         },
                         span { class: "title", "{b.address}" }
-                        span { class: "sub", "{b.doors_left()} {ui.t(Text::DoorsLeft)} / {b.dwellings}" }
-                        progress { max: "{b.dwellings.max(1)}", value: "{b.settled}", "aria-label": "{b.address}" }
+                        span { class: "sub", "{pass_line(&ui, b.pass, b.to_knock, b.next_pass)}" }
+                        progress { max: "{b.dwellings.max(1)}", value: "{b.dwellings - b.to_knock}", "aria-label": "{b.address}" }
                     }
                 }
             }
@@ -119,7 +139,7 @@ fn Map(sector: SectorSummary) -> Element {
                         rsx! {
                             circle { cx: "{x}", cy: "{y}", r: "14" }
                             text { x: "{x}", y: "{y + 5.0}", text_anchor: "middle", "{n + 1}" }
-                            title { "{b.address} — {b.doors_left()} {ui.t(Text::DoorsLeft)}" }
+                            title { "{b.address} — {b.to_knock} {ui.t(Text::ToKnock)}" }
                         }
                     }
                 }
@@ -127,7 +147,7 @@ fn Map(sector: SectorSummary) -> Element {
         }
         ol { class: "legend",
             for (n, b) in sector.buildings.iter().enumerate() {
-                li { key: "{b.id}", "{n + 1}. {b.address} — {b.doors_left()} {ui.t(Text::DoorsLeft)}" }
+                li { key: "{b.id}", "{n + 1}. {b.address} — {b.to_knock} {ui.t(Text::ToKnock)}" }
             }
         }
     }

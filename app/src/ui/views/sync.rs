@@ -56,6 +56,8 @@ pub fn SyncView() -> Element {
             match response {
                 Response::Status(s) => {
                     ui.status.set(s);
+                    // What went to the server is no longer undone.
+                    ui.last_saved.set(None);
                     outcome.set(Some(Ok(())));
                 }
                 Response::Error(problem) => outcome.set(Some(Err(problem))),
@@ -69,7 +71,10 @@ pub fn SyncView() -> Element {
         h1 { {ui.t(Text::Sync)} }
         section { class: "card",
             if status.unsynced > 0 {
-                p { class: "big pending", "{status.unsynced} {ui.t(Text::Unsynced)}" }
+                p { class: "big pending",
+                    "{status.unsynced} "
+                    {ui.t(if status.unsynced == 1 { Text::UnsyncedOne } else { Text::Unsynced })}
+                }
             } else {
                 p { class: "big ok", "✓ {ui.t(Text::AllOnServer)}" }
             }

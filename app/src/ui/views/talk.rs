@@ -12,7 +12,7 @@ use dioxus::prelude::*;
 use shared::domain::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-const AGE_BANDS: [&str; 4] = ["15-24", "25-64", "65+", "<15"];
+use shared::domain::RESIDENT_AGE_BANDS as AGE_BANDS;
 const LANGUAGES: [(&str, &str); 6] = [
     ("fr", "Français"),
     ("ar", "العربية"),
@@ -145,7 +145,10 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                         ui.last_saved.set(Some(LastSaved {
                             campaign: campaign_id,
                             building,
+                            door: door.clone(),
+                            outcome: shared::domain::Outcome::Talked,
                             visit,
+                            undoable: false,
                             undone: false,
                         }));
                         ui.back();
