@@ -93,8 +93,8 @@ test("an agent canvasses offline, the browser is killed, nothing is lost, the se
     await phone.context.setOffline(false);
     await phone.page.click(".bar .sync");
     await phone.page.waitForSelector(".card .big");
-    assert.match(await phone.page.textContent(".card .big"), /^\s*3\b/,
-      "the visit log, the person and the follow-up wait for the server");
+    assert.match(await phone.page.textContent(".card .big"), /^\s*22\b/,
+      "the 20 knocks, the volunteer and the follow-up wait for the server: records, not documents");
     await phone.page.click("button.primary");
     await phone.page.waitForSelector("p.ok[role=status]", { timeout: 30000 });
     await checkScreen(phone.page, "sync");
@@ -157,6 +157,40 @@ test("two agents canvass the same building offline; after syncing each grid show
   } finally {
     await first.kill().catch(() => {});
     await second.kill().catch(() => {});
+    await server.stop();
+  }
+});
+
+test("the undo offer belongs to its visit: named, on its building only, gone once synced", async () => {
+  const server = await startServer();
+  const phone = await launch();
+  try {
+    const page = phone.page;
+    await enrol(page, server.url, server.code);
+    await openBuilding(page, 0);
+    await tapOutcome(page, 0, "NotHome");
+    const toast = await page.textContent(".toast");
+    assert.match(toast, /Absent/, "it says what it undoes");
+    assert.match(toast, /Entrée/, "and at which door");
+    assert.ok(await page.$(".toast button.undo"), "a two-tap outcome can be undone");
+    await checkScreen(page, "undo-named");
+    // Another building: nothing was recorded there, nothing to undo.
+    await page.goBack();
+    await page.waitForSelector(".walk .row");
+    await page.click(".walk .row >> nth=1");
+    await page.waitForSelector(".grid .door");
+    assert.equal(await page.$(".toast"), null, "no undo offer on another building");
+    // Once synced, the visit is the office's record: no undo anywhere.
+    assert.ok(await syncNow(page), "synced");
+    await page.waitForSelector(".grid .door");
+    await page.goBack();
+    await page.waitForSelector(".walk .row");
+    await page.click(".walk .row >> nth=0");
+    await page.waitForSelector(".grid .door .state");
+    assert.equal(await page.$(".toast"), null, "no undo offer after the sync");
+    assert.equal((await doorStates(page)).length, 1, "the visit stays");
+  } finally {
+    await phone.kill().catch(() => {});
     await server.stop();
   }
 });

@@ -690,7 +690,7 @@ pub fn idea(campaign: CampaignId, title: &str, collected_by: AgentId) -> Idea {
     Idea {
         title: title.into(),
         description: "Proposée en classe de 4e B".into(),
-        category: "sport".into(),
+        category: samples::IDEA_CATEGORY.into(),
         proposer: ProposerProfile {
             age_band: Some(AgeBand::From15To24),
             school: Some("Collège Guy Môquet".into()),

@@ -9,6 +9,12 @@ use shared::domain::*;
 use shared::schema::{self, DocId, SingleRecord};
 use std::collections::BTreeMap;
 
+/// The category of the sample ideas: a campaign that takes them lists it.
+pub const IDEA_CATEGORY: &str = "sport";
+/// The service of the sample follow-ups: a campaign that takes them lists
+/// it.
+pub const SERVICE: &str = "Ascenseurs";
+
 /// A building with one entrance of two doors on the ground floor.
 pub fn building(n: u8) -> Building {
     Building {
@@ -82,7 +88,7 @@ pub fn follow_up(campaign: CampaignId, agent: AgentId) -> FollowUp {
     FollowUp {
         id: FollowUpId::new(),
         campaign,
-        service: "Ascenseurs".into(),
+        service: SERVICE.into(),
         description: "Ascenseur en panne depuis deux semaines".into(),
         building: None,
         place: None,

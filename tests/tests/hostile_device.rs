@@ -48,6 +48,8 @@ async fn world() -> World {
     let elected = Device::enrol(&server, &office, Role::ElectedOfficial).await;
 
     let mut campaign = Campaign::new("Lebon 2026".into(), CampaignKind::DoorToDoor, 0, 1);
+    campaign.categories = vec![samples::IDEA_CATEGORY.into()];
+    campaign.services = vec![samples::SERVICE.into()];
     campaign.questionnaire = Questionnaire {
         version: 1,
         questions: vec![Question {
@@ -549,11 +551,15 @@ async fn a_device_cannot_grow_a_document_without_bound() {
     let mut w = world().await;
     let before = w.stored();
     let my_log = DocId::visits(w.campaign.id, w.mine.id);
-    // One message of 1.5 MiB of changes.
-    let mut big = visit(w.campaign.id, w.mine.id, w.agent.agent, "1");
-    big.verbatim = "x".repeat(1536 * 1024);
+    // One message of 1.5 MiB of changes: visits whose verbatims are each
+    // as long as the policy takes.
+    let longest = shared::policy::values::MAX_VERBATIM_CHARS;
     let mut log = Automerge::new();
-    schema::record_visit(&mut log, &big).expect("record");
+    for n in 0..(1536 * 1024 / longest) {
+        let mut big = visit(w.campaign.id, w.mine.id, w.agent.agent, &format!("b{n}"));
+        big.verbatim = "x".repeat(longest);
+        schema::record_visit(&mut log, &big).expect("record");
+    }
     let response = round(&w.agent, vec![(my_log.clone(), push_all(&log))]).await;
     assert_eq!(refusal(&response, &my_log), Some(RefusalReason::OverLimit));
     assert_eq!(w.stored(), before);
@@ -563,9 +569,11 @@ async fn a_device_cannot_grow_a_document_without_bound() {
     let mut log = Automerge::new();
     let mut refused_at = None;
     for i in 0..6 {
-        let mut v = visit(w.campaign.id, w.mine.id, w.agent.agent, &format!("{i}"));
-        v.verbatim = format!("{i}").repeat(700 * 1024);
-        schema::record_visit(&mut log, &v).expect("record");
+        for n in 0..(700 * 1024 / longest) {
+            let mut v = visit(w.campaign.id, w.mine.id, w.agent.agent, &format!("{i}-{n}"));
+            v.verbatim = format!("{i}").repeat(longest);
+            schema::record_visit(&mut log, &v).expect("record");
+        }
         let response = round(&w.agent, vec![(my_log.clone(), push_all(&log))]).await;
         if let Some(reason) = refusal(&response, &my_log) {
             refused_at = Some((i, reason));

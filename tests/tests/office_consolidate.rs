@@ -48,12 +48,13 @@ async fn field_day() -> Field {
     for b in &buildings {
         server.put(office.id, b);
     }
-    let campaign = Campaign::new(
+    let mut campaign = Campaign::new(
         "Automne".into(),
         CampaignKind::DoorToDoor,
         T0 - 86_400_000,
         T0 + 30 * 86_400_000,
     );
+    campaign.services = vec![samples::SERVICE.into()];
     server.put(office.id, &campaign);
     let mut phones = Vec::new();
     for _ in 0..3 {

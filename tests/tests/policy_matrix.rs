@@ -26,7 +26,10 @@ struct Seeded {
 
 fn seed(server: &TestServer, municipality: MunicipalityId, device: &Device) -> Seeded {
     let someone = AgentId::new();
-    let campaign = Campaign::new("Matrice".into(), CampaignKind::DoorToDoor, 0, 1);
+    let mut campaign = Campaign::new("Matrice".into(), CampaignKind::DoorToDoor, 0, 1);
+    // The lists the sample records draw from: the policy checks them.
+    campaign.categories = vec![samples::IDEA_CATEGORY.into()];
+    campaign.services = vec![samples::SERVICE.into()];
     let area = samples::neighbourhood("Centre");
     let place = building(1);
     let turf = sector(campaign.id, "Nord", vec![place.id], someone);

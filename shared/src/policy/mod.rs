@@ -391,11 +391,9 @@ pub fn check_write(
             if !idea.within_bounds() {
                 return Err(Refused::Unreadable);
             }
-            let campaign = campaigns(idea.campaign).ok_or(Refused::OutOfSet)?;
-            if !(kept || values::idea_ok(&idea, &campaign)) {
-                return Err(Refused::OutOfSet);
-            }
-            match old {
+            let in_set =
+                kept || campaigns(idea.campaign).is_none_or(|c| values::idea_ok(&idea, &c));
+            let attributed = match old {
                 // Collected on this phone, and nothing the office decides.
                 None => {
                     ensure(idea.collected_by == me && idea.office_fields_equal(&fresh_idea(&idea)))
@@ -406,6 +404,12 @@ pub fn check_write(
                 Some(old) => ensure(
                     idea.office_fields_equal(&old) && (!old.decided() || idea.same_text(&old)),
                 ),
+            };
+            attributed?;
+            if in_set {
+                Ok(())
+            } else {
+                Err(Refused::OutOfSet)
             }
         }
         DocKind::FollowUp => {
@@ -413,11 +417,6 @@ pub fn check_write(
             match read_before::<FollowUp>(doc_id, before)? {
                 // Raised in the field: open, and every entry by this device,
                 // for one of the campaign's services.
-                None if !campaigns(follow_up.campaign)
-                    .is_some_and(|c| values::follow_up_ok(&follow_up, &c)) =>
-                {
-                    Err(Refused::OutOfSet)
-                }
                 None => ensure(
                     follow_up.status == FollowUpStatus::Open
                         && !follow_up.history.is_empty()
@@ -425,7 +424,17 @@ pub fn check_write(
                             .history
                             .iter()
                             .all(|h| h.by == me && h.status == FollowUpStatus::Open),
-                ),
+                )
+                .and_then(|()| {
+                    let in_set = values::follow_up_bounded(&follow_up)
+                        && campaigns(follow_up.campaign)
+                            .is_none_or(|c| c.services.contains(&follow_up.service));
+                    if in_set {
+                        Ok(())
+                    } else {
+                        Err(Refused::OutOfSet)
+                    }
+                }),
                 Some(old) => ensure(old == follow_up),
             }
         }
@@ -533,12 +542,10 @@ fn check_visits(
         // absent: its author could not be checked.
         let old = before.map(|d| read(d, key)).transpose()?.flatten();
         let new = read(after, key)?;
-        if let Some(new) = &new
-            && old.as_ref() != Some(new)
-            && !values::visit_ok(new, campaign.as_ref())
-        {
-            return Err(Refused::OutOfSet);
-        }
+        let changed = new
+            .as_ref()
+            .filter(|new| old.as_ref() != Some(*new))
+            .cloned();
         match (old, new) {
             (Some(old), Some(new)) if old == new => {}
             (Some(old), Some(new)) if old.agent == me && new.agent == me => {}
@@ -547,6 +554,9 @@ fn check_visits(
             (Some(old), None) if old.agent == me => {}
             (None, None) => {}
             _ => return Err(Refused::Attribution),
+        }
+        if changed.is_some_and(|new| !values::visit_ok(&new, campaign.as_ref())) {
+            return Err(Refused::OutOfSet);
         }
     }
     Ok(())

@@ -682,6 +682,20 @@ fn closed_sets_are_checked_on_every_write() {
         &lookup,
     );
     assert_eq!(unknown_ok, Ok(()));
+    let mut junk = v.clone();
+    junk.profile.age_band = Some("Jean Dupont".into());
+    assert_eq!(
+        super::check_write(
+            &agent(),
+            &DocId::visits(stray.0, stray.1),
+            None,
+            &log_with(&[&junk]),
+            None,
+            &lookup
+        ),
+        Err(Refused::OutOfSet),
+        "what needs no campaign is checked all the same"
+    );
     v.questionnaire_version = Some(1);
     v.answers.insert("q1".into(), Answer::Choice("oui".into()));
     assert_eq!(

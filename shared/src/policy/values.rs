@@ -106,10 +106,10 @@ fn answer_ok(kind: &QuestionKind, answer: &Answer) -> bool {
     }
 }
 
-/// Whether a follow-up raised in the field names one of its campaign's
-/// services and stays within bounds.
-pub fn follow_up_ok(follow_up: &FollowUp, campaign: &Campaign) -> bool {
-    campaign.services.contains(&follow_up.service)
+/// Whether a follow-up's texts stay within bounds (its service is checked
+/// against its campaign's list by [`super::check_write`]).
+pub fn follow_up_bounded(follow_up: &FollowUp) -> bool {
+    chars_at_most(&follow_up.service, MAX_TOPIC_CHARS)
         && chars_at_most(&follow_up.description, MAX_FOLLOW_UP_CHARS)
         && follow_up
             .history
