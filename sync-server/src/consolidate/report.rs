@@ -10,8 +10,6 @@ use rusqlite::{Connection, params_from_iter};
 pub const TOP_TOPICS: usize = 5;
 /// Verbatims quoted in a report.
 pub const VERBATIMS: usize = 3;
-/// The longest quote, in characters.
-
 /// One page of the report.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Report {

@@ -139,13 +139,14 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                 }),
             };
             let backend = backend.clone();
+            let door = door.clone();
             spawn(async move {
                 match backend.call(Request::Talk(Box::new(talk))).await {
                     Response::Recorded(visit) => {
                         ui.last_saved.set(Some(LastSaved {
                             campaign: campaign_id,
                             building,
-                            door: door.clone(),
+                            door,
                             outcome: shared::domain::Outcome::Talked,
                             visit,
                             undoable: false,
