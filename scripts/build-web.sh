@@ -20,19 +20,24 @@ mkdir -p web-dist/pkg
 wasm-bindgen --target web --no-typescript --out-dir web-dist/pkg \
     target/wasm32-unknown-unknown/web/palier-app.wasm
 # Smaller for the same work: binaryen's size passes after rustc's. Today's
-# rustc output uses these WebAssembly features; Debian's binaryen must be
-# told so.
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+# rustc output uses these WebAssembly features; binaryen must be told so.
+# Debian 12's binaryen (108) cannot parse some of today's instructions
+# (table.fill): the module is then served as rustc made it, precompressed.
+if wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types \
     --enable-multivalue \
-    -o web-dist/pkg/palier-app_bg.opt.wasm web-dist/pkg/palier-app_bg.wasm
-mv web-dist/pkg/palier-app_bg.opt.wasm web-dist/pkg/palier-app_bg.wasm
+    -o web-dist/pkg/palier-app_bg.opt.wasm web-dist/pkg/palier-app_bg.wasm 2>/tmp/wasm-opt.log; then
+    mv web-dist/pkg/palier-app_bg.opt.wasm web-dist/pkg/palier-app_bg.wasm
+else
+    echo "wasm-opt ($(wasm-opt --version)) could not read the module; kept as built: $(head -c 200 /tmp/wasm-opt.log)" >&2
+    rm -f web-dist/pkg/palier-app_bg.opt.wasm
+fi
 
 # Built files live under a name that is their build's hash: served as
 # immutable (a year in every cache), and a new build is a new name, so a
 # phone never mixes an old module with a new script. index.html, main.js,
 # worker.js, sw.js and the manifest keep their names and are revalidated.
-build=$(cat web-dist/pkg/* | sha256sum | cut -c1-12)
+build=$(find web-dist/pkg -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
 mv web-dist/pkg "web-dist/pkg-$build"
 cp app/web/index.html app/web/manifest.webmanifest app/web/icon.svg web-dist/
 for script in main.js worker.js; do
