@@ -171,7 +171,7 @@ test("the undo offer belongs to its visit: named, on its building only, gone onc
     await tapOutcome(page, 0, "NotHome");
     const toast = await page.textContent(".toast");
     assert.match(toast, /Absent/, "it says what it undoes");
-    assert.match(toast, /Entrée/, "and at which door");
+    assert.match(toast, /Cage A · Étage \d+ · \w+/, "and at which door");
     assert.ok(await page.$(".toast button.undo"), "a two-tap outcome can be undone");
     await checkScreen(page, "undo-named");
     // Another building: nothing was recorded there, nothing to undo.

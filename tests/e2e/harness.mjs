@@ -137,8 +137,10 @@ export async function seriousViolations(page) {
 /** The paths the web build serves, its service worker aside. */
 export function webFiles() {
   const base = join(root, "web-dist");
+  // The `.br` and `.gz` beside a file are how it travels, not files the
+  // app asks for.
   return readdirSync(base, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name !== "sw.js")
+    .filter((e) => e.isFile() && e.name !== "sw.js" && !/\.(br|gz)$/.test(e.name))
     .map((e) => "/" + join(e.parentPath ?? e.path, e.name).slice(base.length + 1));
 }
 
