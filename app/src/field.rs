@@ -156,15 +156,14 @@ impl BuildingGrid {
     /// The doors still to knock in this pass, and those knocked in it
     /// without a final outcome (as [`BuildingSummary`] counts them).
     pub fn counts(&self) -> (usize, usize) {
-        let doors: Vec<&DoorState> = self
-            .entrances
+        pass_counts(self.doors(), self.pass)
+    }
+
+    fn doors(&self) -> impl Iterator<Item = &DoorState> {
+        self.entrances
             .iter()
             .flat_map(|e| &e.floors)
             .flat_map(|f| &f.doors)
-            .collect();
-        let knocked = doors.iter().filter(|d| knocked_in(d, self.pass)).count();
-        let settled = doors.iter().filter(|d| d.settled).count();
-        (doors.len() - settled - knocked, knocked)
     }
 }
 
@@ -287,20 +286,43 @@ fn follow_up_news(store: &Store, visits: Option<&Vec<Visit>>) -> Vec<FollowUpNew
         .collect()
 }
 
+/// Every door of a building with its state, from the building's visits.
+fn door_states(building: &Building, doors: &BTreeMap<DwellingRef, Vec<Visit>>) -> Vec<DoorState> {
+    building
+        .dwellings()
+        .map(|d| {
+            let visits = doors.get(&d);
+            door_state(d, visits)
+        })
+        .collect()
+}
+
 /// The pass a building is on: the lowest pass any unsettled door waits
 /// for (the last pass once every door is settled or was knocked on it).
-fn building_pass(states: &[DoorState]) -> Pass {
+fn building_pass<'a>(states: impl IntoIterator<Item = &'a DoorState>) -> Pass {
     states
-        .iter()
+        .into_iter()
         .filter(|d| !d.settled)
         .map(|d| d.next_pass)
         .min()
         .unwrap_or(Pass(LAST_PASS))
 }
 
-/// Whether an unsettled door was knocked in pass `pass` (or later).
-fn knocked_in(door: &DoorState, pass: Pass) -> bool {
-    !door.settled && door.last.is_some_and(|(_, _, p)| p >= pass)
+/// The doors still to knock in pass `pass` (not settled, not knocked in
+/// it) and those knocked in it without a final outcome.
+fn pass_counts<'a>(states: impl IntoIterator<Item = &'a DoorState>, pass: Pass) -> (usize, usize) {
+    let (mut to_knock, mut knocked) = (0, 0);
+    for door in states {
+        if door.settled {
+            continue;
+        }
+        if door.last.is_some_and(|(_, _, p)| p >= pass) {
+            knocked += 1;
+        } else {
+            to_knock += 1;
+        }
+    }
+    (to_knock, knocked)
 }
 
 fn summary(
@@ -309,25 +331,18 @@ fn summary(
     building: &Building,
 ) -> Result<BuildingSummary, FieldError> {
     let doors = by_door(visits_of(store, campaign, building.id)?);
-    let states: Vec<_> = building
-        .dwellings()
-        .map(|d| {
-            let visits = doors.get(&d);
-            door_state(d, visits)
-        })
-        .collect();
+    let states = door_states(building, &doors);
     let pass = building_pass(&states);
-    let next_pass = states.iter().filter(|s| knocked_in(s, pass)).count();
-    let settled = states.iter().filter(|s| s.settled).count();
+    let (to_knock, next_pass) = pass_counts(&states, pass);
     Ok(BuildingSummary {
         id: building.id,
         address: building.address.clone(),
         location: building.location,
         dwellings: states.len(),
-        settled,
+        settled: states.iter().filter(|s| s.settled).count(),
         visited: states.iter().filter(|s| s.last.is_some()).count(),
         pass,
-        to_knock: states.len() - settled - next_pass,
+        to_knock,
         next_pass,
     })
 }
@@ -408,13 +423,12 @@ pub fn grid(
                 .collect(),
         })
         .collect();
-    let states: Vec<DoorState> = entrances
-        .iter()
-        .flat_map(|e| &e.floors)
-        .flat_map(|f| &f.doors)
-        .cloned()
-        .collect();
-    let pass = building_pass(&states);
+    let pass = building_pass(
+        entrances
+            .iter()
+            .flat_map(|e| &e.floors)
+            .flat_map(|f| &f.doors),
+    );
     Ok(BuildingGrid {
         id: building,
         address: b.address,
@@ -451,15 +465,9 @@ impl Log {
         let Some(building) = building else {
             return Ok(state.next_pass);
         };
-        let states: Vec<DoorState> = building
-            .dwellings()
-            .map(|d| {
-                let visits = doors.get(&d);
-                door_state(d, visits)
-            })
-            .collect();
+        let pass = building_pass(&door_states(building, &doors));
         let last = state.last.map_or(0, |(_, _, p)| p.0);
-        Ok(Pass(last.max(building_pass(&states).0).clamp(1, LAST_PASS)))
+        Ok(Pass(last.max(pass.0).clamp(1, LAST_PASS)))
     }
 
     /// Adds the visit and saves it with `extra` documents, in one durable

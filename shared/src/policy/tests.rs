@@ -672,43 +672,22 @@ fn closed_sets_are_checked_on_every_write() {
     }
     // A visit of a campaign the server does not hold carries no answer.
     let stray = (CampaignId::new(), log.1);
+    let stray_check = |v: &Visit| {
+        let id = DocId::visits(stray.0, stray.1);
+        super::check_write(&agent(), &id, None, &log_with(&[v]), None, &lookup)
+    };
     let mut v = visit(stray, me(), "12");
-    let unknown_ok = super::check_write(
-        &agent(),
-        &DocId::visits(stray.0, stray.1),
-        None,
-        &log_with(&[&v]),
-        None,
-        &lookup,
-    );
-    assert_eq!(unknown_ok, Ok(()));
+    assert_eq!(stray_check(&v), Ok(()));
     let mut junk = v.clone();
     junk.profile.age_band = Some("Jean Dupont".into());
     assert_eq!(
-        super::check_write(
-            &agent(),
-            &DocId::visits(stray.0, stray.1),
-            None,
-            &log_with(&[&junk]),
-            None,
-            &lookup
-        ),
+        stray_check(&junk),
         Err(Refused::OutOfSet),
         "what needs no campaign is checked all the same"
     );
     v.questionnaire_version = Some(1);
     v.answers.insert("q1".into(), Answer::Choice("oui".into()));
-    assert_eq!(
-        super::check_write(
-            &agent(),
-            &DocId::visits(stray.0, stray.1),
-            None,
-            &log_with(&[&v]),
-            None,
-            &lookup
-        ),
-        Err(Refused::OutOfSet)
-    );
+    assert_eq!(stray_check(&v), Err(Refused::OutOfSet));
     // A follow-up to a service the campaign does not have, an idea in a
     // category it does not have.
     let mut f = follow_up_at(None, me());

@@ -118,10 +118,10 @@ pub fn follow_up_bounded(follow_up: &FollowUp) -> bool {
 }
 
 /// Whether an idea's category is one of its campaign's, and its named
-/// place one of the campaign's places.
+/// place one of the campaign's places (its lengths are
+/// `Idea::within_bounds`, checked apart).
 pub fn idea_ok(idea: &Idea, campaign: &Campaign) -> bool {
     idea.campaign == campaign.id
-        && idea.within_bounds()
         && campaign.categories.contains(&idea.category)
         && idea
             .place_name
