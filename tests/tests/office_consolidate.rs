@@ -535,7 +535,16 @@ async fn exports_carry_no_free_text_and_open_data_only_counts() {
     let csv = pages
         .get(&format!("/office/exports/open-data.csv?{q}"))
         .await;
-    assert!(csv.body.contains("# rule: palier-open-data-1"));
+    assert!(
+        !csv.body.lines().any(|l| l.starts_with('#')),
+        "comment lines a spreadsheet takes for data"
+    );
+    let metadata = pages
+        .get(&format!("/office/exports/open-data-metadata.json?{q}"))
+        .await;
+    let metadata: serde_json::Value = serde_json::from_str(&metadata.body).expect("json");
+    assert_eq!(metadata["rule"]["version"], "palier-open-data-2");
+    assert_eq!(metadata["fields"], table["fields"]);
 }
 
 #[tokio::test]

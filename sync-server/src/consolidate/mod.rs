@@ -10,6 +10,7 @@ pub mod export;
 pub mod figures;
 pub mod filter;
 pub mod open_data;
+pub mod open_data_audit;
 pub mod period;
 pub mod places;
 pub mod report;

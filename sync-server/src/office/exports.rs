@@ -1,7 +1,7 @@
 //! The exports page and its files: per building and per neighbourhood
 //! (CSV with `,` or `;`, GeoJSON), every visit (CSV, streamed with a row
 //! count for the page's progress bar), and the open-data table (CSV and
-//! JSON, with its disclosure rule). A thin shell over
+//! JSON, its disclosure rule in a metadata file beside the CSV). A thin shell over
 //! `consolidate::{export, open_data}`.
 
 use super::dashboard::phones;
@@ -112,6 +112,7 @@ pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                 (link("/office/exports/open-data.csv", "&sep=semicolon", r.export_csv_fr))
                 (link("/office/exports/open-data.csv", "", r.export_csv))
                 (link("/office/exports/open-data.json", "", "JSON"))
+                (link("/office/exports/open-data-metadata.json", "", r.open_data_metadata))
             }
             (open_table(r, &open))
         }
@@ -225,17 +226,17 @@ pub async fn download(
                 let mut total = vec!["TOTAL".to_string()];
                 total.extend(cells(&t.total));
                 rows.push(total);
-                let mut bytes = export::csv(&header, rows, sep).map_err(csv_error)?;
-                // The rule travels with the data: comment lines after the
-                // table, which spreadsheet software shows as text.
-                bytes.extend_from_slice(
-                    format!(
-                        "# rule: {} (threshold {})\n# {}\n",
-                        t.rule.version, t.rule.threshold, t.rule.text
-                    )
-                    .as_bytes(),
-                );
-                (bytes, CSV)
+                // Data only: the rule and the campaign are in the
+                // metadata file beside it, where no spreadsheet takes them
+                // for rows.
+                (export::csv(&header, rows, sep).map_err(csv_error)?, CSV)
+            }
+            "open-data-metadata.json" => {
+                let t = open_data::build(conn, filter)?;
+                (
+                    serde_json::to_vec_pretty(&t.metadata()).map_err(json_error)?,
+                    JSON,
+                )
             }
             _ => return Err(PageError::NotFound(lang)),
         })

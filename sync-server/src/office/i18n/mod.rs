@@ -380,6 +380,7 @@ results_texts! {
     export_open_data,
     exports_hint,
     open_data_title,
+    open_data_metadata,
     open_data_rule,
     masked,
     total,
