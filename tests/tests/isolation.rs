@@ -159,3 +159,44 @@ async fn an_elected_officials_device_reads_but_cannot_write() {
     );
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_coordinator_cannot_erase_a_person_of_another_municipality() {
+    let server = TestServer::start().await;
+    let villejuif = server.municipality("Villejuif").await;
+    let grenoble = server.municipality("Grenoble").await;
+    let mut in_grenoble = Device::enrol(&server, &grenoble, Role::Agent).await;
+    let resident = person("Résidente grenobloise", in_grenoble.agent);
+    in_grenoble.put(&resident);
+    in_grenoble.sync().await;
+
+    let erase = |token: String| {
+        let url = format!("{}/api/persons/{}/erase", server.url, resident.id);
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .expect("erase")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        erase(villejuif.token.clone()).await,
+        404,
+        "another municipality's person is unknown here, not erased"
+    );
+    let store = Store::open(&server.store_path(grenoble.id)).expect("open");
+    assert!(
+        store
+            .heads(&DocId::person(resident.id))
+            .expect("read")
+            .is_some(),
+        "Grenoble still holds its resident"
+    );
+    assert!(!store.is_erased(&DocId::person(resident.id)).expect("read"));
+    // Its own coordinator can.
+    assert_eq!(erase(grenoble.token.clone()).await, 204);
+}
