@@ -112,6 +112,11 @@ pub struct LoginResponse {
 pub struct NewEnrolmentCode {
     /// The role the enrolled device will have.
     pub role: Role,
+    /// Whether a field phone enrolled with it receives the whole town
+    /// while no sector names it (otherwise it receives no building until
+    /// one does). Older clients do not send it: no.
+    #[serde(default)]
+    pub whole_town: bool,
 }
 
 /// A one-time enrolment code, shown once.
@@ -145,4 +150,8 @@ pub struct DeviceInfo {
     pub unsynced: Option<u32>,
     /// Whether its token was revoked.
     pub revoked: bool,
+    /// Whether, while no sector names it, it receives the whole town
+    /// (otherwise no building): the office's explicit choice.
+    #[serde(default)]
+    pub whole_town: bool,
 }

@@ -49,7 +49,11 @@ impl fmt::Display for Demo {
             f,
             "  elected login:   {ELECTED_EMAIL} (same password; reports and figures only)"
         )?;
-        writeln!(f, "  enrolment code:  {} (agent, single use)", self.code)?;
+        writeln!(
+            f,
+            "  enrolment code:  {} (agent, whole town until a sector names it, single use)",
+            self.code
+        )?;
         write!(
             f,
             "  ambassador code: {} (youth ambassador: idea collection, single use)",
@@ -78,11 +82,13 @@ pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
     let (code, _) =
         state
             .control
-            .new_enrolment_code(municipality, Role::Agent, 24 * 3600 * 1000)?;
-    let (ambassador_code, _) =
-        state
-            .control
-            .new_enrolment_code(municipality, Role::YouthAmbassador, 24 * 3600 * 1000)?;
+            .new_enrolment_code(municipality, Role::Agent, true, 24 * 3600 * 1000)?;
+    let (ambassador_code, _) = state.control.new_enrolment_code(
+        municipality,
+        Role::YouthAmbassador,
+        true,
+        24 * 3600 * 1000,
+    )?;
     let store = state.tenants.store(municipality)?;
     let mut store = store.get()?;
     if store.document_count()? == 0 {

@@ -50,10 +50,11 @@ impl ScopeInputs {
         read.ok_or_else(|| StoreError::Malformed("scope inputs not read".into()))
     }
 
-    /// The scope of a field phone used by `agent`: its sectors, or the
-    /// whole municipality if it has none.
-    pub fn scope_of(&self, agent: AgentId) -> Scope {
-        match Scope::of_agent(agent, &self.sectors, &self.campaigns) {
+    /// The scope of a field phone used by `agent`: its sectors; when it
+    /// has none, the whole municipality if the office gave it
+    /// (`whole_town`), nothing otherwise.
+    pub fn scope_of(&self, agent: AgentId, whole_town: bool) -> Scope {
+        match Scope::of_agent(agent, whole_town, &self.sectors, &self.campaigns) {
             // A sector that does not read might be this phone's: a gap must
             // not widen its scope to the whole town.
             Scope::Everything if self.unreadable_sector => Scope::Sectors {
@@ -121,7 +122,7 @@ mod tests {
         let campaign = Campaign::new("Printemps".into(), CampaignKind::DoorToDoor, 0, 0);
         put(&mut store, &campaign);
         let first = scopes.inputs(municipality, &store).expect("inputs");
-        assert_eq!(first.scope_of(agent), Scope::Everything);
+        assert_eq!(first.scope_of(agent, true), Scope::Everything);
         // Unchanged: the same inputs, not read again.
         let again = scopes.inputs(municipality, &store).expect("inputs");
         assert!(Arc::ptr_eq(&first, &again));
@@ -138,7 +139,7 @@ mod tests {
         let scope = scopes
             .inputs(municipality, &store)
             .expect("inputs")
-            .scope_of(agent);
+            .scope_of(agent, true);
         assert!(scope.includes(&shared::schema::DocId::building(building)));
 
         // The office takes the phone off its sector: the next request
@@ -148,7 +149,7 @@ mod tests {
         let scope = scopes
             .inputs(municipality, &store)
             .expect("inputs")
-            .scope_of(agent);
+            .scope_of(agent, true);
         assert_eq!(scope, Scope::Everything);
     }
 }

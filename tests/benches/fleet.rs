@@ -69,7 +69,7 @@ fn enrolled(server: &TestServer, municipality: MunicipalityId, name: &str) -> En
     let control = &server.state.control;
     let enrolled = tests::blocking(|| {
         let (code, _) = control
-            .new_enrolment_code(municipality, Role::Agent, 3_600_000)
+            .new_enrolment_code(municipality, Role::Agent, true, 3_600_000)
             .expect("code");
         control.redeem(&code, name).expect("redeem")
     });

@@ -244,7 +244,7 @@ fn main() {
 
         // A device holding its sector: 30 buildings for the day's work.
         let code: shared::api::EnrolmentCode = server
-            .post_json("/api/enrolment-codes", Some(&login.token), &shared::api::NewEnrolmentCode { role: Role::Agent })
+            .post_json("/api/enrolment-codes", Some(&login.token), &shared::api::NewEnrolmentCode { role: Role::Agent, whole_town: true })
             .await
             .expect("code");
         let mut phone = Store::open(&dir.path().join("phone.sqlite")).expect("phone");
@@ -306,7 +306,7 @@ fn main() {
         // A phone assigned a sector of 30 buildings receives those, not
         // the town: its first sync and its no-change sync.
         let code: shared::api::EnrolmentCode = server
-            .post_json("/api/enrolment-codes", Some(&login.token), &shared::api::NewEnrolmentCode { role: Role::Agent })
+            .post_json("/api/enrolment-codes", Some(&login.token), &shared::api::NewEnrolmentCode { role: Role::Agent, whole_town: true })
             .await
             .expect("code");
         let mut scoped = Store::open(&dir.path().join("scoped.sqlite")).expect("phone");

@@ -48,14 +48,14 @@ export async function startServer(data = mkdtempSync(join(tmpdir(), "palier-e2e-
       }
     },
     /** A fresh one-time code from the office API. */
-    async newCode(role = "agent") {
+    async newCode(role = "agent", wholeTown = true) {
       const login = await (await fetch(`${this.url}/api/login`, {
         method: "POST", headers: { "content-type": "application/json" },
         body: JSON.stringify({ email: this.email, password: this.password }),
       })).json();
       const code = await (await fetch(`${this.url}/api/enrolment-codes`, {
         method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${login.token}` },
-        body: JSON.stringify({ role }),
+        body: JSON.stringify({ role, whole_town: wholeTown }),
       })).json();
       return code.code;
     },

@@ -102,7 +102,11 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
     await phone.page.fill("#device-name", "Samia – téléphone 3");
     await checkScreen(phone.page, "field-enrol-from-link");
     await phone.page.click("button.primary");
-    await phone.page.waitForSelector(".list .row", { timeout: 30000 });
+    // Enrolled with the office's default, the phone receives no building
+    // until a sector (or the whole town) is given to it.
+    await phone.page.waitForSelector("p.empty", { timeout: 30000 });
+    assert.match(await phone.page.textContent("p.empty"), /Aucun secteur pour ce téléphone/);
+    assert.equal(await phone.page.$(".list .row"), null, "buildings before any sector");
 
     // The sector: lasso around the west of the map, then one click more.
     await page.goto(`${campaignUrl}/sectors`);

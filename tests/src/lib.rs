@@ -393,14 +393,21 @@ impl Office {
             .as_u16()
     }
 
-    /// A fresh one-time enrolment code.
+    /// A fresh one-time enrolment code whose phone receives the whole town
+    /// while no sector names it (what most tests need; `code_for` tests
+    /// the default).
     pub async fn code(&self, role: Role) -> String {
+        self.code_for(role, true).await
+    }
+
+    /// A fresh one-time enrolment code, the whole town or not.
+    pub async fn code_for(&self, role: Role, whole_town: bool) -> String {
         let code: EnrolmentCode = self
             .server
             .post_json(
                 "/api/enrolment-codes",
                 Some(&self.token),
-                &NewEnrolmentCode { role },
+                &NewEnrolmentCode { role, whole_town },
             )
             .await
             .expect("code");
@@ -554,13 +561,19 @@ pub struct Device {
 }
 
 impl Device {
-    /// Enrols a new device with a code from `office`.
+    /// Enrols a new device with a code from `office` (the whole town while
+    /// no sector names it).
     pub async fn enrol(server: &TestServer, office: &Office, role: Role) -> Self {
+        let code = office.code(role).await;
+        Self::enrol_with_code(server, &code).await
+    }
+
+    /// Enrols a new device with `code`.
+    pub async fn enrol_with_code(server: &TestServer, code: &str) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("device.sqlite");
         let mut store = Store::open(&path).expect("store");
-        let code = office.code(role).await;
-        let enrolled = app::sync::enrol(&mut store, &server.client(), &code, "téléphone de test")
+        let enrolled = app::sync::enrol(&mut store, &server.client(), code, "téléphone de test")
             .await
             .expect("enrol");
         Self {

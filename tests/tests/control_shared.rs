@@ -100,7 +100,7 @@ fn a_code_redeemed_on_two_processes_at_once_enrols_one_device(pair: Pair) {
     for _ in 0..5 {
         let (code, _) = pair
             .a
-            .new_enrolment_code(m, Role::Agent, 60_000)
+            .new_enrolment_code(m, Role::Agent, false, 60_000)
             .expect("code");
         let enrolled = race(&pair, 4, move |control| {
             control.redeem(&code, "téléphone").is_ok()
@@ -248,6 +248,51 @@ fn mappings_are_remembered_per_municipality_across_processes(pair: Pair) {
     assert_eq!(pair.b.mappings(m).expect("mappings").len(), 64);
 }
 
+fn the_whole_town_and_its_rescan_are_seen_by_every_process(pair: Pair) {
+    let m = pair
+        .a
+        .ensure_municipality("Saint-Denis")
+        .expect("municipality");
+    let (code, _) = pair
+        .a
+        .new_enrolment_code(m, Role::Agent, false, 60_000)
+        .expect("code");
+    let enrolled = pair.b.redeem(&code, "téléphone").expect("redeem");
+    let device = |control: &Control| {
+        control
+            .device(&enrolled.token)
+            .expect("read")
+            .expect("enrolled")
+    };
+    assert!(!device(&pair.a).whole_town, "the default: no building");
+    assert_eq!(device(&pair.a).rescan, None);
+    let other = pair.a.ensure_municipality("Stains").expect("other");
+    assert!(
+        !pair
+            .a
+            .set_whole_town(other, enrolled.device.id, true)
+            .expect("set"),
+        "another municipality's phone"
+    );
+    assert!(
+        pair.a
+            .set_whole_town(m, enrolled.device.id, true)
+            .expect("set")
+    );
+    let given = device(&pair.b);
+    assert!(given.whole_town);
+    assert_eq!(given.rescan, Some(None), "starts again from the beginning");
+    pair.b
+        .record_rescan(enrolled.device.id, Some(42))
+        .expect("sent");
+    assert_eq!(device(&pair.a).rescan, Some(Some(42)));
+    pair.a
+        .record_rescan(enrolled.device.id, None)
+        .expect("over");
+    assert_eq!(device(&pair.b).rescan, None);
+    assert!(pair.b.devices(m).expect("devices")[0].whole_town);
+}
+
 macro_rules! on_both {
     ($($case:ident),* $(,)?) => {
         mod on_sqlite {
@@ -265,4 +310,5 @@ on_both!(
     attempts_spread_over_processes_count_together,
     a_preview_is_confirmed_once_and_only_by_its_municipality,
     mappings_are_remembered_per_municipality_across_processes,
+    the_whole_town_and_its_rescan_are_seen_by_every_process,
 );

@@ -76,7 +76,7 @@ async fn wrong_and_expired_codes_fail_with_a_clear_error() {
     let (expired, _) = server
         .state
         .control
-        .new_enrolment_code(office.id, Role::Agent, -1)
+        .new_enrolment_code(office.id, Role::Agent, false, -1)
         .expect("code");
     let result = redeem(&client, &expired).await;
     assert_eq!(status(&result), Some(410));

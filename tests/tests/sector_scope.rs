@@ -1,7 +1,7 @@
 //! A field phone assigned to sectors receives those sectors' buildings and
 //! their visit logs, not the whole town; a sector assigned later brings its
 //! buildings at the next sync, though they did not change; a phone with no
-//! sector yet receives everything.
+//! sector receives no building, unless the office gave it the whole town.
 
 use shared::api::Role;
 use shared::domain::*;
@@ -88,4 +88,90 @@ async fn a_phone_receives_its_sectors_buildings_and_a_new_sector_at_the_next_syn
     assert_eq!(again.received, 0);
     assert_eq!(again.rounds, 1);
     server.stop().await;
+}
+
+#[tokio::test]
+async fn a_phone_no_sector_names_receives_no_building_until_the_office_gives_it_the_whole_town() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Villejuif").await;
+    let buildings: Vec<Building> = (0..3).map(building).collect();
+    for b in &buildings {
+        server.put(office.id, b);
+    }
+    let campaign = Campaign::new("Porte-à-porte".into(), CampaignKind::DoorToDoor, 0, 0);
+    server.put(office.id, &campaign);
+    // Another team's door history.
+    let mut other_team = Device::enrol(&server, &office, Role::Agent).await;
+    let door = buildings[0].dwellings().next().expect("door");
+    other_team.visit_door(campaign.id, buildings[0].id, door.clone(), Outcome::NotHome);
+    other_team.sync().await;
+
+    // The office's default code: nothing before a sector.
+    let code = office.code_for(Role::Agent, false).await;
+    let mut newcomer = Device::enrol_with_code(&server, &code).await;
+    newcomer.sync().await;
+    assert!(held(&newcomer).is_empty(), "buildings before any sector");
+    assert!(
+        newcomer
+            .store
+            .load(&DocId::visits(campaign.id, buildings[0].id))
+            .expect("load")
+            .is_none(),
+        "another team's door history"
+    );
+    assert!(
+        newcomer
+            .store
+            .load(&DocId::campaign(campaign.id))
+            .expect("load")
+            .is_some(),
+        "campaigns still come"
+    );
+    // A knock it records anyway is deposited, as for a building taken
+    // off its sector (no visit is lost), and brings nothing back.
+    let elsewhere = buildings[0].dwellings().next().expect("door");
+    newcomer.visit_door(campaign.id, buildings[0].id, elsewhere, Outcome::Refused);
+    let report = newcomer.sync().await;
+    assert!(report.refused.is_empty(), "{:?}", report.refused);
+    assert!(held(&newcomer).is_empty());
+    assert_eq!(
+        newcomer.visits(campaign.id, buildings[0].id).len(),
+        1,
+        "its own knock only, not the other team's"
+    );
+
+    // The coordinator gives it the whole town on the devices page.
+    let pages = tests::OfficePages::new(&server, &office);
+    let device = newcomer.agent.0;
+    let listed = pages.get("/office/devices").await;
+    assert!(
+        listed
+            .body
+            .contains("Ceux de ses secteurs (aucun sans secteur)")
+    );
+    let given = pages
+        .post(
+            &format!("/office/devices/{device}/zone"),
+            &[("whole_town", "1")],
+        )
+        .await;
+    assert_eq!(given.status, 303);
+    newcomer.sync().await;
+    assert_eq!(held(&newcomer).len(), 3, "the whole town, at the next sync");
+    assert_eq!(
+        newcomer.visits(campaign.id, buildings[0].id).len(),
+        2,
+        "the door's history, the other team's knock included"
+    );
+
+    // Another municipality's coordinator cannot change it.
+    let elsewhere = server.municipality("Grenoble").await;
+    let theirs = tests::OfficePages::new(&server, &elsewhere);
+    let refused = theirs
+        .post(
+            &format!("/office/devices/{device}/zone"),
+            &[("whole_town", "0")],
+        )
+        .await;
+    assert_eq!(refused.status, 404);
 }

@@ -23,7 +23,9 @@ pub fn text(text: Text) -> &'static str {
         Text::EnrolButton => "Enrol",
         Text::Enrolling => "Enrolling…",
         Text::Sectors => "Sectors",
-        Text::NoSectors => "No sector yet: sync to receive the ones the office prepared.",
+        Text::NoSectors => {
+            "No sector for this phone yet: the office gives it one (or the whole town), then sync."
+        }
         Text::WalkList => "List",
         Text::Map => "Map",
         Text::ToKnock => "to knock",

@@ -24,7 +24,7 @@ pub fn text(text: Text) -> &'static str {
         Text::Enrolling => "Enregistrement…",
         Text::Sectors => "Secteurs",
         Text::NoSectors => {
-            "Aucun secteur pour l'instant : synchronisez pour recevoir ceux de la coordination."
+            "Aucun secteur pour ce téléphone : la coordination lui en attribue un (ou toute la ville), puis synchronisez."
         }
         Text::WalkList => "Liste",
         Text::Map => "Carte",

@@ -121,8 +121,8 @@ pub const KINDS: [DocKind; 8] = [
 /// Which sectors and buildings a device has in scope.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Scope {
-    /// The whole municipality: a phone with no sector yet, a coordinator's,
-    /// an elected official's.
+    /// The whole municipality: a coordinator's, an elected official's, a
+    /// field phone the office gave the whole town while no sector names it.
     #[default]
     Everything,
     /// The sectors a field phone is assigned to and their buildings.
@@ -138,13 +138,20 @@ pub enum Scope {
 
 impl Scope {
     /// The scope of a field device from the municipality's sectors: those
-    /// that list it as an agent, or everything when none does.
-    pub fn of_agent(agent: AgentId, sectors: &[Sector], campaigns: &[Campaign]) -> Self {
+    /// that list it as an agent. When none does, the whole town if the
+    /// office gave it (`whole_town`), no building otherwise: a phone
+    /// nobody placed receives no other team's door history.
+    pub fn of_agent(
+        agent: AgentId,
+        whole_town: bool,
+        sectors: &[Sector],
+        campaigns: &[Campaign],
+    ) -> Self {
         let mine: Vec<&Sector> = sectors
             .iter()
             .filter(|s| s.agents.contains(&agent))
             .collect();
-        if mine.is_empty() {
+        if mine.is_empty() && whole_town {
             return Scope::Everything;
         }
         Scope::Sectors {

@@ -105,6 +105,7 @@ fn a_scope_holds_its_sectors_buildings_and_their_logs_only() {
     let s2 = sector(vec![other], vec![AgentId::new()]);
     let scope = Scope::of_agent(
         me(),
+        false,
         &[s1.clone(), s2.clone()],
         std::slice::from_ref(&campaign),
     );
@@ -115,8 +116,36 @@ fn a_scope_holds_its_sectors_buildings_and_their_logs_only() {
     assert!(!scope.includes(&DocId::visits(campaign.id, other)));
     assert!(!scope.includes(&DocId::sector(s2.id)));
     assert!(scope.includes(&DocId::campaign(campaign.id)));
+    // A sector wins over the whole town.
     assert_eq!(
-        Scope::of_agent(AgentId::new(), &[s1, s2], &[campaign]),
+        Scope::of_agent(
+            me(),
+            true,
+            &[s1.clone(), s2.clone()],
+            std::slice::from_ref(&campaign)
+        ),
+        scope
+    );
+    // A phone no sector names: nothing, unless the office gave it the
+    // whole town.
+    let nobody = AgentId::new();
+    let nothing = Scope::of_agent(
+        nobody,
+        false,
+        &[s1.clone(), s2.clone()],
+        std::slice::from_ref(&campaign),
+    );
+    for doc in [
+        DocId::building(mine),
+        DocId::building(other),
+        DocId::visits(campaign.id, mine),
+        DocId::sector(s1.id),
+    ] {
+        assert!(!nothing.includes(&doc), "{doc:?}");
+    }
+    assert!(nothing.includes(&DocId::campaign(campaign.id)));
+    assert_eq!(
+        Scope::of_agent(nobody, true, &[s1, s2], &[campaign]),
         Scope::Everything
     );
 }

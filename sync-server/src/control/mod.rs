@@ -112,7 +112,29 @@ CREATE TABLE preview_files (
         name: "import column mappings: with each preview, and remembered per municipality",
         sql: MAPPINGS,
     },
+    Migration {
+        version: 7,
+        name: "a field phone with no sector receives the whole town only when the office says so",
+        sql: WHOLE_TOWN,
+    },
 ];
+
+/// Whether a field phone that no sector names receives the whole town:
+/// chosen with its enrolment code, changed on the devices page. Phones
+/// enrolled before keep what they had (the whole town), so nothing they
+/// received goes missing after the upgrade.
+///
+/// `rescan`: the phone was just given the whole town, so documents
+/// written before its cursor are new to it; its next exchange starts from
+/// the beginning, until it comes back with the cursor that exchange gave
+/// (`rescan_cursor`), which proves it got the answer.
+const WHOLE_TOWN: &str = "
+ALTER TABLE enrolment_codes ADD COLUMN whole_town BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN whole_town BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN rescan BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE devices ADD COLUMN rescan_cursor BIGINT;
+UPDATE devices SET whole_town = 1;
+";
 
 /// A preview's chosen columns and sheets, and the mappings each
 /// municipality's coordinators chose, by the headers' signature: the same
@@ -219,6 +241,10 @@ CREATE TABLE preview_files (
         version: 4,
         sql: MAPPINGS,
     },
+    crate::pg::migrations::Step {
+        version: 5,
+        sql: WHOLE_TOWN,
+    },
 ];
 
 /// How long an office session lasts at most.
@@ -294,6 +320,11 @@ pub struct Device {
     pub municipality: MunicipalityId,
     /// Its role.
     pub role: Role,
+    /// Whether, while no sector names it, it receives the whole town.
+    pub whole_town: bool,
+    /// Whether its next exchanges start from the beginning, and the
+    /// cursor the last of them gave (see [`WHOLE_TOWN`]).
+    pub rescan: Option<Option<i64>>,
 }
 
 /// An office account, authenticated by a session token.
@@ -580,6 +611,7 @@ impl Control {
         &self,
         municipality: MunicipalityId,
         role: Role,
+        whole_town: bool,
         valid_ms: i64,
     ) -> Result<(String, i64), ControlError> {
         let code = secrets::new_enrolment_code()?;
@@ -587,14 +619,15 @@ impl Control {
         let expires_at = now + valid_ms;
         self.db.run(|sql| {
             sql.execute(
-                "INSERT INTO enrolment_codes (code_hash, municipality_id, role, created_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO enrolment_codes (code_hash, municipality_id, role, created_at, expires_at, whole_town)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 &[
                     secrets::hash_secret(&code).into(),
                     municipality.to_string().into(),
                     role.as_str().into(),
                     now.into(),
                     expires_at.into(),
+                    i64::from(whole_town).into(),
                 ],
             )
         })?;
@@ -629,7 +662,7 @@ impl Control {
             }
             let row = sql
                 .query_opt(
-                    "SELECT c.municipality_id, c.role, m.name FROM enrolment_codes c
+                    "SELECT c.municipality_id, c.role, m.name, c.whole_town FROM enrolment_codes c
                      JOIN municipalities m ON m.id = c.municipality_id WHERE c.code_hash = ?1",
                     &[code_hash.as_str().into()],
                 )?
@@ -638,10 +671,12 @@ impl Control {
                 id: DeviceId::new(),
                 municipality: parse_uuid(row.text(0)?)?,
                 role: parse_role(row.text(1)?)?,
+                whole_town: row.int(3)? != 0,
+                rescan: None,
             };
             sql.execute(
-                "INSERT INTO devices (id, municipality_id, name, role, token_hash, enrolled_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO devices (id, municipality_id, name, role, token_hash, enrolled_at, whole_town)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 &[
                     device.id.to_string().into(),
                     device.municipality.to_string().into(),
@@ -649,6 +684,7 @@ impl Control {
                     device.role.as_str().into(),
                     secrets::hash_secret(&token).into(),
                     now.into(),
+                    i64::from(device.whole_town).into(),
                 ],
             )?;
             Ok(Enrolled {
@@ -663,7 +699,7 @@ impl Control {
     pub fn device(&self, token: &str) -> Result<Option<Device>, ControlError> {
         let row = self.db.run(|sql| {
             sql.query_opt(
-                "SELECT id, municipality_id, role FROM devices
+                "SELECT id, municipality_id, role, whole_town, rescan, rescan_cursor FROM devices
                  WHERE token_hash = ?1 AND revoked_at IS NULL",
                 &[secrets::hash_secret(token).into()],
             )
@@ -673,9 +709,50 @@ impl Control {
                 id: parse_uuid(row.text(0)?)?,
                 municipality: parse_uuid(row.text(1)?)?,
                 role: parse_role(row.text(2)?)?,
+                whole_town: row.int(3)? != 0,
+                rescan: (row.int(4)? != 0).then(|| row.opt_int(5)).transpose()?,
             })
         })
         .transpose()
+    }
+
+    /// Gives a device of `municipality` the whole town while no sector
+    /// names it, or takes it back; false if it has no such device.
+    pub fn set_whole_town(
+        &self,
+        municipality: MunicipalityId,
+        device: DeviceId,
+        whole_town: bool,
+    ) -> Result<bool, ControlError> {
+        let changed = self.db.run(|sql| {
+            sql.execute(
+                "UPDATE devices SET whole_town = ?3, rescan = ?3, rescan_cursor = NULL
+                 WHERE id = ?1 AND municipality_id = ?2",
+                &[
+                    device.to_string().into(),
+                    municipality.to_string().into(),
+                    i64::from(whole_town).into(),
+                ],
+            )
+        })?;
+        Ok(changed == 1)
+    }
+
+    /// Records where a device's rescan stands: `Some(cursor)` when an
+    /// exchange from the beginning gave it `cursor`, `None` when the device
+    /// came back with it (the rescan is over).
+    pub fn record_rescan(&self, device: DeviceId, sent: Option<i64>) -> Result<(), ControlError> {
+        self.db.run(|sql| {
+            sql.execute(
+                "UPDATE devices SET rescan = ?2, rescan_cursor = ?3 WHERE id = ?1",
+                &[
+                    device.to_string().into(),
+                    i64::from(sent.is_some()).into(),
+                    sent.into(),
+                ],
+            )
+        })?;
+        Ok(())
     }
 
     /// Records a device's sync, for the office's list.
@@ -717,7 +794,7 @@ impl Control {
     pub fn devices(&self, municipality: MunicipalityId) -> Result<Vec<DeviceInfo>, ControlError> {
         let rows = self.db.run(|sql| {
             sql.query(
-                "SELECT id, name, role, enrolled_at, last_sync_at, unsynced, revoked_at
+                "SELECT id, name, role, enrolled_at, last_sync_at, unsynced, revoked_at, whole_town
                  FROM devices WHERE municipality_id = ?1 ORDER BY enrolled_at DESC",
                 &[municipality.to_string().into()],
             )
@@ -734,6 +811,7 @@ impl Control {
                         .opt_int(5)?
                         .map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
                     revoked: row.opt_int(6)?.is_some(),
+                    whole_town: row.int(7)? != 0,
                 })
             })
             .collect()

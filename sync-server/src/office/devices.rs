@@ -1,6 +1,7 @@
 //! Devices: a one-time enrolment code (as text to type and as a QR code to
-//! scan), the list of enrolled devices with what they last reported, and
-//! revocation.
+//! scan), the list of enrolled devices with what they last reported, the
+//! buildings a field phone receives while no sector names it (none, or
+//! the whole town), and revocation.
 
 use super::campaigns::parse_id;
 use super::form::Fields;
@@ -17,6 +18,9 @@ use shared::api::{DeviceInfo, Role};
 use shared::domain::DeviceId;
 
 const ROLES: [Role; 3] = [Role::Agent, Role::YouthAmbassador, Role::Coordinator];
+
+/// The roles whose phones are scoped by sectors.
+const FIELD_ROLES: [Role; 2] = [Role::Agent, Role::YouthAmbassador];
 
 fn role_name(office: &Office, role: Role) -> &'static str {
     let t = office.t;
@@ -144,6 +148,7 @@ fn render(
                     select #role name="role" {
                         @for r in ROLES { option value=(r.as_str()) { (role_name(office, r)) } }
                     }
+                    label.check { input type="checkbox" name="whole_town" value="1"; " " (t.zone_code_town) }
                     button type="submit" { (t.new_code) }
                 }
             }
@@ -151,13 +156,29 @@ fn render(
             @if list.is_empty() {
                 p { (t.no_device_yet) }
             } @else {
+                p.hint { (t.zone_hint) }
                 table {
-                    thead { tr { th { (t.name) } th { (t.role) } th { (t.enrolled) } th { (t.last_sync) } th { (t.unsynced) } th {} } }
+                    thead { tr { th { (t.name) } th { (t.role) } th { (t.zone) } th { (t.enrolled) } th { (t.last_sync) } th { (t.unsynced) } th {} } }
                     tbody {
                         @for d in list {
                             tr.revoked[d.revoked] {
                                 td { (d.name) }
                                 td { (role_name(office, d.role)) }
+                                td.zone {
+                                    @if FIELD_ROLES.contains(&d.role) {
+                                        @if d.whole_town { (t.zone_town) } @else { (t.zone_sectors) }
+                                        @if !d.revoked {
+                                            form method="post" action=(office.action(&format!("/office/devices/{}/zone", d.device_id))) {
+                                                input type="hidden" name="whole_town" value=(if d.whole_town { "0" } else { "1" });
+                                                button.secondary type="submit" aria-label=(format!("{} : {}", d.name, if d.whole_town { t.zone_take_town } else { t.zone_give_town })) {
+                                                    @if d.whole_town { (t.zone_take_town) } @else { (t.zone_give_town) }
+                                                }
+                                            }
+                                        }
+                                    } @else {
+                                        "—"
+                                    }
+                                }
                                 td { (date(d.enrolled_at)) }
                                 td { (d.last_sync_at.map(date).unwrap_or_else(|| t.never.to_string())) }
                                 td { (d.unsynced.map(|n| n.to_string()).unwrap_or_else(|| "—".into())) }
@@ -191,9 +212,11 @@ pub async fn new_code(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Markup, PageError> {
-    let role = Role::parse(&Fields::parse(&body).get("role"))
+    let fields = Fields::parse(&body);
+    let role = Role::parse(&fields.get("role"))
         .filter(|r| ROLES.contains(r))
         .unwrap_or(Role::Agent);
+    let whole_town = FIELD_ROLES.contains(&role) && fields.get("whole_town") == "1";
     let control = office.state().control.clone();
     let municipality = office.account.municipality;
     let valid_ms = office
@@ -202,7 +225,7 @@ pub async fn new_code(
         .enrolment_minutes
         .saturating_mul(60_000);
     let (code, expires_at) = tokio::task::spawn_blocking(move || {
-        control.new_enrolment_code(municipality, role, valid_ms)
+        control.new_enrolment_code(municipality, role, whole_town, valid_ms)
     })
     .await
     .map_err(|e| PageError::Internal(e.into()))??;
@@ -221,6 +244,28 @@ pub async fn revoke(office: Office, Path(id): Path<String>) -> Result<Response, 
         .await
         .map_err(|e| PageError::Internal(e.into()))??;
     if !revoked {
+        return Err(PageError::NotFound(office.lang));
+    }
+    Ok(Redirect::to("/office/devices").into_response())
+}
+
+/// `POST /office/devices/{id}/zone`: the whole town while no sector names
+/// the phone (`whole_town=1`), or nothing but its sectors.
+pub async fn zone(
+    office: Office,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let device: DeviceId = parse_id(&office, &id)?;
+    let whole_town = Fields::parse(&body).get("whole_town") == "1";
+    let control = office.state().control.clone();
+    let municipality = office.account.municipality;
+    let changed = tokio::task::spawn_blocking(move || {
+        control.set_whole_town(municipality, device, whole_town)
+    })
+    .await
+    .map_err(|e| PageError::Internal(e.into()))??;
+    if !changed {
         return Err(PageError::NotFound(office.lang));
     }
     Ok(Redirect::to("/office/devices").into_response())

@@ -133,4 +133,5 @@ pub fn router() -> Router<AppState> {
         .route("/office/devices", get(devices::show))
         .route("/office/devices/codes", post(devices::new_code))
         .route("/office/devices/{id}/revoke", post(devices::revoke))
+        .route("/office/devices/{id}/zone", post(devices::zone))
 }

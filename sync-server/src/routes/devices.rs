@@ -25,7 +25,12 @@ pub async fn new_code(
     let control = state.control.clone();
     let valid_ms = state.config.enrolment_minutes.saturating_mul(60_000);
     let (code, expires_at) = run_blocking(move || {
-        control.new_enrolment_code(account.municipality, request.role, valid_ms)
+        control.new_enrolment_code(
+            account.municipality,
+            request.role,
+            request.whole_town,
+            valid_ms,
+        )
     })
     .await?;
     Ok(Json(EnrolmentCode {

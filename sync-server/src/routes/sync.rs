@@ -46,7 +46,7 @@ fn caller(
             .tenants
             .scopes()
             .inputs(device.municipality, store)?
-            .scope_of(agent)
+            .scope_of(agent, device.whole_town)
     } else {
         Scope::Everything
     };
@@ -55,6 +55,17 @@ fn caller(
         agent,
         scope,
     })
+}
+
+/// Where a device's rescan stands in this exchange.
+#[derive(Clone, Copy)]
+enum Rescan {
+    /// None under way.
+    No,
+    /// This exchange starts from the beginning.
+    Sent,
+    /// The device came back with the cursor the rescan gave.
+    Over,
 }
 
 /// One sync round trip.
@@ -88,7 +99,19 @@ pub async fn sync(
             ApiError::InvalidBody("the body could not be read".into())
         }
     })?;
-    let request = SyncRequest::decode(&body).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    let mut request =
+        SyncRequest::decode(&body).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    // A phone just given the whole town lacks documents written before
+    // its cursor: it starts again from the beginning until it shows, by
+    // coming back with the cursor that gave, that it has them.
+    let rescan = match device.rescan {
+        None => Rescan::No,
+        Some(Some(given)) if given == request.cursor => Rescan::Over,
+        Some(_) => {
+            request.cursor = 0;
+            Rescan::Sent
+        }
+    };
     let store = state.tenants.store(device.municipality)?;
     let peer = device.id.to_string();
     let unsynced = request.unsynced;
@@ -122,7 +145,16 @@ pub async fn sync(
     }
     let control = state.control.clone();
     let device_id = device.id;
-    crate::auth::run_blocking(move || control.record_sync(device_id, unsynced)).await?;
+    let cursor = response.cursor;
+    crate::auth::run_blocking(move || {
+        match rescan {
+            Rescan::No => {}
+            Rescan::Sent => control.record_rescan(device_id, Some(cursor))?,
+            Rescan::Over => control.record_rescan(device_id, None)?,
+        }
+        control.record_sync(device_id, unsynced)
+    })
+    .await?;
     let bytes = response
         .encode()
         .map_err(|e| ApiError::Internal(e.into()))?;
