@@ -3,6 +3,7 @@
 //! owns the SQLite store (OPFS needs a worker); on the desktop they are
 //! handled in-process. Either way [`handle`] does the work.
 
+use crate::drafts;
 use crate::field::{self, BuildingGrid, SectorSummary, Talk};
 use crate::ideas::{
     self, CollectionSummary, FormChoices, IdeaDraft, IdeaError, IdeaProblem, IdeaSummary,
@@ -40,8 +41,22 @@ pub enum Request {
     Record(CampaignId, BuildingId, DwellingRef, Outcome),
     /// Take back a visit.
     Undo(CampaignId, BuildingId, VisitId),
-    /// Record a conversation.
+    /// Record a conversation (its draft goes).
     Talk(Box<Talk>),
+    /// The conversation begun at a door, if one waits.
+    TalkDraft(CampaignId, BuildingId, DwellingRef),
+    /// A door's visits in this campaign, and whether a conversation begun
+    /// there waits.
+    Door(CampaignId, BuildingId, DwellingRef),
+    /// Keep the conversation form as typed at a door.
+    SaveTalkDraft(
+        CampaignId,
+        BuildingId,
+        DwellingRef,
+        Box<crate::drafts::TalkDraft>,
+    ),
+    /// Throw away the conversation begun at a door.
+    DiscardTalkDraft(CampaignId, BuildingId, DwellingRef),
     /// Sync with the server.
     Sync,
     /// The idea collections on this phone.
@@ -101,6 +116,10 @@ pub enum Response {
     Campaign(Box<Campaign>),
     /// A grid.
     Grid(BuildingGrid),
+    /// A conversation begun at a door, if one waits.
+    TalkDraft(Option<Box<crate::drafts::TalkDraft>>),
+    /// A door's visits, newest first, and whether a draft waits there.
+    Door(Vec<field::PastVisit>, bool),
     /// A visit was durably saved.
     Recorded(VisitId),
     /// Done.
@@ -313,7 +332,18 @@ async fn handle_inner(
             Response::Campaign(Box::new(field::campaign(store, id).map_err(error)?))
         }
         Request::Grid(campaign, building) => {
-            Response::Grid(field::grid(store, campaign, building).map_err(error)?)
+            let mut grid = field::grid(store, campaign, building).map_err(error)?;
+            let drafts = drafts::doors_with_drafts(store, campaign, building, now_ms())
+                .map_err(|e| Problem::of_store(&e))?;
+            for door in grid
+                .entrances
+                .iter_mut()
+                .flat_map(|e| &mut e.floors)
+                .flat_map(|f| &mut f.doors)
+            {
+                door.draft = drafts.contains(&door.door);
+            }
+            Response::Grid(grid)
         }
         Request::Record(campaign, building, door, outcome) => {
             let agent = agent(store)?;
@@ -331,8 +361,33 @@ async fn handle_inner(
         }
         Request::Talk(talk) => {
             let agent = agent(store)?;
+            let (campaign, building, door) = (talk.campaign, talk.building, talk.door.clone());
             let visit = field::record_talk(store, *talk, agent, now_ms()).map_err(error)?;
+            drafts::discard(store, campaign, building, &door).map_err(|e| Problem::of_store(&e))?;
             Response::Recorded(visit.id)
+        }
+        Request::TalkDraft(campaign, building, door) => Response::TalkDraft(
+            drafts::load(store, campaign, building, &door, now_ms())
+                .map_err(|e| Problem::of_store(&e))?
+                .map(Box::new),
+        ),
+        Request::Door(campaign, building, door) => {
+            let me = status(store)?.agent;
+            let history =
+                field::door_history(store, campaign, building, &door, me).map_err(error)?;
+            let draft = drafts::doors_with_drafts(store, campaign, building, now_ms())
+                .map_err(|e| Problem::of_store(&e))?
+                .contains(&door);
+            Response::Door(history, draft)
+        }
+        Request::SaveTalkDraft(campaign, building, door, draft) => {
+            drafts::save(store, campaign, building, &door, *draft, now_ms())
+                .map_err(|e| Problem::of_store(&e))?;
+            Response::Done
+        }
+        Request::DiscardTalkDraft(campaign, building, door) => {
+            drafts::discard(store, campaign, building, &door).map_err(|e| Problem::of_store(&e))?;
+            Response::Done
         }
         Request::Collections => Response::Collections(ideas::collections(store).map_err(error)?),
         Request::Ideas(campaign) => {
@@ -362,6 +417,8 @@ async fn handle_inner(
                 bytes: traffic.sent + traffic.received,
                 refused: report.refused.iter().map(|r| r.reason).collect(),
             };
+            // Old drafts go; after an erasure, every draft (`drafts`).
+            drafts::purge(store, now_ms(), report.erased > 0).map_err(|e| Problem::of_store(&e))?;
             let bytes = serde_json::to_vec(&last).map_err(|e| Problem::of_store(&e))?;
             store
                 .set_meta(LAST_SYNC_KEY, &bytes)

@@ -101,6 +101,10 @@ pub struct DoorState {
     /// set them: the agent tells the resident on the next pass.
     #[serde(default)]
     pub follow_ups: Vec<FollowUpNews>,
+    /// Whether a conversation begun here waits on this phone
+    /// (`crate::drafts`).
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// A follow-up raised at a door, as the phone last received it.
@@ -241,6 +245,43 @@ fn visits_of(
     Ok(schema::visits(&doc)?.into_values().collect())
 }
 
+/// One earlier visit of a door, as the door sheet lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PastVisit {
+    /// Which pass.
+    pub pass: Pass,
+    /// What happened.
+    pub outcome: Outcome,
+    /// When (the recording phone's clock).
+    pub at: Timestamp,
+    /// Whether this phone's agent recorded it (a colleague's otherwise:
+    /// the phone knows no colleague's name).
+    pub mine: bool,
+}
+
+/// A door's visits in this campaign, newest first: what the agent reads
+/// before knocking again.
+pub fn door_history(
+    store: &Store,
+    campaign: CampaignId,
+    building: BuildingId,
+    door: &DwellingRef,
+    me: Option<AgentId>,
+) -> Result<Vec<PastVisit>, FieldError> {
+    let mut visits: Vec<PastVisit> = visits_of(store, campaign, building)?
+        .into_iter()
+        .filter(|v| v.door == *door)
+        .map(|v| PastVisit {
+            pass: v.pass,
+            outcome: v.outcome,
+            at: v.at,
+            mine: Some(v.agent) == me,
+        })
+        .collect();
+    visits.sort_by_key(|v| std::cmp::Reverse((v.pass, v.at)));
+    Ok(visits)
+}
+
 /// Each door's visits, oldest first.
 fn by_door(visits: Vec<Visit>) -> BTreeMap<DwellingRef, Vec<Visit>> {
     let mut doors: BTreeMap<DwellingRef, Vec<Visit>> = BTreeMap::new();
@@ -263,6 +304,7 @@ fn door_state(door: DwellingRef, visits: Option<&Vec<Visit>>) -> DoorState {
         settled,
         next_pass: Pass((passes + 1).min(LAST_PASS)),
         follow_ups: Vec::new(),
+        draft: false,
     }
 }
 
@@ -884,6 +926,34 @@ mod tests {
         let heads = store.heads(&log).expect("heads").expect("stored");
         store.mark_synced(&log, &heads).expect("synced");
         assert_eq!(unsent_records(&store, me, Some(11)).expect("count"), 0);
+    }
+
+    #[test]
+    fn a_doors_history_lists_its_visits_newest_first_and_says_whose() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (campaign, building) = estate(&mut store);
+        let (me, colleague) = (AgentId::new(), AgentId::new());
+        let knock = |store: &mut Store, d: &str, o: Outcome, who: AgentId, at: Timestamp| {
+            record_outcome(store, campaign, building.id, door(0, d), o, who, at).expect("record");
+        };
+        knock(&mut store, "01", Outcome::NotHome, colleague, 10);
+        knock(&mut store, "02", Outcome::Refused, me, 15);
+        knock(&mut store, "01", Outcome::ComeBack, me, 20);
+        let history =
+            door_history(&store, campaign, building.id, &door(0, "01"), Some(me)).expect("read");
+        assert_eq!(
+            history
+                .iter()
+                .map(|v| (v.outcome, v.at, v.mine))
+                .collect::<Vec<_>>(),
+            vec![(Outcome::ComeBack, 20, true), (Outcome::NotHome, 10, false)],
+            "this door's visits only, newest first"
+        );
+        assert!(
+            door_history(&store, campaign, building.id, &door(0, "03"), Some(me))
+                .expect("read")
+                .is_empty()
+        );
     }
 
     #[test]

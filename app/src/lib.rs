@@ -9,6 +9,7 @@
 //! for both builds.
 
 pub mod backend;
+pub mod drafts;
 pub mod field;
 pub mod i18n;
 pub mod ideas;

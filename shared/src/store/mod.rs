@@ -553,6 +553,33 @@ impl Store {
         Ok(())
     }
 
+    /// The values kept beside the documents whose key starts with
+    /// `prefix`, by key.
+    pub fn meta_with_prefix(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        // `substr` rather than LIKE: a prefix holding `%` or `_` matches
+        // itself only.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT key, value FROM meta WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+        )?;
+        let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Deletes values kept beside the documents, then clears the write-ahead
+    /// log so that no copy of them is left in either file (like
+    /// [`Store::erase`]).
+    pub fn delete_meta(&mut self, keys: &[String]) -> Result<(), StoreError> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let tx = self.write_transaction()?;
+        for key in keys {
+            tx.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+        }
+        tx.commit()?;
+        self.scrub()
+    }
+
     /// Whether a document was erased.
     pub fn is_erased(&self, doc_id: &DocId) -> Result<bool, StoreError> {
         Ok(self

@@ -77,6 +77,9 @@ pub fn BuildingView(campaign: CampaignId, building: BuildingId) -> Element {
                                             if let Some((_, o, _)) = door.last {
                                                 span { class: "state", "{outcome(lang, o)}" }
                                             }
+                                            if door.draft {
+                                                span { class: "draft", "✎ {ui.t(Text::DraftMark)}" }
+                                            }
                                             for f in door.follow_ups.iter() {
                                                 span { class: "follow-up-badge", "⚑ {follow_up_status(lang, f.status)}" }
                                             }

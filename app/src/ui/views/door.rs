@@ -1,6 +1,7 @@
 //! The outcome choice for one door. Every outcome but "talked" is saved at
 //! once and the agent is back on the grid: "not home" is the door, then
-//! this button — two taps.
+//! this button — two taps. Below, the door's earlier visits; above, the
+//! conversation begun here, if one waits.
 
 use crate::backend::{Request, Response};
 use crate::i18n::{Text, outcome};
@@ -25,8 +26,34 @@ pub fn DoorView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
     let backend = use_context::<Backend>();
     let mut error = use_signal(|| None::<String>);
     let lang = (ui.lang)();
+    let about = use_resource({
+        let backend = backend.clone();
+        let door = door.clone();
+        move || {
+            let backend = backend.clone();
+            let door = door.clone();
+            async move { backend.call(Request::Door(campaign, building, door)).await }
+        }
+    });
+    let (history, draft) = match &*about.read() {
+        Some(Response::Door(history, draft)) => (history.clone(), *draft),
+        _ => (Vec::new(), false),
+    };
     rsx! {
         h1 { {crate::ui::door_words(&ui, &door)} }
+        if draft {
+            div { class: "notice", role: "status",
+                p { {ui.t(Text::DraftWaiting)} }
+                button {
+                    class: "primary",
+                    onclick: {
+                        let door = door.clone();
+                        move |_| ui.replace(Route::talk(campaign, building, &door))
+                    },
+                    {ui.t(Text::ResumeTalk)}
+                }
+            }
+        }
         p { {ui.t(Text::OutcomeQuestion)} }
         div { class: "outcomes",
             for o in OUTCOMES {
@@ -63,6 +90,17 @@ pub fn DoorView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
         }
         if let Some(message) = error() {
             p { class: "error", role: "alert", "{message}" }
+        }
+        if !history.is_empty() {
+            h2 { {ui.t(Text::DoorHistory)} }
+            ul { class: "history",
+                for (i, v) in history.iter().enumerate() {
+                    li { key: "{i}",
+                        "{ui.t(Text::Pass)} {v.pass.0} · {outcome(lang, v.outcome)} · {super::sync::ago(&ui, v.at)} · "
+                        {ui.t(if v.mine { Text::ByMe } else { Text::ByColleague })}
+                    }
+                }
+            }
         }
     }
 }

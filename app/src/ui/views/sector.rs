@@ -53,15 +53,19 @@ pub fn pass_line(ui: &Ui, pass: Pass, to_knock: usize, next_pass: usize) -> Stri
     } else {
         ui.t(Text::ForNextPass)
     };
-    format!(
-        "{} {} · {} {} · {} {}",
+    let line = format!(
+        "{} {} · {} {}",
         ui.t(Text::Pass),
         pass.0,
         to_knock,
-        ui.t(Text::ToKnock),
-        next_pass,
-        waiting
-    )
+        ui.t(Text::ToKnock)
+    );
+    // "0 for the next pass" says nothing an agent needs.
+    if next_pass == 0 {
+        line
+    } else {
+        format!("{line} · {next_pass} {waiting}")
+    }
 }
 
 fn progress_class(b: &BuildingSummary) -> &'static str {

@@ -1,9 +1,12 @@
 //! The conversation form: questionnaire in the resident's language (right
 //! to left where it is written so), topics, verbatim, a profile without a
 //! name, a follow-up for a city service, and a volunteer sign-up with the
-//! consent wording shown and recorded.
+//! consent wording shown and recorded. What is typed is kept on the phone
+//! as a draft (`crate::drafts`) until saved or discarded; a missing
+//! required answer is scrolled to, marked and counted by the save button.
 
 use crate::backend::{Request, Response};
+use crate::drafts::TalkDraft;
 use crate::field::{Talk, Volunteer};
 use crate::i18n::{CONSENT_VERSION, Text, consent_wording, is_rtl};
 use crate::platform::Backend;
@@ -59,22 +62,66 @@ pub fn TalkView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
 fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Element {
     let mut ui = use_context::<Ui>();
     let backend = use_context::<Backend>();
-    let mut q_lang = use_signal(|| "fr".to_string());
-    let answers = use_signal(BTreeMap::<String, Answer>::new);
-    let mut topics = use_signal(BTreeSet::<String>::new);
-    let mut extra_topics = use_signal(Vec::<String>::new);
+    // Everything typed but the answers, which `QuestionInput` writes.
+    let mut form = use_signal(|| TalkDraft {
+        q_lang: "fr".to_string(),
+        ..TalkDraft::default()
+    });
+    let mut answers = use_signal(BTreeMap::<String, Answer>::new);
     let mut free_topic = use_signal(String::new);
-    let mut verbatim = use_signal(String::new);
-    let mut age_band = use_signal(String::new);
-    let mut spoken = use_signal(String::new);
-    let mut fu_service = use_signal(String::new);
-    let mut fu_text = use_signal(String::new);
-    let mut volunteer = use_signal(|| false);
-    let mut vol_name = use_signal(String::new);
-    let mut vol_phone = use_signal(String::new);
-    let mut vol_email = use_signal(String::new);
-    let mut purposes = use_signal(BTreeSet::<ConsentPurpose>::new);
     let mut error = use_signal(|| None::<String>);
+    // Whether saving was tried with required answers missing: from then on
+    // the missing ones are marked and counted as the agent fills them.
+    let mut tried = use_signal(|| false);
+    let mut consent_missing = use_signal(|| false);
+    let mut confirm_discard = use_signal(|| false);
+    // The draft is read before anything is written back, so that the empty
+    // form of the first render never replaces it.
+    let mut restored = use_signal(|| None::<bool>);
+    let campaign_id = campaign.id;
+
+    use_hook({
+        let backend = backend.clone();
+        let door = door.clone();
+        move || {
+            spawn(async move {
+                let found = match backend
+                    .call(Request::TalkDraft(campaign_id, building, door))
+                    .await
+                {
+                    Response::TalkDraft(Some(draft)) => {
+                        answers.set(draft.answers.clone());
+                        form.set(*draft);
+                        true
+                    }
+                    _ => false,
+                };
+                restored.set(Some(found));
+            });
+        }
+    });
+    // Every change is kept on the phone as it is typed (`crate::drafts`).
+    use_effect({
+        let backend = backend.clone();
+        let door = door.clone();
+        move || {
+            let draft = TalkDraft {
+                answers: answers(),
+                ..form()
+            };
+            if restored().is_none() {
+                return;
+            }
+            let backend = backend.clone();
+            let door = door.clone();
+            spawn(async move {
+                let request = Request::SaveTalkDraft(campaign_id, building, door, Box::new(draft));
+                if let Response::Error(problem) = backend.call(request).await {
+                    error.set(Some(ui.t(Text::Problem(problem)).to_string()));
+                }
+            });
+        }
+    });
 
     let languages: BTreeSet<String> = campaign
         .questionnaire
@@ -82,40 +129,51 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
         .iter()
         .flat_map(|q| q.label.keys().cloned())
         .collect();
-    let lang = q_lang();
+    let lang = form.read().q_lang.clone();
     let dir = if is_rtl(&lang) { "rtl" } else { "ltr" };
     let wording = consent_wording(&lang);
     let consent_lang = wording.language;
     let questionnaire = campaign.questionnaire.clone();
-    let campaign_id = campaign.id;
+    let missing: BTreeSet<String> = if tried() {
+        questionnaire
+            .missing(&answers.read())
+            .map(|q| q.id.clone())
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    let missing_words = match missing.len() {
+        0 => None,
+        1 => Some(ui.t(Text::MissingOne).to_string()),
+        n => Some(ui.t(Text::MissingMany).replace("{}", &n.to_string())),
+    };
 
     let save = {
         let questionnaire = questionnaire.clone();
         let door = door.clone();
+        let backend = backend.clone();
         move |_| {
             let given = answers();
-            let missing: Vec<String> = questionnaire
-                .missing(&given)
-                .map(|q| label(&q.label, "fr").to_string())
-                .collect();
-            if !missing.is_empty() {
-                error.set(Some(format!(
-                    "{} : {}",
-                    ui.t(Text::Required),
-                    missing.join(", ")
-                )));
+            let f = form();
+            if let Some(first) = questionnaire.missing(&given).next() {
+                tried.set(true);
+                // To the first missing answer, whatever the scroll.
+                document::eval(&format!(
+                    "document.getElementById({:?})?.scrollIntoView({{block: 'center'}})",
+                    format!("q-{}", first.id)
+                ));
                 return;
             }
-            if volunteer() && (purposes.read().is_empty() || vol_name().trim().is_empty()) {
-                error.set(Some(format!(
-                    "{} : {}",
-                    ui.t(Text::Required),
-                    ui.t(Text::ConsentGiven)
-                )));
+            let consent_needed = f.volunteer && (f.purposes.is_empty() || f.name.trim().is_empty());
+            consent_missing.set(consent_needed);
+            if consent_needed {
+                document::eval(
+                    "document.querySelector('fieldset.consent')?.scrollIntoView({block: 'center'})",
+                );
                 return;
             }
-            let mut all_topics: Vec<String> = topics.read().iter().cloned().collect();
-            all_topics.extend(extra_topics.read().iter().cloned());
+            let mut all_topics: Vec<String> = f.topics.iter().cloned().collect();
+            all_topics.extend(f.extra_topics.iter().cloned());
             let talk = Talk {
                 campaign: campaign_id,
                 building,
@@ -123,19 +181,20 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                 questionnaire_version: Some(questionnaire.version),
                 answers: questionnaire.keep_asked(&given),
                 topics: all_topics,
-                verbatim: verbatim(),
+                verbatim: f.verbatim.clone(),
                 profile: ResidentProfile {
-                    age_band: Some(age_band()).filter(|s| !s.is_empty()),
-                    language: Some(spoken()).filter(|s| !s.is_empty()),
+                    age_band: Some(f.age_band.clone()).filter(|s| !s.is_empty()),
+                    language: Some(f.spoken.clone()).filter(|s| !s.is_empty()),
                 },
-                follow_up: (!fu_service().is_empty()).then(|| (fu_service(), fu_text())),
-                volunteer: volunteer().then(|| Volunteer {
-                    display_name: vol_name(),
-                    phone: Some(vol_phone()),
-                    email: Some(vol_email()),
+                follow_up: (!f.service.is_empty())
+                    .then(|| (f.service.clone(), f.service_text.clone())),
+                volunteer: f.volunteer.then(|| Volunteer {
+                    display_name: f.name.clone(),
+                    phone: Some(f.phone.clone()),
+                    email: Some(f.email.clone()),
                     wording_version: CONSENT_VERSION.to_string(),
                     language: consent_lang.to_string(),
-                    purposes: purposes.read().iter().copied().collect(),
+                    purposes: f.purposes.iter().copied().collect(),
                 }),
             };
             let backend = backend.clone();
@@ -143,6 +202,8 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
             spawn(async move {
                 match backend.call(Request::Talk(Box::new(talk))).await {
                     Response::Recorded(visit) => {
+                        // Nothing more is kept as a draft: it is a record.
+                        restored.set(None);
                         ui.last_saved.set(Some(LastSaved {
                             campaign: campaign_id,
                             building,
@@ -163,13 +224,41 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
             });
         }
     };
+    let discard = {
+        let backend = backend.clone();
+        let door = door.clone();
+        move |_| {
+            let backend = backend.clone();
+            let door = door.clone();
+            restored.set(None);
+            spawn(async move {
+                match backend
+                    .call(Request::DiscardTalkDraft(campaign_id, building, door))
+                    .await
+                {
+                    Response::Done => {
+                        ui.back();
+                        ui.refresh(backend.clone());
+                    }
+                    Response::Error(problem) => {
+                        error.set(Some(ui.t(Text::Problem(problem)).to_string()))
+                    }
+                    _ => {}
+                }
+            });
+        }
+    };
 
+    let f = form();
     rsx! {
-        h1 { "{door.entrance} · {door.floor} · {door.door}" }
+        h1 { {crate::ui::door_words(&ui, &door)} }
+        if restored() == Some(true) {
+            p { class: "notice", role: "status", {ui.t(Text::DraftRestored)} }
+        }
         section { class: "card",
             h2 { {ui.t(Text::Questionnaire)} }
             label { r#for: "qlang", {ui.t(Text::QuestionnaireLanguage)} }
-            select { id: "qlang", value: "{lang}", onchange: move |e| q_lang.set(e.value()),
+            select { id: "qlang", value: "{lang}", onchange: move |e| form.write().q_lang = e.value(),
                 for l in languages.iter() {
                     option { key: "{l}", value: "{l}", selected: *l == lang,
                         {LANGUAGES.iter().find(|(tag, _)| tag == l).map(|(_, name)| *name).unwrap_or(l.as_str())}
@@ -178,8 +267,15 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
             }
             div { class: "questions", dir: dir, lang: "{lang}",
                 for q in questionnaire.asked(&answers.read()).cloned().collect::<Vec<_>>() {
-                    fieldset { key: "{q.id}", class: "question",
+                    fieldset {
+                        key: "{q.id}",
+                        id: "q-{q.id}",
+                        class: if missing.contains(&q.id) { "question missing" } else { "question" },
+                        "aria-invalid": if missing.contains(&q.id) { "true" } else { "false" },
                         legend { "{label(&q.label, &lang)}" if q.required { " *" } }
+                        if missing.contains(&q.id) {
+                            p { class: "field-error", {ui.t(Text::Required)} }
+                        }
                         QuestionInput { question: q.clone(), lang: lang.clone(), answers }
                     }
                 }
@@ -192,18 +288,18 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                     label { key: "{topic}", class: "chip",
                         input {
                             r#type: "checkbox",
-                            checked: topics.read().contains(topic),
+                            checked: f.topics.contains(topic),
                             onchange: {
                                 let topic = topic.clone();
                                 move |e: FormEvent| {
-                                    if e.checked() { topics.write().insert(topic.clone()); } else { topics.write().remove(&topic); }
+                                    if e.checked() { form.write().topics.insert(topic.clone()); } else { form.write().topics.remove(&topic); }
                                 }
                             },
                         }
                         "{topic}"
                     }
                 }
-                for topic in extra_topics.read().iter() {
+                for topic in f.extra_topics.iter() {
                     span { key: "{topic}", class: "chip on", "{topic}" }
                 }
             }
@@ -212,64 +308,66 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                     oninput: move |e| free_topic.set(e.value()) }
                 button { onclick: move |_| {
                         let topic = free_topic().trim().to_string();
-                        if !topic.is_empty() { extra_topics.write().push(topic); free_topic.set(String::new()); }
+                        if !topic.is_empty() { form.write().extra_topics.push(topic); free_topic.set(String::new()); }
                     }, {ui.t(Text::Add)} }
             }
             label { r#for: "verbatim", {ui.t(Text::Verbatim)} }
-            textarea { id: "verbatim", placeholder: "{ui.t(Text::VerbatimHint)}", value: "{verbatim}",
-                oninput: move |e| verbatim.set(e.value()) }
+            textarea { id: "verbatim", placeholder: "{ui.t(Text::VerbatimHint)}", value: "{f.verbatim}",
+                oninput: move |e| form.write().verbatim = e.value() }
         }
         section { class: "card",
             h2 { {ui.t(Text::ResidentProfile)} }
             label { r#for: "age", {ui.t(Text::AgeBand)} }
-            select { id: "age", onchange: move |e| age_band.set(e.value()),
+            select { id: "age", onchange: move |e| form.write().age_band = e.value(),
                 option { value: "", {ui.t(Text::NotSaid)} }
-                for band in AGE_BANDS { option { key: "{band}", value: "{band}", "{band}" } }
+                for band in AGE_BANDS { option { key: "{band}", value: "{band}", selected: f.age_band == band, "{band}" } }
             }
             label { r#for: "spoken", {ui.t(Text::LanguageSpoken)} }
-            select { id: "spoken", onchange: move |e| spoken.set(e.value()),
+            select { id: "spoken", onchange: move |e| form.write().spoken = e.value(),
                 option { value: "", {ui.t(Text::NotSaid)} }
-                for (tag, name) in LANGUAGES { option { key: "{tag}", value: "{tag}", "{name}" } }
+                for (tag, name) in LANGUAGES { option { key: "{tag}", value: "{tag}", selected: f.spoken == tag, "{name}" } }
             }
         }
         section { class: "card",
             h2 { {ui.t(Text::FollowUp)} }
             label { r#for: "service", {ui.t(Text::Service)} }
-            select { id: "service", onchange: move |e| fu_service.set(e.value()),
+            select { id: "service", onchange: move |e| form.write().service = e.value(),
                 option { value: "", "—" }
-                for s in campaign.services.iter() { option { key: "{s}", value: "{s}", "{s}" } }
+                for s in campaign.services.iter() { option { key: "{s}", value: "{s}", selected: f.service == *s, "{s}" } }
             }
-            if !fu_service().is_empty() {
+            if !f.service.is_empty() {
                 label { r#for: "futext", {ui.t(Text::Description)} }
-                textarea { id: "futext", value: "{fu_text}", oninput: move |e| fu_text.set(e.value()) }
+                textarea { id: "futext", value: "{f.service_text}", oninput: move |e| form.write().service_text = e.value() }
             }
         }
         section { class: "card",
             label { class: "check",
-                input { r#type: "checkbox", checked: volunteer(), onchange: move |e: FormEvent| volunteer.set(e.checked()) }
+                input { r#type: "checkbox", checked: f.volunteer, onchange: move |e: FormEvent| form.write().volunteer = e.checked() }
                 {ui.t(Text::Volunteer)}
             }
-            if volunteer() {
+            if f.volunteer {
                 label { r#for: "vname", {ui.t(Text::VolunteerName)} }
-                input { id: "vname", value: "{vol_name}", oninput: move |e| vol_name.set(e.value()) }
+                input { id: "vname", value: "{f.name}", oninput: move |e| form.write().name = e.value() }
                 label { r#for: "vphone", {ui.t(Text::Phone)} }
-                input { id: "vphone", r#type: "tel", value: "{vol_phone}", oninput: move |e| vol_phone.set(e.value()) }
+                input { id: "vphone", r#type: "tel", value: "{f.phone}", oninput: move |e| form.write().phone = e.value() }
                 label { r#for: "vemail", {ui.t(Text::Email)} }
-                input { id: "vemail", r#type: "email", value: "{vol_email}", oninput: move |e| vol_email.set(e.value()) }
+                input { id: "vemail", r#type: "email", value: "{f.email}", oninput: move |e| form.write().email = e.value() }
                 // The wording in the resident's language, one box per
                 // purpose: each ticked box is a consent of its own.
-                fieldset { class: "consent", dir: if is_rtl(consent_lang) { "rtl" } else { "ltr" }, lang: consent_lang,
+                fieldset {
+                    class: if consent_missing() { "consent missing" } else { "consent" },
+                    dir: if is_rtl(consent_lang) { "rtl" } else { "ltr" }, lang: consent_lang,
                     legend { "{wording.intro}" }
                     for (purpose, text) in wording.purposes {
                         label { class: "check", key: "{purpose:?}",
                             input {
                                 r#type: "checkbox",
-                                checked: purposes.read().contains(&purpose),
+                                checked: f.purposes.contains(&purpose),
                                 onchange: move |e: FormEvent| {
                                     if e.checked() {
-                                        purposes.write().insert(purpose);
+                                        form.write().purposes.insert(purpose);
                                     } else {
-                                        purposes.write().remove(&purpose);
+                                        form.write().purposes.remove(&purpose);
                                     }
                                 },
                             }
@@ -280,10 +378,28 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                 }
             }
         }
-        if let Some(message) = error() {
-            p { class: "error", role: "alert", "{message}" }
+        section { class: "card discard",
+            if confirm_discard() {
+                p { {ui.t(Text::DiscardConfirm)} }
+                div { class: "inline",
+                    button { class: "danger", onclick: discard, {ui.t(Text::DiscardTalk)} }
+                    button { onclick: move |_| confirm_discard.set(false), {ui.t(Text::KeepTalk)} }
+                }
+            } else {
+                button { class: "link", onclick: move |_| confirm_discard.set(true), {ui.t(Text::DiscardTalk)} }
+            }
         }
-        button { class: "primary sticky", onclick: save, {ui.t(Text::SaveTalk)} }
+        div { class: "sticky save-bar",
+            if let Some(words) = missing_words {
+                p { class: "error", role: "alert", "{words}" }
+            } else if consent_missing() {
+                p { class: "error", role: "alert", {ui.t(Text::ConsentMissing)} }
+            }
+            if let Some(message) = error() {
+                p { class: "error", role: "alert", "{message}" }
+            }
+            button { class: "primary", onclick: save, {ui.t(Text::SaveTalk)} }
+        }
     }
 }
 
