@@ -322,6 +322,14 @@ async fn handle_inner(
             crate::sync::enrol(store, server, &code, &device_name)
                 .await
                 .map_err(|e| Problem::of_enrolment(&e))?;
+            // The campaigns, sectors and buildings at once, in the same
+            // request: the enrolment screen goes away as soon as the phone
+            // is enrolled, and a sync started from it would be dropped with
+            // it, never recorded as the last sync. A failed first sync is
+            // not a failed enrolment: the sync screen offers it again.
+            if let Err(problem) = sync_and_record(store, server, progress).await {
+                let _ = problem.noted(&"the first sync after enrolment failed");
+            }
             Response::Status(status(store)?)
         }
         Request::Sectors => {
@@ -406,24 +414,33 @@ async fn handle_inner(
             }
         }
         Request::Sync => {
-            let (report, traffic) = crate::sync::sync(store, server, progress)
-                .await
-                .map_err(|e| Problem::of_sync(&e))?;
-            let last = LastSync {
-                at: now_ms(),
-                rounds: report.rounds,
-                confirmed: report.confirmed,
-                received: report.received,
-                bytes: traffic.sent + traffic.received,
-                refused: report.refused.iter().map(|r| r.reason).collect(),
-            };
-            // Old drafts go; after an erasure, every draft (`drafts`).
-            drafts::purge(store, now_ms(), report.erased > 0).map_err(|e| Problem::of_store(&e))?;
-            let bytes = serde_json::to_vec(&last).map_err(|e| Problem::of_store(&e))?;
-            store
-                .set_meta(LAST_SYNC_KEY, &bytes)
-                .map_err(|e| Problem::of_store(&e))?;
+            sync_and_record(store, server, progress).await?;
             Response::Status(status(store)?)
         }
     })
+}
+
+/// Syncs, then keeps what the sync did for the sync screen.
+async fn sync_and_record(
+    store: &mut Store,
+    server: &Server,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(), Problem> {
+    let (report, traffic) = crate::sync::sync(store, server, progress)
+        .await
+        .map_err(|e| Problem::of_sync(&e))?;
+    let last = LastSync {
+        at: now_ms(),
+        rounds: report.rounds,
+        confirmed: report.confirmed,
+        received: report.received,
+        bytes: traffic.sent + traffic.received,
+        refused: report.refused.iter().map(|r| r.reason).collect(),
+    };
+    // Old drafts go; after an erasure, every draft (`drafts`).
+    drafts::purge(store, now_ms(), report.erased > 0).map_err(|e| Problem::of_store(&e))?;
+    let bytes = serde_json::to_vec(&last).map_err(|e| Problem::of_store(&e))?;
+    store
+        .set_meta(LAST_SYNC_KEY, &bytes)
+        .map_err(|e| Problem::of_store(&e))
 }

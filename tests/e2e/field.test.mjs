@@ -17,6 +17,13 @@ test("an agent canvasses offline, the browser is killed, nothing is lost, the se
   try {
     const page = phone.page;
     await enrol(page, server.url, server.code);
+    // The enrolment's sync is the last sync.
+    await page.click(".bar .sync");
+    await page.waitForSelector(".card .big");
+    const after = await page.textContent(".card");
+    assert.doesNotMatch(after, /jamais/, "the enrolment's sync is a sync");
+    assert.match(after, /Dernière synchronisation : à l'instant/);
+    await page.click(".bar .back");
     await page.click(".list.sectors .row >> nth=0");
     await page.waitForSelector(".walk .row");
     await checkScreen(page, "walk-list");
@@ -38,11 +45,37 @@ test("an agent canvasses offline, the browser is killed, nothing is lost, the se
     await checkScreen(page, "outcome-choice");
     await page.click(".outcome.o-Talked");
     await page.waitForSelector(".questions");
+    // Saved with nothing answered: the missing answers are marked, the
+    // first is brought into view, and the save button says how many.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.click(".save-bar button.primary");
+    await page.waitForSelector("fieldset.question.missing");
+    const missing = await page.$$eval("fieldset.question.missing", (f) => f.length);
+    const said = await page.textContent(".save-bar .error");
+    assert.match(said, missing === 1 ? /^1 réponse obligatoire manque/ : new RegExp(`^${missing} réponses obligatoires manquent`));
+    await page.waitForFunction(() => {
+      const r = document.querySelector("fieldset.question.missing").getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    }, null, { timeout: 5000 });
+    await checkScreen(page, "talk-missing-answers");
+    // Half a conversation, then the back button: nothing is lost.
     await page.click(".scale button >> nth=3");
+    await page.fill("#verbatim", "L'ascenseur de la cage A est en panne depuis trois semaines.");
+    await page.waitForTimeout(300);
+    await page.click(".bar .back");
+    await page.waitForSelector(".grid .door .draft");
+    assert.equal(await page.$$eval(".grid .door .draft", (d) => d.length), 1, "the door shows its draft");
+    await page.click(".grid .door >> nth=10");
+    await page.waitForSelector(".notice button.primary");
+    await checkScreen(page, "door-draft-waiting");
+    await page.click(".notice button.primary");
+    await page.waitForSelector(".notice[role=status]");
+    assert.equal(await page.inputValue("#verbatim"),
+      "L'ascenseur de la cage A est en panne depuis trois semaines.", "the draft comes back");
+    assert.equal(await page.getAttribute(".scale button >> nth=3", "aria-pressed"), "true");
     await page.check(".questions input[type=radio] >> nth=0");
     await page.fill(".questions textarea", "Un local pour les jeunes");
     await page.check(".chip input >> nth=1");
-    await page.fill("#verbatim", "L'ascenseur de la cage A est en panne depuis trois semaines.");
     await page.selectOption("#age", "65+");
     await page.selectOption("#spoken", "ar");
     await page.selectOption("#service", { index: 2 });
@@ -62,15 +95,16 @@ test("an agent canvasses offline, the browser is killed, nothing is lost, the se
     await checkScreen(page, "consent-ar");
     await page.evaluate(() => document.querySelector(".questions").scrollIntoView());
     await checkScreen(page, "questionnaire-ar");
-    await page.click("button.primary.sticky");
+    await page.click(".save-bar button.primary");
     await page.waitForSelector(".toast");
+    assert.equal(await page.$(".grid .door .draft"), null, "saved: no draft left");
     // A shorter conversation.
     await page.click(".grid .door >> nth=11");
     await page.click(".outcome.o-Talked");
     await page.waitForSelector(".questions");
     await page.click(".scale button >> nth=1");
     await page.check(".chip input >> nth=0");
-    await page.click("button.primary.sticky");
+    await page.click(".save-bar button.primary");
     await page.waitForSelector(".toast");
     const rest = ["Refused", "Refused", "NoAccess", "NoAccess", "ComeBack", "ComeBack", "Vacant", "Vacant"];
     for (const [i, outcome] of rest.entries()) {

@@ -106,7 +106,8 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
     // until a sector (or the whole town) is given to it.
     await phone.page.waitForSelector("p.empty", { timeout: 30000 });
     assert.match(await phone.page.textContent("p.empty"), /Aucun secteur pour ce téléphone/);
-    assert.equal(await phone.page.$(".list .row"), null, "buildings before any sector");
+    await phone.page.waitForTimeout(1500);
+    assert.equal(await phone.page.$(".list.sectors .row"), null, "sectors before any is given");
 
     // The sector: lasso around the west of the map, then one click more.
     await page.goto(`${campaignUrl}/sectors`);
@@ -168,7 +169,9 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
     await page.click("text=Appareils");
     const row = page.locator("tr", { hasText: "Samia – téléphone 3" });
     assert.doesNotMatch(await row.textContent(), /jamais/);
-    await Promise.all([page.waitForNavigation(), row.locator("button").click()]);
+    assert.match(await row.textContent(), /Ceux de ses secteurs/, "no whole town unless given");
+    await checkScreen(page, "office-devices");
+    await Promise.all([page.waitForNavigation(), row.locator("button.danger").click()]);
     assert.match(await page.locator("tr", { hasText: "Samia – téléphone 3" }).textContent(), /Révoqué/);
     await p.click(".bar .back");
     assert.equal(await syncNow(p), false, "a revoked phone cannot sync");

@@ -31,7 +31,7 @@ test("a follow-up answered at the office shows on the phone's door; the elected 
     await p.click(".scale button >> nth=2");
     await p.selectOption("#service", { index: 2 });
     await p.fill("#futext", "Éclairage du hall B en panne");
-    await p.click("button.primary.sticky");
+    await p.click(".save-bar button.primary");
     await p.waitForSelector(".toast");
     assert.ok(await syncNow(p), "the phone synced");
 

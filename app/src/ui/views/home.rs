@@ -94,12 +94,9 @@ fn Enrol(link_code: Option<String>) -> Element {
                 device_name: device_name().trim().to_string(),
             };
             match backend.call(request).await {
+                // Enrolled, and synced once (`backend`).
                 Response::Status(s) => {
                     status.set(s);
-                    // Receive the campaigns, sectors and buildings at once.
-                    if let Response::Status(s) = backend.call(Request::Sync).await {
-                        status.set(s);
-                    }
                     ui.refresh(backend.clone());
                     // Off the link's route: the code is spent.
                     ui.replace(Route::Home {});
