@@ -638,3 +638,53 @@ async fn hostile_filters_are_ignored_not_obeyed() {
     }
     assert_eq!(pages.get("/office/exports/passwords.csv").await.status, 404);
 }
+
+#[tokio::test]
+async fn the_report_has_no_page_for_a_neighbourhood_outside_the_campaign_and_quotes_words_once() {
+    let mut f = field_day().await;
+    // A neighbourhood of the town where this campaign has no building.
+    let elsewhere = samples::neighbourhood("Hors-démarche");
+    f.server.put(f.office.id, &elsewhere);
+    // The same words, recorded at two doors (two passes, two phones):
+    // the newest of the day, so the report would quote them.
+    let words = "Le hall est sale depuis la rentrée";
+    for (i, d) in [1usize, 2].into_iter().enumerate() {
+        let mut v = Visit::outcome_only(
+            f.campaign.id,
+            f.buildings[2].id,
+            DwellingRef {
+                entrance: "A".into(),
+                floor: 0,
+                door: d.to_string(),
+            },
+            Pass(2),
+            T0 + 10 * 86_400_000 + i as i64 * MINUTE,
+            f.phones[1].agent,
+            Outcome::Talked,
+        );
+        v.verbatim = words.into();
+        f.phones[1].record(&v);
+    }
+    f.phones[1].sync().await;
+    let pages = OfficePages::new(&f.server, &f.office);
+    let report = pages
+        .get(&format!("/office/reports?campaign={}", f.campaign.id))
+        .await;
+    assert_eq!(report.status, 200);
+    assert!(
+        !report.body.contains("Hors-démarche</h2>"),
+        "a page of zeros for a neighbourhood outside the campaign"
+    );
+    assert!(
+        report.body.contains("Sud"),
+        "the covered neighbourhoods keep theirs"
+    );
+    let pages_count = report.body.matches("report-page").count();
+    assert_eq!(pages_count, 3, "the whole town, Nord and Sud");
+    // Once on the whole town's page, once on Sud's.
+    assert_eq!(
+        report.body.matches(words).count(),
+        2,
+        "quoted twice on a page"
+    );
+}

@@ -49,8 +49,10 @@ pub fn build(conn: &Connection, filter: &Filter) -> rusqlite::Result<Report> {
     }
     let visits = filter.visits();
     let mut stmt = conn.prepare(&format!(
+        // The same words recorded twice (two passes, two phones) are
+        // quoted once.
         "SELECT verbatim FROM ({}) v WHERE v.outcome = 'talked' AND v.verbatim <> ''
-         ORDER BY v.at DESC, v.visit_id LIMIT {VERBATIMS}",
+         GROUP BY v.verbatim ORDER BY max(v.at) DESC, min(v.visit_id) LIMIT {VERBATIMS}",
         visits.text
     ))?;
     let verbatims = stmt

@@ -42,7 +42,12 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                     neighbourhood: Some(n),
                     ..whole.clone()
                 };
-                pages.push((Some(name.clone()), report::build(conn, &f)?));
+                let page = report::build(conn, &f)?;
+                // A neighbourhood the campaign does not cover would be a
+                // page of zeros.
+                if page.totals.doors > 0 || page.visits > 0 {
+                    pages.push((Some(name.clone()), page));
+                }
             }
             Ok(Some((filter, choices, pages)))
         })

@@ -283,7 +283,7 @@ pub const RESULTS: ResultsTexts = ResultsTexts {
     no_follow_ups: "No follow-up.",
     report_title: "Report",
     report_for: "Report — {neighbourhood}",
-    report_hint: "One A4 page per neighbourhood, ready to print (Print → Save as PDF).",
+    report_hint: "One A4 page per neighbourhood where the campaign has dwellings, ready to print (Print → Save as PDF). A working document for elected officials: its exact counts, small ones included, are not for publication as they are (the open data is, with statistical disclosure control).",
     report_print: "Print",
     verbatims: "Residents' words",
     whole_territory: "Whole territory",

@@ -283,7 +283,7 @@ pub const RESULTS: ResultsTexts = ResultsTexts {
     no_follow_ups: "Aucun signalement.",
     report_title: "Rapport",
     report_for: "Rapport — {neighbourhood}",
-    report_hint: "Une page A4 par quartier, prête à imprimer (Imprimer → Enregistrer en PDF).",
+    report_hint: "Une page A4 par quartier où la démarche a des logements, prête à imprimer (Imprimer → Enregistrer en PDF). Document de travail pour les élu·es : ses comptes exacts, même petits, ne sont pas à publier tels quels (les données ouvertes le sont, avec le secret statistique).",
     report_print: "Imprimer",
     verbatims: "Paroles d'habitants",
     whole_territory: "Tout le territoire",
