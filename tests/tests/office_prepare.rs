@@ -229,3 +229,61 @@ async fn what_the_office_prepares_reaches_the_device_at_its_next_sync() {
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn an_end_date_before_the_start_date_is_refused_not_moved() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Villejuif").await;
+    let pages = OfficePages::new(&server, &office);
+    let campaign = |name: &'static str, starts: &'static str, ends: &'static str| {
+        [
+            ("name", name),
+            ("kind", "door-to-door"),
+            ("starts", starts),
+            ("ends", ends),
+        ]
+    };
+    let reversed = pages
+        .post(
+            "/office/campaigns",
+            &campaign("À l'envers", "2027-01-31", "2026-11-23"),
+        )
+        .await;
+    assert_eq!(reversed.status, 200);
+    assert!(
+        reversed
+            .body
+            .contains("La date de fin est avant la date de début")
+    );
+    let store = shared::store::Store::open(&server.store_path(office.id)).expect("store");
+    let stored: Vec<Campaign> = store.records(DocKind::Campaign).expect("campaigns");
+    assert!(stored.is_empty(), "nothing created");
+
+    let created = pages
+        .post(
+            "/office/campaigns",
+            &campaign("Lozaits", "2026-11-23", "2027-01-31"),
+        )
+        .await;
+    let id = campaign_id(created.location.as_deref());
+    let edited = pages
+        .post(
+            &format!("/office/campaigns/{id}"),
+            &campaign("Lozaits", "2026-11-23", "2026-10-01"),
+        )
+        .await;
+    assert_eq!(edited.status, 200);
+    assert!(
+        edited
+            .body
+            .contains("La date de fin est avant la date de début")
+    );
+    assert!(
+        edited.body.contains("2027-01-31"),
+        "the stored end date is shown"
+    );
+    let store = shared::store::Store::open(&server.store_path(office.id)).expect("store");
+    let stored: Vec<Campaign> = store.records(DocKind::Campaign).expect("campaigns");
+    assert_eq!(stored.len(), 1);
+    assert!(stored[0].ends_at > stored[0].starts_at, "not moved");
+}

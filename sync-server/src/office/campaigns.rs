@@ -78,10 +78,10 @@ pub async fn list(Reader(office): Reader) -> Result<Response, PageError> {
     if office.read_only() {
         return Ok(Redirect::to("/office/dashboard").into_response());
     }
-    Ok(list_campaigns(office).await?.into_response())
+    Ok(list_campaigns(office, None).await?.into_response())
 }
 
-async fn list_campaigns(office: Office) -> Result<Markup, PageError> {
+async fn list_campaigns(office: Office, error: Option<&str>) -> Result<Markup, PageError> {
     let (campaigns, sectors, buildings) = office
         .with_store(|store| {
             let mut campaigns: Vec<Campaign> = store.readable_records(DocKind::Campaign)?;
@@ -100,6 +100,9 @@ async fn list_campaigns(office: Office) -> Result<Markup, PageError> {
         Section::Campaigns,
         t.campaigns,
         html! {
+            @if let Some(error) = error {
+                (notice("error", error))
+            }
             @if buildings == 0 {
                 (notice("info", t.no_territory_yet))
             }
@@ -115,7 +118,7 @@ async fn list_campaigns(office: Office) -> Result<Markup, PageError> {
                                 td { (t.kind_name(c.kind)) }
                                 td { (iso_day(c.starts_at)) " → " (iso_day(c.ends_at)) }
                                 td { a href=(format!("/office/campaigns/{}/questionnaire", c.id)) {
-                                    (t.version) " " (c.questionnaire.version) " · " (c.questionnaire.questions.len()) " " (t.questions_count)
+                                    (t.version) " " (c.questionnaire.version) " · " (c.questionnaire.questions.len()) " " (if c.questionnaire.questions.len() == 1 { t.question_one } else { t.questions_count })
                                 } }
                                 td { a href=(format!("/office/campaigns/{}/sectors", c.id)) {
                                     (sectors.iter().filter(|s| s.campaign == c.id).count())
@@ -165,6 +168,10 @@ pub async fn create(office: Office, body: Bytes) -> Result<Response, PageError> 
     else {
         return Ok(Redirect::to("/office").into_response());
     };
+    if ends_at < starts_at {
+        let error = office.t.dates_reversed;
+        return Ok(list_campaigns(office, Some(error)).await?.into_response());
+    }
     let campaign = Campaign::new(name, kind, starts_at, ends_at);
     let id = campaign.id;
     office
@@ -188,20 +195,33 @@ async fn settings(
     message: Option<&str>,
 ) -> Result<Markup, PageError> {
     let lang = office.lang;
-    let (campaign, mut neighbourhoods) = office
+    let (campaign, mut neighbourhoods, refused) = office
         .with_store(move |store| {
             let mut campaign: Campaign = load(store, &schema::DocId::campaign(id), lang)?;
+            let mut refused = false;
             if let Some(fields) = change {
-                apply_settings(&mut campaign, &fields);
-                store_record(store, &campaign)?;
+                let mut changed = campaign.clone();
+                match apply_settings(&mut changed, &fields) {
+                    Ok(()) => {
+                        store_record(store, &changed)?;
+                        campaign = changed;
+                    }
+                    // Nothing is saved: the form shows what is stored.
+                    Err(DatesReversed) => refused = true,
+                }
             }
             let neighbourhoods: Vec<Neighbourhood> =
                 store.readable_records(DocKind::Neighbourhood)?;
-            Ok((campaign, neighbourhoods))
+            Ok((campaign, neighbourhoods, refused))
         })
         .await?;
     neighbourhoods.sort_by(|a, b| a.name.cmp(&b.name));
     let devices = active_devices(office).await?;
+    let message = if refused {
+        Some(("error", office.t.dates_reversed))
+    } else {
+        message.map(|m| ("ok", m))
+    };
     Ok(settings_page(
         office,
         &campaign,
@@ -216,7 +236,7 @@ fn settings_page(
     c: &Campaign,
     neighbourhoods: &[Neighbourhood],
     devices: &[DeviceInfo],
-    saved: Option<&str>,
+    message: Option<(&str, &str)>,
 ) -> Markup {
     let t = office.t;
     page(
@@ -228,7 +248,7 @@ fn settings_page(
                 a href=(format!("/office/campaigns/{}/questionnaire", c.id)) { (t.questionnaire) }
                 a href=(format!("/office/campaigns/{}/sectors", c.id)) { (t.sectors) }
             }
-            @if let Some(saved) = saved { (notice("ok", saved)) }
+            @if let Some((kind, text)) = message { (notice(kind, text)) }
             form method="post" action=(office.action(&format!("/office/campaigns/{}", c.id))) {
                 label for="name" { (t.name) }
                 input #name name="name" required value=(c.name);
@@ -275,7 +295,10 @@ pub async fn save(
     settings(&office, id, Some(Fields::parse(&body)), Some(saved)).await
 }
 
-fn apply_settings(c: &mut Campaign, fields: &Fields) {
+/// An end date before the start date: refused, never silently moved.
+struct DatesReversed;
+
+fn apply_settings(c: &mut Campaign, fields: &Fields) -> Result<(), DatesReversed> {
     let name = fields.get("name");
     if !name.is_empty() {
         c.name = name;
@@ -287,7 +310,10 @@ fn apply_settings(c: &mut Campaign, fields: &Fields) {
         c.starts_at = starts;
     }
     if let Some(ends) = parse_iso_day(&fields.get("ends")) {
-        c.ends_at = ends.max(c.starts_at);
+        c.ends_at = ends;
+    }
+    if c.ends_at < c.starts_at {
+        return Err(DatesReversed);
     }
     c.neighbourhoods = fields
         .all("neighbourhood")
@@ -304,4 +330,5 @@ fn apply_settings(c: &mut Campaign, fields: &Fields) {
     if c.kind == CampaignKind::IdeaCollection {
         super::ideas::apply_collection_settings(c, fields);
     }
+    Ok(())
 }

@@ -449,7 +449,7 @@ fn render(office: &Office, campaign: &Campaign, error: Option<&str>, done: Optio
                     (t.nothing_published)
                 } @else {
                     (t.devices_ask_version) " " strong { (campaign.questionnaire.version) }
-                    " (" (campaign.questionnaire.questions.len()) " " (t.questions_count) ")"
+                    " (" (campaign.questionnaire.questions.len()) " " (if campaign.questionnaire.questions.len() == 1 { t.question_one } else { t.questions_count }) ")"
                 }
                 @if campaign.questionnaire_draft.is_some() {
                     " · " strong { (t.unpublished_changes) }

@@ -381,8 +381,14 @@ async fn record_of(
     ))
 }
 
-fn percent(p: f64) -> String {
-    format!("{:.2} %", p * 100.0)
+/// A chance as the office's language writes it: "12,5 %" in French,
+/// "12.5%" in English (one decimal: a finer one is noise to a reader).
+fn percent(lang: super::Lang, p: f64) -> String {
+    let text = format!("{:.1}", p * 100.0);
+    match lang {
+        super::Lang::Fr => format!("{}\u{202f}%", text.replace('.', ",")),
+        super::Lang::En => format!("{text}%"),
+    }
 }
 
 /// `GET /office/sortition/draws/{id}`.
@@ -442,10 +448,10 @@ pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, Pa
                 dt { (t.published) } dd { (date(record.drawn_at)) }
                 dt { (t.seed) } dd { code { (record.seed) } }
                 dt { (t.fingerprint) } dd { code { (record.fingerprint) } }
-                dt { (t.algorithm) } dd { (record.algorithm) " — " (record.panels_in_distribution) " " (t.distribution_panels) }
-                dt { (t.lowest) } dd data-figure="lowest" { (percent(record.lowest)) }
-                dt { (t.best_possible) } dd { (percent(record.best_possible)) }
-                dt { (t.greedy_lowest) } dd data-figure="greedy-lowest" { (percent(record.greedy_lowest)) }
+                dt { (t.algorithm) } dd { (t.algorithm_words) " — " (record.panels_in_distribution) " " (t.distribution_panels) br; small { code { (record.algorithm) } } }
+                dt { (t.lowest) } dd data-figure="lowest" { (percent(office.lang, record.lowest)) }
+                dt { (t.best_possible) } dd { (percent(office.lang, record.best_possible)) }
+                dt { (t.greedy_lowest) } dd data-figure="greedy-lowest" { (percent(office.lang, record.greedy_lowest)) }
             }
             p.hint { (t.greedy_hint.replace("{runs}", &record.greedy_runs.to_string())) }
             p.hint { (t.rerun_hint) }
@@ -478,7 +484,7 @@ pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, Pa
                 tbody {
                     @for e in &by_chance {
                         tr { td { code { (e.id) } } td { (e.traits.values().cloned().collect::<Vec<_>>().join(" · ")) }
-                             td { (percent(e.probability)) } td { (percent(e.greedy)) } }
+                             td { (percent(office.lang, e.probability)) } td { (percent(office.lang, e.greedy)) } }
                     }
                 }
             }
