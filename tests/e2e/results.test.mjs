@@ -60,7 +60,8 @@ test("a follow-up answered at the office shows on the phone's door; the elected 
       o.waitForEvent("download"),
       o.click("a[data-progress] >> nth=0"),
     ]);
-    assert.equal(download.suggestedFilename(), "palier-visits.csv");
+    assert.match(download.suggestedFilename(), /^palier-[a-z0-9-]+-\d{4}-\d{2}-\d{2}-passages\.csv$/,
+      "the campaign and the day in the file's name");
     assert.equal(await o.getAttribute("section:has(a[data-progress]) progress", "value"),
       await o.getAttribute("a[data-progress] >> nth=0", "data-progress"));
 

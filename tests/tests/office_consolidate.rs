@@ -496,7 +496,12 @@ async fn exports_carry_no_free_text_and_open_data_only_counts() {
             .lines()
             .next()
             .expect("header")
-            .contains("date;neighbourhood;")
+            .contains("Date;Quartier;"),
+        "French headers in a French office"
+    );
+    assert!(
+        !visits.body.contains("not_home") && visits.body.contains("Absent"),
+        "outcomes as the office names them"
     );
 
     let geojson = pages

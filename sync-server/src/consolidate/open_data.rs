@@ -252,6 +252,9 @@ pub struct Metadata<'a> {
     pub period: &'a (Option<String>, Option<String>),
     /// The columns of the CSV after `neighbourhood`, in order.
     pub fields: &'a [&'static str],
+    /// Each column's header in the CSV, in the office's language:
+    /// (field, header), `neighbourhood` first.
+    pub csv_headers: Vec<(&'static str, &'static str)>,
     /// The row whose `neighbourhood` is `TOTAL` holds the totals.
     pub total_row: &'static str,
     /// How many cells were masked, by primary then secondary suppression.
@@ -259,13 +262,17 @@ pub struct Metadata<'a> {
 }
 
 impl Table {
-    /// Its metadata.
-    pub fn metadata(&self) -> Metadata<'_> {
+    /// Its metadata; `header` names a column in the CSV.
+    pub fn metadata(&self, header: impl Fn(&'static str) -> &'static str) -> Metadata<'_> {
         Metadata {
             rule: &self.rule,
             campaign: &self.campaign,
             period: &self.period,
             fields: &self.fields,
+            csv_headers: std::iter::once("neighbourhood")
+                .chain(self.fields.iter().copied())
+                .map(|f| (f, header(f)))
+                .collect(),
             total_row: "TOTAL",
             masked: self.masked,
         }

@@ -138,20 +138,73 @@ fn open_table(r: &super::i18n::ResultsTexts, t: &open_data::Table) -> Markup {
     }
 }
 
-/// The filter of an export request, or a 404 when there is no campaign.
+/// The filter of an export request and its campaign's name, or a 404 when
+/// there is no campaign.
 async fn filter_of<T: Send + 'static>(
     office: &Office,
     raw: Option<String>,
     f: impl FnOnce(&rusqlite::Connection, &Filter, &Query) -> Result<T, PageError> + Send + 'static,
-) -> Result<T, PageError> {
+) -> Result<(T, String), PageError> {
     let lang = office.lang;
     office
         .with_read_model(move |conn| {
             let query = Query::parse(raw.as_deref());
-            let (filter, _) = results::resolve(conn, &query)?.ok_or(PageError::NotFound(lang))?;
-            f(conn, &filter, &query)
+            let (filter, choices) =
+                results::resolve(conn, &query)?.ok_or(PageError::NotFound(lang))?;
+            let name = campaign_name(&choices, &filter);
+            Ok((f(conn, &filter, &query)?, name))
         })
         .await
+}
+
+fn campaign_name(choices: &results::Choices, filter: &Filter) -> String {
+    choices
+        .campaigns
+        .iter()
+        .find(|c| c.id == filter.campaign)
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
+}
+
+/// An export's file name: what it holds, for which campaign, as of which
+/// day ("palier-porte-a-porte-lozaits-2026-12-07-passages.csv"), in
+/// letters every system keeps.
+fn file_name(lang: super::Lang, campaign: &str, stem: &'static str, ext: &str) -> String {
+    let mut slug = String::new();
+    for c in campaign.to_lowercase().chars() {
+        let folded = match c {
+            'à' | 'â' | 'ä' | 'á' => "a",
+            'é' | 'è' | 'ê' | 'ë' => "e",
+            'î' | 'ï' | 'í' => "i",
+            'ô' | 'ö' | 'ó' => "o",
+            'ù' | 'û' | 'ü' | 'ú' => "u",
+            'ç' => "c",
+            'œ' => "oe",
+            'æ' => "ae",
+            c if c.is_ascii_alphanumeric() => {
+                slug.push(c);
+                continue;
+            }
+            _ => "-",
+        };
+        if folded == "-" && (slug.is_empty() || slug.ends_with('-')) {
+            continue;
+        }
+        slug.push_str(folded);
+    }
+    let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
+    let day = super::layout::iso_day(crate::control::now_ms());
+    let word = lang.file_word(stem);
+    if slug.is_empty() {
+        format!("palier-{day}-{word}.{ext}")
+    } else {
+        format!("palier-{slug}-{day}-{word}.{ext}")
+    }
+}
+
+/// Headers in the office's language.
+fn headers(lang: super::Lang, codes: &[&'static str]) -> Vec<&'static str> {
+    codes.iter().map(|c| lang.column(c)).collect()
 }
 
 /// `GET /office/exports/{file}`: every file but the visits.
@@ -165,7 +218,7 @@ pub async fn download(
     }
     let lang = office.lang;
     let name_in = name.clone();
-    let (bytes, content_type) = filter_of(&office, raw, move |conn, filter, query| {
+    let ((bytes, content_type), campaign) = filter_of(&office, raw, move |conn, filter, query| {
         let sep = separator(query);
         let csv_error = |e: csv::Error| PageError::Internal(e.into());
         let json_error = |e: serde_json::Error| PageError::Internal(e.into());
@@ -173,7 +226,7 @@ pub async fn download(
             "buildings.csv" => {
                 let rows = export::buildings(conn, filter)?;
                 let bytes = export::csv(
-                    &export::BUILDING_HEADER,
+                    &headers(lang, &export::BUILDING_HEADER),
                     rows.iter().map(|b| export::building_record(b, sep)),
                     sep,
                 )
@@ -188,7 +241,7 @@ pub async fn download(
             "neighbourhoods.csv" => {
                 let rows = export::neighbourhoods(conn, filter, sep)?;
                 let bytes = export::csv(
-                    &export::NEIGHBOURHOOD_HEADER,
+                    &headers(lang, &export::NEIGHBOURHOOD_HEADER),
                     rows.into_iter().map(|(_, r)| r),
                     sep,
                 )
@@ -209,6 +262,7 @@ pub async fn download(
                 let t = open_data::build(conn, filter)?;
                 let mut header = vec!["neighbourhood"];
                 header.extend(t.fields.iter().copied());
+                let header = headers(lang, &header);
                 let cells = |c: &[open_data::Cell]| -> Vec<String> {
                     c.iter()
                         .map(|v| v.map(|v| v.to_string()).unwrap_or_default())
@@ -234,7 +288,8 @@ pub async fn download(
             "open-data-metadata.json" => {
                 let t = open_data::build(conn, filter)?;
                 (
-                    serde_json::to_vec_pretty(&t.metadata()).map_err(json_error)?,
+                    serde_json::to_vec_pretty(&t.metadata(|f| lang.column(f)))
+                        .map_err(json_error)?,
                     JSON,
                 )
             }
@@ -242,7 +297,18 @@ pub async fn download(
         })
     })
     .await?;
-    Ok(file(&format!("palier-{name}"), content_type, bytes))
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name.as_str(), ""));
+    let stem = match stem {
+        "buildings" => "buildings",
+        "neighbourhoods" => "neighbourhoods",
+        "open-data" => "open-data",
+        _ => "open-data-metadata",
+    };
+    Ok(file(
+        &file_name(lang, &campaign, stem, ext),
+        content_type,
+        bytes,
+    ))
 }
 
 /// `GET /office/exports/visits.csv`: streamed, a chunk at a time, so the
@@ -257,7 +323,7 @@ async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageErr
     let model = office.read_model()?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     let (count_tx, count_rx) =
-        tokio::sync::oneshot::channel::<Result<(i64, Separator), PageError>>();
+        tokio::sync::oneshot::channel::<Result<(i64, Separator, String), PageError>>();
     tokio::task::spawn_blocking(move || {
         let run = || -> Result<(), PageError> {
             model.catch_up()?;
@@ -265,17 +331,27 @@ async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageErr
             // One snapshot for the count and the rows.
             conn.execute_batch("BEGIN")?;
             let query = Query::parse(raw.as_deref());
-            let Some((filter, _)) = results::resolve(&conn, &query)? else {
+            let Some((filter, choices)) = results::resolve(&conn, &query)? else {
                 let _ = count_tx.send(Err(PageError::NotFound(lang)));
                 return Ok(());
             };
             let sep = separator(&query);
-            let _ = count_tx.send(Ok((export::visit_count(&conn, &filter)?, sep)));
+            let name = campaign_name(&choices, &filter);
+            let _ = count_tx.send(Ok((export::visit_count(&conn, &filter)?, sep, name)));
             let mut buf = export::BOM.to_vec();
-            let header: Vec<String> = export::VISIT_HEADER.iter().map(|h| h.to_string()).collect();
+            let header: Vec<String> = headers(lang, &export::VISIT_HEADER)
+                .iter()
+                .map(|h| h.to_string())
+                .collect();
+            // Outcomes as the office's language names them.
+            let outcome_at = export::VISIT_HEADER.iter().position(|h| *h == "outcome");
+            let words = lang.results();
             buf.extend(export::csv_line(&header, sep).map_err(|e| PageError::Internal(e.into()))?);
             let mut open = true;
-            export::each_visit(&conn, &filter, &agents, |row| {
+            export::each_visit(&conn, &filter, &agents, |mut row| {
+                if let Some(cell) = outcome_at.and_then(|i| row.get_mut(i)) {
+                    *cell = words.outcome(cell).to_string();
+                }
                 match export::csv_line(&row, sep) {
                     Ok(line) => buf.extend(line),
                     Err(_) => return false,
@@ -300,15 +376,46 @@ async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageErr
             let _ = tx.blocking_send(Err(std::io::Error::other("the export failed")));
         }
     });
-    let (rows, _sep) = count_rx
+    let (rows, _sep, campaign) = count_rx
         .await
         .map_err(|e| PageError::Internal(e.into()))??;
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
     });
-    let mut response = file("palier-visits.csv", CSV, Body::from_stream(stream));
+    let mut response = file(
+        &file_name(lang, &campaign, "visits", "csv"),
+        CSV,
+        Body::from_stream(stream),
+    );
     if let Ok(value) = rows.to_string().parse() {
         response.headers_mut().insert(ROWS_HEADER, value);
     }
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_says_what_which_campaign_and_which_day_in_plain_letters() {
+        let name = file_name(
+            super::super::Lang::Fr,
+            "Porte-à-porte : Lozaits été",
+            "visits",
+            "csv",
+        );
+        let day = super::super::layout::iso_day(crate::control::now_ms());
+        assert_eq!(
+            name,
+            format!("palier-porte-a-porte-lozaits-ete-{day}-passages.csv")
+        );
+        assert!(name.is_ascii());
+        let english = file_name(super::super::Lang::En, "\"; rm -rf /", "open-data", "json");
+        assert_eq!(english, format!("palier-rm-rf-{day}-open-data.json"));
+        assert_eq!(
+            file_name(super::super::Lang::En, "", "buildings", "csv"),
+            format!("palier-{day}-buildings.csv")
+        );
+    }
 }

@@ -547,3 +547,48 @@ pub const IMPORT: ImportTexts = ImportTexts {
     problem_too_long: "{column}: value too long (a column chosen wrongly?)",
     problem_duplicate_door: "door {door} already given on line {line}",
 };
+
+/// Export columns' headers.
+pub(super) fn column(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "key" => "Key",
+        "address" => "Address",
+        "neighbourhood" => "Neighbourhood",
+        "longitude" => "Longitude",
+        "latitude" => "Latitude",
+        "doors" => "Dwellings",
+        "dwellings" => "Dwellings",
+        "doors_reached" => "Doors reached",
+        "coverage_percent" => "Coverage (%)",
+        "doors_talked" => "Doors talked",
+        "contact_rate_percent" => "Contact rate (%)",
+        "conversations" => "Conversations",
+        "conversations_under_25" => "Conversations with under 25s",
+        "conversations_65_plus" => "Conversations with 65 and over",
+        "conversations_not_french" => "Conversations in a language other than French",
+        "follow_ups" => "Follow-ups",
+        "date" => "Date",
+        "building_key" => "Building key",
+        "door" => "Door",
+        "pass" => "Pass",
+        "outcome" => "Outcome",
+        "agent" => "Phone",
+        "age_band" => "Age band",
+        "language" => "Language",
+        "topics" => "Topics",
+        "follow_up" => "Follow-up",
+        _ => return None,
+    })
+}
+
+/// Export file names' words.
+pub(super) fn file_word(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "buildings" => "buildings",
+        "neighbourhoods" => "neighbourhoods",
+        "visits" => "visits",
+        "open-data" => "open-data",
+        "open-data-metadata" => "open-data-metadata",
+        _ => return None,
+    })
+}

@@ -547,3 +547,48 @@ pub const IMPORT: ImportTexts = ImportTexts {
     problem_too_long: "{column} : valeur trop longue (une colonne mal choisie ?)",
     problem_duplicate_door: "porte {door} déjà donnée ligne {line}",
 };
+
+/// Export columns' headers.
+pub(super) fn column(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "key" => "Clé",
+        "address" => "Adresse",
+        "neighbourhood" => "Quartier",
+        "longitude" => "Longitude",
+        "latitude" => "Latitude",
+        "doors" => "Logements",
+        "dwellings" => "Logements",
+        "doors_reached" => "Portes ouvertes",
+        "coverage_percent" => "Couverture (%)",
+        "doors_talked" => "Portes avec échange",
+        "contact_rate_percent" => "Taux de contact (%)",
+        "conversations" => "Échanges",
+        "conversations_under_25" => "Échanges avec moins de 25 ans",
+        "conversations_65_plus" => "Échanges avec 65 ans et plus",
+        "conversations_not_french" => "Échanges dans une autre langue que le français",
+        "follow_ups" => "Signalements",
+        "date" => "Date",
+        "building_key" => "Clé du bâtiment",
+        "door" => "Porte",
+        "pass" => "Passage",
+        "outcome" => "Résultat",
+        "agent" => "Téléphone",
+        "age_band" => "Tranche d'âge",
+        "language" => "Langue",
+        "topics" => "Sujets",
+        "follow_up" => "Signalement",
+        _ => return None,
+    })
+}
+
+/// Export file names' words.
+pub(super) fn file_word(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "buildings" => "batiments",
+        "neighbourhoods" => "quartiers",
+        "visits" => "passages",
+        "open-data" => "donnees-ouvertes",
+        "open-data-metadata" => "donnees-ouvertes-metadonnees",
+        _ => return None,
+    })
+}

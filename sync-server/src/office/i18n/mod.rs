@@ -59,6 +59,26 @@ impl Lang {
         }
     }
 
+    /// The header of an export's column, from its stable name (the
+    /// GeoJSON and open-data JSON keep stable names: they are read by
+    /// programs); unknown ones as they are.
+    pub fn column(self, code: &'static str) -> &'static str {
+        match self {
+            Lang::Fr => fr::column(code),
+            Lang::En => en::column(code),
+        }
+        .unwrap_or(code)
+    }
+
+    /// A file name's word for an export, from its stable name.
+    pub fn file_word(self, code: &'static str) -> &'static str {
+        match self {
+            Lang::Fr => fr::file_word(code),
+            Lang::En => en::file_word(code),
+        }
+        .unwrap_or(code)
+    }
+
     /// The ideas pages' catalogue.
     pub fn ideas(self) -> &'static IdeasTexts {
         match self {
