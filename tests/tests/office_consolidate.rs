@@ -693,3 +693,63 @@ async fn the_report_has_no_page_for_a_neighbourhood_outside_the_campaign_and_quo
         "quoted twice on a page"
     );
 }
+
+#[tokio::test]
+async fn the_office_remembers_the_campaign_chosen_last() {
+    let f = field_day().await;
+    // Another campaign, not the default (it starts years from now).
+    let later = Campaign::new(
+        "Printemps".into(),
+        CampaignKind::DoorToDoor,
+        T0 + 3650 * 86_400_000,
+        T0 + 3700 * 86_400_000,
+    );
+    f.server.put(f.office.id, &later);
+    let client = reqwest::Client::new();
+    let session = format!("palier_session={}", f.office.token);
+    let get = |path: String, cookie: String| {
+        let client = client.clone();
+        let url = format!("{}{path}", f.server.url);
+        async move {
+            client
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("get")
+        }
+    };
+    let selected =
+        |body: &str, id: CampaignId| body.contains(&format!("<option value=\"{id}\" selected>"));
+    let chosen = get(
+        format!("/office/dashboard?campaign={}", later.id),
+        session.clone(),
+    )
+    .await;
+    let set = chosen
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("palier_campaign="))
+        .expect("the choice is remembered")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
+    assert_eq!(set, format!("palier_campaign={}", later.id));
+    // The report, opened from the menu with no campaign: the one chosen.
+    let report = get("/office/reports".into(), format!("{session}; {set}")).await;
+    assert!(selected(&report.text().await.expect("body"), later.id));
+    // Without the cookie: the default, the campaign under way.
+    let fresh = get("/office/reports".into(), session.clone()).await;
+    assert!(selected(&fresh.text().await.expect("body"), f.campaign.id));
+    // A forged value is ignored, not obeyed.
+    let forged = get(
+        "/office/reports".into(),
+        format!("{session}; palier_campaign=../../x"),
+    )
+    .await;
+    assert_eq!(forged.status(), 200);
+    assert!(selected(&forged.text().await.expect("body"), f.campaign.id));
+}

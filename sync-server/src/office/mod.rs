@@ -28,6 +28,7 @@ mod layout;
 mod login;
 mod map;
 mod questionnaire;
+mod remember;
 mod report;
 mod results;
 mod results_map;
@@ -134,4 +135,5 @@ pub fn router() -> Router<AppState> {
         .route("/office/devices/codes", post(devices::new_code))
         .route("/office/devices/{id}/revoke", post(devices::revoke))
         .route("/office/devices/{id}/zone", post(devices::zone))
+        .layer(axum::middleware::from_fn(remember::campaign))
 }
