@@ -125,7 +125,13 @@ test("ambassadors collect ten ideas offline, the browser is killed, the office r
     await third.locator("summary").click();
     await third.locator("select[name=status]").selectOption("not_eligible");
     await Promise.all([o.waitForNavigation(), third.locator("form >> nth=0").locator("button").click()]);
-    assert.match(await o.textContent("p.notice.error"), /motif/, "a reason is required");
+    // Said on the card the page scrolls to, not at the top of the page.
+    assert.match(await card(o, "Idée 3 de la 4e B").locator("p.notice.error").textContent(), /motif/,
+      "a reason is required");
+    await o.waitForFunction(() => {
+      const r = document.querySelector("section.card.idea p.notice.error").getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
     const again = card(o, "Idée 3 de la 4e B");
     await again.locator("summary").click();
     await again.locator("select[name=status]").selectOption("not_eligible");
@@ -136,7 +142,8 @@ test("ambassadors collect ten ideas offline, the browser is killed, the office r
     const dup = card(o, "Idée 4 de la 4e B");
     await dup.locator("summary").click();
     const into = await card(o, "Idée 5 de la 4e B").getAttribute("id");
-    await dup.locator("input[name=into]").fill(into.replace("idea-", ""));
+    // Typed by its title, as a coordinator names it.
+    await dup.locator("input[name=into]").fill("Idée 5 de la 4e B");
     await Promise.all([o.waitForNavigation(), dup.locator("form.merge button").click()]);
     assert.equal((await o.$$("section.card.idea")).length, 15, "the duplicate shows under its idea");
     assert.match(await o.textContent(`#${into}`), /Idée 4 de la 4e B/);

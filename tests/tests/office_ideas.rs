@@ -135,12 +135,43 @@ async fn ideas_go_to_the_office_and_its_decisions_come_back_to_the_phone() {
             .as_deref()
             .is_some_and(|l| l.contains("changed=1"))
     );
+    // A title no idea has: said on the idea's card, nothing merged.
+    let unknown = pages
+        .post(
+            &format!("/office/ideas/{dup}/merge"),
+            &[
+                ("campaign", &campaign.to_string()),
+                ("into", "Une piscine olympique"),
+            ],
+        )
+        .await;
+    assert!(
+        unknown
+            .location
+            .as_deref()
+            .is_some_and(|l| l.contains("error=unknown") && l.contains(&format!("at={dup}"))),
+        "{:?}",
+        unknown.location
+    );
+    let shown = pages
+        .get(unknown.location.as_deref().expect("location"))
+        .await;
+    let card_at = shown
+        .body
+        .find(&format!("id=\"idea-{dup}\""))
+        .expect("card");
+    let error_at = shown
+        .body
+        .find("Aucune idée de cette collecte")
+        .expect("said");
+    assert!(error_at > card_at, "on the card, not at the top");
+    // Named by its title, as a coordinator types it.
     let merged = pages
         .post(
             &format!("/office/ideas/{dup}/merge"),
             &[
                 ("campaign", &campaign.to_string()),
-                ("into", &kept.to_string()),
+                ("into", " un CITY-STADE "),
             ],
         )
         .await;

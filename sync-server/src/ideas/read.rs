@@ -7,7 +7,7 @@ use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
 /// One idea.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct IdeaRow {
     /// Its id.
     pub id: String,

@@ -155,13 +155,18 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
         "itself" => t.err_itself,
         "campaign" => t.err_other_campaign,
         "chain" => t.err_kept_is_duplicate,
+        "unknown" => t.err_unknown_idea,
+        "ambiguous" => t.err_ambiguous_idea,
         _ => t.err_itself,
     });
+    // A refusal is said on the card it is about, where the page scrolls
+    // to, not at the top of a long page.
+    let error_at = query.get("at").map(str::to_string);
     let base = format!("campaign={campaign}");
     let body = html! {
         @if query.get("changed").is_some() { (notice("ok", t.changed)) }
         @if query.get("merged").is_some() { (notice("ok", t.merged)) }
-        @if let Some(e) = error { (notice("error", e)) }
+        @if let (Some(e), None) = (error, &error_at) { (notice("error", e)) }
         form.card.filters method="get" action="/office/ideas" {
             div.row {
                 div {
@@ -220,19 +225,62 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
         }
         @if rows.is_empty() { p { (t.none) } }
         datalist #idea-choices {
-            @for other in all.iter() { option value=(other.id) { (other.title) " (" (other.category) ")" } }
+            @for other in all.iter() { option value=(choice_label(other)) { (other.category) } }
         }
-        @for row in &rows { (idea_card(&office, row, &campaign)) }
+        @for row in &rows {
+            (idea_card(&office, row, &campaign, error.filter(|_| error_at.as_deref() == Some(row.id.as_str()))))
+        }
         (decidim_form(&office, &campaign, &categories))
     };
     Ok(page(&office, Section::Ideas, t.title, body))
 }
 
-fn idea_card(office: &Office, row: &IdeaRow, campaign: &str) -> Markup {
+/// An idea as the merge field offers it: its title and the start of its
+/// id, which tells apart two ideas of the same title.
+fn choice_label(row: &IdeaRow) -> String {
+    let short: String = row.id.chars().take(SHORT_ID).collect();
+    format!("{} · n° {short}", row.title)
+}
+
+/// The characters of an id the merge field shows.
+const SHORT_ID: usize = 8;
+
+/// Which idea of the collection the merge field names: an id, an offered
+/// label ("title · n° 1a2b3c4d"), or a title that only one idea has
+/// (letter case and spaces aside).
+fn named_idea(all: &[IdeaRow], typed: &str) -> Result<IdeaId, &'static str> {
+    let typed = typed.trim();
+    if let Ok(id) = typed.parse() {
+        return Ok(IdeaId(id));
+    }
+    let normal = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let matches: Vec<&IdeaRow> = match typed.rsplit_once("· n° ") {
+        Some((_, short)) if short.len() == SHORT_ID => {
+            all.iter().filter(|r| r.id.starts_with(short)).collect()
+        }
+        _ => all
+            .iter()
+            .filter(|r| normal(&r.title) == normal(typed))
+            .collect(),
+    };
+    match matches.as_slice() {
+        [one] => one.id.parse().map(IdeaId).map_err(|_| "unknown"),
+        [] => Err("unknown"),
+        _ => Err("ambiguous"),
+    }
+}
+
+fn idea_card(office: &Office, row: &IdeaRow, campaign: &str, error: Option<&str>) -> Markup {
     let t = office.lang.ideas();
     html! {
         section.card.idea id=(format!("idea-{}", row.id)) {
             h2 { (row.title) " · " span.status data-status=(row.status) { (t.status(&row.status)) } }
+            @if let Some(e) = error { (notice("error", e)) }
             p.hint {
                 (row.category)
                 @if let Some(p) = &row.place_name { " · " (t.place) " : " (p) }
@@ -256,7 +304,7 @@ fn idea_card(office: &Office, row: &IdeaRow, campaign: &str) -> Markup {
                     }
                 }
             }
-            details.decide {
+            details.decide open[error.is_some()] {
             summary { (t.change_status) " · " (t.merge_into) }
             form method="post" action=(office.action(&format!("/office/ideas/{}/status", row.id))) {
                 input type="hidden" name="campaign" value=(campaign);
@@ -281,7 +329,7 @@ fn idea_card(office: &Office, row: &IdeaRow, campaign: &str) -> Markup {
                 // One list of the collection's ideas for every card (a
                 // select per card would grow with the square of the ideas).
                 input id=(format!("m-{}", row.id)) name="into" list="idea-choices" required
-                    autocomplete="off" pattern="[0-9a-f-]{32,36}";
+                    autocomplete="off" maxlength="300" placeholder=(t.merge_hint);
                 button type="submit" { (t.merge) }
             }
             }
@@ -347,7 +395,7 @@ async fn decide(
                 _ => "itself",
             };
             let campaign = back.map(|c| c.to_string()).unwrap_or_default();
-            format!("/office/ideas?campaign={campaign}&error={code}#idea-{id}")
+            format!("/office/ideas?campaign={campaign}&error={code}&at={id}#idea-{id}")
         }
     };
     Ok(Redirect::to(&to).into_response())
@@ -375,8 +423,20 @@ pub async fn merge(
 ) -> Result<Response, PageError> {
     let id = idea_id(&office, &id)?;
     let fields = Fields::parse(&body);
-    let into = idea_id(&office, &fields.get("into"))?;
-    decide(office, id, Decision::DuplicateOf(into), &fields, "merged").await
+    let campaign = fields.get("campaign");
+    let typed = fields.get("into");
+    let query = Query::parse(Some(&format!("campaign={campaign}")));
+    let named = match find(&office, query).await? {
+        Some((found, _)) if found.campaign == campaign => named_idea(&found.all, &typed),
+        _ => Err("unknown"),
+    };
+    match named {
+        Ok(into) => decide(office, id, Decision::DuplicateOf(into), &fields, "merged").await,
+        Err(code) => Ok(Redirect::to(&format!(
+            "/office/ideas?campaign={campaign}&error={code}&at={id}#idea-{id}"
+        ))
+        .into_response()),
+    }
 }
 
 /// `POST /office/ideas/{id}/separate`: it was not a duplicate.
@@ -489,5 +549,37 @@ pub fn collection_settings(office: &Office, c: &Campaign) -> Markup {
         label for="places" { (t.places) }
         p.hint { (t.places_hint) }
         textarea #places name="places" rows="6" { (places.join("\n")) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, title: &str) -> IdeaRow {
+        IdeaRow {
+            id: id.into(),
+            title: title.into(),
+            ..IdeaRow::default()
+        }
+    }
+
+    #[test]
+    fn the_duplicate_is_named_by_its_title_its_label_or_its_id() {
+        let a = "0f8e3c2a9b6d4e1f8a7b6c5d4e3f2a1b";
+        let b = "1a2b3c4d9b6d4e1f8a7b6c5d4e3f2a1b";
+        let c = "2b3c4d5e9b6d4e1f8a7b6c5d4e3f2a1b";
+        let all = [
+            row(a, "Un terrain de basket"),
+            row(b, "Des bancs"),
+            row(c, "Des bancs"),
+        ];
+        let id = |s: &str| s.parse().map(IdeaId).expect("id");
+        assert_eq!(named_idea(&all, "  un terrain  de BASKET "), Ok(id(a)));
+        assert_eq!(named_idea(&all, &choice_label(&all[2])), Ok(id(c)));
+        assert_eq!(named_idea(&all, a), Ok(id(a)));
+        assert_eq!(named_idea(&all, "Des bancs"), Err("ambiguous"));
+        assert_eq!(named_idea(&all, "Une piscine"), Err("unknown"));
+        assert_eq!(named_idea(&all, "x · n° zzzzzzzz"), Err("unknown"));
     }
 }
