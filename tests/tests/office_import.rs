@@ -36,7 +36,7 @@ async fn the_fixtures_import_after_a_preview_and_again_change_nothing() {
     assert_eq!(done.status, 303);
     assert_eq!(
         done.location.as_deref(),
-        Some("/office/territory?imported=34")
+        Some("/office/territory?imported=34&unchanged=0")
     );
     let (neighbourhoods, buildings) = server.territory(&office);
     assert_eq!(neighbourhoods.len(), 3);
@@ -75,9 +75,21 @@ async fn the_fixtures_import_after_a_preview_and_again_change_nothing() {
     );
     let before = database_bytes(&server.store_path(office.id));
     let token = hidden_field(&again.body, "token").expect("token");
-    pages
+    let confirmed = pages
         .post("/office/territory/confirm", &[("token", &token)])
         .await;
+    assert_eq!(
+        confirmed.location.as_deref(),
+        Some("/office/territory?imported=0&unchanged=34"),
+        "nothing written, and said so"
+    );
+    let said = pages
+        .get(confirmed.location.as_deref().expect("location"))
+        .await;
+    assert!(
+        said.body
+            .contains("0 éléments nouveaux ou mis à jour, 34 déjà à jour")
+    );
     assert_eq!(server.territory(&office).1.len(), 31);
     assert_eq!(database_bytes(&server.store_path(office.id)), before);
 

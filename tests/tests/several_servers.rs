@@ -68,7 +68,7 @@ async fn phones_and_coordinators_may_reach_either_server() {
     assert_eq!(done.status, 303, "{}", done.body);
     assert_eq!(
         done.location.as_deref(),
-        Some("/office/territory?imported=34")
+        Some("/office/territory?imported=34&unchanged=0")
     );
 
     // Four phones, codes made on either server, redeemed on the other.

@@ -60,6 +60,7 @@ async fn stored(office: &Office) -> Result<import::Stored, PageError> {
 #[derive(serde::Deserialize)]
 pub struct Done {
     imported: Option<usize>,
+    unchanged: Option<usize>,
     removed: Option<usize>,
 }
 
@@ -67,7 +68,14 @@ pub struct Done {
 pub async fn show(office: Office, Query(done): Query<Done>) -> Result<Markup, PageError> {
     let stored = stored(&office).await?;
     let message = match (done.imported, done.removed) {
-        (Some(n), _) => Some(("ok", office.t.imported.replace("{n}", &n.to_string()))),
+        (Some(n), _) => Some((
+            "ok",
+            office
+                .t
+                .imported
+                .replace("{n}", &n.to_string())
+                .replace("{unchanged}", &done.unchanged.unwrap_or(0).to_string()),
+        )),
         (None, Some(_)) => Some(("ok", office.t.removed_unreadable.to_string())),
         (None, None) => None,
     };
@@ -235,6 +243,9 @@ pub fn describe_file_error(office: &Office, file: &str, error: &FileError) -> St
             i.file_inflated.replace("{limit}", &limit_mib.to_string())
         }
         FileError::UnknownZip => i.file_unknown_zip.to_string(),
+        FileError::NotWhatItsNameSays { extension } => {
+            i.file_not_what_it_says.replace("{ext}", extension)
+        }
         FileError::Workbook(detail) => i.file_workbook.replace("{detail}", detail),
         FileError::TooManyColumns { limit } => i
             .file_too_many_columns
@@ -615,14 +626,18 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
             let stored = import::load(store)?;
             let plan = import::plan(&parsed, &stored.neighbourhoods, &stored.buildings);
             match import::apply_leaving_out(store, &plan, left_out.as_deref()) {
-                Ok(_) => Ok(Ok(plan.neighbourhoods.len() + plan.buildings.len())),
+                // What was written, and what was already as the file has it.
+                Ok(_) => Ok(Ok((
+                    plan.neighbourhoods.len() + plan.buildings.len() - plan.counts.unchanged,
+                    plan.counts.unchanged,
+                ))),
                 Err(import::ApplyError::NotClean) => Ok(Err(())),
                 Err(e) => Err(PageError::Internal(e.into())),
             }
         })
         .await?;
     match outcome {
-        Ok(n) => {
+        Ok((n, unchanged)) => {
             // The import is written: a mapping not remembered only means a
             // choice to make again next time.
             let control = office.state().control.clone();
@@ -635,7 +650,10 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
                 Ok(Err(e)) => tracing::warn!(error = %e, "import mappings not remembered"),
                 Err(e) => tracing::warn!(error = %e, "import mappings not remembered"),
             }
-            Ok(Redirect::to(&format!("/office/territory?imported={n}")).into_response())
+            Ok(Redirect::to(&format!(
+                "/office/territory?imported={n}&unchanged={unchanged}"
+            ))
+            .into_response())
         }
         Err(()) => {
             refuse(

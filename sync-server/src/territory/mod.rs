@@ -67,6 +67,13 @@ pub enum FileError {
     /// A zip holding neither a workbook nor a Shapefile.
     #[error("this zip holds neither a spreadsheet nor a Shapefile")]
     UnknownZip,
+    /// A file whose name says a binary format its bytes are not (a text
+    /// renamed `.xlsx`, a broken download).
+    #[error("the file is named .{extension} but is not one")]
+    NotWhatItsNameSays {
+        /// The extension its name gives, lower case.
+        extension: String,
+    },
     /// An Excel or OpenDocument workbook that cannot be read.
     #[error("unreadable workbook: {0}")]
     Workbook(String),
@@ -473,6 +480,16 @@ fn read_file(
     if gpkg::is_sqlite(bytes) {
         gpkg::parse(bytes, parsed)?;
         return Ok((TextEncoding::Utf8, None));
+    }
+    // A name that promises a workbook, an archive or a GeoPackage is not
+    // read as text: what it holds is not what the coordinator thinks.
+    if let Some(extension) = ["xlsx", "xlsm", "ods", "zip", "gpkg", "shp"]
+        .into_iter()
+        .find(|e| lower.ends_with(&format!(".{e}")))
+    {
+        return Err(FileError::NotWhatItsNameSays {
+            extension: extension.to_string(),
+        });
     }
     let (text, encoding) = decode::decode(bytes)?;
     if is_geojson(&upload.name, &text) {

@@ -513,3 +513,63 @@ fn a_rejected_row_holds_its_building_or_neighbourhood_back_or_blocks_leaving_out
     assert!(parts.neighbourhoods.is_empty());
     assert_eq!(parts.held_back, ["Q1"]);
 }
+
+#[test]
+fn a_text_file_named_like_a_workbook_is_refused_not_read_as_csv() {
+    let csv = "cle;adresse;lon;lat;cage;etage;porte\nB1;1 rue A;2.36;48.79;A;0;1\n";
+    for name in ["batiments.xlsx", "BATIMENTS.ODS", "export.gpkg", "lot.zip"] {
+        let error = read(&[upload(name, csv)]).expect_err("refused");
+        assert!(
+            matches!(error.1, FileError::NotWhatItsNameSays { .. }),
+            "{name}: {:?}",
+            error.1
+        );
+    }
+    // The same bytes under their own name are read.
+    assert!(read(&[upload("batiments.csv", csv)]).is_ok());
+}
+
+#[test]
+fn the_same_files_imported_again_change_nothing() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let file = |name: &str| upload(name, std::fs::read(dir.join(name)).expect("fixture"));
+    let imports: [Vec<&str>; 6] = [
+        vec!["batiments-villejuif.csv"],
+        vec!["quartiers-lambert93.geojson", "batiments-villejuif.csv"],
+        vec!["batiments-par-immeuble-bagneux.csv"],
+        vec!["quartiers-bagneux.gpkg", "logements-rpls-bagneux.csv"],
+        vec!["quartiers-bagneux-shp.zip", "batiments-bagneux.xlsx"],
+        vec!["batiments-bagneux.ods"],
+    ];
+    for names in imports {
+        let uploads: Vec<Upload> = names.iter().map(|n| file(n)).collect();
+        let mut store = shared::store::Store::open_in_memory().expect("store");
+        let first = plan(&read(&uploads).expect("read"), &[], &[]);
+        assert!(first.is_clean(), "{names:?}: {:?}", first.rejections);
+        apply(&mut store, &first).expect("apply");
+        let stored = load(&store).expect("load");
+        let again = plan(
+            &read(&uploads).expect("read"),
+            &stored.neighbourhoods,
+            &stored.buildings,
+        );
+        let changed: Vec<&str> = again
+            .buildings
+            .iter()
+            .filter(|(_, c)| *c != plan::Change::Unchanged)
+            .map(|(b, _)| b.key.as_str())
+            .chain(
+                again
+                    .neighbourhoods
+                    .iter()
+                    .filter(|(_, c)| *c != plan::Change::Unchanged)
+                    .map(|(n, _)| n.key.as_str()),
+            )
+            .collect();
+        assert!(changed.is_empty(), "{names:?}: {changed:?} changed");
+        assert_eq!(
+            again.counts.unchanged,
+            stored.buildings.len() + stored.neighbourhoods.len()
+        );
+    }
+}

@@ -826,6 +826,7 @@ import_texts! {
     visited_lost_item,
     file_archive,
     file_inflated,
+    file_not_what_it_says,
     file_unknown_zip,
     file_workbook,
     file_too_many_columns,
