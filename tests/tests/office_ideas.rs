@@ -198,6 +198,47 @@ async fn ideas_go_to_the_office_and_its_decisions_come_back_to_the_phone() {
             .is_some_and(|l| l.contains("error=chain"))
     );
 
+    // Résultats and Rapports: the collection can be chosen, and shows its
+    // own figures (two ideas collected, one once merged), not doors.
+    let figure = |body: &str, name: &str| -> Option<String> {
+        let marker = format!("data-figure=\"{name}\">");
+        let start = body.find(&marker)? + marker.len();
+        Some(body[start..].split('<').next()?.trim().to_string())
+    };
+    let elected = server
+        .account(&villejuif, "elu@villejuif.test", Role::ElectedOfficial)
+        .await;
+    for reader in [&pages, &OfficePages::new(&server, &elected)] {
+        for path in ["/office/dashboard", "/office/reports"] {
+            let shown = reader.get(&format!("{path}?campaign={campaign}")).await;
+            assert_eq!(shown.status, 200, "{path}");
+            assert!(
+                shown
+                    .body
+                    .contains(&format!("<option value=\"{campaign}\" selected>")),
+                "{path}: the collection is chosen, not another campaign"
+            );
+            assert_eq!(
+                figure(&shown.body, "ideas-collected").as_deref(),
+                Some("2"),
+                "{path}"
+            );
+            assert_eq!(
+                figure(&shown.body, "ideas-distinct").as_deref(),
+                Some("1"),
+                "{path}"
+            );
+            assert!(
+                shown.body.contains("Un city-stade"),
+                "{path}: an idea put to vote"
+            );
+            assert!(
+                !shown.body.contains("data-figure=\"doors"),
+                "{path}: door figures for an idea collection"
+            );
+        }
+    }
+
     // The phone learns both at its next sync.
     phone.sync().await;
     let on_phone: Idea = phone.get(&DocId::idea(kept)).expect("idea");

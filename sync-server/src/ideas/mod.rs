@@ -8,6 +8,7 @@
 
 pub mod decide;
 pub mod export;
+pub mod figures;
 pub mod read;
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             let mut chosen: Vec<CampaignId> = Vec::new();
             for c in query.all("campaign") {
                 if let Ok(c) = c.parse::<CampaignId>()
-                    && choices.campaigns.iter().any(|k| k.id == c)
+                    && choices.campaigns.iter().any(|k| k.id == c && !k.ideas)
                     && !chosen.contains(&c)
                 {
                     chosen.push(c);
@@ -43,7 +43,13 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             }
             if chosen.len() < 2 {
                 // By default: the two most recent campaigns.
-                chosen = choices.campaigns.iter().take(2).map(|c| c.id).collect();
+                chosen = choices
+                    .campaigns
+                    .iter()
+                    .filter(|c| !c.ideas)
+                    .take(2)
+                    .map(|c| c.id)
+                    .collect();
             }
             chosen.truncate(MAX_COMPARED);
             let mut columns = Vec::new();
@@ -136,7 +142,8 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             p.hint { (r.compare_hint) }
             fieldset {
                 legend { (r.compare_choose) }
-                @for c in &choices.campaigns {
+                // Door figures: idea collections have their own.
+                @for c in choices.campaigns.iter().filter(|c| !c.ideas) {
                     label.check { input type="checkbox" name="campaign" value=(c.id.to_string()) checked[chosen.contains(&c.id)]; (c.name) }
                 }
             }

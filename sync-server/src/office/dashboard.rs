@@ -43,8 +43,13 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             let Some((filter, choices)) = results::resolve(conn, &query)? else {
                 return Ok(None);
             };
-            let dashboard = figures::dashboard(conn, &filter)?;
-            Ok(Some((filter, choices, dashboard)))
+            // An idea collection has its own figures.
+            let shown = if choices.is_collection(&filter) {
+                Err(super::collection::load(conn, filter.campaign)?)
+            } else {
+                Ok(figures::dashboard(conn, &filter)?)
+            };
+            Ok(Some((filter, choices, shown)))
         })
         .await?;
     let phones = phones(&office).await?;
@@ -57,12 +62,18 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             html! { p.notice { (r.no_campaign) } },
         ));
     };
-    Ok(page(
-        &office,
-        Section::Results,
-        r.dashboard,
-        render(&office, &filter, &choices, &dashboard, &phones),
-    ))
+    let body = match dashboard {
+        Ok(dashboard) => render(&office, &filter, &choices, &dashboard, &phones),
+        Err(collection) => html! {
+            (sub_menu(&office, View::Dashboard, &filter))
+            (filter_form(r, "/office/dashboard", &filter, &choices))
+            (provenance(r, &choices))
+            section.card.collection {
+                (super::collection::section(&office, filter.campaign, &collection))
+            }
+        },
+    };
+    Ok(page(&office, Section::Results, r.dashboard, body))
 }
 
 fn render(

@@ -72,6 +72,14 @@ pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
             html! { p.notice { (r.no_campaign) } },
         ));
     };
+    if choices.is_collection(&filter) {
+        let body = html! {
+            (sub_menu(&office, View::Exports, &filter))
+            (filter_form(r, "/office/exports", &filter, &choices))
+            (super::collection::elsewhere(&office, filter.campaign))
+        };
+        return Ok(page(&office, Section::Results, r.exports, body));
+    }
     let q = query_string(&filter);
     let link = |path: &str, extra: &str, label: &str| {
         html! { a.button href=(format!("{path}?{q}{extra}")) download { (label) } }

@@ -16,6 +16,7 @@
 
 mod campaigns;
 mod charts;
+mod collection;
 mod compare;
 mod dashboard;
 mod devices;

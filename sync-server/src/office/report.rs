@@ -20,6 +20,11 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             let Some((filter, choices)) = results::resolve(conn, &query)? else {
                 return Ok(None);
             };
+            // An idea collection's report is its own figures, one page.
+            if choices.is_collection(&filter) {
+                let collection = super::collection::load(conn, filter.campaign)?;
+                return Ok(Some((filter, choices, Err(collection))));
+            }
             let mut pages = Vec::new();
             // The report covers the whole campaign: its form offers no
             // dates, and a period per neighbourhood would cost a scan each.
@@ -49,7 +54,7 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                     pages.push((Some(name.clone()), page));
                 }
             }
-            Ok(Some((filter, choices, pages)))
+            Ok(Some((filter, choices, Ok(pages))))
         })
         .await?;
     let r = office.lang.results();
@@ -79,8 +84,21 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             p.hint { (r.report_hint) }
             (provenance(r, &choices))
         }
-        @for (name, report) in &pages {
-            (report_page(&office, &campaign, name.as_deref(), report))
+        @match &pages {
+            Ok(pages) => {
+                @for (name, report) in pages {
+                    (report_page(&office, &campaign, name.as_deref(), report))
+                }
+            }
+            Err(collection) => {
+                article.report-page.collection {
+                    header {
+                        h2 { (campaign) }
+                        p.hint { (office.lang.ideas().collection_report_hint) " · " (date(crate::control::now_ms())) }
+                    }
+                    (super::collection::section(&office, filter.campaign, collection))
+                }
+            }
         }
     };
     Ok(page(&office, Section::Reports, r.reports, body))

@@ -53,6 +53,9 @@ pub struct CampaignChoice {
     pub id: CampaignId,
     /// Its name.
     pub name: String,
+    /// Whether it is an idea collection, whose pages show its own figures
+    /// (`office::collection`), not the door figures.
+    pub ideas: bool,
 }
 
 /// What the filter form offers.
@@ -83,21 +86,26 @@ pub const DEFAULT_FIRST: &str = "ORDER BY
     name, campaign_id";
 
 /// The campaigns the results pages choose from, in [`DEFAULT_FIRST`]
-/// order: those with doors (an idea collection has its own page).
+/// order, idea collections included (they show their own figures).
 pub fn campaigns(conn: &Connection) -> rusqlite::Result<Vec<CampaignChoice>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT campaign_id, name FROM rm_campaigns WHERE kind <> 'idea_collection' {DEFAULT_FIRST}"
+        "SELECT campaign_id, name, kind = 'idea_collection' FROM rm_campaigns {DEFAULT_FIRST}"
     ))?;
     let rows = stmt.query_map([crate::control::now_ms()], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, bool>(2)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, name) = row?;
+        let (id, name, ideas) = row?;
         if let Ok(id) = id.parse() {
             out.push(CampaignChoice {
                 id: CampaignId(id),
                 name,
+                ideas,
             });
         }
     }
@@ -111,6 +119,8 @@ pub fn resolve(conn: &Connection, query: &Query) -> rusqlite::Result<Option<(Fil
     let asked: Option<CampaignId> = query.get("campaign").and_then(|c| c.parse().ok());
     let Some(campaign) = asked
         .filter(|c| campaigns.iter().any(|k| k.id == *c))
+        // The default: the first with doors, the figures most pages show.
+        .or_else(|| campaigns.iter().find(|c| !c.ideas).map(|c| c.id))
         .or_else(|| campaigns.first().map(|c| c.id))
     else {
         return Ok(None);
@@ -253,7 +263,9 @@ pub fn campaign_select(r: &ResultsTexts, filter: &Filter, choices: &Choices) -> 
             label for="f-campaign" { (r.campaign) }
             select id="f-campaign" name="campaign" {
                 @for c in &choices.campaigns {
-                    option value=(c.id.to_string()) selected[c.id == filter.campaign] { (c.name) }
+                    option value=(c.id.to_string()) selected[c.id == filter.campaign] {
+                        (c.name) @if c.ideas { " (" (r.ideas_kind_suffix) ")" }
+                    }
                 }
             }
         }
@@ -321,5 +333,14 @@ pub fn provenance(r: &ResultsTexts, choices: &Choices) -> Markup {
                 " " (r.unreadable.replace("{n}", &choices.unreadable.to_string()))
             }
         }
+    }
+}
+
+impl Choices {
+    /// Whether the chosen campaign is an idea collection.
+    pub fn is_collection(&self, filter: &Filter) -> bool {
+        self.campaigns
+            .iter()
+            .any(|c| c.id == filter.campaign && c.ideas)
     }
 }

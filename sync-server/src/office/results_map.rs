@@ -52,6 +52,14 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             html! { p.notice { (r.no_campaign) } },
         ));
     };
+    if choices.is_collection(&filter) {
+        let body = html! {
+            (sub_menu(&office, View::Map, &filter))
+            (filter_form(r, "/office/dashboard/map", &filter, &choices))
+            (super::collection::elsewhere(&office, filter.campaign))
+        };
+        return Ok(page(&office, Section::Results, r.map, body));
+    }
     let lang = office.lang;
     let shown: Vec<_> = places
         .neighbourhoods

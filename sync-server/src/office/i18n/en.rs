@@ -200,6 +200,7 @@ pub const TEXTS: Texts = Texts {
 
 /// The results pages in English.
 pub const RESULTS: ResultsTexts = ResultsTexts {
+    ideas_kind_suffix: "idea collection",
     no_doors: "no door in scope",
     results: "Results",
     dashboard: "Dashboard",
@@ -338,6 +339,25 @@ pub const RESULTS: ResultsTexts = ResultsTexts {
 
 /// The ideas pages.
 pub const IDEAS: IdeasTexts = IdeasTexts {
+    fig_collected: "Ideas collected",
+    fig_collected_def: "Every idea written on a phone, duplicates included: each is one person's contribution.",
+    fig_distinct: "Distinct ideas",
+    fig_distinct_def: "The ideas once duplicates are merged: those the office rules on.",
+    fig_by_category_def: "Ideas collected, each under the category of the idea it was merged into.",
+    fig_by_place_def: "Ideas collected, under the place picked, else the neighbourhood their point falls in, else \"Not placed\".",
+    fig_by_status_def: "Distinct ideas, under their status.",
+    fig_by_age_def: "Ideas collected, under the age band of the person who proposed it (\"Not said\" otherwise).",
+    by_place: "By place",
+    by_status: "By status",
+    by_age_band: "By proposer's age",
+    age_not_said: "Not said",
+    age_under_15: "Under 15",
+    age_15_24: "15 to 24",
+    age_25_64: "25 to 64",
+    age_65_plus: "65 and over",
+    see_ideas: "See the ideas and rule on them",
+    reviewed_ideas: "A few ideas taken forward",
+    collection_report_hint: "An idea collection has figures of its own: ideas by category, place, status and age. Door figures do not apply to it.",
     menu: "Ideas",
     title: "Ideas",
     no_campaign: "No idea collection: create a campaign of the \"idea collection\" kind.",

@@ -200,6 +200,7 @@ pub const TEXTS: Texts = Texts {
 
 /// The results pages in French.
 pub const RESULTS: ResultsTexts = ResultsTexts {
+    ideas_kind_suffix: "collecte d'idées",
     no_doors: "aucune porte retenue",
     results: "Résultats",
     dashboard: "Tableau de bord",
@@ -338,6 +339,25 @@ pub const RESULTS: ResultsTexts = ResultsTexts {
 
 /// Les pages des idées.
 pub const IDEAS: IdeasTexts = IdeasTexts {
+    fig_collected: "Idées recueillies",
+    fig_collected_def: "Toute idée saisie sur un téléphone, doublons compris : chacune est la contribution d'une personne.",
+    fig_distinct: "Idées distinctes",
+    fig_distinct_def: "Les idées une fois les doublons fusionnés : celles sur lesquelles le bureau statue.",
+    fig_by_category_def: "Idées recueillies, chacune sous la catégorie de l'idée dans laquelle elle a été fusionnée.",
+    fig_by_place_def: "Idées recueillies, sous le lieu choisi, sinon le quartier où tombe leur point, sinon « Sans lieu ».",
+    fig_by_status_def: "Idées distinctes, sous leur statut.",
+    fig_by_age_def: "Idées recueillies, sous la tranche d'âge de la personne qui l'a proposée (« Non précisé » sinon).",
+    by_place: "Par lieu",
+    by_status: "Par statut",
+    by_age_band: "Par âge de la personne qui propose",
+    age_not_said: "Non précisé",
+    age_under_15: "Moins de 15 ans",
+    age_15_24: "15 à 24 ans",
+    age_25_64: "25 à 64 ans",
+    age_65_plus: "65 ans et plus",
+    see_ideas: "Voir les idées et statuer",
+    reviewed_ideas: "Quelques idées retenues",
+    collection_report_hint: "Une collecte d'idées a ses propres chiffres : idées par catégorie, lieu, statut et âge. Les chiffres des portes ne la concernent pas.",
     menu: "Idées",
     title: "Idées",
     no_campaign: "Aucune collecte d'idées : créez une démarche de type « collecte d'idées ».",

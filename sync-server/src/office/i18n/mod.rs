@@ -408,6 +408,7 @@ results_texts! {
     export_visits,
     export_open_data,
     exports_hint,
+    ideas_kind_suffix,
     open_data_title,
     open_data_metadata,
     open_data_rule,
@@ -492,6 +493,25 @@ macro_rules! ideas_texts {
 }
 
 ideas_texts! {
+    fig_collected,
+    fig_collected_def,
+    fig_distinct,
+    fig_distinct_def,
+    fig_by_category_def,
+    fig_by_place_def,
+    fig_by_status_def,
+    fig_by_age_def,
+    by_place,
+    by_status,
+    by_age_band,
+    age_not_said,
+    age_under_15,
+    age_15_24,
+    age_25_64,
+    age_65_plus,
+    see_ideas,
+    reviewed_ideas,
+    collection_report_hint,
     menu,
     title,
     no_campaign,
@@ -691,6 +711,22 @@ impl IdeasTexts {
             Some(S::PutToVote) => self.status_put_to_vote,
             Some(S::Funded) => self.status_funded,
             None => status,
+        }
+    }
+
+    /// A proposer's age band's name, from its stable name (`None`: not
+    /// said; unknown ones as they are).
+    pub fn age<'a>(&self, band: Option<&'a str>) -> &'a str {
+        use shared::domain::AgeBand as A;
+        let Some(band) = band else {
+            return self.age_not_said;
+        };
+        match A::parse(band) {
+            Some(A::Under15) => self.age_under_15,
+            Some(A::From15To24) => self.age_15_24,
+            Some(A::From25To64) => self.age_25_64,
+            Some(A::Over65) => self.age_65_plus,
+            None => band,
         }
     }
 
