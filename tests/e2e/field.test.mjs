@@ -112,6 +112,10 @@ test("an agent canvasses offline, the browser is killed, nothing is lost, the se
     }
     assert.equal((await doorStates(page)).length, 20);
     await checkScreen(page, "door-grid-visited");
+    // Outcomes of every length recorded: the columns have not moved.
+    const sizes = await page.$$eval(".grid .door", (ds) =>
+      [...new Set(ds.map((d) => `${d.getBoundingClientRect().width}x${d.getBoundingClientRect().height}`))]);
+    assert.equal(sizes.length, 1, `doors of several sizes: ${sizes}`);
 
     // The battery dies; the server is out of reach too.
     await phone.kill();

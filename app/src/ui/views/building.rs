@@ -58,9 +58,11 @@ pub fn BuildingView(campaign: CampaignId, building: BuildingId) -> Element {
                 h2 { "{ui.t(Text::Entrance)} {entrance.label}"
                     if entrance.has_door_code { span { class: "sub inline-note", " · {ui.t(Text::DoorCode)}" } }
                 }
-                table { class: "grid",
+                div { class: "grid-wrap", table { class: "grid",
                     tbody {
-                        for floor in entrance.floors.iter() {
+                        // A floor with no door (a top floor the file
+                        // counted, none listed) is no row to knock on.
+                        for floor in entrance.floors.iter().filter(|f| !f.doors.is_empty()) {
                             tr { key: "{floor.level}",
                                 th { scope: "row",
                                     if floor.level == 0 { {ui.t(Text::GroundFloor)} } else { "{floor.level}" }
@@ -89,7 +91,7 @@ pub fn BuildingView(campaign: CampaignId, building: BuildingId) -> Element {
                             }
                         }
                     }
-                }
+                } }
                 FollowUpNewsList { lang, doors: entrance.floors.iter().flat_map(|f| f.doors.iter()).filter(|d| !d.follow_ups.is_empty()).cloned().collect::<Vec<_>>() }
             }
         }
