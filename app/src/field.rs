@@ -398,9 +398,13 @@ pub fn sectors(store: &Store, me: Option<AgentId>) -> Result<Vec<SectorSummary>,
     sectors.sort_by(|a, b| mine(b).cmp(&mine(a)).then_with(|| a.name.cmp(&b.name)));
     let mut out = Vec::new();
     for sector in sectors {
-        let campaign_name = campaign(store, sector.campaign)
-            .map(|c| c.name)
-            .unwrap_or_default();
+        let of = campaign(store, sector.campaign).ok();
+        // An archived campaign's sectors are walked no more (what was
+        // recorded in them still syncs).
+        if of.as_ref().is_some_and(|c| c.archived) {
+            continue;
+        }
+        let campaign_name = of.map(|c| c.name).unwrap_or_default();
         let mut buildings = Vec::new();
         for id in &sector.buildings {
             if let Ok(building) = record::<Building>(store, &DocId::building(*id)) {

@@ -145,7 +145,7 @@ impl From<shared::schema::SchemaError> for IdeaError {
 
 fn collections_on(store: &Store) -> Result<Vec<Campaign>, FieldError> {
     let mut campaigns: Vec<Campaign> = store.readable_records(DocKind::Campaign)?;
-    campaigns.retain(|c| c.kind == CampaignKind::IdeaCollection);
+    campaigns.retain(|c| c.kind == CampaignKind::IdeaCollection && !c.archived);
     campaigns.sort_by(|a, b| b.starts_at.cmp(&a.starts_at).then(a.name.cmp(&b.name)));
     Ok(campaigns)
 }

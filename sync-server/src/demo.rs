@@ -307,6 +307,7 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
         past_questionnaires: Vec::new(),
         categories: Vec::new(),
         places: Vec::new(),
+        archived: false,
     };
     save(store, &campaign)?;
     save(

@@ -287,3 +287,64 @@ async fn an_end_date_before_the_start_date_is_refused_not_moved() {
     assert_eq!(stored.len(), 1);
     assert!(stored[0].ends_at > stored[0].starts_at, "not moved");
 }
+
+#[tokio::test]
+async fn an_archived_campaign_leaves_the_phones_and_the_current_list_and_comes_back() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Villejuif").await;
+    let pages = OfficePages::new(&server, &office);
+    let building = tests::samples::building(1);
+    server.put(office.id, &building);
+    let campaign = Campaign::new(
+        "Porte-à-porte été".into(),
+        shared::domain::CampaignKind::DoorToDoor,
+        0,
+        1,
+    );
+    server.put(office.id, &campaign);
+    let mut phone = Device::enrol(&server, &office, Role::Agent).await;
+    server.put(
+        office.id,
+        &tests::samples::sector(campaign.id, "Nord", vec![building.id], phone.agent),
+    );
+    let listed = |phone: &Device| {
+        app::field::sectors(&phone.store, Some(phone.agent))
+            .expect("sectors")
+            .len()
+    };
+    phone.sync().await;
+    assert_eq!(listed(&phone), 1);
+
+    let archived = pages
+        .post(
+            &format!("/office/campaigns/{}/archive", campaign.id),
+            &[("archived", "1")],
+        )
+        .await;
+    assert_eq!(archived.status, 303);
+    let list = pages.get("/office").await;
+    assert!(list.body.contains("Démarches archivées (1)"));
+    phone.sync().await;
+    assert_eq!(listed(&phone), 0, "gone from the phone");
+
+    let back = pages
+        .post(
+            &format!("/office/campaigns/{}/archive", campaign.id),
+            &[("archived", "0")],
+        )
+        .await;
+    assert_eq!(back.status, 303);
+    phone.sync().await;
+    assert_eq!(listed(&phone), 1, "back on the phone");
+    // An elected official cannot archive.
+    let elected = server
+        .account(&office, "elu@villejuif.test", Role::ElectedOfficial)
+        .await;
+    let refused = OfficePages::new(&server, &elected)
+        .post(
+            &format!("/office/campaigns/{}/archive", campaign.id),
+            &[("archived", "1")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+}

@@ -199,6 +199,13 @@ pub struct Campaign {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub places: Vec<NamedPlace>,
+    /// Archived by the office: gone from the phones' lists and from the
+    /// office's current campaigns; its results stay. A phone of an earlier
+    /// release ignores it (the campaign stays on its list); records made
+    /// in it still sync.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub archived: bool,
 }
 
 /// A place everybody knows by its name: "Parc de la Fosse-Maussoin".
@@ -229,6 +236,7 @@ impl Campaign {
             past_questionnaires: Vec::new(),
             categories: Vec::new(),
             places: Vec::new(),
+            archived: false,
         }
     }
 
@@ -341,5 +349,35 @@ mod tests {
             Some(3)
         );
         assert!(campaign.questionnaire_draft.is_none());
+    }
+
+    /// A phone of the release before `archived` reads an archived
+    /// campaign (the key it does not know is left aside), and this release
+    /// reads that release's campaigns (no key: not archived).
+    #[test]
+    fn archived_is_read_by_the_previous_release_and_missing_means_no() {
+        #[derive(autosurgeon::Hydrate, autosurgeon::Reconcile, Debug, PartialEq)]
+        struct Before {
+            name: String,
+            starts_at: Timestamp,
+            ends_at: Timestamp,
+        }
+        let mut campaign = Campaign::new("Été".into(), CampaignKind::DoorToDoor, 1, 2);
+        campaign.archived = true;
+        let mut doc = automerge::AutoCommit::new();
+        autosurgeon::reconcile(&mut doc, &campaign).expect("write");
+        let before: Before = autosurgeon::hydrate(&doc).expect("the previous release reads it");
+        assert_eq!(before.name, "Été");
+
+        let mut old = automerge::AutoCommit::new();
+        autosurgeon::reconcile(
+            &mut old,
+            &Campaign::new("Hiver".into(), CampaignKind::DoorToDoor, 1, 2),
+        )
+        .expect("write");
+        automerge::transaction::Transactable::delete(&mut old, automerge::ROOT, "archived")
+            .expect("as the previous release wrote it");
+        let read: Campaign = autosurgeon::hydrate(&old).expect("read");
+        assert!(!read.archived);
     }
 }

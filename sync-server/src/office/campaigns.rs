@@ -95,6 +95,8 @@ async fn list_campaigns(office: Office, error: Option<&str>) -> Result<Markup, P
         })
         .await?;
     let t = office.t;
+    let (archived, current): (Vec<&Campaign>, Vec<&Campaign>) =
+        campaigns.iter().partition(|c| c.archived);
     Ok(page(
         &office,
         Section::Campaigns,
@@ -108,11 +110,11 @@ async fn list_campaigns(office: Office, error: Option<&str>) -> Result<Markup, P
             }
             @if campaigns.is_empty() {
                 p { (t.no_campaign_yet) }
-            } @else {
+            } @else if !current.is_empty() {
                 table {
                     thead { tr { th { (t.name) } th { (t.kind) } th { (t.dates) } th { (t.questionnaire) } th { (t.sectors) } } }
                     tbody {
-                        @for c in &campaigns {
+                        @for c in &current {
                             tr {
                                 td { a href=(format!("/office/campaigns/{}", c.id)) { (c.name) } }
                                 td { (t.kind_name(c.kind)) }
@@ -124,6 +126,16 @@ async fn list_campaigns(office: Office, error: Option<&str>) -> Result<Markup, P
                                     (sectors.iter().filter(|s| s.campaign == c.id).count())
                                 } }
                             }
+                        }
+                    }
+                }
+            }
+            @if !archived.is_empty() {
+                details.card.archived {
+                    summary { (t.archived_campaigns) " (" (archived.len()) ")" }
+                    ul {
+                        @for c in &archived {
+                            li { a href=(format!("/office/campaigns/{}", c.id)) { (c.name) } " · " (iso_day(c.starts_at)) " → " (iso_day(c.ends_at)) }
                         }
                     }
                 }
@@ -280,8 +292,47 @@ fn settings_page(
                 @if c.kind == CampaignKind::IdeaCollection { (super::ideas::collection_settings(office, c)) }
                 button type="submit" { (t.save) }
             }
+            section.card.archive {
+                @if c.archived {
+                    p { (t.archived_hint) }
+                } @else {
+                    p.hint { (t.archive_hint) }
+                }
+                form method="post" action=(office.action(&format!("/office/campaigns/{}/archive", c.id))) {
+                    input type="hidden" name="archived" value=(if c.archived { "0" } else { "1" });
+                    button.secondary type="submit" { @if c.archived { (t.unarchive) } @else { (t.archive) } }
+                }
+            }
         },
     )
+}
+
+/// `POST /office/campaigns/{id}/archive`: archives the campaign
+/// (`archived=1`) or brings it back.
+pub async fn archive(
+    office: Office,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let id: CampaignId = parse_id(&office, &id)?;
+    let archived = Fields::parse(&body).get("archived") == "1";
+    let lang = office.lang;
+    office
+        .with_store(move |store| {
+            let mut campaign: Campaign = load(store, &schema::DocId::campaign(id), lang)?;
+            if campaign.archived != archived {
+                campaign.archived = archived;
+                store_record(store, &campaign)?;
+            }
+            Ok(())
+        })
+        .await?;
+    let to = if archived {
+        "/office".to_string()
+    } else {
+        format!("/office/campaigns/{id}")
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// `POST /office/campaigns/{id}`: saves the settings.

@@ -66,6 +66,7 @@ pub fn router() -> Router<AppState> {
             "/office/campaigns/{id}",
             get(campaigns::edit).post(campaigns::save),
         )
+        .route("/office/campaigns/{id}/archive", post(campaigns::archive))
         .route(
             "/office/campaigns/{id}/questionnaire",
             get(questionnaire::show),
