@@ -372,7 +372,7 @@ mod tests {
         let mut old = automerge::AutoCommit::new();
         autosurgeon::reconcile(
             &mut old,
-            &Campaign::new("Hiver".into(), CampaignKind::DoorToDoor, 1, 2),
+            Campaign::new("Hiver".into(), CampaignKind::DoorToDoor, 1, 2),
         )
         .expect("write");
         automerge::transaction::Transactable::delete(&mut old, automerge::ROOT, "archived")
