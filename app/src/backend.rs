@@ -55,6 +55,10 @@ pub enum Request {
         DwellingRef,
         Box<crate::drafts::TalkDraft>,
     ),
+    /// One of this phone's visits, to correct it.
+    Visit(CampaignId, BuildingId, VisitId),
+    /// Correct a conversation this phone's agent recorded.
+    CorrectTalk(CampaignId, BuildingId, VisitId, Box<field::Correction>),
     /// Throw away the conversation begun at a door.
     DiscardTalkDraft(CampaignId, BuildingId, DwellingRef),
     /// Sync with the server.
@@ -120,6 +124,8 @@ pub enum Response {
     TalkDraft(Option<Box<crate::drafts::TalkDraft>>),
     /// A door's visits, newest first, and whether a draft waits there.
     Door(Vec<field::PastVisit>, bool),
+    /// One visit.
+    Visit(Box<Visit>),
     /// A visit was durably saved.
     Recorded(VisitId),
     /// Done.
@@ -175,6 +181,8 @@ pub enum Problem {
     NoLongerUndoable,
     /// The browser gives this app no persistent storage.
     NoStorage,
+    /// Only the agent who recorded a conversation corrects it.
+    NotYours,
 }
 
 impl Problem {
@@ -226,6 +234,7 @@ impl Problem {
         let problem = match e {
             field::FieldError::Missing(_) => Problem::Missing,
             field::FieldError::NoLongerUndoable => Problem::NoLongerUndoable,
+            field::FieldError::NotYours => Problem::NotYours,
             field::FieldError::Store(_) | field::FieldError::Schema(_) => Problem::Storage,
         };
         problem.noted(e)
@@ -387,6 +396,15 @@ async fn handle_inner(
                 .map_err(|e| Problem::of_store(&e))?
                 .contains(&door);
             Response::Door(history, draft)
+        }
+        Request::Visit(campaign, building, visit) => Response::Visit(Box::new(
+            field::visit(store, campaign, building, visit).map_err(error)?,
+        )),
+        Request::CorrectTalk(campaign, building, visit, correction) => {
+            let me = agent(store)?;
+            let visit = field::correct_talk(store, campaign, building, visit, *correction, me)
+                .map_err(error)?;
+            Response::Recorded(visit.id)
         }
         Request::SaveTalkDraft(campaign, building, door, draft) => {
             drafts::save(store, campaign, building, &door, *draft, now_ms())

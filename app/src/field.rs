@@ -31,6 +31,9 @@ pub enum FieldError {
     /// agent's: it is corrected by a new outcome, never undone.
     #[error("this visit can no longer be undone from the phone")]
     NoLongerUndoable,
+    /// Only the agent who recorded a conversation corrects it.
+    #[error("only the agent who recorded this conversation can correct it")]
+    NotYours,
 }
 
 /// The last pass there is.
@@ -248,6 +251,10 @@ fn visits_of(
 /// One earlier visit of a door, as the door sheet lists it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PastVisit {
+    /// The visit.
+    pub id: VisitId,
+    /// Whether this phone's agent may correct it: their own conversation.
+    pub correctable: bool,
     /// Which pass.
     pub pass: Pass,
     /// What happened.
@@ -272,6 +279,8 @@ pub fn door_history(
         .into_iter()
         .filter(|v| v.door == *door)
         .map(|v| PastVisit {
+            id: v.id,
+            correctable: Some(v.agent) == me && v.outcome == Outcome::Talked,
             pass: v.pass,
             outcome: v.outcome,
             at: v.at,
@@ -580,6 +589,59 @@ pub fn undo(
     schema::remove_visit(&mut log, visit)?;
     store.save(&log_id, &log, Origin::Local)?;
     Ok(())
+}
+
+/// What correcting a conversation changes: what the visit itself holds.
+/// Its follow-up and its volunteer are documents of their own, which the
+/// office handles.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Correction {
+    /// Answers by question id.
+    pub answers: BTreeMap<String, Answer>,
+    /// Topics raised.
+    pub topics: Vec<String>,
+    /// The resident's words.
+    pub verbatim: String,
+    /// Who answered, without a name.
+    pub profile: ResidentProfile,
+}
+
+/// One of this phone's visits, to correct it.
+pub fn visit(
+    store: &Store,
+    campaign: CampaignId,
+    building: BuildingId,
+    visit: VisitId,
+) -> Result<Visit, FieldError> {
+    visits_of(store, campaign, building)?
+        .into_iter()
+        .find(|v| v.id == visit)
+        .ok_or_else(|| FieldError::Missing(format!("visit {visit}")))
+}
+
+/// Corrects a conversation its agent recorded, synced or not: the same
+/// visit, with what the agent now says it held (its door, pass, time and
+/// agent stay). A colleague's visit, or a knock that was not a
+/// conversation, is refused; the server checks the same.
+pub fn correct_talk(
+    store: &mut Store,
+    campaign: CampaignId,
+    building: BuildingId,
+    visit_id: VisitId,
+    correction: Correction,
+    me: AgentId,
+) -> Result<Visit, FieldError> {
+    let mut visit = visit(store, campaign, building, visit_id)?;
+    if visit.agent != me || visit.outcome != Outcome::Talked {
+        return Err(FieldError::NotYours);
+    }
+    visit.answers = correction.answers;
+    visit.topics = correction.topics;
+    visit.verbatim = correction.verbatim;
+    visit.profile = correction.profile;
+    let log = Log::open(store, campaign, building)?;
+    log.save(store, &visit, Vec::new())?;
+    Ok(visit)
 }
 
 /// How many records made on this phone the server has not confirmed yet:
@@ -958,6 +1020,82 @@ mod tests {
                 .expect("read")
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn an_agent_corrects_their_own_conversation_only() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (campaign, building) = estate(&mut store);
+        let (me, colleague) = (AgentId::new(), AgentId::new());
+        let talk = |door: DwellingRef| Talk {
+            campaign,
+            building: building.id,
+            door,
+            questionnaire_version: None,
+            answers: BTreeMap::new(),
+            topics: vec!["propreté".into()],
+            verbatim: "Le hall est sale".into(),
+            profile: ResidentProfile::default(),
+            follow_up: None,
+            volunteer: None,
+        };
+        let mine = record_talk(&mut store, talk(door(0, "01")), me, 10).expect("talk");
+        // Synced: the correction is a change of the same visit, sent next.
+        let log = DocId::visits(campaign, building.id);
+        let heads = store.heads(&log).expect("heads").expect("stored");
+        store.mark_synced(&log, &heads).expect("synced");
+        let corrected = correct_talk(
+            &mut store,
+            campaign,
+            building.id,
+            mine.id,
+            Correction {
+                answers: BTreeMap::new(),
+                topics: vec!["ascenseurs".into()],
+                verbatim: "L'ascenseur est en panne".into(),
+                profile: ResidentProfile {
+                    age_band: Some("65+".into()),
+                    language: None,
+                },
+            },
+            me,
+        )
+        .expect("correct");
+        let stored = visit(&store, campaign, building.id, mine.id).expect("visit");
+        assert_eq!(stored, corrected);
+        assert_eq!(stored.verbatim, "L'ascenseur est en panne");
+        assert_eq!(
+            (stored.at, stored.pass, stored.agent),
+            (mine.at, mine.pass, me)
+        );
+        assert!(
+            store.unsynced().expect("unsynced").contains(&log),
+            "goes at the next sync"
+        );
+        // A colleague's conversation, or a knock: not this agent's to correct.
+        let theirs = record_talk(&mut store, talk(door(0, "02")), colleague, 20).expect("talk");
+        let knock = record_outcome(
+            &mut store,
+            campaign,
+            building.id,
+            door(0, "03"),
+            Outcome::NotHome,
+            me,
+            30,
+        )
+        .expect("knock");
+        for id in [theirs.id, knock.id] {
+            let correction = Correction {
+                answers: BTreeMap::new(),
+                topics: vec![],
+                verbatim: "x".into(),
+                profile: ResidentProfile::default(),
+            };
+            assert!(matches!(
+                correct_talk(&mut store, campaign, building.id, id, correction, me),
+                Err(FieldError::NotYours)
+            ));
+        }
     }
 
     #[test]

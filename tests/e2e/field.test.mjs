@@ -98,6 +98,21 @@ test("an agent canvasses offline, the browser is killed, nothing is lost, the se
     await page.click(".save-bar button.primary");
     await page.waitForSelector(".toast");
     assert.equal(await page.$(".grid .door .draft"), null, "saved: no draft left");
+    // The door sheet lists the conversation; its agent corrects it.
+    await page.click(".grid .door >> nth=10");
+    await page.waitForSelector(".history li");
+    assert.match(await page.textContent(".history"), /Passage 1 · Échange · à l'instant · vous/);
+    await checkScreen(page, "door-history");
+    await page.click(".history button.correct");
+    await page.waitForSelector("#verbatim");
+    assert.equal(await page.inputValue("#verbatim"),
+      "L'ascenseur de la cage A est en panne depuis trois semaines.", "the form holds what was recorded");
+    assert.equal(await page.$("#service"), null, "the follow-up is not corrected here");
+    await page.fill("#verbatim", "L'ascenseur de la cage A est en panne depuis un mois.");
+    await page.click(".save-bar button.primary");
+    await page.waitForSelector(".history li");
+    await page.click(".bar .back");
+    await page.waitForSelector(".grid .door");
     // A shorter conversation.
     await page.click(".grid .door >> nth=11");
     await page.click(".outcome.o-Talked");

@@ -124,3 +124,72 @@ async fn a_sync_with_nothing_new_is_one_small_round_trip() {
     assert!(traffic.sent + traffic.received < 64, "{traffic:?}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrected_conversation_reaches_the_office_and_a_colleague_cannot_correct_it() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Villejuif").await;
+    let mut alice = Device::enrol(&server, &office, Role::Agent).await;
+    let mut bilal = Device::enrol(&server, &office, Role::Agent).await;
+    let campaign = CampaignId::new();
+    let building = BuildingId::new();
+    let talked = alice.visit(campaign, building, "12", Outcome::Talked);
+    alice.sync().await;
+    bilal.sync().await;
+
+    let correction = |verbatim: &str| app::field::Correction {
+        answers: Default::default(),
+        topics: vec!["ascenseurs".into()],
+        verbatim: verbatim.into(),
+        profile: ResidentProfile::default(),
+    };
+    app::field::correct_talk(
+        &mut alice.store,
+        campaign,
+        building,
+        talked.id,
+        correction("L'ascenseur est en panne"),
+        alice.agent,
+    )
+    .expect("correct");
+    let report = alice.sync().await;
+    assert!(report.refused.is_empty(), "{:?}", report.refused);
+    let log = server
+        .load(office.id, &DocId::visits(campaign, building))
+        .expect("stored");
+    let on_server = shared::schema::visits(&log).expect("visits");
+    let stored = &on_server[&talked.id.to_string()];
+    assert_eq!(stored.verbatim, "L'ascenseur est en panne");
+    assert_eq!((stored.at, stored.agent), (talked.at, alice.agent));
+
+    // A colleague's phone refuses it, and a forged change is refused by
+    // the server: the record stays Alice's.
+    bilal.sync().await;
+    assert!(matches!(
+        app::field::correct_talk(
+            &mut bilal.store,
+            campaign,
+            building,
+            talked.id,
+            correction("Réécrit par un autre"),
+            bilal.agent,
+        ),
+        Err(app::field::FieldError::NotYours)
+    ));
+    let mut forged = bilal.visits(campaign, building)[&talked.id.to_string()].clone();
+    forged.verbatim = "Réécrit par un autre".into();
+    bilal.record(&forged);
+    let report = bilal.sync().await;
+    assert!(
+        !report.refused.is_empty(),
+        "a colleague's correction is refused"
+    );
+    let log = server
+        .load(office.id, &DocId::visits(campaign, building))
+        .expect("stored");
+    let on_server = shared::schema::visits(&log).expect("visits");
+    assert_eq!(
+        on_server[&talked.id.to_string()].verbatim,
+        "L'ascenseur est en panne"
+    );
+}

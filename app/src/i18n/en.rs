@@ -70,6 +70,10 @@ pub fn text(text: Text) -> &'static str {
         Text::DraftWaiting => "A conversation begun here waits on this phone.",
         Text::ResumeTalk => "Resume the conversation",
         Text::DraftMark => "in progress",
+        Text::Correct => "Correct",
+        Text::Correcting => "Correcting the conversation",
+        Text::SaveCorrection => "Save the correction",
+        Text::Corrected => "Corrected",
         Text::DoorHistory => "Already at this door",
         Text::ByMe => "you",
         Text::ByColleague => "a colleague",
@@ -126,6 +130,7 @@ pub fn text(text: Text) -> &'static str {
             Problem::NoStorage => {
                 "This browser gives the app no lasting storage (private browsing?)."
             }
+            Problem::NotYours => "Only the agent who recorded this conversation can correct it.",
         },
         Text::PointOnMap => "Point picked on the map",
         Text::TapTheMap => "Or tap the map where the idea would be.",

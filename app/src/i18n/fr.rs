@@ -70,6 +70,10 @@ pub fn text(text: Text) -> &'static str {
         Text::DraftWaiting => "Un échange commencé ici vous attend sur ce téléphone.",
         Text::ResumeTalk => "Reprendre l'échange",
         Text::DraftMark => "en cours",
+        Text::Correct => "Corriger",
+        Text::Correcting => "Correction de l'échange",
+        Text::SaveCorrection => "Enregistrer la correction",
+        Text::Corrected => "Corrigé",
         Text::DoorHistory => "Déjà à cette porte",
         Text::ByMe => "vous",
         Text::ByColleague => "un·e collègue",
@@ -134,6 +138,7 @@ pub fn text(text: Text) -> &'static str {
             Problem::NoStorage => {
                 "Ce navigateur ne donne pas de stockage durable à l'application (navigation privée ?)."
             }
+            Problem::NotYours => "Seul·e l'agent qui a saisi cet échange peut le corriger.",
         },
         Text::PointOnMap => "Point choisi sur la carte",
         Text::TapTheMap => "Ou touchez la carte à l'endroit de l'idée.",

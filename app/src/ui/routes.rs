@@ -6,7 +6,7 @@
 
 use super::views;
 use dioxus::prelude::*;
-use shared::domain::{BuildingId, CampaignId, DwellingRef, IdeaId, SectorId};
+use shared::domain::{BuildingId, CampaignId, DwellingRef, IdeaId, SectorId, VisitId};
 
 /// Every screen.
 #[derive(Routable, Clone, PartialEq, Debug)]
@@ -33,6 +33,9 @@ pub enum Route {
         /// The conversation form.
         #[route("/talk/:campaign/:building/:entrance/:floor/:door")]
         Talk { campaign: CampaignId, building: BuildingId, entrance: String, floor: i32, door: String },
+        /// Correcting a conversation this phone's agent recorded.
+        #[route("/correct/:campaign/:building/:visit")]
+        Correct { campaign: CampaignId, building: BuildingId, visit: VisitId },
         /// The sync screen.
         #[route("/sync")]
         Sync {},
@@ -126,6 +129,11 @@ fn Talk(
 ) -> Element {
     let door = dwelling(entrance, floor, door);
     rsx! { views::talk::TalkView { campaign, building, door } }
+}
+
+#[component]
+fn Correct(campaign: CampaignId, building: BuildingId, visit: VisitId) -> Element {
+    rsx! { views::talk::CorrectView { campaign, building, visit } }
 }
 
 #[component]

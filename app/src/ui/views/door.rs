@@ -98,6 +98,17 @@ pub fn DoorView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
                     li { key: "{i}",
                         "{ui.t(Text::Pass)} {v.pass.0} · {outcome(lang, v.outcome)} · {super::sync::ago(&ui, v.at)} · "
                         {ui.t(if v.mine { Text::ByMe } else { Text::ByColleague })}
+                        if v.correctable {
+                            " "
+                            button {
+                                class: "link correct",
+                                onclick: {
+                                    let id = v.id;
+                                    move |_| ui.go(Route::Correct { campaign, building, visit: id })
+                                },
+                                {ui.t(Text::Correct)}
+                            }
+                        }
                     }
                 }
             }

@@ -7,7 +7,7 @@
 
 use crate::backend::{Request, Response};
 use crate::drafts::TalkDraft;
-use crate::field::{Talk, Volunteer};
+use crate::field::{Correction, Talk, Volunteer};
 use crate::i18n::{CONSENT_VERSION, Text, consent_wording, is_rtl};
 use crate::platform::Backend;
 use crate::ui::{LastSaved, Ui};
@@ -49,7 +49,7 @@ pub fn TalkView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
     let read = loaded.read();
     match &*read {
         Some(Response::Campaign(c)) => {
-            rsx! { TalkForm { campaign: (**c).clone(), building, door } }
+            rsx! { TalkForm { campaign: (**c).clone(), building, door, correcting: None } }
         }
         Some(Response::Error(problem)) => {
             rsx! { p { class: "error", role: "alert", {ui.t(Text::Problem(*problem))} } }
@@ -58,16 +58,81 @@ pub fn TalkView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
     }
 }
 
+/// Correcting a conversation this phone's agent recorded: the same form,
+/// filled with what the visit holds, without the follow-up and the
+/// volunteer (documents of their own).
 #[component]
-fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Element {
+pub fn CorrectView(campaign: CampaignId, building: BuildingId, visit: VisitId) -> Element {
+    let ui = use_context::<Ui>();
+    let backend = use_context::<Backend>();
+    let loaded = use_resource({
+        let backend = backend.clone();
+        move || {
+            let backend = backend.clone();
+            async move {
+                let c = backend.call(Request::Campaign(campaign)).await;
+                let v = backend
+                    .call(Request::Visit(campaign, building, visit))
+                    .await;
+                (c, v)
+            }
+        }
+    });
+    let read = loaded.read();
+    match &*read {
+        Some((Response::Campaign(c), Response::Visit(v))) => rsx! {
+            TalkForm { campaign: (**c).clone(), building, door: v.door.clone(), correcting: Some((**v).clone()) }
+        },
+        Some((Response::Error(problem), _) | (_, Response::Error(problem))) => {
+            rsx! { p { class: "error", role: "alert", {ui.t(Text::Problem(*problem))} } }
+        }
+        _ => rsx! { p { {ui.t(Text::Loading)} } },
+    }
+}
+
+#[component]
+fn TalkForm(
+    campaign: Campaign,
+    building: BuildingId,
+    door: DwellingRef,
+    correcting: Option<Visit>,
+) -> Element {
     let mut ui = use_context::<Ui>();
     let backend = use_context::<Backend>();
-    // Everything typed but the answers, which `QuestionInput` writes.
-    let mut form = use_signal(|| TalkDraft {
-        q_lang: "fr".to_string(),
-        ..TalkDraft::default()
+    let correction = correcting.as_ref().map(|v| v.id);
+    // Everything typed but the answers, which `QuestionInput` writes: what
+    // the visit holds when it is corrected.
+    let mut form = use_signal(|| match &correcting {
+        Some(v) => TalkDraft {
+            q_lang: "fr".to_string(),
+            topics: v
+                .topics
+                .iter()
+                .filter(|t| campaign.topics.contains(t))
+                .cloned()
+                .collect(),
+            extra_topics: v
+                .topics
+                .iter()
+                .filter(|t| !campaign.topics.contains(t))
+                .cloned()
+                .collect(),
+            verbatim: v.verbatim.clone(),
+            age_band: v.profile.age_band.clone().unwrap_or_default(),
+            spoken: v.profile.language.clone().unwrap_or_default(),
+            ..TalkDraft::default()
+        },
+        None => TalkDraft {
+            q_lang: "fr".to_string(),
+            ..TalkDraft::default()
+        },
     });
-    let mut answers = use_signal(BTreeMap::<String, Answer>::new);
+    let mut answers = use_signal(|| {
+        correcting
+            .as_ref()
+            .map(|v| v.answers.clone())
+            .unwrap_or_default()
+    });
     let mut free_topic = use_signal(String::new);
     let mut error = use_signal(|| None::<String>);
     // Whether saving was tried with required answers missing: from then on
@@ -84,6 +149,10 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
         let backend = backend.clone();
         let door = door.clone();
         move || {
+            // A correction is no draft: nothing is read or kept as one.
+            if correction.is_some() {
+                return;
+            }
             spawn(async move {
                 let found = match backend
                     .call(Request::TalkDraft(campaign_id, building, door))
@@ -174,6 +243,37 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
             }
             let mut all_topics: Vec<String> = f.topics.iter().cloned().collect();
             all_topics.extend(f.extra_topics.iter().cloned());
+            let profile = ResidentProfile {
+                age_band: Some(f.age_band.clone()).filter(|s| !s.is_empty()),
+                language: Some(f.spoken.clone()).filter(|s| !s.is_empty()),
+            };
+            if let Some(visit) = correction {
+                let request = Request::CorrectTalk(
+                    campaign_id,
+                    building,
+                    visit,
+                    Box::new(Correction {
+                        answers: questionnaire.keep_asked(&given),
+                        topics: all_topics,
+                        verbatim: f.verbatim.clone(),
+                        profile,
+                    }),
+                );
+                let backend = backend.clone();
+                spawn(async move {
+                    match backend.call(request).await {
+                        Response::Recorded(_) => {
+                            ui.back();
+                            ui.refresh(backend.clone());
+                        }
+                        Response::Error(problem) => {
+                            error.set(Some(ui.t(Text::Problem(problem)).to_string()))
+                        }
+                        _ => {}
+                    }
+                });
+                return;
+            }
             let talk = Talk {
                 campaign: campaign_id,
                 building,
@@ -182,10 +282,7 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                 answers: questionnaire.keep_asked(&given),
                 topics: all_topics,
                 verbatim: f.verbatim.clone(),
-                profile: ResidentProfile {
-                    age_band: Some(f.age_band.clone()).filter(|s| !s.is_empty()),
-                    language: Some(f.spoken.clone()).filter(|s| !s.is_empty()),
-                },
+                profile,
                 follow_up: (!f.service.is_empty())
                     .then(|| (f.service.clone(), f.service_text.clone())),
                 volunteer: f.volunteer.then(|| Volunteer {
@@ -252,6 +349,9 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
     let f = form();
     rsx! {
         h1 { {crate::ui::door_words(&ui, &door)} }
+        if correction.is_some() {
+            p { class: "notice", {ui.t(Text::Correcting)} }
+        }
         if restored() == Some(true) {
             p { class: "notice", role: "status", {ui.t(Text::DraftRestored)} }
         }
@@ -328,6 +428,7 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                 for (tag, name) in LANGUAGES { option { key: "{tag}", value: "{tag}", selected: f.spoken == tag, "{name}" } }
             }
         }
+        if correction.is_none() {
         section { class: "card",
             h2 { {ui.t(Text::FollowUp)} }
             label { r#for: "service", {ui.t(Text::Service)} }
@@ -378,6 +479,8 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                 }
             }
         }
+        }
+        if correction.is_none() {
         section { class: "card discard",
             if confirm_discard() {
                 p { {ui.t(Text::DiscardConfirm)} }
@@ -389,6 +492,7 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
                 button { class: "link", onclick: move |_| confirm_discard.set(true), {ui.t(Text::DiscardTalk)} }
             }
         }
+        }
         div { class: "sticky save-bar",
             if let Some(words) = missing_words {
                 p { class: "error", role: "alert", "{words}" }
@@ -398,7 +502,9 @@ fn TalkForm(campaign: Campaign, building: BuildingId, door: DwellingRef) -> Elem
             if let Some(message) = error() {
                 p { class: "error", role: "alert", "{message}" }
             }
-            button { class: "primary", onclick: save, {ui.t(Text::SaveTalk)} }
+            button { class: "primary", onclick: save,
+                {ui.t(if correction.is_some() { Text::SaveCorrection } else { Text::SaveTalk })}
+            }
         }
     }
 }
