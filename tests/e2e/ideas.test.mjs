@@ -132,8 +132,8 @@ test("ambassadors collect ten ideas offline, the browser is killed, the office r
       const r = document.querySelector("section.card.idea p.notice.error").getBoundingClientRect();
       return r.top >= 0 && r.bottom <= window.innerHeight;
     });
+    // The refused form stays open on its card.
     const again = card(o, "Idée 3 de la 4e B");
-    await again.locator("summary").click();
     await again.locator("select[name=status]").selectOption("not_eligible");
     await again.locator("input[name=reason]").fill("Relève du département");
     await Promise.all([o.waitForNavigation(), again.locator("form >> nth=0").locator("button").click()]);

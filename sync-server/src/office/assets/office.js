@@ -125,7 +125,9 @@ document.addEventListener("DOMContentLoaded", () => {
       const url = URL.createObjectURL(new Blob(parts, { type: "text/csv" }));
       const a = document.createElement("a");
       a.href = url;
-      a.download = "palier-visits.csv";
+      // The name the server gives (campaign and day), as without script.
+      const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+      a.download = named ? named[1] : "palier-visits.csv";
       document.body.append(a);
       a.click();
       a.remove();
