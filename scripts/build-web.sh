@@ -17,21 +17,23 @@ fi
 cargo build -p app --features web --target wasm32-unknown-unknown --profile web --locked
 rm -rf web-dist
 mkdir -p web-dist/pkg
-wasm-bindgen --target web --no-typescript --out-dir web-dist/pkg \
-    target/wasm32-unknown-unknown/web/palier-app.wasm
-# Smaller for the same work: binaryen's size passes after rustc's. Today's
-# rustc output uses these WebAssembly features; binaryen must be told so.
-# Debian 12's binaryen (108) cannot parse some of today's instructions
-# (table.fill): the module is then served as rustc made it, precompressed.
+# Smaller for the same work: binaryen's size passes after rustc's, on
+# rustc's output, before wasm-bindgen: Debian 12's binaryen (108) cannot
+# parse the table.fill wasm-bindgen's externref pass adds, and rustc's own
+# output has none. wasm-bindgen keeps what it needs (its custom section,
+# its exports) through -Oz. rustc output uses these WebAssembly features;
+# binaryen must be told so. If this binaryen cannot read the module, it is
+# served as rustc made it.
+module=target/wasm32-unknown-unknown/web/palier-app.wasm
 if wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types \
-    --enable-multivalue \
-    -o web-dist/pkg/palier-app_bg.opt.wasm web-dist/pkg/palier-app_bg.wasm 2>/tmp/wasm-opt.log; then
-    mv web-dist/pkg/palier-app_bg.opt.wasm web-dist/pkg/palier-app_bg.wasm
+    --enable-multivalue -o target/wasm32-unknown-unknown/web/palier-app.opt.wasm "$module" \
+    2>/tmp/wasm-opt.log; then
+    module=target/wasm32-unknown-unknown/web/palier-app.opt.wasm
 else
     echo "wasm-opt ($(wasm-opt --version)) could not read the module; kept as built: $(head -c 200 /tmp/wasm-opt.log)" >&2
-    rm -f web-dist/pkg/palier-app_bg.opt.wasm
 fi
+wasm-bindgen --target web --no-typescript --out-name palier-app --out-dir web-dist/pkg "$module"
 
 # Built files live under a name that is their build's hash: served as
 # immutable (a year in every cache), and a new build is a new name, so a
