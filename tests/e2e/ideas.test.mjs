@@ -157,6 +157,18 @@ test("ambassadors collect ten ideas offline, the browser is killed, the office r
     }, await o.inputValue("#i-campaign"));
     assert.match(decidim.split("\n")[0], /^\uFEFF?title\/fr;body\/fr;address;latitude;longitude/);
 
+    // Résultats and Rapports: the collection, with its own figures.
+    const collection = await o.inputValue("#i-campaign");
+    await o.goto(`${server.url}/office/dashboard?campaign=${collection}`);
+    const collected = Number(await o.textContent("[data-figure=ideas-collected]"));
+    const distinct = Number(await o.textContent("[data-figure=ideas-distinct]"));
+    assert.ok(collected > distinct && distinct > 0, `${collected} collected, ${distinct} distinct`);
+    assert.equal(await o.$("[data-figure=doors]"), null, "no door figures for ideas");
+    await checkScreen(o, "office-collection-results", true);
+    await o.goto(`${server.url}/office/reports?campaign=${collection}`);
+    await o.waitForSelector("article.report-page.collection");
+    await checkScreen(o, "office-collection-report", true);
+
     // The ambassador's phone, at its next sync.
     assert.ok(await syncNow(p), "the phone synced again");
     await openCollection(p);
