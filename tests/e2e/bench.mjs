@@ -14,6 +14,8 @@ import { root, startServer, launch, enrol } from "./harness.mjs";
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
+    // The `.br` and `.gz` beside a file are how it travels, not more files.
+    if (/\.(br|gz)$/.test(name)) return [];
     return statSync(path).isDirectory() ? files(path) : [path];
   });
 }
