@@ -85,7 +85,7 @@ pub fn section(office: &Office, campaign: CampaignId, c: &Collection) -> Markup 
             }
         }
         @if !office.read_only() {
-            p { a.button href=(format!("/office/ideas?campaign={campaign}")) { (t.see_ideas) } }
+            p.no-print { a.button href=(format!("/office/ideas?campaign={campaign}")) { (t.see_ideas) } }
         }
     }
 }

@@ -77,11 +77,13 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             form.card.filters method="get" action="/office/reports" {
                 div.row {
                     (campaign_select(r, &filter, &choices))
-                    (neighbourhood_select(r, &filter, &choices))
+                    @if !choices.is_collection(&filter) {
+                        (neighbourhood_select(r, &filter, &choices))
+                    }
                 }
                 button type="submit" { (r.apply) }
             }
-            p.hint { (r.report_hint) }
+            @if !choices.is_collection(&filter) { p.hint { (r.report_hint) } }
             (provenance(r, &choices))
         }
         @match &pages {

@@ -290,6 +290,16 @@ pub fn neighbourhood_select(r: &ResultsTexts, filter: &Filter, choices: &Choices
 /// The filter form (GET, so a filtered view is a link to share).
 pub fn filter_form(r: &ResultsTexts, action: &str, filter: &Filter, choices: &Choices) -> Markup {
     let sector = filter.sector.map(|s| s.to_string()).unwrap_or_default();
+    // An idea collection's figures are the whole collection's: no filter
+    // but the campaign, rather than filters that would change nothing.
+    if choices.is_collection(filter) {
+        return html! {
+            form.card.filters method="get" action=(action) {
+                div.row { (campaign_select(r, filter, choices)) }
+                button type="submit" { (r.apply) }
+            }
+        };
+    }
     html! {
         form.card.filters method="get" action=(action) {
             div.row {
