@@ -239,6 +239,16 @@ async fn ideas_go_to_the_office_and_its_decisions_come_back_to_the_phone() {
         }
     }
 
+    // The pages of door figures send it to its own.
+    for path in ["/office/dashboard/map", "/office/exports"] {
+        let shown = pages.get(&format!("{path}?campaign={campaign}")).await;
+        assert_eq!(shown.status, 200, "{path}");
+        assert!(
+            shown.body.contains("Une collecte d'idées a ses propres chiffres"),
+            "{path}"
+        );
+    }
+
     // The phone learns both at its next sync.
     phone.sync().await;
     let on_phone: Idea = phone.get(&DocId::idea(kept)).expect("idea");

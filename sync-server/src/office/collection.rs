@@ -90,11 +90,21 @@ pub fn section(office: &Office, campaign: CampaignId, c: &Collection) -> Markup 
     }
 }
 
-/// What a page of door figures (map, exports) says of an idea
-/// collection: where its figures and files are.
-pub fn elsewhere(office: &Office, campaign: CampaignId) -> Markup {
+/// What a page of door figures (map, exports: `view` at `path`) shows
+/// for an idea collection: its filters, and where its figures and files
+/// are.
+pub fn elsewhere(
+    office: &Office,
+    view: super::results::View,
+    path: &str,
+    filter: &crate::consolidate::Filter,
+    choices: &super::results::Choices,
+) -> Markup {
     let t = office.lang.ideas();
+    let campaign = filter.campaign;
     html! {
+        (super::results::sub_menu(office, view, filter))
+        (super::results::filter_form(office.lang.results(), path, filter, choices))
         p.notice.info { (t.collection_report_hint) }
         p {
             a href=(format!("/office/dashboard?campaign={campaign}")) { (office.lang.results().dashboard) }

@@ -73,11 +73,13 @@ pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
         ));
     };
     if choices.is_collection(&filter) {
-        let body = html! {
-            (sub_menu(&office, View::Exports, &filter))
-            (filter_form(r, "/office/exports", &filter, &choices))
-            (super::collection::elsewhere(&office, filter.campaign))
-        };
+        let body = super::collection::elsewhere(
+            &office,
+            View::Exports,
+            "/office/exports",
+            &filter,
+            &choices,
+        );
         return Ok(page(&office, Section::Results, r.exports, body));
     }
     let q = query_string(&filter);

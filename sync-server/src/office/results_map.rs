@@ -53,11 +53,13 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
         ));
     };
     if choices.is_collection(&filter) {
-        let body = html! {
-            (sub_menu(&office, View::Map, &filter))
-            (filter_form(r, "/office/dashboard/map", &filter, &choices))
-            (super::collection::elsewhere(&office, filter.campaign))
-        };
+        let body = super::collection::elsewhere(
+            &office,
+            View::Map,
+            "/office/dashboard/map",
+            &filter,
+            &choices,
+        );
         return Ok(page(&office, Section::Results, r.map, body));
     }
     let lang = office.lang;
