@@ -41,7 +41,16 @@ wasm-bindgen --target web --no-typescript --out-name palier-app --out-dir web-di
 # worker.js, sw.js and the manifest keep their names and are revalidated.
 build=$(find web-dist/pkg -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
 mv web-dist/pkg "web-dist/pkg-$build"
-cp app/web/index.html app/web/manifest.webmanifest app/web/icon.svg web-dist/
+cp app/web/manifest.webmanifest app/web/icon.svg web-dist/
+# The page asks for the module and its scripts at once (they would
+# otherwise wait for main.js, then the glue, then its snippets: a round
+# trip each on a slow line).
+preloads="<link rel=\"preload\" href=\"./pkg-$build/palier-app_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>"
+for js in $(cd web-dist && find "pkg-$build" -name '*.js' | sort); do
+    preloads="$preloads<link rel=\"modulepreload\" href=\"./$js\">"
+done
+awk -v links="$preloads" '/<!-- preloads:/ { print "  " links } { print }' app/web/index.html > web-dist/index.html
+grep -q "pkg-$build/palier-app_bg.wasm" web-dist/index.html || { echo "index.html: the preloads were not written" >&2; exit 1; }
 for script in main.js worker.js; do
     sed "s|\./pkg/|./pkg-$build/|" "app/web/$script" > "web-dist/$script"
     grep -q "pkg-$build/" "web-dist/$script" || { echo "$script: the module path was not written" >&2; exit 1; }
