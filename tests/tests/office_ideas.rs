@@ -244,7 +244,9 @@ async fn ideas_go_to_the_office_and_its_decisions_come_back_to_the_phone() {
         let shown = pages.get(&format!("{path}?campaign={campaign}")).await;
         assert_eq!(shown.status, 200, "{path}");
         assert!(
-            shown.body.contains("Une collecte d'idées a ses propres chiffres"),
+            shown
+                .body
+                .contains("Une collecte d'idées a ses propres chiffres"),
             "{path}"
         );
     }
