@@ -159,6 +159,56 @@ async fn each_fixture_imports_as_its_expected_file_says() {
     server.stop().await;
 }
 
+#[tokio::test]
+async fn a_title_and_a_blank_row_above_the_headers_are_passed_over() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Bagneux").await;
+    let pages = OfficePages::new(&server, &office);
+    // As a landlord's spreadsheet exports it: a title merged across the
+    // sheet, a blank row, then the headers (line 3).
+    let mut titled = "Patrimoine au 1er janvier 2024 — OPH de Bagneux;;;;\n;;;;\n"
+        .as_bytes()
+        .to_vec();
+    titled.extend(fixture("logements-rpls-bagneux.csv"));
+    let preview = pages
+        .upload(
+            "/office/territory/preview",
+            vec![
+                (
+                    "neighbourhoods",
+                    "quartiers-bagneux-shp.zip",
+                    fixture("quartiers-bagneux-shp.zip"),
+                ),
+                ("buildings", "patrimoine.csv", titled.clone()),
+            ],
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(
+        preview.body.contains("Aucune ligne rejetée"),
+        "{}",
+        preview.body
+    );
+    assert!(
+        preview
+            .body
+            .contains("<option value=\"3\" selected>Ligne 3 : NUMVOIE"),
+        "the header row is offered, found on line 3"
+    );
+    let token = hidden_field(&preview.body, "token").expect("token");
+    let done = pages
+        .post("/office/territory/confirm", &[("token", &token)])
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let (stored_n, stored_b) = server.territory(&office);
+    check_buildings(
+        &stored_b,
+        &stored_n,
+        &expected("logements-rpls-bagneux.csv"),
+        true,
+    );
+}
+
 /// A town's own export whose headers Palier cannot read.
 const OWN_WORDS: &str = "Bât;Voie;Haut;Logts;E;N\n\
     T1;2 rue des Blains;4;12;649500;6855300\n\

@@ -367,6 +367,11 @@ pub async fn remap(office: Office, body: Bytes) -> Result<Response, PageError> {
         if !sheet.is_empty() {
             choices.sheets.insert(file, sheet);
         }
+        // The header row: its line; a line the table does not have is
+        // ignored by the reader (it keeps the row it finds).
+        if let Ok(line) = fields.get(&format!("header.{file}")).parse::<usize>() {
+            choices.header_lines.insert(file, line);
+        }
     }
     show_preview(&office, uploads, choices).await
 }

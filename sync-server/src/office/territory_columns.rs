@@ -78,6 +78,17 @@ pub fn form(office: &Office, import: &Import, token: &str) -> Markup {
                                 }
                             }
                         }
+                        @if table.header_candidates.len() > 1 {
+                            label for=(format!("header-{file}")) { (i.header_row) }
+                            select id=(format!("header-{file}")) name=(format!("header.{file}")) {
+                                @for c in &table.header_candidates {
+                                    option value=(c.line) selected[c.line == table.header_line] {
+                                        (i.line_n.replace("{n}", &c.line.to_string())) " : " (c.preview)
+                                    }
+                                }
+                            }
+                            p.hint { (i.header_row_hint) }
+                        }
                         input type="hidden" name=(format!("sig.{file}")) value=(table.signature);
                         input type="hidden" name=(format!("columns.{file}")) value=(table.headers.len());
                         table {

@@ -36,6 +36,10 @@ pub struct Choices {
     /// The sheet chosen in a workbook, by file position.
     #[serde(default)]
     pub sheets: BTreeMap<usize, String>,
+    /// The header row chosen for a table, by file position: its line as
+    /// the spreadsheet shows it.
+    #[serde(default)]
+    pub header_lines: BTreeMap<usize, usize>,
 }
 
 impl Choices {

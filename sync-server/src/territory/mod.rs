@@ -20,6 +20,7 @@ mod export;
 mod geojson_file;
 pub mod geometry;
 mod gpkg;
+mod header_row;
 mod headers;
 pub mod mapping;
 mod ods;
@@ -496,7 +497,7 @@ fn read_file(
         geojson_file::parse(&text, parsed)?;
         Ok((encoding, None))
     } else {
-        let report = csv_file::parse(&text, choices, parsed)?;
+        let report = csv_file::parse(&text, file, choices, parsed)?;
         Ok((encoding, Some(report)))
     }
 }

@@ -302,7 +302,7 @@ pub fn parse(
                 }
             };
             let rows = rows_of(std::iter::from_fn(&mut next));
-            let report = read_rows(rows, choices, parsed);
+            let report = read_rows(rows, file, choices, parsed);
             if let Some(failure) = failure {
                 return Err(failure);
             }
@@ -311,8 +311,9 @@ pub fn parse(
         Kind::Ods => {
             let sheets = super::ods::sheet_names(bytes)?;
             let sheet = pick(&sheets)?;
-            let report =
-                super::ods::with_rows(bytes, &sheet, |rows| read_rows(rows, choices, parsed))??;
+            let report = super::ods::with_rows(bytes, &sheet, |rows| {
+                read_rows(rows, file, choices, parsed)
+            })??;
             (sheets, sheet, report)
         }
     };
@@ -321,23 +322,15 @@ pub fn parse(
     Ok(report)
 }
 
-/// The header row (the first row with a value) and the rows under it.
+/// The sheet's rows, its header row found among them
+/// ([`table::parse_rows`]).
 fn read_rows(
-    mut rows: impl Iterator<Item = (usize, Vec<String>)>,
+    rows: impl Iterator<Item = (usize, Vec<String>)>,
+    file: usize,
     choices: &Choices,
     parsed: &mut Parsed,
 ) -> Result<TableReport, FileError> {
-    let headers = rows
-        .by_ref()
-        .find(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
-        .map(|(_, cells)| cells)
-        .ok_or(FileError::Empty)?;
-    let width = headers.len();
-    let rows = rows.map(move |(line, mut cells)| -> Row {
-        cells.resize(width.max(cells.len()), String::new());
-        Ok((line, cells))
-    });
-    table::parse(headers, rows, choices, parsed)
+    table::parse_rows(rows.map(|row| -> Row { Ok(row) }), file, choices, parsed)
 }
 
 /// Cells, in row order, gathered into rows; the line is the row's number
@@ -534,6 +527,47 @@ mod tests {
         choices.sheets.insert(0, "../../etc/passwd".into());
         let report = book(&bytes, Kind::Xlsx, &choices, &mut Parsed::default()).expect("read");
         assert_eq!(report.sheet.as_deref(), Some("Bâtiments"));
+    }
+
+    #[test]
+    fn a_title_above_the_headers_is_no_header_and_its_rows_keep_their_numbers() {
+        let header = [
+            "cle",
+            "adresse",
+            "etages",
+            "logements",
+            "longitude",
+            "latitude",
+        ];
+        let mut data = format!(
+            r#"<row r="1">{}</row><row r="3">"#,
+            cell("A1", "Patrimoine au 1er janvier 2024 — Bailleur")
+        );
+        for (i, h) in header.iter().enumerate() {
+            data += &cell(&format!("{}3", char::from(b'A' + i as u8)), h);
+        }
+        data += r#"</row><row r="4">"#;
+        data += &cell("A4", "B1");
+        data += &cell("B4", "1 rue Lebon");
+        data += &number("C4", "4");
+        data += &number("D4", "18");
+        data += &number("E4", "2.3581");
+        data += &number("F4", "48.7903");
+        data += "</row>";
+        let bytes = xlsx(&[("Patrimoine", &data)]);
+        let mut parsed = Parsed::default();
+        let report = book(&bytes, Kind::Xlsx, &Choices::default(), &mut parsed).expect("read");
+        assert_eq!(report.header_line, 3);
+        assert_eq!(report.headers[0], "cle");
+        assert!(report.missing.is_empty());
+        assert_eq!(parsed.buildings.len(), 1, "{:?}", parsed.rejections);
+        assert_eq!(parsed.buildings[0].line, 4, "the sheet's own row number");
+        // Chosen by hand, the title is the header: nothing reads.
+        let mut choices = Choices::default();
+        choices.header_lines.insert(0, 1);
+        let report = book(&bytes, Kind::Xlsx, &choices, &mut Parsed::default()).expect("read");
+        assert_eq!(report.header_line, 1);
+        assert!(report.missing.contains(&Column::Address));
     }
 
     #[test]

@@ -43,10 +43,48 @@ pub struct TableReport {
     pub sheet: Option<String>,
     /// Rows read without a problem.
     pub rows: usize,
+    /// The line of the header row, as the spreadsheet shows it.
+    pub header_line: usize,
+    /// The rows the coordinator may choose as the header row instead.
+    pub header_candidates: Vec<super::header_row::Candidate>,
 }
 
 /// Longest text kept from one sample cell.
 const SAMPLE_CHARS: usize = 60;
+
+/// Reads a table from its rows, the header row among them: found among the
+/// first rows, or the one chosen for file `file`
+/// ([`super::header_row`]). Rows above it (a title, a blank row) are not
+/// data.
+pub fn parse_rows(
+    mut rows: impl Iterator<Item = Row>,
+    file: usize,
+    choices: &Choices,
+    parsed: &mut Parsed,
+) -> Result<TableReport, FileError> {
+    let first: Vec<Row> = rows.by_ref().take(super::header_row::LOOKED_AT).collect();
+    let readable: Vec<(usize, Vec<String>)> = first
+        .iter()
+        .map(|r| match r {
+            Ok((line, cells)) => (*line, cells.clone()),
+            Err((line, _)) => (*line, Vec::new()),
+        })
+        .collect();
+    let at = super::header_row::find(&readable, choices.header_lines.get(&file).copied())
+        .ok_or(FileError::Empty)?;
+    let (line, headers) = readable[at].clone();
+    let width = headers.len();
+    let below = first.into_iter().skip(at + 1).chain(rows).map(move |row| {
+        row.map(|(line, mut cells)| {
+            cells.resize(width.max(cells.len()), String::new());
+            (line, cells)
+        })
+    });
+    let mut report = parse(headers, below, choices, parsed)?;
+    report.header_line = line;
+    report.header_candidates = super::header_row::candidates(&readable);
+    Ok(report)
+}
 
 /// Reads a table's rows into `parsed`, through the mapping `choices` give
 /// its headers; refuses the file past the dwellings one import may hold.
@@ -79,6 +117,8 @@ pub fn parse(
         sheets: vec![],
         sheet: None,
         rows: 0,
+        header_line: 1,
+        header_candidates: vec![],
     };
     if !report.missing.is_empty() {
         return Ok(report);

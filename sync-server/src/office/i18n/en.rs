@@ -517,6 +517,9 @@ pub const SORTITION: SortitionTexts = SortitionTexts {
 };
 
 pub const IMPORT: ImportTexts = ImportTexts {
+    header_row: "Header row",
+    line_n: "Line {n}",
+    header_row_hint: "The row that names the columns; the rows above it (a title, a blank row) are not read.",
     meaning_ignored: "— ignored —",
     meaning_key: "building key",
     meaning_address: "address (several columns allowed)",

@@ -517,6 +517,9 @@ pub const SORTITION: SortitionTexts = SortitionTexts {
 };
 
 pub const IMPORT: ImportTexts = ImportTexts {
+    header_row: "Ligne des en-têtes",
+    line_n: "Ligne {n}",
+    header_row_hint: "La ligne qui nomme les colonnes ; les lignes au-dessus (un titre, une ligne vide) ne sont pas lues.",
     meaning_ignored: "— ignorée —",
     meaning_key: "clé du bâtiment",
     meaning_address: "adresse (plusieurs colonnes possibles)",

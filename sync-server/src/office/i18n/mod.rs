@@ -826,6 +826,9 @@ macro_rules! import_texts {
 }
 
 import_texts! {
+    header_row,
+    line_n,
+    header_row_hint,
     meaning_ignored,
     meaning_key,
     meaning_address,
