@@ -30,6 +30,7 @@ pub fn meaning(office: &Office, column: Column) -> &'static str {
         Column::Neighbourhood => i.meaning_neighbourhood,
         Column::Name => i.meaning_name,
         Column::Code => i.meaning_code,
+        Column::BuildingCode => i.meaning_building_code,
     }
 }
 

@@ -176,6 +176,12 @@ pub fn guess(header: &str) -> Option<Column> {
         } else if has(&["adresse", "adr", "address"]) {
             Column::Address
         } else if only(&[
+            "code", "n", "no", "num", "numero", "de", "du", "batiment", "bat", "immeuble",
+            "building",
+        ]) && has(&["batiment", "bat", "immeuble", "building"])
+        {
+            Column::BuildingCode
+        } else if only(&[
             "cle",
             "id",
             "identifiant",
@@ -239,6 +245,9 @@ mod tests {
             ("Digicode ?", Column::DoorCode),
             ("Quartier prioritaire", Column::Neighbourhood),
             ("Identifiant bâtiment", Column::Key),
+            ("Code bâtiment", Column::BuildingCode),
+            ("N° de bâtiment", Column::BuildingCode),
+            ("Bâtiment", Column::BuildingCode),
             ("Réf.", Column::Key),
             ("building_id", Column::Key),
         ];

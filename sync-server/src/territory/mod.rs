@@ -337,6 +337,10 @@ pub struct ParsedBuilding {
     /// dwelling): a re-import then takes its doors as they are, rather
     /// than bringing the stored ones to new counts.
     pub exact_doors: bool,
+    /// The landlord's building code, when the file has one: it becomes
+    /// part of the key where it tells buildings at one address apart
+    /// (`table::distinguish_by_code`).
+    pub code: Option<String>,
 }
 
 /// What one file held.

@@ -248,6 +248,13 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
     }
     let stored_by_key: HashMap<&str, &Building> =
         stored_b.iter().map(|b| (b.key.as_str(), b)).collect();
+    // Stored keys the file names itself: not to be taken by another.
+    let claimed_keys: std::collections::HashSet<&str> = import
+        .buildings
+        .iter()
+        .map(|b| b.key.as_str())
+        .filter(|k| stored_by_key.contains_key(k))
+        .collect();
     for parsed in &import.buildings {
         if held_buildings.contains(parsed.key.as_str()) {
             plan.held_back.push(parsed.key.clone());
@@ -269,7 +276,24 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
             },
             None => locator.locate(parsed.location),
         };
-        let existing = stored_by_key.get(parsed.key.as_str());
+        // A building whose key is new (its code now tells it apart from
+        // another at its address) is the stored one at its address and
+        // place, if one is there that no building of the file claims: its
+        // visits stay with it.
+        let existing = stored_by_key.get(parsed.key.as_str()).copied().or_else(|| {
+            stored_b
+                .iter()
+                .filter(|b| {
+                    b.address == parsed.address
+                        && !claimed_keys.contains(b.key.as_str())
+                        && !plan.buildings.iter().any(|(p, _)| p.id == b.id)
+                })
+                .map(|b| (b, metres(b.location, parsed.location)))
+                .filter(|(_, m)| *m <= SAME_PLACE_M)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(b, _)| b)
+        });
+        let existing = existing.as_ref();
         let entrances = match existing {
             // A file that lists every door says where each one is.
             Some(_) if parsed.exact_doors => parsed.entrances.clone(),
@@ -404,4 +428,13 @@ pub fn apply_leaving_out(
     store.save_all(&docs)?;
     let written = docs.len();
     Ok(written)
+}
+
+/// How near a stored building must stand to be the one a file now names
+/// by another key, in metres.
+const SAME_PLACE_M: f64 = 100.0;
+
+fn metres(a: shared::domain::Point, b: shared::domain::Point) -> f64 {
+    use geo::{Distance, Haversine};
+    Haversine.distance(geo::Point::new(a.lon, a.lat), geo::Point::new(b.lon, b.lat))
 }

@@ -60,6 +60,9 @@ pub enum Column {
     Name,
     /// A neighbourhood's code.
     Code,
+    /// A building's code in the landlord's files (BAT, IMMEU, "Bâtiment"):
+    /// it tells apart buildings at one address.
+    BuildingCode,
 }
 
 /// Upper bound of a dwelling's floor, and its lowest basement.
@@ -91,9 +94,10 @@ pub fn map_headers<'a, K: Copy>(
 impl Column {
     /// The meanings a coordinator may give a table's column, in the order
     /// the preview offers them.
-    pub const TABLE: [Column; 16] = [
+    pub const TABLE: [Column; 17] = [
         Column::Key,
         Column::Address,
+        Column::BuildingCode,
         Column::Estate,
         Column::Landlord,
         Column::Entrance,
@@ -132,6 +136,7 @@ impl Column {
             Column::Door => "door",
             Column::Name => "name",
             Column::Code => "code",
+            Column::BuildingCode => "building_code",
         }
     }
 
@@ -182,6 +187,10 @@ impl Column {
             "esc" => Column::Entrance,
             "etage" => Column::Level,
             "numappt" | "porte" | "num_porte" => Column::Door,
+            "bat" | "immeu" | "batiment" | "code_batiment" | "n_batiment" | "no_batiment"
+            | "num_batiment" | "immeuble" | "code_immeuble" | "building_code" => {
+                Column::BuildingCode
+            }
             "crs" | "epsg" | "srid" | "systeme" | "projection" => Column::CrsName,
             "entrees" | "nb_entrees" | "nombre_entrees" | "cages" | "nb_cages" => {
                 Column::EntranceCount
@@ -216,6 +225,8 @@ pub struct Head {
     pub neighbourhood: Option<String>,
     /// Whether a door code keeps canvassers out.
     pub door_code: bool,
+    /// The landlord's building code, when the file has one.
+    pub code: Option<String>,
 }
 
 /// Longest address, key, estate, landlord or neighbourhood name: what
@@ -296,6 +307,7 @@ pub fn head(
             "oui" | "o" | "x" | "1" | "true" | "vrai" | "yes"
         )
     });
+    let code = bounded(get, Column::BuildingCode, MAX_LABEL)?;
     Ok(Head {
         key,
         address,
@@ -304,6 +316,7 @@ pub fn head(
         location,
         neighbourhood,
         door_code,
+        code,
     })
 }
 
@@ -407,6 +420,7 @@ impl ParsedBuilding {
             neighbourhood: head.neighbourhood,
             entrances,
             exact_doors,
+            code: head.code,
         }
     }
 }

@@ -123,6 +123,7 @@ pub fn parse(
     if !report.missing.is_empty() {
         return Ok(report);
     }
+    let start = parsed.buildings.len();
     let has = |c| mapping.contains(&Some(c));
     let crs = if has(Column::X) && has(Column::Y) {
         Crs::Lambert93
@@ -178,7 +179,31 @@ pub fn parse(
         }
     }
     parsed.buildings.extend(dwellings.buildings());
+    if let Some(read) = parsed.buildings.get_mut(start..) {
+        distinguish_by_code(read);
+    }
     Ok(report)
+}
+
+/// Buildings at one key (an address) that the file tells apart by a
+/// building code take the code into their key ("12 rue Lebon · bât B");
+/// where the code tells nothing apart, the key stays as it was, so a file
+/// imported before codes were read keeps its buildings.
+pub fn distinguish_by_code(buildings: &mut [ParsedBuilding]) {
+    let mut codes: HashMap<String, std::collections::BTreeSet<Option<String>>> = HashMap::new();
+    for b in buildings.iter() {
+        codes
+            .entry(b.key.clone())
+            .or_default()
+            .insert(b.code.clone());
+    }
+    for b in buildings.iter_mut() {
+        if codes.get(&b.key).is_some_and(|c| c.len() > 1)
+            && let Some(code) = &b.code
+        {
+            b.key = format!("{} · bât {code}", b.key);
+        }
+    }
 }
 
 /// A column's text in a row: for the address and the key, every column
@@ -231,10 +256,12 @@ impl Dwellings {
         let level_text = get(Column::Level).unwrap_or_default();
         let level = parse_level(&level_text).ok_or(RowProblem::NotALevel(level_text))?;
         let label = bounded(get, Column::Entrance, MAX_LABEL)?.unwrap_or_else(|| "A".to_string());
-        let index = match self.by_key.get(&head.key) {
+        // A building is its key and, when the file has one, its code.
+        let identity = format!("{}\u{1f}{}", head.key, head.code.as_deref().unwrap_or(""));
+        let index = match self.by_key.get(&identity) {
             Some(&index) => index,
             None => {
-                self.by_key.insert(head.key.clone(), self.buildings.len());
+                self.by_key.insert(identity, self.buildings.len());
                 self.buildings.push((
                     ParsedBuilding::new(line, head.clone(), vec![], true),
                     BTreeMap::new(),

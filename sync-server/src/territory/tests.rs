@@ -573,3 +573,125 @@ fn the_same_files_imported_again_change_nothing() {
         );
     }
 }
+
+/// Two neighbourhoods side by side, split at longitude 2.3506.
+const TWO_QUARTERS: &str = r#"{"type":"FeatureCollection","features":[
+  {"type":"Feature","properties":{"nom":"Ouest","code":"Q1"},"geometry":{"type":"Polygon","coordinates":[[[2.34,48.79],[2.3506,48.79],[2.3506,48.81],[2.34,48.81],[2.34,48.79]]]}},
+  {"type":"Feature","properties":{"nom":"Est","code":"Q2"},"geometry":{"type":"Polygon","coordinates":[[[2.3506,48.79],[2.36,48.79],[2.36,48.81],[2.3506,48.81],[2.3506,48.79]]]}}]}"#;
+
+#[test]
+fn two_buildings_at_one_number_told_apart_by_their_code_stay_two() {
+    // Building A at 2.3500, building B 91 m east (2.35124), one address.
+    let rows: Vec<(&str, &str, i32, &str, &str)> = vec![
+        ("A", "1", 0, "001", "2.35000"),
+        ("A", "1", 0, "002", "2.35000"),
+        ("A", "1", 1, "101", "2.35000"),
+        ("A", "2", 0, "001", "2.35000"),
+        ("B", "1", 0, "001", "2.35124"),
+        ("B", "1", 1, "101", "2.35124"),
+        ("B", "1", 1, "102", "2.35124"),
+        ("B", "1", 2, "201", "2.35124"),
+    ];
+    let mut csv =
+        String::from("NUMVOIE;TYPVOIE;NOMVOIE;BAT;ESC;ETAGE;NUMAPPT;longitude;latitude\n");
+    for (bat, esc, level, door, lon) in &rows {
+        csv.push_str(&format!(
+            "12;rue;Lebon;{bat};{esc};{level};{door};{lon};48.8000\n"
+        ));
+    }
+    let import = read(&[
+        upload("q.geojson", TWO_QUARTERS),
+        upload("patrimoine.csv", csv),
+    ])
+    .expect("read");
+    let p = plan(&import, &[], &[]);
+    assert!(p.is_clean(), "{:?}", p.rejections);
+    let quarter = |b: &Building| {
+        p.neighbourhoods
+            .iter()
+            .find(|(n, _)| Some(n.id) == b.neighbourhood)
+            .map(|(n, _)| n.key.clone())
+    };
+    let mut built: Vec<(String, usize, usize, Option<String>)> = p
+        .buildings
+        .iter()
+        .map(|(b, _)| {
+            (
+                b.key.clone(),
+                b.entrances.len(),
+                b.dwelling_count(),
+                quarter(b),
+            )
+        })
+        .collect();
+    built.sort();
+    // Counted here from the rows themselves.
+    let of = |bat: &str| {
+        let mine: Vec<_> = rows.iter().filter(|r| r.0 == bat).collect();
+        let entrances: std::collections::BTreeSet<_> = mine.iter().map(|r| r.1).collect();
+        (entrances.len(), mine.len())
+    };
+    assert_eq!(
+        built,
+        vec![
+            (
+                "12 rue Lebon · bât A".to_string(),
+                of("A").0,
+                of("A").1,
+                Some("Q1".to_string())
+            ),
+            (
+                "12 rue Lebon · bât B".to_string(),
+                of("B").0,
+                of("B").1,
+                Some("Q2".to_string())
+            ),
+        ]
+    );
+
+    // A file without the code keeps today's key: one address, one building
+    // (as imported before codes were read).
+    let plain = "NUMVOIE;TYPVOIE;NOMVOIE;ESC;ETAGE;NUMAPPT;longitude;latitude\n\
+        12;rue;Lebon;1;0;001;2.35000;48.8000\n12;rue;Lebon;1;0;002;2.35000;48.8000\n";
+    let before = plan(
+        &read(&[upload("ancien.csv", plain)]).expect("read"),
+        &[],
+        &[],
+    );
+    assert_eq!(before.buildings[0].0.key, "12 rue Lebon");
+    // That building, stored with its visits, then the file with codes:
+    // the building at its place keeps its id (no visit orphaned), the
+    // other is new.
+    let stored: Vec<Building> = before.buildings.iter().map(|(b, _)| b.clone()).collect();
+    let mut with_codes =
+        String::from("NUMVOIE;TYPVOIE;NOMVOIE;BAT;ESC;ETAGE;NUMAPPT;longitude;latitude\n");
+    for (bat, esc, level, door, lon) in &rows {
+        with_codes.push_str(&format!(
+            "12;rue;Lebon;{bat};{esc};{level};{door};{lon};48.8000\n"
+        ));
+    }
+    let later = plan(
+        &read(&[upload("patrimoine.csv", with_codes)]).expect("read"),
+        &[],
+        &stored,
+    );
+    let id_of = |key: &str| {
+        later
+            .buildings
+            .iter()
+            .find(|(b, _)| b.key == key)
+            .map(|(b, _)| b.id)
+            .expect(key)
+    };
+    assert_eq!(id_of("12 rue Lebon · bât A"), stored[0].id);
+    assert_ne!(id_of("12 rue Lebon · bât B"), stored[0].id);
+    // A code that tells nothing apart (one building, one code) changes no key.
+    let one = "NUMVOIE;TYPVOIE;NOMVOIE;BAT;ESC;ETAGE;NUMAPPT;longitude;latitude\n\
+        12;rue;Lebon;A;1;0;001;2.35000;48.8000\n12;rue;Lebon;A;1;0;002;2.35000;48.8000\n";
+    let again = plan(
+        &read(&[upload("nouveau.csv", one)]).expect("read"),
+        &[],
+        &[],
+    );
+    assert_eq!(again.buildings[0].0.key, "12 rue Lebon");
+}

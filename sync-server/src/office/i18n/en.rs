@@ -524,6 +524,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     meaning_key: "building key",
     meaning_address: "address (several columns allowed)",
     meaning_landlord: "landlord",
+    meaning_building_code: "building code (tells apart buildings at one address)",
     meaning_estate: "estate",
     meaning_entrance: "entrance",
     meaning_entrance_count: "number of entrances",

@@ -524,6 +524,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     meaning_key: "clé du bâtiment",
     meaning_address: "adresse (plusieurs colonnes possibles)",
     meaning_landlord: "bailleur",
+    meaning_building_code: "code du bâtiment (distingue les bâtiments d'une même adresse)",
     meaning_estate: "résidence",
     meaning_entrance: "entrée (cage)",
     meaning_entrance_count: "nombre d'entrées",

@@ -834,6 +834,7 @@ import_texts! {
     meaning_address,
     meaning_estate,
     meaning_landlord,
+    meaning_building_code,
     meaning_entrance,
     meaning_entrance_count,
     meaning_floors,
