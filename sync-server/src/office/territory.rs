@@ -564,6 +564,21 @@ fn preview_page(
             @if plan.more_rejections > 0 {
                 p.hint { (i.more_rejected.replace("{n}", &plan.more_rejections.to_string())) }
             }
+            @for file in parsed.files.iter().filter(|f| f.table.as_ref().is_some_and(|t| !t.repeated.is_empty())) {
+                @if let Some(table) = &file.table {
+                    section.card.repeated {
+                        h2 { (i.repeated_rows.replace("{file}", &file.name).replace("{n}", &(table.repeated.len() + table.more_repeated).to_string())) }
+                        ul {
+                            @for (line, earlier) in &table.repeated {
+                                li { (i.repeated_row.replace("{line}", &line.to_string()).replace("{earlier}", &earlier.to_string())) }
+                            }
+                        }
+                        @if table.more_repeated > 0 {
+                            p.hint { (i.more_rejected.replace("{n}", &table.more_repeated.to_string())) }
+                        }
+                    }
+                }
+            }
             (unreadable_list(office, unreadable))
             @if plan.is_clean() {
                 form method="post" action=(office.action("/office/territory/confirm")) {

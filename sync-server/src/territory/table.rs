@@ -47,6 +47,23 @@ pub struct TableReport {
     pub header_line: usize,
     /// The rows the coordinator may choose as the header row instead.
     pub header_candidates: Vec<super::header_row::Candidate>,
+    /// Rows identical, in every mapped column, to an earlier row of the
+    /// same dwelling (an export glitch): (line, the earlier line), counted
+    /// once; at most [`MAX_REPEATED`] are listed.
+    pub repeated: Vec<(usize, usize)>,
+    /// Repeated rows past [`MAX_REPEATED`], only counted.
+    pub more_repeated: usize,
+}
+
+/// Repeated rows listed in a table's report.
+pub const MAX_REPEATED: usize = 200;
+
+/// The `(added, repeated)` outcome of a dwelling row.
+enum Added {
+    /// A new dwelling.
+    New,
+    /// The same dwelling as the row on this earlier line.
+    Repeated(usize),
 }
 
 /// Longest text kept from one sample cell.
@@ -119,6 +136,8 @@ pub fn parse(
         rows: 0,
         header_line: 1,
         header_candidates: vec![],
+        repeated: vec![],
+        more_repeated: 0,
     };
     if !report.missing.is_empty() {
         return Ok(report);
@@ -148,7 +167,20 @@ pub fn parse(
         }
         let get = |column: Column| cell(&mapping, &cells, column);
         let result = match shape {
-            Shape::PerDwelling => dwellings.add(line, &get, &reprojector).map(|()| 1),
+            Shape::PerDwelling => {
+                match dwellings.add(line, &get, &reprojector, fingerprint(&mapping, &cells)) {
+                    Ok(Added::New) => Ok(1),
+                    Ok(Added::Repeated(earlier)) => {
+                        if report.repeated.len() < MAX_REPEATED {
+                            report.repeated.push((line, earlier));
+                        } else {
+                            report.more_repeated += 1;
+                        }
+                        Ok(0)
+                    }
+                    Err(problem) => Err(problem),
+                }
+            }
             Shape::PerEntrance | Shape::PerBuilding => {
                 building_row(line, &get, Position::Columns, &reprojector).map(|b| {
                     let count = b
@@ -226,6 +258,19 @@ fn cell(mapping: &[Option<Column>], cells: &[String], column: Column) -> Option<
     }
 }
 
+/// What a row says in its mapped columns, as one number: two rows with
+/// the same are the same row.
+fn fingerprint(mapping: &[Option<Column>], cells: &[String]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for (m, c) in mapping.iter().zip(cells) {
+        if m.is_some() {
+            c.trim().hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
 /// How far apart two rows of one building may place it, in metres.
 const MAX_APART_M: f64 = 100.0;
 
@@ -240,7 +285,8 @@ struct Dwellings {
 /// An entrance's floors, each with its doors and the line each came from.
 #[derive(Default)]
 struct Grid {
-    floors: BTreeMap<i32, Vec<(String, usize)>>,
+    /// Each floor's doors: label, line, and the row's [`fingerprint`].
+    floors: BTreeMap<i32, Vec<(String, usize, u64)>>,
     has_door_code: bool,
     count: u32,
 }
@@ -251,7 +297,8 @@ impl Dwellings {
         line: usize,
         get: &dyn Fn(Column) -> Option<String>,
         reprojector: &Reprojector,
-    ) -> Result<(), RowProblem> {
+        fingerprint: u64,
+    ) -> Result<Added, RowProblem> {
         let head = head(get, Position::Columns, reprojector)?;
         let level_text = get(Column::Level).unwrap_or_default();
         let level = parse_level(&level_text).ok_or(RowProblem::NotALevel(level_text))?;
@@ -303,24 +350,34 @@ impl Dwellings {
             });
         }
         // Without door labels, doors are numbered in the file's order.
-        let door =
-            bounded(get, Column::Door, MAX_LABEL)?.unwrap_or_else(|| (grid.count + 1).to_string());
-        if let Some(earlier) = grid
+        let labelled = bounded(get, Column::Door, MAX_LABEL)?;
+        let door = labelled
+            .clone()
+            .unwrap_or_else(|| (grid.count + 1).to_string());
+        if let Some((earlier, same)) = grid
             .floors
             .values()
             .flatten()
-            .find(|(d, _)| *d == door)
-            .map(|(_, l)| *l)
+            .find(|(d, _, _)| *d == door)
+            .map(|(_, l, f)| (*l, *f == fingerprint))
         {
+            // The same dwelling, named by its label, said twice word for
+            // word: one dwelling. Without a label, rows are not compared.
+            if same && labelled.is_some() {
+                return Ok(Added::Repeated(earlier));
+            }
             return Err(RowProblem::DuplicateDoor {
                 door,
                 line: earlier,
             });
         }
-        grid.floors.entry(level).or_default().push((door, line));
+        grid.floors
+            .entry(level)
+            .or_default()
+            .push((door, line, fingerprint));
         grid.has_door_code |= head.door_code;
         grid.count += 1;
-        Ok(())
+        Ok(Added::New)
     }
 
     /// The buildings, each entrance with every floor from the lowest
@@ -343,7 +400,7 @@ impl Dwellings {
                                     .remove(&level)
                                     .unwrap_or_default()
                                     .into_iter()
-                                    .map(|(door, _)| door)
+                                    .map(|(door, _, _)| door)
                                     .collect(),
                             })
                             .collect(),

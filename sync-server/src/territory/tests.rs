@@ -695,3 +695,58 @@ fn two_buildings_at_one_number_told_apart_by_their_code_stay_two() {
     );
     assert_eq!(again.buildings[0].0.key, "12 rue Lebon");
 }
+
+#[test]
+fn a_row_repeated_word_for_word_is_counted_once_and_holds_nothing_back() {
+    let header = "NUMVOIE;TYPVOIE;NOMVOIE;ESC;ETAGE;NUMAPPT;longitude;latitude\n";
+    let row = |door: &str| format!("12;rue;Lebon;1;0;{door};2.35000;48.8000\n");
+    // Lines: 1 header, 2 "001", 3 "002", 4 "002" again, 5 "003".
+    let csv = format!(
+        "{header}{}{}{}{}",
+        row("001"),
+        row("002"),
+        row("002"),
+        row("003")
+    );
+    let import = read(&[upload("patrimoine.csv", csv)]).expect("read");
+    let p = plan(&import, &[], &[]);
+    assert!(p.is_clean(), "{:?}", p.rejections);
+    assert_eq!(
+        p.buildings[0].0.dwelling_count(),
+        3,
+        "the repeated row counted once"
+    );
+    let table = import.files[0].table.as_ref().expect("table");
+    assert_eq!(
+        table.repeated,
+        vec![(4, 3)],
+        "named: line 4 is line 3 again"
+    );
+
+    // The same door with something else said: two dwellings cannot share
+    // a door, the building is held back and the reason says so.
+    let other = format!(
+        "{header}{}12;rue;Lebon;1;1;001;2.35000;48.8000\n",
+        row("001")
+    );
+    let p = plan(
+        &read(&[upload("patrimoine.csv", other)]).expect("read"),
+        &[],
+        &[],
+    );
+    assert!(matches!(
+        p.rejections[0].problem,
+        RowProblem::DuplicateDoor { line: 2, .. }
+    ));
+
+    // Without a dwelling identifier, identical rows stay distinct dwellings.
+    let unnamed = "NUMVOIE;TYPVOIE;NOMVOIE;ESC;ETAGE;longitude;latitude\n\
+        12;rue;Lebon;1;0;2.35000;48.8000\n12;rue;Lebon;1;0;2.35000;48.8000\n";
+    let p = plan(
+        &read(&[upload("patrimoine.csv", unnamed)]).expect("read"),
+        &[],
+        &[],
+    );
+    assert!(p.is_clean());
+    assert_eq!(p.buildings[0].0.dwelling_count(), 2);
+}

@@ -517,6 +517,8 @@ pub const SORTITION: SortitionTexts = SortitionTexts {
 };
 
 pub const IMPORT: ImportTexts = ImportTexts {
+    repeated_rows: "{file}: {n} repeated row(s), counted once",
+    repeated_row: "line {line}: identical to line {earlier}, counted once",
     header_row: "Header row",
     line_n: "Line {n}",
     header_row_hint: "The row that names the columns; the rows above it (a title, a blank row) are not read.",

@@ -517,6 +517,8 @@ pub const SORTITION: SortitionTexts = SortitionTexts {
 };
 
 pub const IMPORT: ImportTexts = ImportTexts {
+    repeated_rows: "{file} : {n} ligne(s) en double, comptée(s) une fois",
+    repeated_row: "ligne {line} : identique à la ligne {earlier}, comptée une fois",
     header_row: "Ligne des en-têtes",
     line_n: "Ligne {n}",
     header_row_hint: "La ligne qui nomme les colonnes ; les lignes au-dessus (un titre, une ligne vide) ne sont pas lues.",

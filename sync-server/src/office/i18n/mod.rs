@@ -826,6 +826,8 @@ macro_rules! import_texts {
 }
 
 import_texts! {
+    repeated_rows,
+    repeated_row,
     header_row,
     line_n,
     header_row_hint,
