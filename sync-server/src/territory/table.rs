@@ -436,6 +436,7 @@ mod tests {
             "12;rue;Lebon;A;1er;A11;652553;6853940",
             "12;rue;Lebon;A;1;A12;652553;6853940",
             "12;rue;Lebon;A;1;A12;652553;6853940",
+            "12;rue;Lebon;A;2;A12;652553;6853940",
             "14;rue;Lebon;A;3;301;652600;6853990",
             "14;rue;Lebon;A;mezzanine;302;652600;6853990",
             "12;rue;Lebon;B;3;B31;653553;6853940",
@@ -445,7 +446,11 @@ mod tests {
             parse(headers, rows.into_iter(), &Choices::default(), &mut parsed).expect("read");
         assert_eq!(report.shape, Shape::PerDwelling);
         assert_eq!(report.source, Source::Guessed);
-        assert_eq!(report.rows, 5, "eight rows, three rejected");
+        assert_eq!(
+            report.rows, 6,
+            "nine rows, three rejected; the repeated one is read, counted once"
+        );
+        assert_eq!(report.repeated, [(6, 5)], "line 6 is line 5 word for word");
         assert_eq!(parsed.buildings.len(), 2);
         let b = &parsed.buildings[0];
         assert_eq!(
@@ -485,15 +490,15 @@ mod tests {
             problems,
             [
                 (
-                    6,
+                    7,
                     &RowProblem::DuplicateDoor {
                         door: "A12".into(),
                         line: 5
                     }
                 ),
-                (8, &RowProblem::NotALevel("mezzanine".into())),
+                (9, &RowProblem::NotALevel("mezzanine".into())),
                 (
-                    9,
+                    10,
                     &RowProblem::Elsewhere {
                         line: 2,
                         metres: 997
