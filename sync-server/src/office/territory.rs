@@ -220,6 +220,12 @@ pub fn describe_problem(office: &Office, files: &[FileReport], problem: &RowProb
             .problem_duplicate_door
             .replace("{door}", door)
             .replace("{line}", &line.to_string()),
+        RowProblem::MissingEntrance { key, entrances } => office
+            .lang
+            .import()
+            .problem_missing_entrance
+            .replace("{key}", key)
+            .replace("{entrances}", &entrances.join(", ")),
     }
 }
 
@@ -366,6 +372,18 @@ pub async fn remap(office: Office, body: Bytes) -> Result<Response, PageError> {
         let sheet = fields.get(&format!("sheet.{file}"));
         if !sheet.is_empty() {
             choices.sheets.insert(file, sheet);
+        }
+        // The staircase for a building's rows with none: kept only if the
+        // building has it (`territory::table`).
+        for n in 0..super::territory_columns::MAX_BLANK_CHOICES {
+            let key = fields.get(&format!("blank_key.{n}"));
+            if key.is_empty() {
+                break;
+            }
+            let label = fields.get(&format!("blank_label.{n}"));
+            if !label.is_empty() && key.len() <= 600 && label.len() <= 64 {
+                choices.blank_entrances.insert(key, label);
+            }
         }
         // The header row: its line; a line the table does not have is
         // ignored by the reader (it keeps the row it finds).

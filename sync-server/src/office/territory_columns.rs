@@ -4,7 +4,7 @@
 //! before reading the files again.
 
 use super::session::Office;
-use crate::territory::{Column, Import, Shape, Source};
+use crate::territory::{Column, Import, RowProblem, Shape, Source};
 use maud::{Markup, html};
 
 /// A column's meaning in the office's language.
@@ -124,7 +124,40 @@ pub fn form(office: &Office, import: &Import, token: &str) -> Markup {
                     }
                 }
             }
+            (blank_entrances(office, import))
             button type="submit" { (i.reread) }
         }
     }
 }
+
+/// Buildings whose rows with no staircase cannot be placed: the
+/// coordinator puts them in one of the building's staircases, or leaves
+/// the building held back.
+fn blank_entrances(office: &Office, import: &Import) -> Markup {
+    let i = office.lang.import();
+    let mut seen = std::collections::BTreeMap::new();
+    for r in &import.rejections {
+        if let RowProblem::MissingEntrance { key, entrances } = &r.problem {
+            seen.entry(key.clone()).or_insert_with(|| entrances.clone());
+        }
+    }
+    if seen.is_empty() {
+        return html! {};
+    }
+    html! {
+        section.card.blank-entrances {
+            h2 { (i.blank_entrances) }
+            @for (n, (key, entrances)) in seen.iter().take(MAX_BLANK_CHOICES).enumerate() {
+                input type="hidden" name=(format!("blank_key.{n}")) value=(key);
+                label for=(format!("blank-{n}")) { (i.blank_entrance_for.replace("{key}", key)) }
+                select id=(format!("blank-{n}")) name=(format!("blank_label.{n}")) {
+                    option value="" selected { (i.blank_entrance_hold) }
+                    @for e in entrances { option value=(e) { (e) } }
+                }
+            }
+        }
+    }
+}
+
+/// Buildings offered a staircase for their rows with none, at most.
+pub const MAX_BLANK_CHOICES: usize = 200;

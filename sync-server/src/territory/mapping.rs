@@ -40,6 +40,10 @@ pub struct Choices {
     /// the spreadsheet shows it.
     #[serde(default)]
     pub header_lines: BTreeMap<usize, usize>,
+    /// The staircase the coordinator puts a building's dwellings without
+    /// one in, by building key.
+    #[serde(default)]
+    pub blank_entrances: BTreeMap<String, String>,
 }
 
 impl Choices {

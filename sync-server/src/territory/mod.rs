@@ -177,6 +177,17 @@ pub enum RowProblem {
     /// A coordinate system the row names and Palier does not read.
     #[error("unknown coordinate system {0:?}")]
     UnknownCrs(String),
+    /// A dwelling with no staircase in a building that has several: which
+    /// one it is in cannot be told. The coordinator may put the
+    /// building's such rows in one of them
+    /// ([`mapping::Choices::blank_entrances`]).
+    #[error("no staircase, and the building has {entrances:?}")]
+    MissingEntrance {
+        /// The building's key.
+        key: String,
+        /// Its staircases.
+        entrances: Vec<String>,
+    },
     /// The same door twice in one entrance.
     #[error("door {door} already given on line {line}")]
     DuplicateDoor {

@@ -210,6 +210,7 @@ pub fn parse(
             }
         }
     }
+    dwellings.place_unplaced(&choices.blank_entrances, parsed);
     parsed.buildings.extend(dwellings.buildings());
     if let Some(read) = parsed.buildings.get_mut(start..) {
         distinguish_by_code(read);
@@ -258,6 +259,61 @@ fn cell(mapping: &[Option<Column>], cells: &[String], column: Column) -> Option<
     }
 }
 
+/// Puts a dwelling in staircase `label` of a building's grids: its door
+/// labelled, or numbered in the file's order. The same labelled door said
+/// again word for word is the same dwelling ([`Added::Repeated`]); said
+/// again otherwise, it is refused.
+fn place(
+    grids: &mut BTreeMap<String, Grid>,
+    label: String,
+    level: i32,
+    labelled: Option<String>,
+    line: usize,
+    fingerprint: u64,
+    door_code: bool,
+) -> Result<Added, RowProblem> {
+    if !grids.contains_key(&label) && grids.len() >= MAX_ENTRANCES as usize {
+        return Err(RowProblem::Implausible {
+            column: Column::Entrance,
+            value: MAX_ENTRANCES + 1,
+        });
+    }
+    let grid = grids.entry(label).or_default();
+    if grid.count >= MAX_DWELLINGS_PER_ENTRANCE {
+        return Err(RowProblem::Implausible {
+            column: Column::Dwellings,
+            value: grid.count + 1,
+        });
+    }
+    let door = labelled
+        .clone()
+        .unwrap_or_else(|| (grid.count + 1).to_string());
+    if let Some((earlier, same)) = grid
+        .floors
+        .values()
+        .flatten()
+        .find(|(d, _, _)| *d == door)
+        .map(|(_, l, f)| (*l, *f == fingerprint))
+    {
+        // The same dwelling, named by its label, said twice word for
+        // word: one dwelling. Without a label, rows are not compared.
+        if same && labelled.is_some() {
+            return Ok(Added::Repeated(earlier));
+        }
+        return Err(RowProblem::DuplicateDoor {
+            door,
+            line: earlier,
+        });
+    }
+    grid.floors
+        .entry(level)
+        .or_default()
+        .push((door, line, fingerprint));
+    grid.has_door_code |= door_code;
+    grid.count += 1;
+    Ok(Added::New)
+}
+
 /// What a row says in its mapped columns, as one number: two rows with
 /// the same are the same row.
 fn fingerprint(mapping: &[Option<Column>], cells: &[String]) -> u64 {
@@ -280,6 +336,9 @@ const MAX_APART_M: f64 = 100.0;
 struct Dwellings {
     buildings: Vec<(ParsedBuilding, BTreeMap<String, Grid>)>,
     by_key: HashMap<String, usize>,
+    /// Rows whose staircase column is blank, placed once every row is
+    /// read: (building, line, level, door, fingerprint).
+    unplaced: Vec<(usize, usize, i32, Option<String>, u64)>,
 }
 
 /// An entrance's floors, each with its doors and the line each came from.
@@ -302,7 +361,11 @@ impl Dwellings {
         let head = head(get, Position::Columns, reprojector)?;
         let level_text = get(Column::Level).unwrap_or_default();
         let level = parse_level(&level_text).ok_or(RowProblem::NotALevel(level_text))?;
-        let label = bounded(get, Column::Entrance, MAX_LABEL)?.unwrap_or_else(|| "A".to_string());
+        // A file with no staircase column: one staircase, "A". A blank
+        // staircase in a file that has the column: placed once the
+        // building's other rows are read (`place_unplaced`).
+        let staircase_column = get(Column::Entrance).is_some();
+        let label = bounded(get, Column::Entrance, MAX_LABEL)?;
         // A building is its key and, when the file has one, its code.
         let identity = format!("{}\u{1f}{}", head.key, head.code.as_deref().unwrap_or(""));
         let index = match self.by_key.get(&identity) {
@@ -336,48 +399,54 @@ impl Dwellings {
                 metres: apart.round() as u64,
             });
         }
-        if !grids.contains_key(&label) && grids.len() >= MAX_ENTRANCES as usize {
-            return Err(RowProblem::Implausible {
-                column: Column::Entrance,
-                value: MAX_ENTRANCES + 1,
-            });
-        }
-        let grid = grids.entry(label).or_default();
-        if grid.count >= MAX_DWELLINGS_PER_ENTRANCE {
-            return Err(RowProblem::Implausible {
-                column: Column::Dwellings,
-                value: grid.count + 1,
-            });
-        }
-        // Without door labels, doors are numbered in the file's order.
         let labelled = bounded(get, Column::Door, MAX_LABEL)?;
-        let door = labelled
-            .clone()
-            .unwrap_or_else(|| (grid.count + 1).to_string());
-        if let Some((earlier, same)) = grid
-            .floors
-            .values()
-            .flatten()
-            .find(|(d, _, _)| *d == door)
-            .map(|(_, l, f)| (*l, *f == fingerprint))
-        {
-            // The same dwelling, named by its label, said twice word for
-            // word: one dwelling. Without a label, rows are not compared.
-            if same && labelled.is_some() {
-                return Ok(Added::Repeated(earlier));
+        let label = match label {
+            Some(label) => label,
+            None if staircase_column => {
+                self.unplaced
+                    .push((index, line, level, labelled, fingerprint));
+                return Ok(Added::New);
             }
-            return Err(RowProblem::DuplicateDoor {
-                door,
-                line: earlier,
-            });
+            None => "A".to_string(),
+        };
+        place(
+            grids,
+            label,
+            level,
+            labelled,
+            line,
+            fingerprint,
+            head.door_code,
+        )
+    }
+
+    /// Places the rows whose staircase was blank: in the building's only
+    /// staircase (or "A" when it has none), in the one the coordinator
+    /// chose for it, or nowhere: the row is refused and holds its building
+    /// back, naming its staircases.
+    fn place_unplaced(&mut self, chosen: &BTreeMap<String, String>, parsed: &mut Parsed) {
+        for (index, line, level, door, fingerprint) in std::mem::take(&mut self.unplaced) {
+            let Some((building, grids)) = self.buildings.get_mut(index) else {
+                continue;
+            };
+            let labels: Vec<String> = grids.keys().cloned().collect();
+            let label = match (chosen.get(&building.key), labels.as_slice()) {
+                (Some(label), _) if labels.contains(label) => Some(label.clone()),
+                (_, []) => Some("A".to_string()),
+                (_, [only]) => Some(only.clone()),
+                _ => None,
+            };
+            let result = match label {
+                Some(label) => place(grids, label, level, door, line, fingerprint, false),
+                None => Err(RowProblem::MissingEntrance {
+                    key: building.key.clone(),
+                    entrances: labels,
+                }),
+            };
+            if let Err(problem) = result {
+                parsed.reject(line, problem, Held::building(Some(building.key.clone())));
+            }
         }
-        grid.floors
-            .entry(level)
-            .or_default()
-            .push((door, line, fingerprint));
-        grid.has_door_code |= head.door_code;
-        grid.count += 1;
-        Ok(Added::New)
     }
 
     /// The buildings, each entrance with every floor from the lowest

@@ -750,3 +750,69 @@ fn a_row_repeated_word_for_word_is_counted_once_and_holds_nothing_back() {
     assert!(p.is_clean());
     assert_eq!(p.buildings[0].0.dwelling_count(), 2);
 }
+
+#[test]
+fn a_blank_staircase_is_named_and_placed_only_where_it_can_be() {
+    let header = "NUMVOIE;TYPVOIE;NOMVOIE;ESC;ETAGE;NUMAPPT;longitude;latitude\n";
+    let row =
+        |n: &str, esc: &str, door: &str| format!("{n};rue;Lebon;{esc};0;{door};2.35000;48.8000\n");
+    let csv = [
+        header.to_string(),
+        row("12", "A", "A01"),
+        row("12", "B", "B01"),
+        row("12", "C", "C01"),
+        row("12", "", "X01"),
+        row("14", "1", "101"),
+        row("14", "", "102"),
+    ]
+    .concat();
+    let uploads = [upload("patrimoine.csv", csv)];
+    let import = read(&uploads).expect("read");
+    let p = plan(&import, &[], &[]);
+    // 12 has three staircases: the row without one is named as such, and
+    // holds its building back; 14 has one: the row goes there.
+    assert_eq!(p.rejections.len(), 1, "{:?}", p.rejections);
+    assert_eq!(p.rejections[0].line, 5);
+    assert_eq!(
+        p.rejections[0].problem,
+        RowProblem::MissingEntrance {
+            key: "12 rue Lebon".into(),
+            entrances: vec!["A".into(), "B".into(), "C".into()]
+        }
+    );
+    let fourteen = &import
+        .buildings
+        .iter()
+        .find(|b| b.key == "14 rue Lebon")
+        .expect("14");
+    assert_eq!(fourteen.entrances.len(), 1);
+    assert_eq!(fourteen.entrances[0].floors[0].doors, ["101", "102"]);
+
+    // The coordinator puts it in B: every row is read, X01 in B.
+    let mut choices = mapping::Choices::default();
+    choices
+        .blank_entrances
+        .insert("12 rue Lebon".into(), "B".into());
+    let import = read_with(&uploads, &choices).expect("read");
+    let p = plan(&import, &[], &[]);
+    assert!(p.is_clean(), "{:?}", p.rejections);
+    let twelve = p
+        .buildings
+        .iter()
+        .find(|(b, _)| b.key == "12 rue Lebon")
+        .map(|(b, _)| b)
+        .expect("12");
+    assert_eq!(
+        twelve.dwelling_count(),
+        4,
+        "counted from the four rows of 12"
+    );
+    let b = twelve.entrances.iter().find(|e| e.label == "B").expect("B");
+    assert_eq!(b.floors[0].doors, ["B01", "X01"]);
+    // A staircase the building has not is no choice: held back again.
+    choices
+        .blank_entrances
+        .insert("12 rue Lebon".into(), "Z".into());
+    let p = plan(&read_with(&uploads, &choices).expect("read"), &[], &[]);
+    assert_eq!(p.rejections.len(), 1);
+}

@@ -581,6 +581,10 @@ pub const IMPORT: ImportTexts = ImportTexts {
     problem_elsewhere: "{metres} m from where line {line} places the building: check the coordinates",
     problem_too_long: "{column}: value too long (a column chosen wrongly?)",
     problem_duplicate_door: "door {door} already given on line {line}",
+    problem_missing_entrance: "no staircase, and building {key} has several ({entrances}): choose one in the column step, or the building is held back",
+    blank_entrances: "Dwellings with no staircase",
+    blank_entrance_for: "The dwellings of {key} with no staircase go in",
+    blank_entrance_hold: "— none: the building is held back —",
 };
 
 /// Export columns' headers.

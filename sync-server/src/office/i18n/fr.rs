@@ -581,6 +581,10 @@ pub const IMPORT: ImportTexts = ImportTexts {
     problem_elsewhere: "à {metres} m de l'endroit où la ligne {line} place le bâtiment : coordonnées à vérifier",
     problem_too_long: "{column} : valeur trop longue (une colonne mal choisie ?)",
     problem_duplicate_door: "porte {door} déjà donnée ligne {line}",
+    problem_missing_entrance: "cage vide, et le bâtiment {key} en a plusieurs ({entrances}) : choisissez-en une à l'étape des colonnes, ou le bâtiment reste en attente",
+    blank_entrances: "Logements sans cage",
+    blank_entrance_for: "Les logements sans cage de {key} vont dans",
+    blank_entrance_hold: "— aucune : le bâtiment reste en attente —",
 };
 
 /// Export columns' headers.

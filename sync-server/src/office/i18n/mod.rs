@@ -826,6 +826,10 @@ macro_rules! import_texts {
 }
 
 import_texts! {
+    problem_missing_entrance,
+    blank_entrances,
+    blank_entrance_for,
+    blank_entrance_hold,
     repeated_rows,
     repeated_row,
     header_row,
