@@ -38,7 +38,8 @@ test("a coordinator maps two columns by hand and the phone shows the building's 
     assert.equal(await page.$("form[action^='/office/territory/confirm?']"), null, "nothing to confirm yet");
     assert.equal(await page.inputValue("select[name='map.0.2']"), "entrance");
     assert.equal(await page.inputValue("select[name='map.0.4']"), "door");
-    assert.equal(await page.inputValue("select[name='map.0.0']"), "");
+    // "Bât." reads as a building code; here it holds the landlord's key.
+    assert.equal(await page.inputValue("select[name='map.0.0']"), "building_code");
     assert.equal(await page.inputValue("select[name='map.0.3']"), "");
     await page.selectOption("select[name='map.0.0']", "key");
     await page.selectOption("select[name='map.0.3']", "level");
@@ -81,6 +82,47 @@ test("a coordinator maps two columns by hand and the phone shows the building's 
     await shot(p, "field-imported-doors");
   } finally {
     await phone?.kill();
+    await office.kill();
+    await server.stop();
+  }
+});
+
+test("a coordinator chooses the header row by hand under a row of column groups", async () => {
+  const server = await startServer();
+  const office = await launch();
+  try {
+    const page = office.page;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await logIn(page, server.url, server.email, server.password);
+    await page.goto(`${server.url}/office/territory`);
+    // A landlord's export with a row of column groups above the headers:
+    // it reads as headers too, so the preview takes it, and the
+    // coordinator chooses line 2.
+    const rows = [
+      "Adresse du patrimoine;Logements;;;;",
+      "Adresse;Cage;Etage;Porte;Longitude;Latitude",
+      `${ADDRESS};A;RDC;A01;2,3584;48,7905`,
+      `${ADDRESS};A;1;A11;2,3584;48,7905`,
+      `${ADDRESS};B;RDC;B01;2,3584;48,7905`,
+    ];
+    await page.setInputFiles("#buildings-file", {
+      name: "patrimoine.csv", mimeType: "text/csv", buffer: Buffer.from(rows.join("\n") + "\n", "utf8"),
+    });
+    await submit(page, "form[action^='/office/territory/preview?']");
+    assert.equal(await page.inputValue("select[name='header.0']"), "1", "the group row was taken");
+    assert.equal(await page.$("form[action^='/office/territory/confirm?']"), null, "nothing to confirm yet");
+    await page.selectOption("select[name='header.0']", "2");
+    await page.locator("select[name='header.0']").scrollIntoViewIfNeeded();
+    await checkScreen(page, "office-import-header-row", true);
+    await submit(page, "form.columns");
+    assert.equal(await page.inputValue("select[name='header.0']"), "2");
+    const read = await page.textContent("main");
+    assert.match(read, /Entrées\s*2/);
+    assert.match(read, /Logements\s*3/);
+    assert.match(read, /Aucune ligne rejetée/);
+    await submit(page, "form[action^='/office/territory/confirm?']");
+    assert.match(await page.textContent(".notice.ok"), /Import terminé/);
+  } finally {
     await office.kill();
     await server.stop();
   }
