@@ -122,6 +122,13 @@ test("a coordinator chooses the header row by hand under a row of column groups"
     assert.match(read, /Aucune ligne rejetée/);
     await submit(page, "form[action^='/office/territory/confirm?']");
     assert.match(await page.textContent(".notice.ok"), /Import terminé/);
+    // Next month's file: the header row is remembered with its columns.
+    await page.setInputFiles("#buildings-file", {
+      name: "patrimoine.csv", mimeType: "text/csv", buffer: Buffer.from(rows.join("\n") + "\n", "utf8"),
+    });
+    await submit(page, "form[action^='/office/territory/preview?']");
+    assert.equal(await page.inputValue("select[name='header.0']"), "2", "remembered");
+    assert.match(await page.textContent("main"), /Aucune ligne rejetée/);
   } finally {
     await office.kill();
     await server.stop();

@@ -656,7 +656,9 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
         .files
         .iter()
         .filter_map(|f| f.table.as_ref())
-        .filter(|t| t.source != import::Source::Guessed)
+        // Chosen columns, or a header row chosen by hand (found by its
+        // remembered headers next time).
+        .filter(|t| t.source != import::Source::Guessed || t.header_chosen)
         .filter_map(|t| Some((t.signature.clone(), serde_json::to_string(&t.mapping).ok()?)))
         .collect();
     let outcome = office

@@ -49,9 +49,15 @@ pub fn reads_as_headers(cells: &[String]) -> bool {
 
 /// The index in `first` (the table's first rows, blank ones included) of
 /// its header row: the line `chosen` when it is one of them and not
-/// blank, else the first that reads as headers, else the first that is not
-/// blank. `None` when every row is blank.
-pub fn find(first: &[(usize, Vec<String>)], chosen: Option<usize>) -> Option<usize> {
+/// blank; else the first row whose headers the municipality has a mapping
+/// for (`known`: the header row chosen by hand last time is remembered
+/// with its mapping); else the first that reads as headers; else the first
+/// that is not blank. `None` when every row is blank.
+pub fn find(
+    first: &[(usize, Vec<String>)],
+    chosen: Option<usize>,
+    known: &dyn Fn(&[String]) -> bool,
+) -> Option<usize> {
     let blank = |cells: &[String]| cells.iter().all(|c| c.trim().is_empty());
     if let Some(i) = chosen.and_then(|line| {
         first
@@ -62,7 +68,8 @@ pub fn find(first: &[(usize, Vec<String>)], chosen: Option<usize>) -> Option<usi
     }
     first
         .iter()
-        .position(|(_, cells)| reads_as_headers(cells))
+        .position(|(_, cells)| !blank(cells) && known(cells))
+        .or_else(|| first.iter().position(|(_, cells)| reads_as_headers(cells)))
         .or_else(|| first.iter().position(|(_, cells)| !blank(cells)))
 }
 
@@ -106,11 +113,22 @@ mod tests {
             row(3, &["NUMVOIE", "NOMVOIE", "ESC", "ETAGE", "X", "Y"]),
             row(4, &["12", "rue Lebon", "A", "RDC", "651000", "6857000"]),
         ];
-        assert_eq!(find(&first, None), Some(2));
+        assert_eq!(find(&first, None, &|_| false), Some(2));
         // Chosen by hand: that row, if it is one of them and not blank.
-        assert_eq!(find(&first, Some(1)), Some(0));
-        assert_eq!(find(&first, Some(2)), Some(2), "a blank row is no header");
-        assert_eq!(find(&first, Some(99)), Some(2));
+        assert_eq!(find(&first, Some(1), &|_| false), Some(0));
+        assert_eq!(
+            find(&first, Some(2), &|_| false),
+            Some(2),
+            "a blank row is no header"
+        );
+        assert_eq!(find(&first, Some(99), &|_| false), Some(2));
+        // Headers the municipality mapped before win over the reading.
+        let groups = [
+            row(1, &["Adresse du patrimoine", "Logements", ""]),
+            row(2, &["Adresse", "Cage", "Etage"]),
+        ];
+        assert_eq!(find(&groups, None, &|_| false), Some(0));
+        assert_eq!(find(&groups, None, &|cells| cells[0] == "Adresse"), Some(1));
         assert_eq!(
             candidates(&first)
                 .iter()
@@ -123,9 +141,9 @@ mod tests {
     #[test]
     fn a_table_whose_headers_palier_does_not_read_keeps_its_first_row() {
         let first = [row(1, &["truc", "machin"]), row(2, &["1", "2"])];
-        assert_eq!(find(&first, None), Some(0));
+        assert_eq!(find(&first, None, &|_| false), Some(0));
         // A row of numbers is no header, whatever words it holds.
         assert!(!reads_as_headers(&row(1, &["12", "14", "adresse"]).1));
-        assert_eq!(find(&[row(1, &["", ""])], None), None);
+        assert_eq!(find(&[row(1, &["", ""])], None, &|_| false), None);
     }
 }

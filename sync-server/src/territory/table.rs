@@ -47,6 +47,9 @@ pub struct TableReport {
     pub header_line: usize,
     /// The rows the coordinator may choose as the header row instead.
     pub header_candidates: Vec<super::header_row::Candidate>,
+    /// Whether the coordinator chose the header row: its mapping is then
+    /// remembered, and with it which row holds the headers.
+    pub header_chosen: bool,
     /// Rows identical, in every mapped column, to an earlier row of the
     /// same dwelling (an export glitch): (line, the earlier line), counted
     /// once; at most [`MAX_REPEATED`] are listed.
@@ -87,8 +90,12 @@ pub fn parse_rows(
             Err((line, _)) => (*line, Vec::new()),
         })
         .collect();
-    let at = super::header_row::find(&readable, choices.header_lines.get(&file).copied())
-        .ok_or(FileError::Empty)?;
+    let chosen = choices.header_lines.get(&file).copied();
+    let known = |cells: &[String]| {
+        let signature = mapping::signature(cells);
+        choices.remembered.contains_key(&signature) || choices.chosen.contains_key(&signature)
+    };
+    let at = super::header_row::find(&readable, chosen, &known).ok_or(FileError::Empty)?;
     let (line, headers) = readable[at].clone();
     let width = headers.len();
     let below = first.into_iter().skip(at + 1).chain(rows).map(move |row| {
@@ -99,6 +106,7 @@ pub fn parse_rows(
     });
     let mut report = parse(headers, below, choices, parsed)?;
     report.header_line = line;
+    report.header_chosen = chosen == Some(line);
     report.header_candidates = super::header_row::candidates(&readable);
     Ok(report)
 }
@@ -136,6 +144,7 @@ pub fn parse(
         rows: 0,
         header_line: 1,
         header_candidates: vec![],
+        header_chosen: false,
         repeated: vec![],
         more_repeated: 0,
     };
