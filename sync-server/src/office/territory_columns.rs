@@ -31,6 +31,7 @@ pub fn meaning(office: &Office, column: Column) -> &'static str {
         Column::Name => i.meaning_name,
         Column::Code => i.meaning_code,
         Column::BuildingCode => i.meaning_building_code,
+        Column::Commune => i.meaning_commune,
     }
 }
 

@@ -352,6 +352,9 @@ pub struct ParsedBuilding {
     /// part of the key where it tells buildings at one address apart
     /// (`table::distinguish_by_code`).
     pub code: Option<String>,
+    /// The commune, when the file has one: part of the key and the
+    /// address where one address is in several communes.
+    pub commune: Option<String>,
 }
 
 /// What one file held.

@@ -63,6 +63,9 @@ pub enum Column {
     /// A building's code in the landlord's files (BAT, IMMEU, "Bâtiment"):
     /// it tells apart buildings at one address.
     BuildingCode,
+    /// The commune (LIBCOM): part of the address where a file spans
+    /// communes with one street address in two of them.
+    Commune,
 }
 
 /// Upper bound of a dwelling's floor, and its lowest basement.
@@ -94,9 +97,10 @@ pub fn map_headers<'a, K: Copy>(
 impl Column {
     /// The meanings a coordinator may give a table's column, in the order
     /// the preview offers them.
-    pub const TABLE: [Column; 17] = [
+    pub const TABLE: [Column; 18] = [
         Column::Key,
         Column::Address,
+        Column::Commune,
         Column::BuildingCode,
         Column::Estate,
         Column::Landlord,
@@ -137,6 +141,7 @@ impl Column {
             Column::Name => "name",
             Column::Code => "code",
             Column::BuildingCode => "building_code",
+            Column::Commune => "commune",
         }
     }
 
@@ -187,6 +192,7 @@ impl Column {
             "esc" => Column::Entrance,
             "etage" => Column::Level,
             "numappt" | "porte" | "num_porte" => Column::Door,
+            "libcom" | "commune" | "nom_commune" | "ville" => Column::Commune,
             "bat" | "immeu" | "batiment" | "code_batiment" | "n_batiment" | "no_batiment"
             | "num_batiment" | "immeuble" | "code_immeuble" | "building_code" => {
                 Column::BuildingCode
@@ -227,6 +233,8 @@ pub struct Head {
     pub door_code: bool,
     /// The landlord's building code, when the file has one.
     pub code: Option<String>,
+    /// The commune, when the file has one.
+    pub commune: Option<String>,
 }
 
 /// Longest address, key, estate, landlord or neighbourhood name: what
@@ -308,6 +316,7 @@ pub fn head(
         )
     });
     let code = bounded(get, Column::BuildingCode, MAX_LABEL)?;
+    let commune = text(Column::Commune)?;
     Ok(Head {
         key,
         address,
@@ -317,6 +326,7 @@ pub fn head(
         neighbourhood,
         door_code,
         code,
+        commune,
     })
 }
 
@@ -421,6 +431,7 @@ impl ParsedBuilding {
             entrances,
             exact_doors,
             code: head.code,
+            commune: head.commune,
         }
     }
 }

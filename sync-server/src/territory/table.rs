@@ -232,6 +232,25 @@ pub fn parse(
 /// where the code tells nothing apart, the key stays as it was, so a file
 /// imported before codes were read keeps its buildings.
 pub fn distinguish_by_code(buildings: &mut [ParsedBuilding]) {
+    // The commune first: one street address in two communes is two
+    // addresses ("12 rue Lebon, Bagneux").
+    let mut communes: HashMap<String, std::collections::BTreeSet<Option<String>>> = HashMap::new();
+    for b in buildings.iter() {
+        communes
+            .entry(b.key.clone())
+            .or_default()
+            .insert(b.commune.clone());
+    }
+    for b in buildings.iter_mut() {
+        if communes.get(&b.key).is_some_and(|c| c.len() > 1)
+            && let Some(commune) = &b.commune
+        {
+            if b.address == b.key {
+                b.address = format!("{}, {commune}", b.address);
+            }
+            b.key = format!("{}, {commune}", b.key);
+        }
+    }
     let mut codes: HashMap<String, std::collections::BTreeSet<Option<String>>> = HashMap::new();
     for b in buildings.iter() {
         codes
@@ -375,8 +394,14 @@ impl Dwellings {
         // building's other rows are read (`place_unplaced`).
         let staircase_column = get(Column::Entrance).is_some();
         let label = bounded(get, Column::Entrance, MAX_LABEL)?;
-        // A building is its key and, when the file has one, its code.
-        let identity = format!("{}\u{1f}{}", head.key, head.code.as_deref().unwrap_or(""));
+        // A building is its key and, when the file has them, its commune
+        // and its code.
+        let identity = format!(
+            "{}\u{1f}{}\u{1f}{}",
+            head.key,
+            head.commune.as_deref().unwrap_or(""),
+            head.code.as_deref().unwrap_or("")
+        );
         let index = match self.by_key.get(&identity) {
             Some(&index) => index,
             None => {

@@ -816,3 +816,38 @@ fn a_blank_staircase_is_named_and_placed_only_where_it_can_be() {
     let p = plan(&read_with(&uploads, &choices).expect("read"), &[], &[]);
     assert_eq!(p.rejections.len(), 1);
 }
+
+#[test]
+fn one_street_address_in_two_communes_is_two_buildings() {
+    let csv = "NUMVOIE;TYPVOIE;NOMVOIE;CODEPOSTAL;LIBCOM;ESC;ETAGE;NUMAPPT;longitude;latitude\n\
+        12;rue;Lebon;92220;BAGNEUX;1;0;001;2.3000;48.8000\n\
+        12;rue;Lebon;94800;VILLEJUIF;1;0;001;2.3600;48.7900\n\
+        14;rue;Lebon;92220;BAGNEUX;1;0;001;2.3001;48.8001\n";
+    let p = plan(
+        &read(&[upload("patrimoine.csv", csv)]).expect("read"),
+        &[],
+        &[],
+    );
+    assert!(p.is_clean(), "{:?}", p.rejections);
+    let mut seen: Vec<(String, String)> = p
+        .buildings
+        .iter()
+        .map(|(b, _)| (b.key.clone(), b.address.clone()))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (
+                "12 rue Lebon, BAGNEUX".into(),
+                "12 rue Lebon, BAGNEUX".into()
+            ),
+            (
+                "12 rue Lebon, VILLEJUIF".into(),
+                "12 rue Lebon, VILLEJUIF".into()
+            ),
+            // An address in one commune only keeps today's key.
+            ("14 rue Lebon".into(), "14 rue Lebon".into()),
+        ]
+    );
+}

@@ -526,6 +526,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     meaning_key: "building key",
     meaning_address: "address (several columns allowed)",
     meaning_landlord: "landlord",
+    meaning_commune: "commune (part of the address when the file spans communes)",
     meaning_building_code: "building code (tells apart buildings at one address)",
     meaning_estate: "estate",
     meaning_entrance: "entrance",

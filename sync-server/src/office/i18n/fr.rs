@@ -526,6 +526,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     meaning_key: "clé du bâtiment",
     meaning_address: "adresse (plusieurs colonnes possibles)",
     meaning_landlord: "bailleur",
+    meaning_commune: "commune (fait partie de l'adresse quand le fichier couvre plusieurs communes)",
     meaning_building_code: "code du bâtiment (distingue les bâtiments d'une même adresse)",
     meaning_estate: "résidence",
     meaning_entrance: "entrée (cage)",

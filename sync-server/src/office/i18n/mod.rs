@@ -840,6 +840,7 @@ import_texts! {
     meaning_address,
     meaning_estate,
     meaning_landlord,
+    meaning_commune,
     meaning_building_code,
     meaning_entrance,
     meaning_entrance_count,
