@@ -164,3 +164,12 @@ document.querySelectorAll("button[data-busy]").forEach((button) => {
     setTimeout(() => { button.disabled = true; }, 0);
   });
 });
+
+// The import's column step: another header row means other columns, so
+// choosing it reads the file again at once (without script, the
+// "read again" button does the same).
+document.addEventListener("DOMContentLoaded", () => {
+  for (const select of document.querySelectorAll("form.columns select[name^='header.']")) {
+    select.addEventListener("change", () => select.form.requestSubmit());
+  }
+});

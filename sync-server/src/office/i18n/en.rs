@@ -521,7 +521,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     repeated_row: "line {line}: identical to line {earlier}, counted once",
     header_row: "Header row",
     line_n: "Line {n}",
-    header_row_hint: "The row that names the columns; the rows above it (a title, a blank row) are not read.",
+    header_row_hint: "The row that names the columns; the rows above it (a title, a blank row) are not read. Choosing another reads the file again.",
     meaning_ignored: "— ignored —",
     meaning_key: "building key",
     meaning_address: "address (several columns allowed)",

@@ -521,7 +521,7 @@ pub const IMPORT: ImportTexts = ImportTexts {
     repeated_row: "ligne {line} : identique à la ligne {earlier}, comptée une fois",
     header_row: "Ligne des en-têtes",
     line_n: "Ligne {n}",
-    header_row_hint: "La ligne qui nomme les colonnes ; les lignes au-dessus (un titre, une ligne vide) ne sont pas lues.",
+    header_row_hint: "La ligne qui nomme les colonnes ; les lignes au-dessus (un titre, une ligne vide) ne sont pas lues. En choisir une autre relit le fichier.",
     meaning_ignored: "— ignorée —",
     meaning_key: "clé du bâtiment",
     meaning_address: "adresse (plusieurs colonnes possibles)",
