@@ -543,3 +543,67 @@ async fn a_workbooks_sheet_is_chosen_in_the_preview() {
     assert_eq!(page.status, 200, "{}", page.body);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_blank_staircase_is_put_where_the_coordinator_says_and_only_there() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Bagneux").await;
+    let pages = OfficePages::new(&server, &office);
+    let csv = "NUMVOIE;TYPVOIE;NOMVOIE;ESC;ETAGE;NUMAPPT;longitude;latitude\n\
+        12;rue;Lebon;A;0;A01;2.3000;48.8000\n\
+        12;rue;Lebon;B;0;B01;2.3000;48.8000\n\
+        12;rue;Lebon;;0;X01;2.3000;48.8000\n";
+    let preview = pages
+        .upload(
+            "/office/territory/preview",
+            vec![("buildings", "patrimoine.csv", csv.as_bytes().to_vec())],
+        )
+        .await;
+    assert_eq!(preview.status, 422, "a row is refused: {}", preview.body);
+    // Named, with the building's staircases, and offered in the column step.
+    assert!(
+        preview
+            .body
+            .contains("cage vide, et le bâtiment 12 rue Lebon en a plusieurs (A, B)")
+    );
+    assert_eq!(
+        hidden_field(&preview.body, "blank_key.0").as_deref(),
+        Some("12 rue Lebon")
+    );
+    let token = hidden_field(&preview.body, "token").expect("token");
+    let chosen = pages
+        .post(
+            "/office/territory/remap",
+            &[
+                ("token", token.as_str()),
+                ("blank_key.0", "12 rue Lebon"),
+                ("blank_label.0", "B"),
+            ],
+        )
+        .await;
+    assert_eq!(chosen.status, 200, "{}", chosen.body);
+    assert!(
+        chosen.body.contains("Aucune ligne rejetée"),
+        "{}",
+        chosen.body
+    );
+    let token = hidden_field(&chosen.body, "token").expect("token");
+    let done = pages
+        .post("/office/territory/confirm", &[("token", &token)])
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let (_, stored) = server.territory(&office);
+    let b = stored
+        .iter()
+        .find(|b| b.key == "12 rue Lebon")
+        .expect("stored");
+    let doors = |label: &str| -> Vec<String> {
+        b.entrances
+            .iter()
+            .find(|e| e.label == label)
+            .map(|e| e.floors.iter().flat_map(|f| f.doors.clone()).collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(doors("A"), ["A01"]);
+    assert_eq!(doors("B"), ["B01", "X01"]);
+}
