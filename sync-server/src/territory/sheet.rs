@@ -571,6 +571,49 @@ mod tests {
     }
 
     #[test]
+    fn coordinates_as_numbers_in_some_rows_and_as_text_with_commas_in_others() {
+        let header = [
+            "cle",
+            "adresse",
+            "etages",
+            "logements",
+            "longitude",
+            "latitude",
+        ];
+        let mut data = String::from(r#"<row r="1">"#);
+        for (i, h) in header.iter().enumerate() {
+            data += &cell(&format!("{}1", char::from(b'A' + i as u8)), h);
+        }
+        data += r#"</row><row r="2">"#;
+        data += &cell("A2", "B1");
+        data += &cell("B2", "1 rue Lebon");
+        data += &number("C2", "4");
+        data += &number("D2", "18");
+        data += &number("E2", "2.3581");
+        data += &number("F2", "48.7903");
+        data += r#"</row><row r="3">"#;
+        data += &cell("A3", "B2");
+        data += &cell("B3", "3 rue Lebon");
+        data += &number("C3", "2");
+        data += &number("D3", "6");
+        data += &cell("E3", "2,3590");
+        data += &cell("F3", "48,7905");
+        data += "</row>";
+        let bytes = xlsx(&[("Feuil1", &data)]);
+        let mut parsed = Parsed::default();
+        book(&bytes, Kind::Xlsx, &Choices::default(), &mut parsed).expect("read");
+        assert!(parsed.rejections.is_empty(), "{:?}", parsed.rejections);
+        let at: Vec<(f64, f64)> = parsed
+            .buildings
+            .iter()
+            .map(|b| (b.location.lon, b.location.lat))
+            .collect();
+        assert_eq!(at.len(), 2);
+        assert!((at[0].0 - 2.3581).abs() < 1e-9 && (at[0].1 - 48.7903).abs() < 1e-9);
+        assert!((at[1].0 - 2.3590).abs() < 1e-9 && (at[1].1 - 48.7905).abs() < 1e-9);
+    }
+
+    #[test]
     fn cells_a_million_rows_apart_cost_nothing() {
         // calamine's whole-sheet Range would allocate 17 billion cells.
         let data = format!(
