@@ -67,6 +67,22 @@ impl ScopeInputs {
     }
 }
 
+impl ScopeInputs {
+    /// The whole town as an explicit scope: every sector, the given
+    /// buildings, every campaign's visit logs. What a phone just given the
+    /// whole town is offered until it holds it all.
+    pub fn whole_town(
+        &self,
+        buildings: std::collections::BTreeSet<shared::domain::BuildingId>,
+    ) -> Scope {
+        Scope::Sectors {
+            sectors: self.sectors.iter().map(|s| s.id).collect(),
+            buildings,
+            campaigns: self.campaigns.iter().map(|c| c.id).collect(),
+        }
+    }
+}
+
 /// The inputs last read for each municipality, with their version.
 #[derive(Default)]
 pub struct Scopes {

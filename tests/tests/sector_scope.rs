@@ -175,3 +175,47 @@ async fn a_phone_no_sector_names_receives_no_building_until_the_office_gives_it_
         .await;
     assert_eq!(refused.status, 404);
 }
+
+#[tokio::test]
+async fn the_whole_town_given_reaches_a_phone_over_several_pages_and_the_offer_ends() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Villejuif").await;
+    // More buildings than one answer holds (400 documents a page).
+    let buildings: Vec<Building> = (0..450)
+        .map(|n| building(n as u8))
+        .map(|mut b| {
+            b.id = BuildingId::new();
+            b.key = format!("{}-{}", b.key, b.id);
+            b
+        })
+        .collect();
+    for b in &buildings {
+        server.put(office.id, b);
+    }
+    let code = office.code_for(Role::Agent, false).await;
+    let mut phone = Device::enrol_with_code(&server, &code).await;
+    phone.sync().await;
+    assert!(held(&phone).is_empty());
+    let pages = tests::OfficePages::new(&server, &office);
+    pages
+        .post(
+            &format!("/office/devices/{}/zone", phone.agent.0),
+            &[("whole_town", "1")],
+        )
+        .await;
+    phone.sync().await;
+    assert_eq!(held(&phone).len(), 450, "every page of the town");
+    let token = phone.token();
+    let rescanning = |server: &TestServer| {
+        server
+            .state
+            .control
+            .device(&token)
+            .expect("read")
+            .expect("device")
+            .rescan
+    };
+    // The offer ends once an exchange has nothing left to send.
+    phone.sync().await;
+    assert!(!rescanning(&server), "the offer of the whole town is over");
+}

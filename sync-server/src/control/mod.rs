@@ -125,14 +125,14 @@ CREATE TABLE preview_files (
 /// received goes missing after the upgrade.
 ///
 /// `rescan`: the phone was just given the whole town, so documents
-/// written before its cursor are new to it; its next exchange starts from
-/// the beginning, until it comes back with the cursor that exchange gave
-/// (`rescan_cursor`), which proves it got the answer.
+/// written before its cursor are new to it: its exchanges offer it every
+/// building, visit log and sector whose heads differ from what it shares
+/// with the server, until one has nothing left to offer
+/// (`routes::sync`). Its cursor is left alone.
 const WHOLE_TOWN: &str = "
 ALTER TABLE enrolment_codes ADD COLUMN whole_town BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE devices ADD COLUMN whole_town BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE devices ADD COLUMN rescan BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE devices ADD COLUMN rescan_cursor BIGINT;
 UPDATE devices SET whole_town = 1;
 ";
 
@@ -322,9 +322,9 @@ pub struct Device {
     pub role: Role,
     /// Whether, while no sector names it, it receives the whole town.
     pub whole_town: bool,
-    /// Whether its next exchanges start from the beginning, and the
-    /// cursor the last of them gave (see [`WHOLE_TOWN`]).
-    pub rescan: Option<Option<i64>>,
+    /// Whether its exchanges offer it the whole town until nothing is
+    /// left (see [`WHOLE_TOWN`]).
+    pub rescan: bool,
 }
 
 /// An office account, authenticated by a session token.
@@ -672,7 +672,7 @@ impl Control {
                 municipality: parse_uuid(row.text(0)?)?,
                 role: parse_role(row.text(1)?)?,
                 whole_town: row.int(3)? != 0,
-                rescan: None,
+                rescan: false,
             };
             sql.execute(
                 "INSERT INTO devices (id, municipality_id, name, role, token_hash, enrolled_at, whole_town)
@@ -699,7 +699,7 @@ impl Control {
     pub fn device(&self, token: &str) -> Result<Option<Device>, ControlError> {
         let row = self.db.run(|sql| {
             sql.query_opt(
-                "SELECT id, municipality_id, role, whole_town, rescan, rescan_cursor FROM devices
+                "SELECT id, municipality_id, role, whole_town, rescan FROM devices
                  WHERE token_hash = ?1 AND revoked_at IS NULL",
                 &[secrets::hash_secret(token).into()],
             )
@@ -710,7 +710,7 @@ impl Control {
                 municipality: parse_uuid(row.text(1)?)?,
                 role: parse_role(row.text(2)?)?,
                 whole_town: row.int(3)? != 0,
-                rescan: (row.int(4)? != 0).then(|| row.opt_int(5)).transpose()?,
+                rescan: row.int(4)? != 0,
             })
         })
         .transpose()
@@ -726,7 +726,7 @@ impl Control {
     ) -> Result<bool, ControlError> {
         let changed = self.db.run(|sql| {
             sql.execute(
-                "UPDATE devices SET whole_town = ?3, rescan = ?3, rescan_cursor = NULL
+                "UPDATE devices SET whole_town = ?3, rescan = ?3
                  WHERE id = ?1 AND municipality_id = ?2",
                 &[
                     device.to_string().into(),
@@ -738,18 +738,13 @@ impl Control {
         Ok(changed == 1)
     }
 
-    /// Records where a device's rescan stands: `Some(cursor)` when an
-    /// exchange from the beginning gave it `cursor`, `None` when the device
-    /// came back with it (the rescan is over).
-    pub fn record_rescan(&self, device: DeviceId, sent: Option<i64>) -> Result<(), ControlError> {
+    /// Records that a device's rescan is over: an exchange had nothing
+    /// left to offer it.
+    pub fn rescan_over(&self, device: DeviceId) -> Result<(), ControlError> {
         self.db.run(|sql| {
             sql.execute(
-                "UPDATE devices SET rescan = ?2, rescan_cursor = ?3 WHERE id = ?1",
-                &[
-                    device.to_string().into(),
-                    i64::from(sent.is_some()).into(),
-                    sent.into(),
-                ],
+                "UPDATE devices SET rescan = 0 WHERE id = ?1",
+                &[device.to_string().into()],
             )
         })?;
         Ok(())

@@ -42,11 +42,21 @@ fn caller(
 ) -> Result<Caller, StoreError> {
     let agent = AgentId(device.id.0);
     let scope = if matches!(device.role, Role::Agent | Role::YouthAmbassador) {
-        state
-            .tenants
-            .scopes()
-            .inputs(device.municipality, store)?
-            .scope_of(agent, device.whole_town)
+        let inputs = state.tenants.scopes().inputs(device.municipality, store)?;
+        match inputs.scope_of(agent, device.whole_town) {
+            // Just given the whole town: the town as an explicit scope, so
+            // every building, visit log and sector it lacks is offered
+            // whatever its cursor (`WHOLE_TOWN` in `control`).
+            Scope::Everything if device.rescan => {
+                let buildings = store
+                    .doc_ids_of(shared::schema::DocKind::Building)?
+                    .iter()
+                    .filter_map(shared::schema::DocId::building_id)
+                    .collect();
+                inputs.whole_town(buildings)
+            }
+            scope => scope,
+        }
     } else {
         Scope::Everything
     };
@@ -55,17 +65,6 @@ fn caller(
         agent,
         scope,
     })
-}
-
-/// Where a device's rescan stands in this exchange.
-#[derive(Clone, Copy)]
-enum Rescan {
-    /// None under way.
-    No,
-    /// This exchange starts from the beginning.
-    Sent,
-    /// The device came back with the cursor the rescan gave.
-    Over,
 }
 
 /// One sync round trip.
@@ -99,19 +98,8 @@ pub async fn sync(
             ApiError::InvalidBody("the body could not be read".into())
         }
     })?;
-    let mut request =
-        SyncRequest::decode(&body).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
-    // A phone just given the whole town lacks documents written before
-    // its cursor: it starts again from the beginning until it shows, by
-    // coming back with the cursor that gave, that it has them.
-    let rescan = match device.rescan {
-        None => Rescan::No,
-        Some(Some(given)) if given == request.cursor => Rescan::Over,
-        Some(_) => {
-            request.cursor = 0;
-            Rescan::Sent
-        }
-    };
+    let request = SyncRequest::decode(&body).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    let rescan = device.rescan;
     let store = state.tenants.store(device.municipality)?;
     let peer = device.id.to_string();
     let unsynced = request.unsynced;
@@ -145,12 +133,11 @@ pub async fn sync(
     }
     let control = state.control.clone();
     let device_id = device.id;
-    let cursor = response.cursor;
+    // The whole town offered and nothing left to send: the phone holds it.
+    let rescanned = rescan && response.messages.is_empty() && !response.more;
     crate::auth::run_blocking(move || {
-        match rescan {
-            Rescan::No => {}
-            Rescan::Sent => control.record_rescan(device_id, Some(cursor))?,
-            Rescan::Over => control.record_rescan(device_id, None)?,
+        if rescanned {
+            control.rescan_over(device_id)?;
         }
         control.record_sync(device_id, unsynced)
     })
