@@ -276,15 +276,17 @@ pub fn plan(import: &Import, stored_n: &[Neighbourhood], stored_b: &[Building]) 
             },
             None => locator.locate(parsed.location),
         };
-        // A building whose key is new (its code now tells it apart from
-        // another at its address) is the stored one at its address and
-        // place, if one is there that no building of the file claims: its
-        // visits stay with it.
+        // A building whose key is new because its code or its commune now
+        // tells it apart from another at its address ("12 rue Lebon · bât
+        // A" for the stored "12 rue Lebon") is that stored building, if it
+        // stands within 100 m and no building of the file claims it: its
+        // visits stay with it. Any other new key is a new building.
         let existing = stored_by_key.get(parsed.key.as_str()).copied().or_else(|| {
             stored_b
                 .iter()
                 .filter(|b| {
-                    b.address == parsed.address
+                    (parsed.key.starts_with(&format!("{} · bât ", b.key))
+                        || parsed.key.starts_with(&format!("{}, ", b.key)))
                         && !claimed_keys.contains(b.key.as_str())
                         && !plan.buildings.iter().any(|(p, _)| p.id == b.id)
                 })

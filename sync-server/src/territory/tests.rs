@@ -685,6 +685,16 @@ fn two_buildings_at_one_number_told_apart_by_their_code_stay_two() {
     };
     assert_eq!(id_of("12 rue Lebon · bât A"), stored[0].id);
     assert_ne!(id_of("12 rue Lebon · bât B"), stored[0].id);
+    // Another landlord's building at that address, under a key of its
+    // own, is a new building: it takes nobody's visits.
+    let theirs = "cle;adresse;entree;etages;logements;longitude;latitude\n\
+        B-7;12 rue Lebon;A;2;6;2.35000;48.8000\n";
+    let other = plan(
+        &read(&[upload("autre.csv", theirs)]).expect("read"),
+        &[],
+        &stored,
+    );
+    assert_ne!(other.buildings[0].0.id, stored[0].id);
     // A code that tells nothing apart (one building, one code) changes no key.
     let one = "NUMVOIE;TYPVOIE;NOMVOIE;BAT;ESC;ETAGE;NUMAPPT;longitude;latitude\n\
         12;rue;Lebon;A;1;0;001;2.35000;48.8000\n12;rue;Lebon;A;1;0;002;2.35000;48.8000\n";
