@@ -152,6 +152,8 @@ pub fn parse(
         return Ok(report);
     }
     let start = parsed.buildings.len();
+    // Refused rows, by index, with what their building's key may become.
+    let mut held: Vec<(usize, String, Option<String>, Option<String>)> = Vec::new();
     let has = |c| mapping.contains(&Some(c));
     let crs = if has(Column::X) && has(Column::Y) {
         Crs::Lambert93
@@ -215,14 +217,38 @@ pub fn parse(
                     .into_iter()
                     .filter_map(|c| get(c).filter(|v| !v.trim().is_empty()))
                     .next();
+                // Its code or commune may tell it apart from another at
+                // its address once every row is read: noted to rename.
+                if let Some(base) = &key
+                    && parsed.rejections.len() < super::MAX_REJECTIONS
+                {
+                    let value = |c| {
+                        get(c)
+                            .map(|v| v.trim().to_string())
+                            .filter(|v| !v.is_empty())
+                    };
+                    held.push((
+                        parsed.rejections.len(),
+                        base.trim().to_string(),
+                        value(Column::Commune),
+                        value(Column::BuildingCode),
+                    ));
+                }
                 parsed.reject(line, problem, Held::building(key))
             }
         }
     }
+    // Keys first, so that the staircase choices and refusals name the
+    // buildings as they are imported.
+    let dwelling_splits = dwellings.distinguish();
+    dwelling_splits.rename_held(&held, parsed);
     dwellings.place_unplaced(&choices.blank_entrances, parsed);
     parsed.buildings.extend(dwellings.buildings());
-    if let Some(read) = parsed.buildings.get_mut(start..) {
-        distinguish_by_code(read);
+    // Rows per entrance or per building: their keys, then their refusals.
+    if shape != Shape::PerDwelling
+        && let Some(read) = parsed.buildings.get_mut(start..)
+    {
+        distinguish_by_code(read).rename_held(&held, parsed);
     }
     Ok(report)
 }
@@ -231,7 +257,8 @@ pub fn parse(
 /// building code take the code into their key ("12 rue Lebon · bât B");
 /// where the code tells nothing apart, the key stays as it was, so a file
 /// imported before codes were read keeps its buildings.
-pub fn distinguish_by_code(buildings: &mut [ParsedBuilding]) {
+pub fn distinguish_by_code(buildings: &mut [ParsedBuilding]) -> Splits {
+    let mut splits = Splits::default();
     // The commune first: one street address in two communes is two
     // addresses ("12 rue Lebon, Bagneux").
     let mut communes: HashMap<String, std::collections::BTreeSet<Option<String>>> = HashMap::new();
@@ -241,15 +268,17 @@ pub fn distinguish_by_code(buildings: &mut [ParsedBuilding]) {
             .or_default()
             .insert(b.commune.clone());
     }
+    splits.by_commune = communes
+        .into_iter()
+        .filter(|(_, c)| c.len() > 1)
+        .map(|(k, _)| k)
+        .collect();
     for b in buildings.iter_mut() {
-        if communes.get(&b.key).is_some_and(|c| c.len() > 1)
-            && let Some(commune) = &b.commune
-        {
-            if b.address == b.key {
-                b.address = format!("{}, {commune}", b.address);
-            }
-            b.key = format!("{}, {commune}", b.key);
+        let key = splits.key(&b.key, b.commune.as_deref(), None);
+        if key != b.key && b.address == b.key {
+            b.address = key.clone();
         }
+        b.key = key;
     }
     let mut codes: HashMap<String, std::collections::BTreeSet<Option<String>>> = HashMap::new();
     for b in buildings.iter() {
@@ -258,11 +287,52 @@ pub fn distinguish_by_code(buildings: &mut [ParsedBuilding]) {
             .or_default()
             .insert(b.code.clone());
     }
+    splits.by_code = codes
+        .into_iter()
+        .filter(|(_, c)| c.len() > 1)
+        .map(|(k, _)| k)
+        .collect();
     for b in buildings.iter_mut() {
-        if codes.get(&b.key).is_some_and(|c| c.len() > 1)
+        if splits.by_code.contains(&b.key)
             && let Some(code) = &b.code
         {
             b.key = format!("{} · bât {code}", b.key);
+        }
+    }
+    splits
+}
+
+/// The keys a file tells apart by commune, then by building code.
+#[derive(Default)]
+pub struct Splits {
+    by_commune: std::collections::HashSet<String>,
+    by_code: std::collections::HashSet<String>,
+}
+
+impl Splits {
+    /// The key a row of `base` with this commune and code ends up under.
+    fn key(&self, base: &str, commune: Option<&str>, code: Option<&str>) -> String {
+        let mut key = base.to_string();
+        if let Some(commune) = commune.filter(|_| self.by_commune.contains(base)) {
+            key = format!("{key}, {commune}");
+        }
+        if let Some(code) = code.filter(|_| self.by_code.contains(&key)) {
+            key = format!("{key} · bât {code}");
+        }
+        key
+    }
+
+    /// Renames the buildings refused rows hold back (read under their
+    /// base key) to the keys their buildings end up under.
+    fn rename_held(
+        &self,
+        held: &[(usize, String, Option<String>, Option<String>)],
+        parsed: &mut Parsed,
+    ) {
+        for (index, base, commune, code) in held {
+            if let Some(r) = parsed.rejections.get_mut(*index) {
+                r.held = Held::building(Some(self.key(base, commune.as_deref(), code.as_deref())));
+            }
         }
     }
 }
@@ -452,6 +522,17 @@ impl Dwellings {
             fingerprint,
             head.door_code,
         )
+    }
+
+    /// Tells apart, by commune and building code, buildings at one key
+    /// ([`distinguish_by_code`]).
+    fn distinguish(&mut self) -> Splits {
+        let mut read: Vec<ParsedBuilding> = self.buildings.iter().map(|(b, _)| b.clone()).collect();
+        let splits = distinguish_by_code(&mut read);
+        for ((b, _), renamed) in self.buildings.iter_mut().zip(read) {
+            *b = renamed;
+        }
+        splits
     }
 
     /// Places the rows whose staircase was blank: in the building's only

@@ -861,3 +861,36 @@ fn one_street_address_in_two_communes_is_two_buildings() {
         ]
     );
 }
+
+#[test]
+fn a_refused_row_holds_back_the_building_its_code_names_not_its_neighbour() {
+    let csv = "NUMVOIE;TYPVOIE;NOMVOIE;BAT;ESC;ETAGE;NUMAPPT;longitude;latitude\n\
+        12;rue;Lebon;A;1;0;001;2.35000;48.8000\n\
+        12;rue;Lebon;A;1;1;001;2.35000;48.8000\n\
+        12;rue;Lebon;B;1;0;001;2.35124;48.8000\n\
+        12;rue;Lebon;B;2;0;001;2.35124;48.8000\n\
+        12;rue;Lebon;B;;0;X01;2.35124;48.8000\n";
+    let p = plan(
+        &read(&[upload("patrimoine.csv", csv)]).expect("read"),
+        &[],
+        &[],
+    );
+    // Line 3 (door 001 again on another floor) holds back bât A only;
+    // line 6 (no staircase in a building with two) holds back bât B, under
+    // its own key.
+    assert_eq!(p.rejections.len(), 2, "{:?}", p.rejections);
+    assert_eq!(
+        p.rejections[0].held,
+        Held::Building("12 rue Lebon · bât A".into())
+    );
+    assert_eq!(
+        p.rejections[1].problem,
+        RowProblem::MissingEntrance {
+            key: "12 rue Lebon · bât B".into(),
+            entrances: vec!["1".into(), "2".into()]
+        }
+    );
+    let mut held = p.held_back.clone();
+    held.sort();
+    assert_eq!(held, ["12 rue Lebon · bât A", "12 rue Lebon · bât B"]);
+}
