@@ -245,6 +245,9 @@ fn choice_label(row: &IdeaRow) -> String {
 /// The characters of an id the merge field shows.
 const SHORT_ID: usize = 8;
 
+/// The longest text the merge field takes (the field says 300 too).
+const MAX_TYPED_TITLE: usize = 300;
+
 /// Which idea of the collection the merge field names: an id, an offered
 /// label ("title · n° 1a2b3c4d"), or a title that only one idea has
 /// (letter case and spaces aside).
@@ -423,12 +426,22 @@ pub async fn merge(
 ) -> Result<Response, PageError> {
     let id = idea_id(&office, &id)?;
     let fields = Fields::parse(&body);
-    let campaign = fields.get("campaign");
+    // Only an id goes back into the redirect; a title is bounded before
+    // it is compared with every idea's.
+    let campaign = fields
+        .get("campaign")
+        .parse::<CampaignId>()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
     let typed = fields.get("into");
-    let query = Query::parse(Some(&format!("campaign={campaign}")));
-    let named = match find(&office, query).await? {
-        Some((found, _)) if found.campaign == campaign => named_idea(&found.all, &typed),
-        _ => Err("unknown"),
+    let named = if typed.chars().count() > MAX_TYPED_TITLE {
+        Err("unknown")
+    } else {
+        let query = Query::parse(Some(&format!("campaign={campaign}")));
+        match find(&office, query).await? {
+            Some((found, _)) if found.campaign == campaign => named_idea(&found.all, &typed),
+            _ => Err("unknown"),
+        }
     };
     match named {
         Ok(into) => decide(office, id, Decision::DuplicateOf(into), &fields, "merged").await,
