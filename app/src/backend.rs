@@ -432,7 +432,11 @@ async fn handle_inner(
             }
         }
         Request::Sync => {
-            sync_and_record(store, server, progress).await?;
+            let synced = sync_and_record(store, server, progress).await;
+            // Whatever became of the sync, an erasure it brought wipes the
+            // drafts (`drafts`).
+            drafts::purge_after_erasures(store).map_err(|e| Problem::of_store(&e))?;
+            synced?;
             Response::Status(status(store)?)
         }
     })
@@ -455,8 +459,8 @@ async fn sync_and_record(
         bytes: traffic.sent + traffic.received,
         refused: report.refused.iter().map(|r| r.reason).collect(),
     };
-    // Old drafts go; after an erasure, every draft (`drafts`).
-    drafts::purge(store, now_ms(), report.erased > 0).map_err(|e| Problem::of_store(&e))?;
+    // Old drafts go (after an erasure, every draft: `Request::Sync`).
+    drafts::purge(store, now_ms(), false).map_err(|e| Problem::of_store(&e))?;
     let bytes = serde_json::to_vec(&last).map_err(|e| Problem::of_store(&e))?;
     store
         .set_meta(LAST_SYNC_KEY, &bytes)

@@ -6,9 +6,10 @@
 //! kept for [`MAX_AGE_MS`] after its last change, then dropped when next
 //! read. It holds a volunteer's name, phone and e-mail only once a consent
 //! box is ticked ([`TalkDraft::without_contacts_before_consent`]). An
-//! erasure reaching the phone wipes every draft: a draft names no person,
-//! so the phone cannot tell whom it is about, and a day's typing is a
-//! small price for never keeping an erased resident's words.
+//! erasure reaching the phone wipes every draft, even if the sync that
+//! brought it failed later ([`purge_after_erasures`]): a draft names no
+//! person, so the phone cannot tell whom it is about, and a day's typing
+//! is a small price for never keeping an erased resident's words.
 //!
 //! Discarding a draft is the agent's explicit choice on the form; saving
 //! the conversation deletes it.
@@ -167,6 +168,27 @@ pub fn doors_with_drafts(
         .collect())
 }
 
+/// The `meta` key of the erasures this phone had when drafts were last
+/// checked against them.
+const ERASURES_SEEN: &str = "drafts.erasures";
+
+/// Deletes every draft if an erasure reached the phone since the last
+/// check, whether or not the sync that brought it completed: its round
+/// may have been the one before a failure. Returns whether drafts went.
+pub fn purge_after_erasures(store: &mut Store) -> Result<bool, StoreError> {
+    let erasures = store.tombstones_since(0)?.len() as u64;
+    let seen = store
+        .meta(ERASURES_SEEN)?
+        .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+        .map_or(0, u64::from_le_bytes);
+    if erasures <= seen {
+        return Ok(false);
+    }
+    purge(store, 0, true)?;
+    store.set_meta(ERASURES_SEEN, &erasures.to_le_bytes())?;
+    Ok(true)
+}
+
 /// Deletes every draft older than [`MAX_AGE_MS`], or every draft when
 /// `all` (an erasure reached the phone). Returns how many went.
 pub fn purge(store: &mut Store, now: Timestamp, all: bool) -> Result<usize, StoreError> {
@@ -293,5 +315,27 @@ mod tests {
         assert_eq!(purge(&mut store, 10, false).expect("purge"), 0);
         assert_eq!(purge(&mut store, 10, true).expect("purge"), 2);
         assert!(store.meta_with_prefix(PREFIX).expect("meta").is_empty());
+    }
+
+    #[test]
+    fn an_erasure_on_the_phone_wipes_the_drafts_once() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (c, b) = (CampaignId::new(), BuildingId::new());
+        save(&mut store, c, b, &door(), typed(), 0).expect("save");
+        assert!(
+            !purge_after_erasures(&mut store).expect("check"),
+            "no erasure yet"
+        );
+        assert!(load(&mut store, c, b, &door(), 0).expect("load").is_some());
+        // An erasure arrives (the sync that brought it may then fail).
+        store
+            .erase(&shared::schema::DocId::person(PersonId::new()), 1)
+            .expect("erase");
+        assert!(purge_after_erasures(&mut store).expect("check"));
+        assert!(load(&mut store, c, b, &door(), 0).expect("load").is_none());
+        // A draft typed afterwards stays until the next erasure.
+        save(&mut store, c, b, &door(), typed(), 0).expect("save");
+        assert!(!purge_after_erasures(&mut store).expect("check"));
+        assert!(load(&mut store, c, b, &door(), 0).expect("load").is_some());
     }
 }
