@@ -266,9 +266,19 @@ pub fn parse(
                 Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
             let sheets = workbook.sheet_names();
             let sheet = pick(&sheets)?;
-            let mut cells = workbook
-                .worksheet_cells_reader(&sheet)
-                .map_err(|e| unreadable(&e))?;
+            // calamine computes a sheet's declared dimension with plain
+            // arithmetic: a forged `<dimension ref>` overflows it (a panic
+            // in debug builds). A workbook that makes the reader panic is
+            // refused like any unreadable one.
+            let book = &mut workbook;
+            let name = &sheet;
+            let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+                let book = book;
+                book.worksheet_cells_reader(name)
+                    .map_err(|e| unreadable(&e))
+            }))
+            .map_err(|_| FileError::Workbook("the sheet's dimension cannot be read".into()))?;
+            let mut cells = opened?;
             let mut count = 0u64;
             let mut failure = None;
             let mut next = || -> Option<(u32, u32, String)> {

@@ -435,8 +435,8 @@ struct Dwellings {
     buildings: Vec<(ParsedBuilding, BTreeMap<String, Grid>)>,
     by_key: HashMap<String, usize>,
     /// Rows whose staircase column is blank, placed once every row is
-    /// read: (building, line, level, door, fingerprint).
-    unplaced: Vec<(usize, usize, i32, Option<String>, u64)>,
+    /// read: (building, line, level, door, fingerprint, door code).
+    unplaced: Vec<(usize, usize, i32, Option<String>, u64, bool)>,
 }
 
 /// An entrance's floors, each with its doors and the line each came from.
@@ -508,7 +508,7 @@ impl Dwellings {
             Some(label) => label,
             None if staircase_column => {
                 self.unplaced
-                    .push((index, line, level, labelled, fingerprint));
+                    .push((index, line, level, labelled, fingerprint, head.door_code));
                 return Ok(Added::New);
             }
             None => "A".to_string(),
@@ -540,7 +540,8 @@ impl Dwellings {
     /// chose for it, or nowhere: the row is refused and holds its building
     /// back, naming its staircases.
     fn place_unplaced(&mut self, chosen: &BTreeMap<String, String>, parsed: &mut Parsed) {
-        for (index, line, level, door, fingerprint) in std::mem::take(&mut self.unplaced) {
+        for (index, line, level, door, fingerprint, door_code) in std::mem::take(&mut self.unplaced)
+        {
             let Some((building, grids)) = self.buildings.get_mut(index) else {
                 continue;
             };
@@ -552,7 +553,7 @@ impl Dwellings {
                 _ => None,
             };
             let result = match label {
-                Some(label) => place(grids, label, level, door, line, fingerprint, false),
+                Some(label) => place(grids, label, level, door, line, fingerprint, door_code),
                 None => Err(RowProblem::MissingEntrance {
                     key: building.key.clone(),
                     entrances: labels,
