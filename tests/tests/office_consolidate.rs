@@ -752,4 +752,33 @@ async fn the_office_remembers_the_campaign_chosen_last() {
     .await;
     assert_eq!(forged.status(), 200);
     assert!(selected(&forged.text().await.expect("body"), f.campaign.id));
+    // Logging out forgets it with the session.
+    let out = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .post(format!(
+            "{}/office/logout?csrf={}",
+            f.server.url,
+            sync_server::office::csrf_token(&f.office.token)
+        ))
+        .header("origin", &f.server.url)
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", format!("{session}; {set}"))
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(out.status().as_u16(), 303);
+    let cleared: Vec<&str> = out
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("palier_campaign=;") && c.contains("Max-Age=0")),
+        "{cleared:?}"
+    );
 }

@@ -142,14 +142,22 @@ pub async fn logout(
             return PageError::Internal(e.into()).into_response();
         }
     }
-    (
-        [(
-            header::SET_COOKIE,
-            format!("{SESSION_COOKIE}=; Path=/office; HttpOnly; SameSite=Strict; Max-Age=0"),
-        )],
-        Redirect::to("/office/login"),
-    )
-        .into_response()
+    // The session goes, and with it what this browser remembered of it
+    // (the campaigns last chosen, `remember.rs`).
+    let mut response = Redirect::to("/office/login").into_response();
+    for name in std::iter::once(SESSION_COOKIE).chain(super::remember::COOKIES) {
+        let samesite = if name == SESSION_COOKIE {
+            "Strict"
+        } else {
+            "Lax"
+        };
+        if let Ok(value) = header::HeaderValue::from_str(&format!(
+            "{name}=; Path=/office; HttpOnly; SameSite={samesite}; Max-Age=0"
+        )) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 /// `GET /office/lang/{lang}`: remembers the language and goes back.

@@ -11,6 +11,13 @@ use axum::http::{HeaderValue, Method, Uri, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
+/// The cookie remembering the results pages' campaign.
+const CAMPAIGN: &str = "palier_campaign";
+/// The cookie remembering the ideas page's collection.
+const COLLECTION: &str = "palier_collection";
+/// Every cookie this module sets, which logging out clears.
+pub const COOKIES: [&str; 2] = [CAMPAIGN, COLLECTION];
+
 /// The pages that read a `campaign` from their query, and the cookie that
 /// remembers it for them.
 fn area(path: &str) -> Option<&'static str> {
@@ -20,8 +27,8 @@ fn area(path: &str) -> Option<&'static str> {
         | "/office/dashboard/compare"
         | "/office/reports"
         | "/office/exports"
-        | "/office/follow-ups" => Some("palier_campaign"),
-        "/office/ideas" => Some("palier_collection"),
+        | "/office/follow-ups" => Some(CAMPAIGN),
+        "/office/ideas" => Some(COLLECTION),
         _ => None,
     }
 }
