@@ -68,6 +68,11 @@ impl TalkDraft {
         } == *self
     }
 
+    /// Whether it holds a name, a phone or an e-mail.
+    pub fn has_contacts(&self) -> bool {
+        !(self.name.is_empty() && self.phone.is_empty() && self.email.is_empty())
+    }
+
     /// The draft as it may be kept: no contact field before a consent box
     /// is ticked.
     pub fn without_contacts_before_consent(mut self) -> Self {
@@ -110,12 +115,23 @@ pub fn save(
     if draft.is_empty() {
         return store.delete_meta(&[key]);
     }
+    // Contacts dropped (the consent unticked): the version that held them
+    // must not linger in the write-ahead log either.
+    let had_contacts = store
+        .meta(&key)?
+        .and_then(|b| serde_json::from_slice::<Stored>(&b).ok())
+        .is_some_and(|s| s.draft.has_contacts());
+    let dropped = had_contacts && !draft.has_contacts();
     let stored = Stored {
         saved_at: now,
         draft,
     };
     let bytes = serde_json::to_vec(&stored).map_err(|e| StoreError::Malformed(e.to_string()))?;
-    store.set_meta(&key, &bytes)
+    store.set_meta(&key, &bytes)?;
+    if dropped {
+        store.scrub()?;
+    }
+    Ok(())
 }
 
 /// The draft at this door, unless it is older than [`MAX_AGE_MS`] (then it
@@ -315,6 +331,35 @@ mod tests {
         assert_eq!(purge(&mut store, 10, false).expect("purge"), 0);
         assert_eq!(purge(&mut store, 10, true).expect("purge"), 2);
         assert!(store.meta_with_prefix(PREFIX).expect("meta").is_empty());
+    }
+
+    #[test]
+    fn a_consent_unticked_leaves_no_contact_in_the_phones_files() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("phone.sqlite");
+        let mut store = Store::open(&path).expect("store");
+        let (c, b) = (CampaignId::new(), BuildingId::new());
+        let consented = TalkDraft {
+            purposes: [ConsentPurpose::Feedback].into(),
+            ..typed()
+        };
+        save(&mut store, c, b, &door(), consented, 0).expect("save");
+        let bytes = || {
+            let mut all = std::fs::read(&path).expect("db");
+            all.extend(std::fs::read(dir.path().join("phone.sqlite-wal")).unwrap_or_default());
+            all
+        };
+        let phone = b"06 12 34 56 78";
+        assert!(
+            bytes().windows(phone.len()).any(|w| w == phone),
+            "kept with the consent"
+        );
+        // The box unticked: the draft keeps the words, not the number.
+        save(&mut store, c, b, &door(), typed(), 1).expect("save");
+        assert!(
+            !bytes().windows(phone.len()).any(|w| w == phone),
+            "the number is still in the phone's files"
+        );
     }
 
     #[test]
