@@ -242,7 +242,14 @@ pub fn parse(
     // buildings as they are imported.
     let dwelling_splits = dwellings.distinguish();
     dwelling_splits.rename_held(&held, parsed);
-    dwellings.place_unplaced(&choices.blank_entrances, parsed);
+    for (line, earlier) in dwellings.place_unplaced(&choices.blank_entrances, parsed) {
+        if report.repeated.len() < MAX_REPEATED {
+            report.repeated.push((line, earlier));
+        } else {
+            report.more_repeated += 1;
+        }
+    }
+    report.repeated.sort_unstable();
     parsed.buildings.extend(dwellings.buildings());
     // Rows per entrance or per building: their keys, then their refusals.
     if shape != Shape::PerDwelling
@@ -539,7 +546,13 @@ impl Dwellings {
     /// staircase (or "A" when it has none), in the one the coordinator
     /// chose for it, or nowhere: the row is refused and holds its building
     /// back, naming its staircases.
-    fn place_unplaced(&mut self, chosen: &BTreeMap<String, String>, parsed: &mut Parsed) {
+    /// Returns the rows that were repeated ones: (line, the earlier line).
+    fn place_unplaced(
+        &mut self,
+        chosen: &BTreeMap<String, String>,
+        parsed: &mut Parsed,
+    ) -> Vec<(usize, usize)> {
+        let mut repeated = Vec::new();
         for (index, line, level, door, fingerprint, door_code) in std::mem::take(&mut self.unplaced)
         {
             let Some((building, grids)) = self.buildings.get_mut(index) else {
@@ -559,10 +572,15 @@ impl Dwellings {
                     entrances: labels,
                 }),
             };
-            if let Err(problem) = result {
-                parsed.reject(line, problem, Held::building(Some(building.key.clone())));
+            match result {
+                Ok(Added::Repeated(earlier)) => repeated.push((line, earlier)),
+                Ok(Added::New) => {}
+                Err(problem) => {
+                    parsed.reject(line, problem, Held::building(Some(building.key.clone())))
+                }
             }
         }
+        repeated
     }
 
     /// The buildings, each entrance with every floor from the lowest

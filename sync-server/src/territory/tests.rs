@@ -774,6 +774,7 @@ fn a_blank_staircase_is_named_and_placed_only_where_it_can_be() {
         row("12", "", "X01"),
         row("14", "1", "101"),
         row("14", "", "102"),
+        row("14", "", "102"),
     ]
     .concat();
     let uploads = [upload("patrimoine.csv", csv)];
@@ -797,6 +798,12 @@ fn a_blank_staircase_is_named_and_placed_only_where_it_can_be() {
         .expect("14");
     assert_eq!(fourteen.entrances.len(), 1);
     assert_eq!(fourteen.entrances[0].floors[0].doors, ["101", "102"]);
+    let table = import.files[0].table.as_ref().expect("table");
+    assert_eq!(
+        table.repeated,
+        [(8, 7)],
+        "a blank-staircase row said twice is named too"
+    );
 
     // The coordinator puts it in B: every row is read, X01 in B.
     let mut choices = mapping::Choices::default();
