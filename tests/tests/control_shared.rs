@@ -284,7 +284,41 @@ fn the_whole_town_and_its_rescan_are_seen_by_every_process(pair: Pair) {
     assert!(given.rescan, "offered the whole town");
     pair.a.rescan_over(enrolled.device.id).expect("over");
     assert!(!device(&pair.b).rescan);
-    assert!(pair.b.devices(m).expect("devices")[0].whole_town);
+    // Taken off a sector, it is offered the town again; from another
+    // municipality, nothing happens; a phone without the town is not.
+    pair.b
+        .offer_whole_town_again(other, &[enrolled.device.id])
+        .expect("other");
+    assert!(!device(&pair.a).rescan);
+    pair.b
+        .offer_whole_town_again(m, &[enrolled.device.id])
+        .expect("again");
+    assert!(device(&pair.a).rescan);
+    let (code, _) = pair
+        .a
+        .new_enrolment_code(m, Role::Agent, false, 60_000)
+        .expect("code");
+    let sectored = pair.b.redeem(&code, "secteur").expect("redeem");
+    pair.a
+        .offer_whole_town_again(m, &[sectored.device.id])
+        .expect("again");
+    assert!(
+        !pair
+            .a
+            .device(&sectored.token)
+            .expect("read")
+            .expect("device")
+            .rescan
+    );
+    let listed = pair.b.devices(m).expect("devices");
+    let whole = |id| {
+        listed
+            .iter()
+            .find(|d| d.device_id == id)
+            .map(|d| d.whole_town)
+    };
+    assert_eq!(whole(enrolled.device.id), Some(true));
+    assert_eq!(whole(sectored.device.id), Some(false));
 }
 
 macro_rules! on_both {

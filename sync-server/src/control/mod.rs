@@ -738,6 +738,28 @@ impl Control {
         Ok(changed == 1)
     }
 
+    /// Offers the whole town again to those of `devices` that have it
+    /// (phones taken off a sector: with no sector left, the town is their
+    /// scope again, and what was written while they had sectors is new to
+    /// them). A phone that still has a sector is offered nothing more: its
+    /// scope stays its sectors.
+    pub fn offer_whole_town_again(
+        &self,
+        municipality: MunicipalityId,
+        devices: &[DeviceId],
+    ) -> Result<(), ControlError> {
+        for device in devices {
+            self.db.run(|sql| {
+                sql.execute(
+                    "UPDATE devices SET rescan = 1
+                     WHERE id = ?1 AND municipality_id = ?2 AND whole_town = 1",
+                    &[device.to_string().into(), municipality.to_string().into()],
+                )
+            })?;
+        }
+        Ok(())
+    }
+
     /// Records that a device's rescan is over: an exchange had nothing
     /// left to offer it.
     pub fn rescan_over(&self, device: DeviceId) -> Result<(), ControlError> {

@@ -358,14 +358,21 @@ async fn write(
             .into_response());
     }
     let lang = office.lang;
-    office
+    let removed = office
         .with_store(move |store| {
+            let mut removed: Vec<AgentId> = Vec::new();
             let sector = match sector_id {
                 Some(sid) => {
                     let mut s: Sector = load(store, &DocId::sector(sid), lang)?;
                     if s.campaign != campaign {
                         return Err(PageError::NotFound(lang));
                     }
+                    removed = s
+                        .agents
+                        .iter()
+                        .filter(|a| !agents.contains(a))
+                        .copied()
+                        .collect();
                     s.name = name;
                     s.buildings = buildings;
                     s.agents = agents;
@@ -379,9 +386,27 @@ async fn write(
                     agents,
                 },
             };
-            store_record(store, &sector)
+            store_record(store, &sector)?;
+            Ok(removed)
         })
         .await?;
+    // A phone taken off its last sector may have the whole town again: it
+    // is offered the town, as when it was given it (`control`).
+    if !removed.is_empty() {
+        let control = office.state().control.clone();
+        let municipality = office.account.municipality;
+        tokio::task::spawn_blocking(move || {
+            control.offer_whole_town_again(
+                municipality,
+                &removed
+                    .iter()
+                    .map(|a| shared::domain::DeviceId(a.0))
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .await
+        .map_err(|e| PageError::Internal(e.into()))??;
+    }
     Ok(Redirect::to(&format!("/office/campaigns/{campaign}/sectors")).into_response())
 }
 
