@@ -265,21 +265,12 @@ pub fn parse(
 /// where the code tells nothing apart, the key stays as it was, so a file
 /// imported before codes were read keeps its buildings.
 pub fn distinguish_by_code(buildings: &mut [ParsedBuilding]) -> Splits {
-    let mut splits = Splits::default();
     // The commune first: one street address in two communes is two
     // addresses ("12 rue Lebon, Bagneux").
-    let mut communes: HashMap<String, std::collections::BTreeSet<Option<String>>> = HashMap::new();
-    for b in buildings.iter() {
-        communes
-            .entry(b.key.clone())
-            .or_default()
-            .insert(b.commune.clone());
-    }
-    splits.by_commune = communes
-        .into_iter()
-        .filter(|(_, c)| c.len() > 1)
-        .map(|(k, _)| k)
-        .collect();
+    let mut splits = Splits {
+        by_commune: told_apart(buildings, |b| b.commune.clone()),
+        ..Splits::default()
+    };
     for b in buildings.iter_mut() {
         let key = splits.key(&b.key, b.commune.as_deref(), None);
         if key != b.key && b.address == b.key {
@@ -287,26 +278,27 @@ pub fn distinguish_by_code(buildings: &mut [ParsedBuilding]) -> Splits {
         }
         b.key = key;
     }
-    let mut codes: HashMap<String, std::collections::BTreeSet<Option<String>>> = HashMap::new();
-    for b in buildings.iter() {
-        codes
-            .entry(b.key.clone())
-            .or_default()
-            .insert(b.code.clone());
-    }
-    splits.by_code = codes
-        .into_iter()
-        .filter(|(_, c)| c.len() > 1)
-        .map(|(k, _)| k)
-        .collect();
+    splits.by_code = told_apart(buildings, |b| b.code.clone());
     for b in buildings.iter_mut() {
-        if splits.by_code.contains(&b.key)
-            && let Some(code) = &b.code
-        {
-            b.key = format!("{} · bât {code}", b.key);
-        }
+        b.key = splits.key(&b.key, None, b.code.as_deref());
     }
     splits
+}
+
+/// The keys under which buildings hold more than one value of `by`.
+fn told_apart(
+    buildings: &[ParsedBuilding],
+    by: impl Fn(&ParsedBuilding) -> Option<String>,
+) -> std::collections::HashSet<String> {
+    let mut values: HashMap<&str, std::collections::BTreeSet<Option<String>>> = HashMap::new();
+    for b in buildings {
+        values.entry(b.key.as_str()).or_default().insert(by(b));
+    }
+    values
+        .into_iter()
+        .filter(|(_, v)| v.len() > 1)
+        .map(|(k, _)| k.to_string())
+        .collect()
 }
 
 /// The keys a file tells apart by commune, then by building code.
