@@ -479,6 +479,36 @@ mod tests {
         format!(r#"<c r="{at}"><v>{value}</v></c>"#)
     }
 
+    /// The header row of the building tables these tests write, on row `r`.
+    fn header_at(r: u32) -> String {
+        let header = [
+            "cle",
+            "adresse",
+            "etages",
+            "logements",
+            "longitude",
+            "latitude",
+        ];
+        let cells: String = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| cell(&format!("{}{r}", char::from(b'A' + i as u8)), h))
+            .collect();
+        format!(r#"<row r="{r}">{cells}</row>"#)
+    }
+
+    /// A building row on row `r`: key, address, 4 floors, 18 dwellings,
+    /// and its coordinates as the cells given.
+    fn building_at(r: u32, key: &str, lon: String, lat: String) -> String {
+        format!(
+            r#"<row r="{r}">{}{}{}{}{lon}{lat}</row>"#,
+            cell(&format!("A{r}"), key),
+            cell(&format!("B{r}"), &format!("{key} rue Lebon")),
+            number(&format!("C{r}"), "4"),
+            number(&format!("D{r}"), "18"),
+        )
+    }
+
     #[test]
     fn a_zip_that_inflates_past_the_cap_is_refused_before_any_reader() {
         let zeros = vec![0u8; 3 * 1024 * 1024];
@@ -541,29 +571,12 @@ mod tests {
 
     #[test]
     fn a_title_above_the_headers_is_no_header_and_its_rows_keep_their_numbers() {
-        let header = [
-            "cle",
-            "adresse",
-            "etages",
-            "logements",
-            "longitude",
-            "latitude",
-        ];
-        let mut data = format!(
-            r#"<row r="1">{}</row><row r="3">"#,
-            cell("A1", "Patrimoine au 1er janvier 2024 — Bailleur")
+        let data = format!(
+            r#"<row r="1">{}</row>{}{}"#,
+            cell("A1", "Patrimoine au 1er janvier 2024 — Bailleur"),
+            header_at(3),
+            building_at(4, "B1", number("E4", "2.3581"), number("F4", "48.7903")),
         );
-        for (i, h) in header.iter().enumerate() {
-            data += &cell(&format!("{}3", char::from(b'A' + i as u8)), h);
-        }
-        data += r#"</row><row r="4">"#;
-        data += &cell("A4", "B1");
-        data += &cell("B4", "1 rue Lebon");
-        data += &number("C4", "4");
-        data += &number("D4", "18");
-        data += &number("E4", "2.3581");
-        data += &number("F4", "48.7903");
-        data += "</row>";
         let bytes = xlsx(&[("Patrimoine", &data)]);
         let mut parsed = Parsed::default();
         let report = book(&bytes, Kind::Xlsx, &Choices::default(), &mut parsed).expect("read");
@@ -582,33 +595,12 @@ mod tests {
 
     #[test]
     fn coordinates_as_numbers_in_some_rows_and_as_text_with_commas_in_others() {
-        let header = [
-            "cle",
-            "adresse",
-            "etages",
-            "logements",
-            "longitude",
-            "latitude",
-        ];
-        let mut data = String::from(r#"<row r="1">"#);
-        for (i, h) in header.iter().enumerate() {
-            data += &cell(&format!("{}1", char::from(b'A' + i as u8)), h);
-        }
-        data += r#"</row><row r="2">"#;
-        data += &cell("A2", "B1");
-        data += &cell("B2", "1 rue Lebon");
-        data += &number("C2", "4");
-        data += &number("D2", "18");
-        data += &number("E2", "2.3581");
-        data += &number("F2", "48.7903");
-        data += r#"</row><row r="3">"#;
-        data += &cell("A3", "B2");
-        data += &cell("B3", "3 rue Lebon");
-        data += &number("C3", "2");
-        data += &number("D3", "6");
-        data += &cell("E3", "2,3590");
-        data += &cell("F3", "48,7905");
-        data += "</row>";
+        let data = [
+            header_at(1),
+            building_at(2, "B1", number("E2", "2.3581"), number("F2", "48.7903")),
+            building_at(3, "B2", cell("E3", "2,3590"), cell("F3", "48,7905")),
+        ]
+        .concat();
         let bytes = xlsx(&[("Feuil1", &data)]);
         let mut parsed = Parsed::default();
         book(&bytes, Kind::Xlsx, &Choices::default(), &mut parsed).expect("read");
