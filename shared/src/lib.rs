@@ -7,8 +7,11 @@
 
 pub mod api;
 pub mod domain;
+pub mod keyed_hash;
 pub mod policy;
 pub mod protocol;
+#[cfg(feature = "samples")]
+pub mod samples;
 pub mod schema;
 pub mod store;
 pub mod sync;

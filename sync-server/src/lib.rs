@@ -4,36 +4,26 @@
 //! [`serve`] takes its listener and a shutdown signal, so tests bind port 0
 //! and drive real clients against it without sleeping.
 
-pub mod auth;
-pub mod backup;
+pub mod api;
 pub mod config;
 pub mod consolidate;
-pub mod control;
 pub mod demo;
-pub mod error;
-pub mod headers;
+pub mod http;
 pub mod ideas;
 pub mod office;
-pub mod pg;
 pub mod readmodel;
-pub mod redact;
-pub mod routes;
-pub mod scopes;
-pub mod secrets;
-pub mod seed;
-pub mod sortition;
-pub mod tenants;
-pub mod territory;
-pub mod throttle;
+pub mod storage;
 pub mod volunteers;
 
 use anyhow::Context;
 use axum::Router;
 use config::ServeConfig;
-use control::Control;
+use http::{error, headers, throttle};
 use std::future::Future;
 use std::sync::Arc;
-use tenants::Tenants;
+use storage::control::Control;
+use storage::tenants::Tenants;
+use storage::{pg, tenants};
 use tokio::net::TcpListener;
 
 /// What every handler shares.
@@ -47,7 +37,7 @@ pub struct AppState {
     pub config: Arc<ServeConfig>,
     /// Login and enrolment attempt counters.
     pub throttle: Arc<throttle::Throttle>,
-    /// Sync exchanges worked on at once (see [`routes::sync`]).
+    /// Sync exchanges worked on at once (see [`api::sync`]).
     pub sync_slots: Arc<tokio::sync::Semaphore>,
 }
 
@@ -65,7 +55,7 @@ impl AppState {
             )),
             control,
             config: Arc::new(config),
-            sync_slots: Arc::new(tokio::sync::Semaphore::new(routes::sync::slots())),
+            sync_slots: Arc::new(tokio::sync::Semaphore::new(api::sync::slots())),
         })
     }
 }
@@ -111,12 +101,12 @@ pub fn router(state: AppState) -> Router {
         .precompressed_gzip()
         .append_index_html_on_directories(true);
     Router::new()
-        .merge(routes::health::router())
-        .merge(routes::openapi::router())
-        .merge(routes::office::router())
-        .merge(routes::devices::router())
-        .merge(routes::sync::router())
-        .merge(routes::persons::router())
+        .merge(api::health::router())
+        .merge(api::openapi::router())
+        .merge(api::office::router())
+        .merge(api::devices::router())
+        .merge(api::sync::router())
+        .merge(api::persons::router())
         .merge(office::router())
         .route("/api/{*rest}", axum::routing::any(error::not_found))
         .fallback_service(web)

@@ -45,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup(config) => {
-            for copied in sync_server::backup::backup_all(&config.data, &config.to)? {
+            for copied in sync_server::storage::backup::backup_all(&config.data, &config.to)? {
                 println!("{} ({} bytes)", copied.path.display(), copied.bytes);
             }
             Ok(())

@@ -1,5 +1,5 @@
 //! What consolidation costs, on a municipality of 150,000 dwellings and
-//! 1,000,000 visits over three campaigns, seeded (`sync_server::seed`):
+//! 1,000,000 visits over three campaigns, seeded (`sync_server::demo::seed`):
 //!
 //! - rebuilding the read model from the documents;
 //! - every results view (dashboard with and without filters, map,
@@ -224,7 +224,7 @@ async fn main() {
         let store = server.state.tenants.store(office.id).expect("store");
         let mut store = store.get().expect("connection");
         for (i, c) in campaigns.iter().enumerate() {
-            let spec = sync_server::seed::Spec {
+            let spec = sync_server::demo::seed::Spec {
                 seed: i as u64,
                 visits: visits / 3,
                 agents: 25,
@@ -234,7 +234,7 @@ async fn main() {
                 days: 60,
                 volunteers_every: 0,
             };
-            sync_server::seed::visits(&mut *store, c.id, &buildings, &spec).expect("seed");
+            sync_server::demo::seed::visits(&mut *store, c.id, &buildings, &spec).expect("seed");
         }
     }
     println!("seeded_s {:.1}", started.elapsed().as_secs_f64());
@@ -247,7 +247,7 @@ async fn main() {
     // Rebuilding the read model from the documents, in this process.
     let rebuilt_path = data.path().join("bench-rebuilt.readmodel.sqlite");
     let started = Instant::now();
-    let docs = sync_server::tenants::TenantStore::open_sqlite(docs).expect("docs");
+    let docs = sync_server::storage::tenants::TenantStore::open_sqlite(docs).expect("docs");
     let rebuilt = ReadModel::open(&rebuilt_path, docs).expect("open");
     rebuilt.catch_up().expect("rebuild");
     println!(

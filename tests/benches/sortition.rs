@@ -8,9 +8,9 @@
 //! Run with `cargo bench -p tests --bench sortition`.
 
 use rand::{Rng, SeedableRng};
+use sortition::{self, Quota, Request, Volunteer, model::Model};
 use std::collections::BTreeMap;
 use std::time::Instant;
-use sync_server::sortition::{self, Quota, Request, Volunteer, model::Model};
 
 const POOL: usize = 2_000;
 const SEATS: u32 = 50;

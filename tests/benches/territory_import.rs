@@ -20,7 +20,7 @@ use shared::store::Store;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
-use sync_server::territory::{self, Upload};
+use territory::{self, Upload};
 
 const BUILDINGS: usize = 8_000;
 const DWELLINGS: usize = 150_000;

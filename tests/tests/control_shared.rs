@@ -10,8 +10,8 @@
 
 use shared::api::Role;
 use std::sync::{Arc, Barrier};
-use sync_server::control::Control;
-use sync_server::territory::Upload;
+use sync_server::storage::control::Control;
+use territory::Upload;
 
 /// Two "processes" on one control database, and what keeps it alive.
 struct Pair {
@@ -33,7 +33,7 @@ fn sqlite() -> Pair {
 fn postgres() -> Pair {
     let url = tests::pg::fresh_database();
     let open = || {
-        let backend = sync_server::pg::PgBackend::connect(&url).expect("connect");
+        let backend = sync_server::storage::pg::PgBackend::connect(&url).expect("connect");
         Arc::new(Control::on_postgres(backend.pool()).expect("control"))
     };
     Pair {

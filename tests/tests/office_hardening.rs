@@ -181,7 +181,7 @@ async fn guessing_is_throttled_and_the_right_password_works_after_the_window() {
     let server = TestServer::start_with(|c| c.throttle_window_secs = 2).await;
     server.municipality("Villejuif").await;
     let email = "coordination@villejuif.test";
-    for attempt in 0..sync_server::throttle::LOGINS_PER_ACCOUNT {
+    for attempt in 0..sync_server::http::throttle::LOGINS_PER_ACCOUNT {
         let response = api_login(&server, email, "devinette").await;
         assert_eq!(response.status().as_u16(), 401, "attempt {attempt}");
     }
@@ -201,7 +201,7 @@ async fn guessing_is_throttled_and_the_right_password_works_after_the_window() {
     );
     // The same address trying other accounts is counted too.
     let mut last = 0;
-    for n in 0..sync_server::throttle::LOGINS_PER_ADDRESS {
+    for n in 0..sync_server::http::throttle::LOGINS_PER_ADDRESS {
         last = api_login(&server, &format!("{n}@villejuif.test"), "x")
             .await
             .status()
@@ -216,7 +216,7 @@ async fn guessing_is_throttled_and_the_right_password_works_after_the_window() {
 
     // Enrolment codes cannot be guessed at will either.
     let mut statuses = Vec::new();
-    for _ in 0..=sync_server::throttle::ENROLMENTS_PER_ADDRESS {
+    for _ in 0..=sync_server::http::throttle::ENROLMENTS_PER_ADDRESS {
         let response = client()
             .post(format!("{}/api/enrol", server.url))
             .json(&EnrolRequest {
@@ -426,7 +426,7 @@ async fn a_guesser_elsewhere_cannot_lock_the_coordinator_out() {
             .status()
             .as_u16()
     };
-    for _ in 0..sync_server::throttle::LOGINS_PER_ACCOUNT {
+    for _ in 0..sync_server::http::throttle::LOGINS_PER_ACCOUNT {
         assert_eq!(guess().await, 401);
     }
     assert_eq!(guess().await, 429, "the guesser's address is stopped");

@@ -161,7 +161,7 @@ async fn password_guesses_spread_over_two_servers_meet_one_limit() {
                 .as_u16()
         }
     };
-    for i in 0..sync_server::throttle::LOGINS_PER_ACCOUNT {
+    for i in 0..sync_server::http::throttle::LOGINS_PER_ACCOUNT {
         let server = if i % 2 == 0 { &a } else { &b };
         assert_eq!(guess(server).await, 401);
     }

@@ -19,7 +19,7 @@ use shared::sync::{DocumentStore, SyncStore};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use sync_server::pg::PgBackend;
+use sync_server::storage::pg::PgBackend;
 
 /// A backend under test: opens a municipality's documents, and says what
 /// its files hold (for erasure).

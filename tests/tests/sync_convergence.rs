@@ -23,7 +23,7 @@ use shared::sync::{ClientSession, DocumentStore, respond};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use sync_server::pg::PgBackend;
+use sync_server::storage::pg::PgBackend;
 
 const DEVICES: usize = 3;
 

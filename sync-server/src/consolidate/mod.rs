@@ -13,6 +13,7 @@ pub mod open_data;
 pub mod open_data_audit;
 pub mod period;
 pub mod places;
+pub mod redact;
 pub mod report;
 pub mod rules;
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! The neighbourhoods of the read model as shapes: the map draws them and
 //! ideas, which carry a point rather than a building, are placed in them.
 
-use crate::territory::geometry::Locator;
 use rusqlite::Connection;
 use shared::domain::{Neighbourhood, NeighbourhoodId, Point, Ring};
+use territory::geometry::Locator;
 
 /// The municipality's neighbourhoods, read from the read model.
 pub struct Places {

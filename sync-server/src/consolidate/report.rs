@@ -59,7 +59,7 @@ pub fn build(conn: &Connection, filter: &Filter) -> rusqlite::Result<Report> {
         .query_map(params_from_iter(visits.params.iter()), |r| {
             r.get::<_, String>(0)
         })?
-        .map(|v| v.map(|text| crate::redact::quote(&text)))
+        .map(|v| v.map(|text| crate::consolidate::redact::quote(&text)))
         .collect::<Result<Vec<_>, _>>()?;
     let order = |name: &str, all: &[&str]| all.iter().position(|n| *n == name).unwrap_or(all.len());
     let outcome_names: Vec<&str> = shared::domain::Outcome::ALL

@@ -142,7 +142,7 @@ fn world(raw: &[Raw]) -> World {
     for (id, doc) in &logs {
         store.save(id, doc, Origin::Remote).expect("save");
     }
-    let docs = crate::tenants::TenantStore::open_sqlite(docs).expect("docs");
+    let docs = crate::storage::tenants::TenantStore::open_sqlite(docs).expect("docs");
     let model = ReadModel::open(&dir.path().join("model.sqlite"), docs).expect("model");
     World {
         _dir: dir,

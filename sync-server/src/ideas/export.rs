@@ -16,7 +16,7 @@
 
 use super::read::IdeaRow;
 use crate::consolidate::export::{Separator, csv, rfc3339};
-use crate::redact;
+use crate::consolidate::redact;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 

@@ -34,7 +34,7 @@ pub fn load(conn: &rusqlite::Connection, campaign: CampaignId) -> Result<Collect
             .iter()
             .filter(|r| forward.contains(&r.status.as_str()))
             .take(QUOTED)
-            .map(|r| crate::redact::quote(&r.title))
+            .map(|r| crate::consolidate::redact::quote(&r.title))
             .collect(),
     })
 }

@@ -203,7 +203,7 @@ fn file_name(lang: super::Lang, campaign: &str, stem: &'static str, ext: &str) -
         slug.push_str(folded);
     }
     let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
-    let day = super::layout::iso_day(crate::control::now_ms());
+    let day = super::layout::iso_day(crate::storage::control::now_ms());
     let word = lang.file_word(stem);
     if slug.is_empty() {
         format!("palier-{day}-{word}.{ext}")
@@ -415,7 +415,7 @@ mod tests {
             "visits",
             "csv",
         );
-        let day = super::super::layout::iso_day(crate::control::now_ms());
+        let day = super::super::layout::iso_day(crate::storage::control::now_ms());
         assert_eq!(
             name,
             format!("palier-porte-a-porte-lozaits-ete-{day}-passages.csv")

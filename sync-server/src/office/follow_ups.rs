@@ -181,7 +181,7 @@ pub async fn change(
             follow_up.status = status;
             follow_up.history.push(StatusChange {
                 status,
-                at: crate::control::now_ms(),
+                at: crate::storage::control::now_ms(),
                 by,
                 note,
             });

@@ -30,7 +30,7 @@ fn collections(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Collection>>
         "SELECT campaign_id, name FROM rm_campaigns WHERE kind = 'idea_collection' {}",
         super::results::DEFAULT_FIRST
     ))?
-    .query_map([crate::control::now_ms()], |r| {
+    .query_map([crate::storage::control::now_ms()], |r| {
         Ok(Collection {
             id: r.get(0)?,
             name: r.get(1)?,

@@ -188,8 +188,8 @@ impl From<rusqlite::Error> for PageError {
     }
 }
 
-impl From<crate::control::ControlError> for PageError {
-    fn from(error: crate::control::ControlError) -> Self {
+impl From<crate::storage::control::ControlError> for PageError {
+    fn from(error: crate::storage::control::ControlError) -> Self {
         PageError::Internal(error.into())
     }
 }

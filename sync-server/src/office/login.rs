@@ -14,7 +14,7 @@ use super::session::{
     tokens_match,
 };
 use crate::AppState;
-use crate::throttle::{ClientAddress, LoginError, log_in};
+use crate::http::throttle::{ClientAddress, LoginError, log_in};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -52,7 +52,7 @@ fn login_page(lang: Lang, form_token: &str, error: Option<&str>) -> Markup {
 
 /// The login page with a fresh form token in its cookie and field.
 fn fresh_login(lang: Lang, status: StatusCode, error: Option<&str>) -> Response {
-    let Ok(token) = crate::secrets::new_token("lf") else {
+    let Ok(token) = crate::storage::secrets::new_token("lf") else {
         return PageError::Internal(anyhow::anyhow!("no randomness")).into_response();
     };
     (

@@ -96,7 +96,7 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                 article.report-page.collection {
                     header {
                         h2 { (campaign) }
-                        p.hint { (office.lang.ideas().collection_report_hint) " · " (date(crate::control::now_ms())) }
+                        p.hint { (office.lang.ideas().collection_report_hint) " · " (date(crate::storage::control::now_ms())) }
                     }
                     (super::collection::section(&office, filter.campaign, collection))
                 }
@@ -119,7 +119,7 @@ fn report_page(office: &super::Office, campaign: &str, name: Option<&str>, p: &R
         article.report-page {
             header {
                 h2 { (title) }
-                p.hint { (campaign) " · " (date(crate::control::now_ms())) }
+                p.hint { (campaign) " · " (date(crate::storage::control::now_ms())) }
             }
             dl.kpis {
                 div { dt { (fig(Figure::Doors)) } dd { (p.totals.doors) } }

@@ -91,7 +91,7 @@ pub fn campaigns(conn: &Connection) -> rusqlite::Result<Vec<CampaignChoice>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT campaign_id, name, kind = 'idea_collection' FROM rm_campaigns {DEFAULT_FIRST}"
     ))?;
-    let rows = stmt.query_map([crate::control::now_ms()], |r| {
+    let rows = stmt.query_map([crate::storage::control::now_ms()], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,

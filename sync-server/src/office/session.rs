@@ -15,9 +15,9 @@
 use super::i18n::{Lang, Texts};
 use super::layout::PageError;
 use crate::AppState;
-use crate::control::Account;
 use crate::readmodel::ReadModel;
-use crate::tenants::TenantStore;
+use crate::storage::control::Account;
+use crate::storage::tenants::TenantStore;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};

@@ -2,17 +2,13 @@
 //! from population figures), seats, reserves and the published seed; draw;
 //! read the result with every volunteer's chance and the greedy method's
 //! beside it; download the publishable record. A thin shell over
-//! `crate::sortition` (pool → setup → publish); records are kept in the
+//! `sortition` (pool → setup → publish); records are kept in the
 //! control database, so every server process sees them.
 
 use super::form::Fields;
 use super::layout::{PageError, Section, date, notice, page};
 use super::results::Query;
 use super::session::Office;
-use crate::sortition::pool::{self, AGE, NEIGHBOURHOOD};
-use crate::sortition::publish::{self, Record};
-use crate::sortition::setup::{self, CategoryInput, SetupError, ValueInput};
-use crate::sortition::{SortitionError, Volunteer};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use axum::http::header;
@@ -21,6 +17,10 @@ use maud::{Markup, html};
 use shared::domain::{Campaign, Person, PersonId, QuestionKind};
 use shared::schema::{self, DocId, DocKind};
 use shared::sync::Records;
+use sortition::pool::{self, AGE, NEIGHBOURHOOD};
+use sortition::publish::{self, Record};
+use sortition::setup::{self, CategoryInput, SetupError, ValueInput};
+use sortition::{SortitionError, Volunteer};
 use std::collections::BTreeMap;
 
 /// Seed length kept.
@@ -93,7 +93,7 @@ async fn setup_data(office: &Office, asked: Vec<String>) -> Result<Setup, PageEr
                     .filter(|k| *k != NEIGHBOURHOOD && *k != AGE)
                     .cloned()
                     .collect();
-                let pool = pool::read(store, crate::control::now_ms(), &questions)?;
+                let pool = pool::read(store, crate::storage::control::now_ms(), &questions)?;
                 Ok(((criteria, chosen), pool))
             })
             .await?
@@ -333,10 +333,11 @@ pub async fn draw(office: Office, body: Bytes) -> Result<Response, PageError> {
     };
     let reserves = number("reserves").min(100);
     let pool = setup_state.pool.volunteers.clone();
-    let now = crate::control::now_ms();
+    let now = crate::storage::control::now_ms();
     let run_seed = seed.clone();
     // Pseudonyms under a key of this draw alone, never kept.
-    let key = crate::secrets::random_bytes::<32>().map_err(|e| PageError::Internal(e.into()))?;
+    let key =
+        crate::storage::secrets::random_bytes::<32>().map_err(|e| PageError::Internal(e.into()))?;
     let outcome = tokio::task::spawn_blocking(move || {
         publish::run(&pool, &request, &run_seed, reserves, now, &key)
     })

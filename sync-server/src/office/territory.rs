@@ -11,10 +11,6 @@ use super::layout::{PageError, Section, notice, page};
 use super::session::Office;
 use super::territory_columns as columns;
 use crate::readmodel::{door_key, door_label};
-use crate::territory::{
-    self as import, Choices, Column, Crs, FileError, FileReport, Import, LostDoors, Plan,
-    RowProblem, TextEncoding, Upload,
-};
 use axum::body::Bytes;
 use axum::extract::{Multipart, Query};
 use axum::http::{StatusCode, header};
@@ -23,6 +19,10 @@ use maud::{Markup, html};
 use shared::domain::{Building, Neighbourhood};
 use shared::schema::{DocId, DocKind};
 use std::collections::{HashMap, HashSet};
+use territory::{
+    self as import, Choices, Column, Crs, FileError, FileReport, Import, LostDoors, Plan,
+    RowProblem, TextEncoding, Upload,
+};
 
 /// How long a preview waits for confirmation, in milliseconds.
 const PREVIEW_LIFETIME_MS: i64 = 3600 * 1000;
@@ -634,7 +634,7 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
     // not this process's memory.
     let parsed = tokio::task::spawn_blocking(move || {
         let taken = control.take_preview(municipality, &token, PREVIEW_LIFETIME_MS)?;
-        Ok::<_, crate::control::ControlError>(taken.map(|(files, kept)| {
+        Ok::<_, crate::storage::control::ControlError>(taken.map(|(files, kept)| {
             let choices: Choices = serde_json::from_str(&kept).unwrap_or_default();
             import::read_with(&files, &choices)
         }))
@@ -755,7 +755,7 @@ pub async fn remove_unreadable(office: Office, body: Bytes) -> Result<Response, 
                 _ => None,
             };
             if readable == Some(false) {
-                store.erase(&doc_id, crate::control::now_ms())?;
+                store.erase(&doc_id, crate::storage::control::now_ms())?;
                 tracing::info!(doc = %doc_id, "unreadable territory document removed");
                 Ok(true)
             } else {

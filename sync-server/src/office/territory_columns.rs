@@ -4,8 +4,8 @@
 //! before reading the files again.
 
 use super::session::Office;
-use crate::territory::{Column, Import, RowProblem, Shape, Source};
 use maud::{Markup, html};
+use territory::{Column, Import, RowProblem, Shape, Source};
 
 /// A column's meaning in the office's language.
 pub fn meaning(office: &Office, column: Column) -> &'static str {

@@ -103,7 +103,14 @@ pub async fn withdraw(
     let language = lang.tag();
     let done = office
         .with_store(move |store| {
-            match volunteers::withdraw(store, id, purpose, by, crate::control::now_ms(), language) {
+            match volunteers::withdraw(
+                store,
+                id,
+                purpose,
+                by,
+                crate::storage::control::now_ms(),
+                language,
+            ) {
                 Ok(()) => Ok(true),
                 Err(WithdrawError::NotConsenting) => Ok(false),
                 Err(WithdrawError::NotFound) => Err(PageError::NotFound(lang)),
@@ -126,7 +133,7 @@ pub async fn erase(office: Office, Path(id): Path<String>) -> Result<Response, P
             if store.load(&DocId::person(id))?.is_none() {
                 return Err(PageError::NotFound(lang));
             }
-            store.erase(&DocId::person(id), crate::control::now_ms())?;
+            store.erase(&DocId::person(id), crate::storage::control::now_ms())?;
             Ok(())
         })
         .await?;

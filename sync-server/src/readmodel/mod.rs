@@ -26,7 +26,7 @@ pub(crate) mod tests;
 
 pub use project::{door_key, door_label};
 
-use crate::tenants::TenantStore;
+use crate::storage::tenants::TenantStore;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use shared::schema::DocId;
 use shared::store::{MigrationError, StoreError, migrate};
@@ -334,7 +334,7 @@ pub fn path_beside(store: &Path) -> PathBuf {
 /// Rebuilds the read model of each municipality:
 /// (municipality, revision reached, time taken).
 pub fn rebuild_all(
-    tenants: &crate::tenants::Tenants,
+    tenants: &crate::storage::tenants::Tenants,
     municipalities: &[shared::domain::MunicipalityId],
 ) -> Result<Vec<(String, i64, std::time::Duration)>, ReadModelError> {
     let mut done = Vec::new();

@@ -7,26 +7,10 @@ use shared::sync::DocumentStore;
 
 /// A building of one entrance, three doors on the ground floor.
 pub(crate) fn building(neighbourhood: Option<NeighbourhoodId>) -> Building {
-    Building {
-        id: BuildingId::new(),
-        key: "B1".into(),
-        address: "3 rue Lebon".into(),
-        estate: None,
-        landlord: None,
-        location: Point {
-            lon: 2.36,
-            lat: 48.79,
-        },
-        neighbourhood,
-        entrances: vec![Entrance {
-            label: "A".into(),
-            has_door_code: false,
-            floors: vec![Floor {
-                level: 0,
-                doors: vec!["1".into(), "2".into(), "3".into()],
-            }],
-        }],
-    }
+    let mut building = shared::samples::building("B1", "3 rue Lebon");
+    building.neighbourhood = neighbourhood;
+    building.entrances[0].floors = shared::samples::ground_floor(1..=3);
+    building
 }
 
 fn save<T: shared::schema::SingleRecord>(store: &mut dyn DocumentStore, record: &T) {
@@ -236,7 +220,7 @@ fn a_visit_dated_at_the_end_of_time_is_projected_without_overflow() {
 #[test]
 fn the_command_rebuilds_every_municipality_it_is_given() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let tenants = crate::tenants::Tenants::new(dir.path().to_path_buf());
+    let tenants = crate::storage::tenants::Tenants::new(dir.path().to_path_buf());
     let municipality = shared::domain::MunicipalityId::new();
     let mut store = tenants
         .store(municipality)

@@ -5,9 +5,9 @@
 //! and every device deletes its copy at its next sync.
 
 use crate::AppState;
-use crate::auth::Coordinator;
-use crate::control::now_ms;
-use crate::error::ApiError;
+use crate::http::auth::Coordinator;
+use crate::http::error::ApiError;
+use crate::storage::control::now_ms;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Router, routing::post};

@@ -364,19 +364,19 @@ proptest! {
 const BINARY_FIXTURES: [(&str, &[u8]); 4] = [
     (
         "quartiers.gpkg",
-        include_bytes!("../../../tests/fixtures/quartiers-bagneux.gpkg"),
+        include_bytes!("../../tests/fixtures/quartiers-bagneux.gpkg"),
     ),
     (
         "quartiers.zip",
-        include_bytes!("../../../tests/fixtures/quartiers-bagneux-shp.zip"),
+        include_bytes!("../../tests/fixtures/quartiers-bagneux-shp.zip"),
     ),
     (
         "batiments.xlsx",
-        include_bytes!("../../../tests/fixtures/batiments-bagneux.xlsx"),
+        include_bytes!("../../tests/fixtures/batiments-bagneux.xlsx"),
     ),
     (
         "batiments.ods",
-        include_bytes!("../../../tests/fixtures/batiments-bagneux.ods"),
+        include_bytes!("../../tests/fixtures/batiments-bagneux.ods"),
     ),
 ];
 

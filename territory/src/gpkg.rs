@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn the_fixture_reads_its_five_neighbourhoods_with_the_hole() {
-        let bytes = include_bytes!("../../../tests/fixtures/quartiers-bagneux.gpkg");
+        let bytes = include_bytes!("../../tests/fixtures/quartiers-bagneux.gpkg");
         let mut parsed = Parsed::default();
         parse(bytes, &mut parsed).expect("read");
         assert_eq!(parsed.crs, Some(Crs::Lambert93));

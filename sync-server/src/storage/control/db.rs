@@ -111,7 +111,7 @@ pub enum Db {
     /// writes rare; sessions are read through it at every office request).
     Sqlite(Mutex<Connection>),
     /// A PostgreSQL pool, `search_path` set to `control` on every use.
-    Pg(crate::pg::Pool),
+    Pg(crate::storage::pg::Pool),
 }
 
 /// Whether an error only means "try again": a transaction that lost a

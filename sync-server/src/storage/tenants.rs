@@ -17,9 +17,9 @@
 //! closed (SQLite rolls the transaction back) and the pool opens another,
 //! so the next request sees the last committed state.
 
-use crate::pg::PgBackend;
 use crate::readmodel::{ReadModel, ReadModelError};
-use crate::scopes::Scopes;
+use crate::storage::pg::PgBackend;
+use crate::storage::scopes::Scopes;
 use shared::domain::MunicipalityId;
 use shared::store::{Store, StoreError};
 use shared::sync::DocumentStore;
@@ -138,7 +138,7 @@ impl Tenants {
         }
     }
 
-    /// What field phones' scopes are computed from (see [`crate::scopes`]).
+    /// What field phones' scopes are computed from (see [`crate::storage::scopes`]).
     pub fn scopes(&self) -> &Scopes {
         &self.scopes
     }

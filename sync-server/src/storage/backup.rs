@@ -160,7 +160,10 @@ mod tests {
         let data = tempfile::tempdir().expect("data");
         let to = tempfile::tempdir().expect("to");
         std::fs::create_dir_all(data.path().join("municipalities")).expect("dir");
-        drop(crate::control::Control::open(&data.path().join("control.sqlite")).expect("control"));
+        drop(
+            crate::storage::control::Control::open(&data.path().join("control.sqlite"))
+                .expect("control"),
+        );
         let municipality = MunicipalityId::new();
         let path = data
             .path()

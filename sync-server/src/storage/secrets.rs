@@ -55,19 +55,6 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-/// A value hashed under a secret key (HMAC-SHA-256): what attempt counters
-/// are filed under, so that their table does not give back the e-mail or
-/// address tried to whoever reads it without the key (a plain hash of an
-/// IPv4 address is reversed by trying all of them).
-pub fn keyed_hash(key: &[u8], value: &str) -> String {
-    use hmac::{KeyInit, Mac};
-    // HMAC takes keys of any length: this cannot fail.
-    let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key)
-        .unwrap_or_else(|_| <hmac::Hmac<Sha256> as KeyInit>::new(&Default::default()));
-    mac.update(value.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
 /// What a login for an unknown account is checked against, so that it costs
 /// the same argon2 work as a known one (timing tells nothing): a valid hash
 /// with the parameters `hash_password` uses, of no password anyone has.

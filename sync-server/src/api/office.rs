@@ -1,8 +1,8 @@
 //! Office login.
 
 use crate::AppState;
-use crate::error::ApiError;
-use crate::throttle::{ClientAddress, LoginError, log_in};
+use crate::http::error::ApiError;
+use crate::http::throttle::{ClientAddress, LoginError, log_in};
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::{Json, Router, routing::post};

@@ -398,7 +398,7 @@ fn text(value: &DataRef<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::territory::{Column, Shape};
+    use crate::{Column, Shape};
     use std::io::{Read, Write};
 
     /// A zip of `entries`, deflated.
@@ -914,9 +914,9 @@ mod tests {
             ),
         ) {
             let (fixture, kind): (&[u8], Kind) = if ods {
-                (include_bytes!("../../../tests/fixtures/batiments-bagneux.ods"), Kind::Ods)
+                (include_bytes!("../../tests/fixtures/batiments-bagneux.ods"), Kind::Ods)
             } else {
-                (include_bytes!("../../../tests/fixtures/batiments-bagneux.xlsx"), Kind::Xlsx)
+                (include_bytes!("../../tests/fixtures/batiments-bagneux.xlsx"), Kind::Xlsx)
             };
             let mut files = entries(fixture);
             let target = if ods { "content.xml" } else { "xl/worksheets/sheet1.xml" };

@@ -13,8 +13,7 @@
 
 pub mod db;
 
-use crate::secrets;
-use crate::territory::Upload;
+use crate::storage::secrets;
 use db::{Db, Row, Value};
 use rusqlite::Connection;
 use shared::api::{DeviceInfo, Role};
@@ -22,6 +21,7 @@ use shared::domain::{DeviceId, MunicipalityId};
 use shared::store::{Migration, migrate};
 use std::path::Path;
 use std::sync::Mutex;
+use territory::Upload;
 
 const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -166,8 +166,8 @@ CREATE INDEX draws_by_municipality ON draws (municipality_id, drawn_at);
 ";
 
 /// The same tables in PostgreSQL's schema `control`.
-const PG_STEPS: &[crate::pg::migrations::Step] = &[
-    crate::pg::migrations::Step {
+const PG_STEPS: &[crate::storage::pg::migrations::Step] = &[
+    crate::storage::pg::migrations::Step {
         version: 1,
         sql: "
 CREATE TABLE municipalities (
@@ -229,19 +229,19 @@ CREATE TABLE preview_files (
 );
 ",
     },
-    crate::pg::migrations::Step {
+    crate::storage::pg::migrations::Step {
         version: 2,
         sql: "CREATE TABLE secret_keys (name TEXT PRIMARY KEY, key BYTEA NOT NULL);",
     },
-    crate::pg::migrations::Step {
+    crate::storage::pg::migrations::Step {
         version: 3,
         sql: DRAWS,
     },
-    crate::pg::migrations::Step {
+    crate::storage::pg::migrations::Step {
         version: 4,
         sql: MAPPINGS,
     },
-    crate::pg::migrations::Step {
+    crate::storage::pg::migrations::Step {
         version: 5,
         sql: WHOLE_TOWN,
     },
@@ -371,7 +371,7 @@ pub struct Control {
     db: Db,
     session_idle_ms: i64,
     /// What attempt counters' keys are hashed under (see
-    /// [`secrets::keyed_hash`]): made once, kept in the database, the same
+    /// [`shared::keyed_hash::keyed_hash`]): made once, kept in the database, the same
     /// for every process.
     attempts_key: Vec<u8>,
 }
@@ -424,9 +424,9 @@ impl Control {
 
     /// The control database in PostgreSQL's schema `control` (created and
     /// brought up to date here).
-    pub fn on_postgres(pool: crate::pg::Pool) -> Result<Self, ControlError> {
+    pub fn on_postgres(pool: crate::storage::pg::Pool) -> Result<Self, ControlError> {
         let mut client = pool.get().map_err(|_| ControlError::Busy)?;
-        crate::pg::migrations::migrate(&mut client, "control", PG_STEPS)?;
+        crate::storage::pg::migrations::migrate(&mut client, "control", PG_STEPS)?;
         drop(client);
         let db = Db::Pg(pool);
         Ok(Self {
@@ -852,7 +852,7 @@ impl Control {
             .iter()
             .map(|(key, limit)| {
                 (
-                    secrets::keyed_hash(&self.attempts_key, key),
+                    shared::keyed_hash::keyed_hash(&self.attempts_key, key),
                     i64::from(*limit),
                 )
             })
@@ -909,7 +909,7 @@ impl Control {
         self.db.run(|sql| {
             sql.execute(
                 "DELETE FROM attempts WHERE key_hash = ?1",
-                &[secrets::keyed_hash(&self.attempts_key, key).into()],
+                &[shared::keyed_hash::keyed_hash(&self.attempts_key, key).into()],
             )
         })?;
         Ok(())

@@ -26,7 +26,7 @@
 //! attacker spreading guesses over them gains nothing.
 
 use crate::AppState;
-use crate::control::{Account, Control, ControlError};
+use crate::storage::control::{Account, Control, ControlError};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use std::net::IpAddr;
@@ -379,7 +379,7 @@ mod tests {
         // Not the plain hash anyone could compute from a guess (an IPv4
         // address is found by trying them all), and not the text.
         for plain in ["login-account:victime@ville.fr", "login-address:192.0.2.9"] {
-            assert!(!stored.contains(&crate::secrets::hash_secret(plain)));
+            assert!(!stored.contains(&crate::storage::secrets::hash_secret(plain)));
         }
         assert!(stored.iter().all(|k| !k.contains("victime")));
     }

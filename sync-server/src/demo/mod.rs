@@ -2,8 +2,10 @@
 //! estate, a door-to-door campaign with its questionnaire, a sector, an
 //! office account and a fresh enrolment code, printed at start.
 
+pub mod seed;
+
 use crate::AppState;
-use crate::control::now_ms;
+use crate::storage::control::now_ms;
 use automerge::Automerge;
 use shared::api::Role;
 use shared::domain::*;
@@ -66,7 +68,7 @@ impl fmt::Display for Demo {
 /// territory and issue a new password and code.
 pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
     let municipality = state.control.ensure_municipality(NAME)?;
-    let password = crate::secrets::new_token("demo")?
+    let password = crate::storage::secrets::new_token("demo")?
         .chars()
         .take(17)
         .collect::<String>();
@@ -333,7 +335,7 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
         agents: vec![],
     };
     save(store, &south)?;
-    let spec = |seed: u64, visits: usize, from: i64, days: i64| crate::seed::Spec {
+    let spec = |seed: u64, visits: usize, from: i64, days: i64| crate::demo::seed::Spec {
         seed,
         visits,
         agents: 4,
@@ -348,7 +350,7 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
         .filter(|b| south.buildings.contains(&b.id))
         .cloned()
         .collect();
-    crate::seed::visits(
+    crate::demo::seed::visits(
         store,
         campaign.id,
         &south_buildings,
@@ -363,7 +365,7 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
         ..campaign.clone()
     };
     save(store, &spring)?;
-    crate::seed::visits(
+    crate::demo::seed::visits(
         store,
         spring.id,
         &territory,

@@ -3,8 +3,8 @@
 //! as an argument, so an endpoint cannot forget to check.
 
 use crate::AppState;
-use crate::control::{Account, Device};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
+use crate::storage::control::{Account, Device};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use shared::api::Role;
@@ -23,7 +23,7 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
 /// Runs a control database call on a blocking thread (argon2 and SQLite
 /// must not stall the async workers).
 pub async fn run_blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, crate::control::ControlError> + Send + 'static,
+    f: impl FnOnce() -> Result<T, crate::storage::control::ControlError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
         .await

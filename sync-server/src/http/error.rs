@@ -36,7 +36,7 @@ pub enum ApiError {
     UnsupportedMediaType(&'static str),
     /// 429: too many attempts; try again after the given time.
     #[error("too many attempts; try again in {} seconds", .0.seconds())]
-    TooManyAttempts(crate::throttle::RetryAfter),
+    TooManyAttempts(crate::http::throttle::RetryAfter),
     /// 503: the server is too busy to take this now; the client tries
     /// again after a short wait (Retry-After).
     #[error("the server is busy; try again in a few seconds")]

@@ -77,7 +77,7 @@ pub struct Drawn {
 }
 
 fn keyed(key: &[u8], kind: &str, value: &str) -> String {
-    let full = crate::secrets::keyed_hash(key, &format!("{kind}:{value}"));
+    let full = shared::keyed_hash::keyed_hash(key, &format!("{kind}:{value}"));
     full.get(..16).unwrap_or(&full).to_string()
 }
 

@@ -2,10 +2,10 @@
 //! the list of devices and revocation.
 
 use crate::AppState;
-use crate::auth::{Coordinator, run_blocking};
-use crate::control::RedeemError;
-use crate::error::ApiError;
-use crate::throttle::{ClientAddress, Key};
+use crate::http::auth::{Coordinator, run_blocking};
+use crate::http::error::ApiError;
+use crate::http::throttle::{ClientAddress, Key};
+use crate::storage::control::RedeemError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -9,8 +9,8 @@
 //! few exchanges, not a thousand (BENCHMARKS.md, "Reconnect storm").
 
 use crate::AppState;
-use crate::control::Device;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
+use crate::storage::control::Device;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
@@ -135,7 +135,7 @@ pub async fn sync(
     let device_id = device.id;
     // The whole town offered and nothing left to send: the phone holds it.
     let rescanned = rescan && response.messages.is_empty() && !response.more;
-    crate::auth::run_blocking(move || {
+    crate::http::auth::run_blocking(move || {
         if rescanned {
             control.rescan_over(device_id)?;
         }

@@ -176,7 +176,8 @@ mod tests {
             polygons: Vec::new(),
         };
         put(&mut store, &quartier);
-        let building = crate::readmodel::tests::building(Some(quartier.id));
+        let mut building = shared::samples::building("B1", "3 rue Lebon");
+        building.neighbourhood = Some(quartier.id);
         put(&mut store, &building);
         let now = 10_000;
         let yes = person(ConsentPurpose::CitizensAssembly, now + 1);
