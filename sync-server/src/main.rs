@@ -30,10 +30,7 @@ async fn main() -> anyhow::Result<()> {
                 let (control, tenants) =
                     sync_server::open_storage(&config.data, config.database_url.as_deref())?;
                 let municipalities = control.municipalities()?;
-                anyhow::Ok(sync_server::readmodel::rebuild_all(
-                    &tenants,
-                    &municipalities,
-                )?)
+                anyhow::Ok(tenants.rebuild_read_models(&municipalities)?)
             })
             .await??;
             for (municipality, rev, took) in rebuilt {

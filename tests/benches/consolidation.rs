@@ -258,7 +258,7 @@ async fn main() {
     // Where a dashboard's time goes, figure by figure, in this process.
     {
         use sync_server::consolidate::{Filter, figures};
-        let conn = rebuilt.reader().expect("reader");
+        let conn = sync_server::consolidate::Snapshot::of(rebuilt.reader().expect("reader"));
         let f = Filter {
             campaign: campaigns[2].id,
             ..Filter::default()

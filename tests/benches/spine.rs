@@ -168,7 +168,10 @@ fn seed_municipality(data: &Path, database: Option<String>) -> (String, Campaign
     // wrote behind its back, so project it now, not during the syncs
     // measured below.
     let start = Instant::now();
-    sync_server::readmodel::rebuild_all(&state.tenants, &[municipality]).expect("read model");
+    state
+        .tenants
+        .rebuild_read_models(&[municipality])
+        .expect("read model");
     println!(
         "read model projected in {:.1} s",
         start.elapsed().as_secs_f64()

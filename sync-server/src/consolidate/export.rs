@@ -13,7 +13,8 @@
 use super::figures::{self, Coverage, percent};
 use super::filter::Filter;
 use super::places::Places;
-use rusqlite::{Connection, params_from_iter};
+use crate::consolidate::Snapshot;
+use rusqlite::params_from_iter;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -122,9 +123,10 @@ pub struct BuildingRow {
 }
 
 /// Every building in scope, with its figures.
-pub fn buildings(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<BuildingRow>> {
-    let names = figures::neighbourhood_names(conn)?;
-    let figures: HashMap<String, Coverage> = figures::by_building(conn, filter)?
+pub fn buildings(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<BuildingRow>> {
+    let conn = &rm.conn;
+    let names = figures::neighbourhood_names(rm)?;
+    let figures: HashMap<String, Coverage> = figures::by_building(rm, filter)?
         .into_iter()
         .map(|(id, _, _, c)| (id, c))
         .collect();
@@ -197,12 +199,12 @@ pub const NEIGHBOURHOOD_HEADER: [&str; 11] = [
 
 /// Every neighbourhood with its figures, as CSV rows (and ids).
 pub fn neighbourhoods(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
     sep: Separator,
 ) -> rusqlite::Result<Vec<(String, Vec<String>)>> {
-    let extra = figures::per_neighbourhood(conn, filter)?;
-    Ok(figures::by_neighbourhood(conn, filter)?
+    let extra = figures::per_neighbourhood(rm, filter)?;
+    Ok(figures::by_neighbourhood(rm, filter)?
         .into_iter()
         .map(|g| {
             let (p, f) = extra.get(&g.id).cloned().unwrap_or_default();
@@ -244,19 +246,20 @@ pub const VISIT_HEADER: [&str; 12] = [
 ];
 
 /// How many visits the visits file will hold (for progress).
-pub fn visit_count(conn: &Connection, filter: &Filter) -> rusqlite::Result<i64> {
-    figures::visits(conn, filter)
+pub fn visit_count(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<i64> {
+    figures::visits(rm, filter)
 }
 
 /// Calls `sink` with every visit in scope as a CSV row, oldest first;
 /// stops early when `sink` returns `false` (the download was abandoned).
 pub fn each_visit(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
     agents: &HashMap<String, String>,
     mut sink: impl FnMut(Vec<String>) -> bool,
 ) -> rusqlite::Result<()> {
-    let names = figures::neighbourhood_names(conn)?;
+    let conn = &rm.conn;
+    let names = figures::neighbourhood_names(rm)?;
     let visits = filter.visits();
     // Topics come as one row each (portable SQL: no string aggregation),
     // gathered back into their visit as the rows stream by.

@@ -6,10 +6,11 @@
 use super::filter::{Filter, Sql};
 use super::period::Period;
 use super::places::Places;
-use rusqlite::{Connection, params_from_iter};
+use crate::consolidate::Snapshot;
+use rusqlite::params_from_iter;
 use std::collections::BTreeMap;
 
-pub use super::rules::RAPID_GAP_MS;
+pub use crate::readmodel::rules::RAPID_GAP_MS;
 /// An agent is flagged when at least this many of their visits…
 pub const RAPID_MIN_VISITS: i64 = 5;
 /// …and at least this share of them (percent) were seconds apart.
@@ -190,23 +191,24 @@ pub struct Dashboard {
 
 /// Runs `f` on the period's visits: those given, or loaded now.
 fn with_period<T>(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
     period: Option<&Period>,
     f: impl FnOnce(&Period) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<T> {
     match period {
         Some(p) => f(p),
-        None => f(&Period::load(conn, filter)?),
+        None => f(&Period::load(rm, filter)?),
     }
 }
 
 fn query<T>(
-    conn: &Connection,
+    rm: &Snapshot,
     sql: &Sql,
     text: &str,
     row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<Vec<T>> {
+    let conn = &rm.conn;
     let text = text.replace("{scope}", &sql.text);
     let mut stmt = conn.prepare(&text)?;
     let rows = stmt.query_map(params_from_iter(sql.params.iter()), row)?;
@@ -214,33 +216,34 @@ fn query<T>(
 }
 
 fn one<T>(
-    conn: &Connection,
+    rm: &Snapshot,
     sql: &Sql,
     text: &str,
     row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<T> {
+    let conn = &rm.conn;
     let text = text.replace("{scope}", &sql.text);
     conn.query_row(&text, params_from_iter(sql.params.iter()), row)
 }
 
 /// [`Figure::Doors`], [`Figure::DoorsReached`], [`Figure::DoorsTalked`]
 /// for the whole scope.
-pub fn totals(conn: &Connection, filter: &Filter) -> rusqlite::Result<Coverage> {
-    totals_in(conn, filter, None)
+pub fn totals(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Coverage> {
+    totals_in(rm, filter, None)
 }
 
-fn totals_in(conn: &Connection, filter: &Filter, p: Option<&Period>) -> rusqlite::Result<Coverage> {
+fn totals_in(rm: &Snapshot, filter: &Filter, p: Option<&Period>) -> rusqlite::Result<Coverage> {
     if !filter.whole_campaign() {
-        return with_period(conn, filter, p, |p| Ok(p.totals()));
+        return with_period(rm, filter, p, |p| Ok(p.totals()));
     }
     let doors = one(
-        conn,
+        rm,
         &filter.buildings(),
         "SELECT coalesce(sum(doors), 0) FROM ({scope}) s",
         |r| r.get(0),
     )?;
     let (reached, talked) = one(
-        conn,
+        rm,
         &filter.sums("rm_agg_buildings"),
         "SELECT coalesce(sum(doors_reached), 0), coalesce(sum(doors_talked), 0)
          FROM ({scope}) a",
@@ -255,19 +258,19 @@ fn totals_in(conn: &Connection, filter: &Filter, p: Option<&Period>) -> rusqlite
 
 /// Coverage per neighbourhood (buildings with none grouped under an empty
 /// id).
-pub fn by_neighbourhood(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Group>> {
-    by_neighbourhood_in(conn, filter, None)
+pub fn by_neighbourhood(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<Group>> {
+    by_neighbourhood_in(rm, filter, None)
 }
 
 fn by_neighbourhood_in(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
     p: Option<&Period>,
 ) -> rusqlite::Result<Vec<Group>> {
-    let names = neighbourhood_names(conn)?;
+    let names = neighbourhood_names(rm)?;
     let name = |id: &str| names.get(id).cloned().unwrap_or_default();
     if !filter.whole_campaign() {
-        return with_period(conn, filter, p, |p| {
+        return with_period(rm, filter, p, |p| {
             let per = p.by_neighbourhood();
             Ok(groups(
                 per.iter().map(|(id, c)| (id.clone(), c.doors)).collect(),
@@ -279,14 +282,14 @@ fn by_neighbourhood_in(
         });
     }
     let doors: Vec<(String, i64)> = query(
-        conn,
+        rm,
         &filter.buildings(),
         "SELECT coalesce(neighbourhood_id, ''), sum(doors) FROM ({scope}) s
          GROUP BY coalesce(neighbourhood_id, '')",
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let visits: Vec<(String, i64, i64)> = query(
-        conn,
+        rm,
         &filter.sums("rm_agg_buildings"),
         "SELECT coalesce(neighbourhood_id, ''), sum(doors_reached), sum(doors_talked)
          FROM ({scope}) a GROUP BY coalesce(neighbourhood_id, '')",
@@ -296,15 +299,16 @@ fn by_neighbourhood_in(
 }
 
 /// Coverage per sector of the campaign.
-pub fn by_sector(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<Group>> {
-    by_sector_in(conn, filter, None)
+pub fn by_sector(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<Group>> {
+    by_sector_in(rm, filter, None)
 }
 
 fn by_sector_in(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
     p: Option<&Period>,
 ) -> rusqlite::Result<Vec<Group>> {
+    let conn = &rm.conn;
     let scope = filter.buildings();
     let mut params = scope.params.clone();
     params.push(rusqlite::types::Value::Text(filter.campaign.to_string()));
@@ -318,7 +322,7 @@ fn by_sector_in(
         params,
     };
     let doors: Vec<(String, String, i64)> = query(
-        conn,
+        rm,
         &sectors,
         "SELECT sector_id, max(sector_name), sum(doors) FROM ({scope}) x GROUP BY sector_id",
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -337,7 +341,7 @@ fn by_sector_in(
             params,
         };
         query(
-            conn,
+            rm,
             &per_sector,
             "SELECT sector_id, sum(doors_reached), sum(doors_talked)
              FROM ({scope}) x GROUP BY sector_id",
@@ -352,7 +356,7 @@ fn by_sector_in(
         while let Some(r) = rows.next()? {
             members.entry(r.get(0)?).or_default().push(r.get(1)?);
         }
-        with_period(conn, filter, p, |p| {
+        with_period(rm, filter, p, |p| {
             Ok(members
                 .iter()
                 .filter(|(id, _)| doors.iter().any(|(d, _, _)| d == *id))
@@ -377,12 +381,12 @@ fn by_sector_in(
 
 /// Coverage per building in scope: (building id, key, address, coverage).
 pub fn by_building(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
 ) -> rusqlite::Result<Vec<(String, String, String, Coverage)>> {
     let visits: std::collections::HashMap<String, (i64, i64)> = if filter.whole_campaign() {
         query(
-            conn,
+            rm,
             &filter.sums("rm_agg_buildings"),
             "SELECT building_id, doors_reached, doors_talked FROM ({scope}) a",
             |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))),
@@ -390,10 +394,10 @@ pub fn by_building(
         .into_iter()
         .collect()
     } else {
-        Period::load(conn, filter)?.by_building()
+        Period::load(rm, filter)?.by_building()
     };
     query(
-        conn,
+        rm,
         &filter.buildings(),
         "SELECT s.building_id, b.key, b.address, s.doors FROM ({scope}) s
          JOIN rm_buildings b ON b.building_id = s.building_id ORDER BY b.key, b.building_id",
@@ -450,24 +454,25 @@ fn groups(
 
 /// Neighbourhood names by id.
 pub fn neighbourhood_names(
-    conn: &Connection,
+    rm: &Snapshot,
 ) -> rusqlite::Result<std::collections::HashMap<String, String>> {
+    let conn = &rm.conn;
     let mut stmt = conn.prepare("SELECT neighbourhood_id, name FROM rm_neighbourhoods")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 
 /// [`Figure::Visits`].
-pub fn visits(conn: &Connection, filter: &Filter) -> rusqlite::Result<i64> {
-    visits_in(conn, filter, None)
+pub fn visits(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<i64> {
+    visits_in(rm, filter, None)
 }
 
-fn visits_in(conn: &Connection, filter: &Filter, p: Option<&Period>) -> rusqlite::Result<i64> {
+fn visits_in(rm: &Snapshot, filter: &Filter, p: Option<&Period>) -> rusqlite::Result<i64> {
     if !filter.whole_campaign() {
-        return with_period(conn, filter, p, |p| Ok(p.visits()));
+        return with_period(rm, filter, p, |p| Ok(p.visits()));
     }
     one(
-        conn,
+        rm,
         &filter.sums("rm_agg_buildings"),
         "SELECT coalesce(sum(visits), 0) FROM ({scope}) a",
         |r| r.get(0),
@@ -476,22 +481,22 @@ fn visits_in(conn: &Connection, filter: &Filter, p: Option<&Period>) -> rusqlite
 
 /// [`Figure::OutcomesByPass`].
 pub fn outcomes_by_pass(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
 ) -> rusqlite::Result<Vec<(i64, String, i64)>> {
-    outcomes_by_pass_in(conn, filter, None)
+    outcomes_by_pass_in(rm, filter, None)
 }
 
 fn outcomes_by_pass_in(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
     p: Option<&Period>,
 ) -> rusqlite::Result<Vec<(i64, String, i64)>> {
     if !filter.whole_campaign() {
-        return with_period(conn, filter, p, |p| Ok(p.outcomes_by_pass()));
+        return with_period(rm, filter, p, |p| Ok(p.outcomes_by_pass()));
     }
     query(
-        conn,
+        rm,
         &filter.sums("rm_agg_outcomes"),
         "SELECT pass, outcome, sum(visits) FROM ({scope}) a GROUP BY pass, outcome
          ORDER BY pass, outcome",
@@ -501,18 +506,18 @@ fn outcomes_by_pass_in(
 
 /// [`Figure::TopicsByNeighbourhood`]: (neighbourhood id, topic, count),
 /// most mentioned first within each neighbourhood.
-pub fn topics(conn: &Connection, filter: &Filter) -> rusqlite::Result<Vec<(String, String, i64)>> {
-    topics_in(conn, filter, None)
+pub fn topics(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<(String, String, i64)>> {
+    topics_in(rm, filter, None)
 }
 
 fn topics_in(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
     p: Option<&Period>,
 ) -> rusqlite::Result<Vec<(String, String, i64)>> {
     if filter.whole_campaign() {
         return query(
-            conn,
+            rm,
             &filter.sums("rm_agg_topics"),
             "SELECT coalesce(neighbourhood_id, ''), topic, sum(conversations) FROM ({scope}) a
              GROUP BY coalesce(neighbourhood_id, ''), topic
@@ -520,16 +525,13 @@ fn topics_in(
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         );
     }
-    with_period(conn, filter, p, |p| p.topics(conn, filter))
+    with_period(rm, filter, p, |p| p.topics(rm, filter))
 }
 
 /// [`Figure::FollowUps`].
-pub fn follow_ups(
-    conn: &Connection,
-    filter: &Filter,
-) -> rusqlite::Result<Vec<(String, String, i64)>> {
+pub fn follow_ups(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<(String, String, i64)>> {
     query(
-        conn,
+        rm,
         &filter.follow_ups(),
         "SELECT service, status, count(*) FROM ({scope}) f GROUP BY service, status
          ORDER BY service, status",
@@ -539,12 +541,12 @@ pub fn follow_ups(
 
 /// [`Figure::Ideas`]: (category, neighbourhood id or "", count).
 pub fn ideas(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
     places: &Places,
 ) -> rusqlite::Result<Vec<(String, String, i64)>> {
     let rows: Vec<(String, Option<f64>, Option<f64>)> = query(
-        conn,
+        rm,
         &filter.ideas(),
         "SELECT category, lon, lat FROM ({scope}) i",
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -564,14 +566,14 @@ pub fn ideas(
 }
 
 /// [`Figure::Under25`], [`Figure::Over65`], [`Figure::NotFrench`]: the
-/// projector classified each visit (`consolidate::rules`).
-pub fn publics(conn: &Connection, filter: &Filter) -> rusqlite::Result<Publics> {
-    publics_in(conn, filter, None)
+/// projector classified each visit (`readmodel::rules`).
+pub fn publics(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Publics> {
+    publics_in(rm, filter, None)
 }
 
-fn publics_in(conn: &Connection, filter: &Filter, p: Option<&Period>) -> rusqlite::Result<Publics> {
+fn publics_in(rm: &Snapshot, filter: &Filter, p: Option<&Period>) -> rusqlite::Result<Publics> {
     if !filter.whole_campaign() {
-        return with_period(conn, filter, p, |p| Ok(p.publics().0));
+        return with_period(rm, filter, p, |p| Ok(p.publics().0));
     }
     let row = |r: &rusqlite::Row<'_>| {
         Ok(Publics {
@@ -582,7 +584,7 @@ fn publics_in(conn: &Connection, filter: &Filter, p: Option<&Period>) -> rusqlit
         })
     };
     one(
-        conn,
+        rm,
         &filter.sums("rm_agg_buildings"),
         "SELECT coalesce(sum(conversations), 0), coalesce(sum(under_25), 0),
                 coalesce(sum(over_65), 0), coalesce(sum(not_french), 0)
@@ -593,12 +595,12 @@ fn publics_in(conn: &Connection, filter: &Filter, p: Option<&Period>) -> rusqlit
 
 /// [`Figure::PerAgent`], with [`Figure::RapidVisits`] and
 /// [`Figure::ContactRateOutlier`] flags, most doors first.
-pub fn agents(conn: &Connection, filter: &Filter, team: &Coverage) -> rusqlite::Result<Vec<Agent>> {
-    agents_in(conn, filter, team, None)
+pub fn agents(rm: &Snapshot, filter: &Filter, team: &Coverage) -> rusqlite::Result<Vec<Agent>> {
+    agents_in(rm, filter, team, None)
 }
 
 fn agents_in(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
     team: &Coverage,
     p: Option<&Period>,
@@ -619,7 +621,7 @@ fn agents_in(
     // across buildings, and so do visits seconds apart within a building.
     let mut agents = if filter.whole_campaign() {
         query(
-            conn,
+            rm,
             &filter.sums("rm_agg_agents"),
             "SELECT agent_id, sum(visits), sum(doors), sum(doors_talked), sum(conversations),
                     sum(rapid)
@@ -627,7 +629,7 @@ fn agents_in(
             row,
         )?
     } else {
-        with_period(conn, filter, p, |p| Ok(p.agents()))?
+        with_period(rm, filter, p, |p| Ok(p.agents()))?
     };
     let team_rate = team.contact_rate();
     for a in &mut agents {
@@ -645,34 +647,34 @@ fn agents_in(
 }
 
 /// The whole dashboard for one filter.
-pub fn dashboard(conn: &Connection, filter: &Filter) -> rusqlite::Result<Dashboard> {
+pub fn dashboard(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Dashboard> {
     // Over a period, the period's visits are read once for every figure.
     let period = if filter.whole_campaign() {
         None
     } else {
-        Some(Period::load(conn, filter)?)
+        Some(Period::load(rm, filter)?)
     };
     let p = period.as_ref();
-    let totals = totals_in(conn, filter, p)?;
-    let places = Places::load(conn)?;
-    let names = neighbourhood_names(conn)?;
+    let totals = totals_in(rm, filter, p)?;
+    let places = Places::load(rm)?;
+    let names = neighbourhood_names(rm)?;
     let name = |id: String| names.get(&id).cloned().unwrap_or_default();
     Ok(Dashboard {
-        visits: visits_in(conn, filter, p)?,
-        by_neighbourhood: by_neighbourhood_in(conn, filter, p)?,
-        by_sector: by_sector_in(conn, filter, p)?,
-        outcomes_by_pass: outcomes_by_pass_in(conn, filter, p)?,
-        topics: topics_in(conn, filter, p)?
+        visits: visits_in(rm, filter, p)?,
+        by_neighbourhood: by_neighbourhood_in(rm, filter, p)?,
+        by_sector: by_sector_in(rm, filter, p)?,
+        outcomes_by_pass: outcomes_by_pass_in(rm, filter, p)?,
+        topics: topics_in(rm, filter, p)?
             .into_iter()
             .map(|(n, t, c)| (name(n), t, c))
             .collect(),
-        follow_ups: follow_ups(conn, filter)?,
-        ideas: ideas(conn, filter, &places)?
+        follow_ups: follow_ups(rm, filter)?,
+        ideas: ideas(rm, filter, &places)?
             .into_iter()
             .map(|(c, n, k)| (c, name(n), k))
             .collect(),
-        publics: publics_in(conn, filter, p)?,
-        agents: agents_in(conn, filter, &totals, p)?,
+        publics: publics_in(rm, filter, p)?,
+        agents: agents_in(rm, filter, &totals, p)?,
         totals,
     })
 }
@@ -680,7 +682,7 @@ pub fn dashboard(conn: &Connection, filter: &Filter) -> rusqlite::Result<Dashboa
 /// The publics reached and the follow-ups raised, per neighbourhood id
 /// ("" for buildings in none): (publics, follow-ups).
 pub fn per_neighbourhood(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
 ) -> rusqlite::Result<std::collections::HashMap<String, (Publics, i64)>> {
     let row = |r: &rusqlite::Row<'_>| {
@@ -699,7 +701,7 @@ pub fn per_neighbourhood(
     };
     let mut out: std::collections::HashMap<String, (Publics, i64)> = if filter.whole_campaign() {
         query(
-            conn,
+            rm,
             &filter.sums("rm_agg_buildings"),
             "SELECT coalesce(neighbourhood_id, ''), sum(conversations), sum(under_25),
                     sum(over_65), sum(not_french)
@@ -707,7 +709,7 @@ pub fn per_neighbourhood(
             row,
         )?
     } else {
-        Period::load(conn, filter)?
+        Period::load(rm, filter)?
             .publics()
             .1
             .into_iter()
@@ -721,7 +723,7 @@ pub fn per_neighbourhood(
     let mut params = follow_ups.params.clone();
     params.extend(scope.params.clone());
     let rows: Vec<(String, i64)> = query(
-        conn,
+        rm,
         &Sql {
             text: format!(
                 "SELECT coalesce(s.neighbourhood_id, '') AS n FROM ({}) f \
@@ -748,14 +750,14 @@ pub const MAX_WEEKS: i64 = 104;
 /// phone's clock is not to be trusted), and no campaign is drawn over more
 /// than [`MAX_WEEKS`].
 pub fn weekly_new_doors(
-    conn: &Connection,
+    rm: &Snapshot,
     filter: &Filter,
     starts_at: i64,
     ends_at: i64,
 ) -> rusqlite::Result<Vec<(i64, i64)>> {
     const WEEK_DAYS: i64 = 7;
-    let start_day = starts_at.div_euclid(super::rules::DAY_MS);
-    let end_day = ends_at.div_euclid(super::rules::DAY_MS).max(start_day);
+    let start_day = starts_at.div_euclid(crate::readmodel::rules::DAY_MS);
+    let end_day = ends_at.div_euclid(crate::readmodel::rules::DAY_MS).max(start_day);
     let last_week = ((end_day - start_day) / WEEK_DAYS + 1).clamp(1, MAX_WEEKS);
     let whole = Filter {
         from: None,
@@ -764,7 +766,7 @@ pub fn weekly_new_doors(
     };
     // (day, doors first reached that day)
     let days: Vec<(i64, i64)> = query(
-        conn,
+        rm,
         &whole.sums("rm_agg_first_days"),
         "SELECT day, sum(doors) FROM ({scope}) a GROUP BY day",
         |r| Ok((r.get(0)?, r.get(1)?)),

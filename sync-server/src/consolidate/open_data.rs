@@ -30,6 +30,7 @@
 //! officials shows exact figures per neighbourhood; it is a working
 //! document for the municipality, not a publication, and says so.
 
+use crate::consolidate::Snapshot;
 use serde::Serialize;
 
 /// The smallest count published.
@@ -302,7 +303,7 @@ masked cell can be both 10 or less and 11 or more. Masked cells are empty (CSV) 
 
 /// Builds the open-data table of a whole campaign, every neighbourhood
 /// (the period, sector and neighbourhood filters do not apply).
-pub fn build(conn: &rusqlite::Connection, filter: &super::Filter) -> rusqlite::Result<Table> {
+pub fn build(rm: &Snapshot, filter: &super::Filter) -> rusqlite::Result<Table> {
     // Whole campaigns only: two tables of overlapping periods would give
     // away small counts by difference.
     let filter = super::Filter {
@@ -312,8 +313,8 @@ pub fn build(conn: &rusqlite::Connection, filter: &super::Filter) -> rusqlite::R
         until: None,
         ..filter.clone()
     };
-    let groups = super::figures::by_neighbourhood(conn, &filter)?;
-    let extra = super::figures::per_neighbourhood(conn, &filter)?;
+    let groups = super::figures::by_neighbourhood(rm, &filter)?;
+    let extra = super::figures::per_neighbourhood(rm, &filter)?;
     let value = |g: &super::figures::Group, f: Field| -> i64 {
         let (publics, follow_ups) = extra.get(&g.id).cloned().unwrap_or_default();
         match f {

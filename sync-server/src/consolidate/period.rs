@@ -6,8 +6,9 @@
 
 use super::figures::{Agent, Coverage, Publics};
 use super::filter::{Filter, Sql};
-use super::rules::RAPID_GAP_MS;
-use rusqlite::{Connection, params_from_iter};
+use crate::readmodel::rules::RAPID_GAP_MS;
+use crate::consolidate::Snapshot;
+use rusqlite::params_from_iter;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One visit, its ids interned.
@@ -49,7 +50,8 @@ fn intern(ids: &mut HashMap<String, u32>, names: &mut Vec<String>, id: String) -
 
 impl Period {
     /// Reads the scope's buildings and the period's visits to them.
-    pub fn load(conn: &Connection, filter: &Filter) -> rusqlite::Result<Self> {
+    pub fn load(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Self> {
+        let conn = &rm.conn;
         let scope = filter.buildings();
         let mut stmt = conn.prepare(&scope.text)?;
         let mut building_ids: HashMap<String, u32> = HashMap::new();
@@ -245,9 +247,10 @@ impl Period {
     /// (only conversations have topics).
     pub fn topics(
         &self,
-        conn: &Connection,
+        rm: &Snapshot,
         filter: &Filter,
     ) -> rusqlite::Result<Vec<(String, String, i64)>> {
+        let conn = &rm.conn;
         // The topics' own rows carry the campaign, time and outcome, so
         // this reads their index alone.
         let sql = period_visits(

@@ -1,7 +1,7 @@
 //! The neighbourhoods of the read model as shapes: the map draws them and
 //! ideas, which carry a point rather than a building, are placed in them.
 
-use rusqlite::Connection;
+use crate::consolidate::Snapshot;
 use shared::domain::{Neighbourhood, NeighbourhoodId, Point, Ring};
 use territory::geometry::Locator;
 
@@ -14,7 +14,8 @@ pub struct Places {
 
 impl Places {
     /// Reads them. A polygon that does not parse is drawn as nothing.
-    pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
+    pub fn load(rm: &Snapshot) -> rusqlite::Result<Self> {
+        let conn = &rm.conn;
         let mut stmt = conn.prepare(
             "SELECT neighbourhood_id, name, polygons FROM rm_neighbourhoods ORDER BY name",
         )?;

@@ -4,7 +4,8 @@
 
 use super::figures::{self, Coverage, Publics};
 use super::filter::Filter;
-use rusqlite::{Connection, params_from_iter};
+use crate::consolidate::Snapshot;
+use rusqlite::params_from_iter;
 
 /// Topics shown in a report.
 pub const TOP_TOPICS: usize = 5;
@@ -30,21 +31,22 @@ pub struct Report {
 }
 
 /// Builds one page for a filter (its neighbourhood, or everywhere).
-pub fn build(conn: &Connection, filter: &Filter) -> rusqlite::Result<Report> {
-    let totals = figures::totals(conn, filter)?;
+pub fn build(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Report> {
+    let conn = &rm.conn;
+    let totals = figures::totals(rm, filter)?;
     let mut outcomes: std::collections::BTreeMap<String, i64> = Default::default();
-    for (_, outcome, n) in figures::outcomes_by_pass(conn, filter)? {
+    for (_, outcome, n) in figures::outcomes_by_pass(rm, filter)? {
         *outcomes.entry(outcome).or_default() += n;
     }
     let mut topics: std::collections::BTreeMap<String, i64> = Default::default();
-    for (_, topic, n) in figures::topics(conn, filter)? {
+    for (_, topic, n) in figures::topics(rm, filter)? {
         *topics.entry(topic).or_default() += n;
     }
     let mut topics: Vec<(String, i64)> = topics.into_iter().collect();
     topics.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     topics.truncate(TOP_TOPICS);
     let mut statuses: std::collections::BTreeMap<String, i64> = Default::default();
-    for (_, status, n) in figures::follow_ups(conn, filter)? {
+    for (_, status, n) in figures::follow_ups(rm, filter)? {
         *statuses.entry(status).or_default() += n;
     }
     let visits = filter.visits();
@@ -76,8 +78,8 @@ pub fn build(conn: &Connection, filter: &Filter) -> rusqlite::Result<Report> {
     follow_ups.sort_by_key(|(s, _)| order(s, &status_names));
     Ok(Report {
         totals,
-        visits: figures::visits(conn, filter)?,
-        publics: figures::publics(conn, filter)?,
+        visits: figures::visits(rm, filter)?,
+        publics: figures::publics(rm, filter)?,
         outcomes,
         topics,
         verbatims,

@@ -244,7 +244,7 @@ fn count(w: &World, f: &Filter) -> Counted {
             times.sort();
             rapid += times
                 .windows(2)
-                .filter(|p| p[1].0 - p[0].0 < super::rules::RAPID_GAP_MS)
+                .filter(|p| p[1].0 - p[0].0 < crate::readmodel::rules::RAPID_GAP_MS)
                 .count() as i64;
         }
         agents.insert(
@@ -295,7 +295,7 @@ fn count(w: &World, f: &Filter) -> Counted {
 
 fn computed(w: &World, f: &Filter) -> Counted {
     w.model.catch_up().expect("catch up");
-    let conn = w.model.reader().expect("reader");
+    let conn = super::Snapshot::of(w.model.reader().expect("reader"));
     let d = figures::dashboard(&conn, f).expect("dashboard");
     Counted {
         doors: d.totals.doors,
@@ -389,7 +389,7 @@ fn per_neighbourhood_coverage_adds_up_to_the_total() {
         .collect();
     let w = world(&raw);
     w.model.catch_up().expect("catch up");
-    let conn = w.model.reader().expect("reader");
+    let conn = super::Snapshot::of(w.model.reader().expect("reader"));
     let f = Filter {
         campaign: w.campaigns[1],
         ..Filter::default()
@@ -425,7 +425,7 @@ fn a_campaign_is_drawn_over_its_own_weeks_whatever_a_phone_dates_its_visits() {
         store.save(&log, &doc, Origin::Remote).expect("save");
     }
     w.model.catch_up().expect("catch up");
-    let conn = w.model.reader().expect("reader");
+    let conn = super::Snapshot::of(w.model.reader().expect("reader"));
     let f = Filter {
         campaign: w.campaigns[1],
         ..Filter::default()

@@ -14,8 +14,8 @@
 //! the file holds no proposer profile, and its texts go through the same
 //! redaction as the report's quotes (e-mail addresses, phone numbers).
 
-use super::read::IdeaRow;
 use crate::consolidate::export::{Separator, csv, rfc3339};
+use crate::consolidate::ideas::IdeaRow;
 use crate::consolidate::redact;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

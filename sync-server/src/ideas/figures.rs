@@ -14,7 +14,7 @@
 //! - **By proposer's age band**: ideas collected, each under its own
 //!   proposer's age band ("not said" when none was given).
 
-use super::read::IdeaRow;
+use crate::consolidate::ideas::IdeaRow;
 use std::collections::BTreeMap;
 
 /// The figures of one idea collection.
@@ -41,7 +41,7 @@ fn most_first<K: Ord>(counts: BTreeMap<K, usize>) -> Vec<(K, usize)> {
     out
 }
 
-/// The figures of a collection's ideas as [`super::read::ideas`] lists
+/// The figures of a collection's ideas as [`crate::consolidate::ideas::ideas`] lists
 /// them (duplicates under the idea they were merged into).
 pub fn of(rows: &[IdeaRow]) -> CollectionFigures {
     let place = |r: &IdeaRow| {

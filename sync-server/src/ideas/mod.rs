@@ -1,5 +1,5 @@
 //! Participatory-budget ideas at the office: read them from the read model
-//! ([`read`]), decide on them ([`decide`]: a status, or a duplicate merged
+//! (`consolidate::ideas`), decide on them ([`decide`]: a status, or a duplicate merged
 //! into another, planned then applied to the ideas' documents so phones see
 //! it at their next sync), and hand them on ([`export`]: CSV, GeoJSON, and
 //! the CSV Decidim's "import proposals" takes).
@@ -9,7 +9,6 @@
 pub mod decide;
 pub mod export;
 pub mod figures;
-pub mod read;
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 use super::decide::{DecideError, Decision, plan};
 use super::export::{DecidimColumn, DecidimMapping, decidim_csv, geojson, office_csv};
-use super::read::IdeaRow;
 use crate::consolidate::export::Separator;
+use crate::consolidate::ideas::IdeaRow;
 use shared::domain::{AgentId, CampaignId, Idea, IdeaStatus};
 use std::collections::BTreeMap;
 

@@ -5,9 +5,10 @@
 use super::charts::{Bar, bars};
 use super::layout::PageError;
 use super::session::Office;
+use crate::consolidate::Snapshot;
+use crate::consolidate::ideas::{self as read, IdeaRow};
 use crate::consolidate::places::Places;
 use crate::ideas::figures::{self, CollectionFigures};
-use crate::ideas::read::{self, IdeaRow};
 use maud::{Markup, html};
 use shared::domain::CampaignId;
 
@@ -24,9 +25,9 @@ pub struct Collection {
 }
 
 /// Reads a collection's ideas and makes its figures.
-pub fn load(conn: &rusqlite::Connection, campaign: CampaignId) -> Result<Collection, PageError> {
-    let places = Places::load(conn)?;
-    let rows: Vec<IdeaRow> = read::ideas(conn, &campaign.to_string(), &places)?;
+pub fn load(rm: &Snapshot, campaign: CampaignId) -> Result<Collection, PageError> {
+    let places = Places::load(rm)?;
+    let rows: Vec<IdeaRow> = read::ideas(rm, &campaign.to_string(), &places)?;
     let forward = crate::ideas::export::TO_DECIDIM;
     Ok(Collection {
         figures: figures::of(&rows),

@@ -28,8 +28,8 @@ struct Column {
 pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
     let query = Query::parse(raw.as_deref());
     let found = office
-        .with_read_model(move |conn| {
-            let Some((filter, choices)) = results::resolve(conn, &query)? else {
+        .with_read_model(move |rm| {
+            let Some((filter, choices)) = results::resolve(rm, &query)? else {
                 return Ok(None);
             };
             let mut chosen: Vec<CampaignId> = Vec::new();
@@ -55,13 +55,8 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             let mut columns = Vec::new();
             for id in &chosen {
                 let f = filter.for_campaign(*id);
-                let (starts_at, ends_at): (i64, i64) = conn
-                    .query_row(
-                        "SELECT starts_at, ends_at FROM rm_campaigns WHERE campaign_id = ?1",
-                        [id.to_string()],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .unwrap_or((0, 0));
+                let (starts_at, ends_at) =
+                    crate::consolidate::choices::period(rm, *id)?.unwrap_or((0, 0));
                 columns.push(Column {
                     name: choices
                         .campaigns
@@ -69,11 +64,11 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                         .find(|c| c.id == *id)
                         .map(|c| c.name.clone())
                         .unwrap_or_default(),
-                    totals: figures::totals(conn, &f)?,
-                    visits: figures::visits(conn, &f)?,
-                    publics: figures::publics(conn, &f)?,
-                    by_neighbourhood: figures::by_neighbourhood(conn, &f)?,
-                    weekly: figures::weekly_new_doors(conn, &f, starts_at, ends_at)?,
+                    totals: figures::totals(rm, &f)?,
+                    visits: figures::visits(rm, &f)?,
+                    publics: figures::publics(rm, &f)?,
+                    by_neighbourhood: figures::by_neighbourhood(rm, &f)?,
+                    weekly: figures::weekly_new_doors(rm, &f, starts_at, ends_at)?,
                 });
             }
             Ok(Some((filter, choices, chosen, columns)))

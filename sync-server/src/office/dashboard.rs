@@ -39,15 +39,15 @@ pub fn agent_name(
 pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
     let query = Query::parse(raw.as_deref());
     let found = office
-        .with_read_model(move |conn| {
-            let Some((filter, choices)) = results::resolve(conn, &query)? else {
+        .with_read_model(move |rm| {
+            let Some((filter, choices)) = results::resolve(rm, &query)? else {
                 return Ok(None);
             };
             // An idea collection has its own figures.
             let shown = if choices.is_collection(&filter) {
-                Err(super::collection::load(conn, filter.campaign)?)
+                Err(super::collection::load(rm, filter.campaign)?)
             } else {
-                Ok(figures::dashboard(conn, &filter)?)
+                Ok(figures::dashboard(rm, &filter)?)
             };
             Ok(Some((filter, choices, shown)))
         })

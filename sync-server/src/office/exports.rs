@@ -8,10 +8,10 @@ use super::dashboard::phones;
 use super::layout::{PageError, Section, page};
 use super::results::{self, Query, View, filter_form, provenance, query_string, sub_menu};
 use super::session::Office;
-use crate::consolidate::Filter;
 use crate::consolidate::export::{self, Separator};
 use crate::consolidate::open_data;
 use crate::consolidate::places::Places;
+use crate::consolidate::{Filter, Snapshot};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery};
 use axum::http::header;
@@ -54,12 +54,12 @@ const JSON: &str = "application/json";
 pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
     let query = Query::parse(raw.as_deref());
     let found = office
-        .with_read_model(move |conn| {
-            let Some((filter, choices)) = results::resolve(conn, &query)? else {
+        .with_read_model(move |rm| {
+            let Some((filter, choices)) = results::resolve(rm, &query)? else {
                 return Ok(None);
             };
-            let visits = export::visit_count(conn, &filter)?;
-            let open = open_data::build(conn, &filter)?;
+            let visits = export::visit_count(rm, &filter)?;
+            let open = open_data::build(rm, &filter)?;
             Ok(Some((filter, choices, visits, open)))
         })
         .await?;
@@ -153,16 +153,16 @@ fn open_table(r: &super::i18n::ResultsTexts, t: &open_data::Table) -> Markup {
 async fn filter_of<T: Send + 'static>(
     office: &Office,
     raw: Option<String>,
-    f: impl FnOnce(&rusqlite::Connection, &Filter, &Query) -> Result<T, PageError> + Send + 'static,
+    f: impl FnOnce(&Snapshot, &Filter, &Query) -> Result<T, PageError> + Send + 'static,
 ) -> Result<(T, String), PageError> {
     let lang = office.lang;
     office
-        .with_read_model(move |conn| {
+        .with_read_model(move |rm| {
             let query = Query::parse(raw.as_deref());
             let (filter, choices) =
-                results::resolve(conn, &query)?.ok_or(PageError::NotFound(lang))?;
+                results::resolve(rm, &query)?.ok_or(PageError::NotFound(lang))?;
             let name = campaign_name(&choices, &filter);
-            Ok((f(conn, &filter, &query)?, name))
+            Ok((f(rm, &filter, &query)?, name))
         })
         .await
 }
@@ -228,13 +228,13 @@ pub async fn download(
     }
     let lang = office.lang;
     let name_in = name.clone();
-    let ((bytes, content_type), campaign) = filter_of(&office, raw, move |conn, filter, query| {
+    let ((bytes, content_type), campaign) = filter_of(&office, raw, move |rm, filter, query| {
         let sep = separator(query);
         let csv_error = |e: csv::Error| PageError::Internal(e.into());
         let json_error = |e: serde_json::Error| PageError::Internal(e.into());
         Ok(match name_in.as_str() {
             "buildings.csv" => {
-                let rows = export::buildings(conn, filter)?;
+                let rows = export::buildings(rm, filter)?;
                 let bytes = export::csv(
                     &headers(lang, &export::BUILDING_HEADER),
                     rows.iter().map(|b| export::building_record(b, sep)),
@@ -244,12 +244,12 @@ pub async fn download(
                 (bytes, CSV)
             }
             "buildings.geojson" => {
-                let rows = export::buildings(conn, filter)?;
+                let rows = export::buildings(rm, filter)?;
                 let v = export::buildings_geojson(&rows);
                 (serde_json::to_vec(&v).map_err(json_error)?, GEOJSON)
             }
             "neighbourhoods.csv" => {
-                let rows = export::neighbourhoods(conn, filter, sep)?;
+                let rows = export::neighbourhoods(rm, filter, sep)?;
                 let bytes = export::csv(
                     &headers(lang, &export::NEIGHBOURHOOD_HEADER),
                     rows.into_iter().map(|(_, r)| r),
@@ -259,17 +259,17 @@ pub async fn download(
                 (bytes, CSV)
             }
             "neighbourhoods.geojson" => {
-                let rows = export::neighbourhoods(conn, filter, Separator::Comma)?;
-                let places = Places::load(conn)?;
+                let rows = export::neighbourhoods(rm, filter, Separator::Comma)?;
+                let places = Places::load(rm)?;
                 let v = export::neighbourhoods_geojson(&places, &rows);
                 (serde_json::to_vec(&v).map_err(json_error)?, GEOJSON)
             }
             "open-data.json" => {
-                let t = open_data::build(conn, filter)?;
+                let t = open_data::build(rm, filter)?;
                 (serde_json::to_vec_pretty(&t).map_err(json_error)?, JSON)
             }
             "open-data.csv" => {
-                let t = open_data::build(conn, filter)?;
+                let t = open_data::build(rm, filter)?;
                 let mut header = vec!["neighbourhood"];
                 header.extend(t.fields.iter().copied());
                 let header = headers(lang, &header);
@@ -296,7 +296,7 @@ pub async fn download(
                 (export::csv(&header, rows, sep).map_err(csv_error)?, CSV)
             }
             "open-data-metadata.json" => {
-                let t = open_data::build(conn, filter)?;
+                let t = open_data::build(rm, filter)?;
                 (
                     serde_json::to_vec_pretty(&t.metadata(|f| lang.column(f)))
                         .map_err(json_error)?,
@@ -336,18 +336,16 @@ async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageErr
         tokio::sync::oneshot::channel::<Result<(i64, Separator, String), PageError>>();
     tokio::task::spawn_blocking(move || {
         let run = || -> Result<(), PageError> {
-            model.catch_up()?;
-            let conn = model.reader()?;
             // One snapshot for the count and the rows.
-            conn.execute_batch("BEGIN")?;
+            let rm = Snapshot::take(&model)?;
             let query = Query::parse(raw.as_deref());
-            let Some((filter, choices)) = results::resolve(&conn, &query)? else {
+            let Some((filter, choices)) = results::resolve(&rm, &query)? else {
                 let _ = count_tx.send(Err(PageError::NotFound(lang)));
                 return Ok(());
             };
             let sep = separator(&query);
             let name = campaign_name(&choices, &filter);
-            let _ = count_tx.send(Ok((export::visit_count(&conn, &filter)?, sep, name)));
+            let _ = count_tx.send(Ok((export::visit_count(&rm, &filter)?, sep, name)));
             let mut buf = export::BOM.to_vec();
             let header: Vec<String> = headers(lang, &export::VISIT_HEADER)
                 .iter()
@@ -358,7 +356,7 @@ async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageErr
             let words = lang.results();
             buf.extend(export::csv_line(&header, sep).map_err(|e| PageError::Internal(e.into()))?);
             let mut open = true;
-            export::each_visit(&conn, &filter, &agents, |mut row| {
+            export::each_visit(&rm, &filter, &agents, |mut row| {
                 if let Some(cell) = outcome_at.and_then(|i| row.get_mut(i)) {
                     *cell = words.outcome(cell).to_string();
                 }
@@ -376,7 +374,6 @@ async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageErr
             if open && !buf.is_empty() {
                 let _ = tx.blocking_send(Ok(Bytes::from(buf)));
             }
-            conn.execute_batch("COMMIT")?;
             Ok(())
         };
         if let Err(error) = run() {

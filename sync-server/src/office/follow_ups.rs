@@ -7,6 +7,7 @@ use super::form::Fields;
 use super::layout::{PageError, Section, date, notice, page};
 use super::results::{self, Query, campaign_select};
 use super::session::Office;
+use crate::consolidate::follow_ups;
 use automerge::Automerge;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
@@ -17,18 +18,6 @@ use shared::schema::{self, DocId};
 
 /// The longest note kept with a status change.
 pub const MAX_NOTE_CHARS: usize = 1000;
-
-/// One follow-up as the list shows it.
-struct Row {
-    id: String,
-    service: String,
-    description: String,
-    address: Option<String>,
-    status: String,
-    raised_at: Option<i64>,
-    updated_at: Option<i64>,
-    last_note: String,
-}
 
 /// `GET /office/follow-ups`.
 pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
@@ -41,50 +30,13 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
     let changed = query.get("changed").is_some();
     let (service_chosen, status_chosen) = (service.clone(), status);
     let (resolved, services, rows) = office
-        .with_read_model(move |conn| {
-            let Some((filter, choices)) = results::resolve(conn, &query)? else {
+        .with_read_model(move |rm| {
+            let Some((filter, choices)) = results::resolve(rm, &query)? else {
                 return Ok((None, Vec::new(), Vec::new()));
             };
             let campaign = filter.campaign.to_string();
-            let services: Vec<String> = conn
-                .prepare(
-                    "SELECT DISTINCT service FROM rm_follow_ups WHERE campaign_id = ?1 ORDER BY service",
-                )?
-                .query_map([&campaign], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            // Conditions only for the filters given: no untyped NULL
-            // parameter, which PostgreSQL cannot type.
-            let mut sql = String::from(
-                "SELECT f.follow_up_id, f.service, f.description, b.address, f.status,
-                        f.raised_at, f.updated_at, f.last_note
-                 FROM rm_follow_ups f LEFT JOIN rm_buildings b ON b.building_id = f.building_id
-                 WHERE f.campaign_id = ?",
-            );
-            let mut params = vec![campaign.clone()];
-            if let Some(service) = service {
-                sql.push_str(" AND f.service = ?");
-                params.push(service);
-            }
-            if let Some(status) = status {
-                sql.push_str(" AND f.status = ?");
-                params.push(status.to_string());
-            }
-            sql.push_str(" ORDER BY f.raised_at DESC NULLS LAST, f.follow_up_id");
-            let mut stmt = conn.prepare(&sql)?;
-            let rows = stmt
-                .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-                    Ok(Row {
-                        id: r.get(0)?,
-                        service: r.get(1)?,
-                        description: r.get(2)?,
-                        address: r.get(3)?,
-                        status: r.get(4)?,
-                        raised_at: r.get(5)?,
-                        updated_at: r.get(6)?,
-                        last_note: r.get(7)?,
-                    })
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
+            let services = follow_ups::services(rm, &campaign)?;
+            let rows = follow_ups::list(rm, &campaign, service, status)?;
             Ok((Some((filter, choices)), services, rows))
         })
         .await?;

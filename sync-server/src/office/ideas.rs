@@ -8,11 +8,12 @@ use super::layout::{PageError, Section, date, notice, page};
 use super::map::{Pin, pins_map};
 use super::results::Query;
 use super::session::Office;
+use crate::consolidate::Snapshot;
 use crate::consolidate::export::Separator;
+use crate::consolidate::ideas::{self as read, IdeaRow, Selection};
 use crate::consolidate::places::Places;
 use crate::ideas::decide::{self, DecideError, Decision, MAX_REASON_CHARS};
 use crate::ideas::export::{self, DecidimColumn, DecidimMapping};
-use crate::ideas::read::{self, IdeaRow, Selection};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,18 +26,15 @@ struct Collection {
     name: String,
 }
 
-fn collections(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Collection>> {
-    conn.prepare(&format!(
-        "SELECT campaign_id, name FROM rm_campaigns WHERE kind = 'idea_collection' {}",
-        super::results::DEFAULT_FIRST
-    ))?
-    .query_map([crate::storage::control::now_ms()], |r| {
-        Ok(Collection {
-            id: r.get(0)?,
-            name: r.get(1)?,
+fn collections(rm: &Snapshot) -> rusqlite::Result<Vec<Collection>> {
+    Ok(crate::consolidate::choices::campaigns(rm)?
+        .into_iter()
+        .filter(|c| c.ideas)
+        .map(|c| Collection {
+            id: c.id.to_string(),
+            name: c.name,
         })
-    })?
-    .collect()
+        .collect())
 }
 
 /// The collection asked for, or the newest.
@@ -59,8 +57,8 @@ struct Found {
 
 async fn find(office: &Office, query: Query) -> Result<Option<(Found, Query)>, PageError> {
     office
-        .with_read_model(move |conn| {
-            let collections = collections(conn)?;
+        .with_read_model(move |rm| {
+            let collections = collections(rm)?;
             let Some(campaign) = chosen(&collections, &query) else {
                 return Ok(None);
             };
@@ -71,8 +69,8 @@ async fn find(office: &Office, query: Query) -> Result<Option<(Found, Query)>, P
             };
             // One read: the page lists the selection and offers every idea
             // to merge into.
-            let places = Places::load(conn)?;
-            let all = read::ideas(conn, &campaign, &places)?;
+            let places = Places::load(rm)?;
+            let all = read::ideas(rm, &campaign, &places)?;
             let rows = all.iter().filter(|r| selection.keeps(r)).cloned().collect();
             let neighbourhoods = places.neighbourhoods;
             Ok(Some((

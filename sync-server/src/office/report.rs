@@ -16,13 +16,13 @@ use maud::{Markup, html};
 pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
     let query = Query::parse(raw.as_deref());
     let found = office
-        .with_read_model(move |conn| {
-            let Some((filter, choices)) = results::resolve(conn, &query)? else {
+        .with_read_model(move |rm| {
+            let Some((filter, choices)) = results::resolve(rm, &query)? else {
                 return Ok(None);
             };
             // An idea collection's report is its own figures, one page.
             if choices.is_collection(&filter) {
-                let collection = super::collection::load(conn, filter.campaign)?;
+                let collection = super::collection::load(rm, filter.campaign)?;
                 return Ok(Some((filter, choices, Err(collection))));
             }
             let mut pages = Vec::new();
@@ -36,7 +36,7 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                 ..filter.clone()
             };
             if filter.neighbourhood.is_none() {
-                pages.push((None, report::build(conn, &whole)?));
+                pages.push((None, report::build(rm, &whole)?));
             }
             for (id, name) in &choices.neighbourhoods {
                 if filter.neighbourhood.is_some_and(|n| n.to_string() != *id) {
@@ -47,7 +47,7 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                     neighbourhood: Some(n),
                     ..whole.clone()
                 };
-                let page = report::build(conn, &f)?;
+                let page = report::build(rm, &f)?;
                 // A neighbourhood the campaign does not cover would be a
                 // page of zeros.
                 if page.totals.doors > 0 || page.visits > 0 {

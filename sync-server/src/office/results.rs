@@ -5,9 +5,11 @@
 use super::i18n::ResultsTexts;
 use super::layout::{iso_day, parse_iso_day};
 use super::session::Office;
-use crate::consolidate::Filter;
+use crate::consolidate::choices::{self, Freshness};
+use crate::consolidate::{Filter, Snapshot};
+
+pub use crate::consolidate::choices::CampaignChoice;
 use maud::{Markup, html};
-use rusqlite::Connection;
 use shared::domain::CampaignId;
 
 /// The raw filter values, as the query string carried them.
@@ -46,18 +48,6 @@ impl Query {
     }
 }
 
-/// A campaign as the results pages list it.
-#[derive(Clone, Debug)]
-pub struct CampaignChoice {
-    /// Its id.
-    pub id: CampaignId,
-    /// Its name.
-    pub name: String,
-    /// Whether it is an idea collection, whose pages show its own figures
-    /// (`office::collection`), not the door figures.
-    pub ideas: bool,
-}
-
 /// What the filter form offers.
 #[derive(Clone, Debug, Default)]
 pub struct Choices {
@@ -73,49 +63,10 @@ pub struct Choices {
     pub unreadable: i64,
 }
 
-/// The order campaigns are offered in, the first being the default: those
-/// under way today (latest start first), then those that ended (most
-/// recently ended first), then those still to come (soonest first). A
-/// coordinator and an elected official land on the work in progress, not
-/// on an empty campaign planned for next year. `?1` is now (Unix ms).
-pub const DEFAULT_FIRST: &str = "ORDER BY
-    CASE WHEN starts_at <= ?1 AND ?1 < ends_at + 86400000 THEN 0
-         WHEN starts_at <= ?1 THEN 1 ELSE 2 END,
-    CASE WHEN starts_at <= ?1 AND ?1 < ends_at + 86400000 THEN -starts_at
-         WHEN starts_at <= ?1 THEN -ends_at ELSE starts_at END,
-    name, campaign_id";
-
-/// The campaigns the results pages choose from, in [`DEFAULT_FIRST`]
-/// order, idea collections included (they show their own figures).
-pub fn campaigns(conn: &Connection) -> rusqlite::Result<Vec<CampaignChoice>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT campaign_id, name, kind = 'idea_collection' FROM rm_campaigns {DEFAULT_FIRST}"
-    ))?;
-    let rows = stmt.query_map([crate::storage::control::now_ms()], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, bool>(2)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, name, ideas) = row?;
-        if let Ok(id) = id.parse() {
-            out.push(CampaignChoice {
-                id: CampaignId(id),
-                name,
-                ideas,
-            });
-        }
-    }
-    Ok(out)
-}
-
 /// The filter a query asks for, and the choices around it; `None` when
 /// the municipality has no campaign yet.
-pub fn resolve(conn: &Connection, query: &Query) -> rusqlite::Result<Option<(Filter, Choices)>> {
-    let campaigns = campaigns(conn)?;
+pub fn resolve(rm: &Snapshot, query: &Query) -> rusqlite::Result<Option<(Filter, Choices)>> {
+    let campaigns = choices::campaigns(rm)?;
     let asked: Option<CampaignId> = query.get("campaign").and_then(|c| c.parse().ok());
     let Some(campaign) = asked
         .filter(|c| campaigns.iter().any(|k| k.id == *c))
@@ -125,26 +76,8 @@ pub fn resolve(conn: &Connection, query: &Query) -> rusqlite::Result<Option<(Fil
     else {
         return Ok(None);
     };
-    let pairs = |sql: &str, param: Option<String>| -> rusqlite::Result<Vec<(String, String)>> {
-        let mut stmt = conn.prepare(sql)?;
-        let rows = match param {
-            Some(p) => stmt
-                .query_map([p], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<Vec<_>, _>>()?,
-            None => stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<Vec<_>, _>>()?,
-        };
-        Ok(rows)
-    };
-    let sectors = pairs(
-        "SELECT sector_id, name FROM rm_sectors WHERE campaign_id = ?1 ORDER BY name",
-        Some(campaign.to_string()),
-    )?;
-    let neighbourhoods = pairs(
-        "SELECT neighbourhood_id, name FROM rm_neighbourhoods ORDER BY name",
-        None,
-    )?;
+    let sectors = choices::sectors(rm, campaign)?;
+    let neighbourhoods = choices::neighbourhoods(rm)?;
     let sector = query
         .get("sector")
         .filter(|s| sectors.iter().any(|(id, _)| id == s))
@@ -159,12 +92,7 @@ pub fn resolve(conn: &Connection, query: &Query) -> rusqlite::Result<Option<(Fil
         .get("until")
         .and_then(parse_iso_day)
         .map(|d| d + 86_400_000);
-    let rev = conn.query_row(
-        "SELECT coalesce(max(value), 0) FROM rm_meta WHERE key = 'cursor'",
-        [],
-        |r| r.get(0),
-    )?;
-    let unreadable = conn.query_row("SELECT count(*) FROM rm_unreadable", [], |r| r.get(0))?;
+    let Freshness { rev, unreadable } = choices::freshness(rm)?;
     Ok(Some((
         Filter {
             campaign,

@@ -30,16 +30,16 @@ fn info(lang: super::Lang, name: &str, c: &Coverage) -> String {
 pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
     let query = Query::parse(raw.as_deref());
     let found = office
-        .with_read_model(move |conn| {
-            let Some((filter, choices)) = results::resolve(conn, &query)? else {
+        .with_read_model(move |rm| {
+            let Some((filter, choices)) = results::resolve(rm, &query)? else {
                 return Ok(None);
             };
-            let places = Places::load(conn)?;
-            let areas: HashMap<String, Coverage> = figures::by_neighbourhood(conn, &filter)?
+            let places = Places::load(rm)?;
+            let areas: HashMap<String, Coverage> = figures::by_neighbourhood(rm, &filter)?
                 .into_iter()
                 .map(|g| (g.id, g.coverage))
                 .collect();
-            let buildings = crate::consolidate::export::buildings(conn, &filter)?;
+            let buildings = crate::consolidate::export::buildings(rm, &filter)?;
             Ok(Some((filter, choices, places, areas, buildings)))
         })
         .await?;

@@ -15,6 +15,7 @@
 use super::i18n::{Lang, Texts};
 use super::layout::PageError;
 use crate::AppState;
+use crate::consolidate::Snapshot;
 use crate::readmodel::ReadModel;
 use crate::storage::control::Account;
 use crate::storage::tenants::TenantStore;
@@ -230,25 +231,16 @@ impl Office {
         Ok(self.state.tenants.read_model(self.account.municipality)?)
     }
 
-    /// Runs `f` on a connection to the municipality's read model, brought
+    /// Runs `f` on one snapshot of the municipality's read model, brought
     /// up to date first, on a blocking thread. Never takes the store's
     /// lock: a phone's sync does not wait for an office read.
     pub async fn with_read_model<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&rusqlite::Connection) -> Result<T, PageError> + Send + 'static,
+        f: impl FnOnce(&Snapshot) -> Result<T, PageError> + Send + 'static,
     ) -> Result<T, PageError> {
         let model = self.read_model()?;
-        tokio::task::spawn_blocking(move || {
-            model.catch_up()?;
-            let conn = model.reader()?;
-            // One snapshot for the whole page: its figures are those of one
-            // revision, even if the projector commits meanwhile.
-            conn.execute_batch("BEGIN")?;
-            let result = f(&conn);
-            conn.execute_batch("COMMIT")?;
-            result
-        })
-        .await
-        .map_err(|e| PageError::Internal(e.into()))?
+        tokio::task::spawn_blocking(move || f(&Snapshot::take(&model)?))
+            .await
+            .map_err(|e| PageError::Internal(e.into()))?
     }
 }

@@ -431,15 +431,11 @@ async fn show_preview(
         })
         .await?;
     let lost = office
-        .with_read_model(move |conn| {
-            let mut statement =
-                conn.prepare("SELECT DISTINCT door_key FROM rm_visits WHERE building_id = ?1")?;
+        .with_read_model(move |rm| {
             let mut lost = Vec::new();
             for mut building in removed {
                 let id = building.id.to_string();
-                let visited: HashSet<String> = statement
-                    .query_map([id.as_str()], |row| row.get::<_, String>(0))?
-                    .collect::<Result<_, _>>()?;
+                let visited = crate::consolidate::choices::visited_doors(rm, &id)?;
                 building
                     .doors
                     .retain(|d| visited.contains(&door_key(&id, &d.entrance, d.floor, &d.door)));

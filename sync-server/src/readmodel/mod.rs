@@ -20,16 +20,17 @@
 //! incrementally maintained one ([`ReadModel::dump`]).
 
 mod project;
+pub mod rules;
 mod schema;
 #[cfg(test)]
 pub(crate) mod tests;
 
 pub use project::{door_key, door_label};
 
-use crate::storage::tenants::TenantStore;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use shared::schema::DocId;
 use shared::store::{MigrationError, StoreError, migrate};
+use shared::sync::DocumentStore;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -71,10 +72,18 @@ pub enum ReadModelError {
     Misfiled,
 }
 
+/// Where the projector reads documents from: all it needs of a
+/// municipality's store (`storage::tenants` gives it one), so the read
+/// model knows nothing of how stores are kept.
+pub trait DocumentSource: Send + 'static {
+    /// A connection to the store, for one batch: taken, then given back,
+    /// so a projector holds none while idle.
+    fn documents(&self) -> Result<Box<dyn DocumentStore + Send>, StoreError>;
+}
+
 struct Projector {
-    /// Where the documents are read from: a connection is taken for each
-    /// batch and given back, so a projector holds none while idle.
-    docs: TenantStore,
+    /// Where the documents are read from.
+    docs: Box<dyn DocumentSource>,
     tables: Connection,
 }
 
@@ -94,7 +103,7 @@ impl ReadModel {
     /// Opens (creating if needed) the read model at `path`, projecting from
     /// the document store `docs`. A model of another projection version
     /// is rebuilt by the next catch-up, not here: opening stays quick.
-    pub fn open(path: &Path, docs: TenantStore) -> Result<Self, ReadModelError> {
+    pub fn open(path: &Path, docs: impl DocumentSource) -> Result<Self, ReadModelError> {
         let mut tables = Connection::open(path)?;
         tables.busy_timeout(std::time::Duration::from_secs(5))?;
         tables.pragma_update(None, "journal_mode", "WAL")?;
@@ -105,7 +114,10 @@ impl ReadModel {
         migrate(&mut tables, schema::MIGRATIONS)?;
         let model = Self {
             path: path.to_path_buf(),
-            projector: Arc::new(Mutex::new(Projector { docs, tables })),
+            projector: Arc::new(Mutex::new(Projector {
+                docs: Box::new(docs),
+                tables,
+            })),
             pending: Arc::default(),
             stale: Arc::default(),
         };
@@ -216,7 +228,7 @@ impl Projector {
     fn catch_up(&mut self) -> Result<i64, ReadModelError> {
         let mut cursor = meta(&self.tables, "cursor")?.unwrap_or(0);
         loop {
-            let (upto, docs, erased, full) = read_batch(&self.docs, cursor)?;
+            let (upto, docs, erased, full) = read_batch(&*self.docs, cursor)?;
             if upto == cursor && docs.is_empty() && erased.is_empty() {
                 return Ok(cursor);
             }
@@ -275,8 +287,8 @@ type Batch = (
 
 /// Reads the next batch after `cursor` in one snapshot of the store: the
 /// documents and the erasures are those of one revision.
-fn read_batch(docs: &TenantStore, cursor: i64) -> Result<Batch, ReadModelError> {
-    let store = docs.get()?;
+fn read_batch(docs: &dyn DocumentSource, cursor: i64) -> Result<Batch, ReadModelError> {
+    let store = docs.documents()?;
     let mut batch = None;
     store.read_consistent(&mut || {
         let target = store.current_rev()?;
@@ -329,21 +341,6 @@ fn set_meta(conn: &Connection, key: &str, value: i64) -> Result<(), ReadModelErr
 /// The read model's file beside a municipality's document store.
 pub fn path_beside(store: &Path) -> PathBuf {
     store.with_extension("readmodel.sqlite")
-}
-
-/// Rebuilds the read model of each municipality:
-/// (municipality, revision reached, time taken).
-pub fn rebuild_all(
-    tenants: &crate::storage::tenants::Tenants,
-    municipalities: &[shared::domain::MunicipalityId],
-) -> Result<Vec<(String, i64, std::time::Duration)>, ReadModelError> {
-    let mut done = Vec::new();
-    for municipality in municipalities {
-        let started = std::time::Instant::now();
-        let rev = tenants.read_model(*municipality)?.rebuild()?;
-        done.push((municipality.to_string(), rev, started.elapsed()));
-    }
-    Ok(done)
 }
 
 /// Every row of every projected table, as text, sorted.

@@ -3,7 +3,7 @@
 //! transaction.
 
 use super::ReadModelError;
-use crate::consolidate::rules;
+use crate::readmodel::rules;
 use automerge::Automerge;
 use rusqlite::{Connection, params};
 use shared::domain::{

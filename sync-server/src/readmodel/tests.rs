@@ -63,7 +63,7 @@ fn fixture() -> Fixture {
     let store = Store::open(&docs_path).expect("store");
     let model = ReadModel::open(
         &model_path,
-        TenantStore::open_sqlite(docs_path.clone()).expect("docs"),
+        crate::storage::tenants::TenantStore::open_sqlite(docs_path.clone()).expect("docs"),
     )
     .expect("model");
     Fixture {
@@ -178,7 +178,7 @@ fn a_model_of_another_projection_version_is_rebuilt_by_the_next_catch_up() {
     }
     let reopened = ReadModel::open(
         &f.model_path,
-        TenantStore::open_sqlite(f.docs_path.clone()).expect("docs"),
+        crate::storage::tenants::TenantStore::open_sqlite(f.docs_path.clone()).expect("docs"),
     )
     .expect("reopen");
     // Opening is quick; the next catch-up rebuilds.
@@ -229,7 +229,9 @@ fn the_command_rebuilds_every_municipality_it_is_given() {
         .expect("connection");
     save(&mut *store, &building(None));
     drop(store);
-    let done = rebuild_all(&tenants, &[municipality]).expect("rebuild");
+    let done = tenants
+        .rebuild_read_models(&[municipality])
+        .expect("rebuild");
     assert_eq!(done.len(), 1);
     assert_eq!(done[0].0, municipality.to_string());
     let model = tenants.read_model(municipality).expect("open");

@@ -103,6 +103,12 @@ impl TenantStore {
     }
 }
 
+impl crate::readmodel::DocumentSource for TenantStore {
+    fn documents(&self) -> Result<Box<dyn DocumentStore + Send>, StoreError> {
+        self.get()
+    }
+}
+
 /// Where every municipality's documents are kept.
 pub enum Backend {
     /// One SQLite file each, in this folder.
@@ -166,6 +172,21 @@ impl Tenants {
         let model = ReadModel::open(&path, store)?;
         models.insert(municipality, model.clone());
         Ok(model)
+    }
+
+    /// Rebuilds the read model of each municipality:
+    /// (municipality, revision reached, time taken).
+    pub fn rebuild_read_models(
+        &self,
+        municipalities: &[MunicipalityId],
+    ) -> Result<Vec<(String, i64, Duration)>, ReadModelError> {
+        let mut done = Vec::new();
+        for municipality in municipalities {
+            let started = std::time::Instant::now();
+            let rev = self.read_model(*municipality)?.rebuild()?;
+            done.push((municipality.to_string(), rev, started.elapsed()));
+        }
+        Ok(done)
     }
 
     /// The store of a municipality, opened if needed.

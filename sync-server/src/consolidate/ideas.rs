@@ -2,8 +2,9 @@
 //! from the read model, each placed in its neighbourhood, with the ideas
 //! merged into it as duplicates under it.
 
+use crate::consolidate::Snapshot;
 use crate::consolidate::places::Places;
-use rusqlite::{Connection, params};
+use rusqlite::params;
 use std::collections::BTreeMap;
 
 /// One idea.
@@ -66,7 +67,8 @@ impl Selection {
 
 /// A campaign's ideas, newest first, duplicates under the idea they were
 /// merged into, each placed among `places`.
-pub fn ideas(conn: &Connection, campaign: &str, places: &Places) -> rusqlite::Result<Vec<IdeaRow>> {
+pub fn ideas(rm: &Snapshot, campaign: &str, places: &Places) -> rusqlite::Result<Vec<IdeaRow>> {
+    let conn = &rm.conn;
     let names: BTreeMap<String, String> = places
         .neighbourhoods
         .iter()
