@@ -5,9 +5,11 @@
 //! and drive real clients against it without sleeping.
 
 pub mod api;
+pub mod campaigns;
 pub mod config;
 pub mod consolidate;
 pub mod demo;
+pub mod follow_ups;
 pub mod http;
 pub mod ideas;
 pub mod office;

@@ -6,8 +6,8 @@
 
 use super::figures::{Agent, Coverage, Publics};
 use super::filter::{Filter, Sql};
-use crate::readmodel::rules::RAPID_GAP_MS;
 use crate::consolidate::Snapshot;
+use crate::readmodel::rules::RAPID_GAP_MS;
 use rusqlite::params_from_iter;
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -4,15 +4,16 @@
 use super::form::Fields;
 use super::layout::{PageError, Section, iso_day, notice, page, parse_iso_day};
 use super::session::{Office, Reader};
-use automerge::Automerge;
+use crate::campaigns::settings::{self, Settings};
+use crate::campaigns::{RecordError, load, store_record};
 use axum::body::Bytes;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use shared::api::DeviceInfo;
 use shared::domain::{AgentId, Campaign, CampaignId, CampaignKind, Neighbourhood, Sector};
-use shared::schema::{self, DocKind, SingleRecord};
-use shared::sync::{DocumentStore, Records};
+use shared::schema::{self, DocKind};
+use shared::sync::Records;
 
 /// Every kind, in the order the form lists them.
 pub const KINDS: [CampaignKind; 4] = [
@@ -40,27 +41,13 @@ pub fn parse_id<T: std::str::FromStr>(office: &Office, text: &str) -> Result<T, 
     text.parse().map_err(|_| PageError::NotFound(office.lang))
 }
 
-/// Reads one record, as a 404 when the municipality has no such document.
-pub fn load<T: SingleRecord>(
-    store: &dyn DocumentStore,
-    id: &schema::DocId,
-    lang: super::Lang,
-) -> Result<T, PageError> {
-    let doc = store.load(id)?.ok_or(PageError::NotFound(lang))?;
-    Ok(schema::read(&doc)?)
-}
-
-/// Writes one record over its stored document (only what changed), as an
-/// edit the devices receive at their next sync.
-pub fn store_record<T: SingleRecord>(
-    store: &mut dyn DocumentStore,
-    record: &T,
-) -> Result<(), PageError> {
-    let id = record.doc_id();
-    let mut doc = store.load(&id)?.unwrap_or_else(Automerge::new);
-    schema::write(&mut doc, record)?;
-    store.save_one(&id, &doc)?;
-    Ok(())
+/// A record that could not be read or written, as the office answers it:
+/// a missing one is a 404.
+pub fn page_error(error: RecordError, lang: super::Lang) -> PageError {
+    match error {
+        RecordError::NotFound => PageError::NotFound(lang),
+        other => PageError::Internal(other.into()),
+    }
 }
 
 /// The devices that can be put in a team or a sector.
@@ -180,14 +167,14 @@ pub async fn create(office: Office, body: Bytes) -> Result<Response, PageError> 
     else {
         return Ok(Redirect::to("/office").into_response());
     };
-    if ends_at < starts_at {
+    let Ok(campaign) = settings::new_campaign(name, kind, starts_at, ends_at) else {
         let error = office.t.dates_reversed;
         return Ok(list_campaigns(office, Some(error)).await?.into_response());
-    }
-    let campaign = Campaign::new(name, kind, starts_at, ends_at);
+    };
     let id = campaign.id;
+    let lang = office.lang;
     office
-        .with_store(move |store| store_record(store, &campaign))
+        .with_store(move |store| store_record(store, &campaign).map_err(|e| page_error(e, lang)))
         .await?;
     Ok(Redirect::to(&format!("/office/campaigns/{id}")).into_response())
 }
@@ -209,17 +196,17 @@ async fn settings(
     let lang = office.lang;
     let (campaign, mut neighbourhoods, refused) = office
         .with_store(move |store| {
-            let mut campaign: Campaign = load(store, &schema::DocId::campaign(id), lang)?;
+            let mut campaign: Campaign =
+                load(store, &schema::DocId::campaign(id)).map_err(|e| page_error(e, lang))?;
             let mut refused = false;
             if let Some(fields) = change {
-                let mut changed = campaign.clone();
-                match apply_settings(&mut changed, &fields) {
-                    Ok(()) => {
-                        store_record(store, &changed)?;
+                match settings::plan(&campaign, settings_from(&fields)) {
+                    Ok(changed) => {
+                        store_record(store, &changed).map_err(|e| page_error(e, lang))?;
                         campaign = changed;
                     }
                     // Nothing is saved: the form shows what is stored.
-                    Err(DatesReversed) => refused = true,
+                    Err(settings::DatesReversed) => refused = true,
                 }
             }
             let neighbourhoods: Vec<Neighbourhood> =
@@ -319,10 +306,10 @@ pub async fn archive(
     let lang = office.lang;
     office
         .with_store(move |store| {
-            let mut campaign: Campaign = load(store, &schema::DocId::campaign(id), lang)?;
-            if campaign.archived != archived {
-                campaign.archived = archived;
-                store_record(store, &campaign)?;
+            let campaign: Campaign =
+                load(store, &schema::DocId::campaign(id)).map_err(|e| page_error(e, lang))?;
+            if let Some(changed) = settings::archive(&campaign, archived) {
+                store_record(store, &changed).map_err(|e| page_error(e, lang))?;
             }
             Ok(())
         })
@@ -346,40 +333,18 @@ pub async fn save(
     settings(&office, id, Some(Fields::parse(&body)), Some(saved)).await
 }
 
-/// An end date before the start date: refused, never silently moved.
-struct DatesReversed;
-
-fn apply_settings(c: &mut Campaign, fields: &Fields) -> Result<(), DatesReversed> {
-    let name = fields.get("name");
-    if !name.is_empty() {
-        c.name = name;
+/// What the settings form states.
+fn settings_from(fields: &Fields) -> Settings {
+    Settings {
+        name: fields.get("name"),
+        kind: kind_from_tag(&fields.get("kind")),
+        starts_at: parse_iso_day(&fields.get("starts")),
+        ends_at: parse_iso_day(&fields.get("ends")),
+        neighbourhoods: fields.parsed("neighbourhood"),
+        team: fields.parsed("team"),
+        topics: fields.lines("topics"),
+        services: fields.lines("services"),
+        categories: fields.lines("categories"),
+        places: fields.lines("places"),
     }
-    if let Some(kind) = kind_from_tag(&fields.get("kind")) {
-        c.kind = kind;
-    }
-    if let Some(starts) = parse_iso_day(&fields.get("starts")) {
-        c.starts_at = starts;
-    }
-    if let Some(ends) = parse_iso_day(&fields.get("ends")) {
-        c.ends_at = ends;
-    }
-    if c.ends_at < c.starts_at {
-        return Err(DatesReversed);
-    }
-    c.neighbourhoods = fields
-        .all("neighbourhood")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    c.team = fields
-        .all("team")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    c.topics = fields.lines("topics");
-    c.services = fields.lines("services");
-    if c.kind == CampaignKind::IdeaCollection {
-        super::ideas::apply_collection_settings(c, fields);
-    }
-    Ok(())
 }

@@ -1,23 +1,19 @@
-//! Follow-ups at the office: the list (from the read model), filtered by
-//! campaign, service and status, and a status change with a note for the
-//! agent. The change is written into the follow-up's document, so it
-//! reaches the phones at their next sync and shows on the door.
+//! Follow-ups at the office: the list (`consolidate::follow_ups`),
+//! filtered by campaign, service and status, and a status change with a
+//! note for the agent (`follow_ups`). A thin shell.
 
+use super::campaigns::page_error;
 use super::form::Fields;
 use super::layout::{PageError, Section, date, notice, page};
 use super::results::{self, Query, campaign_select};
 use super::session::Office;
-use crate::consolidate::follow_ups;
-use automerge::Automerge;
+use crate::consolidate::follow_ups as listed;
+use crate::follow_ups::{self, Change, MAX_NOTE_CHARS};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use shared::domain::{AgentId, FollowUp, FollowUpId, FollowUpStatus, StatusChange};
-use shared::schema::{self, DocId};
-
-/// The longest note kept with a status change.
-pub const MAX_NOTE_CHARS: usize = 1000;
+use shared::domain::{AgentId, FollowUpId, FollowUpStatus};
 
 /// `GET /office/follow-ups`.
 pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
@@ -35,8 +31,8 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                 return Ok((None, Vec::new(), Vec::new()));
             };
             let campaign = filter.campaign.to_string();
-            let services = follow_ups::services(rm, &campaign)?;
-            let rows = follow_ups::list(rm, &campaign, service, status)?;
+            let services = listed::services(rm, &campaign)?;
+            let rows = listed::list(rm, &campaign, service, status)?;
             Ok((Some((filter, choices)), services, rows))
         })
         .await?;
@@ -123,23 +119,15 @@ pub async fn change(
     let Some(status) = FollowUpStatus::parse(&fields.get("status")) else {
         return Err(PageError::NotFound(lang));
     };
-    let note: String = fields.get("note").chars().take(MAX_NOTE_CHARS).collect();
-    let by = office.account.id.parse().map(AgentId).unwrap_or_default();
+    let change = Change {
+        status,
+        note: fields.get("note"),
+        by: office.account.id.parse().map(AgentId).unwrap_or_default(),
+        at: crate::storage::control::now_ms(),
+    };
     let campaign = office
         .with_store(move |store| {
-            let doc_id = DocId::follow_up(id);
-            let mut doc: Automerge = store.load(&doc_id)?.ok_or(PageError::NotFound(lang))?;
-            let mut follow_up: FollowUp = schema::read(&doc)?;
-            follow_up.status = status;
-            follow_up.history.push(StatusChange {
-                status,
-                at: crate::storage::control::now_ms(),
-                by,
-                note,
-            });
-            schema::write(&mut doc, &follow_up)?;
-            store.save_one(&doc_id, &doc)?;
-            Ok(follow_up.campaign)
+            follow_ups::change_status(store, id, change).map_err(|e| page_error(e, lang))
         })
         .await?;
     Ok(Redirect::to(&format!(

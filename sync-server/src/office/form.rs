@@ -48,6 +48,15 @@ impl Fields {
             .collect()
     }
 
+    /// Every value of a repeated field that parses (ids from checkboxes; a
+    /// forged value is dropped).
+    pub fn parsed<T: std::str::FromStr>(&self, name: &str) -> Vec<T> {
+        self.all(name)
+            .iter()
+            .filter_map(|v| v.parse().ok())
+            .collect()
+    }
+
     /// A textarea's non-empty lines.
     pub fn lines(&self, name: &str) -> Vec<String> {
         lines(&self.get(name))

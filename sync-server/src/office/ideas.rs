@@ -519,32 +519,6 @@ fn decidim_mapping(query: &Query) -> DecidimMapping {
     DecidimMapping { column, ids }
 }
 
-/// The campaign settings an idea collection adds: categories, and named
-/// places as "name; latitude; longitude" lines (a line that does not read
-/// is left out).
-pub fn apply_collection_settings(c: &mut Campaign, fields: &Fields) {
-    c.categories = fields.lines("categories");
-    c.places = fields
-        .lines("places")
-        .iter()
-        .filter_map(|line| {
-            let parts: Vec<&str> = line.split(';').map(str::trim).collect();
-            let [name, lat, lon] = parts[..] else {
-                return None;
-            };
-            let lat: f64 = lat.replace(',', ".").parse().ok()?;
-            let lon: f64 = lon.replace(',', ".").parse().ok()?;
-            (!name.is_empty() && lat.abs() <= 90.0 && lon.abs() <= 180.0).then(|| {
-                shared::domain::NamedPlace {
-                    name: name.chars().take(120).collect(),
-                    point: Point { lon, lat },
-                }
-            })
-        })
-        .take(500)
-        .collect();
-}
-
 /// The campaign form's fields for an idea collection.
 pub fn collection_settings(office: &Office, c: &Campaign) -> Markup {
     let t = office.lang.ideas();

@@ -2,11 +2,13 @@
 //! lasso), by neighbourhood or from the list; the agents assigned; each
 //! sector's progress from the visits devices have synced.
 
-use super::campaigns::{active_devices, load, parse_id, store_record};
+use super::campaigns::{active_devices, page_error, parse_id};
 use super::form::Fields;
 use super::layout::{PageError, Section, notice, page};
 use super::map::{Mark, map};
 use super::session::Office;
+use crate::campaigns::sectors::{self, Progress, SectorError, SectorInput};
+use crate::campaigns::{load, store_record};
 use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -16,52 +18,9 @@ use shared::api::DeviceInfo;
 use shared::domain::{
     AgentId, Building, BuildingId, Campaign, CampaignId, Neighbourhood, Sector, SectorId,
 };
-use shared::schema::{self, DocId, DocKind};
-use shared::sync::{DocumentStore, Records};
-use std::collections::{BTreeSet, HashMap, HashSet};
-
-/// How far a sector has got: doors knocked at least once, of all doors.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Progress {
-    /// Doors with at least one visit.
-    pub knocked: usize,
-    /// Doors in the sector.
-    pub doors: usize,
-}
-
-/// Progress of a sector from the visit logs stored on the server.
-pub fn progress(
-    store: &dyn DocumentStore,
-    campaign: CampaignId,
-    sector: &Sector,
-    buildings: &HashMap<BuildingId, Building>,
-) -> Result<Progress, PageError> {
-    let mut progress = Progress::default();
-    for id in &sector.buildings {
-        let Some(building) = buildings.get(id) else {
-            continue;
-        };
-        let doors: BTreeSet<_> = building.dwellings().collect();
-        progress.doors += doors.len();
-        let visits_id = DocId::visits(campaign, *id);
-        if let Some(doc) = store.load(&visits_id)? {
-            match schema::visits(&doc) {
-                Ok(visits) => {
-                    let knocked: BTreeSet<_> = visits
-                        .into_values()
-                        .map(|v| v.door)
-                        .filter(|d| doors.contains(d))
-                        .collect();
-                    progress.knocked += knocked.len();
-                }
-                Err(error) => {
-                    tracing::warn!(doc = %visits_id, %error, "unreadable visit log skipped");
-                }
-            }
-        }
-    }
-    Ok(progress)
-}
+use shared::schema::{DocId, DocKind};
+use shared::sync::Records;
+use std::collections::{HashMap, HashSet};
 
 struct Data {
     campaign: Campaign,
@@ -74,7 +33,8 @@ async fn data(office: &Office, id: CampaignId) -> Result<Data, PageError> {
     let lang = office.lang;
     office
         .with_store(move |store| {
-            let campaign: Campaign = load(store, &DocId::campaign(id), lang)?;
+            let campaign: Campaign =
+                load(store, &DocId::campaign(id)).map_err(|e| page_error(e, lang))?;
             let mut neighbourhoods: Vec<Neighbourhood> =
                 store.readable_records(DocKind::Neighbourhood)?;
             neighbourhoods.sort_by(|a, b| a.name.cmp(&b.name));
@@ -84,7 +44,7 @@ async fn data(office: &Office, id: CampaignId) -> Result<Data, PageError> {
             let mut sectors = Vec::new();
             for s in store.readable_records::<Sector>(DocKind::Sector)? {
                 if s.campaign == id {
-                    let p = progress(store, id, &s, &by_id)?;
+                    let p = sectors::progress(store, id, &s, &by_id)?;
                     sectors.push((s, p));
                 }
             }
@@ -313,81 +273,54 @@ async fn write(
     let campaign: CampaignId = parse_id(&office, &id)?;
     let sector_id: Option<SectorId> = sector.map(|s| parse_id(&office, &s)).transpose()?;
     let fields = Fields::parse(&body);
-    let name = fields.get("name");
-    let chosen: Vec<BuildingId> = fields
-        .all("building")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    let agents: Vec<AgentId> = fields
-        .all("agent")
-        .iter()
-        .filter_map(|v| v.parse().ok())
-        .collect();
+    let input = SectorInput {
+        name: fields.get("name"),
+        buildings: fields.parsed("building"),
+        agents: fields.parsed("agent"),
+    };
     let before = data(&office, campaign).await?;
     let known: HashSet<BuildingId> = before.buildings.iter().map(|b| b.id).collect();
-    let mut seen = HashSet::new();
-    let buildings: Vec<BuildingId> = chosen
-        .into_iter()
-        .filter(|b| known.contains(b) && seen.insert(*b))
-        .collect();
     let devices = active_devices(&office).await?;
-    if name.is_empty() || buildings.is_empty() {
-        let text = if name.is_empty() {
-            office.t.error_sector_name
-        } else {
-            office.t.error_no_building
-        };
-        let editing = sector_id.and_then(|s| {
-            before
-                .sectors
-                .iter()
-                .find(|(x, _)| x.id == s)
-                .map(|(x, _)| x.clone())
-        });
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            render(
-                &office,
-                &before,
-                &devices,
-                editing.as_ref(),
-                Some(("error", text)),
-            ),
-        )
-            .into_response());
-    }
+    let checked = match sectors::check(input, &known) {
+        Ok(checked) => checked,
+        Err(error) => {
+            let text = match error {
+                SectorError::NoName => office.t.error_sector_name,
+                _ => office.t.error_no_building,
+            };
+            let editing = sector_id.and_then(|s| {
+                before
+                    .sectors
+                    .iter()
+                    .find(|(x, _)| x.id == s)
+                    .map(|(x, _)| x.clone())
+            });
+            return Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                render(
+                    &office,
+                    &before,
+                    &devices,
+                    editing.as_ref(),
+                    Some(("error", text)),
+                ),
+            )
+                .into_response());
+        }
+    };
     let lang = office.lang;
     let removed = office
         .with_store(move |store| {
-            let mut removed: Vec<AgentId> = Vec::new();
-            let sector = match sector_id {
-                Some(sid) => {
-                    let mut s: Sector = load(store, &DocId::sector(sid), lang)?;
-                    if s.campaign != campaign {
-                        return Err(PageError::NotFound(lang));
-                    }
-                    removed = s
-                        .agents
-                        .iter()
-                        .filter(|a| !agents.contains(a))
-                        .copied()
-                        .collect();
-                    s.name = name;
-                    s.buildings = buildings;
-                    s.agents = agents;
-                    s
-                }
-                None => Sector {
-                    id: SectorId::new(),
-                    campaign,
-                    name,
-                    buildings,
-                    agents,
-                },
+            let existing = match sector_id {
+                Some(sid) => Some(
+                    load::<Sector>(store, &DocId::sector(sid)).map_err(|e| page_error(e, lang))?,
+                ),
+                None => None,
             };
-            store_record(store, &sector)?;
-            Ok(removed)
+            let planned = sectors::plan(campaign, existing, checked)
+                .map_err(|_| PageError::NotFound(lang))?;
+            store_record(store, &planned.sector).map_err(|e| page_error(e, lang))?;
+            Ok(planned.removed)
         })
         .await?;
     // A phone taken off its last sector may have the whole town again: it
