@@ -55,11 +55,6 @@ fn building(i: usize, n: &[Neighbourhood]) -> Building {
     let (x, y) = (k % 5, k / 5);
     let j = i / n.len();
     Building {
-        id: BuildingId::new(),
-        key: format!("BAT-{i:06}"),
-        address: format!("{} avenue de la République", i + 1),
-        estate: None,
-        landlord: None,
         location: Point {
             lon: 2.3005 + x as f64 * 0.01 + (j % 30) as f64 * 0.0003,
             lat: 48.7505 + y as f64 * 0.01 + (j / 30 % 30) as f64 * 0.0003,
@@ -67,17 +62,12 @@ fn building(i: usize, n: &[Neighbourhood]) -> Building {
         neighbourhood: Some(n[k].id),
         entrances: ["A", "B"]
             .iter()
-            .map(|label| Entrance {
-                label: (*label).into(),
-                has_door_code: true,
-                floors: (0..5)
-                    .map(|level| Floor {
-                        level,
-                        doors: (1..=3).map(|d| format!("{level}{d:02}")).collect(),
-                    })
-                    .collect(),
-            })
+            .map(|label| shared::samples::entrance(label, true, shared::samples::storeys(5, 3)))
             .collect(),
+        ..shared::samples::building(
+            &format!("BAT-{i:06}"),
+            &format!("{} avenue de la République", i + 1),
+        )
     }
 }
 

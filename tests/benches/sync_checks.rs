@@ -19,26 +19,12 @@ const NO_CHANGE: usize = 40;
 
 fn building(i: usize) -> Building {
     Building {
-        id: BuildingId::new(),
-        key: format!("BAT-{i:05}"),
-        address: format!("{} avenue de la République", i + 1),
-        estate: None,
-        landlord: None,
-        location: Point {
-            lon: 2.35 + (i % 100) as f64 * 0.0005,
-            lat: 48.78 + (i / 100) as f64 * 0.0003,
-        },
-        neighbourhood: None,
-        entrances: vec![Entrance {
-            label: "A".into(),
-            has_door_code: true,
-            floors: (0..5)
-                .map(|level| Floor {
-                    level,
-                    doors: (1..=4).map(|d| format!("{level}{d:02}")).collect(),
-                })
-                .collect(),
-        }],
+        entrances: vec![shared::samples::entrance(
+            "A",
+            true,
+            shared::samples::storeys(5, 4),
+        )],
+        ..tests::samples::estate_address(i)
     }
 }
 

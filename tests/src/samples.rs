@@ -17,26 +17,7 @@ pub const SERVICE: &str = "Ascenseurs";
 
 /// A building with one entrance of two doors on the ground floor.
 pub fn building(n: u8) -> Building {
-    Building {
-        id: BuildingId::new(),
-        key: format!("B{n}"),
-        address: format!("{n} rue de l'Essai"),
-        estate: None,
-        landlord: None,
-        location: Point {
-            lon: 2.36,
-            lat: 48.79,
-        },
-        neighbourhood: None,
-        entrances: vec![Entrance {
-            label: "A".into(),
-            has_door_code: false,
-            floors: vec![Floor {
-                level: 0,
-                doors: vec!["1".into(), "2".into()],
-            }],
-        }],
-    }
+    shared::samples::building(&format!("B{n}"), &format!("{n} rue de l'Essai"))
 }
 
 /// A sector of `buildings` assigned to `agent`.
@@ -248,17 +229,25 @@ pub fn estate_building(i: usize, dwellings: usize) -> Building {
         });
     }
     Building {
-        id: BuildingId::new(),
-        key: format!("BAT-{i:05}"),
-        address: format!("{} avenue de la République", i + 1),
         estate: Some(format!("Résidence {}", i / 40)),
-        landlord: None,
+        entrances,
+        ..estate_address(i)
+    }
+}
+
+/// The `i`th building of the benchmarks' estates, without its entrances:
+/// its key, address and place on a grid of 100 per row.
+pub fn estate_address(i: usize) -> Building {
+    Building {
         location: Point {
             lon: 2.35 + (i % 100) as f64 * 0.0005,
             lat: 48.78 + (i / 100) as f64 * 0.0003,
         },
-        neighbourhood: None,
-        entrances,
+        entrances: Vec::new(),
+        ..shared::samples::building(
+            &format!("BAT-{i:05}"),
+            &format!("{} avenue de la République", i + 1),
+        )
     }
 }
 

@@ -63,11 +63,6 @@ fn world(raw: &[Raw]) -> World {
     }
     let buildings: Vec<Building> = (0..6)
         .map(|i| Building {
-            id: BuildingId::new(),
-            key: format!("B{i}"),
-            address: format!("{i} rue"),
-            estate: None,
-            landlord: None,
             location: Point {
                 lon: 2.3,
                 lat: 48.8,
@@ -78,14 +73,12 @@ fn world(raw: &[Raw]) -> World {
                 1 => Some(neighbourhoods[1]),
                 _ => None,
             },
-            entrances: vec![Entrance {
-                label: "A".into(),
-                has_door_code: false,
-                floors: vec![Floor {
-                    level: 0,
-                    doors: (0..(1 + i % 4)).map(|d| d.to_string()).collect(),
-                }],
-            }],
+            entrances: vec![shared::samples::entrance(
+                "A",
+                false,
+                shared::samples::ground_floor(0..(1 + i % 4)),
+            )],
+            ..shared::samples::building(&format!("B{i}"), &format!("{i} rue"))
         })
         .collect();
     for b in &buildings {
