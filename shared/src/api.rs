@@ -23,11 +23,6 @@ pub enum Role {
 }
 
 impl Role {
-    /// Whether this role may hold person documents.
-    pub fn may_hold_personal_data(self) -> bool {
-        matches!(self, Role::Coordinator | Role::Agent)
-    }
-
     /// Whether this role may only read.
     pub fn is_read_only(self) -> bool {
         self == Role::ElectedOfficial

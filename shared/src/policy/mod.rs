@@ -118,6 +118,16 @@ pub const KINDS: [DocKind; 8] = [
     DocKind::Person,
 ];
 
+/// Whether a device of `role` has a sector scope: whether any of its
+/// rights in the table reaches "in scope" (field agents and youth
+/// ambassadors). Read from the table, so a new cell decides it too.
+pub fn has_sector_scope(role: Role) -> bool {
+    KINDS.iter().any(|kind| {
+        let r = rights(role, *kind);
+        [r.receive, r.create, r.modify].contains(&Reach::InScope)
+    })
+}
+
 /// Which sectors and buildings a device has in scope.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Scope {

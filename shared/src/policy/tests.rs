@@ -748,3 +748,9 @@ fn closed_sets_are_checked_on_every_write() {
         Err(Refused::OutOfSet)
     );
 }
+
+#[test]
+fn field_phones_alone_have_a_sector_scope() {
+    let scoped: Vec<Role> = ROLES.into_iter().filter(|r| has_sector_scope(*r)).collect();
+    assert_eq!(scoped, [Role::Agent, Role::YouthAmbassador]);
+}

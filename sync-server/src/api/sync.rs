@@ -17,7 +17,6 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Router, routing::post};
-use shared::api::Role;
 use shared::domain::AgentId;
 use shared::policy::{Caller, Scope};
 use shared::protocol::{MAX_SYNC_REQUEST_BYTES, SYNC_CONTENT_TYPE, SyncRequest};
@@ -41,7 +40,7 @@ fn caller(
     device: &Device,
 ) -> Result<Caller, StoreError> {
     let agent = AgentId(device.id.0);
-    let scope = if matches!(device.role, Role::Agent | Role::YouthAmbassador) {
+    let scope = if shared::policy::has_sector_scope(device.role) {
         let inputs = state.tenants.scopes().inputs(device.municipality, store)?;
         match inputs.scope_of(agent, device.whole_town) {
             // Just given the whole town: the town as an explicit scope, so

@@ -1,6 +1,7 @@
 //! Campaigns: the list, a new one, and its settings (kind, dates,
 //! neighbourhoods, team, topics, services for follow-ups).
 
+use super::access::Part;
 use super::form::Fields;
 use super::layout::{PageError, Section, iso_day, notice, page, parse_iso_day};
 use super::session::{Office, Reader};
@@ -62,7 +63,7 @@ pub async fn active_devices(office: &Office) -> Result<Vec<DeviceInfo>, PageErro
 
 /// `GET /office`: campaigns and a form for a new one.
 pub async fn list(Reader(office): Reader) -> Result<Response, PageError> {
-    if office.read_only() {
+    if !office.sees(Part::Preparation) {
         return Ok(Redirect::to("/office/dashboard").into_response());
     }
     Ok(list_campaigns(office, None).await?.into_response())

@@ -2,6 +2,7 @@
 //! figures (`ideas::figures`), with their definitions, and a few ideas the
 //! office took forward. A thin shell; the figures come from the read model.
 
+use super::access::Part;
 use super::charts::{Bar, bars};
 use super::layout::PageError;
 use super::session::Office;
@@ -85,7 +86,7 @@ pub fn section(office: &Office, campaign: CampaignId, c: &Collection) -> Markup 
                 ul { @for title in &c.reviewed { li { (title) } } }
             }
         }
-        @if !office.read_only() {
+        @if office.sees(Part::Ideas) {
             p.no-print { a.button href=(format!("/office/ideas?campaign={campaign}")) { (t.see_ideas) } }
         }
     }
@@ -109,7 +110,7 @@ pub fn elsewhere(
         p.notice.info { (t.collection_report_hint) }
         p {
             a href=(format!("/office/dashboard?campaign={campaign}")) { (office.lang.results().dashboard) }
-            @if !office.read_only() {
+            @if office.sees(Part::Ideas) {
                 " · " a href=(format!("/office/ideas?campaign={campaign}")) { (t.see_ideas) }
             }
         }

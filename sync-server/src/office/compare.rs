@@ -26,12 +26,10 @@ struct Column {
 
 /// `GET /office/dashboard/compare?campaign=…&campaign=…`.
 pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
-    let query = Query::parse(raw.as_deref());
-    let found = office
-        .with_read_model(move |rm| {
-            let Some((filter, choices)) = results::resolve(rm, &query)? else {
-                return Ok(None);
-            };
+    let found = results::read(
+        &office,
+        Query::parse(raw.as_deref()),
+        |rm, query, filter, choices| {
             let mut chosen: Vec<CampaignId> = Vec::new();
             for c in query.all("campaign") {
                 if let Ok(c) = c.parse::<CampaignId>()
@@ -71,18 +69,14 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                     weekly: figures::weekly_new_doors(rm, &f, starts_at, ends_at)?,
                 });
             }
-            Ok(Some((filter, choices, chosen, columns)))
-        })
-        .await?;
+            Ok((chosen, columns))
+        },
+    )
+    .await?;
     let r = office.lang.results();
     let lang = office.lang;
-    let Some((filter, choices, chosen, columns)) = found else {
-        return Ok(page(
-            &office,
-            Section::Results,
-            r.compare,
-            html! { p.notice { (r.no_campaign) } },
-        ));
+    let Some((filter, choices, (chosen, columns))) = found else {
+        return Ok(results::no_campaign(&office, Section::Results, r.compare));
     };
     let fig = |f| r.figure(f).0;
     use figures::Figure as F;

@@ -1,6 +1,7 @@
 //! The dashboard: every figure of `consolidate::figures` for one filter,
 //! with its definition. A thin shell: the figures come from the read model.
 
+use super::access::Part;
 use super::charts::{Bar, bars};
 use super::layout::{PageError, Section, date, page};
 use super::results::{self, Choices, Query, View, filter_form, pct, provenance, sub_menu};
@@ -37,30 +38,23 @@ pub fn agent_name(
 
 /// `GET /office/dashboard`.
 pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
-    let query = Query::parse(raw.as_deref());
-    let found = office
-        .with_read_model(move |rm| {
-            let Some((filter, choices)) = results::resolve(rm, &query)? else {
-                return Ok(None);
-            };
+    let found = results::read(
+        &office,
+        Query::parse(raw.as_deref()),
+        |rm, _, filter, choices| {
             // An idea collection has its own figures.
-            let shown = if choices.is_collection(&filter) {
+            Ok(if choices.is_collection(filter) {
                 Err(super::collection::load(rm, filter.campaign)?)
             } else {
-                Ok(figures::dashboard(rm, &filter)?)
-            };
-            Ok(Some((filter, choices, shown)))
-        })
-        .await?;
+                Ok(figures::dashboard(rm, filter)?)
+            })
+        },
+    )
+    .await?;
     let phones = phones(&office).await?;
     let r = office.lang.results();
     let Some((filter, choices, dashboard)) = found else {
-        return Ok(page(
-            &office,
-            Section::Results,
-            r.dashboard,
-            html! { p.notice { (r.no_campaign) } },
-        ));
+        return Ok(results::no_campaign(&office, Section::Results, r.dashboard));
     };
     let body = match dashboard {
         Ok(dashboard) => render(&office, &filter, &choices, &dashboard, &phones),
@@ -251,7 +245,7 @@ fn render(
         }
         // Per agent and points to check are the team's management, not
         // an elected official's reading.
-        @if !office.read_only() {
+        @if office.sees(Part::Team) {
             section.card {
                 h2 { (r.per_agent) }
                 table #agents {
@@ -281,7 +275,7 @@ fn render(
                 @else { ul #flags { @for f in &flags { li { (f) } } } }
             }
         }
-        @if !office.read_only() {
+        @if office.sees(Part::Team) {
             section.card {
                 h2 { (r.phones) }
                 table #phones {

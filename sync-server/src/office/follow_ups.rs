@@ -25,24 +25,19 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
         .map(|s| s.as_str());
     let changed = query.get("changed").is_some();
     let (service_chosen, status_chosen) = (service.clone(), status);
-    let (resolved, services, rows) = office
-        .with_read_model(move |rm| {
-            let Some((filter, choices)) = results::resolve(rm, &query)? else {
-                return Ok((None, Vec::new(), Vec::new()));
-            };
-            let campaign = filter.campaign.to_string();
-            let services = listed::services(rm, &campaign)?;
-            let rows = listed::list(rm, &campaign, service, status)?;
-            Ok((Some((filter, choices)), services, rows))
-        })
-        .await?;
+    let found = results::read(&office, query, move |rm, _, filter, _| {
+        let campaign = filter.campaign.to_string();
+        let services = listed::services(rm, &campaign)?;
+        let rows = listed::list(rm, &campaign, service, status)?;
+        Ok((services, rows))
+    })
+    .await?;
     let r = office.lang.results();
-    let Some((filter, choices)) = resolved else {
-        return Ok(page(
+    let Some((filter, choices, (services, rows))) = found else {
+        return Ok(results::no_campaign(
             &office,
             Section::FollowUps,
             r.follow_ups_title,
-            html! { p.notice { (r.no_campaign) } },
         ));
     };
     let body = html! {

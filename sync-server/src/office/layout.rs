@@ -24,7 +24,7 @@ pub async fn js() -> impl IntoResponse {
 }
 
 /// Which section of the office a page belongs to, for the menu.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
     /// Campaigns, their questionnaires and sectors.
     Campaigns,
@@ -49,7 +49,6 @@ pub enum Section {
 /// A whole page for a logged-in coordinator.
 pub fn page(office: &Office, section: Section, title: &str, body: Markup) -> Markup {
     let t = office.t;
-    let r = office.lang.results();
     let item = |s: Section, href: &str, label: &str| {
         html! {
             a href=(href) aria-current=[(s == section).then_some("page")] { (label) }
@@ -62,19 +61,9 @@ pub fn page(office: &Office, section: Section, title: &str, body: Markup) -> Mar
             header.top {
                 span.brand { "Palier" }
                 nav aria-label=(t.menu) {
-                    @if office.read_only() {
-                        (item(Section::Results, "/office/dashboard", r.results))
-                        (item(Section::Reports, "/office/reports", r.reports))
-                    } @else {
-                        (item(Section::Campaigns, "/office", t.campaigns))
-                        (item(Section::Results, "/office/dashboard", r.results))
-                        (item(Section::FollowUps, "/office/follow-ups", r.follow_ups))
-                        (item(Section::Ideas, "/office/ideas", office.lang.ideas().menu))
-                        (item(Section::Volunteers, "/office/volunteers", office.lang.volunteers().menu))
-                        (item(Section::Sortition, "/office/sortition", office.lang.sortition().menu))
-                        (item(Section::Reports, "/office/reports", r.reports))
-                        (item(Section::Territory, "/office/territory", t.territory))
-                        (item(Section::Devices, "/office/devices", t.devices))
+                    @for s in super::access::sections(office.account.role) {
+                        @let (href, label) = menu_item(office, *s);
+                        (item(*s, href, label))
                     }
                 }
                 span.spacer {}
@@ -88,6 +77,22 @@ pub fn page(office: &Office, section: Section, title: &str, body: Markup) -> Mar
             main { h1 { (title) } (body) }
         },
     )
+}
+
+/// Where a section's menu item leads, and what it says.
+fn menu_item(office: &Office, section: Section) -> (&'static str, &'static str) {
+    let (t, r) = (office.t, office.lang.results());
+    match section {
+        Section::Campaigns => ("/office", t.campaigns),
+        Section::Results => ("/office/dashboard", r.results),
+        Section::FollowUps => ("/office/follow-ups", r.follow_ups),
+        Section::Ideas => ("/office/ideas", office.lang.ideas().menu),
+        Section::Volunteers => ("/office/volunteers", office.lang.volunteers().menu),
+        Section::Sortition => ("/office/sortition", office.lang.sortition().menu),
+        Section::Reports => ("/office/reports", r.reports),
+        Section::Territory => ("/office/territory", t.territory),
+        Section::Devices => ("/office/devices", t.devices),
+    }
 }
 
 /// The document around a page's content.

@@ -95,12 +95,7 @@ pub async fn submit(
                 header::SET_COOKIE,
                 format!("{SESSION_COOKIE}={token}; Path=/office; HttpOnly; SameSite=Strict"),
             )],
-            // An elected official's office is the figures, nothing else.
-            Redirect::to(if account.role.is_read_only() {
-                "/office/dashboard"
-            } else {
-                "/office"
-            }),
+            Redirect::to(super::access::home(account.role)),
         )
             .into_response(),
         Ok(None) => (

@@ -14,6 +14,7 @@
 //! carried in an `HttpOnly`, `SameSite=Strict` cookie, so a form posted from
 //! another site carries no session.
 
+mod access;
 mod campaigns;
 mod charts;
 mod collection;

@@ -14,16 +14,13 @@ use maud::{Markup, html};
 
 /// `GET /office/reports`.
 pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
-    let query = Query::parse(raw.as_deref());
-    let found = office
-        .with_read_model(move |rm| {
-            let Some((filter, choices)) = results::resolve(rm, &query)? else {
-                return Ok(None);
-            };
+    let found = results::read(
+        &office,
+        Query::parse(raw.as_deref()),
+        |rm, _, filter, choices| {
             // An idea collection's report is its own figures, one page.
-            if choices.is_collection(&filter) {
-                let collection = super::collection::load(rm, filter.campaign)?;
-                return Ok(Some((filter, choices, Err(collection))));
+            if choices.is_collection(filter) {
+                return Ok(Err(super::collection::load(rm, filter.campaign)?));
             }
             let mut pages = Vec::new();
             // The report covers the whole campaign: its form offers no
@@ -54,17 +51,13 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                     pages.push((Some(name.clone()), page));
                 }
             }
-            Ok(Some((filter, choices, Ok(pages))))
-        })
-        .await?;
+            Ok(Ok(pages))
+        },
+    )
+    .await?;
     let r = office.lang.results();
     let Some((filter, choices, pages)) = found else {
-        return Ok(page(
-            &office,
-            Section::Reports,
-            r.reports,
-            html! { p.notice { (r.no_campaign) } },
-        ));
+        return Ok(results::no_campaign(&office, Section::Reports, r.reports));
     };
     let campaign = choices
         .campaigns

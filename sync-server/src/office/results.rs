@@ -2,8 +2,9 @@
 //! the choices offered (from the read model), the filter form, the
 //! sub-menu, and formatting of figures.
 
+use super::access::Part;
 use super::i18n::ResultsTexts;
-use super::layout::{iso_day, parse_iso_day};
+use super::layout::{PageError, Section, iso_day, page, parse_iso_day};
 use super::session::Office;
 use crate::consolidate::choices::{self, Freshness};
 use crate::consolidate::{Filter, Snapshot};
@@ -111,6 +112,37 @@ pub fn resolve(rm: &Snapshot, query: &Query) -> rusqlite::Result<Option<(Filter,
     )))
 }
 
+/// What a results page reads in one snapshot of the read model: the
+/// filter `query` asks for, the choices around it, and what `read` makes
+/// of them; `None` when the municipality has no campaign yet (then show
+/// [`no_campaign`]).
+pub async fn read<T: Send + 'static>(
+    office: &Office,
+    query: Query,
+    read: impl FnOnce(&Snapshot, &Query, &Filter, &Choices) -> Result<T, PageError> + Send + 'static,
+) -> Result<Option<(Filter, Choices, T)>, PageError> {
+    office
+        .with_read_model(move |rm| {
+            let Some((filter, choices)) = resolve(rm, &query)? else {
+                return Ok(None);
+            };
+            let found = read(rm, &query, &filter, &choices)?;
+            Ok(Some((filter, choices, found)))
+        })
+        .await
+}
+
+/// A results page of a municipality with no campaign yet.
+pub fn no_campaign(office: &Office, section: Section, title: &str) -> Markup {
+    let r = office.lang.results();
+    page(
+        office,
+        section,
+        title,
+        html! { p.notice { (r.no_campaign) } },
+    )
+}
+
 /// The query string of a filter, to carry it from page to page.
 pub fn query_string(filter: &Filter) -> String {
     let mut q = form_urlencoded::Serializer::new(String::new());
@@ -155,7 +187,7 @@ pub fn sub_menu(office: &Office, view: View, filter: &Filter) -> Markup {
             (item(View::Dashboard, "/office/dashboard", r.dashboard))
             (item(View::Map, "/office/dashboard/map", r.map))
             (item(View::Compare, "/office/dashboard/compare", r.compare))
-            @if !office.read_only() {
+            @if office.sees(Part::Exports) {
                 (item(View::Exports, "/office/exports", r.exports))
             }
         }

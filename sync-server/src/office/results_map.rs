@@ -28,29 +28,19 @@ fn info(lang: super::Lang, name: &str, c: &Coverage) -> String {
 
 /// `GET /office/dashboard/map`.
 pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
-    let query = Query::parse(raw.as_deref());
-    let found = office
-        .with_read_model(move |rm| {
-            let Some((filter, choices)) = results::resolve(rm, &query)? else {
-                return Ok(None);
-            };
-            let places = Places::load(rm)?;
-            let areas: HashMap<String, Coverage> = figures::by_neighbourhood(rm, &filter)?
-                .into_iter()
-                .map(|g| (g.id, g.coverage))
-                .collect();
-            let buildings = crate::consolidate::export::buildings(rm, &filter)?;
-            Ok(Some((filter, choices, places, areas, buildings)))
-        })
-        .await?;
+    let found = results::read(&office, Query::parse(raw.as_deref()), |rm, _, filter, _| {
+        let places = Places::load(rm)?;
+        let areas: HashMap<String, Coverage> = figures::by_neighbourhood(rm, filter)?
+            .into_iter()
+            .map(|g| (g.id, g.coverage))
+            .collect();
+        let buildings = crate::consolidate::export::buildings(rm, filter)?;
+        Ok((places, areas, buildings))
+    })
+    .await?;
     let r = office.lang.results();
-    let Some((filter, choices, places, areas, buildings)) = found else {
-        return Ok(page(
-            &office,
-            Section::Results,
-            r.map,
-            html! { p.notice { (r.no_campaign) } },
-        ));
+    let Some((filter, choices, (places, areas, buildings))) = found else {
+        return Ok(results::no_campaign(&office, Section::Results, r.map));
     };
     if choices.is_collection(&filter) {
         let body = super::collection::elsewhere(

@@ -138,12 +138,7 @@ impl Office {
             .map_err(|e| PageError::Internal(e.into()).into_response())?
             .map_err(|e| PageError::Internal(e.into()).into_response())?
             .ok_or_else(to_login)?;
-        let role_ok = match account.role {
-            Role::Coordinator => true,
-            // Reads only, whatever the route.
-            Role::ElectedOfficial => readers_too && !unsafe_method,
-            Role::Agent | Role::YouthAmbassador => false,
-        };
+        let role_ok = super::access::may_request(account.role, readers_too, unsafe_method);
         if !role_ok || !form_ok {
             return Err(PageError::Forbidden(lang).into_response());
         }
@@ -156,9 +151,9 @@ impl Office {
         })
     }
 
-    /// Whether this is a read-only office (an elected official's).
-    pub fn read_only(&self) -> bool {
-        self.account.role.is_read_only()
+    /// Whether this office is shown `part` of a page.
+    pub fn sees(&self, part: super::access::Part) -> bool {
+        super::access::sees(self.account.role, part)
     }
 }
 

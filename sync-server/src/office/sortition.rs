@@ -471,7 +471,7 @@ pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, Pa
         section.card {
             h2 { (t.panel) " (" (record.panel.len()) ")" }
             table.panel {
-                thead { tr { th scope="col" { (t.member) } th scope="col" { "Contact" } th scope="col" { (t.traits) } } }
+                thead { tr { th scope="col" { (t.member) } th scope="col" { (t.contact) } th scope="col" { (t.traits) } } }
                 tbody { @for id in &record.panel { tr { (member(id)) } } }
             }
             h2 { (t.reserve_list) }

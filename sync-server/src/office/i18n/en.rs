@@ -497,6 +497,7 @@ pub const SORTITION: SortitionTexts = SortitionTexts {
     probabilities: "Chances of being drawn, per volunteer",
     probabilities_hint: "Lowest to highest; pseudonymous ids.",
     member: "Volunteer",
+    contact: "Contact",
     traits: "Criteria",
     probability: "Chance (maximin)",
     greedy: "Chance (greedy)",

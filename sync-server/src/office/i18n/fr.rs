@@ -497,6 +497,7 @@ pub const SORTITION: SortitionTexts = SortitionTexts {
     probabilities: "Chances d'être tiré, par volontaire",
     probabilities_hint: "De la plus petite à la plus grande ; identifiants pseudonymes.",
     member: "Volontaire",
+    contact: "Contact",
     traits: "Critères",
     probability: "Chance (maximin)",
     greedy: "Chance (glouton)",

@@ -673,6 +673,7 @@ sortition_texts! {
     probabilities,
     probabilities_hint,
     member,
+    contact,
     traits,
     probability,
     greedy,
