@@ -340,3 +340,123 @@ on_both!(
     mappings_are_remembered_per_municipality_across_processes,
     the_whole_town_and_its_rescan_are_seen_by_every_process,
 );
+
+/// The demo's password printed when each fixture was made (a throwaway
+/// demo database, dumped by the server before the control schema became
+/// one history: `sqlite3 .dump`, `pg_dump --inserts`).
+const FIXTURE_PASSWORDS: [(&str, &str); 2] = [
+    ("control-before-one-history-sqlite.sql", "demo_fedbdb957824"),
+    ("control-before-one-history-pg.sql", "demo_07b57d2671cb"),
+];
+
+fn fixture(name: &str) -> (String, &'static str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let sql = std::fs::read_to_string(dir.join(name)).expect("fixture");
+    let password = FIXTURE_PASSWORDS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, p)| *p)
+        .expect("password");
+    (sql, password)
+}
+
+/// What an upgraded control database must still do: its municipality, its
+/// coordinator's login, and a new phone enrolled (the last step's columns).
+fn still_works(control: &Control, password: &str) {
+    let municipalities = control.municipalities().expect("municipalities");
+    assert_eq!(municipalities.len(), 1);
+    assert_eq!(
+        control.municipality_name(municipalities[0]).expect("name"),
+        "Démo – Villejuif"
+    );
+    let (_, account) = control
+        .login("coordination@demo.palier.invalid", password)
+        .expect("login")
+        .expect("the coordinator still logs in");
+    assert_eq!(account.role, Role::Coordinator);
+    let (code, _) = control
+        .new_enrolment_code(municipalities[0], Role::Agent, true, 60_000)
+        .expect("code");
+    control.redeem(&code, "Téléphone 1").expect("enrolled");
+    assert_eq!(
+        control.devices(municipalities[0]).expect("devices").len(),
+        1
+    );
+}
+
+#[test]
+fn a_sqlite_control_database_from_before_the_one_history_opens_with_its_data() {
+    let (sql, password) = fixture("control-before-one-history-sqlite.sql");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("control.sqlite");
+    rusqlite::Connection::open(&path)
+        .expect("open")
+        .execute_batch(&sql)
+        .expect("restore");
+    still_works(
+        &Control::open(&path).expect("the old history is this one"),
+        password,
+    );
+    // Opened again: nothing to run, nothing refused.
+    Control::open(&path).expect("again");
+}
+
+#[test]
+fn a_postgres_control_schema_from_before_the_one_history_is_renumbered_once() {
+    let (sql, password) = fixture("control-before-one-history-pg.sql");
+    let url = tests::pg::fresh_database();
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    client.batch_execute(&sql).expect("restore");
+    let open = || {
+        let backend = sync_server::storage::pg::PgBackend::connect(&url).expect("connect");
+        Control::on_postgres(backend.pool()).expect("renumbered, not run again")
+    };
+    still_works(&open(), password);
+    let versions: Vec<i32> = client
+        .query(
+            "SELECT version FROM control.schema_migrations ORDER BY version",
+            &[],
+        )
+        .expect("versions")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(versions, (1..=7).collect::<Vec<_>>());
+    // A second process opening it finds the one history.
+    drop(open());
+}
+
+#[test]
+fn a_new_control_database_is_the_same_history_on_both_backends() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("control.sqlite");
+    drop(Control::open(&path).expect("sqlite"));
+    let sqlite: Vec<(i64, String)> = rusqlite::Connection::open(&path)
+        .expect("open")
+        .prepare("SELECT version, sql FROM schema_migrations ORDER BY version")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let url = tests::pg::fresh_database();
+    let backend = sync_server::storage::pg::PgBackend::connect(&url).expect("connect");
+    drop(Control::on_postgres(backend.pool()).expect("postgres"));
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let postgres: Vec<(i64, String)> = client
+        .query(
+            "SELECT version, sql FROM control.schema_migrations ORDER BY version",
+            &[],
+        )
+        .expect("versions")
+        .iter()
+        .map(|r| (i64::from(r.get::<_, i32>(0)), r.get(1)))
+        .collect();
+    assert_eq!(sqlite.len(), postgres.len());
+    for ((v, s), (w, p)) in sqlite.iter().zip(&postgres) {
+        assert_eq!(v, w);
+        // Statements written once: the dialects differ in type words only.
+        let words = |t: &str| t.replace("BIGINT", "INTEGER").replace("BYTEA", "BLOB");
+        assert_eq!(words(s), words(p), "step {v}");
+    }
+}

@@ -12,240 +12,20 @@
 //! PostgreSQL the schema `control` ([`db`]).
 
 pub mod db;
+mod schema;
 
 use crate::storage::secrets;
 use db::{Db, Row, Value};
 use rusqlite::Connection;
 use shared::api::{DeviceInfo, Role};
 use shared::domain::{DeviceId, MunicipalityId};
-use shared::store::{Migration, migrate};
+use shared::store::migrate;
 use std::path::Path;
 use std::sync::Mutex;
 use territory::Upload;
 
-const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "municipalities, accounts, sessions, enrolment codes, devices",
-        sql: "
-CREATE TABLE municipalities (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    created_at INTEGER NOT NULL
-);
-CREATE TABLE accounts (
-    id TEXT PRIMARY KEY,
-    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
-    email TEXT NOT NULL UNIQUE,
-    password_hash TEXT NOT NULL,
-    role TEXT NOT NULL,
-    created_at INTEGER NOT NULL
-);
-CREATE TABLE sessions (
-    token_hash TEXT PRIMARY KEY,
-    account_id TEXT NOT NULL REFERENCES accounts (id),
-    expires_at INTEGER NOT NULL
-);
-CREATE TABLE enrolment_codes (
-    code_hash TEXT PRIMARY KEY,
-    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
-    role TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    used_at INTEGER
-);
-CREATE TABLE devices (
-    id TEXT PRIMARY KEY,
-    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
-    name TEXT NOT NULL,
-    role TEXT NOT NULL,
-    token_hash TEXT NOT NULL UNIQUE,
-    enrolled_at INTEGER NOT NULL,
-    revoked_at INTEGER,
-    last_sync_at INTEGER,
-    unsynced INTEGER
-);
-",
-    },
-    Migration {
-        version: 2,
-        name: "sessions end after a time without use",
-        sql: "ALTER TABLE sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;",
-    },
-    Migration {
-        version: 3,
-        name: "attempt counters and import previews, shared by every process",
-        sql: "
-CREATE TABLE attempts (
-    key_hash TEXT PRIMARY KEY,
-    window_start INTEGER NOT NULL,
-    count INTEGER NOT NULL
-);
-CREATE INDEX attempts_by_start ON attempts (window_start);
-CREATE TABLE previews (
-    token_hash TEXT PRIMARY KEY,
-    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
-    created_at INTEGER NOT NULL
-);
-CREATE INDEX previews_by_municipality ON previews (municipality_id, created_at);
-CREATE TABLE preview_files (
-    token_hash TEXT NOT NULL REFERENCES previews (token_hash) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    bytes BLOB NOT NULL,
-    PRIMARY KEY (token_hash, position)
-);
-",
-    },
-    Migration {
-        version: 4,
-        name: "a secret key for attempt counters, shared by every process",
-        sql: "CREATE TABLE secret_keys (name TEXT PRIMARY KEY, key BLOB NOT NULL);",
-    },
-    Migration {
-        version: 5,
-        name: "citizens' assembly draws, as published",
-        sql: DRAWS,
-    },
-    Migration {
-        version: 6,
-        name: "import column mappings: with each preview, and remembered per municipality",
-        sql: MAPPINGS,
-    },
-    Migration {
-        version: 7,
-        name: "a field phone with no sector receives the whole town only when the office says so",
-        sql: WHOLE_TOWN,
-    },
-];
-
-/// Whether a field phone that no sector names receives the whole town:
-/// chosen with its enrolment code, changed on the devices page. Phones
-/// enrolled before keep what they had (the whole town), so nothing they
-/// received goes missing after the upgrade.
-///
-/// `rescan`: the phone was just given the whole town, so documents
-/// written before its cursor are new to it: its exchanges offer it every
-/// building, visit log and sector whose heads differ from what it shares
-/// with the server, until one has nothing left to offer
-/// (`routes::sync`). Its cursor is left alone.
-const WHOLE_TOWN: &str = "
-ALTER TABLE enrolment_codes ADD COLUMN whole_town BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE devices ADD COLUMN whole_town BIGINT NOT NULL DEFAULT 0;
-ALTER TABLE devices ADD COLUMN rescan BIGINT NOT NULL DEFAULT 0;
-UPDATE devices SET whole_town = 1;
-";
-
-/// A preview's chosen columns and sheets, and the mappings each
-/// municipality's coordinators chose, by the headers' signature: the same
-/// on both backends.
-const MAPPINGS: &str = "
-ALTER TABLE previews ADD COLUMN choices TEXT NOT NULL DEFAULT '{}';
-CREATE TABLE column_mappings (
-    municipality_id TEXT NOT NULL,
-    signature TEXT NOT NULL,
-    mapping TEXT NOT NULL,
-    updated_at BIGINT NOT NULL,
-    PRIMARY KEY (municipality_id, signature)
-);
-";
-
 /// Mappings a municipality keeps: the most recently used.
 const MAX_MAPPINGS: i64 = 64;
-
-/// The draws table, the same on both backends.
-const DRAWS: &str = "
-CREATE TABLE draws (
-    id TEXT PRIMARY KEY,
-    municipality_id TEXT NOT NULL,
-    drawn_at BIGINT NOT NULL,
-    record TEXT NOT NULL,
-    members TEXT NOT NULL
-);
-CREATE INDEX draws_by_municipality ON draws (municipality_id, drawn_at);
-";
-
-/// The same tables in PostgreSQL's schema `control`.
-const PG_STEPS: &[crate::storage::pg::migrations::Step] = &[
-    crate::storage::pg::migrations::Step {
-        version: 1,
-        sql: "
-CREATE TABLE municipalities (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    created_at BIGINT NOT NULL
-);
-CREATE TABLE accounts (
-    id TEXT PRIMARY KEY,
-    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
-    email TEXT NOT NULL UNIQUE,
-    password_hash TEXT NOT NULL,
-    role TEXT NOT NULL,
-    created_at BIGINT NOT NULL
-);
-CREATE TABLE sessions (
-    token_hash TEXT PRIMARY KEY,
-    account_id TEXT NOT NULL REFERENCES accounts (id),
-    expires_at BIGINT NOT NULL,
-    last_seen_at BIGINT NOT NULL DEFAULT 0
-);
-CREATE TABLE enrolment_codes (
-    code_hash TEXT PRIMARY KEY,
-    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
-    role TEXT NOT NULL,
-    created_at BIGINT NOT NULL,
-    expires_at BIGINT NOT NULL,
-    used_at BIGINT
-);
-CREATE TABLE devices (
-    id TEXT PRIMARY KEY,
-    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
-    name TEXT NOT NULL,
-    role TEXT NOT NULL,
-    token_hash TEXT NOT NULL UNIQUE,
-    enrolled_at BIGINT NOT NULL,
-    revoked_at BIGINT,
-    last_sync_at BIGINT,
-    unsynced BIGINT
-);
-CREATE TABLE attempts (
-    key_hash TEXT PRIMARY KEY,
-    window_start BIGINT NOT NULL,
-    count BIGINT NOT NULL
-);
-CREATE INDEX attempts_by_start ON attempts (window_start);
-CREATE TABLE previews (
-    token_hash TEXT PRIMARY KEY,
-    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
-    created_at BIGINT NOT NULL
-);
-CREATE INDEX previews_by_municipality ON previews (municipality_id, created_at);
-CREATE TABLE preview_files (
-    token_hash TEXT NOT NULL REFERENCES previews (token_hash) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    bytes BYTEA NOT NULL,
-    PRIMARY KEY (token_hash, position)
-);
-",
-    },
-    crate::storage::pg::migrations::Step {
-        version: 2,
-        sql: "CREATE TABLE secret_keys (name TEXT PRIMARY KEY, key BYTEA NOT NULL);",
-    },
-    crate::storage::pg::migrations::Step {
-        version: 3,
-        sql: DRAWS,
-    },
-    crate::storage::pg::migrations::Step {
-        version: 4,
-        sql: MAPPINGS,
-    },
-    crate::storage::pg::migrations::Step {
-        version: 5,
-        sql: WHOLE_TOWN,
-    },
-];
 
 /// How long an office session lasts at most.
 const SESSION_MS: i64 = 12 * 3600 * 1000;
@@ -323,7 +103,7 @@ pub struct Device {
     /// Whether, while no sector names it, it receives the whole town.
     pub whole_town: bool,
     /// Whether its exchanges offer it the whole town until nothing is
-    /// left (see [`WHOLE_TOWN`]).
+    /// left (see the schema's step 7).
     pub rescan: bool,
 }
 
@@ -413,7 +193,7 @@ impl Control {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Previews hold uploaded files: nothing of them stays in free pages.
         conn.pragma_update(None, "secure_delete", "ON")?;
-        migrate(&mut conn, MIGRATIONS)?;
+        migrate(&mut conn, schema::sqlite())?;
         let db = Db::Sqlite(Mutex::new(conn));
         Ok(Self {
             attempts_key: attempts_key(&db)?,
@@ -426,7 +206,8 @@ impl Control {
     /// brought up to date here).
     pub fn on_postgres(pool: crate::storage::pg::Pool) -> Result<Self, ControlError> {
         let mut client = pool.get().map_err(|_| ControlError::Busy)?;
-        crate::storage::pg::migrations::migrate(&mut client, "control", PG_STEPS)?;
+        schema::renumber_legacy_postgres(&mut client)?;
+        crate::storage::pg::migrations::migrate(&mut client, "control", schema::postgres())?;
         drop(client);
         let db = Db::Pg(pool);
         Ok(Self {
