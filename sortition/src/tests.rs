@@ -1,3 +1,6 @@
+//! The draw as a whole: quotas met, households respected, the fairness
+//! maximin promises, and the same panel from the same seed.
+
 use super::model::Model;
 use super::*;
 use proptest::prelude::*;

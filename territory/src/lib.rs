@@ -9,7 +9,7 @@
 //! parses the uploaded files into an [`Import`] (nothing stored), [`plan`]
 //! matches it against the territory already stored by the municipality's
 //! own keys and shows what would change, and [`apply`] writes the plan in one
-//! SQLite transaction. Importing the same file again changes nothing;
+//! transaction of the document store. Importing the same file again changes nothing;
 //! importing a corrected file updates the buildings it names, keeping their
 //! ids so visits already made stay attached.
 
@@ -300,6 +300,9 @@ impl Held {
     }
 }
 
+/// Files one import may have (the office's form has two): each is read
+/// under its own caps, so their number is a cap too.
+pub const MAX_FILES: usize = 4;
 /// Dwellings one import may hold, every file together: twice the largest
 /// municipality's social housing (the benchmark's 150,000).
 pub const MAX_DWELLINGS: u64 = 400_000;

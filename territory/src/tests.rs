@@ -1,3 +1,6 @@
+//! The import as a coordinator meets it: real files read, planned
+//! against what is stored, applied.
+
 use super::*;
 use proptest::prelude::*;
 use shared::domain::{Building, Neighbourhood};

@@ -21,8 +21,8 @@
 //!
 //! "In scope": the buildings of the sectors the device is assigned to, and
 //! those sectors (for a follow-up: its building, or raised by this
-//! device); a phone with no sector yet has the whole municipality in
-//! scope. A field agent's own visits to a building outside its sectors (a
+//! device); a phone no sector names has nothing in scope, unless the
+//! office gave it the whole town ([`Scope::Everything`]). A field agent's own visits to a building outside its sectors (a
 //! sector reassigned while it was offline) are taken but nothing of that
 //! visit log is sent back ([`Caller::may_deposit`]). "Own" person: one whose consent was recorded by this device. The
 //! office (server-rendered pages, not a device) alone writes campaigns,

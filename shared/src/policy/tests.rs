@@ -1,3 +1,5 @@
+//! The policy table and scopes, tried cell by cell.
+
 use super::*;
 use crate::domain::*;
 

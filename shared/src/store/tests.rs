@@ -1,3 +1,5 @@
+//! The local store: durability, recovery and erasure, on real files.
+
 use super::*;
 use crate::domain::{AgentId, CampaignId, CostBand, Idea};
 use crate::schema::{self, DocId};

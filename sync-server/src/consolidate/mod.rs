@@ -8,9 +8,14 @@
 //! change what a `Snapshot` holds and the SQL of these modules, nothing
 //! above them.
 //!
+//! - `choices.rs` — what the results pages offer to choose from;
 //! - `filter.rs` — the filters, turned once into the SQL all figures share;
-//! - `figures.rs` — every dashboard figure, defined once;
-//! - `places.rs` — neighbourhood shapes, to place ideas and draw the map.
+//! - `figures.rs` and `period.rs` — every dashboard figure, defined once,
+//!   over the whole campaign or a period;
+//! - `follow_ups.rs`, `ideas.rs` — the lists the office works through;
+//! - `places.rs` — neighbourhood shapes, to place ideas and draw the map;
+//! - `export.rs`, `open_data.rs` (and its audit), `report.rs` — what
+//!   leaves the office, every text through `redact.rs`.
 
 pub mod choices;
 pub mod export;

@@ -1,3 +1,5 @@
+//! Deciding on ideas and handing them on, on a real store.
+
 use super::decide::{DecideError, Decision, plan};
 use super::export::{DecidimColumn, DecidimMapping, decidim_csv, geojson, office_csv};
 use crate::consolidate::export::Separator;

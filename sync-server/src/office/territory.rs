@@ -28,9 +28,7 @@ use territory::{
 const PREVIEW_LIFETIME_MS: i64 = 3600 * 1000;
 /// Previews kept at once per municipality.
 const MAX_PREVIEWS: usize = 8;
-/// Files one import may have (the form has two): each is read under its
-/// own caps, so their number is a cap too.
-const MAX_FILES: usize = 4;
+use territory::MAX_FILES;
 
 fn upload_form(office: &Office) -> Markup {
     let t = office.t;

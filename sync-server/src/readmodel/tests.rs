@@ -1,3 +1,6 @@
+//! The projector against a real store: documents in, rows out, erasures
+//! and rebuilds.
+
 use super::*;
 use automerge::Automerge;
 use shared::domain::*;

@@ -1,6 +1,7 @@
 //! Volunteers: the residents who signed up at their door, with what they
 //! consented to. Coordinators only; the read model never holds them (they
-//! are read from their own documents, the only personal data). [`read`]
+//! are read from their own documents, which alone hold names and
+//! contacts). [`read`]
 //! lists them; [`withdraw`] plans and applies a withdrawal, recorded the
 //! way a consent is (purpose, wording, language, when, who), in the
 //! person's document, so every phone holding them learns it at its next

@@ -1,3 +1,5 @@
+//! The bounds checked before Automerge sees a message or a document.
+
 use super::*;
 use automerge::sync::{Message, SyncDoc};
 use automerge::transaction::Transactable;
