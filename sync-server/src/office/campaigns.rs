@@ -3,10 +3,12 @@
 
 use super::access::Part;
 use super::form::Fields;
-use super::layout::{PageError, Section, iso_day, notice, page, parse_iso_day};
+use super::layout::{
+    PageError, Section, iso_day, notice, page, page_error, parse_id, parse_iso_day,
+};
 use super::session::{Office, Reader};
 use crate::campaigns::settings::{self, Settings};
-use crate::campaigns::{RecordError, load, store_record};
+use crate::campaigns::{load, store_record};
 use axum::body::Bytes;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -35,20 +37,6 @@ fn kind_tag(kind: CampaignKind) -> &'static str {
 
 fn kind_from_tag(tag: &str) -> Option<CampaignKind> {
     KINDS.into_iter().find(|k| kind_tag(*k) == tag)
-}
-
-/// Parses an id from a path segment, as a 404 when it is not one.
-pub fn parse_id<T: std::str::FromStr>(office: &Office, text: &str) -> Result<T, PageError> {
-    text.parse().map_err(|_| PageError::NotFound(office.lang))
-}
-
-/// A record that could not be read or written, as the office answers it:
-/// a missing one is a 404.
-pub fn page_error(error: RecordError, lang: super::Lang) -> PageError {
-    match error {
-        RecordError::NotFound => PageError::NotFound(lang),
-        other => PageError::Internal(other.into()),
-    }
 }
 
 /// The devices that can be put in a team or a sector.

@@ -3,8 +3,8 @@
 //! buildings a field phone receives while no sector names it (none, or
 //! the whole town), and revocation.
 
-use super::campaigns::parse_id;
 use super::form::Fields;
+use super::layout::parse_id;
 use super::layout::{PageError, Section, date, page};
 use super::session::Office;
 use axum::body::Bytes;

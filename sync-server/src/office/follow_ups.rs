@@ -2,8 +2,8 @@
 //! filtered by campaign, service and status, and a status change with a
 //! note for the agent (`follow_ups`). A thin shell.
 
-use super::campaigns::page_error;
 use super::form::Fields;
+use super::layout::page_error;
 use super::layout::{PageError, Section, date, notice, page};
 use super::results::{self, Query, campaign_select};
 use super::session::Office;

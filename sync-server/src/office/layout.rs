@@ -169,6 +169,20 @@ pub enum PageError {
     Forbidden(Lang),
 }
 
+/// Parses an id from a path segment, as a 404 when it is not one.
+pub fn parse_id<T: std::str::FromStr>(office: &Office, text: &str) -> Result<T, PageError> {
+    text.parse().map_err(|_| PageError::NotFound(office.lang))
+}
+
+/// A record that could not be read or written, as the office answers it:
+/// a missing one is a 404.
+pub fn page_error(error: crate::campaigns::RecordError, lang: super::Lang) -> PageError {
+    match error {
+        crate::campaigns::RecordError::NotFound => PageError::NotFound(lang),
+        other => PageError::Internal(other.into()),
+    }
+}
+
 impl From<shared::store::StoreError> for PageError {
     fn from(error: shared::store::StoreError) -> Self {
         PageError::Internal(error.into())

@@ -1,9 +1,9 @@
 //! The questionnaire editor's page: a thin shell over
 //! `campaigns::questionnaire`, which holds the rules.
 
-use super::campaigns::{page_error, parse_id};
 use super::form::Fields;
 use super::layout::{PageError, Section, notice, page};
+use super::layout::{page_error, parse_id};
 use super::session::Office;
 use crate::campaigns::questionnaire::{
     Edit, EditError, LANGUAGES, Planned, QuestionError, QuestionForm, condition_values, draft,

@@ -2,9 +2,10 @@
 //! lasso), by neighbourhood or from the list; the agents assigned; each
 //! sector's progress from the visits devices have synced.
 
-use super::campaigns::{active_devices, page_error, parse_id};
+use super::campaigns::active_devices;
 use super::form::Fields;
 use super::layout::{PageError, Section, notice, page};
+use super::layout::{page_error, parse_id};
 use super::map::{Mark, map};
 use super::session::Office;
 use crate::campaigns::sectors::{self, Progress, SectorError, SectorInput};
