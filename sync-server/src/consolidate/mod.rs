@@ -8,6 +8,7 @@
 //! change what a `Snapshot` holds and the SQL of these modules, nothing
 //! above them.
 //!
+//! - `answers.rs` — what residents answered, question by question;
 //! - `choices.rs` — what the results pages offer to choose from;
 //! - `filter.rs` — the filters, turned once into the SQL all figures share;
 //! - `figures.rs` and `period.rs` — every dashboard figure, defined once,
@@ -17,6 +18,7 @@
 //! - `export.rs`, `open_data.rs` (and its audit), `report.rs` — what
 //!   leaves the office, every text through `redact.rs`.
 
+pub mod answers;
 pub mod choices;
 pub mod export;
 pub mod figures;

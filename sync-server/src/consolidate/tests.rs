@@ -162,7 +162,8 @@ struct Counted {
     topics: BTreeMap<(String, String), i64>,
 }
 
-fn count(w: &World, f: &Filter) -> Counted {
+/// The buildings a filter covers, found the long way.
+fn scope<'a>(w: &'a World, f: &Filter) -> Vec<&'a Building> {
     let in_campaign_sectors: BTreeSet<usize> = if f.campaign == w.campaigns[0] {
         w.sectors
             .iter()
@@ -174,18 +175,26 @@ fn count(w: &World, f: &Filter) -> Counted {
     } else {
         (0..w.buildings.len()).collect()
     };
-    let scope: Vec<&Building> = in_campaign_sectors
+    in_campaign_sectors
         .iter()
         .map(|i| &w.buildings[*i])
         .filter(|b| f.neighbourhood.is_none_or(|n| b.neighbourhood == Some(n)))
-        .collect();
-    let scope_ids: BTreeSet<BuildingId> = scope.iter().map(|b| b.id).collect();
-    let visits: Vec<&Visit> = w
-        .visits
+        .collect()
+}
+
+/// The visits a filter covers, found the long way.
+fn in_scope<'a>(w: &World, f: &Filter, visits: &'a [Visit]) -> Vec<&'a Visit> {
+    let scope_ids: BTreeSet<BuildingId> = scope(w, f).iter().map(|b| b.id).collect();
+    visits
         .iter()
         .filter(|v| v.campaign == f.campaign && scope_ids.contains(&v.building))
         .filter(|v| f.from.is_none_or(|from| v.at >= from) && f.until.is_none_or(|u| v.at < u))
-        .collect();
+        .collect()
+}
+
+fn count(w: &World, f: &Filter) -> Counted {
+    let scope = scope(w, f);
+    let visits = in_scope(w, f, &w.visits);
     let door = |v: &Visit| (v.building, v.door.clone());
     let mut by_pass = BTreeMap::new();
     for v in &visits {
@@ -429,4 +438,291 @@ fn a_campaign_is_drawn_over_its_own_weeks_whatever_a_phone_dates_its_visits() {
         "{weeks:?}"
     );
     assert_eq!(weeks.iter().map(|w| w.1).sum::<i64>(), 2);
+}
+
+/// Campaign 0's questionnaire, two versions: q1 kept with an option added,
+/// q2 asked only after "non", q3 a scale kept, q4 asked only after a 5,
+/// q5 new.
+fn questionnaires() -> (Questionnaire, Questionnaire) {
+    let q = |id: &str, kind: QuestionKind, show_if: Option<(&str, &str)>| Question {
+        id: id.into(),
+        kind,
+        label: Translations::from([("fr".to_string(), format!("Question {id}"))]),
+        option_labels: BTreeMap::new(),
+        required: false,
+        show_if: show_if.map(|(question, equals)| Condition {
+            question: question.into(),
+            equals: equals.into(),
+        }),
+    };
+    let options = |o: &[&str]| o.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let v1 = Questionnaire {
+        version: 1,
+        questions: vec![
+            q(
+                "q1",
+                QuestionKind::SingleChoice {
+                    options: options(&["oui", "non"]),
+                },
+                None,
+            ),
+            q("q2", QuestionKind::FreeText, Some(("q1", "non"))),
+            q("q3", QuestionKind::Scale { min: 1, max: 5 }, None),
+        ],
+    };
+    let v2 = Questionnaire {
+        version: 2,
+        questions: vec![
+            q(
+                "q1",
+                QuestionKind::SingleChoice {
+                    options: options(&["oui", "non", "nsp"]),
+                },
+                None,
+            ),
+            q("q3", QuestionKind::Scale { min: 1, max: 5 }, None),
+            q(
+                "q4",
+                QuestionKind::MultipleChoice {
+                    options: options(&["a", "b", "c"]),
+                },
+                Some(("q3", "5")),
+            ),
+            q("q5", QuestionKind::FreeText, None),
+        ],
+    };
+    (v1, v2)
+}
+
+/// One generated set of answers: (version 1/2/none, q1, q2, q3, q4 ticks,
+/// q5), each absent when 0; answers to questions not asked included.
+type RawAnswers = (u8, u8, bool, u8, u8, bool);
+
+fn raw_answers() -> impl Strategy<Value = RawAnswers> {
+    (0..3u8, 0..4u8, any::<bool>(), 0..6u8, 0..8u8, any::<bool>())
+}
+
+/// Gives campaign 0 its questionnaire and the visits of `w` their
+/// answers, in the store; returns the visits as now stored.
+fn answer(w: &World, raw: &[RawAnswers]) -> Vec<Visit> {
+    let mut store = Store::open(&w._dir.path().join("docs.sqlite")).expect("store");
+    let id = DocId::campaign(w.campaigns[0]);
+    let mut doc = store.load(&id).expect("load").expect("campaign");
+    let mut campaign: Campaign = schema::read(&doc).expect("read");
+    let (v1, v2) = questionnaires();
+    campaign.past_questionnaires = vec![v1];
+    campaign.questionnaire = v2;
+    schema::write(&mut doc, &campaign).expect("write");
+    store.save(&id, &doc, Origin::Remote).expect("save");
+    let mut visits = w.visits.clone();
+    for (v, &(version, q1, q2, q3, q4, q5)) in visits.iter_mut().zip(raw.iter().cycle()) {
+        if version == 0 {
+            continue;
+        }
+        v.questionnaire_version = Some(u32::from(version));
+        let mut a = BTreeMap::new();
+        if q1 > 0 {
+            let options = ["oui", "non", "nsp"];
+            a.insert(
+                "q1".to_string(),
+                Answer::Choice(options[usize::from(q1 - 1)].into()),
+            );
+        }
+        if q2 {
+            a.insert("q2".to_string(), Answer::Text("trop de bruit".into()));
+        }
+        if q3 > 0 {
+            a.insert("q3".to_string(), Answer::Scale(i64::from(q3)));
+        }
+        if q4 > 0 {
+            let ticked = ["a", "b", "c"]
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| q4 & (1 << i) != 0)
+                .map(|(_, o)| o.to_string())
+                .collect();
+            a.insert("q4".to_string(), Answer::Choices(ticked));
+        }
+        if q5 {
+            a.insert("q5".to_string(), Answer::Text("un banc".into()));
+        }
+        v.answers = a;
+        let log = DocId::visits(v.campaign, v.building);
+        let mut doc = store.load(&log).expect("load").expect("log");
+        schema::record_visit(&mut doc, v).expect("record");
+        store.save(&log, &doc, Origin::Remote).expect("save");
+    }
+    visits
+}
+
+/// One question's figures, as the office shows them.
+#[derive(Debug, Default, PartialEq)]
+struct Figures {
+    asked: i64,
+    answered: i64,
+    /// Count per option or scale value (values nobody gave left out).
+    counts: BTreeMap<String, i64>,
+    /// Share of those that answered per option or value, in tenths of a
+    /// percent.
+    shares: BTreeMap<String, i64>,
+    /// A scale's mean and median, in thousandths.
+    mean: Option<i64>,
+    median: Option<i64>,
+}
+
+type Tally = BTreeMap<String, Figures>;
+
+fn thousandths(x: f64) -> i64 {
+    (x * 1000.0).round() as i64
+}
+
+/// The answers counted the long way, with the conditions written out.
+fn tally(visits: &[&Visit]) -> Tally {
+    let mut out = Tally::new();
+    let mut scales: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for v in visits {
+        if v.outcome != Outcome::Talked {
+            continue;
+        }
+        let a = &v.answers;
+        let is = |q: &str, want: &Answer| a.get(q) == Some(want);
+        let asked: &[&str] = match v.questionnaire_version {
+            Some(1) if is("q1", &Answer::Choice("non".into())) => &["q1", "q2", "q3"],
+            Some(1) => &["q1", "q3"],
+            Some(2) if is("q3", &Answer::Scale(5)) => &["q1", "q3", "q4", "q5"],
+            Some(2) => &["q1", "q3", "q5"],
+            _ => &[],
+        };
+        for q in asked {
+            let entry = out.entry(q.to_string()).or_default();
+            entry.asked += 1;
+            let Some(answer) = a.get(*q) else { continue };
+            entry.answered += 1;
+            let values: Vec<String> = match answer {
+                Answer::Choice(o) => vec![o.clone()],
+                Answer::Choices(o) => o.clone(),
+                Answer::Scale(n) => {
+                    scales.entry(q.to_string()).or_default().push(*n);
+                    vec![n.to_string()]
+                }
+                Answer::Text(_) => vec![],
+            };
+            for value in values {
+                *entry.counts.entry(value).or_default() += 1;
+            }
+        }
+    }
+    for (q, f) in &mut out {
+        // Tenths of a percent.
+        f.shares = f
+            .counts
+            .iter()
+            .map(|(v, n)| {
+                let share = 100.0 * *n as f64 / f.answered as f64;
+                (v.clone(), (share * 10.0).round() as i64)
+            })
+            .collect();
+        if let Some(mut values) = scales.remove(q) {
+            values.sort_unstable();
+            let n = values.len();
+            f.mean = Some(thousandths(values.iter().sum::<i64>() as f64 / n as f64));
+            f.median = Some(thousandths(if n % 2 == 1 {
+                values[n / 2] as f64
+            } else {
+                (values[n / 2 - 1] + values[n / 2]) as f64 / 2.0
+            }));
+        }
+    }
+    out
+}
+
+/// A visit in campaign 0, a conversation three times in four, so that
+/// most questions have several answers to count.
+fn conversation() -> impl Strategy<Value = Raw> {
+    (raw_visit(), 0..4usize).prop_map(|(mut raw, talked)| {
+        raw.0 = 0;
+        if talked > 0 {
+            raw.6 = 1; // Outcome::ALL[1] is Talked
+        }
+        raw
+    })
+}
+
+fn tallied(w: &World, f: &Filter) -> Tally {
+    w.model.catch_up().expect("catch up");
+    let rm = super::Snapshot::of(w.model.reader().expect("reader"));
+    let results = super::answers::results(&rm, f).expect("answers");
+    results
+        .into_iter()
+        .filter(|r| r.asked > 0)
+        .map(|r| {
+            let mut counts: BTreeMap<String, i64> =
+                r.options.iter().map(|o| (o.id.clone(), o.count)).collect();
+            counts.extend(r.scale.iter().map(|(v, n)| (v.to_string(), *n)));
+            counts.retain(|_, n| *n > 0);
+            let shares = counts
+                .iter()
+                .filter_map(|(v, n)| Some((v.clone(), (r.share(*n)? * 10.0).round() as i64)))
+                .collect();
+            let figures = Figures {
+                asked: r.asked,
+                answered: r.answered,
+                counts,
+                shares,
+                mean: r.mean().map(thousandths),
+                median: r.median().map(thousandths),
+            };
+            (r.id, figures)
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    #[test]
+    fn every_answer_figure_equals_a_count_from_the_raw_visits(
+        raw in proptest::collection::vec(conversation(), 0..50),
+        answers in proptest::collection::vec(raw_answers(), 1..20),
+        sector in proptest::option::of(0..2usize),
+        neighbourhood in proptest::option::of(0..2usize),
+        from in proptest::option::of(0..10i64),
+        days in proptest::option::of(1..10i64),
+    ) {
+        let w = world(&raw);
+        let visits = answer(&w, &answers);
+        let filter = Filter {
+            campaign: w.campaigns[0],
+            from: from.map(|d| d * DAY),
+            until: days.map(|n| (from.unwrap_or(0) + n) * DAY),
+            sector: sector.map(|s| w.sectors[s].0),
+            neighbourhood: neighbourhood.map(|n| w.neighbourhoods[n]),
+        };
+        prop_assert_eq!(tallied(&w, &filter), tally(&in_scope(&w, &filter, &visits)));
+    }
+}
+
+#[test]
+fn a_question_kept_across_versions_is_one_and_a_changed_one_says_so() {
+    let raw: Vec<Raw> = (0..12)
+        .map(|i| (0, i % 3, i % 4, 1, 1, 0, 1, 0, 0, 0))
+        .collect();
+    let w = world(&raw);
+    answer(&w, &[(1, 2, true, 5, 0, false), (2, 1, false, 5, 3, true)]);
+    w.model.catch_up().expect("catch up");
+    let rm = super::Snapshot::of(w.model.reader().expect("reader"));
+    let f = Filter {
+        campaign: w.campaigns[0],
+        ..Filter::default()
+    };
+    let results = super::answers::results(&rm, &f).expect("answers");
+    let ids: Vec<&str> = results.iter().map(|r| r.id.as_str()).collect();
+    // The latest version's order, then what only version 1 had.
+    assert_eq!(ids, ["q1", "q3", "q4", "q5", "q2"]);
+    let q1 = &results[0];
+    assert_eq!(q1.versions, [1, 2]);
+    assert!(q1.options_changed);
+    assert!(!results[1].options_changed);
+    let texts = super::answers::texts(&rm, &f, "q2").expect("texts");
+    assert!(texts.iter().all(|t| t.text == "trop de bruit"));
+    assert_eq!(texts.len() as i64, results[4].answered);
 }

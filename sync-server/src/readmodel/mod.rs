@@ -28,17 +28,18 @@ pub(crate) mod tests;
 pub use project::{door_key, door_label};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
-use shared::schema::DocId;
+use shared::domain::{Campaign, CampaignId};
+use shared::schema::{DocId, DocKind};
 use shared::store::{MigrationError, StoreError, migrate};
 use shared::sync::DocumentStore;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Bumped whenever the projection of a document changes: a read model
 /// built by another version is rebuilt on open.
-pub const PROJECTION_VERSION: i64 = 2;
+pub const PROJECTION_VERSION: i64 = 3;
 
 /// Documents read per batch while catching up: bounds the projector's
 /// memory whatever the backlog.
@@ -228,7 +229,13 @@ impl Projector {
     fn catch_up(&mut self) -> Result<i64, ReadModelError> {
         let mut cursor = meta(&self.tables, "cursor")?.unwrap_or(0);
         loop {
-            let (upto, docs, erased, full) = read_batch(&*self.docs, cursor)?;
+            let Batch {
+                upto,
+                docs,
+                erased,
+                full,
+                campaigns,
+            } = read_batch(&*self.docs, cursor)?;
             if upto == cursor && docs.is_empty() && erased.is_empty() {
                 return Ok(cursor);
             }
@@ -242,7 +249,7 @@ impl Projector {
                 // One document that cannot be written (a value the tables
                 // refuse) is set aside, not allowed to stall the others.
                 let mut one = tx.savepoint()?;
-                let projected = project::project(&one, doc_id, doc);
+                let projected = project::project(&one, doc_id, doc, &campaigns);
                 match projected {
                     Ok(()) => one.commit()?,
                     Err(error) => {
@@ -275,15 +282,21 @@ impl Projector {
     }
 }
 
-/// What a batch of projection reads: the revision it reaches, the
-/// documents written (`None` if erased since), the erasures, and whether
-/// more may follow.
-type Batch = (
-    i64,
-    Vec<(DocId, Option<automerge::Automerge>)>,
-    Vec<DocId>,
-    bool,
-);
+/// What a batch of projection reads, in one snapshot of the store.
+struct Batch {
+    /// The revision it reaches.
+    upto: i64,
+    /// The documents written (`None` if erased since).
+    docs: Vec<(DocId, Option<automerge::Automerge>)>,
+    /// The erasures.
+    erased: Vec<DocId>,
+    /// Whether more may follow.
+    full: bool,
+    /// The campaigns of the visit logs read, for the questionnaire each
+    /// visit answered (a published version never changes, so the campaign
+    /// as it stands says what any visit was asked).
+    campaigns: HashMap<CampaignId, Campaign>,
+}
 
 /// Reads the next batch after `cursor` in one snapshot of the store: the
 /// documents and the erasures are those of one revision.
@@ -303,11 +316,31 @@ fn read_batch(docs: &dyn DocumentSource, cursor: i64) -> Result<Batch, ReadModel
         };
         let erased = store.erased_between(cursor, upto)?;
         let mut loaded = Vec::with_capacity(changed.len());
+        let mut campaigns = HashMap::new();
         for c in changed {
             let doc = store.load(&c.doc_id)?;
+            if c.doc_id.kind() == DocKind::Visits
+                && let Some(campaign) = c.doc_id.campaign_id()
+                && !campaigns.contains_key(&campaign)
+            {
+                // An unreadable campaign leaves its visits' answers out,
+                // never the visits.
+                let read = store
+                    .load(&DocId::campaign(campaign))?
+                    .and_then(|doc| shared::schema::read::<Campaign>(&doc).ok());
+                if let Some(read) = read {
+                    campaigns.insert(campaign, read);
+                }
+            }
             loaded.push((c.doc_id, doc));
         }
-        batch = Some((upto, loaded, erased, full));
+        batch = Some(Batch {
+            upto,
+            docs: loaded,
+            erased,
+            full,
+            campaigns,
+        });
         Ok(())
     })?;
     batch.ok_or_else(|| StoreError::Malformed("projection batch not read".into()).into())

@@ -7,8 +7,8 @@ use crate::readmodel::rules;
 use automerge::Automerge;
 use rusqlite::{Connection, params};
 use shared::domain::{
-    Building, Campaign, CampaignKind, DwellingRef, FollowUp, Idea, Neighbourhood, Outcome, Sector,
-    Visit,
+    Answer, Building, Campaign, CampaignId, CampaignKind, DwellingRef, FollowUp, Idea,
+    Neighbourhood, Outcome, QuestionKind, Sector, Visit,
 };
 use shared::schema::{self, DocId, DocKind, SchemaError};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -39,8 +39,13 @@ fn campaign_kind(kind: CampaignKind) -> &'static str {
 /// Writes the rows of one document. A document whose content does not read
 /// as its kind is recorded in `rm_unreadable` instead, so the office can say
 /// how many records its figures leave out.
-pub fn project(conn: &Connection, doc_id: &DocId, doc: &Automerge) -> Result<(), ReadModelError> {
-    match project_readable(conn, doc_id, doc) {
+pub fn project(
+    conn: &Connection,
+    doc_id: &DocId,
+    doc: &Automerge,
+    campaigns: &HashMap<CampaignId, Campaign>,
+) -> Result<(), ReadModelError> {
+    match project_readable(conn, doc_id, doc, campaigns) {
         Ok(()) => Ok(()),
         Err(ReadModelError::Schema(_) | ReadModelError::Misfiled) => {
             conn.execute(
@@ -57,6 +62,7 @@ fn project_readable(
     conn: &Connection,
     doc_id: &DocId,
     doc: &Automerge,
+    campaigns: &HashMap<CampaignId, Campaign>,
 ) -> Result<(), ReadModelError> {
     let id = doc_id.as_str();
     match doc_id.kind() {
@@ -74,6 +80,7 @@ fn project_readable(
                 c.starts_at,
                 c.ends_at
             ])?;
+            project_questions(conn, id, &c)?;
         }
         DocKind::Neighbourhood => {
             let n: Neighbourhood = schema::read(doc)?;
@@ -155,6 +162,9 @@ fn project_readable(
                 .map(|(_, v)| v)
                 .collect();
             project_visits(conn, doc_id, &visits)?;
+            if let Some(campaign) = doc_id.campaign_id().and_then(|c| campaigns.get(&c)) {
+                project_answers(conn, doc_id, &visits, campaign)?;
+            }
         }
         DocKind::FollowUp => {
             let f: FollowUp = schema::read(doc)?;
@@ -378,6 +388,119 @@ fn project_visits(
         ])?;
     }
     Ok(())
+}
+
+/// Every published version's questions (the draft is answered by nobody):
+/// their kind, wording and options, for the answers' labels.
+fn project_questions(conn: &Connection, id: &str, c: &Campaign) -> Result<(), ReadModelError> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO rm_questions (doc_id, campaign_id, version, question_id, position, kind,
+         scale_min, scale_max, label, options, option_labels)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
+    )?;
+    let published = std::iter::once(&c.questionnaire)
+        .chain(&c.past_questionnaires)
+        .filter(|q| q.version > 0);
+    for questionnaire in published {
+        for (position, q) in questionnaire.questions.iter().enumerate() {
+            let (kind, scale, options): (&str, Option<(i64, i64)>, &[String]) = match &q.kind {
+                QuestionKind::SingleChoice { options } => ("single", None, options),
+                QuestionKind::MultipleChoice { options } => ("multiple", None, options),
+                QuestionKind::Scale { min, max } => ("scale", Some((*min, *max)), &[]),
+                QuestionKind::FreeText => ("text", None, &[]),
+            };
+            insert.execute(params![
+                id,
+                c.id.to_string(),
+                i64::from(questionnaire.version),
+                q.id,
+                position as i64,
+                kind,
+                scale.map(|s| s.0),
+                scale.map(|s| s.1),
+                json(&q.label)?,
+                json(&options)?,
+                json(&q.option_labels)?
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// What each talked visit was asked and answered, in the questionnaire
+/// version it answered: a question is asked when its condition held on
+/// that visit's answers ([`shared::domain::Questionnaire::is_asked`]).
+/// A visit with no version answered nothing (the policy refuses answers
+/// without one); an answer to a question not asked is not counted.
+fn project_answers(
+    conn: &Connection,
+    doc_id: &DocId,
+    visits: &[&Visit],
+    campaign: &Campaign,
+) -> Result<(), ReadModelError> {
+    let id = doc_id.as_str();
+    let campaign_id = campaign.id.to_string();
+    let mut asked = conn.prepare_cached(
+        "INSERT INTO rm_asked (doc_id, visit_id, question_id, campaign_id, version, answered)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+    )?;
+    let mut value = conn.prepare_cached(
+        "INSERT INTO rm_answer_values (doc_id, visit_id, question_id, value, campaign_id, text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+    )?;
+    for v in visits {
+        if v.outcome != Outcome::Talked || v.campaign != campaign.id {
+            continue;
+        }
+        let Some(questionnaire) = v
+            .questionnaire_version
+            .and_then(|version| campaign.questionnaire_version(version))
+        else {
+            continue;
+        };
+        let visit = v.id.to_string();
+        for q in questionnaire.asked(&v.answers) {
+            let answer = v.answers.get(&q.id).filter(|a| fits(&q.kind, a));
+            asked.execute(params![
+                id,
+                visit,
+                q.id,
+                campaign_id,
+                i64::from(questionnaire.version),
+                i64::from(answer.is_some())
+            ])?;
+            let values: Vec<(String, Option<&str>)> = match answer {
+                None => Vec::new(),
+                Some(Answer::Choice(option)) => vec![(option.clone(), None)],
+                Some(Answer::Choices(options)) => {
+                    options.iter().map(|o| (o.clone(), None)).collect()
+                }
+                Some(Answer::Scale(n)) => vec![(n.to_string(), None)],
+                Some(Answer::Text(text)) => vec![(String::new(), Some(text.as_str()))],
+            };
+            for (shown, text) in values {
+                value.execute(params![id, visit, q.id, shown, campaign_id, text])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether an answer is of its question's kind (the policy checks it on
+/// every write; a stored one that is not is not counted).
+fn fits(kind: &QuestionKind, answer: &Answer) -> bool {
+    matches!(
+        (kind, answer),
+        (QuestionKind::SingleChoice { .. }, Answer::Choice(_))
+            | (QuestionKind::MultipleChoice { .. }, Answer::Choices(_))
+            | (QuestionKind::Scale { .. }, Answer::Scale(_))
+            | (QuestionKind::FreeText, Answer::Text(_))
+    )
+}
+
+/// A value as the tables keep it: JSON.
+fn json<T: serde::Serialize>(value: &T) -> Result<String, ReadModelError> {
+    serde_json::to_string(value).map_err(ReadModelError::Json)
 }
 
 impl From<SchemaError> for ReadModelError {

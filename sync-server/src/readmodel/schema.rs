@@ -15,10 +15,16 @@
 //! Their indexes cover the columns the figures sum, so a view reads the
 //! index alone.
 //!
+//! What each door answered: `rm_asked` has a row per question a talked
+//! visit was asked (its condition held, in the questionnaire version the
+//! visit answered) saying whether it was answered; `rm_answer_values` a
+//! row per option chosen, scale value or free-text answer; `rm_questions`
+//! every published version's questions, for their wording.
+//!
 //! No identity lives here: visits keep the resident's age band and
 //! language (never a name or a person link), and the only free text kept is
-//! what a view shows: a conversation's verbatim (the report quotes a few,
-//! redacted) and a follow-up's description and status note (the follow-up
+//! what a view shows: a conversation's verbatim and free-text answers (the
+//! report quotes a few verbatims, redacted) and a follow-up's description and status note (the follow-up
 //! list) and an idea's title, description, named place and the office's
 //! reason (the ideas page and its exports). An idea's proposer is an age
 //! band, a school, a class and a neighbourhood, never a name. The rows are still about households'
@@ -219,6 +225,47 @@ ALTER TABLE rm_ideas ADD COLUMN duplicate_of TEXT;
 CREATE INDEX rm_ideas_by_campaign ON rm_ideas (campaign_id, category);
 ",
     },
+    Migration {
+        version: 3,
+        name: "read model: questions of every published version, and what each door answered",
+        sql: "
+CREATE TABLE rm_questions (
+    doc_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    question_id TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    scale_min BIGINT,
+    scale_max BIGINT,
+    label TEXT NOT NULL,
+    options TEXT NOT NULL,
+    option_labels TEXT NOT NULL,
+    PRIMARY KEY (doc_id, version, question_id)
+);
+CREATE INDEX rm_questions_by_campaign ON rm_questions (campaign_id, question_id, version);
+CREATE TABLE rm_asked (
+    doc_id TEXT NOT NULL,
+    visit_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    answered BIGINT NOT NULL,
+    PRIMARY KEY (doc_id, visit_id, question_id)
+);
+CREATE INDEX rm_asked_by_campaign ON rm_asked (campaign_id, question_id);
+CREATE TABLE rm_answer_values (
+    doc_id TEXT NOT NULL,
+    visit_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    value TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    text TEXT,
+    PRIMARY KEY (doc_id, visit_id, question_id, value)
+);
+CREATE INDEX rm_answer_values_by_campaign ON rm_answer_values (campaign_id, question_id);
+",
+    },
 ];
 
 /// The tables a document's rows live in, emptied before it is projected
@@ -238,5 +285,8 @@ pub const TABLES: &[&str] = &[
     "rm_agg_first_days",
     "rm_follow_ups",
     "rm_ideas",
+    "rm_questions",
+    "rm_asked",
+    "rm_answer_values",
     "rm_unreadable",
 ];

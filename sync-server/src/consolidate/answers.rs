@@ -1,0 +1,350 @@
+//! What residents answered, question by question, over the same filters as
+//! the dashboard. Defined once here:
+//!
+//! - **Asked**: the conversations in scope (visits with the outcome
+//!   "Échange") that were asked the question: it was in the questionnaire
+//!   version the visit answered, and its condition, if any, held on that
+//!   visit's answers. The denominator of every share.
+//! - **Answered**: of those, the ones with an answer; **not answered** the
+//!   rest (an optional question, skipped).
+//! - **An option's count**: conversations that chose it; its share is of
+//!   those that answered. For a multiple choice the answered are the
+//!   respondents, and shares add up to more than 100 %.
+//! - **A scale's** distribution, mean and median, of those that answered.
+//! - **Free text**: how many answered; the words themselves only through
+//!   [`texts`], for coordinators.
+//!
+//! A question is one across versions (its id within the campaign): a
+//! question kept from version 1 to version 2 counts as one, labelled by the
+//! latest version that has it; one whose kind or options changed between
+//! versions says so ([`QuestionResult::options_changed`]).
+
+use crate::consolidate::Snapshot;
+use crate::consolidate::filter::Filter;
+use rusqlite::params_from_iter;
+use shared::domain::Translations;
+use std::collections::BTreeMap;
+
+/// How a question is answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// One option among several.
+    Single,
+    /// Any number of options.
+    Multiple,
+    /// A number between two bounds.
+    Scale {
+        /// Lowest value.
+        min: i64,
+        /// Highest value.
+        max: i64,
+    },
+    /// Words.
+    Text,
+}
+
+/// One option and the conversations that chose it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionCount {
+    /// Its id.
+    pub id: String,
+    /// Its wording per language.
+    pub label: Translations,
+    /// Conversations that chose it.
+    pub count: i64,
+}
+
+/// One question's results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionResult {
+    /// Its id in the campaign.
+    pub id: String,
+    /// Its wording per language (the latest version that has it).
+    pub label: Translations,
+    /// How it is answered (the latest version).
+    pub kind: Kind,
+    /// The published versions that have it.
+    pub versions: Vec<u32>,
+    /// Whether its kind or options differ between those versions.
+    pub options_changed: bool,
+    /// Conversations in scope asked it.
+    pub asked: i64,
+    /// Of those, the ones answered.
+    pub answered: i64,
+    /// A choice's options, the latest version's first, then any only an
+    /// earlier version had.
+    pub options: Vec<OptionCount>,
+    /// A scale's answers: value → conversations, every value of the scale.
+    pub scale: BTreeMap<i64, i64>,
+}
+
+impl QuestionResult {
+    /// Asked but not answered.
+    pub fn not_answered(&self) -> i64 {
+        self.asked - self.answered
+    }
+
+    /// `count` as a share of those that answered, in percent.
+    pub fn share(&self, count: i64) -> Option<f64> {
+        (self.answered > 0).then(|| 100.0 * count as f64 / self.answered as f64)
+    }
+
+    /// A scale's mean.
+    pub fn mean(&self) -> Option<f64> {
+        let n: i64 = self.scale.values().sum();
+        let sum: i64 = self.scale.iter().map(|(v, c)| v * c).sum();
+        (n > 0).then(|| sum as f64 / n as f64)
+    }
+
+    /// A scale's median: the middle answer, or halfway between the two
+    /// middle ones.
+    pub fn median(&self) -> Option<f64> {
+        let n: i64 = self.scale.values().sum();
+        if n == 0 {
+            return None;
+        }
+        let nth = |k: i64| {
+            let mut seen = 0;
+            self.scale
+                .iter()
+                .find(|(_, c)| {
+                    seen += **c;
+                    seen > k
+                })
+                .map(|(v, _)| *v as f64)
+        };
+        if n % 2 == 1 {
+            nth(n / 2)
+        } else {
+            Some((nth(n / 2 - 1)? + nth(n / 2)?) / 2.0)
+        }
+    }
+}
+
+/// A question as one version states it.
+struct Stated {
+    version: u32,
+    position: i64,
+    kind: Kind,
+    label: Translations,
+    options: Vec<String>,
+    option_labels: BTreeMap<String, Translations>,
+}
+
+/// Every question the campaign's published versions had: id → each
+/// version's statement, oldest first.
+fn questions(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<BTreeMap<String, Vec<Stated>>> {
+    let mut stmt = rm.conn.prepare_cached(
+        "SELECT question_id, version, position, kind, scale_min, scale_max, label, options,
+                option_labels
+         FROM rm_questions WHERE campaign_id = ?1 ORDER BY version",
+    )?;
+    let rows = stmt.query_map([filter.campaign.to_string()], |r| {
+        let kind = match r.get::<_, String>(3)?.as_str() {
+            "single" => Kind::Single,
+            "multiple" => Kind::Multiple,
+            "scale" => Kind::Scale {
+                min: r.get::<_, Option<i64>>(4)?.unwrap_or(0),
+                max: r.get::<_, Option<i64>>(5)?.unwrap_or(0),
+            },
+            _ => Kind::Text,
+        };
+        let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+        Ok((
+            r.get::<_, String>(0)?,
+            Stated {
+                version: u32::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                position: r.get(2)?,
+                kind,
+                label: serde_json::from_str(&json(6)?).unwrap_or_default(),
+                options: serde_json::from_str(&json(7)?).unwrap_or_default(),
+                option_labels: serde_json::from_str(&json(8)?).unwrap_or_default(),
+            },
+        ))
+    })?;
+    let mut all: BTreeMap<String, Vec<Stated>> = BTreeMap::new();
+    for row in rows {
+        let (id, stated) = row?;
+        all.entry(id).or_default().push(stated);
+    }
+    Ok(all)
+}
+
+/// Every question's results in scope, in the latest questionnaire's order
+/// (questions only earlier versions had come after).
+pub fn results(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<QuestionResult>> {
+    let stated = questions(rm, filter)?;
+    let scope = filter.visits();
+    let mut asked: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    {
+        let sql = format!(
+            "SELECT a.question_id, count(*), coalesce(sum(a.answered), 0)
+             FROM rm_asked a JOIN ({}) v ON v.doc_id = a.doc_id AND v.visit_id = a.visit_id
+             WHERE v.outcome = 'talked'
+             GROUP BY a.question_id",
+            scope.text
+        );
+        let mut stmt = rm.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(scope.params.iter()), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get(2)?))
+        })?;
+        for row in rows {
+            let (id, n, answered) = row?;
+            asked.insert(id, (n, answered));
+        }
+    }
+    let mut values: BTreeMap<(String, String), i64> = BTreeMap::new();
+    {
+        let sql = format!(
+            "SELECT x.question_id, x.value, count(*)
+             FROM rm_answer_values x JOIN ({}) v ON v.doc_id = x.doc_id AND v.visit_id = x.visit_id
+             WHERE v.outcome = 'talked' AND x.text IS NULL
+             GROUP BY x.question_id, x.value",
+            scope.text
+        );
+        let mut stmt = rm.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(scope.params.iter()), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+        })?;
+        for row in rows {
+            let (id, value, n) = row?;
+            values.insert((id, value), n);
+        }
+    }
+    let mut out: Vec<(bool, i64, QuestionResult)> = Vec::new();
+    let latest_version = stated
+        .values()
+        .flat_map(|s| s.iter().map(|s| s.version))
+        .max()
+        .unwrap_or(0);
+    for (id, versions) in &stated {
+        let Some(latest) = versions.last() else {
+            continue;
+        };
+        let options_changed = versions
+            .windows(2)
+            .any(|w| w[0].kind != w[1].kind || w[0].options != w[1].options);
+        let (n, answered) = asked.get(id).copied().unwrap_or((0, 0));
+        let count = |value: &str| {
+            values
+                .get(&(id.clone(), value.to_string()))
+                .copied()
+                .unwrap_or(0)
+        };
+        let mut options = Vec::new();
+        if matches!(latest.kind, Kind::Single | Kind::Multiple) {
+            // The latest version's options, then those only earlier ones had.
+            for s in versions.iter().rev() {
+                for o in &s.options {
+                    if !options.iter().any(|x: &OptionCount| x.id == *o) {
+                        options.push(OptionCount {
+                            id: o.clone(),
+                            label: s.option_labels.get(o).cloned().unwrap_or_default(),
+                            count: count(o),
+                        });
+                    }
+                }
+            }
+        }
+        let mut scale = BTreeMap::new();
+        if let Kind::Scale { min, max } = latest.kind {
+            // Every value of the scale, and any an earlier scale allowed.
+            for v in min..=max {
+                scale.insert(v, count(&v.to_string()));
+            }
+            for ((q, value), n) in &values {
+                if q == id
+                    && let Ok(v) = value.parse::<i64>()
+                {
+                    scale.insert(v, *n);
+                }
+            }
+        }
+        out.push((
+            latest.version != latest_version,
+            latest.position,
+            QuestionResult {
+                id: id.clone(),
+                label: latest.label.clone(),
+                kind: latest.kind.clone(),
+                versions: versions.iter().map(|s| s.version).collect(),
+                options_changed,
+                asked: n,
+                answered,
+                options,
+                scale,
+            },
+        ));
+    }
+    out.sort_by(|a, b| (a.0, a.1, &a.2.id).cmp(&(b.0, b.1, &b.2.id)));
+    Ok(out.into_iter().map(|(_, _, r)| r).collect())
+}
+
+/// One free-text answer, as a coordinator reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FreeText {
+    /// The words, as given (in the conversation's language).
+    pub text: String,
+    /// The conversation's language, if noted.
+    pub language: Option<String>,
+    /// When.
+    pub at: i64,
+}
+
+/// The most free-text answers one list shows.
+pub const MAX_TEXTS: usize = 500;
+
+/// A free-text question's answers in scope, newest first, at most
+/// [`MAX_TEXTS`]. Coordinators only: the caller decides who reads them.
+pub fn texts(rm: &Snapshot, filter: &Filter, question: &str) -> rusqlite::Result<Vec<FreeText>> {
+    let scope = filter.visits();
+    let sql = format!(
+        "SELECT x.text, v.language, v.at
+         FROM rm_answer_values x JOIN ({}) v ON v.doc_id = x.doc_id AND v.visit_id = x.visit_id
+         WHERE v.outcome = 'talked' AND x.text IS NOT NULL AND x.question_id = ?
+         ORDER BY v.at DESC, x.visit_id LIMIT {MAX_TEXTS}",
+        scope.text
+    );
+    let mut params = scope.params;
+    params.push(rusqlite::types::Value::Text(question.to_string()));
+    let mut stmt = rm.conn.prepare(&sql)?;
+    stmt.query_map(params_from_iter(params.iter()), |r| {
+        Ok(FreeText {
+            text: r.get(0)?,
+            language: r.get(1)?,
+            at: r.get(2)?,
+        })
+    })?
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scale(answers: &[(i64, i64)]) -> QuestionResult {
+        QuestionResult {
+            id: "q".into(),
+            label: Translations::new(),
+            kind: Kind::Scale { min: 1, max: 5 },
+            versions: vec![1],
+            options_changed: false,
+            asked: answers.iter().map(|a| a.1).sum::<i64>() + 1,
+            answered: answers.iter().map(|a| a.1).sum(),
+            options: Vec::new(),
+            scale: answers.iter().copied().collect(),
+        }
+    }
+
+    #[test]
+    fn a_scales_mean_and_median_are_those_of_its_answers() {
+        let r = scale(&[(1, 1), (2, 2), (5, 1)]);
+        assert_eq!(r.mean(), Some(2.5));
+        assert_eq!(r.median(), Some(2.0));
+        assert_eq!(r.not_answered(), 1);
+        let odd = scale(&[(1, 1), (4, 1), (5, 1)]);
+        assert_eq!(odd.median(), Some(4.0));
+        assert_eq!(scale(&[]).median(), None);
+        assert_eq!(odd.share(1).map(|s| s.round()), Some(33.0));
+    }
+}
