@@ -64,12 +64,16 @@ pub enum Part {
     Exports,
     /// The ideas' list and decisions.
     Ideas,
+    /// What residents said in their own words (free-text answers).
+    ResidentsWords,
 }
 
 /// Whether `role` is shown `part`.
 pub fn sees(role: Role, part: Part) -> bool {
     match part {
-        Part::Preparation | Part::Team | Part::Exports | Part::Ideas => role == Role::Coordinator,
+        Part::Preparation | Part::Team | Part::Exports | Part::Ideas | Part::ResidentsWords => {
+            role == Role::Coordinator
+        }
     }
 }
 
@@ -84,7 +88,13 @@ mod tests {
         assert!(may_request(elected, true, false));
         assert!(!may_request(elected, true, true));
         assert!(!may_request(elected, false, false));
-        for part in [Part::Preparation, Part::Team, Part::Exports, Part::Ideas] {
+        for part in [
+            Part::Preparation,
+            Part::Team,
+            Part::Exports,
+            Part::Ideas,
+            Part::ResidentsWords,
+        ] {
             assert!(!sees(elected, part) && sees(Role::Coordinator, part));
         }
         assert_eq!(home(elected), "/office/dashboard");

@@ -15,6 +15,7 @@
 //! another site carries no session.
 
 mod access;
+mod answers;
 mod campaigns;
 mod charts;
 mod collection;
@@ -111,6 +112,8 @@ pub fn router() -> Router<AppState> {
         .route("/office/dashboard", get(dashboard::show))
         .route("/office/reports", get(report::show))
         .route("/office/dashboard/map", get(results_map::show))
+        .route("/office/dashboard/answers", get(answers::show))
+        .route("/office/dashboard/answers/text", get(answers::texts))
         .route("/office/dashboard/compare", get(compare::show))
         .route("/office/follow-ups", get(follow_ups::list))
         .route("/office/follow-ups/{id}", post(follow_ups::change))

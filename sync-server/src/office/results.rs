@@ -171,6 +171,8 @@ pub enum View {
     Map,
     /// The comparison.
     Compare,
+    /// What residents answered.
+    Answers,
     /// The exports.
     Exports,
 }
@@ -186,6 +188,7 @@ pub fn sub_menu(office: &Office, view: View, filter: &Filter) -> Markup {
         nav.sub aria-label=(r.results) {
             (item(View::Dashboard, "/office/dashboard", r.dashboard))
             (item(View::Map, "/office/dashboard/map", r.map))
+            (item(View::Answers, "/office/dashboard/answers", r.answers))
             (item(View::Compare, "/office/dashboard/compare", r.compare))
             @if office.sees(Part::Exports) {
                 (item(View::Exports, "/office/exports", r.exports))

@@ -205,6 +205,23 @@ pub const TEXTS: Texts = Texts {
 
 /// The results pages in English.
 pub const RESULTS: ResultsTexts = ResultsTexts {
+    answers: "Answers",
+    answers_title: "Questionnaire answers",
+    answers_none: "No questionnaire has been published for this campaign, or nobody has answered it yet.",
+    answers_asked: "Asked {asked} · answered by {answered} · not answered: {missing}",
+    answers_changed: "Its options changed between versions {versions}: each answer counts under the option chosen then.",
+    answers_mean_median: "Mean {mean} · median {median}",
+    answers_free_count: "Free-text answers: {n}",
+    answers_read: "Read the answers",
+    answers_texts_title: "Free-text answers",
+    answers_texts_none: "No free-text answer in this scope.",
+    answers_texts_cut: "The {n} most recent are shown.",
+    answers_back: "Back to the answers",
+    def_answers_asked: "Asked: conversations in scope that were asked the question — it was in the questionnaire version of the visit and its condition, if any, held. The denominator of every share.",
+    def_answers_share: "An option's share: conversations that chose it ÷ conversations that answered the question.",
+    def_answers_multiple: "Multiple choice: a resident may tick several options; shares are of respondents and add up to more than 100 %.",
+    def_answers_scale: "Scale: how the values given are spread, their mean and median.",
+    def_answers_free: "Free text: the number of answers; the words themselves are readable by coordinators only, in the language they were said in.",
     ideas_kind_suffix: "idea collection",
     no_doors: "no door in scope",
     results: "Results",

@@ -205,6 +205,23 @@ pub const TEXTS: Texts = Texts {
 
 /// The results pages in French.
 pub const RESULTS: ResultsTexts = ResultsTexts {
+    answers: "Réponses",
+    answers_title: "Réponses au questionnaire",
+    answers_none: "Aucun questionnaire publié pour cette démarche, ou personne n'y a encore répondu.",
+    answers_asked: "Posée à {asked} · répondue par {answered} · sans réponse : {missing}",
+    answers_changed: "Ses options ont changé entre les versions {versions} : chaque réponse compte sous l'option choisie alors.",
+    answers_mean_median: "Moyenne {mean} · médiane {median}",
+    answers_free_count: "Réponses libres : {n}",
+    answers_read: "Lire les réponses",
+    answers_texts_title: "Réponses libres",
+    answers_texts_none: "Aucune réponse libre dans ce périmètre.",
+    answers_texts_cut: "Les {n} plus récentes sont affichées.",
+    answers_back: "Retour aux réponses",
+    def_answers_asked: "Posée à : échanges du périmètre à qui la question a été posée — elle figurait dans la version du questionnaire de la visite et sa condition, s'il y en a une, était remplie. C'est le dénominateur de chaque part.",
+    def_answers_share: "Part d'une option : échanges qui l'ont choisie ÷ échanges qui ont répondu à la question.",
+    def_answers_multiple: "Choix multiple : un habitant peut cocher plusieurs options ; les parts se rapportent aux répondants et leur somme dépasse 100 %.",
+    def_answers_scale: "Échelle : répartition des valeurs données, moyenne et médiane des réponses.",
+    def_answers_free: "Réponse libre : le nombre de réponses ; les mots eux-mêmes ne sont lisibles que par les coordinateurs, dans la langue où ils ont été dits.",
     ideas_kind_suffix: "collecte d'idées",
     no_doors: "aucune porte retenue",
     results: "Résultats",

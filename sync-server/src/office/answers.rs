@@ -1,0 +1,183 @@
+//! «Réponses»: what residents answered, question by question, over the
+//! dashboard's filters (`consolidate::answers` defines every figure). The
+//! free-text answers themselves are a page of their own, for coordinators:
+//! an elected official is refused it (403), and sees only their count.
+
+use super::access::Part;
+use super::charts::{Bar, bars};
+use super::layout::{PageError, Section, date, page};
+use super::results::{self, Query, View, filter_form, pct, provenance, query_string, sub_menu};
+use super::session::{Office, Reader};
+use crate::consolidate::answers::{self, FreeText, Kind, MAX_TEXTS, QuestionResult};
+use axum::extract::RawQuery;
+use maud::{Markup, html};
+use shared::domain::Translations;
+
+/// A wording in the office's language, else French (a questionnaire's
+/// first language, always there), else any.
+fn label(lang: super::Lang, t: &Translations) -> String {
+    t.get(lang.tag())
+        .or_else(|| t.get("fr"))
+        .or_else(|| t.values().next())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// `GET /office/dashboard/answers`.
+pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
+    let found = results::read(&office, Query::parse(raw.as_deref()), |rm, _, filter, _| {
+        Ok(answers::results(rm, filter)?)
+    })
+    .await?;
+    let r = office.lang.results();
+    let Some((filter, choices, questions)) = found else {
+        return Ok(results::no_campaign(
+            &office,
+            Section::Results,
+            r.answers_title,
+        ));
+    };
+    let path = "/office/dashboard/answers";
+    let body = html! {
+        (sub_menu(&office, View::Answers, &filter))
+        (filter_form(r, path, &filter, &choices))
+        (provenance(r, &choices))
+        @if questions.iter().all(|q| q.asked == 0) {
+            p.notice { (r.answers_none) }
+        }
+        @for (i, q) in questions.iter().enumerate() {
+            (question(&office, i + 1, q, &query_string(&filter)))
+        }
+        section.card.definitions {
+            h2 { (r.definitions) }
+            dl {
+                dt { (r.answers) } dd { (r.def_answers_asked) }
+                dd { (r.def_answers_share) }
+                dd { (r.def_answers_multiple) }
+                dd { (r.def_answers_scale) }
+                dd { (r.def_answers_free) }
+            }
+        }
+    };
+    Ok(page(&office, Section::Results, r.answers_title, body))
+}
+
+fn question(office: &Office, n: usize, q: &QuestionResult, query: &str) -> Markup {
+    let (lang, r) = (office.lang, office.lang.results());
+    let title = format!("{n}. {}", label(lang, &q.label));
+    let asked = r
+        .answers_asked
+        .replace("{asked}", &q.asked.to_string())
+        .replace("{answered}", &q.answered.to_string())
+        .replace("{missing}", &q.not_answered().to_string());
+    let share = |count: i64| pct(lang, q.share(count));
+    let options: Vec<Bar> = q
+        .options
+        .iter()
+        .map(|o| Bar {
+            label: Some(label(lang, &o.label))
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| o.id.clone()),
+            value: o.count as f64,
+            text: format!("{} · {}", o.count, share(o.count)),
+        })
+        .collect();
+    let scale: Vec<Bar> = q
+        .scale
+        .iter()
+        .map(|(value, count)| Bar {
+            label: value.to_string(),
+            value: *count as f64,
+            text: format!("{count} · {}", share(*count)),
+        })
+        .collect();
+    // One decimal, with the decimal mark of the office's language.
+    let number = |v: Option<f64>| {
+        v.map_or("—".to_string(), |v| match lang {
+            super::Lang::Fr => format!("{v:.1}").replace('.', ","),
+            super::Lang::En => format!("{v:.1}"),
+        })
+    };
+    html! {
+        section.card.question id=(format!("q-{}", q.id)) {
+            h2 { (title) }
+            p.hint { (asked) }
+            @if q.options_changed {
+                @let versions = q.versions.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+                p.notice.info { (r.answers_changed.replace("{versions}", &versions)) }
+            }
+            @match q.kind {
+                Kind::Single | Kind::Multiple => {
+                    (bars(&title, &options, q.answered as f64))
+                }
+                Kind::Scale { .. } => {
+                    (bars(&title, &scale, q.answered as f64))
+                    p {
+                        (r.answers_mean_median
+                            .replace("{mean}", &number(q.mean()))
+                            .replace("{median}", &number(q.median())))
+                    }
+                }
+                Kind::Text => {
+                    p { (r.answers_free_count.replace("{n}", &q.answered.to_string())) }
+                    @if office.sees(Part::ResidentsWords) && q.answered > 0 {
+                        p { a href=(format!("/office/dashboard/answers/text?{query}&question={}", q.id)) { (r.answers_read) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /office/dashboard/answers/text?question=…`: a free-text question's
+/// answers, for coordinators (the `Office` extractor refuses anyone else).
+pub async fn texts(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
+    let query = Query::parse(raw.as_deref());
+    let question = query.get("question").unwrap_or_default().to_string();
+    let asked = question.clone();
+    let found = results::read(&office, query, move |rm, _, filter, _| {
+        let all = answers::results(rm, filter)?;
+        let Some(q) = all
+            .into_iter()
+            .find(|q| q.id == asked && q.kind == Kind::Text)
+        else {
+            return Ok(None);
+        };
+        Ok(Some((q, answers::texts(rm, filter, &asked)?)))
+    })
+    .await?;
+    let r = office.lang.results();
+    let Some((filter, _, found)) = found else {
+        return Ok(results::no_campaign(
+            &office,
+            Section::Results,
+            r.answers_texts_title,
+        ));
+    };
+    let Some((q, texts)) = found else {
+        return Err(PageError::NotFound(office.lang));
+    };
+    let back = format!("/office/dashboard/answers?{}", query_string(&filter));
+    let body = html! {
+        p { a href=(back) { (r.answers_back) } }
+        h2 { (label(office.lang, &q.label)) }
+        @if texts.is_empty() { p { (r.answers_texts_none) } }
+        @if texts.len() == MAX_TEXTS {
+            p.hint { (r.answers_texts_cut.replace("{n}", &MAX_TEXTS.to_string())) }
+        }
+        ul.texts {
+            @for t in &texts { (text(t)) }
+        }
+    };
+    Ok(page(&office, Section::Results, r.answers_texts_title, body))
+}
+
+/// One answer, in the language it was said in (an unknown one: the
+/// browser finds the direction from the text itself).
+fn text(t: &FreeText) -> Markup {
+    html! {
+        li lang=[t.language.as_deref()] dir="auto" {
+            q { (t.text) } " " span.hint { (date(t.at)) }
+        }
+    }
+}

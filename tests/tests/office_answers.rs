@@ -1,0 +1,224 @@
+//! What residents answered reaches the office: three phones answer a
+//! conditional questionnaire through the real sync endpoint, and the
+//! «Réponses» page counts exactly those answers, with their denominators.
+//!
+//! Attacks tried: an elected official asking for the residents' own words
+//! (the free-text list answers 403, and the page they may read holds no
+//! free text); an answer to a question the resident was not asked (its
+//! condition did not hold) counted anyway.
+
+use shared::api::Role;
+use shared::domain::*;
+use std::collections::BTreeMap;
+use tests::{Device, OfficePages, TestServer, samples};
+
+const T0: i64 = 1_790_000_000_000;
+
+fn question(id: &str, kind: QuestionKind, fr: &str, show_if: Option<(&str, &str)>) -> Question {
+    Question {
+        id: id.into(),
+        kind,
+        label: Translations::from([("fr".to_string(), fr.to_string())]),
+        option_labels: BTreeMap::new(),
+        required: false,
+        show_if: show_if.map(|(question, equals)| Condition {
+            question: question.into(),
+            equals: equals.into(),
+        }),
+    }
+}
+
+fn labelled(options: &[(&str, &str)]) -> (Vec<String>, BTreeMap<String, Translations>) {
+    (
+        options.iter().map(|(id, _)| id.to_string()).collect(),
+        options
+            .iter()
+            .map(|(id, fr)| {
+                (
+                    id.to_string(),
+                    Translations::from([("fr".to_string(), fr.to_string())]),
+                )
+            })
+            .collect(),
+    )
+}
+
+/// "Bus ?" (oui/non), "Pourquoi ?" only after "non", a scale of upkeep.
+fn questionnaire() -> Questionnaire {
+    let (options, option_labels) = labelled(&[("oui", "Oui"), ("non", "Non")]);
+    let mut bus = question(
+        "q1",
+        QuestionKind::SingleChoice { options },
+        "Prendrez-vous la nouvelle ligne de bus ?",
+        None,
+    );
+    bus.option_labels = option_labels;
+    Questionnaire {
+        version: 1,
+        questions: vec![
+            bus,
+            question(
+                "q2",
+                QuestionKind::FreeText,
+                "Pourquoi pas ?",
+                Some(("q1", "non")),
+            ),
+            question(
+                "q3",
+                QuestionKind::Scale { min: 1, max: 5 },
+                "Entretien de l'immeuble",
+                None,
+            ),
+        ],
+    }
+}
+
+/// A section of the page: from its question's anchor to the next card.
+fn section<'a>(body: &'a str, question: &str) -> &'a str {
+    let start = body
+        .find(&format!("id=\"q-{question}\""))
+        .unwrap_or_else(|| panic!("no question {question}"));
+    let rest = &body[start..];
+    &rest[..rest.find("</section>").unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denominator() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Réponses").await;
+    let building = samples::building(1);
+    let mut building = building;
+    building.entrances[0].floors[0].doors = (1..=9).map(|d| d.to_string()).collect();
+    server.put(office.id, &building);
+    let mut campaign = Campaign::new("Bus".into(), CampaignKind::DoorToDoor, T0, T0 + 86_400_000);
+    campaign.questionnaire = questionnaire();
+    server.put(office.id, &campaign);
+    /// (phone, outcome, q1, q2, q3)
+    type Door<'a> = (
+        usize,
+        Outcome,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<i64>,
+    );
+    let mut phones = Vec::new();
+    for _ in 0..3 {
+        phones.push(Device::enrol(&server, &office, Role::Agent).await);
+    }
+    let mut sector = samples::sector(campaign.id, "Tour", vec![building.id], phones[0].agent);
+    sector.agents = phones.iter().map(|p| p.agent).collect();
+    server.put(office.id, &sector);
+    // (phone, outcome, q1, q2, q3): a "Non" with its reason, a "Oui"
+    // whose phone also sent a reason it was never asked for, a "Non"
+    // without a reason, a scale skipped, a door not home.
+    let doors: [Door; 6] = [
+        (
+            0,
+            Outcome::Talked,
+            Some("non"),
+            Some("Trop loin de l'arrêt"),
+            Some(2),
+        ),
+        (
+            1,
+            Outcome::Talked,
+            Some("oui"),
+            Some("jamais demandé"),
+            Some(4),
+        ),
+        (2, Outcome::Talked, Some("non"), None, None),
+        (0, Outcome::Talked, Some("oui"), None, Some(4)),
+        (1, Outcome::Talked, None, None, Some(5)),
+        (2, Outcome::NotHome, None, None, None),
+    ];
+    for phone in &mut phones {
+        phone.sync().await;
+    }
+    for (i, (p, outcome, q1, q2, q3)) in doors.iter().enumerate() {
+        let mut v = Visit::outcome_only(
+            campaign.id,
+            building.id,
+            DwellingRef {
+                entrance: "A".into(),
+                floor: 0,
+                door: (i + 1).to_string(),
+            },
+            Pass(1),
+            T0 + i as i64 * 60_000,
+            phones[*p].agent,
+            *outcome,
+        );
+        if *outcome == Outcome::Talked {
+            v.questionnaire_version = Some(1);
+            if let Some(a) = q1 {
+                v.answers.insert("q1".into(), Answer::Choice(a.to_string()));
+            }
+            if let Some(a) = q2 {
+                v.answers.insert("q2".into(), Answer::Text(a.to_string()));
+            }
+            if let Some(a) = q3 {
+                v.answers.insert("q3".into(), Answer::Scale(*a));
+            }
+            v.profile.language = Some("fr".into());
+        }
+        phones[*p].record(&v);
+    }
+    for phone in &mut phones {
+        let report = phone.sync().await;
+        assert!(report.refused.is_empty(), "{:?}", report.refused);
+    }
+
+    let coordinator = OfficePages::new(&server, &office);
+    let answers = format!("/office/dashboard/answers?campaign={}", campaign.id);
+    let page = coordinator.get(&answers).await;
+    assert_eq!(page.status, 200);
+    // Five conversations; each asked q1 and q3; q1 answered by four.
+    let q1 = section(&page.body, "q1");
+    assert!(
+        q1.contains("Posée à 5 · répondue par 4 · sans réponse : 1"),
+        "{q1}"
+    );
+    assert!(q1.contains("Prendrez-vous la nouvelle ligne de bus ?"));
+    assert!(
+        q1.contains(">2 · 50\u{202f}%<"),
+        "two of four said oui: {q1}"
+    );
+    // q2 is asked only after "non": twice; answered once. The reason sent
+    // after a "oui" was never asked and is not counted.
+    let q2 = section(&page.body, "q2");
+    assert!(
+        q2.contains("Posée à 2 · répondue par 1 · sans réponse : 1"),
+        "{q2}"
+    );
+    assert!(q2.contains("Réponses libres : 1"));
+    let q3 = section(&page.body, "q3");
+    assert!(
+        q3.contains("Posée à 5 · répondue par 4 · sans réponse : 1"),
+        "{q3}"
+    );
+    assert!(q3.contains("Moyenne 3,8 · médiane 4,0"), "{q3}");
+    // The coordinator reads the words, as said.
+    let texts = format!(
+        "/office/dashboard/answers/text?campaign={}&question=q2",
+        campaign.id
+    );
+    let words = coordinator.get(&texts).await;
+    assert_eq!(words.status, 200);
+    assert!(
+        words.body.contains("Trop loin de l&#39;arrêt")
+            || words.body.contains("Trop loin de l'arrêt")
+    );
+    assert!(!words.body.contains("jamais demandé"));
+
+    // An elected official reads the counts, never the words.
+    let elected = server
+        .account(&office, "elue@reponses.test", Role::ElectedOfficial)
+        .await;
+    let elected = OfficePages::new(&server, &elected);
+    let page = elected.get(&answers).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Posée à 5 · répondue par 4"));
+    assert!(!page.body.contains("Trop loin"));
+    assert!(!page.body.contains("/office/dashboard/answers/text"));
+    assert_eq!(elected.get(&texts).await.status, 403);
+}
