@@ -264,6 +264,60 @@ pub struct PastVisit {
     /// Whether this phone's agent recorded it (a colleague's otherwise:
     /// the phone knows no colleague's name).
     pub mine: bool,
+    /// What the door answered then, in the questionnaire's order: so a
+    /// second visit does not ask again what was answered.
+    pub answers: Vec<PastAnswer>,
+}
+
+/// One answer given at an earlier visit, with the wordings the agent reads
+/// it in.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PastAnswer {
+    /// The question's wording per language.
+    pub question: Translations,
+    /// What was answered.
+    pub said: Said,
+}
+
+/// An answer as the door sheet shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Said {
+    /// The options chosen, each's wording per language.
+    Options(Vec<Translations>),
+    /// A number on a scale, or words as they were said.
+    Value(String),
+}
+
+/// The answers of `visit` in the questionnaire version it answered, in
+/// its order; none when the phone does not hold that version.
+fn past_answers(campaign: Option<&Campaign>, visit: &Visit) -> Vec<PastAnswer> {
+    let Some(questionnaire) = visit
+        .questionnaire_version
+        .and_then(|v| campaign?.questionnaire_version(v))
+    else {
+        return Vec::new();
+    };
+    questionnaire
+        .asked(&visit.answers)
+        .filter_map(|q| {
+            let option = |id: &String| {
+                q.option_labels
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| Translations::from([(String::new(), id.clone())]))
+            };
+            let said = match visit.answers.get(&q.id)? {
+                Answer::Choice(o) => Said::Options(vec![option(o)]),
+                Answer::Choices(o) => Said::Options(o.iter().map(option).collect()),
+                Answer::Scale(n) => Said::Value(n.to_string()),
+                Answer::Text(t) => Said::Value(t.clone()),
+            };
+            Some(PastAnswer {
+                question: q.label.clone(),
+                said,
+            })
+        })
+        .collect()
 }
 
 /// A door's visits in this campaign, newest first: what the agent reads
@@ -275,6 +329,11 @@ pub fn door_history(
     door: &DwellingRef,
     me: Option<AgentId>,
 ) -> Result<Vec<PastVisit>, FieldError> {
+    // A campaign the phone cannot read leaves the answers out, never the
+    // visits.
+    let questions: Option<Campaign> = store
+        .load(&DocId::campaign(campaign))?
+        .and_then(|doc| schema::read(&doc).ok());
     let mut visits: Vec<PastVisit> = visits_of(store, campaign, building)?
         .into_iter()
         .filter(|v| v.door == *door)
@@ -285,6 +344,7 @@ pub fn door_history(
             outcome: v.outcome,
             at: v.at,
             mine: Some(v.agent) == me,
+            answers: past_answers(questions.as_ref(), &v),
         })
         .collect();
     visits.sort_by_key(|v| std::cmp::Reverse((v.pass, v.at)));
@@ -1019,6 +1079,73 @@ mod tests {
             door_history(&store, campaign, building.id, &door(0, "03"), Some(me))
                 .expect("read")
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_doors_history_says_what_it_answered_in_the_questionnaires_words() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (campaign_id, building) = estate(&mut store);
+        let mut campaign = Campaign::new("C".into(), CampaignKind::DoorToDoor, 0, 1);
+        campaign.id = campaign_id;
+        let fr = |t: &str| Translations::from([("fr".to_string(), t.to_string())]);
+        campaign.questionnaire = Questionnaire {
+            version: 1,
+            questions: vec![
+                Question {
+                    id: "q1".into(),
+                    kind: QuestionKind::SingleChoice {
+                        options: vec!["oui".into(), "non".into()],
+                    },
+                    label: fr("Bus ?"),
+                    option_labels: BTreeMap::from([("non".to_string(), fr("Non"))]),
+                    required: false,
+                    show_if: None,
+                },
+                Question {
+                    id: "q2".into(),
+                    kind: QuestionKind::FreeText,
+                    label: fr("Pourquoi ?"),
+                    option_labels: BTreeMap::new(),
+                    required: false,
+                    show_if: Some(Condition {
+                        question: "q1".into(),
+                        equals: "oui".into(),
+                    }),
+                },
+            ],
+        };
+        let mut doc = Automerge::new();
+        schema::write(&mut doc, &campaign).expect("write");
+        store
+            .save(&campaign.doc_id(), &doc, Origin::Remote)
+            .expect("save");
+        let me = AgentId::new();
+        let talk = Talk {
+            campaign: campaign_id,
+            building: building.id,
+            door: door(0, "01"),
+            questionnaire_version: Some(1),
+            // q2's answer was given, then q1 changed: q2 is no longer asked.
+            answers: BTreeMap::from([
+                ("q1".to_string(), Answer::Choice("non".into())),
+                ("q2".to_string(), Answer::Text("loin".into())),
+            ]),
+            topics: Vec::new(),
+            verbatim: String::new(),
+            profile: ResidentProfile::default(),
+            follow_up: None,
+            volunteer: None,
+        };
+        record_talk(&mut store, talk, me, 10).expect("talk");
+        let history =
+            door_history(&store, campaign_id, building.id, &door(0, "01"), Some(me)).expect("read");
+        assert_eq!(
+            history[0].answers,
+            [PastAnswer {
+                question: fr("Bus ?"),
+                said: Said::Options(vec![fr("Non")]),
+            }]
         );
     }
 

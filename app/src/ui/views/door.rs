@@ -1,9 +1,12 @@
 //! The outcome choice for one door. Every outcome but "talked" is saved at
 //! once and the agent is back on the grid: "not home" is the door, then
 //! this button — two taps. Below, the door's earlier visits; above, the
-//! conversation begun here, if one waits.
+//! conversation begun here, if one waits. A visit's answers are listed
+//! under it, so a second visit does not ask again what was answered.
 
+use super::talk::label;
 use crate::backend::{Request, Response};
+use crate::field::Said;
 use crate::i18n::{Text, outcome};
 use crate::platform::Backend;
 use crate::ui::{LastSaved, Route, Ui};
@@ -18,6 +21,18 @@ const OUTCOMES: [Outcome; 6] = [
     Outcome::ComeBack,
     Outcome::Vacant,
 ];
+
+/// What a door answered, in `lang`: the options' wordings, or the value.
+fn said(said: &Said, lang: &str) -> String {
+    match said {
+        Said::Options(options) => options
+            .iter()
+            .map(|o| label(o, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Said::Value(value) => value.clone(),
+    }
+}
 
 /// The outcome screen.
 #[component]
@@ -107,6 +122,15 @@ pub fn DoorView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
                                     move |_| ui.go(Route::Correct { campaign, building, visit: id })
                                 },
                                 {ui.t(Text::Correct)}
+                            }
+                        }
+                        if !v.answers.is_empty() {
+                            ul { class: "said",
+                                for (j, a) in v.answers.iter().enumerate() {
+                                    li { key: "{j}", dir: "auto",
+                                        "{label(&a.question, lang.tag())} — {said(&a.said, lang.tag())}"
+                                    }
+                                }
                             }
                         }
                     }

@@ -25,7 +25,9 @@ const LANGUAGES: [(&str, &str); 6] = [
     ("zh", "中文"),
 ];
 
-fn label<'a>(translations: &'a Translations, lang: &str) -> &'a str {
+/// A wording in `lang`, else French (a questionnaire's first language),
+/// else any.
+pub(super) fn label<'a>(translations: &'a Translations, lang: &str) -> &'a str {
     translations
         .get(lang)
         .or_else(|| translations.get("fr"))
