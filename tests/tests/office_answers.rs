@@ -116,7 +116,7 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
             0,
             Outcome::Talked,
             Some("non"),
-            Some("Trop loin de l'arrêt"),
+            Some("Trop loin de l'arrêt, rappelez-moi au 06 12 34 56 78"),
             Some(2),
         ),
         (
@@ -159,7 +159,7 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
             if let Some(a) = q3 {
                 v.answers.insert("q3".into(), Answer::Scale(*a));
             }
-            v.profile.language = Some("fr".into());
+            v.profile.language = Some(if i == 1 { "ar" } else { "fr" }.into());
         }
         phones[*p].record(&v);
     }
@@ -197,7 +197,21 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
         "{q3}"
     );
     assert!(q3.contains("Moyenne 3,8 · médiane 4,0"), "{q3}");
-    // The coordinator reads the words, as said.
+    // Broken down by language: three in French, one in Arabic answered q1.
+    let by_language = coordinator.get(&format!("{answers}&by=language")).await;
+    let q1 = section(&by_language.body, "q1");
+    assert!(q1.contains("<table class=\"cross\">"), "{q1}");
+    assert!(
+        q1.contains("<th scope=\"row\">ar</th><td>1</td><td>1</td><td>0</td>"),
+        "ar: answered 1, oui 1, non 0: {q1}"
+    );
+    assert!(
+        q1.contains("<th scope=\"row\">fr</th><td>3</td><td>1</td><td>2</td>"),
+        "{q1}"
+    );
+
+    // The coordinator reads the words, as said, less the phone number
+    // typed into them.
     let texts = format!(
         "/office/dashboard/answers/text?campaign={}&question=q2",
         campaign.id
@@ -209,6 +223,7 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
             || words.body.contains("Trop loin de l'arrêt")
     );
     assert!(!words.body.contains("jamais demandé"));
+    assert!(!words.body.contains("06 12 34"), "a contact left in");
 
     // An elected official reads the counts, never the words.
     let elected = server
@@ -221,4 +236,18 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
     assert!(!page.body.contains("Trop loin"));
     assert!(!page.body.contains("/office/dashboard/answers/text"));
     assert_eq!(elected.get(&texts).await.status, 403);
+    // The same breakdown, under the small-count rule: every count here
+    // is below 11, so none shows.
+    let by_language = elected.get(&format!("{answers}&by=language")).await;
+    let q1 = section(&by_language.body, "q1");
+    assert!(
+        q1.contains("<th scope=\"row\">ar</th><td>·</td><td>·</td>"),
+        "{q1}"
+    );
+    for small in 1..=10 {
+        assert!(
+            !q1.contains(&format!("<td>{small}</td>")),
+            "{small} shown: {q1}"
+        );
+    }
 }

@@ -4,7 +4,7 @@
 //! - **Asked**: the conversations in scope (visits with the outcome
 //!   "Échange") that were asked the question: it was in the questionnaire
 //!   version the visit answered, and its condition, if any, held on that
-//!   visit's answers. The denominator of every share.
+//!   visit's answers.
 //! - **Answered**: of those, the ones with an answer; **not answered** the
 //!   rest (an optional question, skipped).
 //! - **An option's count**: conversations that chose it; its share is of
@@ -283,7 +283,7 @@ pub fn results(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<QuestionR
 /// One free-text answer, as a coordinator reads it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FreeText {
-    /// The words, as given (in the conversation's language).
+    /// The words, as given (in the conversation's language), redacted.
     pub text: String,
     /// The conversation's language, if noted.
     pub language: Option<String>,
@@ -295,7 +295,8 @@ pub struct FreeText {
 pub const MAX_TEXTS: usize = 500;
 
 /// A free-text question's answers in scope, newest first, at most
-/// [`MAX_TEXTS`]. Coordinators only: the caller decides who reads them.
+/// [`MAX_TEXTS`], redacted as verbatims are (contacts become "…").
+/// Coordinators only: the caller decides who reads them.
 pub fn texts(rm: &Snapshot, filter: &Filter, question: &str) -> rusqlite::Result<Vec<FreeText>> {
     let scope = filter.visits();
     let sql = format!(
@@ -310,7 +311,7 @@ pub fn texts(rm: &Snapshot, filter: &Filter, question: &str) -> rusqlite::Result
     let mut stmt = rm.conn.prepare(&sql)?;
     stmt.query_map(params_from_iter(params.iter()), |r| {
         Ok(FreeText {
-            text: r.get(0)?,
+            text: crate::consolidate::redact::contacts(&r.get::<_, String>(0)?),
             language: r.get(1)?,
             at: r.get(2)?,
         })

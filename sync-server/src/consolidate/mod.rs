@@ -8,7 +8,9 @@
 //! change what a `Snapshot` holds and the SQL of these modules, nothing
 //! above them.
 //!
-//! - `answers.rs` — what residents answered, question by question;
+//! - `answers.rs` — what residents answered, question by question, and
+//!   `cross_table.rs` the same by public, masked by `small_counts.rs`
+//!   for elected officials;
 //! - `choices.rs` — what the results pages offer to choose from;
 //! - `filter.rs` — the filters, turned once into the SQL all figures share;
 //! - `figures.rs` and `period.rs` — every dashboard figure, defined once,
@@ -20,6 +22,7 @@
 
 pub mod answers;
 pub mod choices;
+pub mod cross_table;
 pub mod export;
 pub mod figures;
 pub mod filter;
@@ -31,6 +34,7 @@ pub mod period;
 pub mod places;
 pub mod redact;
 pub mod report;
+pub mod small_counts;
 #[cfg(test)]
 mod tests;
 

@@ -576,7 +576,91 @@ fn thousandths(x: f64) -> i64 {
     (x * 1000.0).round() as i64
 }
 
-/// The answers counted the long way, with the conditions written out.
+/// The questions a visit was asked, with the conditions written out.
+fn asked(v: &Visit) -> &'static [&'static str] {
+    let is = |q: &str, want: &Answer| v.answers.get(q) == Some(want);
+    match v.questionnaire_version {
+        Some(1) if is("q1", &Answer::Choice("non".into())) => &["q1", "q2", "q3"],
+        Some(1) => &["q1", "q3"],
+        Some(2) if is("q3", &Answer::Scale(5)) => &["q1", "q3", "q4", "q5"],
+        Some(2) => &["q1", "q3", "q5"],
+        _ => &[],
+    }
+}
+
+/// A closed answer's values: the options chosen or the scale's value.
+fn closed_values(answer: &Answer) -> Vec<String> {
+    match answer {
+        Answer::Choice(o) => vec![o.clone()],
+        Answer::Choices(o) => o.clone(),
+        Answer::Scale(n) => vec![n.to_string()],
+        Answer::Text(_) => vec![],
+    }
+}
+
+/// Per (question, public, value): conversations; the value "" holds the
+/// public's answered conversations.
+type Crossed = BTreeMap<(String, Option<String>, String), i64>;
+
+/// The cross-tables counted the long way.
+fn cross_tally(w: &World, visits: &[&Visit], by: super::cross_table::Public) -> Crossed {
+    use super::cross_table::Public;
+    let mut out = Crossed::new();
+    for v in visits.iter().filter(|v| v.outcome == Outcome::Talked) {
+        let public = match by {
+            Public::AgeBand => v.profile.age_band.clone(),
+            Public::Language => v.profile.language.clone(),
+            Public::Neighbourhood => w
+                .buildings
+                .iter()
+                .find(|b| b.id == v.building)
+                .and_then(|b| b.neighbourhood)
+                .map(|n| n.to_string()),
+        };
+        for q in asked(v) {
+            let Some(answer) = v.answers.get(*q) else {
+                continue;
+            };
+            if matches!(answer, Answer::Text(_)) {
+                continue;
+            }
+            *out.entry((q.to_string(), public.clone(), String::new()))
+                .or_default() += 1;
+            for value in closed_values(answer) {
+                *out.entry((q.to_string(), public.clone(), value))
+                    .or_default() += 1;
+            }
+        }
+    }
+    out
+}
+
+fn crossed(w: &World, f: &Filter, by: super::cross_table::Public) -> Crossed {
+    let rm = super::Snapshot::of(w.model.reader().expect("reader"));
+    let results = super::answers::results(&rm, f).expect("answers");
+    let tables = super::cross_table::build(&rm, f, &results, by).expect("cross");
+    let mut out = Crossed::new();
+    for t in tables {
+        for (r, public) in t.rows.iter().enumerate() {
+            let key = |value: &str| (t.question.clone(), public.clone(), value.to_string());
+            out.insert(key(""), t.table.row_totals[r]);
+            for (c, value) in t.columns.iter().enumerate() {
+                out.insert(key(value), t.table.cells[r][c]);
+            }
+        }
+        // The margins are the question's own figures.
+        let r = results
+            .iter()
+            .find(|r| r.id == t.question)
+            .expect("its question");
+        assert_eq!(t.table.total, r.answered);
+        assert_eq!(t.table.row_totals.iter().sum::<i64>(), r.answered);
+    }
+    out.retain(|_, n| *n > 0);
+    out
+}
+
+/// The answers counted the long way.
 fn tally(visits: &[&Visit]) -> Tally {
     let mut out = Tally::new();
     let mut scales: BTreeMap<String, Vec<i64>> = BTreeMap::new();
@@ -585,29 +669,15 @@ fn tally(visits: &[&Visit]) -> Tally {
             continue;
         }
         let a = &v.answers;
-        let is = |q: &str, want: &Answer| a.get(q) == Some(want);
-        let asked: &[&str] = match v.questionnaire_version {
-            Some(1) if is("q1", &Answer::Choice("non".into())) => &["q1", "q2", "q3"],
-            Some(1) => &["q1", "q3"],
-            Some(2) if is("q3", &Answer::Scale(5)) => &["q1", "q3", "q4", "q5"],
-            Some(2) => &["q1", "q3", "q5"],
-            _ => &[],
-        };
-        for q in asked {
+        for q in asked(v) {
             let entry = out.entry(q.to_string()).or_default();
             entry.asked += 1;
             let Some(answer) = a.get(*q) else { continue };
             entry.answered += 1;
-            let values: Vec<String> = match answer {
-                Answer::Choice(o) => vec![o.clone()],
-                Answer::Choices(o) => o.clone(),
-                Answer::Scale(n) => {
-                    scales.entry(q.to_string()).or_default().push(*n);
-                    vec![n.to_string()]
-                }
-                Answer::Text(_) => vec![],
-            };
-            for value in values {
+            if let Answer::Scale(n) = answer {
+                scales.entry(q.to_string()).or_default().push(*n);
+            }
+            for value in closed_values(answer) {
                 *entry.counts.entry(value).or_default() += 1;
             }
         }
@@ -687,6 +757,7 @@ proptest! {
         neighbourhood in proptest::option::of(0..2usize),
         from in proptest::option::of(0..10i64),
         days in proptest::option::of(1..10i64),
+        by in 0..3usize,
     ) {
         let w = world(&raw);
         let visits = answer(&w, &answers);
@@ -698,6 +769,8 @@ proptest! {
             neighbourhood: neighbourhood.map(|n| w.neighbourhoods[n]),
         };
         prop_assert_eq!(tallied(&w, &filter), tally(&in_scope(&w, &filter, &visits)));
+        let by = super::cross_table::Public::ALL[by];
+        prop_assert_eq!(crossed(&w, &filter, by), cross_tally(&w, &in_scope(&w, &filter, &visits), by));
     }
 }
 

@@ -66,14 +66,20 @@ pub enum Part {
     Ideas,
     /// What residents said in their own words (free-text answers).
     ResidentsWords,
+    /// Counts from 1 to 10 in a breakdown by public, which could single
+    /// a resident out (masked for the others, `consolidate::small_counts`).
+    SmallCounts,
 }
 
 /// Whether `role` is shown `part`.
 pub fn sees(role: Role, part: Part) -> bool {
     match part {
-        Part::Preparation | Part::Team | Part::Exports | Part::Ideas | Part::ResidentsWords => {
-            role == Role::Coordinator
-        }
+        Part::Preparation
+        | Part::Team
+        | Part::Exports
+        | Part::Ideas
+        | Part::ResidentsWords
+        | Part::SmallCounts => role == Role::Coordinator,
     }
 }
 
@@ -94,6 +100,7 @@ mod tests {
             Part::Exports,
             Part::Ideas,
             Part::ResidentsWords,
+            Part::SmallCounts,
         ] {
             assert!(!sees(elected, part) && sees(Role::Coordinator, part));
         }

@@ -2,13 +2,20 @@
 //! dashboard's filters (`consolidate::answers` defines every figure). The
 //! free-text answers themselves are a page of their own, for coordinators:
 //! an elected official is refused it (403), and sees only their count.
+//! A closed question can be broken down by public (`?by=age|language|
+//! neighbourhood`, `consolidate::cross_table`); an elected official reads
+//! that cross-table under the small-count rule.
 
 use super::access::Part;
 use super::charts::{Bar, bars};
 use super::layout::{PageError, Section, date, page};
-use super::results::{self, Query, View, filter_form, pct, provenance, query_string, sub_menu};
+use super::results::{
+    self, Choices, Query, View, filter_form, pct, provenance, query_string, sub_menu,
+};
 use super::session::{Office, Reader};
 use crate::consolidate::answers::{self, FreeText, Kind, MAX_TEXTS, QuestionResult};
+use crate::consolidate::cross_table::{self, CrossTable, Public};
+use crate::consolidate::small_counts;
 use axum::extract::RawQuery;
 use maud::{Markup, html};
 use shared::domain::Translations;
@@ -25,12 +32,19 @@ fn label(lang: super::Lang, t: &Translations) -> String {
 
 /// `GET /office/dashboard/answers`.
 pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
-    let found = results::read(&office, Query::parse(raw.as_deref()), |rm, _, filter, _| {
-        Ok(answers::results(rm, filter)?)
+    let query = Query::parse(raw.as_deref());
+    let by = query.get("by").and_then(Public::parse);
+    let found = results::read(&office, query, move |rm, _, filter, _| {
+        let questions = answers::results(rm, filter)?;
+        let crosses = match by {
+            Some(by) => cross_table::build(rm, filter, &questions, by)?,
+            None => Vec::new(),
+        };
+        Ok((questions, crosses))
     })
     .await?;
     let r = office.lang.results();
-    let Some((filter, choices, questions)) = found else {
+    let Some((filter, choices, (questions, crosses))) = found else {
         return Ok(results::no_campaign(
             &office,
             Section::Results,
@@ -44,9 +58,15 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
         (provenance(r, &choices))
         @if questions.iter().all(|q| q.asked == 0) {
             p.notice { (r.answers_none) }
+        } @else {
+            (breakdowns(&office, path, &query_string(&filter), by))
         }
         @for (i, q) in questions.iter().enumerate() {
-            (question(&office, i + 1, q, &query_string(&filter)))
+            @let cross = by.zip(crosses.iter().find(|c| c.question == q.id));
+            @let cross = cross
+                .filter(|(_, c)| !c.rows.is_empty())
+                .map(|(by, c)| cross_table(&office, q, c, by, &choices));
+            (question(&office, i + 1, q, &query_string(&filter), cross))
         }
         section.card.definitions {
             h2 { (r.definitions) }
@@ -56,13 +76,22 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                 dd { (r.def_answers_multiple) }
                 dd { (r.def_answers_scale) }
                 dd { (r.def_answers_free) }
+                dd { (r.def_answers_cross) }
             }
         }
     };
     Ok(page(&office, Section::Results, r.answers_title, body))
 }
 
-fn question(office: &Office, n: usize, q: &QuestionResult, query: &str) -> Markup {
+/// One question's card: its figures, its chart, and its cross-table when
+/// a breakdown is chosen.
+fn question(
+    office: &Office,
+    n: usize,
+    q: &QuestionResult,
+    query: &str,
+    cross: Option<Markup>,
+) -> Markup {
     let (lang, r) = (office.lang, office.lang.results());
     let title = format!("{n}. {}", label(lang, &q.label));
     let asked = r
@@ -125,6 +154,111 @@ fn question(office: &Office, n: usize, q: &QuestionResult, query: &str) -> Marku
                     }
                 }
             }
+            @if let Some(cross) = cross { (cross) }
+        }
+    }
+}
+
+/// The links that choose a breakdown by public, the chosen one marked.
+fn breakdowns(office: &Office, path: &str, query: &str, by: Option<Public>) -> Markup {
+    let r = office.lang.results();
+    let name = |p: Option<Public>| match p {
+        None => r.answers_by_none,
+        Some(Public::AgeBand) => r.answers_by_age,
+        Some(Public::Language) => r.answers_by_language,
+        Some(Public::Neighbourhood) => r.answers_by_neighbourhood,
+    };
+    let choices = std::iter::once(None).chain(Public::ALL.into_iter().map(Some));
+    html! {
+        nav.breakdown aria-label=(r.answers_by) {
+            (r.answers_by) " "
+            @for p in choices {
+                @let href = match p {
+                    None => format!("{path}?{query}"),
+                    Some(p) => format!("{path}?{query}&by={}", p.name()),
+                };
+                a href=(href) aria-current=[(p == by).then_some("true")] { (name(p)) }
+                " "
+            }
+        }
+    }
+}
+
+/// A closed question's cross-table by public; masked under the
+/// small-count rule for whoever may not read small counts.
+fn cross_table(
+    office: &Office,
+    q: &QuestionResult,
+    cross: &CrossTable,
+    by: Public,
+    choices: &Choices,
+) -> Markup {
+    let (lang, r) = (office.lang, office.lang.results());
+    let t = &cross.table;
+    let masks = (!office.sees(Part::SmallCounts)).then(|| small_counts::protect(t));
+    let shown = |v: i64, masked: bool| {
+        if masked {
+            "·".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    let row_name = |public: &Option<String>| match (public, by) {
+        (None, _) => r.answers_not_noted.to_string(),
+        (Some(id), Public::Neighbourhood) => choices
+            .neighbourhoods
+            .iter()
+            .find(|(n, _)| n == id)
+            .map_or_else(|| id.clone(), |(_, name)| name.clone()),
+        (Some(value), _) => value.clone(),
+    };
+    let column_name = |value: &str| {
+        q.options
+            .iter()
+            .find(|o| o.id == value)
+            .map(|o| label(lang, &o.label))
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| value.to_string())
+    };
+    let by_name = match by {
+        Public::AgeBand => r.answers_by_age,
+        Public::Language => r.answers_by_language,
+        Public::Neighbourhood => r.answers_by_neighbourhood,
+    };
+    html! {
+        div.table-scroll {
+            table.cross {
+                thead {
+                    tr {
+                        th scope="col" { (by_name) }
+                        th scope="col" { (r.answers_answered) }
+                        @for c in &cross.columns { th scope="col" { (column_name(c)) } }
+                    }
+                }
+                tbody {
+                    @for (i, public) in cross.rows.iter().enumerate() {
+                        tr {
+                            th scope="row" { (row_name(public)) }
+                            td { (shown(t.row_totals[i], masks.as_ref().is_some_and(|m| m.row_totals[i]))) }
+                            @for (j, v) in t.cells[i].iter().enumerate() {
+                                td { (shown(*v, masks.as_ref().is_some_and(|m| m.cells[i][j]))) }
+                            }
+                        }
+                    }
+                }
+                tfoot {
+                    tr {
+                        th scope="row" { (r.answers_total) }
+                        td { (shown(t.total, masks.as_ref().is_some_and(|m| m.total))) }
+                        @for (j, v) in t.column_totals.iter().enumerate() {
+                            td { (shown(*v, masks.as_ref().is_some_and(|m| m.column_totals[j]))) }
+                        }
+                    }
+                }
+            }
+        }
+        @if masks.is_some() {
+            p.hint { (r.answers_masked) }
         }
     }
 }
