@@ -225,6 +225,50 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
     assert!(!words.body.contains("jamais demandé"));
     assert!(!words.body.contains("06 12 34"), "a contact left in");
 
+    // The coordinator's door-level file: one row per question asked, the
+    // words with the phone number masked, options in their wording.
+    let q = format!("campaign={}", campaign.id);
+    let file = coordinator
+        .get(&format!("/office/exports/answers.csv?{q}"))
+        .await;
+    assert_eq!(file.status, 200);
+    let rows: Vec<&str> = file.body.lines().skip(1).collect();
+    assert_eq!(rows.len(), 5 + 2 + 5, "q1 and q3 to five, q2 to two");
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(",q1,Prendrez-vous la nouvelle ligne de bus ?,non,Non"))
+    );
+    assert!(rows.iter().any(|r| r.contains("Trop loin de l'arrêt")));
+    assert!(!file.body.contains("06 12 34"), "a contact left in");
+    assert!(
+        !file.body.contains("jamais demandé"),
+        "an answer to a question not asked"
+    );
+    let asked_not_answered = rows
+        .iter()
+        .filter(|r| r.contains(",q1,") && r.ends_with(",,"))
+        .count();
+    assert_eq!(asked_not_answered, 1);
+    // The counts per neighbourhood and for the territory: no words.
+    let counts = coordinator
+        .get(&format!("/office/exports/answer-counts.csv?{q}"))
+        .await;
+    assert_eq!(counts.status, 200);
+    assert!(
+        counts
+            .body
+            .lines()
+            .any(|l| l == "TOTAL,q1,Prendrez-vous la nouvelle ligne de bus ?,oui,Oui,5,4,2"),
+        "{}",
+        counts.body
+    );
+    assert!(!counts.body.contains("q2") && !counts.body.contains("Trop loin"));
+    let geo = coordinator
+        .get(&format!("/office/exports/answer-counts.geojson?{q}"))
+        .await;
+    assert_eq!(geo.status, 200);
+    assert!(geo.body.contains("FeatureCollection"));
+
     // An elected official reads the counts, never the words.
     let elected = server
         .account(&office, "elue@reponses.test", Role::ElectedOfficial)
@@ -236,6 +280,10 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
     assert!(!page.body.contains("Trop loin"));
     assert!(!page.body.contains("/office/dashboard/answers/text"));
     assert_eq!(elected.get(&texts).await.status, 403);
+    for file in ["answers.csv", "answer-counts.csv"] {
+        let response = elected.get(&format!("/office/exports/{file}?{q}")).await;
+        assert_eq!(response.status, 403, "{file}");
+    }
     // The same breakdown, under the small-count rule: every count here
     // is below 11, so none shows.
     let by_language = elected.get(&format!("{answers}&by=language")).await;

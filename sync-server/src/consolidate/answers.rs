@@ -280,6 +280,49 @@ pub fn results(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<QuestionR
     Ok(out.into_iter().map(|(_, _, r)| r).collect())
 }
 
+/// A wording in language `lang`, else French (a questionnaire's first
+/// language, always there), else any.
+pub fn in_language(t: &Translations, lang: &str) -> String {
+    t.get(lang)
+        .or_else(|| t.get("fr"))
+        .or_else(|| t.values().next())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A question's words in one language, as the latest version that has it
+/// states them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Wording {
+    /// The question.
+    pub label: String,
+    /// Each option's, by id (an option only an earlier version had
+    /// included).
+    pub options: BTreeMap<String, String>,
+}
+
+/// Every question's words in `lang` ([`in_language`]), by question id.
+pub fn wordings(
+    rm: &Snapshot,
+    filter: &Filter,
+    lang: &str,
+) -> rusqlite::Result<BTreeMap<String, Wording>> {
+    Ok(questions(rm, filter)?
+        .into_iter()
+        .map(|(id, versions)| {
+            let mut w = Wording::default();
+            // Oldest first, so the latest wording wins.
+            for s in &versions {
+                w.label = in_language(&s.label, lang);
+                for (o, t) in &s.option_labels {
+                    w.options.insert(o.clone(), in_language(t, lang));
+                }
+            }
+            (id, w)
+        })
+        .collect())
+}
+
 /// One free-text answer, as a coordinator reads it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FreeText {

@@ -3,8 +3,8 @@
 //! option or scale value). Defined once here:
 //!
 //! - a **row** is a public as the conversation noted it, "not noted" its
-//!   own row; its **answered** is the conversations of that public in
-//!   scope that answered the question;
+//!   own row; its **asked** and **answered** are [`super::answers`]'s,
+//!   counted over the conversations of that public in scope;
 //! - a **cell** is those of them that chose the option (or gave the value);
 //! - the **totals** are the question's figures in [`super::answers`]:
 //!   every answered conversation is in exactly one row.
@@ -63,9 +63,11 @@ impl Public {
 pub struct CrossTable {
     /// The question's id.
     pub question: String,
-    /// The rows: a public's value, `None` when not noted; those with no
-    /// answer left out.
+    /// The rows: a public's value, `None` when not noted; those never
+    /// asked left out.
     pub rows: Vec<Option<String>>,
+    /// Each row's conversations asked the question.
+    pub asked: Vec<i64>,
     /// The columns: option ids, or a scale's values.
     pub columns: Vec<String>,
     /// The counts and their margins.
@@ -82,22 +84,22 @@ pub fn build(
 ) -> rusqlite::Result<Vec<CrossTable>> {
     let scope = filter.visits();
     let column = by.column();
-    let mut answered: BTreeMap<(String, Option<String>), i64> = BTreeMap::new();
+    let mut asked: BTreeMap<(String, Option<String>), (i64, i64)> = BTreeMap::new();
     {
         let sql = format!(
-            "SELECT a.question_id, {column}, sum(a.answered)
+            "SELECT a.question_id, {column}, count(*), sum(a.answered)
              FROM rm_asked a JOIN ({}) v ON v.doc_id = a.doc_id AND v.visit_id = a.visit_id
-             WHERE v.outcome = 'talked' AND a.answered = 1
+             WHERE v.outcome = 'talked'
              GROUP BY 1, 2",
             scope.text
         );
         let mut stmt = rm.conn.prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(scope.params.iter()), |r| {
-            Ok(((r.get(0)?, r.get(1)?), r.get(2)?))
+            Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?)))
         })?;
         for row in rows {
             let (key, n) = row?;
-            answered.insert(key, n);
+            asked.insert(key, n);
         }
     }
     let mut chose: BTreeMap<(String, Option<String>, String), i64> = BTreeMap::new();
@@ -127,7 +129,7 @@ pub fn build(
             Kind::Scale { .. } => q.scale.iter().map(|(v, n)| (v.to_string(), *n)).collect(),
             Kind::Text => continue,
         };
-        let mut rows: Vec<(Option<String>, i64)> = answered
+        let mut rows: Vec<(Option<String>, (i64, i64))> = asked
             .iter()
             .filter(|((id, _), _)| *id == q.id)
             .map(|((_, public), n)| (public.clone(), *n))
@@ -147,10 +149,11 @@ pub fn build(
                     .iter()
                     .map(|(public, _)| columns.iter().map(|(v, _)| cell(public, v)).collect())
                     .collect(),
-                row_totals: rows.iter().map(|(_, n)| *n).collect(),
+                row_totals: rows.iter().map(|(_, (_, answered))| *answered).collect(),
                 column_totals: columns.iter().map(|(_, n)| *n).collect(),
                 total: q.answered,
             },
+            asked: rows.iter().map(|(_, (asked, _))| *asked).collect(),
             rows: rows.into_iter().map(|(public, _)| public).collect(),
             columns: columns.into_iter().map(|(v, _)| v).collect(),
         });

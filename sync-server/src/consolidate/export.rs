@@ -352,6 +352,14 @@ pub fn buildings_geojson(rows: &[BuildingRow]) -> Value {
     })
 }
 
+/// A neighbourhood's outline as a GeoJSON multipolygon.
+pub fn neighbourhood_geometry(n: &shared::domain::Neighbourhood) -> Value {
+    json!({
+        "type": "MultiPolygon",
+        "coordinates": n.polygons.iter().map(|p| p.iter().map(|ring| ring.iter().map(|pt| [pt.lon, pt.lat]).collect::<Vec<_>>()).collect::<Vec<_>>()).collect::<Vec<_>>(),
+    })
+}
+
 /// Neighbourhoods as GeoJSON multipolygons with their figures.
 pub fn neighbourhoods_geojson(places: &Places, rows: &[(String, Vec<String>)]) -> Value {
     let by_id: HashMap<&str, &Vec<String>> = rows.iter().map(|(id, r)| (id.as_str(), r)).collect();
@@ -370,10 +378,7 @@ pub fn neighbourhoods_geojson(places: &Places, rows: &[(String, Vec<String>)]) -
             }
             json!({
                 "type": "Feature",
-                "geometry": {
-                    "type": "MultiPolygon",
-                    "coordinates": n.polygons.iter().map(|p| p.iter().map(|ring| ring.iter().map(|pt| [pt.lon, pt.lat]).collect::<Vec<_>>()).collect::<Vec<_>>()).collect::<Vec<_>>(),
-                },
+                "geometry": neighbourhood_geometry(n),
                 "properties": props,
             })
         }).collect::<Vec<_>>(),

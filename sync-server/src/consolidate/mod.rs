@@ -17,9 +17,11 @@
 //!   over the whole campaign or a period;
 //! - `follow_ups.rs`, `ideas.rs` — the lists the office works through;
 //! - `places.rs` — neighbourhood shapes, to place ideas and draw the map;
-//! - `export.rs`, `open_data.rs` (and its audit), `report.rs` — what
+//! - `export.rs` and `answer_export.rs`, `open_data.rs` (and its audit),
+//!   `report.rs` — what
 //!   leaves the office, every text through `redact.rs`.
 
+pub mod answer_export;
 pub mod answers;
 pub mod choices;
 pub mod cross_table;

@@ -599,7 +599,7 @@ fn closed_values(answer: &Answer) -> Vec<String> {
 }
 
 /// Per (question, public, value): conversations; the value "" holds the
-/// public's answered conversations.
+/// public's answered conversations, "?" those asked.
 type Crossed = BTreeMap<(String, Option<String>, String), i64>;
 
 /// The cross-tables counted the long way.
@@ -617,13 +617,13 @@ fn cross_tally(w: &World, visits: &[&Visit], by: super::cross_table::Public) -> 
                 .and_then(|b| b.neighbourhood)
                 .map(|n| n.to_string()),
         };
-        for q in asked(v) {
+        // The closed questions (q2 and q5 are free text).
+        for q in asked(v).iter().filter(|q| !["q2", "q5"].contains(q)) {
+            *out.entry((q.to_string(), public.clone(), "?".into()))
+                .or_default() += 1;
             let Some(answer) = v.answers.get(*q) else {
                 continue;
             };
-            if matches!(answer, Answer::Text(_)) {
-                continue;
-            }
             *out.entry((q.to_string(), public.clone(), String::new()))
                 .or_default() += 1;
             for value in closed_values(answer) {
@@ -644,6 +644,7 @@ fn crossed(w: &World, f: &Filter, by: super::cross_table::Public) -> Crossed {
         for (r, public) in t.rows.iter().enumerate() {
             let key = |value: &str| (t.question.clone(), public.clone(), value.to_string());
             out.insert(key(""), t.table.row_totals[r]);
+            out.insert(key("?"), t.asked[r]);
             for (c, value) in t.columns.iter().enumerate() {
                 out.insert(key(value), t.table.cells[r][c]);
             }

@@ -20,14 +20,9 @@ use axum::extract::RawQuery;
 use maud::{Markup, html};
 use shared::domain::Translations;
 
-/// A wording in the office's language, else French (a questionnaire's
-/// first language, always there), else any.
+/// A wording in the office's language ([`answers::in_language`]).
 fn label(lang: super::Lang, t: &Translations) -> String {
-    t.get(lang.tag())
-        .or_else(|| t.get("fr"))
-        .or_else(|| t.values().next())
-        .cloned()
-        .unwrap_or_default()
+    answers::in_language(t, lang.tag())
 }
 
 /// `GET /office/dashboard/answers`.

@@ -1,13 +1,15 @@
 //! The exports page and its files: per building and per neighbourhood
-//! (CSV with `,` or `;`, GeoJSON), every visit (CSV, streamed with a row
-//! count for the page's progress bar), and the open-data table (CSV and
-//! JSON, its disclosure rule in a metadata file beside the CSV). A thin shell over
-//! `consolidate::{export, open_data}`.
+//! (CSV with `,` or `;`, GeoJSON), every visit and every answer (CSV,
+//! streamed with a row count for the page's progress bar), the answers'
+//! counts per neighbourhood (CSV, GeoJSON), and the open-data table (CSV
+//! and JSON, its disclosure rule in a metadata file beside the CSV). A thin
+//! shell over `consolidate::{export, answer_export, open_data}`.
 
 use super::dashboard::phones;
 use super::layout::{PageError, Section, page};
 use super::results::{self, Query, View, filter_form, provenance, query_string, sub_menu};
 use super::session::Office;
+use crate::consolidate::answer_export;
 use crate::consolidate::export::{self, Separator};
 use crate::consolidate::open_data;
 use crate::consolidate::places::Places;
@@ -19,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use std::collections::HashMap;
 
-/// Bytes gathered before a chunk of the visits file is sent.
+/// Bytes gathered before a chunk of a streamed file is sent.
 const CHUNK: usize = 64 * 1024;
 
 /// The response header giving the number of rows a streamed file holds.
@@ -59,12 +61,13 @@ pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                 return Ok(None);
             };
             let visits = export::visit_count(rm, &filter)?;
+            let answers = answer_export::answer_count(rm, &filter)?;
             let open = open_data::build(rm, &filter)?;
-            Ok(Some((filter, choices, visits, open)))
+            Ok(Some((filter, choices, visits, answers, open)))
         })
         .await?;
     let r = office.lang.results();
-    let Some((filter, choices, visits, open)) = found else {
+    let Some((filter, choices, visits, answers, open)) = found else {
         return Ok(page(
             &office,
             Section::Results,
@@ -114,6 +117,21 @@ pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                 a.button data-progress=(visits) href=(format!("/office/exports/visits.csv?{q}&sep=semicolon")) download { (r.export_csv_fr) }
             }
             progress hidden max=(visits.max(1)) value="0" {}
+        }
+        section.card #answers {
+            h2 { (r.export_answers) " (" (answers) ")" }
+            p.hint { (r.export_answers_hint) }
+            p.actions {
+                a.button data-progress=(answers) href=(format!("/office/exports/answers.csv?{q}")) download { (r.export_csv) }
+                a.button data-progress=(answers) href=(format!("/office/exports/answers.csv?{q}&sep=semicolon")) download { (r.export_csv_fr) }
+            }
+            progress hidden max=(answers.max(1)) value="0" {}
+            h3 { (r.export_answer_counts) }
+            p.actions {
+                (link("/office/exports/answer-counts.csv", "", r.export_csv))
+                (link("/office/exports/answer-counts.csv", "&sep=semicolon", r.export_csv_fr))
+                (link("/office/exports/answer-counts.geojson", "", r.export_geojson))
+            }
         }
         section.card #open-data {
             h2 { (r.open_data_title) }
@@ -223,8 +241,10 @@ pub async fn download(
     Path(name): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
-    if name == "visits.csv" {
-        return visits(office, raw).await;
+    match name.as_str() {
+        "visits.csv" => return visits(office, raw).await,
+        "answers.csv" => return answers(office, raw).await,
+        _ => {}
     }
     let lang = office.lang;
     let name_in = name.clone();
@@ -262,6 +282,22 @@ pub async fn download(
                 let rows = export::neighbourhoods(rm, filter, Separator::Comma)?;
                 let places = Places::load(rm)?;
                 let v = export::neighbourhoods_geojson(&places, &rows);
+                (serde_json::to_vec(&v).map_err(json_error)?, GEOJSON)
+            }
+            "answer-counts.csv" => {
+                let counts = answer_export::counts(rm, filter, lang.tag())?;
+                let bytes = export::csv(
+                    &headers(lang, &answer_export::COUNT_HEADER),
+                    counts.into_iter().flat_map(|(_, rows)| rows),
+                    sep,
+                )
+                .map_err(csv_error)?;
+                (bytes, CSV)
+            }
+            "answer-counts.geojson" => {
+                let counts = answer_export::counts(rm, filter, lang.tag())?;
+                let places = Places::load(rm)?;
+                let v = answer_export::counts_geojson(&places, &counts);
                 (serde_json::to_vec(&v).map_err(json_error)?, GEOJSON)
             }
             "open-data.json" => {
@@ -312,6 +348,7 @@ pub async fn download(
         "buildings" => "buildings",
         "neighbourhoods" => "neighbourhoods",
         "open-data" => "open-data",
+        "answer-counts" => "answer-counts",
         _ => "open-data-metadata",
     };
     Ok(file(
@@ -321,19 +358,33 @@ pub async fn download(
     ))
 }
 
-/// `GET /office/exports/visits.csv`: streamed, a chunk at a time, so the
-/// server's memory does not grow with the number of visits.
-async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageError> {
-    let agents: HashMap<String, String> = phones(&office)
-        .await?
-        .into_iter()
-        .map(|p| (p.device_id.to_string(), p.name))
-        .collect();
+/// The rows of a streamed file: given the snapshot, the filter and the
+/// office's language, calls the sink with each row until it says stop.
+type EachRow = Box<
+    dyn FnOnce(
+            &Snapshot,
+            &Filter,
+            super::Lang,
+            &mut dyn FnMut(Vec<String>) -> bool,
+        ) -> rusqlite::Result<()>
+        + Send,
+>;
+
+/// A door-level file, streamed a chunk at a time so the server's memory
+/// does not grow with the number of rows; the row count goes in a header
+/// for the page's progress bar.
+async fn stream_csv(
+    office: &Office,
+    raw: Option<String>,
+    stem: &'static str,
+    header: &'static [&'static str],
+    count: fn(&Snapshot, &Filter) -> rusqlite::Result<i64>,
+    each: EachRow,
+) -> Result<Response, PageError> {
     let lang = office.lang;
     let model = office.read_model()?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
-    let (count_tx, count_rx) =
-        tokio::sync::oneshot::channel::<Result<(i64, Separator, String), PageError>>();
+    let (count_tx, count_rx) = tokio::sync::oneshot::channel::<Result<(i64, String), PageError>>();
     tokio::task::spawn_blocking(move || {
         let run = || -> Result<(), PageError> {
             // One snapshot for the count and the rows.
@@ -345,21 +396,15 @@ async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageErr
             };
             let sep = separator(&query);
             let name = campaign_name(&choices, &filter);
-            let _ = count_tx.send(Ok((export::visit_count(&rm, &filter)?, sep, name)));
+            let _ = count_tx.send(Ok((count(&rm, &filter)?, name)));
             let mut buf = export::BOM.to_vec();
-            let header: Vec<String> = headers(lang, &export::VISIT_HEADER)
+            let header: Vec<String> = headers(lang, header)
                 .iter()
                 .map(|h| h.to_string())
                 .collect();
-            // Outcomes as the office's language names them.
-            let outcome_at = export::VISIT_HEADER.iter().position(|h| *h == "outcome");
-            let words = lang.results();
             buf.extend(export::csv_line(&header, sep).map_err(|e| PageError::Internal(e.into()))?);
             let mut open = true;
-            export::each_visit(&rm, &filter, &agents, |mut row| {
-                if let Some(cell) = outcome_at.and_then(|i| row.get_mut(i)) {
-                    *cell = words.outcome(cell).to_string();
-                }
+            each(&rm, &filter, lang, &mut |row| {
                 match export::csv_line(&row, sep) {
                     Ok(line) => buf.extend(line),
                     Err(_) => return false,
@@ -377,20 +422,20 @@ async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageErr
             Ok(())
         };
         if let Err(error) = run() {
-            tracing::error!(error = ?error, "visits export failed");
+            tracing::error!(error = ?error, file = stem, "export failed");
             // The body ends in an error, so the download is seen to fail
             // instead of looking complete.
             let _ = tx.blocking_send(Err(std::io::Error::other("the export failed")));
         }
     });
-    let (rows, _sep, campaign) = count_rx
+    let (rows, campaign) = count_rx
         .await
         .map_err(|e| PageError::Internal(e.into()))??;
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|item| (item, rx))
     });
     let mut response = file(
-        &file_name(lang, &campaign, "visits", "csv"),
+        &file_name(lang, &campaign, stem, "csv"),
         CSV,
         Body::from_stream(stream),
     );
@@ -398,6 +443,51 @@ async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageErr
         response.headers_mut().insert(ROWS_HEADER, value);
     }
     Ok(response)
+}
+
+/// `GET /office/exports/visits.csv`: every visit, outcomes in the office's
+/// language, agents by their phone's name.
+async fn visits(office: Office, raw: Option<String>) -> Result<Response, PageError> {
+    let agents: HashMap<String, String> = phones(&office)
+        .await?
+        .into_iter()
+        .map(|p| (p.device_id.to_string(), p.name))
+        .collect();
+    let outcome_at = export::VISIT_HEADER.iter().position(|h| *h == "outcome");
+    let each: EachRow = Box::new(move |rm, filter, lang, sink| {
+        let words = lang.results();
+        export::each_visit(rm, filter, &agents, |mut row| {
+            if let Some(cell) = outcome_at.and_then(|i| row.get_mut(i)) {
+                *cell = words.outcome(cell).to_string();
+            }
+            sink(row)
+        })
+    });
+    stream_csv(
+        &office,
+        raw,
+        "visits",
+        &export::VISIT_HEADER,
+        export::visit_count,
+        each,
+    )
+    .await
+}
+
+/// `GET /office/exports/answers.csv`: every answer of every conversation,
+/// one row per question asked.
+async fn answers(office: Office, raw: Option<String>) -> Result<Response, PageError> {
+    let each: EachRow =
+        Box::new(|rm, filter, lang, sink| answer_export::each_answer(rm, filter, lang.tag(), sink));
+    stream_csv(
+        &office,
+        raw,
+        "answers",
+        &answer_export::ANSWER_HEADER,
+        answer_export::answer_count,
+        each,
+    )
+    .await
 }
 
 #[cfg(test)]
