@@ -280,6 +280,23 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
     assert!(!page.body.contains("Trop loin"));
     assert!(!page.body.contains("/office/dashboard/answers/text"));
     assert_eq!(elected.get(&texts).await.status, 403);
+    // The report: the closed questions charted, no free text.
+    let report = elected
+        .get(&format!("/office/reports?campaign={}", campaign.id))
+        .await;
+    assert_eq!(report.status, 200);
+    let answers_page = &report.body[report
+        .body
+        .find("report-page answers")
+        .expect("a page of answers")..];
+    assert!(answers_page.contains("Prendrez-vous la nouvelle ligne de bus ?"));
+    assert!(answers_page.contains("Posée à 5 · répondue par 4 · sans réponse : 1"));
+    assert!(answers_page.contains(">2 · 50\u{202f}%<"));
+    assert!(
+        !report.body.contains("Pourquoi pas ?"),
+        "a free-text question in the report"
+    );
+    assert!(!report.body.contains("Trop loin"));
     for file in ["answers.csv", "answer-counts.csv"] {
         let response = elected.get(&format!("/office/exports/{file}?{q}")).await;
         assert_eq!(response.status, 403, "{file}");

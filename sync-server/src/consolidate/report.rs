@@ -1,6 +1,7 @@
 //! What the report for elected officials says about one neighbourhood (or
 //! the whole territory): key figures, publics, outcomes, top topics, a few
-//! residents' words, follow-up statuses. Read from the read model only.
+//! residents' words, follow-up statuses, and the closed questions'
+//! answers (never the free-text ones). Read from the read model only.
 
 use super::figures::{self, Coverage, Publics};
 use super::filter::Filter;
@@ -28,6 +29,8 @@ pub struct Report {
     pub verbatims: Vec<String>,
     /// (status, follow-ups).
     pub follow_ups: Vec<(String, i64)>,
+    /// The closed questions asked here, as [`super::answers`] counts them.
+    pub answers: Vec<super::answers::QuestionResult>,
 }
 
 /// Builds one page for a filter (its neighbourhood, or everywhere).
@@ -84,5 +87,9 @@ pub fn build(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Report> {
         topics,
         verbatims,
         follow_ups,
+        answers: super::answers::results(rm, filter)?
+            .into_iter()
+            .filter(|q| q.asked > 0 && q.kind != super::answers::Kind::Text)
+            .collect(),
     })
 }

@@ -21,7 +21,7 @@ use maud::{Markup, html};
 use shared::domain::Translations;
 
 /// A wording in the office's language ([`answers::in_language`]).
-fn label(lang: super::Lang, t: &Translations) -> String {
+pub(super) fn label(lang: super::Lang, t: &Translations) -> String {
     answers::in_language(t, lang.tag())
 }
 
@@ -89,11 +89,34 @@ fn question(
 ) -> Markup {
     let (lang, r) = (office.lang, office.lang.results());
     let title = format!("{n}. {}", label(lang, &q.label));
-    let asked = r
-        .answers_asked
-        .replace("{asked}", &q.asked.to_string())
-        .replace("{answered}", &q.answered.to_string())
-        .replace("{missing}", &q.not_answered().to_string());
+    html! {
+        section.card.question id=(format!("q-{}", q.id)) {
+            h2 { (title) }
+            p.hint { (asked_line(office, q)) }
+            @if q.options_changed {
+                @let versions = q.versions.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+                p.notice.info { (r.answers_changed.replace("{versions}", &versions)) }
+            }
+            @match q.kind {
+                Kind::Single | Kind::Multiple | Kind::Scale { .. } => {
+                    (chart(office, &title, q))
+                }
+                Kind::Text => {
+                    p { (r.answers_free_count.replace("{n}", &q.answered.to_string())) }
+                    @if office.sees(Part::ResidentsWords) && q.answered > 0 {
+                        p { a href=(format!("/office/dashboard/answers/text?{query}&question={}", q.id)) { (r.answers_read) } }
+                    }
+                }
+            }
+            @if let Some(cross) = cross { (cross) }
+        }
+    }
+}
+
+/// A closed question's chart: each option's (or value's) count and share,
+/// and a scale's mean and median. Also drawn in the report.
+pub(super) fn chart(office: &Office, title: &str, q: &QuestionResult) -> Markup {
+    let (lang, r) = (office.lang, office.lang.results());
     let share = |count: i64| pct(lang, q.share(count));
     let options: Vec<Bar> = q
         .options
@@ -123,35 +146,32 @@ fn question(
         })
     };
     html! {
-        section.card.question id=(format!("q-{}", q.id)) {
-            h2 { (title) }
-            p.hint { (asked) }
-            @if q.options_changed {
-                @let versions = q.versions.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
-                p.notice.info { (r.answers_changed.replace("{versions}", &versions)) }
+        @match q.kind {
+            Kind::Single | Kind::Multiple => {
+                (bars(title, &options, q.answered as f64))
             }
-            @match q.kind {
-                Kind::Single | Kind::Multiple => {
-                    (bars(&title, &options, q.answered as f64))
-                }
-                Kind::Scale { .. } => {
-                    (bars(&title, &scale, q.answered as f64))
-                    p {
-                        (r.answers_mean_median
-                            .replace("{mean}", &number(q.mean()))
-                            .replace("{median}", &number(q.median())))
-                    }
-                }
-                Kind::Text => {
-                    p { (r.answers_free_count.replace("{n}", &q.answered.to_string())) }
-                    @if office.sees(Part::ResidentsWords) && q.answered > 0 {
-                        p { a href=(format!("/office/dashboard/answers/text?{query}&question={}", q.id)) { (r.answers_read) } }
-                    }
+            Kind::Scale { .. } => {
+                (bars(title, &scale, q.answered as f64))
+                p {
+                    (r.answers_mean_median
+                        .replace("{mean}", &number(q.mean()))
+                        .replace("{median}", &number(q.median())))
                 }
             }
-            @if let Some(cross) = cross { (cross) }
+            Kind::Text => {}
         }
     }
+}
+
+/// "Asked to … · answered by … · not answered: …".
+pub(super) fn asked_line(office: &Office, q: &QuestionResult) -> String {
+    office
+        .lang
+        .results()
+        .answers_asked
+        .replace("{asked}", &q.asked.to_string())
+        .replace("{answered}", &q.answered.to_string())
+        .replace("{missing}", &q.not_answered().to_string())
 }
 
 /// The links that choose a breakdown by public, the chosen one marked.

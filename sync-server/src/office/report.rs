@@ -1,5 +1,6 @@
 //! The report for elected officials: one A4 page per neighbourhood (and one
-//! for the whole territory), print-ready, charts as SVG. Printing to PDF is
+//! for the whole territory), then its questionnaire's closed questions on a
+//! page of their own, print-ready, charts as SVG. Printing to PDF is
 //! the browser's "Save as PDF". A thin shell over `consolidate::report`.
 
 use super::charts::{Bar, bars};
@@ -154,6 +155,26 @@ fn report_page(office: &super::Office, campaign: &str, name: Option<&str>, p: &R
                             @for (status, n) in &p.follow_ups {
                                 tr { th scope="row" { (r.status(status)) } td { (n) } }
                             }
+                        }
+                    }
+                }
+            }
+        }
+        @if !p.answers.is_empty() {
+            // The answers on a page of their own: a questionnaire's charts
+            // do not fit beside the figures on one A4 page.
+            article.report-page.answers {
+                header {
+                    h2 { (title) " · " (r.answers_title) }
+                    p.hint { (campaign) }
+                }
+                div.answers-grid {
+                    @for (i, q) in p.answers.iter().enumerate() {
+                        @let heading = format!("{}. {}", i + 1, super::answers::label(lang, &q.label));
+                        section.question {
+                            h3 { (heading) }
+                            p.hint { (super::answers::asked_line(office, q)) }
+                            (super::answers::chart(office, &heading, q))
                         }
                     }
                 }
