@@ -269,6 +269,27 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
     assert_eq!(geo.status, 200);
     assert!(geo.body.contains("FeatureCollection"));
 
+    // The open data: five conversations, so every count from 1 to 10 is
+    // masked; zeros may show; no free-text question, no word.
+    let open = coordinator
+        .get(&format!("/office/exports/open-data-answers.csv?{q}"))
+        .await;
+    assert_eq!(open.status, 200);
+    let mut lines = open.body.lines().skip(1).peekable();
+    assert!(lines.peek().is_some());
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        for n in [cells[3], cells[4], cells[6]] {
+            assert!(n.is_empty() || n == "0", "{n} published in {line}");
+        }
+        assert!(!line.contains(",q2,"));
+    }
+    let json = coordinator
+        .get(&format!("/office/exports/open-data-answers.json?{q}"))
+        .await;
+    assert!(json.body.contains("palier-open-data-2"));
+    assert!(!json.body.contains("Trop loin") && !json.body.contains("Pourquoi pas"));
+
     // An elected official reads the counts, never the words.
     let elected = server
         .account(&office, "elue@reponses.test", Role::ElectedOfficial)

@@ -17,7 +17,8 @@
 //!   over the whole campaign or a period;
 //! - `follow_ups.rs`, `ideas.rs` — the lists the office works through;
 //! - `places.rs` — neighbourhood shapes, to place ideas and draw the map;
-//! - `export.rs` and `answer_export.rs`, `open_data.rs` (and its audit),
+//! - `export.rs` and `answer_export.rs`, `open_data.rs` (its audit, and
+//!   `open_data_answers.rs` for the questionnaire),
 //!   `report.rs` — what
 //!   leaves the office, every text through `redact.rs`.
 
@@ -31,6 +32,7 @@ pub mod filter;
 pub mod follow_ups;
 pub mod ideas;
 pub mod open_data;
+pub mod open_data_answers;
 pub mod open_data_audit;
 pub mod period;
 pub mod places;

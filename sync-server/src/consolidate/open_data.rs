@@ -138,6 +138,14 @@ pub fn complete(column: &Column, masks: Suppressed) -> Suppressed {
 /// [`MAX_AUDITED_ROWS`] neighbourhoods, no cell is published, only the
 /// totals, rather than spend unbounded time.
 pub fn protect(columns: &[Column]) -> Vec<Suppressed> {
+    protect_related(columns, &super::open_data_audit::Relations::doors())
+}
+
+/// [`protect`] for a table whose rows are related by `relations`.
+pub fn protect_related(
+    columns: &[Column],
+    relations: &super::open_data_audit::Relations,
+) -> Vec<Suppressed> {
     if columns.iter().any(|c| c.cells.len() > MAX_AUDITED_ROWS) {
         return columns
             .iter()
@@ -153,6 +161,7 @@ pub fn protect(columns: &[Column]) -> Vec<Suppressed> {
     let mut table = super::open_data_audit::Masked {
         columns,
         masks: columns.iter().map(suppress).collect(),
+        relations,
     };
     super::open_data_audit::secure(&mut table);
     table.masks

@@ -12,7 +12,10 @@
 //! every masked cell is minimised and maximised subject to:
 //! - every published cell and total, as constants;
 //! - each column adding up to its total;
-//! - each row's `talked ≤ reached ≤ dwellings`;
+//! - the relations of a row ([`Relations`]): for the dashboard's table
+//!   `talked ≤ reached ≤ dwellings`; for a question's answers, each
+//!   option ≤ answered ≤ asked, and a single choice's options adding up
+//!   to its answered;
 //! - every count ≥ 0.
 //!
 //! A masked cell passes when its minimum is below [`THRESHOLD`] and its
@@ -28,17 +31,61 @@ use good_lp::{
     Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable, constraint,
     microlp, variable,
 };
+use std::collections::BTreeSet;
 
-/// The chain of a row, smallest first: each is at most the next.
-const CHAIN: [Field; 3] = [Field::DoorsTalked, Field::DoorsReached, Field::Dwellings];
+/// How the columns of every row are related, besides each column adding
+/// up to its total: what an attacker knows without reading the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Relations {
+    /// Chains of columns, smallest first: in every row each is at most
+    /// the next.
+    pub chains: Vec<Vec<usize>>,
+    /// (parts, whole): in every row the parts add up to the whole.
+    pub sums: Vec<(Vec<usize>, usize)>,
+}
 
-/// A table of true values, one row per neighbourhood, one column per
-/// [`Field::ALL`], with its masks.
+impl Relations {
+    /// The dashboard's table ([`Field::ALL`]): doors talked ≤ doors
+    /// reached ≤ dwellings.
+    pub fn doors() -> Self {
+        let chain = [Field::DoorsTalked, Field::DoorsReached, Field::Dwellings];
+        Relations {
+            chains: vec![
+                chain
+                    .iter()
+                    .filter_map(|f| Field::ALL.iter().position(|g| g == f))
+                    .collect(),
+            ],
+            sums: Vec::new(),
+        }
+    }
+
+    /// The columns a relation ties to column `c` (itself included), or
+    /// none: what bounds a cell of `c` in its row.
+    fn related(&self, c: usize) -> BTreeSet<usize> {
+        let mut out = BTreeSet::new();
+        for chain in self.chains.iter().filter(|chain| chain.contains(&c)) {
+            out.extend(chain.iter().copied());
+        }
+        for (parts, whole) in &self.sums {
+            if parts.contains(&c) || *whole == c {
+                out.extend(parts.iter().copied());
+                out.insert(*whole);
+            }
+        }
+        out
+    }
+}
+
+/// A table of true values, one row per neighbourhood, with its masks and
+/// the relations between its columns.
 pub struct Masked<'a> {
     /// The columns' true values.
     pub columns: &'a [Column],
     /// Their masks, column by column.
     pub masks: Vec<super::open_data::Suppressed>,
+    /// How a row's columns are related.
+    pub relations: &'a Relations,
 }
 
 /// What one masked cell can be, given what is published: its smallest and
@@ -72,9 +119,9 @@ type Published = Vec<(Vec<Option<i64>>, Option<i64>)>;
 
 /// The range of the masked cell `at` given what is published, or `None`
 /// when the solver fails (which the caller treats as a failed audit).
-fn range(published: &Published, at: At) -> Option<Range> {
-    let low = solve(published, at, false)?;
-    let high = solve(published, at, true)?;
+fn range(published: &Published, relations: &Relations, at: At) -> Option<Range> {
+    let low = solve(published, relations, at, false)?;
+    let high = solve(published, relations, at, true)?;
     Some(Range {
         min: low.unwrap_or(0.0),
         max: high,
@@ -83,7 +130,12 @@ fn range(published: &Published, at: At) -> Option<Range> {
 
 /// Minimises or maximises the masked cell `at`: `Some(None)` when
 /// unbounded, `None` when the solver fails.
-fn solve(published: &Published, at: At, maximise: bool) -> Option<Option<f64>> {
+fn solve(
+    published: &Published,
+    relations: &Relations,
+    at: At,
+    maximise: bool,
+) -> Option<Option<f64>> {
     let mut vars = ProblemVariables::new();
     let rows = published.first().map(|(c, _)| c.len()).unwrap_or(0);
     // One variable per masked cell and total, constants elsewhere.
@@ -126,12 +178,21 @@ fn solve(published: &Published, at: At, maximise: bool) -> Option<Option<f64>> {
         let sum: Expression = column.iter().cloned().sum();
         problem.add_constraint(constraint!(sum == total.clone()));
     }
-    let index = |f: Field| Field::ALL.iter().position(|g| *g == f);
-    let chain: Vec<usize> = CHAIN.iter().filter_map(|f| index(*f)).collect();
-    for pair in chain.windows(2) {
-        let (small, large) = (pair[0], pair[1]);
-        for (a, b) in cells[small].iter().zip(&cells[large]) {
-            problem.add_constraint(constraint!(a.clone() <= b.clone()));
+    let column = |c: usize| cells.get(c).map(Vec::as_slice).unwrap_or_default();
+    for chain in &relations.chains {
+        for pair in chain.windows(2) {
+            for (a, b) in column(pair[0]).iter().zip(column(pair[1])) {
+                problem.add_constraint(constraint!(a.clone() <= b.clone()));
+            }
+        }
+    }
+    for (parts, whole) in &relations.sums {
+        for (r, w) in column(*whole).iter().enumerate() {
+            let sum: Expression = parts
+                .iter()
+                .filter_map(|p| column(*p).get(r).cloned())
+                .sum();
+            problem.add_constraint(constraint!(sum == w.clone()));
         }
     }
     match problem.solve() {
@@ -163,7 +224,7 @@ fn failures(m: &Masked<'_>) -> Vec<At> {
             .map(|(r, _)| (c, Some(r)))
             .chain((s.total != Suppression::None).then_some((c, None)));
         for at in ats {
-            if !range(&published, at).is_some_and(|r| r.protects()) {
+            if !range(&published, m.relations, at).is_some_and(|r| r.protects()) {
                 out.push(at);
             }
         }
@@ -172,18 +233,14 @@ fn failures(m: &Masked<'_>) -> Vec<At> {
 }
 
 /// Masks more cells so that a failing cell `at` can be protected: the
-/// published cells of its row's chain first (they are what bounds it),
-/// then the smallest published cell of its column, then the column's
-/// total, then every published cell of the chain in the rows of its
-/// column's masked cells (their own bounds reach it through the column's
-/// sum), then everything. Returns whether anything was masked.
+/// published cells of its row related to it first (they are what bounds
+/// it), then the smallest published cell of its column, then the column's
+/// total, then every related published cell in the rows of its column's
+/// masked cells (their own bounds reach it through the column's sum),
+/// then everything. Returns whether anything was masked.
 fn widen(m: &mut Masked<'_>, at: At) -> bool {
     let (c, row) = at;
-    let is_chain = CHAIN.iter().any(|f| Field::ALL.get(c) == Some(f));
-    let chain: Vec<usize> = CHAIN
-        .iter()
-        .filter_map(|f| Field::ALL.iter().position(|g| g == f))
-        .collect();
+    let related = m.relations.related(c);
     let mask = |m: &mut Masked<'_>, col: usize, r: usize| -> bool {
         match m.masks.get_mut(col).and_then(|s| s.cells.get_mut(r)) {
             Some(x) if *x == Suppression::None => {
@@ -194,10 +251,10 @@ fn widen(m: &mut Masked<'_>, at: At) -> bool {
         }
     };
     let rows = m.columns.first().map(|c| c.cells.len()).unwrap_or(0);
-    // 1. The row's chain.
-    if let (true, Some(r)) = (is_chain, row) {
+    // 1. The row's related cells.
+    if let Some(r) = row {
         let mut any = false;
-        for col in &chain {
+        for col in &related {
             any |= mask(m, *col, r);
         }
         if any {
@@ -223,11 +280,11 @@ fn widen(m: &mut Masked<'_>, at: At) -> bool {
         s.total = Suppression::Secondary;
         return true;
     }
-    // 4. The chains of the rows masked in this column.
+    // 4. The related cells of the rows masked in this column.
     let mut any = false;
     for r in 0..rows {
         if m.masks[c].cells[r] != Suppression::None {
-            for col in &chain {
+            for col in &related {
                 any |= mask(m, *col, r);
             }
         }

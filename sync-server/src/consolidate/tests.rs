@@ -752,7 +752,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
     #[test]
     fn every_answer_figure_equals_a_count_from_the_raw_visits(
-        raw in proptest::collection::vec(conversation(), 0..50),
+        raw in proptest::collection::vec(conversation(), 0..160),
         answers in proptest::collection::vec(raw_answers(), 1..20),
         sector in proptest::option::of(0..2usize),
         neighbourhood in proptest::option::of(0..2usize),
@@ -772,6 +772,47 @@ proptest! {
         prop_assert_eq!(tallied(&w, &filter), tally(&in_scope(&w, &filter, &visits)));
         let by = super::cross_table::Public::ALL[by];
         prop_assert_eq!(crossed(&w, &filter, by), cross_tally(&w, &in_scope(&w, &filter, &visits), by));
+        // The open data: every published count is the true one and none
+        // is small.
+        let whole = Filter { campaign: w.campaigns[0], ..Filter::default() };
+        let truth = cross_tally(
+            &w,
+            &in_scope(&w, &whole, &visits),
+            super::cross_table::Public::Neighbourhood,
+        );
+        let rm = super::Snapshot::of(w.model.reader().expect("reader"));
+        let open = super::open_data_answers::build(&rm, &whole).expect("open data");
+        let names = super::figures::neighbourhood_names(&rm).expect("names");
+        for q in &open.questions {
+            for (name, cells) in &q.rows {
+                let id = names.iter().find(|(_, n)| *n == name).map(|(id, _)| id.clone());
+                for (field, cell) in q.fields.iter().zip(cells) {
+                    let Some(v) = cell else { continue };
+                    prop_assert!(!(1..super::open_data::THRESHOLD).contains(v), "{v} published");
+                    let key = match field.as_str() {
+                        "asked" => "?",
+                        "answered" => "",
+                        option => option,
+                    };
+                    let want = truth.get(&(q.question.clone(), id.clone(), key.to_string())).copied().unwrap_or(0);
+                    prop_assert_eq!(*v, want, "{} {} {}", q.question, name, field);
+                }
+            }
+            for (field, cell) in q.fields.iter().zip(&q.total) {
+                let Some(v) = cell else { continue };
+                let key = match field.as_str() {
+                    "asked" => "?",
+                    "answered" => "",
+                    option => option,
+                };
+                let want: i64 = truth
+                    .iter()
+                    .filter(|((question, _, value), _)| *question == q.question && value == key)
+                    .map(|(_, n)| n)
+                    .sum();
+                prop_assert_eq!(*v, want, "{} total {}", q.question, field);
+            }
+        }
     }
 }
 

@@ -11,9 +11,9 @@ use super::results::{self, Query, View, filter_form, provenance, query_string, s
 use super::session::Office;
 use crate::consolidate::answer_export;
 use crate::consolidate::export::{self, Separator};
-use crate::consolidate::open_data;
 use crate::consolidate::places::Places;
 use crate::consolidate::{Filter, Snapshot};
+use crate::consolidate::{open_data, open_data_answers};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery};
 use axum::http::header;
@@ -141,6 +141,12 @@ pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                 (link("/office/exports/open-data.csv", "", r.export_csv))
                 (link("/office/exports/open-data.json", "", "JSON"))
                 (link("/office/exports/open-data-metadata.json", "", r.open_data_metadata))
+            }
+            h3 { (r.open_data_answers) }
+            p.actions {
+                (link("/office/exports/open-data-answers.csv", "&sep=semicolon", r.export_csv_fr))
+                (link("/office/exports/open-data-answers.csv", "", r.export_csv))
+                (link("/office/exports/open-data-answers.json", "", "JSON"))
             }
             (open_table(r, &open))
         }
@@ -331,6 +337,20 @@ pub async fn download(
                 // for rows.
                 (export::csv(&header, rows, sep).map_err(csv_error)?, CSV)
             }
+            "open-data-answers.csv" => {
+                let t = open_data_answers::build(rm, filter)?;
+                let bytes = export::csv(
+                    &headers(lang, &open_data_answers::CSV_HEADER),
+                    t.csv_rows(),
+                    sep,
+                )
+                .map_err(csv_error)?;
+                (bytes, CSV)
+            }
+            "open-data-answers.json" => {
+                let t = open_data_answers::build(rm, filter)?;
+                (serde_json::to_vec_pretty(&t).map_err(json_error)?, JSON)
+            }
             "open-data-metadata.json" => {
                 let t = open_data::build(rm, filter)?;
                 (
@@ -349,6 +369,7 @@ pub async fn download(
         "neighbourhoods" => "neighbourhoods",
         "open-data" => "open-data",
         "answer-counts" => "answer-counts",
+        "open-data-answers" => "open-data-answers",
         _ => "open-data-metadata",
     };
     Ok(file(

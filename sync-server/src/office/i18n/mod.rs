@@ -379,6 +379,7 @@ results_texts! {
     export_answers,
     export_answers_hint,
     export_answer_counts,
+    open_data_answers,
     results,
     dashboard,
     map,

@@ -1,0 +1,262 @@
+//! The questionnaire's answers in the open data: per closed question,
+//! counts per neighbourhood, under the same disclosure control as the
+//! other counts ([`super::open_data`]): primary and secondary suppression
+//! column by column, then the joint audit by linear programming, told how
+//! a row's columns are related (each option ≤ answered ≤ asked; a single
+//! choice's or a scale's values add up to its answered).
+//!
+//! Whole campaigns only, like the other table; never a free-text
+//! question, never a word.
+
+use super::Snapshot;
+use super::answers::{self, Kind};
+use super::cross_table::{self, Public};
+use super::open_data::{
+    Cell, Column, RULE_VERSION, Rule, Suppression, THRESHOLD, protect_related, publish,
+};
+use super::open_data_audit::Relations;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What the rule says, in the file (English, as data files' metadata).
+pub const RULE_TEXT: &str = "Counts only, per neighbourhood and closed question, for the whole \
+campaign; free-text questions are never published. Primary suppression: every count of people from 1 \
+to 10 is masked. Secondary suppression: within each column, further cells (smallest first) or the \
+total are masked until every column with a masked cell has at least two masked cells together \
+holding at least 11. Joint audit: each masked cell is minimised and maximised by linear programming \
+subject to everything published (cells, totals, column sums and, in each row, each option <= \
+answered <= asked, and a single choice's or a scale's values adding up to its answered); further \
+cells are masked until every masked cell can be both 10 or less and 11 or more. Masked cells are \
+empty (CSV) or null (JSON).";
+
+/// One closed question's published table.
+#[derive(Clone, Debug, Serialize)]
+pub struct QuestionTable {
+    /// The question's id in the campaign.
+    pub question: String,
+    /// Its wording (the questionnaire's first language).
+    pub label: String,
+    /// `single`, `multiple` or `scale`.
+    pub kind: &'static str,
+    /// The columns: `asked`, `answered`, then each option's id or value.
+    pub fields: Vec<String>,
+    /// One row per neighbourhood: its name and its cells.
+    pub rows: Vec<(String, Vec<Cell>)>,
+    /// The totals.
+    pub total: Vec<Cell>,
+    /// How many cells were masked, by primary then secondary suppression.
+    pub masked: (usize, usize),
+}
+
+/// Every closed question's table, with the rule.
+#[derive(Clone, Debug, Serialize)]
+pub struct AnswersTable {
+    /// The rule applied (the same as the other table's).
+    pub rule: Rule,
+    /// The campaign.
+    pub campaign: String,
+    /// One table per closed question asked.
+    pub questions: Vec<QuestionTable>,
+}
+
+/// Builds the answers' open data of a whole campaign, every neighbourhood.
+pub fn build(rm: &Snapshot, filter: &super::Filter) -> rusqlite::Result<AnswersTable> {
+    let filter = super::Filter {
+        sector: None,
+        neighbourhood: None,
+        from: None,
+        until: None,
+        ..filter.clone()
+    };
+    let groups = super::figures::by_neighbourhood(rm, &filter)?;
+    let results = answers::results(rm, &filter)?;
+    let wording = answers::wordings(rm, &filter, "fr")?;
+    let tables = cross_table::build(rm, &filter, &results, Public::Neighbourhood)?;
+    let mut questions = Vec::new();
+    for q in &results {
+        let kind = match q.kind {
+            Kind::Single => "single",
+            Kind::Multiple => "multiple",
+            Kind::Scale { .. } => "scale",
+            Kind::Text => continue,
+        };
+        let Some(t) = tables.iter().find(|t| t.question == q.id) else {
+            continue;
+        };
+        // Every neighbourhood of the other table, in its order, then any
+        // other place answers came from.
+        let mut ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
+        for place in &t.rows {
+            let id = place.clone().unwrap_or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let at: BTreeMap<String, usize> = t
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone().unwrap_or_default(), i))
+            .collect();
+        let value = |id: &str, column: usize| -> i64 {
+            let Some(&r) = at.get(id) else { return 0 };
+            match column {
+                0 => t.asked[r],
+                1 => t.table.row_totals[r],
+                c => t.table.cells[r][c - 2],
+            }
+        };
+        let width = 2 + t.columns.len();
+        let columns: Vec<Column> = (0..width)
+            .map(|c| Column {
+                cells: ids.iter().map(|id| value(id, c)).collect(),
+                total: ids.iter().map(|id| value(id, c)).sum(),
+            })
+            .collect();
+        let options: Vec<usize> = (2..width).collect();
+        let relations = Relations {
+            chains: options.iter().map(|o| vec![*o, 1, 0]).collect(),
+            sums: if q.kind == Kind::Multiple {
+                Vec::new()
+            } else {
+                vec![(options.clone(), 1)]
+            },
+        };
+        let masks = protect_related(&columns, &relations);
+        let names: BTreeMap<&str, &str> = groups
+            .iter()
+            .map(|g| (g.id.as_str(), g.name.as_str()))
+            .collect();
+        let mut rows: Vec<(String, Vec<Cell>)> = ids
+            .iter()
+            .map(|id| {
+                (
+                    names.get(id.as_str()).copied().unwrap_or("").to_string(),
+                    Vec::new(),
+                )
+            })
+            .collect();
+        let mut total = Vec::new();
+        let mut masked = (0, 0);
+        for (column, s) in columns.iter().zip(&masks) {
+            for x in s.cells.iter().chain([&s.total]) {
+                match x {
+                    Suppression::Primary => masked.0 += 1,
+                    Suppression::Secondary => masked.1 += 1,
+                    Suppression::None => {}
+                }
+            }
+            let (cells, t) = publish(column, s);
+            for (row, cell) in rows.iter_mut().zip(cells) {
+                row.1.push(cell);
+            }
+            total.push(t);
+        }
+        let mut fields = vec!["asked".to_string(), "answered".to_string()];
+        fields.extend(t.columns.iter().cloned());
+        questions.push(QuestionTable {
+            question: q.id.clone(),
+            label: wording
+                .get(&q.id)
+                .map(|w| w.label.clone())
+                .unwrap_or_default(),
+            kind,
+            fields,
+            rows,
+            total,
+            masked,
+        });
+    }
+    Ok(AnswersTable {
+        rule: Rule {
+            version: RULE_VERSION,
+            threshold: THRESHOLD,
+            text: RULE_TEXT,
+        },
+        campaign: filter.campaign.to_string(),
+        questions,
+    })
+}
+
+/// The columns of the answers' open-data CSV: one row per neighbourhood,
+/// question and option (asked and answered repeated), then the
+/// territory's (`TOTAL`). A masked cell is empty.
+pub const CSV_HEADER: [&str; 7] = [
+    "neighbourhood",
+    "question",
+    "question_label",
+    "asked",
+    "answered",
+    "answer_code",
+    "count",
+];
+
+impl AnswersTable {
+    /// Its rows as [`CSV_HEADER`] says.
+    pub fn csv_rows(&self) -> Vec<Vec<String>> {
+        let cell = |c: Option<&Cell>| {
+            c.copied()
+                .flatten()
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        };
+        let mut out = Vec::new();
+        for q in &self.questions {
+            let lines = q
+                .rows
+                .iter()
+                .map(|(name, cells)| (name.as_str(), cells))
+                .chain([("TOTAL", &q.total)]);
+            for (name, cells) in lines {
+                for (i, code) in q.fields.iter().enumerate().skip(2) {
+                    out.push(vec![
+                        name.to_string(),
+                        q.question.clone(),
+                        q.label.clone(),
+                        cell(cells.first()),
+                        cell(cells.get(1)),
+                        code.clone(),
+                        cell(cells.get(i)),
+                    ]);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A single choice's table whose small cells a row's sum would give
+    /// away if the audit did not know of it: "oui" 3 in a neighbourhood
+    /// where "non" is published and "answered" too.
+    #[test]
+    fn a_single_choices_masked_option_is_not_found_from_its_row() {
+        // Rows: three neighbourhoods. Columns: asked, answered, oui, non.
+        let rows = [[60, 50, 3, 47], [80, 70, 40, 30], [45, 40, 25, 15]];
+        let columns: Vec<Column> = (0..4)
+            .map(|c| Column {
+                cells: rows.iter().map(|r| r[c]).collect(),
+                total: rows.iter().map(|r| r[c]).sum(),
+            })
+            .collect();
+        let relations = Relations {
+            chains: vec![vec![2, 1, 0], vec![3, 1, 0]],
+            sums: vec![(vec![2, 3], 1)],
+        };
+        let masks = protect_related(&columns, &relations);
+        let shown = |c: usize, r: usize| masks[c].cells[r] == Suppression::None;
+        assert!(!shown(2, 0), "3 is small");
+        // Were "answered" and "non" both shown in that row, oui = 50 - 47.
+        assert!(!(shown(1, 0) && shown(3, 0)), "{masks:?}");
+        for (c, column) in columns.iter().enumerate() {
+            for (r, v) in column.cells.iter().enumerate() {
+                if (1..THRESHOLD).contains(v) {
+                    assert!(!shown(c, r));
+                }
+            }
+        }
+    }
+}
