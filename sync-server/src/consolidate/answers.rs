@@ -67,6 +67,9 @@ pub struct QuestionResult {
     pub versions: Vec<u32>,
     /// Whether its kind or options differ between those versions.
     pub options_changed: bool,
+    /// Asked only when another question had an answer (the latest
+    /// version's condition): (that question's id, the option or value).
+    pub condition: Option<(String, String)>,
     /// Conversations in scope asked it.
     pub asked: i64,
     /// Of those, the ones answered.
@@ -129,6 +132,7 @@ struct Stated {
     label: Translations,
     options: Vec<String>,
     option_labels: BTreeMap<String, Translations>,
+    condition: Option<(String, String)>,
 }
 
 /// Every question the campaign's published versions had: id → each
@@ -136,7 +140,7 @@ struct Stated {
 fn questions(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<BTreeMap<String, Vec<Stated>>> {
     let mut stmt = rm.conn.prepare_cached(
         "SELECT question_id, version, position, kind, scale_min, scale_max, label, options,
-                option_labels
+                option_labels, show_if
          FROM rm_questions WHERE campaign_id = ?1 ORDER BY version",
     )?;
     let rows = stmt.query_map([filter.campaign.to_string()], |r| {
@@ -159,6 +163,9 @@ fn questions(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<BTreeMap<String
                 label: serde_json::from_str(&json(6)?).unwrap_or_default(),
                 options: serde_json::from_str(&json(7)?).unwrap_or_default(),
                 option_labels: serde_json::from_str(&json(8)?).unwrap_or_default(),
+                condition: r
+                    .get::<_, Option<String>>(9)?
+                    .and_then(|c| serde_json::from_str(&c).ok()),
             },
         ))
     })?;
@@ -269,6 +276,7 @@ pub fn results(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<QuestionR
                 kind: latest.kind.clone(),
                 versions: versions.iter().map(|s| s.version).collect(),
                 options_changed,
+                condition: latest.condition.clone(),
                 asked: n,
                 answered,
                 options,
@@ -373,6 +381,7 @@ mod tests {
             kind: Kind::Scale { min: 1, max: 5 },
             versions: vec![1],
             options_changed: false,
+            condition: None,
             asked: answers.iter().map(|a| a.1).sum::<i64>() + 1,
             answered: answers.iter().map(|a| a.1).sum(),
             options: Vec::new(),

@@ -494,12 +494,13 @@ fn questionnaires() -> (Questionnaire, Questionnaire) {
     (v1, v2)
 }
 
-/// One generated set of answers: (version 1/2/none, q1, q2, q3, q4 ticks,
+/// One generated set of answers: (version 1/2/none, q1, q2, q3, q4 ticks
+/// (8: boxes ticked then all unticked),
 /// q5), each absent when 0; answers to questions not asked included.
 type RawAnswers = (u8, u8, bool, u8, u8, bool);
 
 fn raw_answers() -> impl Strategy<Value = RawAnswers> {
-    (0..3u8, 0..4u8, any::<bool>(), 0..6u8, 0..8u8, any::<bool>())
+    (0..3u8, 0..4u8, any::<bool>(), 0..6u8, 0..9u8, any::<bool>())
 }
 
 /// Gives campaign 0 its questionnaire and the visits of `w` their
@@ -534,7 +535,10 @@ fn answer(w: &World, raw: &[RawAnswers]) -> Vec<Visit> {
         if q3 > 0 {
             a.insert("q3".to_string(), Answer::Scale(i64::from(q3)));
         }
-        if q4 > 0 {
+        if q4 == 8 {
+            // Every box unticked again: not an answer.
+            a.insert("q4".to_string(), Answer::Choices(Vec::new()));
+        } else if q4 > 0 {
             let ticked = ["a", "b", "c"]
                 .iter()
                 .enumerate()
@@ -621,7 +625,11 @@ fn cross_tally(w: &World, visits: &[&Visit], by: super::cross_table::Public) -> 
         for q in asked(v).iter().filter(|q| !["q2", "q5"].contains(q)) {
             *out.entry((q.to_string(), public.clone(), "?".into()))
                 .or_default() += 1;
-            let Some(answer) = v.answers.get(*q) else {
+            let Some(answer) = v
+                .answers
+                .get(*q)
+                .filter(|a| **a != Answer::Choices(Vec::new()))
+            else {
                 continue;
             };
             *out.entry((q.to_string(), public.clone(), String::new()))
@@ -673,7 +681,9 @@ fn tally(visits: &[&Visit]) -> Tally {
         for q in asked(v) {
             let entry = out.entry(q.to_string()).or_default();
             entry.asked += 1;
-            let Some(answer) = a.get(*q) else { continue };
+            let Some(answer) = a.get(*q).filter(|a| **a != Answer::Choices(Vec::new())) else {
+                continue;
+            };
             entry.answered += 1;
             if let Answer::Scale(n) = answer {
                 scales.entry(q.to_string()).or_default().push(*n);

@@ -395,8 +395,8 @@ fn project_visits(
 fn project_questions(conn: &Connection, id: &str, c: &Campaign) -> Result<(), ReadModelError> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO rm_questions (doc_id, campaign_id, version, question_id, position, kind,
-         scale_min, scale_max, label, options, option_labels)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING",
+         scale_min, scale_max, label, options, option_labels, show_if)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING",
     )?;
     let published = std::iter::once(&c.questionnaire)
         .chain(&c.past_questionnaires)
@@ -420,7 +420,11 @@ fn project_questions(conn: &Connection, id: &str, c: &Campaign) -> Result<(), Re
                 scale.map(|s| s.1),
                 json(&q.label)?,
                 json(&options)?,
-                json(&q.option_labels)?
+                json(&q.option_labels)?,
+                q.show_if
+                    .as_ref()
+                    .map(|c| json(&(&c.question, &c.equals)))
+                    .transpose()?
             ])?;
         }
     }
@@ -460,7 +464,10 @@ fn project_answers(
         };
         let visit = v.id.to_string();
         for q in questionnaire.asked(&v.answers) {
-            let answer = v.answers.get(&q.id).filter(|a| fits(&q.kind, a));
+            let answer = v
+                .answers
+                .get(&q.id)
+                .filter(|a| fits(&q.kind, a) && !blank(a));
             asked.execute(params![
                 id,
                 visit,
@@ -496,6 +503,17 @@ fn fits(kind: &QuestionKind, answer: &Answer) -> bool {
             | (QuestionKind::Scale { .. }, Answer::Scale(_))
             | (QuestionKind::FreeText, Answer::Text(_))
     )
+}
+
+/// Whether an answer says nothing: no box left ticked, or only spaces
+/// typed (the phone keeps what a resident unticked or erased). It counts
+/// as not answered.
+fn blank(answer: &Answer) -> bool {
+    match answer {
+        Answer::Choices(chosen) => chosen.is_empty(),
+        Answer::Text(text) => text.trim().is_empty(),
+        Answer::Choice(_) | Answer::Scale(_) => false,
+    }
 }
 
 /// A value as the tables keep it: JSON.

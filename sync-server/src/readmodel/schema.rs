@@ -241,6 +241,7 @@ CREATE TABLE rm_questions (
     label TEXT NOT NULL,
     options TEXT NOT NULL,
     option_labels TEXT NOT NULL,
+    show_if TEXT,
     PRIMARY KEY (doc_id, version, question_id)
 );
 CREATE INDEX rm_questions_by_campaign ON rm_questions (campaign_id, question_id, version);
