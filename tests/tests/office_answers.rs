@@ -191,6 +191,10 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
         "{q2}"
     );
     assert!(q2.contains("Réponses libres : 1"));
+    assert!(
+        q2.contains("Posée seulement si « Prendrez-vous la nouvelle ligne de bus ? » a pour réponse « Non »."),
+        "{q2}"
+    );
     let q3 = section(&page.body, "q3");
     assert!(
         q3.contains("Posée à 5 · répondue par 4 · sans réponse : 1"),
@@ -323,17 +327,24 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
         assert_eq!(response.status, 403, "{file}");
     }
     // The same breakdown, under the small-count rule: every count here
-    // is below 11, so none shows.
+    // is below 11, so none of the publics' shows.
     let by_language = elected.get(&format!("{answers}&by=language")).await;
     let q1 = section(&by_language.body, "q1");
     assert!(
         q1.contains("<th scope=\"row\">ar</th><td>·</td><td>·</td>"),
         "{q1}"
     );
+    // The publics' rows hide every small count; the totals are the
+    // question's own, shown above anyway.
+    let rows = &q1[q1.find("<tbody>").expect("rows")..q1.find("</tbody>").expect("rows")];
     for small in 1..=10 {
         assert!(
-            !q1.contains(&format!("<td>{small}</td>")),
+            !rows.contains(&format!("<td>{small}</td>")),
             "{small} shown: {q1}"
         );
     }
+    assert!(
+        q1.contains("<tfoot><tr><th scope=\"row\">Total</th><td>4</td><td>2</td><td>2</td>"),
+        "{q1}"
+    );
 }

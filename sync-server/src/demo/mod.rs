@@ -292,6 +292,34 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
                     show_if: None,
                 },
                 Question {
+                    id: "insecurite".into(),
+                    kind: QuestionKind::MultipleChoice {
+                        options: vec!["hall".into(), "parking".into(), "arret".into()],
+                    },
+                    label: tr(
+                        "Où ne vous sentez-vous pas en sécurité ?",
+                        "Where do you not feel safe?",
+                        "أين لا تشعر بالأمان؟",
+                    ),
+                    option_labels: BTreeMap::from([
+                        ("hall".into(), tr("Le hall", "The hall", "المدخل")),
+                        (
+                            "parking".into(),
+                            tr("Le parking", "The car park", "موقف السيارات"),
+                        ),
+                        (
+                            "arret".into(),
+                            tr("L'arrêt de bus", "The bus stop", "موقف الحافلات"),
+                        ),
+                    ]),
+                    required: false,
+                    // Asked only to whoever chose safety first.
+                    show_if: Some(Condition {
+                        question: "priorite".into(),
+                        equals: "securite".into(),
+                    }),
+                },
+                Question {
                     id: "idee".into(),
                     kind: QuestionKind::FreeText,
                     label: tr(

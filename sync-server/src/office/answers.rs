@@ -61,7 +61,7 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             @let cross = cross
                 .filter(|(_, c)| !c.rows.is_empty())
                 .map(|(by, c)| cross_table(&office, q, c, by, &choices));
-            (question(&office, i + 1, q, &query_string(&filter), cross))
+            (question(&office, i + 1, q, &questions, &query_string(&filter), cross))
         }
         section.card.definitions {
             h2 { (r.definitions) }
@@ -84,6 +84,7 @@ fn question(
     office: &Office,
     n: usize,
     q: &QuestionResult,
+    all: &[QuestionResult],
     query: &str,
     cross: Option<Markup>,
 ) -> Markup {
@@ -93,6 +94,9 @@ fn question(
         section.card.question id=(format!("q-{}", q.id)) {
             h2 { (title) }
             p.hint { (asked_line(office, q)) }
+            @if let Some(condition) = condition_line(office, q, all) {
+                p.hint { (condition) }
+            }
             @if q.options_changed {
                 @let versions = q.versions.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
                 p.notice.info { (r.answers_changed.replace("{versions}", &versions)) }
@@ -174,6 +178,25 @@ pub(super) fn asked_line(office: &Office, q: &QuestionResult) -> String {
         .replace("{missing}", &q.not_answered().to_string())
 }
 
+/// "Asked only when … was answered …", for a conditional question.
+fn condition_line(office: &Office, q: &QuestionResult, all: &[QuestionResult]) -> Option<String> {
+    let lang = office.lang;
+    let (on, equals) = q.condition.as_ref()?;
+    let other = all.iter().find(|o| o.id == *on);
+    let question = other.map_or_else(|| on.clone(), |o| label(lang, &o.label));
+    let answer = other
+        .and_then(|o| o.options.iter().find(|x| x.id == *equals))
+        .map(|x| label(lang, &x.label))
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| equals.clone());
+    Some(
+        lang.results()
+            .answers_condition
+            .replace("{question}", &question)
+            .replace("{answer}", &answer),
+    )
+}
+
 /// The links that choose a breakdown by public, the chosen one marked.
 fn breakdowns(office: &Office, path: &str, query: &str, by: Option<Public>) -> Markup {
     let r = office.lang.results();
@@ -210,7 +233,8 @@ fn cross_table(
 ) -> Markup {
     let (lang, r) = (office.lang, office.lang.results());
     let t = &cross.table;
-    let masks = (!office.sees(Part::SmallCounts)).then(|| small_counts::protect(t));
+    // The question's counts are on the page above: the totals show.
+    let masks = (!office.sees(Part::SmallCounts)).then(|| small_counts::protect(t, true));
     let shown = |v: i64, masked: bool| {
         if masked {
             "·".to_string()
@@ -235,11 +259,11 @@ fn cross_table(
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| value.to_string())
     };
-    let by_name = match by {
-        Public::AgeBand => r.answers_by_age,
-        Public::Language => r.answers_by_language,
-        Public::Neighbourhood => r.answers_by_neighbourhood,
-    };
+    let by_name = lang.column(match by {
+        Public::AgeBand => "age_band",
+        Public::Language => "language",
+        Public::Neighbourhood => "neighbourhood",
+    });
     html! {
         div.table-scroll {
             table.cross {

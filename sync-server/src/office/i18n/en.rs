@@ -210,6 +210,7 @@ pub const RESULTS: ResultsTexts = ResultsTexts {
     answers_none: "No questionnaire has been published for this campaign, or nobody has answered it yet.",
     answers_asked: "Asked {asked} · answered by {answered} · not answered: {missing}",
     answers_changed: "Its options changed between versions {versions}: each answer counts under the option chosen then.",
+    answers_condition: "Asked only when “{question}” was answered “{answer}”.",
     answers_mean_median: "Mean {mean} · median {median}",
     answers_free_count: "Free-text answers: {n}",
     answers_read: "Read the answers",

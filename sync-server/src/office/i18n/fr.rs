@@ -210,6 +210,7 @@ pub const RESULTS: ResultsTexts = ResultsTexts {
     answers_none: "Aucun questionnaire publié pour cette démarche, ou personne n'y a encore répondu.",
     answers_asked: "Posée à {asked} · répondue par {answered} · sans réponse : {missing}",
     answers_changed: "Ses options ont changé entre les versions {versions} : chaque réponse compte sous l'option choisie alors.",
+    answers_condition: "Posée seulement si « {question} » a pour réponse « {answer} ».",
     answers_mean_median: "Moyenne {mean} · médiane {median}",
     answers_free_count: "Réponses libres : {n}",
     answers_read: "Lire les réponses",

@@ -354,6 +354,7 @@ results_texts! {
     answers_none,
     answers_asked,
     answers_changed,
+    answers_condition,
     answers_mean_median,
     answers_free_count,
     answers_read,
