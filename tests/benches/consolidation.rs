@@ -3,10 +3,13 @@
 //!
 //! - rebuilding the read model from the documents;
 //! - every results view (dashboard with and without filters, map,
-//!   comparison, report, follow-ups), timed at the client on loopback
-//!   against the real server in a child process: p50 and p99;
+//!   comparison, report, follow-ups, the questionnaire's answers), timed
+//!   at the client on loopback against the real server in a child
+//!   process: p50 and p99 (each campaign has a questionnaire of 12
+//!   questions, two of them free text, two conditional);
 //! - the CSV export of every visit: time, and the server's memory growth;
-//! - what projecting a phone's day costs next to its day sync;
+//! - what projecting a phone's day costs next to its day sync, and with
+//!   answers next to without (days alternate);
 //! - a phone's day sync while the office loads the dashboard in a loop,
 //!   next to the same sync on an idle server, alternating in one run.
 //!
@@ -115,7 +118,55 @@ impl Office {
     }
 }
 
-fn record_day(phone: &mut Device, campaign: CampaignId, sector: &[Building], day: usize) {
+/// Twelve questions: choices, scales, two free text, two conditional.
+fn questionnaire() -> Questionnaire {
+    let question = |i: usize, kind: QuestionKind, show_if: Option<(&str, &str)>| Question {
+        id: format!("q{i}"),
+        kind,
+        label: Translations::from([("fr".to_string(), format!("Question {i}"))]),
+        option_labels: std::collections::BTreeMap::new(),
+        required: false,
+        show_if: show_if.map(|(question, equals)| Condition {
+            question: question.into(),
+            equals: equals.into(),
+        }),
+    };
+    let options = |n: usize| (0..n).map(|i| format!("o{i}")).collect::<Vec<_>>();
+    let single = |n| QuestionKind::SingleChoice {
+        options: options(n),
+    };
+    let multiple = |n| QuestionKind::MultipleChoice {
+        options: options(n),
+    };
+    let scale = QuestionKind::Scale { min: 1, max: 5 };
+    Questionnaire {
+        version: 1,
+        questions: vec![
+            question(1, single(2), None),
+            question(2, QuestionKind::FreeText, Some(("q1", "o1"))),
+            question(3, scale.clone(), None),
+            question(4, multiple(5), None),
+            question(5, single(4), None),
+            question(6, multiple(4), Some(("q5", "o0"))),
+            question(7, scale.clone(), None),
+            question(8, single(3), None),
+            question(9, scale, None),
+            question(10, multiple(6), None),
+            question(11, single(5), None),
+            question(12, QuestionKind::FreeText, None),
+        ],
+    }
+}
+
+/// A phone's day: 300 knocks, one in three a conversation; `answered`:
+/// the conversations answer the questionnaire.
+fn record_day(
+    phone: &mut Device,
+    campaign: CampaignId,
+    sector: &[Building],
+    day: usize,
+    answered: bool,
+) {
     for n in 0..300 {
         let b = &sector[n % sector.len()];
         let doors: Vec<DwellingRef> = b.dwellings().collect();
@@ -133,6 +184,26 @@ fn record_day(phone: &mut Device, campaign: CampaignId, sector: &[Building], day
             },
         );
         v.topics = vec!["propreté".into()];
+        if answered && v.outcome == Outcome::Talked {
+            v.questionnaire_version = Some(1);
+            v.answers = std::collections::BTreeMap::from([
+                ("q1".to_string(), Answer::Choice("o1".into())),
+                ("q2".to_string(), Answer::Text("Un banc".into())),
+                ("q3".to_string(), Answer::Scale((n % 5 + 1) as i64)),
+                (
+                    "q4".to_string(),
+                    Answer::Choices(vec!["o0".into(), "o3".into()]),
+                ),
+                ("q5".to_string(), Answer::Choice("o0".into())),
+                ("q6".to_string(), Answer::Choices(vec!["o2".into()])),
+                ("q7".to_string(), Answer::Scale(3)),
+                ("q8".to_string(), Answer::Choice("o2".into())),
+                ("q9".to_string(), Answer::Scale(4)),
+                ("q10".to_string(), Answer::Choices(vec!["o5".into()])),
+                ("q11".to_string(), Answer::Choice("o4".into())),
+                ("q12".to_string(), Answer::Text("Plus de lumière".into())),
+            ]);
+        }
         phone.record(&v);
     }
 }
@@ -180,6 +251,7 @@ async fn main() {
             );
             c.topics = topics.clone();
             c.services = services.clone();
+            c.questionnaire = questionnaire();
             c
         })
         .collect();
@@ -223,6 +295,7 @@ async fn main() {
                 from: c.starts_at,
                 days: 60,
                 volunteers_every: 0,
+                questionnaire: Some(questionnaire()),
             };
             sync_server::demo::seed::visits(&mut *store, c.id, &buildings, &spec).expect("seed");
         }
@@ -355,6 +428,23 @@ async fn main() {
             format!("/office/reports?{q}&neighbourhood={n0}"),
         ),
         ("follow_ups", format!("/office/follow-ups?{q}&status=open")),
+        ("answers", format!("/office/dashboard/answers?{q}")),
+        (
+            "answers_neighbourhood",
+            format!("/office/dashboard/answers?{q}&neighbourhood={n0}"),
+        ),
+        (
+            "answers_sector",
+            format!("/office/dashboard/answers?{q}&sector={s0}"),
+        ),
+        (
+            "answers_dates",
+            format!("/office/dashboard/answers?{q}&from=2024-07-20&until=2024-07-26"),
+        ),
+        (
+            "answers_by_language",
+            format!("/office/dashboard/answers?{q}&by=language"),
+        ),
         ("exports_page", format!("/office/exports?{q}")),
     ];
     child.reset_peak();
@@ -414,9 +504,12 @@ async fn main() {
     rebuilt.catch_up().expect("catch up");
     let (mut eager, mut lazy, mut idle, mut loaded, mut projections) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // The days with answers (even) and without (odd), projected alone.
+    let (mut with_answers, mut without) = (Vec::new(), Vec::new());
     for day in 0..DAYS {
-        record_day(&mut phone, latest.id, &phone_sector, day);
-        record_day(&mut twin, latest.id, &phone_sector, day + 100);
+        let answered = day % 2 == 0;
+        record_day(&mut phone, latest.id, &phone_sector, day, answered);
+        record_day(&mut twin, latest.id, &phone_sector, day + 100, answered);
         // The lazy twin syncs before or after, a day each.
         if day % 4 < 2 {
             let start = Instant::now();
@@ -466,7 +559,13 @@ async fn main() {
         }
         let start = Instant::now();
         rebuilt.catch_up().expect("catch up");
-        projections.push(start.elapsed());
+        let took = start.elapsed();
+        projections.push(took);
+        if answered {
+            with_answers.push(took);
+        } else {
+            without.push(took);
+        }
     }
     let med = |v: &mut Vec<Duration>| percentile(v, 0.5);
     let (eager_ms, lazy_ms) = (med(&mut eager), med(&mut lazy));
@@ -474,6 +573,11 @@ async fn main() {
         "day_sync_eager_ms {eager_ms:.0} day_sync_lazy_ms {lazy_ms:.0} ratio {:.2} day_projection_ms {:.0}",
         eager_ms / lazy_ms,
         med(&mut projections)
+    );
+    let (answers_ms, plain_ms) = (med(&mut with_answers), med(&mut without));
+    println!(
+        "day_projection_with_answers_ms {answers_ms:.0} without_ms {plain_ms:.0} ratio {:.2}",
+        answers_ms / plain_ms
     );
     let (idle_ms, loaded_ms) = (med(&mut idle), med(&mut loaded));
     println!(

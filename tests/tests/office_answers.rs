@@ -294,6 +294,61 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
     assert!(json.body.contains("palier-open-data-2"));
     assert!(!json.body.contains("Trop loin") && !json.body.contains("Pourquoi pas"));
 
+    // The comparison: another campaign asks the bus question again under
+    // another id, its options in another order; the coordinator pairs them.
+    let mut again = Campaign::new(
+        "Bus, printemps".into(),
+        CampaignKind::DoorToDoor,
+        T0 - 90 * 86_400_000,
+        T0 - 60 * 86_400_000,
+    );
+    let (options, option_labels) = labelled(&[("b", "Non"), ("a", "Oui"), ("c", "Sans avis")]);
+    let mut bus = question(
+        "x7",
+        QuestionKind::SingleChoice { options },
+        "La nouvelle ligne de bus ?",
+        None,
+    );
+    bus.option_labels = option_labels;
+    again.questionnaire = Questionnaire {
+        version: 1,
+        questions: vec![bus],
+    };
+    server.put(office.id, &again);
+    let compare = format!(
+        "/office/dashboard/compare?campaign={}&campaign={}",
+        campaign.id, again.id
+    );
+    let unpaired = coordinator.get(&compare).await;
+    assert_eq!(unpaired.status, 200);
+    assert!(
+        unpaired
+            .body
+            .contains("<option value=\"q1~x7\">La nouvelle ligne de bus ?</option>"),
+        "{}",
+        unpaired.body
+    );
+    assert!(
+        !unpaired.body.contains("table class=\"paired\""),
+        "nothing paired for her"
+    );
+    let paired = coordinator.get(&format!("{compare}&pair=q1~x7")).await;
+    let table = &paired.body[paired.body.find("table class=\"paired\"").expect("paired")..];
+    assert!(
+        table.contains("<th scope=\"row\">Oui</th><td>2 · 50\u{202f}%</td><td>0 · —</td>"),
+        "{table}"
+    );
+    assert!(
+        table.contains("<th scope=\"row\">Sans avis</th><td>—</td><td>0 · —</td>"),
+        "{table}"
+    );
+    // A pair that does not exist, or of two kinds, is ignored.
+    let hostile = coordinator
+        .get(&format!("{compare}&pair=q3~x7&pair=zz~x7"))
+        .await;
+    assert_eq!(hostile.status, 200);
+    assert!(!hostile.body.contains("table class=\"paired\""));
+
     // An elected official reads the counts, never the words.
     let elected = server
         .account(&office, "elue@reponses.test", Role::ElectedOfficial)

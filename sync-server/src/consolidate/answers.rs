@@ -331,6 +331,79 @@ pub fn wordings(
         .collect())
 }
 
+/// Two campaigns' questions put side by side by the coordinator (question
+/// ids are per campaign: only a pair she chose is compared).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Paired {
+    /// The first campaign's question.
+    pub left: QuestionResult,
+    /// The second's.
+    pub right: QuestionResult,
+    /// One row per option (matched by wording) or scale value: its wording
+    /// and each side's count, `None` where that side had no such option.
+    pub rows: Vec<(String, Option<i64>, Option<i64>)>,
+}
+
+/// Whether two questions can be compared: both closed, of the same kind
+/// (two scales with the same bounds).
+pub fn comparable(a: &QuestionResult, b: &QuestionResult) -> bool {
+    a.kind == b.kind && a.kind != Kind::Text
+}
+
+/// A wording as two campaigns' options are matched: case, accents' case
+/// and spaces aside.
+fn key(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Puts two comparable questions side by side: options matched by their
+/// wording in `lang` (an option only one side had shows on its own row);
+/// a scale's values by value.
+pub fn pair(a: &QuestionResult, b: &QuestionResult, lang: &str) -> Option<Paired> {
+    if !comparable(a, b) {
+        return None;
+    }
+    let mut rows: Vec<(String, Option<i64>, Option<i64>)> = Vec::new();
+    if matches!(a.kind, Kind::Scale { .. }) {
+        let values: std::collections::BTreeSet<i64> =
+            a.scale.keys().chain(b.scale.keys()).copied().collect();
+        for v in values {
+            rows.push((
+                v.to_string(),
+                a.scale.get(&v).copied(),
+                b.scale.get(&v).copied(),
+            ));
+        }
+    } else {
+        let wording = |o: &OptionCount| {
+            Some(in_language(&o.label, lang))
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| o.id.clone())
+        };
+        for o in &a.options {
+            rows.push((wording(o), Some(o.count), None));
+        }
+        for o in &b.options {
+            let w = wording(o);
+            match rows
+                .iter_mut()
+                .find(|r| r.2.is_none() && key(&r.0) == key(&w))
+            {
+                Some(row) => row.2 = Some(o.count),
+                None => rows.push((w, None, Some(o.count))),
+            }
+        }
+    }
+    Some(Paired {
+        left: a.clone(),
+        right: b.clone(),
+        rows,
+    })
+}
+
 /// One free-text answer, as a coordinator reads it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FreeText {
@@ -387,6 +460,45 @@ mod tests {
             options: Vec::new(),
             scale: answers.iter().copied().collect(),
         }
+    }
+
+    fn single(options: &[(&str, &str, i64)]) -> QuestionResult {
+        QuestionResult {
+            kind: Kind::Single,
+            scale: BTreeMap::new(),
+            options: options
+                .iter()
+                .map(|(id, fr, count)| OptionCount {
+                    id: id.to_string(),
+                    label: Translations::from([("fr".to_string(), fr.to_string())]),
+                    count: *count,
+                })
+                .collect(),
+            ..scale(&[])
+        }
+    }
+
+    #[test]
+    fn two_campaigns_options_pair_by_their_wording_not_their_ids() {
+        let spring = single(&[("oui", "Oui", 30), ("non", "Non", 10)]);
+        let autumn = single(&[
+            ("o1", " non", 12),
+            ("o2", "Oui", 25),
+            ("o3", "Sans avis", 4),
+        ]);
+        let p = pair(&spring, &autumn, "fr").expect("comparable");
+        assert_eq!(
+            p.rows,
+            [
+                ("Oui".to_string(), Some(30), Some(25)),
+                ("Non".to_string(), Some(10), Some(12)),
+                ("Sans avis".to_string(), None, Some(4)),
+            ]
+        );
+        assert!(
+            pair(&spring, &scale(&[(1, 1)]), "fr").is_none(),
+            "a choice and a scale"
+        );
     }
 
     #[test]

@@ -372,6 +372,7 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
         from,
         days,
         volunteers_every: 4,
+        questionnaire: Some(campaign.questionnaire.clone()),
     };
     let south_buildings: Vec<Building> = territory
         .iter()

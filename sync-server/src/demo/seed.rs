@@ -45,6 +45,9 @@ pub struct Spec {
     /// One conversation in this many ends with a volunteer signing up
     /// (0: none), with synthetic names and contacts.
     pub volunteers_every: u32,
+    /// The questionnaire conversations answer (its published version),
+    /// if any: nine in ten questions asked are answered.
+    pub questionnaire: Option<Questionnaire>,
 }
 
 /// What was generated.
@@ -112,6 +115,51 @@ fn volunteer(rng: &mut StdRng, n: usize, at: Timestamp, agent: AgentId) -> Perso
     }
 }
 
+/// What a conversation answered: each question in order, asked when its
+/// condition holds on the answers so far, answered nine times in ten.
+fn answers(rng: &mut StdRng, q: &Questionnaire) -> std::collections::BTreeMap<String, Answer> {
+    let mut out = std::collections::BTreeMap::new();
+    for question in &q.questions {
+        if !q.is_asked(question, &out) || rng.random_range(0..10) == 0 {
+            continue;
+        }
+        let answer = match &question.kind {
+            QuestionKind::SingleChoice { options } if !options.is_empty() => {
+                Answer::Choice(options[rng.random_range(0..options.len())].clone())
+            }
+            QuestionKind::MultipleChoice { options } if !options.is_empty() => {
+                let mut chosen: Vec<String> = options
+                    .iter()
+                    .filter(|_| rng.random_range(0..3) == 0)
+                    .cloned()
+                    .collect();
+                if chosen.is_empty() {
+                    chosen.push(options[rng.random_range(0..options.len())].clone());
+                }
+                Answer::Choices(chosen)
+            }
+            QuestionKind::Scale { min, max } if min <= max => {
+                Answer::Scale(rng.random_range(*min..=*max))
+            }
+            QuestionKind::FreeText => {
+                Answer::Text(IDEAS_SAID[rng.random_range(0..IDEAS_SAID.len())].into())
+            }
+            _ => continue,
+        };
+        out.insert(question.id.clone(), answer);
+    }
+    out
+}
+
+/// Free-text answers, invented.
+const IDEAS_SAID: [&str; 5] = [
+    "Des bancs près de l'aire de jeux",
+    "Un local pour les jeunes le soir",
+    "Plus de poubelles au pied des tours",
+    "Un éclairage dans le passage vers le parking",
+    "Une fête des voisins en juin",
+];
+
 /// Writes `spec.visits` visits of `campaign` over `buildings`, in batches
 /// of one transaction per building.
 pub fn visits(
@@ -121,6 +169,9 @@ pub fn visits(
     spec: &Spec,
 ) -> Result<Seeded, SeedError> {
     let mut rng = StdRng::seed_from_u64(spec.seed);
+    // Answers draw from their own sequence, so the rest of a seed's data
+    // is the same with or without a questionnaire.
+    let mut answering = StdRng::seed_from_u64(spec.seed ^ 0x5eed_a115);
     let agents: Vec<AgentId> = (0..spec.agents.max(1))
         .map(|_| AgentId(uuid::Builder::from_random_bytes(rng.random()).into_uuid()))
         .collect();
@@ -169,6 +220,10 @@ pub fn visits(
                 }
                 if rng.random_range(0..4) == 0 {
                     visit.verbatim = SAYINGS[rng.random_range(0..SAYINGS.len())].into();
+                }
+                if let Some(q) = &spec.questionnaire {
+                    visit.questionnaire_version = Some(q.version);
+                    visit.answers = answers(&mut answering, q);
                 }
                 if !spec.services.is_empty() && rng.random_range(0..10) == 0 {
                     let status =

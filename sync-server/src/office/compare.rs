@@ -1,9 +1,13 @@
 //! Campaigns side by side on the same territory: the key figures, coverage
-//! per neighbourhood, and coverage week by week since each one started.
+//! per neighbourhood, coverage week by week since each one started, and the
+//! answers to the questions the coordinator pairs between the first two
+//! (`consolidate::answers::pair`; a question id means nothing in another
+//! campaign, so nothing is paired for her).
 
 use super::layout::{PageError, Section, page};
 use super::results::{self, Query, View, neighbourhood_select, pct, provenance, sub_menu};
 use super::session::Reader;
+use crate::consolidate::answers::{self, Kind, Paired, QuestionResult};
 use crate::consolidate::figures::{self, Coverage, Group, Publics};
 use axum::extract::RawQuery;
 use maud::{Markup, html};
@@ -69,13 +73,22 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                     weekly: figures::weekly_new_doors(rm, &f, starts_at, ends_at)?,
                 });
             }
-            Ok((chosen, columns))
+            // The questionnaires of the first two, for pairing.
+            let questions = match chosen.as_slice() {
+                [a, b, ..] => (
+                    answers::results(rm, &filter.for_campaign(*a))?,
+                    answers::results(rm, &filter.for_campaign(*b))?,
+                ),
+                _ => (Vec::new(), Vec::new()),
+            };
+            let pairs: Vec<String> = query.all("pair").iter().map(|p| p.to_string()).collect();
+            Ok((chosen, columns, questions, pairs))
         },
     )
     .await?;
     let r = office.lang.results();
     let lang = office.lang;
-    let Some((filter, choices, (chosen, columns))) = found else {
+    let Some((filter, choices, (chosen, columns, (left, right), pairs))) = found else {
         return Ok(results::no_campaign(&office, Section::Results, r.compare));
     };
     let fig = |f| r.figure(f).0;
@@ -173,6 +186,9 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
             h2 { (r.over_time) }
             (over_time(r, &columns))
         }
+        @if columns.len() >= 2 {
+            (paired_answers(&office, &filter, &chosen, &columns, &left, &right, &pairs))
+        }
     };
     Ok(page(&office, Section::Results, r.compare, body))
 }
@@ -219,6 +235,90 @@ fn over_time(r: &super::i18n::ResultsTexts, columns: &[Column]) -> Markup {
         p.legend {
             @for (i, (name, _)) in series.iter().enumerate() {
                 span { span class=(format!("swatch s{i}")) {} (name) }
+            }
+        }
+    }
+}
+
+/// The answers of the questions paired between the first two campaigns,
+/// and the form that pairs them.
+fn paired_answers(
+    office: &super::Office,
+    filter: &crate::consolidate::Filter,
+    chosen: &[CampaignId],
+    columns: &[Column],
+    left: &[QuestionResult],
+    right: &[QuestionResult],
+    pairs: &[String],
+) -> Markup {
+    let (lang, r) = (office.lang, office.lang.results());
+    let closed = |q: &&QuestionResult| q.kind != Kind::Text;
+    let label = |q: &QuestionResult| super::answers::label(lang, &q.label);
+    let paired: Vec<Paired> = pairs
+        .iter()
+        .filter_map(|p| p.split_once('~'))
+        .filter_map(|(a, b)| {
+            let a = left.iter().find(|q| q.id == a)?;
+            let b = right.iter().find(|q| q.id == b)?;
+            answers::pair(a, b, lang.tag())
+        })
+        .collect();
+    let chosen_pair = |a: &str, b: &str| pairs.iter().any(|p| *p == format!("{a}~{b}"));
+    let cell = |q: &QuestionResult, n: Option<i64>| match n {
+        Some(n) => format!("{n} · {}", pct(lang, q.share(n))),
+        None => "—".to_string(),
+    };
+    html! {
+        section.card #compare-answers {
+            h2 { (r.compare_answers) }
+            @if !left.iter().any(|q| closed(&q)) || !right.iter().any(|q| closed(&q)) {
+                p.hint { (r.compare_answers_none) }
+            } @else {
+                form method="get" action="/office/dashboard/compare" {
+                    p.hint { (r.compare_answers_hint) }
+                    @for c in chosen { input type="hidden" name="campaign" value=(c.to_string()); }
+                    @if let Some(n) = filter.neighbourhood {
+                        input type="hidden" name="neighbourhood" value=(n.to_string());
+                    }
+                    @for (i, a) in left.iter().filter(closed).enumerate() {
+                        div {
+                            label for=(format!("pair-{i}")) { (label(a)) }
+                            select id=(format!("pair-{i}")) name="pair" {
+                                option value="" { (r.compare_pair_none) }
+                                @for b in right.iter().filter(|b| answers::comparable(a, b)) {
+                                    option value=(format!("{}~{}", a.id, b.id)) selected[chosen_pair(&a.id, &b.id)] { (label(b)) }
+                                }
+                            }
+                        }
+                    }
+                    button type="submit" { (r.compare_answers_apply) }
+                }
+                @for p in &paired {
+                    table.paired {
+                        caption { (label(&p.left)) }
+                        thead {
+                            tr {
+                                th scope="col" {}
+                                th scope="col" { (columns[0].name) }
+                                th scope="col" { (columns[1].name) }
+                            }
+                        }
+                        tbody {
+                            tr {
+                                th scope="row" { (r.answers_answered) }
+                                td { (p.left.answered) " / " (p.left.asked) }
+                                td { (p.right.answered) " / " (p.right.asked) }
+                            }
+                            @for (wording, a, b) in &p.rows {
+                                tr {
+                                    th scope="row" { (wording) }
+                                    td { (cell(&p.left, *a)) }
+                                    td { (cell(&p.right, *b)) }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
