@@ -756,10 +756,8 @@ pub fn weekly_new_doors(
     ends_at: i64,
 ) -> rusqlite::Result<Vec<(i64, i64)>> {
     const WEEK_DAYS: i64 = 7;
-    let start_day = starts_at.div_euclid(crate::readmodel::rules::DAY_MS);
-    let end_day = ends_at
-        .div_euclid(crate::readmodel::rules::DAY_MS)
-        .max(start_day);
+    let start_day = crate::readmodel::rules::day(starts_at);
+    let end_day = crate::readmodel::rules::day(ends_at).max(start_day);
     let last_week = ((end_day - start_day) / WEEK_DAYS + 1).clamp(1, MAX_WEEKS);
     let whole = Filter {
         from: None,

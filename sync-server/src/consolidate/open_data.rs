@@ -364,11 +364,7 @@ pub fn build(rm: &Snapshot, filter: &super::Filter) -> rusqlite::Result<Table> {
         }
         total.push(t);
     }
-    let day = |ms: i64| {
-        time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-            .ok()
-            .map(|d| d.date().to_string())
-    };
+    let day = |ms: i64| crate::readmodel::rules::date(ms).map(|d| d.to_string());
     Ok(Table {
         rule: Rule {
             version: RULE_VERSION,
@@ -378,7 +374,7 @@ pub fn build(rm: &Snapshot, filter: &super::Filter) -> rusqlite::Result<Table> {
         campaign: filter.campaign.to_string(),
         period: (
             filter.from.and_then(day),
-            filter.until.and_then(|u| day(u - 86_400_000)),
+            filter.until.and_then(|u| day(u - 1)),
         ),
         fields: Field::ALL.iter().map(|f| f.name()).collect(),
         rows,

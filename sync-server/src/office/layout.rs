@@ -117,42 +117,35 @@ pub fn notice(kind: &str, text: &str) -> Markup {
     html! { p class=(format!("notice {kind}")) role=(if kind == "error" { "alert" } else { "status" }) { (text) } }
 }
 
-fn datetime(ms: i64) -> Option<time::OffsetDateTime> {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
-}
-
-/// A date and time as the office reads it (UTC, day first).
+/// A date and time as the office reads it: Paris time, day first.
 pub fn date(ms: i64) -> String {
-    datetime(ms)
-        .and_then(|d| {
-            d.format(time::macros::format_description!(
-                "[day]/[month]/[year] [hour]:[minute]"
-            ))
-            .ok()
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| {
+            t.to_zoned_datetime(crate::readmodel::rules::paris().clone())
+                .strftime("%d/%m/%Y %H:%M")
+                .to_string()
         })
         .unwrap_or_default()
 }
 
-/// A day for `<input type="date">`.
+/// The Paris day of a time, for `<input type="date">`.
 pub fn iso_day(ms: i64) -> String {
-    datetime(ms)
-        .and_then(|d| {
-            d.date()
-                .format(&time::format_description::well_known::Iso8601::DATE)
-                .ok()
-        })
+    crate::readmodel::rules::date(ms)
+        .map(|d| d.to_string())
         .unwrap_or_default()
 }
 
-/// Midnight UTC of a `YYYY-MM-DD` day.
+/// Midnight in Paris of a `YYYY-MM-DD` day.
 pub fn parse_iso_day(text: &str) -> Option<i64> {
-    let day = time::Date::parse(
-        text.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()?;
-    let seconds = day.midnight().assume_utc().unix_timestamp();
-    seconds.checked_mul(1000)
+    crate::readmodel::rules::midnight(text.trim().parse().ok()?)
+}
+
+/// Midnight in Paris after a `YYYY-MM-DD` day: where a period that
+/// includes that day stops (23 or 25 hours after its start when the clocks
+/// change).
+pub fn parse_iso_day_end(text: &str) -> Option<i64> {
+    let day: jiff::civil::Date = text.trim().parse().ok()?;
+    crate::readmodel::rules::midnight(day.tomorrow().ok()?)
 }
 
 /// An office page that could not be shown.
@@ -244,11 +237,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn days_round_trip_through_the_calendar() {
+    fn days_are_paris_days_and_round_trip_through_the_calendar() {
         let ms = parse_iso_day("2026-11-23").expect("day");
         assert_eq!(iso_day(ms), "2026-11-23");
         assert_eq!(date(ms + 3_600_000 * 9 + 60_000 * 5), "23/11/2026 09:05");
-        assert_eq!(parse_iso_day("1970-01-01"), Some(0));
+        // Paris midnight: 23:00 UTC the day before in winter.
+        assert_eq!(parse_iso_day("1970-01-01"), Some(-3_600_000));
+        // A period "until 26 October" stops at the next Paris midnight,
+        // 25 hours after that day's start (the clocks go back).
+        let start = parse_iso_day("2025-10-26").expect("day");
+        let end = parse_iso_day_end("2025-10-26").expect("day");
+        assert_eq!(end - start, 25 * 3_600_000);
+        assert_eq!(iso_day(end - 1), "2025-10-26");
         assert_eq!(parse_iso_day("2026-13-01"), None);
         assert_eq!(parse_iso_day("demain"), None);
     }

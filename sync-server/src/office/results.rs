@@ -4,7 +4,7 @@
 
 use super::access::Part;
 use super::i18n::ResultsTexts;
-use super::layout::{PageError, Section, iso_day, page, parse_iso_day};
+use super::layout::{PageError, Section, iso_day, page, parse_iso_day, parse_iso_day_end};
 use super::session::Office;
 use crate::consolidate::choices::{self, Freshness};
 use crate::consolidate::{Filter, Snapshot};
@@ -89,10 +89,7 @@ pub fn resolve(rm: &Snapshot, query: &Query) -> rusqlite::Result<Option<(Filter,
         .and_then(|n| n.parse().ok());
     let from = query.get("from").and_then(parse_iso_day);
     // "Until" names a day included: the filter stops at the next midnight.
-    let until = query
-        .get("until")
-        .and_then(parse_iso_day)
-        .map(|d| d + 86_400_000);
+    let until = query.get("until").and_then(parse_iso_day_end);
     let Freshness { rev, unreadable } = choices::freshness(rm)?;
     Ok(Some((
         Filter {
@@ -151,7 +148,7 @@ pub fn query_string(filter: &Filter) -> String {
         q.append_pair("from", &iso_day(from));
     }
     if let Some(until) = filter.until {
-        q.append_pair("until", &iso_day(until - 86_400_000));
+        q.append_pair("until", &iso_day(until - 1));
     }
     if let Some(s) = filter.sector {
         q.append_pair("sector", &s.to_string());
@@ -275,7 +272,7 @@ pub fn filter_form(r: &ResultsTexts, action: &str, filter: &Filter, choices: &Ch
                 }
                 div {
                     label for="f-until" { (r.period_until) }
-                    input id="f-until" type="date" name="until" value=(filter.until.map(|u| iso_day(u - 86_400_000)).unwrap_or_default());
+                    input id="f-until" type="date" name="until" value=(filter.until.map(|u| iso_day(u - 1)).unwrap_or_default());
                 }
             }
             button type="submit" { (r.apply) }

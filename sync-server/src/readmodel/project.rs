@@ -300,7 +300,7 @@ fn project_visits(
         }
         doors.insert(&v.door);
         *outcomes.entry((v.pass.0, v.outcome.as_str())).or_default() += 1;
-        let day = v.at.div_euclid(rules::DAY_MS);
+        let day = rules::day(v.at);
         first_day
             .entry(&v.door)
             .and_modify(|d| *d = (*d).min(day))

@@ -9,8 +9,38 @@
 /// takes longer.
 pub const RAPID_GAP_MS: i64 = 10_000;
 
-/// Milliseconds in a day (days are UTC).
+/// Milliseconds in a day of 24 hours.
 pub const DAY_MS: i64 = 86_400_000;
+
+/// The time zone days and weeks are counted in: the municipalities Palier
+/// serves keep French time, summer time included (the zone's rules come
+/// bundled with `jiff`, not from the host).
+pub fn paris() -> &'static jiff::tz::TimeZone {
+    static PARIS: std::sync::OnceLock<jiff::tz::TimeZone> = std::sync::OnceLock::new();
+    PARIS.get_or_init(|| jiff::tz::TimeZone::get("Europe/Paris").unwrap_or(jiff::tz::TimeZone::UTC))
+}
+
+/// The day a time falls on in Paris, counted from 1 January 1970: a visit
+/// at 00:30 in summer belongs to that day, not to the day before as in UTC.
+pub fn day(ms: i64) -> i64 {
+    let offset = jiff::Timestamp::from_millisecond(ms)
+        .map(|t| i64::from(paris().to_offset(t).seconds()) * 1000)
+        .unwrap_or(0);
+    (ms + offset).div_euclid(DAY_MS)
+}
+
+/// The date a time falls on in Paris.
+pub fn date(ms: i64) -> Option<jiff::civil::Date> {
+    let t = jiff::Timestamp::from_millisecond(ms).ok()?;
+    Some(t.to_zoned_datetime(paris().clone()).date())
+}
+
+/// Midnight in Paris at the start of `date` (the first instant of that
+/// day when midnight does not exist).
+pub fn midnight(date: jiff::civil::Date) -> Option<i64> {
+    let start = date.to_zoned_datetime(paris().clone()).ok()?;
+    Some(start.start_of_day().ok()?.timestamp().as_millisecond())
+}
 
 use shared::domain::RESIDENT_AGE_BANDS;
 
@@ -36,6 +66,24 @@ pub fn not_french(language: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_paris_days_summer_time_included() {
+        // 2026-07-14 00:30 in Paris is 2026-07-13 22:30 UTC.
+        let summer = 1_783_981_800_000;
+        assert_eq!(
+            date(summer).map(|d| d.to_string()),
+            Some("2026-07-14".into())
+        );
+        assert_eq!(day(summer), day(summer + 3_600_000));
+        let bastille = midnight("2026-07-14".parse().expect("date")).expect("midnight");
+        assert_eq!(bastille, 1_783_980_000_000, "22:00 UTC the day before");
+        // The day summer time starts lasts 23 hours.
+        let spring = midnight("2026-03-29".parse().expect("date")).expect("midnight");
+        let next = midnight("2026-03-30".parse().expect("date")).expect("midnight");
+        assert_eq!(next - spring, 23 * 3_600_000);
+        assert_eq!(day(next) - day(spring), 1);
+    }
 
     #[test]
     fn publics_are_classified_as_their_definitions_say() {
