@@ -64,6 +64,11 @@ test("answers given in Arabic at a door reach the office counted under their Fre
     await o.click("header.top >> text=Résultats");
     await o.click("nav.sub >> text=Réponses");
     await o.waitForSelector("section.question");
+    // The demo's other team answered in the south; this phone's sector is
+    // the north.
+    await o.selectOption("#f-sector", { label: "Lozaits nord" });
+    await Promise.all([o.waitForNavigation(), o.click("form.filters button[type=submit]")]);
+    await o.waitForSelector("section.question");
     const where = await o.textContent("#q-insecurite");
     assert.match(where, /Où ne vous sentez-vous pas en sécurité \?/);
     assert.match(where, /Posée à 1 · répondue par 1 · sans réponse : 0/);
