@@ -184,6 +184,33 @@ pub fn publish(column: &Column, suppressed: &Suppressed) -> (Vec<Cell>, Cell) {
     )
 }
 
+/// Publishes a table's masked columns into its rows (name, cells); returns
+/// the published totals and how many cells were masked, by primary then
+/// secondary suppression.
+pub fn publish_table(
+    columns: &[Column],
+    masks: &[Suppressed],
+    rows: &mut [(String, Vec<Cell>)],
+) -> (Vec<Cell>, (usize, usize)) {
+    let mut total = Vec::new();
+    let mut masked = (0, 0);
+    for (column, s) in columns.iter().zip(masks) {
+        for x in s.cells.iter().chain([&s.total]) {
+            match x {
+                Suppression::Primary => masked.0 += 1,
+                Suppression::Secondary => masked.1 += 1,
+                Suppression::None => {}
+            }
+        }
+        let (cells, t) = publish(column, s);
+        for (row, cell) in rows.iter_mut().zip(cells) {
+            row.1.push(cell);
+        }
+        total.push(t);
+    }
+    (total, masked)
+}
+
 /// A column of the published table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -348,22 +375,7 @@ pub fn build(rm: &Snapshot, filter: &super::Filter) -> rusqlite::Result<Table> {
         })
         .collect();
     let masks = protect(&columns);
-    let mut total = Vec::new();
-    let mut masked = (0, 0);
-    for (column, s) in columns.iter().zip(&masks) {
-        for x in s.cells.iter().chain([&s.total]) {
-            match x {
-                Suppression::Primary => masked.0 += 1,
-                Suppression::Secondary => masked.1 += 1,
-                Suppression::None => {}
-            }
-        }
-        let (cells, t) = publish(column, s);
-        for (row, cell) in rows.iter_mut().zip(cells) {
-            row.1.push(cell);
-        }
-        total.push(t);
-    }
+    let (total, masked) = publish_table(&columns, &masks, &mut rows);
     let day = |ms: i64| crate::readmodel::rules::date(ms).map(|d| d.to_string());
     Ok(Table {
         rule: Rule {

@@ -12,7 +12,7 @@ use super::Snapshot;
 use super::answers::{self, Kind};
 use super::cross_table::{self, Public};
 use super::open_data::{
-    Cell, Column, RULE_VERSION, Rule, Suppression, THRESHOLD, protect_related, publish,
+    Cell, Column, RULE_VERSION, Rule, THRESHOLD, protect_related, publish_table,
 };
 use super::open_data_audit::Relations;
 use serde::Serialize;
@@ -136,22 +136,7 @@ pub fn build(rm: &Snapshot, filter: &super::Filter) -> rusqlite::Result<AnswersT
                 )
             })
             .collect();
-        let mut total = Vec::new();
-        let mut masked = (0, 0);
-        for (column, s) in columns.iter().zip(&masks) {
-            for x in s.cells.iter().chain([&s.total]) {
-                match x {
-                    Suppression::Primary => masked.0 += 1,
-                    Suppression::Secondary => masked.1 += 1,
-                    Suppression::None => {}
-                }
-            }
-            let (cells, t) = publish(column, s);
-            for (row, cell) in rows.iter_mut().zip(cells) {
-                row.1.push(cell);
-            }
-            total.push(t);
-        }
+        let (total, masked) = publish_table(&columns, &masks, &mut rows);
         let mut fields = vec!["asked".to_string(), "answered".to_string()];
         fields.extend(t.columns.iter().cloned());
         questions.push(QuestionTable {
@@ -228,6 +213,7 @@ impl AnswersTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::consolidate::open_data::Suppression;
 
     /// A single choice's table whose small cells a row's sum would give
     /// away if the audit did not know of it: "oui" 3 in a neighbourhood
