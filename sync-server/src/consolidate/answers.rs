@@ -177,47 +177,102 @@ fn questions(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<BTreeMap<String
     Ok(all)
 }
 
+/// Per (question, group): conversations asked and those that answered.
+pub(super) type Asked = BTreeMap<(String, Option<String>), (i64, i64)>;
+/// Per (question, group, value): conversations that chose it.
+pub(super) type Chosen = BTreeMap<(String, Option<String>, String), i64>;
+
+/// The answers in scope counted, grouped by `by` (an SQL expression over
+/// the rows' `age_band`, `language` or `neighbourhood_id`, `''` read as not
+/// noted) or not at all: from the per-building sums when the filter covers
+/// the whole campaign, else from the conversations one by one.
+pub(super) fn counted(
+    rm: &Snapshot,
+    filter: &Filter,
+    by: Option<&str>,
+) -> rusqlite::Result<(Asked, Chosen)> {
+    let group = by.map_or("NULL".to_string(), |c| format!("NULLIF(r.{c}, '')"));
+    let (asked_sql, chosen_sql) = if filter.whole_campaign() {
+        let (a, x) = (
+            filter.sums("rm_agg_asked"),
+            filter.sums("rm_agg_answer_values"),
+        );
+        (
+            (
+                format!(
+                    "SELECT r.question_id, {group}, sum(r.asked), sum(r.answered)
+                     FROM ({}) r GROUP BY 1, 2",
+                    a.text
+                ),
+                a.params,
+            ),
+            (
+                format!(
+                    "SELECT r.question_id, {group}, r.value, sum(r.n)
+                     FROM ({}) r GROUP BY 1, 2, 3",
+                    x.text
+                ),
+                x.params,
+            ),
+        )
+    } else {
+        let scope = filter.visits();
+        (
+            (
+                format!(
+                    "SELECT a.question_id, {group}, count(*), sum(a.answered)
+                     FROM rm_asked a JOIN ({}) r ON r.doc_id = a.doc_id AND r.visit_id = a.visit_id
+                     WHERE r.outcome = 'talked' GROUP BY 1, 2",
+                    scope.text
+                ),
+                scope.params.clone(),
+            ),
+            (
+                format!(
+                    "SELECT x.question_id, {group}, x.value, count(*)
+                     FROM rm_answer_values x
+                     JOIN ({}) r ON r.doc_id = x.doc_id AND r.visit_id = x.visit_id
+                     WHERE r.outcome = 'talked' AND x.text IS NULL GROUP BY 1, 2, 3",
+                    scope.text
+                ),
+                scope.params,
+            ),
+        )
+    };
+    let mut asked = Asked::new();
+    let mut stmt = rm.conn.prepare(&asked_sql.0)?;
+    let rows = stmt.query_map(params_from_iter(asked_sql.1.iter()), |r| {
+        Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?)))
+    })?;
+    for row in rows {
+        let (key, n) = row?;
+        asked.insert(key, n);
+    }
+    let mut chosen = Chosen::new();
+    let mut stmt = rm.conn.prepare(&chosen_sql.0)?;
+    let rows = stmt.query_map(params_from_iter(chosen_sql.1.iter()), |r| {
+        Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?))
+    })?;
+    for row in rows {
+        let (key, n) = row?;
+        chosen.insert(key, n);
+    }
+    Ok((asked, chosen))
+}
+
 /// Every question's results in scope, in the latest questionnaire's order
 /// (questions only earlier versions had come after).
 pub fn results(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<QuestionResult>> {
     let stated = questions(rm, filter)?;
-    let scope = filter.visits();
-    let mut asked: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    {
-        let sql = format!(
-            "SELECT a.question_id, count(*), coalesce(sum(a.answered), 0)
-             FROM rm_asked a JOIN ({}) v ON v.doc_id = a.doc_id AND v.visit_id = a.visit_id
-             WHERE v.outcome = 'talked'
-             GROUP BY a.question_id",
-            scope.text
-        );
-        let mut stmt = rm.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(scope.params.iter()), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get(2)?))
-        })?;
-        for row in rows {
-            let (id, n, answered) = row?;
-            asked.insert(id, (n, answered));
-        }
-    }
-    let mut values: BTreeMap<(String, String), i64> = BTreeMap::new();
-    {
-        let sql = format!(
-            "SELECT x.question_id, x.value, count(*)
-             FROM rm_answer_values x JOIN ({}) v ON v.doc_id = x.doc_id AND v.visit_id = x.visit_id
-             WHERE v.outcome = 'talked' AND x.text IS NULL
-             GROUP BY x.question_id, x.value",
-            scope.text
-        );
-        let mut stmt = rm.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(scope.params.iter()), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
-        })?;
-        for row in rows {
-            let (id, value, n) = row?;
-            values.insert((id, value), n);
-        }
-    }
+    let (asked, values) = counted(rm, filter, None)?;
+    let asked: BTreeMap<String, (i64, i64)> = asked
+        .into_iter()
+        .map(|((question, _), n)| (question, n))
+        .collect();
+    let values: BTreeMap<(String, String), i64> = values
+        .into_iter()
+        .map(|((question, _, value), n)| ((question, value), n))
+        .collect();
     let mut out: Vec<(bool, i64, QuestionResult)> = Vec::new();
     let latest_version = stated
         .values()

@@ -16,8 +16,6 @@ use super::Snapshot;
 use super::answers::{Kind, QuestionResult};
 use super::filter::Filter;
 use super::small_counts::TwoWay;
-use rusqlite::params_from_iter;
-use std::collections::BTreeMap;
 
 /// What the rows are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,12 +46,13 @@ impl Public {
         Public::ALL.into_iter().find(|p| p.name() == name)
     }
 
-    /// Its column in the visits in scope ([`Filter::visits`]).
+    /// Its column, in the visits in scope ([`Filter::visits`]) and in the
+    /// per-building sums ([`Filter::sums`]) alike.
     fn column(self) -> &'static str {
         match self {
-            Public::AgeBand => "v.age_band",
-            Public::Language => "v.language",
-            Public::Neighbourhood => "v.neighbourhood_id",
+            Public::AgeBand => "age_band",
+            Public::Language => "language",
+            Public::Neighbourhood => "neighbourhood_id",
         }
     }
 }
@@ -82,44 +81,7 @@ pub fn build(
     results: &[QuestionResult],
     by: Public,
 ) -> rusqlite::Result<Vec<CrossTable>> {
-    let scope = filter.visits();
-    let column = by.column();
-    let mut asked: BTreeMap<(String, Option<String>), (i64, i64)> = BTreeMap::new();
-    {
-        let sql = format!(
-            "SELECT a.question_id, {column}, count(*), sum(a.answered)
-             FROM rm_asked a JOIN ({}) v ON v.doc_id = a.doc_id AND v.visit_id = a.visit_id
-             WHERE v.outcome = 'talked'
-             GROUP BY 1, 2",
-            scope.text
-        );
-        let mut stmt = rm.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(scope.params.iter()), |r| {
-            Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?)))
-        })?;
-        for row in rows {
-            let (key, n) = row?;
-            asked.insert(key, n);
-        }
-    }
-    let mut chose: BTreeMap<(String, Option<String>, String), i64> = BTreeMap::new();
-    {
-        let sql = format!(
-            "SELECT x.question_id, {column}, x.value, count(*)
-             FROM rm_answer_values x JOIN ({}) v ON v.doc_id = x.doc_id AND v.visit_id = x.visit_id
-             WHERE v.outcome = 'talked' AND x.text IS NULL
-             GROUP BY 1, 2, 3",
-            scope.text
-        );
-        let mut stmt = rm.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(scope.params.iter()), |r| {
-            Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?))
-        })?;
-        for row in rows {
-            let (key, n) = row?;
-            chose.insert(key, n);
-        }
-    }
+    let (asked, chosen) = super::answers::counted(rm, filter, Some(by.column()))?;
     let mut out = Vec::new();
     for q in results {
         let columns: Vec<(String, i64)> = match q.kind {
@@ -137,7 +99,7 @@ pub fn build(
         // Noted publics in order, "not noted" last.
         rows.sort_by_key(|(public, _)| (public.is_none(), public.clone()));
         let cell = |public: &Option<String>, value: &str| {
-            chose
+            chosen
                 .get(&(q.id.clone(), public.clone(), value.to_string()))
                 .copied()
                 .unwrap_or(0)

@@ -612,8 +612,9 @@ fn cross_tally(w: &World, visits: &[&Visit], by: super::cross_table::Public) -> 
     let mut out = Crossed::new();
     for v in visits.iter().filter(|v| v.outcome == Outcome::Talked) {
         let public = match by {
-            Public::AgeBand => v.profile.age_band.clone(),
-            Public::Language => v.profile.language.clone(),
+            // An empty language or age band is not noted.
+            Public::AgeBand => v.profile.age_band.clone().filter(|a| !a.is_empty()),
+            Public::Language => v.profile.language.clone().filter(|l| !l.is_empty()),
             Public::Neighbourhood => w
                 .buildings
                 .iter()

@@ -452,6 +452,10 @@ fn project_answers(
         "INSERT INTO rm_answer_values (doc_id, visit_id, question_id, value, campaign_id, text)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
     )?;
+    // The same, summed over the log, for views of the whole campaign.
+    // Keyed by question (and value), age band and language.
+    let mut sums: BTreeMap<(&str, &str, &str), (i64, i64)> = BTreeMap::new();
+    let mut chosen: BTreeMap<(&str, String, &str, &str), i64> = BTreeMap::new();
     for v in visits {
         if v.outcome != Outcome::Talked || v.campaign != campaign.id {
             continue;
@@ -463,6 +467,8 @@ fn project_answers(
             continue;
         };
         let visit = v.id.to_string();
+        let age = v.profile.age_band.as_deref().unwrap_or("");
+        let language = v.profile.language.as_deref().unwrap_or("");
         for q in questionnaire.asked(&v.answers) {
             let answer = v
                 .answers
@@ -476,7 +482,10 @@ fn project_answers(
                 i64::from(questionnaire.version),
                 i64::from(answer.is_some())
             ])?;
-            let values: Vec<(String, Option<&str>)> = match answer {
+            let sum = sums.entry((q.id.as_str(), age, language)).or_default();
+            sum.0 += 1;
+            sum.1 += i64::from(answer.is_some());
+            let mut values: Vec<(String, Option<&str>)> = match answer {
                 None => Vec::new(),
                 Some(Answer::Choice(option)) => vec![(option.clone(), None)],
                 Some(Answer::Choices(options)) => {
@@ -485,10 +494,54 @@ fn project_answers(
                 Some(Answer::Scale(n)) => vec![(n.to_string(), None)],
                 Some(Answer::Text(text)) => vec![(String::new(), Some(text.as_str()))],
             };
+            // An option ticked twice counts once.
+            values.sort_unstable();
+            values.dedup();
             for (shown, text) in values {
+                if text.is_none() {
+                    *chosen
+                        .entry((q.id.as_str(), shown.clone(), age, language))
+                        .or_default() += 1;
+                }
                 value.execute(params![id, visit, q.id, shown, campaign_id, text])?;
             }
         }
+    }
+    let building = doc_id
+        .building_id()
+        .map(|b| b.to_string())
+        .unwrap_or_default();
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO rm_agg_asked (doc_id, campaign_id, building_id, question_id, age_band,
+         language, asked, answered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for ((question, age, language), (n, answered)) in sums {
+        insert.execute(params![
+            id,
+            campaign_id,
+            building,
+            question,
+            age,
+            language,
+            n,
+            answered
+        ])?;
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO rm_agg_answer_values (doc_id, campaign_id, building_id, question_id, value,
+         age_band, language, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for ((question, value, age, language), n) in chosen {
+        insert.execute(params![
+            id,
+            campaign_id,
+            building,
+            question,
+            value,
+            age,
+            language,
+            n
+        ])?;
     }
     Ok(())
 }

@@ -19,7 +19,10 @@
 //! visit was asked (its condition held, in the questionnaire version the
 //! visit answered) saying whether it was answered; `rm_answer_values` a
 //! row per option chosen, scale value or free-text answer; `rm_questions`
-//! every published version's questions, for their wording.
+//! every published version's questions, for their wording; `rm_agg_asked`
+//! and `rm_agg_answer_values` the same counted per visit log (building and
+//! campaign), age band and language ('' when not noted), read when a view
+//! covers the whole campaign.
 //!
 //! No identity lives here: visits keep the resident's age band and
 //! language (never a name or a person link), and the only free text kept is
@@ -265,6 +268,32 @@ CREATE TABLE rm_answer_values (
     PRIMARY KEY (doc_id, visit_id, question_id, value)
 );
 CREATE INDEX rm_answer_values_by_campaign ON rm_answer_values (campaign_id, question_id);
+CREATE TABLE rm_agg_asked (
+    doc_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    age_band TEXT NOT NULL,
+    language TEXT NOT NULL,
+    asked BIGINT NOT NULL,
+    answered BIGINT NOT NULL,
+    PRIMARY KEY (doc_id, question_id, age_band, language)
+);
+CREATE INDEX rm_agg_asked_by_campaign ON rm_agg_asked
+    (campaign_id, building_id, question_id, age_band, language, asked, answered);
+CREATE TABLE rm_agg_answer_values (
+    doc_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    value TEXT NOT NULL,
+    age_band TEXT NOT NULL,
+    language TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (doc_id, question_id, value, age_band, language)
+);
+CREATE INDEX rm_agg_answer_values_by_campaign ON rm_agg_answer_values
+    (campaign_id, building_id, question_id, value, age_band, language, n);
 ",
     },
 ];
@@ -289,5 +318,7 @@ pub const TABLES: &[&str] = &[
     "rm_questions",
     "rm_asked",
     "rm_answer_values",
+    "rm_agg_asked",
+    "rm_agg_answer_values",
     "rm_unreadable",
 ];
