@@ -36,16 +36,8 @@ pub const ANSWER_HEADER: [&str; 12] = [
 
 /// How many rows the answers file will hold (for progress).
 pub fn answer_count(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<i64> {
-    let scope = filter.visits();
-    rm.conn.query_row(
-        &format!(
-            "SELECT count(*) FROM rm_asked a JOIN ({}) v
-             ON v.doc_id = a.doc_id AND v.visit_id = a.visit_id WHERE v.outcome = 'talked'",
-            scope.text
-        ),
-        params_from_iter(scope.params.iter()),
-        |r| r.get(0),
-    )
+    let (asked, _) = answers::counted(rm, filter, None)?;
+    Ok(asked.values().map(|(n, _)| n).sum())
 }
 
 /// Calls `sink` with one row per conversation in scope and question it
