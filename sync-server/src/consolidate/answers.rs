@@ -193,15 +193,25 @@ pub(super) fn counted(
 ) -> rusqlite::Result<(Asked, Chosen)> {
     let group = by.map_or("NULL".to_string(), |c| format!("NULLIF(r.{c}, '')"));
     let (asked_sql, chosen_sql) = if filter.whole_campaign() {
-        let (a, x) = (
+        // The sums in all, or by the public asked for; a neighbourhood is
+        // the building's.
+        let (by_public, group) = match by {
+            Some(c @ ("age_band" | "language")) => (c, "NULLIF(r.public, '')".to_string()),
+            _ => ("", group),
+        };
+        let (mut a, mut x) = (
             filter.sums("rm_agg_asked"),
             filter.sums("rm_agg_answer_values"),
         );
+        a.params
+            .push(rusqlite::types::Value::Text(by_public.into()));
+        x.params
+            .push(rusqlite::types::Value::Text(by_public.into()));
         (
             (
                 format!(
                     "SELECT r.question_id, {group}, sum(r.asked), sum(r.answered)
-                     FROM ({}) r GROUP BY 1, 2",
+                     FROM ({}) r WHERE r.by_public = ? GROUP BY 1, 2",
                     a.text
                 ),
                 a.params,
@@ -209,7 +219,7 @@ pub(super) fn counted(
             (
                 format!(
                     "SELECT r.question_id, {group}, r.value, sum(r.n)
-                     FROM ({}) r GROUP BY 1, 2, 3",
+                     FROM ({}) r WHERE r.by_public = ? GROUP BY 1, 2, 3",
                     x.text
                 ),
                 x.params,

@@ -453,7 +453,8 @@ fn project_answers(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
     )?;
     // The same, summed over the log, for views of the whole campaign.
-    // Keyed by question (and value), age band and language.
+    // Keyed by question (and value), then once in all ("", ""), once by
+    // age band and once by language.
     let mut sums: BTreeMap<(&str, &str, &str), (i64, i64)> = BTreeMap::new();
     let mut chosen: BTreeMap<(&str, String, &str, &str), i64> = BTreeMap::new();
     for v in visits {
@@ -467,8 +468,11 @@ fn project_answers(
             continue;
         };
         let visit = v.id.to_string();
-        let age = v.profile.age_band.as_deref().unwrap_or("");
-        let language = v.profile.language.as_deref().unwrap_or("");
+        let publics = [
+            ("", ""),
+            ("age_band", v.profile.age_band.as_deref().unwrap_or("")),
+            ("language", v.profile.language.as_deref().unwrap_or("")),
+        ];
         for q in questionnaire.asked(&v.answers) {
             let answer = v
                 .answers
@@ -482,9 +486,11 @@ fn project_answers(
                 i64::from(questionnaire.version),
                 i64::from(answer.is_some())
             ])?;
-            let sum = sums.entry((q.id.as_str(), age, language)).or_default();
-            sum.0 += 1;
-            sum.1 += i64::from(answer.is_some());
+            for (by, public) in publics {
+                let sum = sums.entry((q.id.as_str(), by, public)).or_default();
+                sum.0 += 1;
+                sum.1 += i64::from(answer.is_some());
+            }
             let mut values: Vec<(String, Option<&str>)> = match answer {
                 None => Vec::new(),
                 Some(Answer::Choice(option)) => vec![(option.clone(), None)],
@@ -499,9 +505,11 @@ fn project_answers(
             values.dedup();
             for (shown, text) in values {
                 if text.is_none() {
-                    *chosen
-                        .entry((q.id.as_str(), shown.clone(), age, language))
-                        .or_default() += 1;
+                    for (by, public) in publics {
+                        *chosen
+                            .entry((q.id.as_str(), shown.clone(), by, public))
+                            .or_default() += 1;
+                    }
                 }
                 value.execute(params![id, visit, q.id, shown, campaign_id, text])?;
             }
@@ -512,34 +520,34 @@ fn project_answers(
         .map(|b| b.to_string())
         .unwrap_or_default();
     let mut insert = conn.prepare_cached(
-        "INSERT INTO rm_agg_asked (doc_id, campaign_id, building_id, question_id, age_band,
-         language, asked, answered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO rm_agg_asked (doc_id, campaign_id, building_id, question_id, by_public,
+         public, asked, answered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    for ((question, age, language), (n, answered)) in sums {
+    for ((question, by, public), (n, answered)) in sums {
         insert.execute(params![
             id,
             campaign_id,
             building,
             question,
-            age,
-            language,
+            by,
+            public,
             n,
             answered
         ])?;
     }
     let mut insert = conn.prepare_cached(
         "INSERT INTO rm_agg_answer_values (doc_id, campaign_id, building_id, question_id, value,
-         age_band, language, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+         by_public, public, n) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
-    for ((question, value, age, language), n) in chosen {
+    for ((question, value, by, public), n) in chosen {
         insert.execute(params![
             id,
             campaign_id,
             building,
             question,
             value,
-            age,
-            language,
+            by,
+            public,
             n
         ])?;
     }

@@ -21,8 +21,9 @@
 //! row per option chosen, scale value or free-text answer; `rm_questions`
 //! every published version's questions, for their wording; `rm_agg_asked`
 //! and `rm_agg_answer_values` the same counted per visit log (building and
-//! campaign), age band and language ('' when not noted), read when a view
-//! covers the whole campaign.
+//! campaign), read when a view covers the whole campaign: once in all
+//! (`by_public` ''), and again per age band and per language (`by_public`
+//! `age_band` or `language`, `public` the value, '' when not noted).
 //!
 //! No identity lives here: visits keep the resident's age band and
 //! language (never a name or a person link), and the only free text kept is
@@ -273,27 +274,27 @@ CREATE TABLE rm_agg_asked (
     campaign_id TEXT NOT NULL,
     building_id TEXT NOT NULL,
     question_id TEXT NOT NULL,
-    age_band TEXT NOT NULL,
-    language TEXT NOT NULL,
+    by_public TEXT NOT NULL,
+    public TEXT NOT NULL,
     asked BIGINT NOT NULL,
     answered BIGINT NOT NULL,
-    PRIMARY KEY (doc_id, question_id, age_band, language)
+    PRIMARY KEY (doc_id, question_id, by_public, public)
 );
 CREATE INDEX rm_agg_asked_by_campaign ON rm_agg_asked
-    (campaign_id, building_id, question_id, age_band, language, asked, answered);
+    (campaign_id, by_public, building_id, question_id, public, asked, answered);
 CREATE TABLE rm_agg_answer_values (
     doc_id TEXT NOT NULL,
     campaign_id TEXT NOT NULL,
     building_id TEXT NOT NULL,
     question_id TEXT NOT NULL,
     value TEXT NOT NULL,
-    age_band TEXT NOT NULL,
-    language TEXT NOT NULL,
+    by_public TEXT NOT NULL,
+    public TEXT NOT NULL,
     n BIGINT NOT NULL,
-    PRIMARY KEY (doc_id, question_id, value, age_band, language)
+    PRIMARY KEY (doc_id, question_id, value, by_public, public)
 );
 CREATE INDEX rm_agg_answer_values_by_campaign ON rm_agg_answer_values
-    (campaign_id, building_id, question_id, value, age_band, language, n);
+    (campaign_id, by_public, building_id, question_id, value, public, n);
 ",
     },
 ];
