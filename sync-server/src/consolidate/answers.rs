@@ -182,10 +182,12 @@ pub(super) type Asked = BTreeMap<(String, Option<String>), (i64, i64)>;
 /// Per (question, group, value): conversations that chose it.
 pub(super) type Chosen = BTreeMap<(String, Option<String>, String), i64>;
 
-/// The answers in scope counted, grouped by `by` (an SQL expression over
-/// the rows' `age_band`, `language` or `neighbourhood_id`, `''` read as not
-/// noted) or not at all: from the per-building sums when the filter covers
-/// the whole campaign, else from the conversations one by one.
+/// The answers in scope counted, grouped by `by` (the rows' `age_band`,
+/// `language` or `neighbourhood_id`, `''` read as not noted) or not at
+/// all: from the per-building sums when the filter covers the whole
+/// campaign, else from the conversations' rows one by one (only
+/// conversations have rows: the projector writes none for another
+/// outcome).
 pub(super) fn counted(
     rm: &Snapshot,
     filter: &Filter,
@@ -226,26 +228,23 @@ pub(super) fn counted(
             ),
         )
     } else {
-        let scope = filter.visits();
+        let (a, x) = (filter.dated("rm_asked"), filter.dated("rm_answer_values"));
         (
             (
                 format!(
-                    "SELECT a.question_id, {group}, count(*), sum(a.answered)
-                     FROM rm_asked a JOIN ({}) r ON r.doc_id = a.doc_id AND r.visit_id = a.visit_id
-                     WHERE r.outcome = 'talked' GROUP BY 1, 2",
-                    scope.text
+                    "SELECT r.question_id, {group}, count(*), sum(r.answered)
+                     FROM ({}) r GROUP BY 1, 2",
+                    a.text
                 ),
-                scope.params.clone(),
+                a.params,
             ),
             (
                 format!(
-                    "SELECT x.question_id, {group}, x.value, count(*)
-                     FROM rm_answer_values x
-                     JOIN ({}) r ON r.doc_id = x.doc_id AND r.visit_id = x.visit_id
-                     WHERE r.outcome = 'talked' AND x.text IS NULL GROUP BY 1, 2, 3",
-                    scope.text
+                    "SELECT r.question_id, {group}, r.value, count(*)
+                     FROM ({}) r WHERE r.text IS NULL GROUP BY 1, 2, 3",
+                    x.text
                 ),
-                scope.params,
+                x.params,
             ),
         )
     };

@@ -116,6 +116,24 @@ impl Filter {
         Sql { text, params }
     }
 
+    /// The rows of a per-conversation table (`campaign_id`, `building_id`,
+    /// `at` columns) in scope, as a subquery yielding its columns plus the
+    /// building's `neighbourhood_id`: the campaign's, in the period, at a
+    /// building in scope. What [`Filter::visits`] covers, without going
+    /// through the visits.
+    pub fn dated(&self, table: &str) -> Sql {
+        let scope = self.buildings();
+        let mut text = format!(
+            "SELECT a.*, s.neighbourhood_id FROM {table} a JOIN ({}) s \
+             ON s.building_id = a.building_id WHERE a.campaign_id = ?",
+            scope.text
+        );
+        let mut params = scope.params;
+        params.push(Value::Text(self.campaign.to_string()));
+        self.period("a.at", &mut text, &mut params);
+        Sql { text, params }
+    }
+
     /// The follow-ups in scope: the campaign's, raised in the period; when
     /// a sector or a neighbourhood is chosen, only those about a building
     /// in scope.

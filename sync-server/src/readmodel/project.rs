@@ -445,13 +445,19 @@ fn project_answers(
     let id = doc_id.as_str();
     let campaign_id = campaign.id.to_string();
     let mut asked = conn.prepare_cached(
-        "INSERT INTO rm_asked (doc_id, visit_id, question_id, campaign_id, version, answered)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+        "INSERT INTO rm_asked (doc_id, visit_id, question_id, campaign_id, building_id, at,
+         age_band, language, version, answered)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
     )?;
     let mut value = conn.prepare_cached(
-        "INSERT INTO rm_answer_values (doc_id, visit_id, question_id, value, campaign_id, text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+        "INSERT INTO rm_answer_values (doc_id, visit_id, question_id, value, campaign_id,
+         building_id, at, age_band, language, text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING",
     )?;
+    let building = doc_id
+        .building_id()
+        .map(|b| b.to_string())
+        .unwrap_or_default();
     // The same, summed over the log, for views of the whole campaign.
     // Keyed by question (and value), then once in all ("", ""), once by
     // age band and once by language.
@@ -483,6 +489,10 @@ fn project_answers(
                 visit,
                 q.id,
                 campaign_id,
+                building,
+                v.at,
+                v.profile.age_band,
+                v.profile.language,
                 i64::from(questionnaire.version),
                 i64::from(answer.is_some())
             ])?;
@@ -511,14 +521,21 @@ fn project_answers(
                             .or_default() += 1;
                     }
                 }
-                value.execute(params![id, visit, q.id, shown, campaign_id, text])?;
+                value.execute(params![
+                    id,
+                    visit,
+                    q.id,
+                    shown,
+                    campaign_id,
+                    building,
+                    v.at,
+                    v.profile.age_band,
+                    v.profile.language,
+                    text
+                ])?;
             }
         }
     }
-    let building = doc_id
-        .building_id()
-        .map(|b| b.to_string())
-        .unwrap_or_default();
     let mut insert = conn.prepare_cached(
         "INSERT INTO rm_agg_asked (doc_id, campaign_id, building_id, question_id, by_public,
          public, asked, answered) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -18,7 +18,9 @@
 //! What each door answered: `rm_asked` has a row per question a talked
 //! visit was asked (its condition held, in the questionnaire version the
 //! visit answered) saying whether it was answered; `rm_answer_values` a
-//! row per option chosen, scale value or free-text answer; `rm_questions`
+//! row per option chosen, scale value or free-text answer (both carry the
+//! conversation's building, time, age band and language, so a period's
+//! counts never go through `rm_visits`); `rm_questions`
 //! every published version's questions, for their wording; `rm_agg_asked`
 //! and `rm_agg_answer_values` the same counted per visit log (building and
 //! campaign), read when a view covers the whole campaign: once in all
@@ -254,21 +256,31 @@ CREATE TABLE rm_asked (
     visit_id TEXT NOT NULL,
     question_id TEXT NOT NULL,
     campaign_id TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    age_band TEXT,
+    language TEXT,
     version BIGINT NOT NULL,
     answered BIGINT NOT NULL,
     PRIMARY KEY (doc_id, visit_id, question_id)
 );
-CREATE INDEX rm_asked_by_campaign ON rm_asked (campaign_id, question_id);
+CREATE INDEX rm_asked_by_campaign ON rm_asked
+    (campaign_id, at, building_id, question_id, answered, age_band, language);
 CREATE TABLE rm_answer_values (
     doc_id TEXT NOT NULL,
     visit_id TEXT NOT NULL,
     question_id TEXT NOT NULL,
     value TEXT NOT NULL,
     campaign_id TEXT NOT NULL,
+    building_id TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    age_band TEXT,
+    language TEXT,
     text TEXT,
     PRIMARY KEY (doc_id, visit_id, question_id, value)
 );
-CREATE INDEX rm_answer_values_by_campaign ON rm_answer_values (campaign_id, question_id);
+CREATE INDEX rm_answer_values_by_campaign ON rm_answer_values
+    (campaign_id, at, building_id, question_id, value, age_band, language, text);
 CREATE TABLE rm_agg_asked (
     doc_id TEXT NOT NULL,
     campaign_id TEXT NOT NULL,
