@@ -36,7 +36,7 @@ pub const ANSWER_HEADER: [&str; 12] = [
 
 /// How many rows the answers file will hold (for progress).
 pub fn answer_count(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<i64> {
-    let (asked, _) = answers::counted(rm, filter, None)?;
+    let asked = answers::count_asked(rm, filter, None)?;
     Ok(asked.values().map(|(n, _)| n).sum())
 }
 
@@ -194,8 +194,8 @@ pub fn counts(rm: &Snapshot, filter: &Filter, lang: &str) -> rusqlite::Result<Co
 }
 
 /// The neighbourhoods as GeoJSON, each with its counts as flat properties
-/// (`q1_asked`, `q1_answered`, `q1_oui`…), which GIS software reads as
-/// columns.
+/// (`q1_asked`, `q1_answered`, `q1_o_oui`…: an option's own id cannot
+/// take another's place), which GIS software reads as columns.
 pub fn counts_geojson(places: &Places, counts: &Counts) -> Value {
     let by_id: BTreeMap<&str, &Vec<Vec<String>>> = counts
         .iter()
@@ -211,7 +211,7 @@ pub fn counts_geojson(places: &Places, counts: &Counts) -> Value {
                 let number = |i: usize| row[i].parse::<i64>().map_or(Value::Null, |v| json!(v));
                 props.insert(format!("{}_asked", row[1]), number(5));
                 props.insert(format!("{}_answered", row[1]), number(6));
-                props.insert(format!("{}_{}", row[1], row[3]), number(7));
+                props.insert(format!("{}_o_{}", row[1], row[3]), number(7));
             }
             json!({
                 "type": "Feature",

@@ -193,6 +193,48 @@ pub(super) fn counted(
     filter: &Filter,
     by: Option<&str>,
 ) -> rusqlite::Result<(Asked, Chosen)> {
+    Ok((count_asked(rm, filter, by)?, count_chosen(rm, filter, by)?))
+}
+
+/// [`counted`]'s first half: asked and answered.
+pub(super) fn count_asked(
+    rm: &Snapshot,
+    filter: &Filter,
+    by: Option<&str>,
+) -> rusqlite::Result<Asked> {
+    let (sql, params) = count_sql(filter, by).0;
+    let mut asked = Asked::new();
+    let mut stmt = rm.conn.prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+        Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?)))
+    })?;
+    for row in rows {
+        let (key, n) = row?;
+        asked.insert(key, n);
+    }
+    Ok(asked)
+}
+
+/// [`counted`]'s second half: the options and values chosen.
+fn count_chosen(rm: &Snapshot, filter: &Filter, by: Option<&str>) -> rusqlite::Result<Chosen> {
+    let (sql, params) = count_sql(filter, by).1;
+    let mut chosen = Chosen::new();
+    let mut stmt = rm.conn.prepare(&sql)?;
+    let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+        Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?))
+    })?;
+    for row in rows {
+        let (key, n) = row?;
+        chosen.insert(key, n);
+    }
+    Ok(chosen)
+}
+
+/// One SQL query and its parameters.
+type Query = (String, Vec<rusqlite::types::Value>);
+
+/// The two queries [`counted`] runs.
+fn count_sql(filter: &Filter, by: Option<&str>) -> (Query, Query) {
     let group = by.map_or("NULL".to_string(), |c| format!("NULLIF(r.{c}, '')"));
     let (asked_sql, chosen_sql) = if filter.whole_campaign() {
         // The sums in all, or by the public asked for; a neighbourhood is
@@ -248,32 +290,32 @@ pub(super) fn counted(
             ),
         )
     };
-    let mut asked = Asked::new();
-    let mut stmt = rm.conn.prepare(&asked_sql.0)?;
-    let rows = stmt.query_map(params_from_iter(asked_sql.1.iter()), |r| {
-        Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?)))
-    })?;
-    for row in rows {
-        let (key, n) = row?;
-        asked.insert(key, n);
-    }
-    let mut chosen = Chosen::new();
-    let mut stmt = rm.conn.prepare(&chosen_sql.0)?;
-    let rows = stmt.query_map(params_from_iter(chosen_sql.1.iter()), |r| {
-        Ok(((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?))
-    })?;
-    for row in rows {
-        let (key, n) = row?;
-        chosen.insert(key, n);
-    }
-    Ok((asked, chosen))
+    (asked_sql, chosen_sql)
 }
 
 /// Every question's results in scope, in the latest questionnaire's order
 /// (questions only earlier versions had come after).
 pub fn results(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<QuestionResult>> {
-    let stated = questions(rm, filter)?;
     let (asked, values) = counted(rm, filter, None)?;
+    Ok(assemble(questions(rm, filter)?, asked, values))
+}
+
+/// The campaign's questions as [`results`] lists them, every count zero:
+/// what a page offers to choose from without counting anything.
+pub fn listed(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<QuestionResult>> {
+    Ok(assemble(
+        questions(rm, filter)?,
+        Asked::new(),
+        Chosen::new(),
+    ))
+}
+
+/// Each question's results from its statements and the counts.
+fn assemble(
+    stated: BTreeMap<String, Vec<Stated>>,
+    asked: Asked,
+    values: Chosen,
+) -> Vec<QuestionResult> {
     let asked: BTreeMap<String, (i64, i64)> = asked
         .into_iter()
         .map(|((question, _), n)| (question, n))
@@ -292,9 +334,15 @@ pub fn results(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<QuestionR
         let Some(latest) = versions.last() else {
             continue;
         };
+        // Options only reordered are the same options.
+        let sorted = |s: &Stated| {
+            let mut o = s.options.clone();
+            o.sort_unstable();
+            o
+        };
         let options_changed = versions
             .windows(2)
-            .any(|w| w[0].kind != w[1].kind || w[0].options != w[1].options);
+            .any(|w| w[0].kind != w[1].kind || sorted(&w[0]) != sorted(&w[1]));
         let (n, answered) = asked.get(id).copied().unwrap_or((0, 0));
         let count = |value: &str| {
             values
@@ -319,8 +367,9 @@ pub fn results(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<QuestionR
         }
         let mut scale = BTreeMap::new();
         if let Kind::Scale { min, max } = latest.kind {
-            // Every value of the scale, and any an earlier scale allowed.
-            for v in min..=max {
+            // Every value of the scale (at most 101, whatever a malformed
+            // document says), and any an earlier scale allowed.
+            for v in (min..=max).take(101) {
                 scale.insert(v, count(&v.to_string()));
             }
             for ((q, value), n) in &values {
@@ -349,7 +398,7 @@ pub fn results(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<QuestionR
         ));
     }
     out.sort_by(|a, b| (a.0, a.1, &a.2.id).cmp(&(b.0, b.1, &b.2.id)));
-    Ok(out.into_iter().map(|(_, _, r)| r).collect())
+    out.into_iter().map(|(_, _, r)| r).collect()
 }
 
 /// A wording in language `lang`, else French (a questionnaire's first
@@ -483,7 +532,8 @@ pub struct FreeText {
 pub const MAX_TEXTS: usize = 500;
 
 /// A free-text question's answers in scope, newest first, at most
-/// [`MAX_TEXTS`], redacted as verbatims are (contacts become "…").
+/// [`MAX_TEXTS`] and one more (which says the list was cut), redacted as
+/// verbatims are (contacts become "…").
 /// Coordinators only: the caller decides who reads them.
 pub fn texts(rm: &Snapshot, filter: &Filter, question: &str) -> rusqlite::Result<Vec<FreeText>> {
     let scope = filter.visits();
@@ -491,8 +541,9 @@ pub fn texts(rm: &Snapshot, filter: &Filter, question: &str) -> rusqlite::Result
         "SELECT x.text, v.language, v.at
          FROM rm_answer_values x JOIN ({}) v ON v.doc_id = x.doc_id AND v.visit_id = x.visit_id
          WHERE v.outcome = 'talked' AND x.text IS NOT NULL AND x.question_id = ?
-         ORDER BY v.at DESC, x.visit_id LIMIT {MAX_TEXTS}",
-        scope.text
+         ORDER BY v.at DESC, x.visit_id LIMIT {}",
+        scope.text,
+        MAX_TEXTS + 1
     );
     let mut params = scope.params;
     params.push(rusqlite::types::Value::Text(question.to_string()));

@@ -1,9 +1,13 @@
-//! The questionnaire's answers in the open data: per closed question,
-//! counts per neighbourhood, under the same disclosure control as the
-//! other counts ([`super::open_data`]): primary and secondary suppression
-//! column by column, then the joint audit by linear programming, told how
-//! a row's columns are related (each option ≤ answered ≤ asked; a single
-//! choice's or a scale's values add up to its answered).
+//! The questionnaire's answers in the open data: per closed question, how
+//! many chose each option (or scale value) per neighbourhood, under the
+//! same disclosure control as the other counts ([`super::open_data`]):
+//! primary and secondary suppression column by column, then the joint
+//! audit by linear programming.
+//!
+//! Only the options' counts: a question's "asked" and "answered" would be
+//! the same column in many questions' tables (every question asked to
+//! everyone), masked differently in each, so one table would give away
+//! what another hides. Without them no relation ties a row's cells.
 //!
 //! Whole campaigns only, like the other table; never a free-text
 //! question, never a word.
@@ -11,23 +15,23 @@
 use super::Snapshot;
 use super::answers::{self, Kind};
 use super::cross_table::{self, Public};
-use super::open_data::{
-    Cell, Column, RULE_VERSION, Rule, THRESHOLD, protect_related, publish_table,
-};
+use super::open_data::{Cell, Column, Rule, THRESHOLD, protect_related, publish_table};
 use super::open_data_audit::Relations;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// The version of the rule, carried in the file.
+pub const RULE_VERSION: &str = "palier-open-data-answers-1";
+
 /// What the rule says, in the file (English, as data files' metadata).
-pub const RULE_TEXT: &str = "Counts only, per neighbourhood and closed question, for the whole \
-campaign; free-text questions are never published. Primary suppression: every count of people from 1 \
-to 10 is masked. Secondary suppression: within each column, further cells (smallest first) or the \
-total are masked until every column with a masked cell has at least two masked cells together \
-holding at least 11. Joint audit: each masked cell is minimised and maximised by linear programming \
-subject to everything published (cells, totals, column sums and, in each row, each option <= \
-answered <= asked, and a single choice's or a scale's values adding up to its answered); further \
-cells are masked until every masked cell can be both 10 or less and 11 or more. Masked cells are \
-empty (CSV) or null (JSON).";
+pub const RULE_TEXT: &str = "Counts only: per neighbourhood and closed question, how many \
+conversations chose each option or scale value, for the whole campaign; free-text questions and the \
+numbers asked and answering are not published. Primary suppression: every count of people from 1 to \
+10 is masked. Secondary suppression: within each column, further cells (smallest first) or the total \
+are masked until every column with a masked cell has at least two masked cells together holding at \
+least 11. Joint audit: each masked cell is minimised and maximised by linear programming subject to \
+everything published; further cells are masked until every masked cell can be both 10 or less and 11 \
+or more. Masked cells are empty (CSV) or null (JSON).";
 
 /// One closed question's published table.
 #[derive(Clone, Debug, Serialize)]
@@ -38,7 +42,7 @@ pub struct QuestionTable {
     pub label: String,
     /// `single`, `multiple` or `scale`.
     pub kind: &'static str,
-    /// The columns: `asked`, `answered`, then each option's id or value.
+    /// The columns: each option's id or scale value.
     pub fields: Vec<String>,
     /// One row per neighbourhood: its name and its cells.
     pub rows: Vec<(String, Vec<Cell>)>,
@@ -99,30 +103,16 @@ pub fn build(rm: &Snapshot, filter: &super::Filter) -> rusqlite::Result<AnswersT
             .map(|(i, p)| (p.clone().unwrap_or_default(), i))
             .collect();
         let value = |id: &str, column: usize| -> i64 {
-            let Some(&r) = at.get(id) else { return 0 };
-            match column {
-                0 => t.asked[r],
-                1 => t.table.row_totals[r],
-                c => t.table.cells[r][c - 2],
-            }
+            at.get(id).map_or(0, |&r| t.table.cells[r][column])
         };
-        let width = 2 + t.columns.len();
+        let width = t.columns.len();
         let columns: Vec<Column> = (0..width)
             .map(|c| Column {
                 cells: ids.iter().map(|id| value(id, c)).collect(),
                 total: ids.iter().map(|id| value(id, c)).sum(),
             })
             .collect();
-        let options: Vec<usize> = (2..width).collect();
-        let relations = Relations {
-            chains: options.iter().map(|o| vec![*o, 1, 0]).collect(),
-            sums: if q.kind == Kind::Multiple {
-                Vec::new()
-            } else {
-                vec![(options.clone(), 1)]
-            },
-        };
-        let masks = protect_related(&columns, &relations);
+        let masks = protect_related(&columns, &Relations::default());
         let names: BTreeMap<&str, &str> = groups
             .iter()
             .map(|g| (g.id.as_str(), g.name.as_str()))
@@ -137,8 +127,7 @@ pub fn build(rm: &Snapshot, filter: &super::Filter) -> rusqlite::Result<AnswersT
             })
             .collect();
         let (total, masked) = publish_table(&columns, &masks, &mut rows);
-        let mut fields = vec!["asked".to_string(), "answered".to_string()];
-        fields.extend(t.columns.iter().cloned());
+        let fields = t.columns.clone();
         questions.push(QuestionTable {
             question: q.id.clone(),
             label: wording
@@ -164,14 +153,12 @@ pub fn build(rm: &Snapshot, filter: &super::Filter) -> rusqlite::Result<AnswersT
 }
 
 /// The columns of the answers' open-data CSV: one row per neighbourhood,
-/// question and option (asked and answered repeated), then the
-/// territory's (`TOTAL`). A masked cell is empty.
-pub const CSV_HEADER: [&str; 7] = [
+/// question and option, then the territory's (`TOTAL`). A masked cell is
+/// empty.
+pub const CSV_HEADER: [&str; 5] = [
     "neighbourhood",
     "question",
     "question_label",
-    "asked",
-    "answered",
     "answer_code",
     "count",
 ];
@@ -193,13 +180,11 @@ impl AnswersTable {
                 .map(|(name, cells)| (name.as_str(), cells))
                 .chain([("TOTAL", &q.total)]);
             for (name, cells) in lines {
-                for (i, code) in q.fields.iter().enumerate().skip(2) {
+                for (i, code) in q.fields.iter().enumerate() {
                     out.push(vec![
                         name.to_string(),
                         q.question.clone(),
                         q.label.clone(),
-                        cell(cells.first()),
-                        cell(cells.get(1)),
                         code.clone(),
                         cell(cells.get(i)),
                     ]);
@@ -207,42 +192,5 @@ impl AnswersTable {
             }
         }
         out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::consolidate::open_data::Suppression;
-
-    /// A single choice's table whose small cells a row's sum would give
-    /// away if the audit did not know of it: "oui" 3 in a neighbourhood
-    /// where "non" is published and "answered" too.
-    #[test]
-    fn a_single_choices_masked_option_is_not_found_from_its_row() {
-        // Rows: three neighbourhoods. Columns: asked, answered, oui, non.
-        let rows = [[60, 50, 3, 47], [80, 70, 40, 30], [45, 40, 25, 15]];
-        let columns: Vec<Column> = (0..4)
-            .map(|c| Column {
-                cells: rows.iter().map(|r| r[c]).collect(),
-                total: rows.iter().map(|r| r[c]).sum(),
-            })
-            .collect();
-        let relations = Relations {
-            chains: vec![vec![2, 1, 0], vec![3, 1, 0]],
-            sums: vec![(vec![2, 3], 1)],
-        };
-        let masks = protect_related(&columns, &relations);
-        let shown = |c: usize, r: usize| masks[c].cells[r] == Suppression::None;
-        assert!(!shown(2, 0), "3 is small");
-        // Were "answered" and "non" both shown in that row, oui = 50 - 47.
-        assert!(!(shown(1, 0) && shown(3, 0)), "{masks:?}");
-        for (c, column) in columns.iter().enumerate() {
-            for (r, v) in column.cells.iter().enumerate() {
-                if (1..THRESHOLD).contains(v) {
-                    assert!(!shown(c, r));
-                }
-            }
-        }
     }
 }

@@ -13,9 +13,7 @@
 //! - every published cell and total, as constants;
 //! - each column adding up to its total;
 //! - the relations of a row ([`Relations`]): for the dashboard's table
-//!   `talked ≤ reached ≤ dwellings`; for a question's answers, each
-//!   option ≤ answered ≤ asked, and a single choice's options adding up
-//!   to its answered;
+//!   `talked ≤ reached ≤ dwellings`; none for the answers' table;
 //! - every count ≥ 0.
 //!
 //! A masked cell passes when its minimum is below [`THRESHOLD`] and its
@@ -40,8 +38,6 @@ pub struct Relations {
     /// Chains of columns, smallest first: in every row each is at most
     /// the next.
     pub chains: Vec<Vec<usize>>,
-    /// (parts, whole): in every row the parts add up to the whole.
-    pub sums: Vec<(Vec<usize>, usize)>,
 }
 
 impl Relations {
@@ -56,7 +52,6 @@ impl Relations {
                     .filter_map(|f| Field::ALL.iter().position(|g| g == f))
                     .collect(),
             ],
-            sums: Vec::new(),
         }
     }
 
@@ -66,12 +61,6 @@ impl Relations {
         let mut out = BTreeSet::new();
         for chain in self.chains.iter().filter(|chain| chain.contains(&c)) {
             out.extend(chain.iter().copied());
-        }
-        for (parts, whole) in &self.sums {
-            if parts.contains(&c) || *whole == c {
-                out.extend(parts.iter().copied());
-                out.insert(*whole);
-            }
         }
         out
     }
@@ -186,15 +175,7 @@ fn solve(
             }
         }
     }
-    for (parts, whole) in &relations.sums {
-        for (r, w) in column(*whole).iter().enumerate() {
-            let sum: Expression = parts
-                .iter()
-                .filter_map(|p| column(*p).get(r).cloned())
-                .sum();
-            problem.add_constraint(constraint!(sum == w.clone()));
-        }
-    }
+
     match problem.solve() {
         Ok(solution) => Some(Some(solution.value(target))),
         Err(ResolutionError::Unbounded) => Some(None),

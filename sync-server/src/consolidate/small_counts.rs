@@ -12,11 +12,10 @@
 //! A multiple choice's row does not add up (a resident ticks several
 //! options): treating it as if it did masks more, never less.
 //!
-//! When the page shows the question's own counts anyway (the options'
-//! totals and the answered), the table's column totals and grand total
-//! are shown as they are, and a line whose cells cannot be protected
-//! without hiding its total has all its cells masked instead: what is
-//! learned is then only that total, which the page already says.
+//! Elected officials read a question's own counts (its chart) under the
+//! same rule, one line: [`protect_line`]. Each table or chart is masked on
+//! its own; what two of them together give away is not audited (the open
+//! data is, [`super::open_data_audit`]).
 
 use super::open_data::{Column, Suppressed, Suppression, THRESHOLD, complete};
 
@@ -46,20 +45,28 @@ pub struct Masks {
     pub total: bool,
 }
 
-fn small(v: i64) -> bool {
+/// Whether a count alone could single someone out: 1 to 10.
+pub fn small(v: i64) -> bool {
     (1..THRESHOLD).contains(&v)
 }
 
+/// The masks of one line of counts (a question's options) and its total
+/// (its answered): primary and secondary suppression, as the open data's
+/// columns.
+pub fn protect_line(values: &[i64], total: i64) -> (Vec<bool>, bool) {
+    let s = super::open_data::suppress(&Column {
+        cells: values.to_vec(),
+        total,
+    });
+    (
+        s.cells.iter().map(|x| *x != Suppression::None).collect(),
+        s.total != Suppression::None,
+    )
+}
+
 /// One line of the table (its cells and total) completed against the
-/// masks it has; a `shown` total is never masked, its cells all are
-/// instead. Returns whether a mask was added.
-fn line(
-    values: &[i64],
-    total: i64,
-    masks: &mut [&mut bool],
-    total_mask: &mut bool,
-    shown: bool,
-) -> bool {
+/// masks it has; returns whether a mask was added.
+fn line(values: &[i64], total: i64, masks: &mut [&mut bool], total_mask: &mut bool) -> bool {
     let state = |m: bool| {
         if m {
             Suppression::Secondary
@@ -84,23 +91,13 @@ fn line(
         **m = masked;
     }
     let masked = done.total != Suppression::None;
-    if shown {
-        if masked {
-            for m in masks.iter_mut() {
-                changed |= !**m;
-                **m = true;
-            }
-        }
-        return changed;
-    }
     changed |= masked != *total_mask;
     *total_mask = masked;
     changed
 }
 
-/// The masks of a two-way table under the small-count rule;
-/// `totals_shown`: its column totals and grand total are shown anyway.
-pub fn protect(t: &TwoWay, totals_shown: bool) -> Masks {
+/// The masks of a two-way table under the small-count rule.
+pub fn protect(t: &TwoWay) -> Masks {
     let columns = t.column_totals.len();
     let mut m = Masks {
         cells: t
@@ -109,12 +106,8 @@ pub fn protect(t: &TwoWay, totals_shown: bool) -> Masks {
             .map(|row| row.iter().map(|v| small(*v)).collect())
             .collect(),
         row_totals: t.row_totals.iter().map(|v| small(*v)).collect(),
-        column_totals: t
-            .column_totals
-            .iter()
-            .map(|v| !totals_shown && small(*v))
-            .collect(),
-        total: !totals_shown && small(t.total),
+        column_totals: t.column_totals.iter().map(|v| small(*v)).collect(),
+        total: small(t.total),
     };
     loop {
         let mut changed = false;
@@ -126,33 +119,19 @@ pub fn protect(t: &TwoWay, totals_shown: bool) -> Masks {
                 t.column_totals[c],
                 &mut masks,
                 &mut m.column_totals[c],
-                totals_shown,
             );
         }
         {
             let mut masks: Vec<&mut bool> = m.row_totals.iter_mut().collect();
-            changed |= line(
-                &t.row_totals,
-                t.total,
-                &mut masks,
-                &mut m.total,
-                totals_shown,
-            );
+            changed |= line(&t.row_totals, t.total, &mut masks, &mut m.total);
         }
         for (r, row) in t.cells.iter().enumerate() {
             let mut masks: Vec<&mut bool> = m.cells[r].iter_mut().collect();
-            changed |= line(
-                row,
-                t.row_totals[r],
-                &mut masks,
-                &mut m.row_totals[r],
-                false,
-            );
+            changed |= line(row, t.row_totals[r], &mut masks, &mut m.row_totals[r]);
         }
-        // The column totals' own line, unless they are shown anyway.
-        if !totals_shown {
+        {
             let mut masks: Vec<&mut bool> = m.column_totals.iter_mut().collect();
-            changed |= line(&t.column_totals, t.total, &mut masks, &mut m.total, false);
+            changed |= line(&t.column_totals, t.total, &mut masks, &mut m.total);
         }
         if !changed {
             return m;
@@ -209,7 +188,7 @@ mod tests {
     #[test]
     fn a_lone_small_cell_takes_a_neighbour_in_its_row_and_its_column() {
         let t = table(vec![vec![40, 3, 25], vec![30, 20, 60], vec![15, 22, 18]]);
-        let m = protect(&t, false);
+        let m = protect(&t);
         assert!(m.cells[0][1]);
         assert!(m.cells[0].iter().filter(|x| **x).count() >= 2);
         assert!(m.cells.iter().filter(|r| r[1]).count() >= 2);
@@ -224,25 +203,13 @@ mod tests {
         fn no_small_count_shows_and_none_is_found_by_difference(
             cells in (1..5usize, 1..5usize).prop_flat_map(|(r, c)| {
                 proptest::collection::vec(proptest::collection::vec(0..40i64, c), r)
-            }),
-            totals_shown in any::<bool>(),
+            })
         ) {
             let t = table(cells);
-            let m = protect(&t, totals_shown);
-            let mut lines = lines(&t, &m);
-            if totals_shown {
-                prop_assert!(!m.total && m.column_totals.iter().all(|x| !x));
-                // The column totals' own line is shown as it is.
-                lines.pop();
-            }
-            for (values, masks, total, total_masked) in lines {
-                for (v, masked) in values.iter().zip(&masks) {
+            let m = protect(&t);
+            for (values, masks, total, total_masked) in lines(&t, &m) {
+                for (v, masked) in values.iter().zip(&masks).chain([(&total, &total_masked)]) {
                     prop_assert!(*masked || !small(*v), "{v} shown in {t:?}");
-                }
-                prop_assert!(total_masked || totals_shown || !small(total));
-                if masks.iter().all(|x| *x) {
-                    // Nothing of the line shows but, perhaps, its total.
-                    continue;
                 }
                 let hidden: Vec<i64> = values
                     .iter()

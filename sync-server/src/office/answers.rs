@@ -117,65 +117,119 @@ fn question(
     }
 }
 
+/// What of a question's counts someone who may not read small counts is
+/// not shown (`None`: everything is): each option's or value's, and the
+/// answered, under the small-count rule for one line (no count from 1 to
+/// 10, none found again by difference from the answered).
+fn hidden(office: &Office, q: &QuestionResult) -> Option<(Vec<bool>, bool)> {
+    if office.sees(Part::SmallCounts) {
+        return None;
+    }
+    let counts: Vec<i64> = match q.kind {
+        Kind::Scale { .. } => q.scale.values().copied().collect(),
+        _ => q.options.iter().map(|o| o.count).collect(),
+    };
+    Some(small_counts::protect_line(&counts, q.answered))
+}
+
 /// A closed question's chart: each option's (or value's) count and share,
-/// and a scale's mean and median. Also drawn in the report.
+/// and a scale's mean and median; for elected officials under the
+/// small-count rule. Also drawn in the report.
 pub(super) fn chart(office: &Office, title: &str, q: &QuestionResult) -> Markup {
     let (lang, r) = (office.lang, office.lang.results());
-    let share = |count: i64| pct(lang, q.share(count));
-    let options: Vec<Bar> = q
-        .options
-        .iter()
-        .map(|o| Bar {
-            label: Some(label(lang, &o.label))
-                .filter(|l| !l.is_empty())
-                .unwrap_or_else(|| o.id.clone()),
-            value: o.count as f64,
-            text: format!("{} · {}", o.count, share(o.count)),
-        })
-        .collect();
-    let scale: Vec<Bar> = q
-        .scale
-        .iter()
-        .map(|(value, count)| Bar {
-            label: value.to_string(),
-            value: *count as f64,
-            text: format!("{count} · {}", share(*count)),
-        })
-        .collect();
-    // One decimal, with the decimal mark of the office's language.
-    let number = |v: Option<f64>| {
-        v.map_or("—".to_string(), |v| match lang {
-            super::Lang::Fr => format!("{v:.1}").replace('.', ","),
-            super::Lang::En => format!("{v:.1}"),
-        })
+    let masks = hidden(office, q);
+    let masked = |i: usize| masks.as_ref().is_some_and(|(m, _)| m.get(i) == Some(&true));
+    let bar = |i: usize, label: String, count: i64| {
+        if masked(i) {
+            Bar {
+                label,
+                value: 0.0,
+                text: "·".into(),
+            }
+        } else {
+            Bar {
+                label,
+                value: count as f64,
+                text: format!("{count} · {}", pct(lang, q.share(count))),
+            }
+        }
     };
+    let bars_of: Vec<Bar> = match q.kind {
+        Kind::Scale { .. } => q
+            .scale
+            .iter()
+            .enumerate()
+            .map(|(i, (value, count))| bar(i, value.to_string(), *count))
+            .collect(),
+        _ => q
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let name = Some(label(lang, &o.label))
+                    .filter(|l| !l.is_empty())
+                    .unwrap_or_else(|| o.id.clone());
+                bar(i, name, o.count)
+            })
+            .collect(),
+    };
+    // One decimal, with the decimal mark of the office's language; none
+    // when the answered are too few to show.
+    let total_hidden = masks.as_ref().is_some_and(|(_, t)| *t);
+    let number = |v: Option<f64>| {
+        v.filter(|_| !total_hidden)
+            .map_or("—".to_string(), |v| match lang {
+                super::Lang::Fr => format!("{v:.1}").replace('.', ","),
+                super::Lang::En => format!("{v:.1}"),
+            })
+    };
+    let any_hidden = masks
+        .as_ref()
+        .is_some_and(|(m, t)| *t || m.iter().any(|x| *x));
     html! {
-        @match q.kind {
-            Kind::Single | Kind::Multiple => {
-                (bars(title, &options, q.answered as f64))
+        @if q.kind != Kind::Text {
+            (bars(title, &bars_of, q.answered as f64))
+        }
+        @if matches!(q.kind, Kind::Scale { .. }) {
+            p {
+                (r.answers_mean_median
+                    .replace("{mean}", &number(q.mean()))
+                    .replace("{median}", &number(q.median())))
             }
-            Kind::Scale { .. } => {
-                (bars(title, &scale, q.answered as f64))
-                p {
-                    (r.answers_mean_median
-                        .replace("{mean}", &number(q.mean()))
-                        .replace("{median}", &number(q.median())))
-                }
-            }
-            Kind::Text => {}
+        }
+        @if any_hidden {
+            p.hint { (r.answers_masked) }
         }
     }
 }
 
-/// "Asked to … · answered by … · not answered: …".
+/// "Asked to … · answered by … · not answered: …"; for elected officials
+/// a count from 1 to 10, or the answered the chart hides, is "·".
 pub(super) fn asked_line(office: &Office, q: &QuestionResult) -> String {
+    let masks = hidden(office, q);
+    let total_hidden = masks.as_ref().is_some_and(|(_, t)| *t);
+    let shown = |n: i64, hide: bool| {
+        if masks.is_some() && (hide || small_counts::small(n)) {
+            "·".to_string()
+        } else {
+            n.to_string()
+        }
+    };
+    let asked = shown(q.asked, false);
+    let answered = shown(q.answered, total_hidden);
+    // The not answered follow from the two others: shown when both are.
+    let missing = if asked == "·" || answered == "·" {
+        "·".to_string()
+    } else {
+        shown(q.not_answered(), false)
+    };
     office
         .lang
         .results()
         .answers_asked
-        .replace("{asked}", &q.asked.to_string())
-        .replace("{answered}", &q.answered.to_string())
-        .replace("{missing}", &q.not_answered().to_string())
+        .replace("{asked}", &asked)
+        .replace("{answered}", &answered)
+        .replace("{missing}", &missing)
 }
 
 /// "Asked only when … was answered …", for a conditional question.
@@ -233,8 +287,8 @@ fn cross_table(
 ) -> Markup {
     let (lang, r) = (office.lang, office.lang.results());
     let t = &cross.table;
-    // The question's counts are on the page above: the totals show.
-    let masks = (!office.sees(Part::SmallCounts)).then(|| small_counts::protect(t, true));
+    // Masked on its own: the chart above hides what it must of the totals.
+    let masks = (!office.sees(Part::SmallCounts)).then(|| small_counts::protect(t));
     let shown = |v: i64, masked: bool| {
         if masked {
             "·".to_string()
@@ -335,11 +389,11 @@ pub async fn texts(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pa
         p { a href=(back) { (r.answers_back) } }
         h2 { (label(office.lang, &q.label)) }
         @if texts.is_empty() { p { (r.answers_texts_none) } }
-        @if texts.len() == MAX_TEXTS {
+        @if texts.len() > MAX_TEXTS {
             p.hint { (r.answers_texts_cut.replace("{n}", &MAX_TEXTS.to_string())) }
         }
         ul.texts {
-            @for t in &texts { (text(t)) }
+            @for t in texts.iter().take(MAX_TEXTS) { (text(t)) }
         }
     };
     Ok(page(&office, Section::Results, r.answers_texts_title, body))

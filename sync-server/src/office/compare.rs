@@ -4,11 +4,13 @@
 //! (`consolidate::answers::pair`; a question id means nothing in another
 //! campaign, so nothing is paired for her).
 
+use super::access::Part;
 use super::layout::{PageError, Section, page};
 use super::results::{self, Query, View, neighbourhood_select, pct, provenance, sub_menu};
 use super::session::Reader;
 use crate::consolidate::answers::{self, Kind, Paired, QuestionResult};
 use crate::consolidate::figures::{self, Coverage, Group, Publics};
+use crate::consolidate::small_counts;
 use axum::extract::RawQuery;
 use maud::{Markup, html};
 use shared::domain::CampaignId;
@@ -73,15 +75,22 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                     weekly: figures::weekly_new_doors(rm, &f, starts_at, ends_at)?,
                 });
             }
-            // The questionnaires of the first two, for pairing.
+            // The questionnaires of the first two, for pairing; counted
+            // only when a pair is asked for (counting costs as much as the
+            // Réponses view, twice).
+            let pairs: Vec<String> = query.all("pair").iter().map(|p| p.to_string()).collect();
+            let read = if pairs.iter().any(|p| !p.is_empty()) {
+                answers::results
+            } else {
+                answers::listed
+            };
             let questions = match chosen.as_slice() {
                 [a, b, ..] => (
-                    answers::results(rm, &filter.for_campaign(*a))?,
-                    answers::results(rm, &filter.for_campaign(*b))?,
+                    read(rm, &filter.for_campaign(*a))?,
+                    read(rm, &filter.for_campaign(*b))?,
                 ),
                 _ => (Vec::new(), Vec::new()),
             };
-            let pairs: Vec<String> = query.all("pair").iter().map(|p| p.to_string()).collect();
             Ok((chosen, columns, questions, pairs))
         },
     )
@@ -254,9 +263,12 @@ fn paired_answers(
     let (lang, r) = (office.lang, office.lang.results());
     let closed = |q: &&QuestionResult| q.kind != Kind::Text;
     let label = |q: &QuestionResult| super::answers::label(lang, &q.label);
+    // At most one pair per question of the first campaign.
+    let mut seen = std::collections::BTreeSet::new();
     let paired: Vec<Paired> = pairs
         .iter()
         .filter_map(|p| p.split_once('~'))
+        .filter(|(a, _)| seen.insert(*a))
         .filter_map(|(a, b)| {
             let a = left.iter().find(|q| q.id == a)?;
             let b = right.iter().find(|q| q.id == b)?;
@@ -264,9 +276,26 @@ fn paired_answers(
         })
         .collect();
     let chosen_pair = |a: &str, b: &str| pairs.iter().any(|p| *p == format!("{a}~{b}"));
-    let cell = |q: &QuestionResult, n: Option<i64>| match n {
+    let cell = |q: &QuestionResult, n: Option<i64>, hidden: bool| match n {
+        _ if hidden => "·".to_string(),
         Some(n) => format!("{n} · {}", pct(lang, q.share(n))),
         None => "—".to_string(),
+    };
+    // For whoever may not read small counts, each side under the rule.
+    let masks = |q: &QuestionResult, counts: Vec<i64>| {
+        if office.sees(Part::SmallCounts) {
+            (vec![false; counts.len()], false)
+        } else {
+            let (cells, total) = small_counts::protect_line(&counts, q.answered);
+            (cells, total || small_counts::small(q.asked))
+        }
+    };
+    let answered = |q: &QuestionResult, hidden: bool| {
+        if hidden {
+            "·".to_string()
+        } else {
+            format!("{} / {}", q.answered, q.asked)
+        }
     };
     html! {
         section.card #compare-answers {
@@ -294,6 +323,8 @@ fn paired_answers(
                     button type="submit" { (r.compare_answers_apply) }
                 }
                 @for p in &paired {
+                    @let (left_hidden, left_total) = masks(&p.left, p.rows.iter().map(|r| r.1.unwrap_or(0)).collect());
+                    @let (right_hidden, right_total) = masks(&p.right, p.rows.iter().map(|r| r.2.unwrap_or(0)).collect());
                     table.paired {
                         caption { (label(&p.left)) }
                         thead {
@@ -306,14 +337,14 @@ fn paired_answers(
                         tbody {
                             tr {
                                 th scope="row" { (r.answers_answered) }
-                                td { (p.left.answered) " / " (p.left.asked) }
-                                td { (p.right.answered) " / " (p.right.asked) }
+                                td { (answered(&p.left, left_total)) }
+                                td { (answered(&p.right, right_total)) }
                             }
-                            @for (wording, a, b) in &p.rows {
+                            @for (i, (wording, a, b)) in p.rows.iter().enumerate() {
                                 tr {
                                     th scope="row" { (wording) }
-                                    td { (cell(&p.left, *a)) }
-                                    td { (cell(&p.right, *b)) }
+                                    td { (cell(&p.left, *a, left_hidden[i])) }
+                                    td { (cell(&p.right, *b, right_hidden[i])) }
                                 }
                             }
                         }

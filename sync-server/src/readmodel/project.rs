@@ -464,7 +464,12 @@ fn project_answers(
     let mut sums: BTreeMap<(&str, &str, &str), (i64, i64)> = BTreeMap::new();
     let mut chosen: BTreeMap<(&str, String, &str, &str), i64> = BTreeMap::new();
     for v in visits {
-        if v.outcome != Outcome::Talked || v.campaign != campaign.id {
+        // As for the visits' rows: another campaign's or building's visit
+        // in this log is not this log's.
+        if v.outcome != Outcome::Talked
+            || v.campaign != campaign.id
+            || doc_id.building_id() != Some(v.building)
+        {
             continue;
         }
         let Some(questionnaire) = v
@@ -479,7 +484,13 @@ fn project_answers(
             ("age_band", v.profile.age_band.as_deref().unwrap_or("")),
             ("language", v.profile.language.as_deref().unwrap_or("")),
         ];
+        // A question id twice in a version (a malformed document) counts
+        // once, as the per-conversation rows keep it.
+        let mut seen = std::collections::BTreeSet::new();
         for q in questionnaire.asked(&v.answers) {
+            if !seen.insert(q.id.as_str()) {
+                continue;
+            }
             let answer = v
                 .answers
                 .get(&q.id)
