@@ -8,8 +8,8 @@
 //!   process: p50 and p99 (each campaign has a questionnaire of 12
 //!   questions, two of them free text, two conditional);
 //! - the CSV export of every visit: time, and the server's memory growth;
-//! - what projecting a phone's day costs next to its day sync, and with
-//!   answers next to without (days alternate);
+//! - what projecting a phone's day costs next to its day sync (its
+//!   conversations answer the questionnaire);
 //! - a phone's day sync while the office loads the dashboard in a loop,
 //!   next to the same sync on an idle server, alternating in one run.
 //!
@@ -158,15 +158,9 @@ fn questionnaire() -> Questionnaire {
     }
 }
 
-/// A phone's day: 300 knocks, one in three a conversation; `answered`:
-/// the conversations answer the questionnaire.
-fn record_day(
-    phone: &mut Device,
-    campaign: CampaignId,
-    sector: &[Building],
-    day: usize,
-    answered: bool,
-) {
+/// A phone's day: 300 knocks, one in three a conversation that answers
+/// the questionnaire.
+fn record_day(phone: &mut Device, campaign: CampaignId, sector: &[Building], day: usize) {
     for n in 0..300 {
         let b = &sector[n % sector.len()];
         let doors: Vec<DwellingRef> = b.dwellings().collect();
@@ -184,7 +178,7 @@ fn record_day(
             },
         );
         v.topics = vec!["propreté".into()];
-        if answered && v.outcome == Outcome::Talked {
+        if v.outcome == Outcome::Talked {
             v.questionnaire_version = Some(1);
             v.answers = std::collections::BTreeMap::from([
                 ("q1".to_string(), Answer::Choice("o1".into())),
@@ -504,12 +498,9 @@ async fn main() {
     rebuilt.catch_up().expect("catch up");
     let (mut eager, mut lazy, mut idle, mut loaded, mut projections) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    // The days with answers (even) and without (odd), projected alone.
-    let (mut with_answers, mut without) = (Vec::new(), Vec::new());
     for day in 0..DAYS {
-        let answered = day % 2 == 0;
-        record_day(&mut phone, latest.id, &phone_sector, day, answered);
-        record_day(&mut twin, latest.id, &phone_sector, day + 100, answered);
+        record_day(&mut phone, latest.id, &phone_sector, day);
+        record_day(&mut twin, latest.id, &phone_sector, day + 100);
         // The lazy twin syncs before or after, a day each.
         if day % 4 < 2 {
             let start = Instant::now();
@@ -559,13 +550,7 @@ async fn main() {
         }
         let start = Instant::now();
         rebuilt.catch_up().expect("catch up");
-        let took = start.elapsed();
-        projections.push(took);
-        if answered {
-            with_answers.push(took);
-        } else {
-            without.push(took);
-        }
+        projections.push(start.elapsed());
     }
     let med = |v: &mut Vec<Duration>| percentile(v, 0.5);
     let (eager_ms, lazy_ms) = (med(&mut eager), med(&mut lazy));
@@ -573,11 +558,6 @@ async fn main() {
         "day_sync_eager_ms {eager_ms:.0} day_sync_lazy_ms {lazy_ms:.0} ratio {:.2} day_projection_ms {:.0}",
         eager_ms / lazy_ms,
         med(&mut projections)
-    );
-    let (answers_ms, plain_ms) = (med(&mut with_answers), med(&mut without));
-    println!(
-        "day_projection_with_answers_ms {answers_ms:.0} without_ms {plain_ms:.0} ratio {:.2}",
-        answers_ms / plain_ms
     );
     let (idle_ms, loaded_ms) = (med(&mut idle), med(&mut loaded));
     println!(
