@@ -42,6 +42,19 @@ impl Filter {
         }
     }
 
+    /// The same campaign, whole and everywhere: what the open data covers
+    /// (two tables of overlapping periods or places would give away small
+    /// counts by difference).
+    pub fn whole(&self) -> Self {
+        Self {
+            campaign: self.campaign,
+            sector: None,
+            neighbourhood: None,
+            from: None,
+            until: None,
+        }
+    }
+
     /// The buildings in scope, as a subquery yielding `building_id`,
     /// `neighbourhood_id`, `doors`: the buildings of the campaign's sectors
     /// (every building of the municipality when it has none), narrowed to

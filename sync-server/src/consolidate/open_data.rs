@@ -340,15 +340,7 @@ masked cell can be both 10 or less and 11 or more. Masked cells are empty (CSV) 
 /// Builds the open-data table of a whole campaign, every neighbourhood
 /// (the period, sector and neighbourhood filters do not apply).
 pub fn build(rm: &Snapshot, filter: &super::Filter) -> rusqlite::Result<Table> {
-    // Whole campaigns only: two tables of overlapping periods would give
-    // away small counts by difference.
-    let filter = super::Filter {
-        sector: None,
-        neighbourhood: None,
-        from: None,
-        until: None,
-        ..filter.clone()
-    };
+    let filter = filter.whole();
     let groups = super::figures::by_neighbourhood(rm, &filter)?;
     let extra = super::figures::per_neighbourhood(rm, &filter)?;
     let value = |g: &super::figures::Group, f: Field| -> i64 {

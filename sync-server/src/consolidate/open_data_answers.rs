@@ -65,13 +65,7 @@ pub struct AnswersTable {
 
 /// Builds the answers' open data of a whole campaign, every neighbourhood.
 pub fn build(rm: &Snapshot, filter: &super::Filter) -> rusqlite::Result<AnswersTable> {
-    let filter = super::Filter {
-        sector: None,
-        neighbourhood: None,
-        from: None,
-        until: None,
-        ..filter.clone()
-    };
+    let filter = filter.whole();
     let groups = super::figures::by_neighbourhood(rm, &filter)?;
     let results = answers::results(rm, &filter)?;
     let wording = answers::wordings(rm, &filter, "fr")?;

@@ -112,7 +112,12 @@ fn question(
                     }
                 }
             }
+            @let masked_table = cross.is_some() && !office.sees(Part::SmallCounts);
             @if let Some(cross) = cross { (cross) }
+            // One note for the chart and the table.
+            @if any_hidden(office, q) || masked_table {
+                p.hint { (r.answers_masked) }
+            }
         }
     }
 }
@@ -183,9 +188,6 @@ pub(super) fn chart(office: &Office, title: &str, q: &QuestionResult) -> Markup 
                 super::Lang::En => format!("{v:.1}"),
             })
     };
-    let any_hidden = masks
-        .as_ref()
-        .is_some_and(|(m, t)| *t || m.iter().any(|x| *x));
     html! {
         @if q.kind != Kind::Text {
             (bars(title, &bars_of, q.answered as f64))
@@ -197,10 +199,12 @@ pub(super) fn chart(office: &Office, title: &str, q: &QuestionResult) -> Markup 
                     .replace("{median}", &number(q.median())))
             }
         }
-        @if any_hidden {
-            p.hint { (r.answers_masked) }
-        }
     }
+}
+
+/// Whether a question's chart hides a count from whoever reads it.
+pub(super) fn any_hidden(office: &Office, q: &QuestionResult) -> bool {
+    hidden(office, q).is_some_and(|(m, t)| t || m.iter().any(|x| *x))
 }
 
 /// "Asked to … · answered by … · not answered: …"; for elected officials
@@ -349,9 +353,6 @@ fn cross_table(
                     }
                 }
             }
-        }
-        @if masks.is_some() {
-            p.hint { (r.answers_masked) }
         }
     }
 }

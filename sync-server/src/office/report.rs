@@ -178,6 +178,9 @@ fn report_page(office: &super::Office, campaign: &str, name: Option<&str>, p: &R
                         }
                     }
                 }
+                @if p.answers.iter().any(|q| super::answers::any_hidden(office, q)) {
+                    p.hint { (r.answers_masked) }
+                }
             }
         }
     }
