@@ -221,11 +221,12 @@ pub(super) fn asked_line(office: &Office, q: &QuestionResult) -> String {
     };
     let asked = shown(q.asked, false);
     let answered = shown(q.answered, total_hidden);
-    // The not answered follow from the two others: shown when both are.
+    // The not answered follow from the two others: shown when both are
+    // (hiding it then would hide nothing).
     let missing = if asked == "·" || answered == "·" {
         "·".to_string()
     } else {
-        shown(q.not_answered(), false)
+        q.not_answered().to_string()
     };
     office
         .lang
