@@ -135,16 +135,10 @@ impl Filter {
     /// building in scope. What [`Filter::visits`] covers, without going
     /// through the visits.
     pub fn dated(&self, table: &str) -> Sql {
-        let scope = self.buildings();
-        let mut text = format!(
-            "SELECT a.*, s.neighbourhood_id FROM {table} a JOIN ({}) s \
-             ON s.building_id = a.building_id WHERE a.campaign_id = ?",
-            scope.text
-        );
-        let mut params = scope.params;
-        params.push(Value::Text(self.campaign.to_string()));
-        self.period("a.at", &mut text, &mut params);
-        Sql { text, params }
+        // A sum table's scoping, narrowed to the period.
+        let mut sql = self.sums(table);
+        self.period("a.at", &mut sql.text, &mut sql.params);
+        sql
     }
 
     /// The follow-ups in scope: the campaign's, raised in the period; when
