@@ -74,19 +74,6 @@ fn building(i: usize, n: &[Neighbourhood]) -> Building {
     }
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
-
 fn percentile(samples: &mut [Duration], p: f64) -> f64 {
     samples.sort();
     let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
@@ -300,6 +287,13 @@ async fn main() {
     let docs = server.store_path(office.id);
     let token = office.token.clone();
     let data = server.stop_keeping_data().await;
+    // The lazy server's copy, by SQLite's backup API (what `palier-server
+    // backup` does): copying the files with this process's connections
+    // open would drop their POSIX locks when the copy closes them, and the
+    // server child's writes would then not be seen here (SQLite's "How to
+    // corrupt", 2.2). Its read model is rebuilt at its first read.
+    let lazy_data = tempfile::tempdir().expect("tempdir");
+    sync_server::storage::backup::backup_all(data.path(), lazy_data.path()).expect("copy");
 
     // Rebuilding the read model from the documents, in this process.
     let rebuilt_path = data.path().join("bench-rebuilt.readmodel.sqlite");
@@ -371,9 +365,24 @@ async fn main() {
                 figures::by_building(&conn, filter).expect("q").len()
             });
         }
+        // Where a neighbourhood's report page goes: its figures, then its
+        // answers.
+        let n = Filter {
+            neighbourhood: Some(neighbourhoods[3].id),
+            ..f.clone()
+        };
+        time("report_neighbourhood", &|| {
+            sync_server::consolidate::report::build(&conn, &n)
+                .expect("q")
+                .answers
+                .len()
+        });
+        time("answers_neighbourhood", &|| {
+            sync_server::consolidate::answers::results(&conn, &n)
+                .expect("q")
+                .len()
+        });
     }
-    let lazy_data = tempfile::tempdir().expect("tempdir");
-    copy_dir(data.path(), lazy_data.path());
     let child = ChildServer::start(env!("CARGO_BIN_EXE_server-child"), data.path());
     let lazy_child = ChildServer::start_with_env(
         env!("CARGO_BIN_EXE_server-child"),

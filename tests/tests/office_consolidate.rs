@@ -650,9 +650,10 @@ async fn the_report_has_no_page_for_a_neighbourhood_outside_the_campaign_and_quo
     // A neighbourhood of the town where this campaign has no building.
     let elsewhere = samples::neighbourhood("Hors-démarche");
     f.server.put(f.office.id, &elsewhere);
-    // The same words, recorded at two doors (two passes, two phones):
-    // the newest of the day, so the report would quote them.
-    let words = "Le hall est sale depuis la rentrée";
+    // The same words, recorded at two doors (two passes, two phones),
+    // with a name in them.
+    let words = "Mme Ndiaye dit que le hall est sale depuis la rentrée";
+    let mut said = Vec::new();
     for (i, d) in [1usize, 2].into_iter().enumerate() {
         let mut v = Visit::outcome_only(
             f.campaign.id,
@@ -669,12 +670,12 @@ async fn the_report_has_no_page_for_a_neighbourhood_outside_the_campaign_and_quo
         );
         v.verbatim = words.into();
         f.phones[1].record(&v);
+        said.push(v);
     }
     f.phones[1].sync().await;
     let pages = OfficePages::new(&f.server, &f.office);
-    let report = pages
-        .get(&format!("/office/reports?campaign={}", f.campaign.id))
-        .await;
+    let report_path = format!("/office/reports?campaign={}", f.campaign.id);
+    let report = pages.get(&report_path).await;
     assert_eq!(report.status, 200);
     assert!(
         !report.body.contains("Hors-démarche</h2>"),
@@ -686,11 +687,54 @@ async fn the_report_has_no_page_for_a_neighbourhood_outside_the_campaign_and_quo
     );
     let pages_count = report.body.matches("report-page").count();
     assert_eq!(pages_count, 3, "the whole town, Nord and Sud");
-    // Once on the whole town's page, once on Sud's.
+    // Offered to the coordinator to choose, once on the whole town's page
+    // and once on Sud's (the same words twice are offered once), and
+    // quoted nowhere yet.
+    assert_eq!(report.body.matches(words).count(), 2, "offered once a page");
+    let elected = f
+        .server
+        .account(&f.office, "elu@rapport.test", Role::ElectedOfficial)
+        .await;
+    let elected = OfficePages::new(&f.server, &elected);
+    let read = elected.get(&report_path).await;
+    assert_eq!(read.status, 200);
+    assert!(
+        !read.body.contains("Ndiaye") && !read.body.contains("quote-candidates"),
+        "no resident's words reach an elected official unless chosen"
+    );
+    // An elected official cannot choose.
+    let visit = said[0].id.to_string();
+    let campaign = f.campaign.id.to_string();
+    let choose = [
+        ("campaign", campaign.as_str()),
+        ("visit", visit.as_str()),
+        ("chosen", "1"),
+    ];
     assert_eq!(
-        report.body.matches(words).count(),
-        2,
-        "quoted twice on a page"
+        elected.post("/office/reports/quotes", &choose).await.status,
+        403
+    );
+    assert!(!elected.get(&report_path).await.body.contains("Ndiaye"));
+    // The coordinator chooses them: quoted on both pages, redacted as
+    // every quote is.
+    let chosen = pages.post("/office/reports/quotes", &choose).await;
+    assert_eq!(chosen.status, 303);
+    let read = elected.get(&report_path).await;
+    assert_eq!(read.body.matches(words).count(), 2, "quoted once a page");
+    assert!(!read.body.contains("quote-candidates"));
+    // The coordinator sees them quoted, not offered again from the other
+    // door.
+    let report = pages.get(&report_path).await;
+    assert_eq!(report.body.matches(words).count(), 2, "quoted, not offered");
+    // The words corrected away on the phone leave the report with them.
+    let mut corrected = said[0].clone();
+    corrected.verbatim = String::new();
+    f.phones[1].record(&corrected);
+    f.phones[1].sync().await;
+    let read = elected.get(&report_path).await;
+    assert!(
+        !read.body.contains("Ndiaye"),
+        "a chosen quote whose words are gone is gone"
     );
 }
 

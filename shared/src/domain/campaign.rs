@@ -206,6 +206,14 @@ pub struct Campaign {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub archived: bool,
+    /// The visits whose verbatim a coordinator chose to quote in the report
+    /// to elected officials, by visit id. No resident's words reach a
+    /// report otherwise, and only the id is kept here: a quote whose
+    /// verbatim is erased disappears with it. A phone of an earlier
+    /// release ignores it.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub report_quotes: Vec<String>,
 }
 
 /// A place everybody knows by its name: "Parc de la Fosse-Maussoin".
@@ -237,6 +245,7 @@ impl Campaign {
             categories: Vec::new(),
             places: Vec::new(),
             archived: false,
+            report_quotes: Vec::new(),
         }
     }
 

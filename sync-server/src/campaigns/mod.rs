@@ -1,11 +1,12 @@
 //! Campaigns as the office prepares them: their settings ([`settings`]),
-//! their questionnaire ([`questionnaire`]) and their sectors
-//! ([`sectors`]). Each is read → plan → apply: a plan is a pure function
+//! their questionnaire ([`questionnaire`]), their sectors ([`sectors`])
+//! and the residents' words their report quotes ([`quotes`]). Each is read → plan → apply: a plan is a pure function
 //! of what is stored and what the coordinator asked, unit-tested here; a
 //! refused plan writes nothing. No HTTP, no HTML: `office::campaigns`,
 //! `office::questionnaire` and `office::sectors` are the pages.
 
 pub mod questionnaire;
+pub mod quotes;
 pub mod sectors;
 pub mod settings;
 

@@ -1,17 +1,24 @@
 //! What the report for elected officials says about one neighbourhood (or
-//! the whole territory): key figures, publics, outcomes, top topics, a few
-//! residents' words, follow-up statuses, and the closed questions'
-//! answers (never the free-text ones). Read from the read model only.
+//! the whole territory): key figures, publics, outcomes, top topics, the
+//! residents' words a coordinator chose to quote, follow-up statuses, and
+//! the closed questions' answers (never the free-text ones). Read from the
+//! read model only.
+//!
+//! A verbatim is about a household and may name someone: none reaches an
+//! elected official unless a coordinator picked it (the campaign's
+//! `report_quotes`, by visit id). Since only the id is kept, a quote whose
+//! words are erased or corrected away is gone from the report with them.
 
 use super::figures::{self, Coverage, Publics};
 use super::filter::Filter;
 use crate::consolidate::Snapshot;
 use rusqlite::params_from_iter;
+use rusqlite::types::Value;
 
 /// Topics shown in a report.
 pub const TOP_TOPICS: usize = 5;
-/// Verbatims quoted in a report.
-pub const VERBATIMS: usize = 3;
+/// Residents' words a coordinator is offered to choose from, per page.
+pub const CANDIDATES: usize = 10;
 /// One page of the report.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Report {
@@ -25,8 +32,12 @@ pub struct Report {
     pub outcomes: Vec<(String, i64)>,
     /// (topic, conversations), most raised first.
     pub topics: Vec<(String, i64)>,
-    /// A few residents' words, newest first, redacted.
-    pub verbatims: Vec<String>,
+    /// The residents' words a coordinator chose to quote here, newest
+    /// first, redacted. Nothing else is ever quoted.
+    pub verbatims: Vec<Quote>,
+    /// Words a coordinator may choose from ([`Quoted::Candidates`]):
+    /// filled by the office page for a coordinator only.
+    pub candidates: Vec<Quote>,
     /// (status, follow-ups).
     pub follow_ups: Vec<(String, i64)>,
     /// The closed questions asked here, as [`super::answers`] counts them.
@@ -35,7 +46,6 @@ pub struct Report {
 
 /// Builds one page for a filter (its neighbourhood, or everywhere).
 pub fn build(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Report> {
-    let conn = &rm.conn;
     let totals = figures::totals(rm, filter)?;
     let mut outcomes: std::collections::BTreeMap<String, i64> = Default::default();
     for (_, outcome, n) in figures::outcomes_by_pass(rm, filter)? {
@@ -52,20 +62,7 @@ pub fn build(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Report> {
     for (_, status, n) in figures::follow_ups(rm, filter)? {
         *statuses.entry(status).or_default() += n;
     }
-    let visits = filter.visits();
-    let mut stmt = conn.prepare(&format!(
-        // The same words recorded twice (two passes, two phones) are
-        // quoted once.
-        "SELECT verbatim FROM ({}) v WHERE v.outcome = 'talked' AND v.verbatim <> ''
-         GROUP BY v.verbatim ORDER BY max(v.at) DESC, min(v.visit_id) LIMIT {VERBATIMS}",
-        visits.text
-    ))?;
-    let verbatims = stmt
-        .query_map(params_from_iter(visits.params.iter()), |r| {
-            r.get::<_, String>(0)
-        })?
-        .map(|v| v.map(|text| crate::consolidate::redact::quote(&text)))
-        .collect::<Result<Vec<_>, _>>()?;
+    let verbatims = quotes(rm, filter, Quoted::Chosen)?;
     let order = |name: &str, all: &[&str]| all.iter().position(|n| *n == name).unwrap_or(all.len());
     let outcome_names: Vec<&str> = shared::domain::Outcome::ALL
         .iter()
@@ -86,10 +83,72 @@ pub fn build(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Report> {
         outcomes,
         topics,
         verbatims,
+        candidates: Vec::new(),
         follow_ups,
         answers: super::answers::results(rm, filter)?
             .into_iter()
             .filter(|q| q.asked > 0 && q.kind != super::answers::Kind::Text)
             .collect(),
     })
+}
+
+/// One resident's words, redacted, and the visit they were said at (what a
+/// coordinator's choice names).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quote {
+    /// The visit.
+    pub visit_id: String,
+    /// The words, through [`crate::consolidate::redact::quote`].
+    pub text: String,
+}
+
+/// Which words [`quotes`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quoted {
+    /// Those a coordinator chose for the report.
+    Chosen,
+    /// The newest not chosen yet, [`CANDIDATES`] at most, for a
+    /// coordinator to choose from (never shown to elected officials).
+    Candidates,
+}
+
+/// The conversations' words in the filter's scope, newest first, redacted.
+pub fn quotes(rm: &Snapshot, filter: &Filter, which: Quoted) -> rusqlite::Result<Vec<Quote>> {
+    let visits = filter.visits();
+    let mut params = visits.params;
+    let campaign = Value::Text(filter.campaign.to_string());
+    // The same words recorded twice (two passes, two phones) are quoted or
+    // offered once; words already chosen at one door are not offered again
+    // from another.
+    let (test, limit) = match which {
+        Quoted::Chosen => {
+            params.push(campaign);
+            (
+                "v.visit_id IN (SELECT q.visit_id FROM rm_report_quotes q WHERE q.campaign_id = ?)",
+                String::new(),
+            )
+        }
+        Quoted::Candidates => {
+            params.extend([campaign.clone(), campaign]);
+            (
+                "v.verbatim NOT IN (SELECT c.verbatim FROM rm_report_quotes q
+                   JOIN rm_visits c ON c.visit_id = q.visit_id AND c.campaign_id = q.campaign_id
+                   WHERE q.campaign_id = ? AND c.campaign_id = ?)",
+                format!("LIMIT {CANDIDATES}"),
+            )
+        }
+    };
+    let mut stmt = rm.conn.prepare(&format!(
+        "SELECT min(v.visit_id), v.verbatim FROM ({}) v
+         WHERE v.outcome = 'talked' AND v.verbatim <> '' AND {test}
+         GROUP BY v.verbatim ORDER BY max(v.at) DESC, min(v.visit_id) {limit}",
+        visits.text
+    ))?;
+    stmt.query_map(params_from_iter(params.iter()), |r| {
+        Ok(Quote {
+            visit_id: r.get(0)?,
+            text: crate::consolidate::redact::quote(&r.get::<_, String>(1)?),
+        })
+    })?
+    .collect()
 }

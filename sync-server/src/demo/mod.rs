@@ -338,6 +338,7 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
         categories: Vec::new(),
         places: Vec::new(),
         archived: false,
+        report_quotes: Vec::new(),
     };
     save(store, &campaign)?;
     save(

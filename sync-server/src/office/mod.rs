@@ -111,6 +111,7 @@ pub fn router() -> Router<AppState> {
         .route("/office/territory/export.geojson", get(territory::export))
         .route("/office/dashboard", get(dashboard::show))
         .route("/office/reports", get(report::show))
+        .route("/office/reports/quotes", post(report::quote))
         .route("/office/dashboard/map", get(results_map::show))
         .route("/office/dashboard/answers", get(answers::show))
         .route("/office/dashboard/answers/text", get(answers::texts))

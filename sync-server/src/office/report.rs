@@ -3,22 +3,35 @@
 //! page of their own, print-ready, charts as SVG. Printing to PDF is
 //! the browser's "Save as PDF". A thin shell over `consolidate::report`.
 
+use super::access::Part;
 use super::charts::{Bar, bars};
-use super::layout::{PageError, Section, date, page};
+use super::form::Fields;
+use super::layout::{PageError, Section, date, page, page_error, parse_id};
 use super::results::{self, Query, campaign_select, neighbourhood_select, pct, provenance};
-use super::session::Reader;
+use super::session::{Office, Reader};
+use crate::campaigns::quotes::{self, MAX_REPORT_QUOTES};
+use crate::campaigns::{load, store_record};
 use crate::consolidate::Filter;
 use crate::consolidate::figures::Figure;
-use crate::consolidate::report::{self, Report};
+use crate::consolidate::report::{self, Quote, Quoted, Report};
+use axum::body::Bytes;
 use axum::extract::RawQuery;
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use shared::domain::{Campaign, CampaignId, NeighbourhoodId, VisitId};
+use shared::schema::DocId;
 
 /// `GET /office/reports`.
 pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
+    // Only a coordinator is offered residents' words to choose from.
+    let choosing = office.sees(Part::ResidentsWords);
+    let full = raw
+        .as_deref()
+        .is_some_and(|q| q.split('&').any(|p| p == "quotes=full"));
     let found = results::read(
         &office,
         Query::parse(raw.as_deref()),
-        |rm, _, filter, choices| {
+        move |rm, _, filter, choices| {
             // An idea collection's report is its own figures, one page.
             if choices.is_collection(filter) {
                 return Ok(Err(super::collection::load(rm, filter.campaign)?));
@@ -33,8 +46,15 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                 until: None,
                 ..filter.clone()
             };
+            let build = |f: &Filter| -> rusqlite::Result<Report> {
+                let mut page = report::build(rm, f)?;
+                if choosing {
+                    page.candidates = report::quotes(rm, f, Quoted::Candidates)?;
+                }
+                Ok(page)
+            };
             if filter.neighbourhood.is_none() {
-                pages.push((None, report::build(rm, &whole)?));
+                pages.push((None, build(&whole)?));
             }
             for (id, name) in &choices.neighbourhoods {
                 if filter.neighbourhood.is_some_and(|n| n.to_string() != *id) {
@@ -45,7 +65,7 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
                     neighbourhood: Some(n),
                     ..whole.clone()
                 };
-                let page = report::build(rm, &f)?;
+                let page = build(&f)?;
                 // A neighbourhood the campaign does not cover would be a
                 // page of zeros.
                 if page.totals.doors > 0 || page.visits > 0 {
@@ -82,8 +102,9 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
         }
         @match &pages {
             Ok(pages) => {
+                @if full { p.error.no-print role="alert" { (r.quotes_full.replace("{max}", &MAX_REPORT_QUOTES.to_string())) } }
                 @for (name, report) in pages {
-                    (report_page(&office, &campaign, name.as_deref(), report))
+                    (report_page(&office, &campaign, name.as_deref(), report, &filter))
                 }
             }
             Err(collection) => {
@@ -100,7 +121,13 @@ pub async fn show(Reader(office): Reader, RawQuery(raw): RawQuery) -> Result<Mar
     Ok(page(&office, Section::Reports, r.reports, body))
 }
 
-fn report_page(office: &super::Office, campaign: &str, name: Option<&str>, p: &Report) -> Markup {
+fn report_page(
+    office: &Office,
+    campaign: &str,
+    name: Option<&str>,
+    p: &Report,
+    filter: &Filter,
+) -> Markup {
     let r = office.lang.results();
     let lang = office.lang;
     let fig = |f: Figure| r.figure(f).0;
@@ -143,7 +170,20 @@ fn report_page(office: &super::Office, campaign: &str, name: Option<&str>, p: &R
             @if !p.verbatims.is_empty() {
                 section {
                     h3 { (r.verbatims) }
-                    @for v in &p.verbatims { blockquote { "« " (v) " »" } }
+                    @for q in &p.verbatims {
+                        blockquote { "« " (q.text) " »" }
+                        @if office.sees(Part::ResidentsWords) { (quote_form(office, filter, q, false)) }
+                    }
+                }
+            }
+            @if !p.candidates.is_empty() {
+                section.no-print.quote-candidates id="quotes" {
+                    h3 { (r.quote_candidates) }
+                    p.hint { (r.quotes_hint) }
+                    @for q in &p.candidates {
+                        blockquote { "« " (q.text) " »" }
+                        (quote_form(office, filter, q, true))
+                    }
                 }
             }
             section {
@@ -184,4 +224,55 @@ fn report_page(office: &super::Office, campaign: &str, name: Option<&str>, p: &R
             }
         }
     }
+}
+
+/// The button that chooses a resident's words for the report, or takes
+/// them back; it comes back to the same report.
+fn quote_form(office: &Office, filter: &Filter, q: &Quote, choose: bool) -> Markup {
+    let r = office.lang.results();
+    html! {
+        form.no-print.quote method="post" action=(office.action("/office/reports/quotes")) {
+            input type="hidden" name="campaign" value=(filter.campaign);
+            @if let Some(n) = filter.neighbourhood { input type="hidden" name="neighbourhood" value=(n); }
+            input type="hidden" name="visit" value=(q.visit_id);
+            input type="hidden" name="chosen" value=(if choose { "1" } else { "0" });
+            button.secondary type="submit" { @if choose { (r.quote_choose) } @else { (r.quote_remove) } }
+        }
+    }
+}
+
+/// `POST /office/reports/quotes`: a coordinator chooses a resident's words
+/// for the report (`chosen=1`) or takes them back, then sees the same
+/// report again. Where it goes back to is built from ids, never taken
+/// from the form.
+pub async fn quote(office: Office, body: Bytes) -> Result<Response, PageError> {
+    let fields = Fields::parse(&body);
+    let campaign: CampaignId = parse_id(&office, &fields.get("campaign"))?;
+    let visit: VisitId = parse_id(&office, &fields.get("visit"))?;
+    let neighbourhood: Option<NeighbourhoodId> = fields.get("neighbourhood").parse().ok();
+    let chosen = fields.get("chosen") == "1";
+    let lang = office.lang;
+    let refused = office
+        .with_store(move |store| {
+            let c: Campaign =
+                load(store, &DocId::campaign(campaign)).map_err(|e| page_error(e, lang))?;
+            match quotes::choose(&c, visit, chosen) {
+                Ok(Some(changed)) => {
+                    store_record(store, &changed).map_err(|e| page_error(e, lang))?;
+                    Ok(false)
+                }
+                Ok(None) => Ok(false),
+                Err(quotes::QuoteRefused::TooMany) => Ok(true),
+            }
+        })
+        .await?;
+    let mut to = format!("/office/reports?campaign={campaign}");
+    if let Some(n) = neighbourhood {
+        to.push_str(&format!("&neighbourhood={n}"));
+    }
+    if refused {
+        to.push_str("&quotes=full");
+    }
+    to.push_str("#quotes");
+    Ok(Redirect::to(&to).into_response())
 }

@@ -81,6 +81,13 @@ fn project_readable(
                 c.ends_at
             ])?;
             project_questions(conn, id, &c)?;
+            let mut quote = conn.prepare_cached(
+                "INSERT INTO rm_report_quotes (doc_id, campaign_id, visit_id) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO NOTHING",
+            )?;
+            for visit in &c.report_quotes {
+                quote.execute(params![id, c.id.to_string(), visit])?;
+            }
         }
         DocKind::Neighbourhood => {
             let n: Neighbourhood = schema::read(doc)?;

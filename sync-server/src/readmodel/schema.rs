@@ -30,7 +30,8 @@
 //! No identity lives here: visits keep the resident's age band and
 //! language (never a name or a person link), and the only free text kept is
 //! what a view shows: a conversation's verbatim and free-text answers (the
-//! report quotes a few verbatims, redacted) and a follow-up's description and status note (the follow-up
+//! report quotes only those a coordinator chose, `rm_report_quotes`,
+//! redacted) and a follow-up's description and status note (the follow-up
 //! list) and an idea's title, description, named place and the office's
 //! reason (the ideas page and its exports). An idea's proposer is an age
 //! band, a school, a class and a neighbourhood, never a name. The rows are still about households'
@@ -309,6 +310,19 @@ CREATE INDEX rm_agg_answer_values_by_campaign ON rm_agg_answer_values
     (campaign_id, by_public, building_id, question_id, value, public, n);
 ",
     },
+    Migration {
+        version: 4,
+        name: "read model: the residents' words a coordinator chose for the report",
+        sql: "
+CREATE TABLE rm_report_quotes (
+    doc_id TEXT NOT NULL,
+    campaign_id TEXT NOT NULL,
+    visit_id TEXT NOT NULL,
+    PRIMARY KEY (doc_id, visit_id)
+);
+CREATE INDEX rm_report_quotes_by_campaign ON rm_report_quotes (campaign_id, visit_id);
+",
+    },
 ];
 
 /// The tables a document's rows live in, emptied before it is projected
@@ -333,5 +347,6 @@ pub const TABLES: &[&str] = &[
     "rm_answer_values",
     "rm_agg_asked",
     "rm_agg_answer_values",
+    "rm_report_quotes",
     "rm_unreadable",
 ];
