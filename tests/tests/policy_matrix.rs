@@ -250,3 +250,58 @@ async fn naming_an_out_of_scope_id_brings_nothing() {
     }
     server.stop().await;
 }
+
+/// What each role's phone holds of residents' free text after a full
+/// sync, read in every stored document's uncompressed bytes (history
+/// included): the verbatim of a visit, the description of a follow-up and
+/// a volunteer's name reach exactly the roles whose "receive" the table
+/// gives (ARCHITECTURE.md, "Trust no device"); a youth ambassador's and an
+/// elected official's phone hold none of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn residents_words_reach_only_the_phones_the_table_names() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Paroles").await;
+    for role in ROLES {
+        let mut device = Device::enrol(&server, &office, role).await;
+        let someone = AgentId::new();
+        let campaign = Campaign::new("Paroles".into(), CampaignKind::DoorToDoor, 0, 1);
+        let place = building(1);
+        let mut knock = visit(campaign.id, place.id, someone, "1");
+        knock.verbatim = format!("VERBATIM-MARKER-{role:?}");
+        let mut problem = samples::follow_up(campaign.id, someone);
+        problem.description = format!("FOLLOWUP-MARKER-{role:?}");
+        let volunteer = person(&format!("PERSON-MARKER-{role:?}"), someone);
+        server.put(office.id, &campaign);
+        server.put(office.id, &place);
+        server.put_visit(office.id, &knock);
+        server.put(office.id, &problem);
+        server.put(office.id, &volunteer);
+        device.sync().await;
+
+        let mut held = Vec::new();
+        for doc_id in device.store.doc_ids().expect("ids") {
+            if let Some(doc) = device.store.load(&doc_id).expect("load") {
+                held.extend(doc.save_nocompress());
+            }
+        }
+        let holds = |marker: &str| held.windows(marker.len()).any(|w| w == marker.as_bytes());
+        // The phone holds something, so absence below means something.
+        assert!(holds("Paroles"), "{role:?} holds the campaign");
+        for (kind, marker) in [
+            (DocKind::Visits, format!("VERBATIM-MARKER-{role:?}")),
+            (DocKind::FollowUp, format!("FOLLOWUP-MARKER-{role:?}")),
+            (DocKind::Person, format!("PERSON-MARKER-{role:?}")),
+        ] {
+            // Someone else's record: "own" reaches it no more than "none".
+            let expected = matches!(rights(role, kind).receive, Reach::All | Reach::InScope);
+            assert_eq!(holds(&marker), expected, "{role:?} holds {kind:?}'s text");
+        }
+        if matches!(role, Role::YouthAmbassador | Role::ElectedOfficial) {
+            assert!(
+                !holds("MARKER"),
+                "{role:?} holds no resident's words at all"
+            );
+        }
+    }
+    server.stop().await;
+}
