@@ -4,7 +4,7 @@
 use shared::api::Role;
 use shared::domain::*;
 use shared::schema::DocId;
-use tests::{Device, TestServer, contains, database_bytes, person};
+use tests::{Device, OfficePages, TestServer, contains, database_bytes, person};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_erased_person_leaves_no_byte_on_the_server_or_the_devices() {
@@ -90,5 +90,50 @@ async fn an_erased_person_leaves_no_byte_on_the_server_or_the_devices() {
         !contains(&database_bytes(&server_store), needle),
         "brought back to the server"
     );
+    server.stop().await;
+}
+
+/// A reader holding the write-ahead log during an erasure keeps its old
+/// pages from being overwritten: the deletion commits, the office is told
+/// it failed, and asking again, once the reader is gone, finishes it (it
+/// answered "not found" before, and the copy in the WAL stayed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_a_reader_held_up_is_finished_by_asking_again() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Ivry").await;
+    let mut recorder = Device::enrol(&server, &office, Role::Agent).await;
+    let marker = "MARQUEUR-WAL-Ines-Benali-0698765432";
+    let volunteer = person(marker, recorder.agent);
+    recorder.put(&volunteer);
+    recorder.sync().await;
+    let server_store = server.store_path(office.id);
+    let needle = marker.as_bytes();
+    assert!(contains(&database_bytes(&server_store), needle));
+
+    // A reader in the middle of a read transaction, as the projector is
+    // while it reads a batch.
+    let reader = rusqlite::Connection::open(&server_store).expect("reader");
+    reader.execute_batch("BEGIN").expect("begin");
+    let _: i64 = reader
+        .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+        .expect("read");
+    let pages = OfficePages::new(&server, &office);
+    let path = format!("/office/volunteers/{}/erase", volunteer.id.0);
+    let held_up = pages.post(&path, &[]).await;
+    assert_eq!(held_up.status, 500, "the office is told it did not finish");
+    reader.execute_batch("COMMIT").expect("end the read");
+    drop(reader);
+
+    let again = pages.post(&path, &[]).await;
+    assert_eq!(again.status, 303, "asking again finishes it");
+    assert!(
+        !contains(&database_bytes(&server_store), needle),
+        "still in the server's files"
+    );
+    // Once finished, asking again still says done; an unknown person is
+    // unknown.
+    assert_eq!(pages.post(&path, &[]).await.status, 303);
+    let unknown = format!("/office/volunteers/{}/erase", PersonId::new().0);
+    assert_eq!(pages.post(&unknown, &[]).await.status, 404);
     server.stop().await;
 }

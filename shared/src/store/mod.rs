@@ -198,7 +198,7 @@ impl Store {
     }
 
     fn setup(mut conn: Connection) -> Result<Self, StoreError> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         // WAL + FULL: a commit returns once the WAL is fsync'd.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -652,25 +652,44 @@ impl Store {
     ///
     /// Another connection reading (the server's read-model projector holds
     /// a snapshot while it reads a batch) keeps the checkpoint from
-    /// finishing: it is tried again for up to ten seconds, then reported,
-    /// never silently skipped.
+    /// finishing: it is tried again for about ten seconds, then reported,
+    /// never silently skipped; asking to erase again finishes it.
     pub fn scrub(&mut self) -> Result<(), StoreError> {
         const TRIES: u32 = 200;
+        // Each try waits for readers through the busy handler: briefly
+        // here, so the tries add up to ten seconds (with the usual five
+        // seconds each they made seventeen minutes).
+        self.conn.busy_timeout(SCRUB_WAIT)?;
+        let mut done = false;
         for _ in 0..TRIES {
-            let busy: i64 = self
-                .conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-            if busy == 0 {
-                return Ok(());
+            let busy: Result<i64, _> =
+                self.conn
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0));
+            match busy {
+                Ok(0) => {
+                    done = true;
+                    break;
+                }
+                Ok(_) => {}
+                Err(error) => {
+                    self.conn.busy_timeout(BUSY_TIMEOUT)?;
+                    return Err(error.into());
+                }
             }
-            // Only the server has other connections; a phone's store is
-            // its own, so it never waits here.
-            #[cfg(not(target_arch = "wasm32"))]
-            std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        Err(StoreError::ScrubBusy)
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        if done {
+            Ok(())
+        } else {
+            Err(StoreError::ScrubBusy)
+        }
     }
 }
+
+/// How long a statement waits for another connection's lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// How long one try of [`Store::scrub`] waits for readers.
+const SCRUB_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
 
 fn next_rev(tx: &Transaction<'_>) -> Result<i64, StoreError> {
     let rev: i64 = tx.query_row("SELECT value FROM meta WHERE key = 'rev'", [], |r| r.get(0))?;

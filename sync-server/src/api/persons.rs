@@ -12,7 +12,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Router, routing::post};
 use shared::domain::PersonId;
-use shared::schema::DocId;
 
 /// Erases a person's data everywhere (coordinator only).
 #[utoipa::path(post, path = "/api/persons/{person_id}/erase",
@@ -29,21 +28,13 @@ pub async fn erase(
     let store = state.tenants.store(account.municipality)?;
     let erased = tokio::task::spawn_blocking(move || {
         let mut store = store.get()?;
-        let id = DocId::person(person);
         // Only a person of the caller's municipality: another's id is
-        // unknown here (404), and erasing it again is a no-op (204).
-        if store.is_erased(&id)? {
-            return anyhow::Ok(true);
-        }
-        if store.heads(&id)?.is_none() {
-            return anyhow::Ok(false);
-        }
-        store.erase(&id, now_ms())?;
-        anyhow::Ok(true)
+        // unknown here (404); erasing one again finishes a first try.
+        anyhow::Ok(crate::volunteers::erase(&mut *store, person, now_ms())?)
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))??;
-    if !erased {
+    if erased == crate::volunteers::Erasure::Unknown {
         return Err(ApiError::NotFound("no such person"));
     }
     tracing::info!("person document erased");

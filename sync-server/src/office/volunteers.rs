@@ -12,7 +12,6 @@ use axum::extract::{Path, RawQuery};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use shared::domain::{AgentId, ConsentPurpose, PersonId};
-use shared::schema::DocId;
 
 /// `GET /office/volunteers`.
 pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
@@ -23,7 +22,7 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
         .await?;
     let t = office.lang.volunteers();
     let body = html! {
-        p.hint { (t.hint) }
+        p.hint { (t.hint) " " a href="/office/residents" { (t.find_menu) } }
         @if query.get("withdrawn").is_some() { (notice("ok", t.withdrawn_done)) }
         @if query.get("erased").is_some() { (notice("ok", t.erased_done)) }
         @if query.get("error").is_some() { (notice("error", t.not_consenting)) }
@@ -124,17 +123,17 @@ pub async fn withdraw(
 }
 
 /// `POST /office/volunteers/{id}/erase`: the person's document erased
-/// everywhere (as `POST /api/persons/{id}/erase`).
+/// everywhere (as `POST /api/persons/{id}/erase`); tried again after an
+/// error, it finishes the erasure.
 pub async fn erase(office: Office, Path(id): Path<String>) -> Result<Response, PageError> {
     let id = person_id(&office, &id)?;
     let lang = office.lang;
     office
         .with_store(move |store| {
-            if store.load(&DocId::person(id))?.is_none() {
-                return Err(PageError::NotFound(lang));
+            match crate::volunteers::erase(store, id, crate::storage::control::now_ms())? {
+                crate::volunteers::Erasure::Done => Ok(()),
+                crate::volunteers::Erasure::Unknown => Err(PageError::NotFound(lang)),
             }
-            store.erase(&DocId::person(id), crate::storage::control::now_ms())?;
-            Ok(())
         })
         .await?;
     tracing::info!("person document erased from the office");

@@ -5,7 +5,8 @@
 //! lists them; [`withdraw`] plans and applies a withdrawal, recorded the
 //! way a consent is (purpose, wording, language, when, who), in the
 //! person's document, so every phone holding them learns it at its next
-//! sync and the sortition pool leaves them out.
+//! sync and the sortition pool leaves them out. [`erase`] erases a
+//! person's document everywhere.
 //!
 //! No HTTP here: `office::volunteers` is the page. Nothing here logs a
 //! name or a contact.
@@ -258,4 +259,32 @@ mod tests {
             Err(WithdrawError::NotFound)
         ));
     }
+}
+
+/// What [`erase`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Erasure {
+    /// The person's document is gone, its bytes overwritten.
+    Done,
+    /// This municipality never held such a person.
+    Unknown,
+}
+
+/// Erases a person's document: deleted, its bytes overwritten, a
+/// tombstone (id and time only) left for phones. Asking again for a person
+/// already erased finishes what a first try could not (a reader held the
+/// write-ahead log, so its old pages were not overwritten yet: that try
+/// committed the deletion, then failed), and says done.
+pub fn erase(
+    store: &mut dyn DocumentStore,
+    id: PersonId,
+    now: Timestamp,
+) -> Result<Erasure, StoreError> {
+    let doc_id = DocId::person(id);
+    if !store.is_erased(&doc_id)? && store.heads(&doc_id)?.is_none() {
+        return Ok(Erasure::Unknown);
+    }
+    // The tombstone keeps the first erasure's time.
+    store.erase(&doc_id, now)?;
+    Ok(Erasure::Done)
 }
