@@ -14,6 +14,7 @@ pub mod http;
 pub mod ideas;
 pub mod office;
 pub mod readmodel;
+pub mod residents;
 pub mod storage;
 pub mod volunteers;
 

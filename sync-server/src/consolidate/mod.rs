@@ -30,6 +30,7 @@ pub mod export;
 pub mod figures;
 pub mod filter;
 pub mod follow_ups;
+pub mod held;
 pub mod ideas;
 pub mod open_data;
 pub mod open_data_answers;

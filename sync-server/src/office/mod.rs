@@ -33,6 +33,7 @@ mod map;
 mod questionnaire;
 mod remember;
 mod report;
+mod residents;
 mod results;
 mod results_map;
 mod sectors;
@@ -136,6 +137,10 @@ pub fn router() -> Router<AppState> {
             post(volunteers::withdraw),
         )
         .route("/office/volunteers/{id}/erase", post(volunteers::erase))
+        .route(
+            "/office/residents",
+            get(residents::form).post(residents::search),
+        )
         .route("/office/exports", get(exports::show))
         .route("/office/exports/{file}", get(exports::download))
         .route("/office/devices", get(devices::show))
