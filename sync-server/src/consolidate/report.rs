@@ -113,42 +113,61 @@ pub enum Quoted {
 }
 
 /// The conversations' words in the filter's scope, newest first, redacted.
+/// The same words recorded twice (two passes, two phones) are quoted or
+/// offered once; words chosen at one door in the scope are not offered
+/// again from another.
 pub fn quotes(rm: &Snapshot, filter: &Filter, which: Quoted) -> rusqlite::Result<Vec<Quote>> {
-    let visits = filter.visits();
-    let mut params = visits.params;
-    let campaign = Value::Text(filter.campaign.to_string());
-    // The same words recorded twice (two passes, two phones) are quoted or
-    // offered once; words already chosen at one door are not offered again
-    // from another.
-    let (test, limit) = match which {
-        Quoted::Chosen => {
-            params.push(campaign);
-            (
-                "v.visit_id IN (SELECT q.visit_id FROM rm_report_quotes q WHERE q.campaign_id = ?)",
-                String::new(),
-            )
-        }
-        Quoted::Candidates => {
-            params.extend([campaign.clone(), campaign]);
-            (
-                "v.verbatim NOT IN (SELECT c.verbatim FROM rm_report_quotes q
-                   JOIN rm_visits c ON c.visit_id = q.visit_id AND c.campaign_id = q.campaign_id
-                   WHERE q.campaign_id = ? AND c.campaign_id = ?)",
-                format!("LIMIT {CANDIDATES}"),
-            )
-        }
+    let quote = |visit_id: String, words: &str| Quote {
+        visit_id,
+        text: crate::consolidate::redact::quote(words),
     };
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (visit_id, words) in chosen(rm, filter)? {
+        if seen.insert(words.clone()) && which == Quoted::Chosen {
+            out.push(quote(visit_id, &words));
+        }
+    }
+    if which == Quoted::Chosen {
+        return Ok(out);
+    }
+    // The newest words first, read only until enough distinct ones are
+    // found: grouping every conversation by its words cost a coordinator's
+    // report page more than all its figures.
+    let visits = filter.visits();
     let mut stmt = rm.conn.prepare(&format!(
-        "SELECT min(v.visit_id), v.verbatim FROM ({}) v
-         WHERE v.outcome = 'talked' AND v.verbatim <> '' AND {test}
-         GROUP BY v.verbatim ORDER BY max(v.at) DESC, min(v.visit_id) {limit}",
+        "SELECT v.visit_id, v.verbatim FROM ({}) v
+         WHERE v.outcome = 'talked' AND v.verbatim <> ''
+         ORDER BY v.at DESC, v.visit_id",
         visits.text
     ))?;
-    stmt.query_map(params_from_iter(params.iter()), |r| {
-        Ok(Quote {
-            visit_id: r.get(0)?,
-            text: crate::consolidate::redact::quote(&r.get::<_, String>(1)?),
-        })
-    })?
-    .collect()
+    let mut rows = stmt.query(params_from_iter(visits.params.iter()))?;
+    while out.len() < CANDIDATES
+        && let Some(row) = rows.next()?
+    {
+        let words: String = row.get(1)?;
+        if seen.insert(words.clone()) {
+            out.push(quote(row.get(0)?, &words));
+        }
+    }
+    Ok(out)
+}
+
+/// The chosen visits' (id, words) in the filter's scope, newest first.
+fn chosen(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<(String, String)>> {
+    let visits = filter.visits();
+    let mut params = visits.params;
+    params.push(Value::Text(filter.campaign.to_string()));
+    rm.conn
+        .prepare(&format!(
+            "SELECT v.visit_id, v.verbatim FROM ({}) v
+             WHERE v.outcome = 'talked' AND v.verbatim <> '' AND v.visit_id IN
+               (SELECT q.visit_id FROM rm_report_quotes q WHERE q.campaign_id = ?)
+             ORDER BY v.at DESC, v.visit_id",
+            visits.text
+        ))?
+        .query_map(params_from_iter(params.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect()
 }
