@@ -74,6 +74,30 @@ test("a follow-up answered at the office shows on the phone's door; the elected 
     assert.match(await o.textContent(".notice.ok"), /prochaine synchro/);
     await checkScreen(o, "office-follow-ups", true);
 
+    // The report quotes no resident's words until the coordinator chooses
+    // some: she picks the first offered.
+    await o.click("header.top >> text=Rapports");
+    await o.waitForSelector("article.report-page");
+    const offered = o.locator(".quote-candidates blockquote >> nth=0");
+    const words = (await offered.textContent()).trim();
+    await Promise.all([
+      o.waitForNavigation(),
+      o.click(".quote-candidates form.quote button >> nth=0"),
+    ]);
+    assert.match(o.url(), /#quotes$/);
+    const quoted = o.locator("article.report-page section:not(.quote-candidates) blockquote", { hasText: words.slice(2, 30) });
+    assert.ok(await quoted.count() > 0, "the chosen words are quoted");
+    await quoted.first().scrollIntoViewIfNeeded();
+    await checkScreen(o, "office-report-quotes", true);
+
+    // Finding what is held about a resident, by the words of the follow-up.
+    await o.goto(`${server.url}/office/residents`);
+    await o.fill("input[name=words]", "hall B");
+    await Promise.all([o.waitForNavigation(), o.click("form.filters button[type=submit]")]);
+    assert.match(await o.textContent("main"), /Éclairage du hall B en panne/);
+    assert.ok(!o.url().includes("hall"), "the words are not in the address");
+    await checkScreen(o, "office-residents", true);
+
     // The phone's next sync: the door says what became of it.
     await p.goto(server.url);
     await p.waitForSelector(".list .row", { timeout: 30000 });
@@ -94,6 +118,9 @@ test("a follow-up answered at the office shows on the phone's door; the elected 
     assert.deepEqual(await e.locator("header.top nav a").allTextContents(), ["Résultats", "Rapports"]);
     await e.click("header.top >> text=Rapports");
     await e.waitForSelector("article.report-page");
+    assert.equal(await e.locator(".quote-candidates").count(), 0, "nothing offered to an elected official");
+    assert.ok(await e.locator("article.report-page blockquote", { hasText: words.slice(2, 30) }).count() > 0,
+      "the chosen words reach the elected official");
     await checkScreen(e, "office-report", true);
     // Nothing to post but the logout.
     assert.equal(await e.locator("form[method=post]").count(), 1);
