@@ -298,11 +298,26 @@ async fn main() {
     // Rebuilding the read model from the documents, in this process.
     let rebuilt_path = data.path().join("bench-rebuilt.readmodel.sqlite");
     let started = Instant::now();
+    let docs_path = docs.clone();
     let docs = sync_server::storage::tenants::TenantStore::open_sqlite(docs).expect("docs");
     let rebuilt = ReadModel::open(&rebuilt_path, docs).expect("open");
     rebuilt.catch_up().expect("rebuild");
     println!(
         "rebuild_read_model_s {:.1}",
+        started.elapsed().as_secs_f64()
+    );
+    // The same without the answers, for the ratio of what they add.
+    let started = Instant::now();
+    let bare = ReadModel::open(
+        &data.path().join("bench-bare.readmodel.sqlite"),
+        WithoutCampaigns(
+            sync_server::storage::tenants::TenantStore::open_sqlite(docs_path).expect("docs"),
+        ),
+    )
+    .expect("open");
+    bare.catch_up().expect("rebuild");
+    println!(
+        "rebuild_read_model_without_answers_s {:.1}",
         started.elapsed().as_secs_f64()
     );
 
@@ -505,8 +520,15 @@ async fn main() {
     phone.sync().await;
     twin.sync().await;
     rebuilt.catch_up().expect("catch up");
-    let (mut eager, mut lazy, mut idle, mut loaded, mut projections) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    bare.catch_up().expect("catch up");
+    let (mut eager, mut lazy, mut idle, mut loaded, mut projections, mut bare_projections) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
     for day in 0..DAYS {
         record_day(&mut phone, latest.id, &phone_sector, day);
         record_day(&mut twin, latest.id, &phone_sector, day + 100);
@@ -557,16 +579,27 @@ async fn main() {
             twin.sync().await;
             lazy.push(start.elapsed());
         }
-        let start = Instant::now();
-        rebuilt.catch_up().expect("catch up");
-        projections.push(start.elapsed());
+        // The day projected with its answers and without, in turn first.
+        let mut models = [(&rebuilt, &mut projections), (&bare, &mut bare_projections)];
+        if day % 2 == 1 {
+            models.reverse();
+        }
+        for (model, times) in models {
+            let start = Instant::now();
+            model.catch_up().expect("catch up");
+            times.push(start.elapsed());
+        }
     }
     let med = |v: &mut Vec<Duration>| percentile(v, 0.5);
     let (eager_ms, lazy_ms) = (med(&mut eager), med(&mut lazy));
     println!(
-        "day_sync_eager_ms {eager_ms:.0} day_sync_lazy_ms {lazy_ms:.0} ratio {:.2} day_projection_ms {:.0}",
+        "day_sync_eager_ms {eager_ms:.0} day_sync_lazy_ms {lazy_ms:.0} ratio {:.2}",
         eager_ms / lazy_ms,
-        med(&mut projections)
+    );
+    let (with, without) = (med(&mut projections), med(&mut bare_projections));
+    println!(
+        "day_projection_ms {with:.0} without_answers_ms {without:.0} ratio {:.2}",
+        with / without
     );
     let (idle_ms, loaded_ms) = (med(&mut idle), med(&mut loaded));
     println!(
@@ -575,4 +608,108 @@ async fn main() {
     );
     drop(lazy_child);
     drop(child);
+}
+
+/// The documents as they are, except that no campaign reads: the read
+/// model then projects every visit without its answers (as it does for a
+/// campaign it cannot read), which is what projecting a day cost before
+/// answers were projected. Only for the ratio of the two.
+struct WithoutCampaigns(sync_server::storage::tenants::TenantStore);
+
+struct Hiding(Box<dyn shared::sync::DocumentStore + Send>);
+
+impl sync_server::readmodel::DocumentSource for WithoutCampaigns {
+    fn documents(
+        &self,
+    ) -> Result<Box<dyn shared::sync::DocumentStore + Send>, shared::store::StoreError> {
+        Ok(Box::new(Hiding(self.0.documents()?)))
+    }
+}
+
+mod hiding {
+    use super::Hiding;
+    use automerge::{Automerge, ChangeHash, sync};
+    use shared::schema::{DocId, DocKind};
+    use shared::store::{
+        Changed, Committed, ExchangeWrite, KindsVersion, Saved, StoreError, Tombstone,
+    };
+    use shared::sync::{DocumentStore, SyncStore};
+
+    impl SyncStore for Hiding {
+        fn load(&self, doc_id: &DocId) -> Result<Option<Automerge>, StoreError> {
+            if doc_id.kind() == DocKind::Campaign {
+                return Ok(None);
+            }
+            self.0.load(doc_id)
+        }
+        fn heads(&self, doc_id: &DocId) -> Result<Option<Vec<ChangeHash>>, StoreError> {
+            self.0.heads(doc_id)
+        }
+        fn stored_bytes(&self, doc_id: &DocId) -> Result<Option<Vec<Vec<u8>>>, StoreError> {
+            self.0.stored_bytes(doc_id)
+        }
+        fn stored_size(&self, doc_id: &DocId) -> Result<Option<u64>, StoreError> {
+            self.0.stored_size(doc_id)
+        }
+        fn is_erased(&self, doc_id: &DocId) -> Result<bool, StoreError> {
+            self.0.is_erased(doc_id)
+        }
+        fn sync_state(
+            &self,
+            peer: &str,
+            doc_id: &DocId,
+        ) -> Result<Option<sync::State>, StoreError> {
+            self.0.sync_state(peer, doc_id)
+        }
+        fn current_rev(&self) -> Result<i64, StoreError> {
+            self.0.current_rev()
+        }
+        fn changed_since(&self, rev: i64, limit: usize) -> Result<Vec<Changed>, StoreError> {
+            self.0.changed_since(rev, limit)
+        }
+        fn tombstone(&self, doc_id: &DocId) -> Result<Option<Tombstone>, StoreError> {
+            self.0.tombstone(doc_id)
+        }
+        fn tombstones_since(&self, rev: i64) -> Result<Vec<Tombstone>, StoreError> {
+            self.0.tombstones_since(rev)
+        }
+        fn commit_exchange(
+            &mut self,
+            writes: &[ExchangeWrite<'_>],
+            peer: &str,
+            states: &[(&DocId, &sync::State)],
+        ) -> Result<Committed, StoreError> {
+            self.0.commit_exchange(writes, peer, states)
+        }
+    }
+
+    impl DocumentStore for Hiding {
+        fn save_all(&mut self, docs: &[(&DocId, &Automerge)]) -> Result<Vec<Saved>, StoreError> {
+            self.0.save_all(docs)
+        }
+        fn erase(&mut self, doc_id: &DocId, erased_at: i64) -> Result<Tombstone, StoreError> {
+            self.0.erase(doc_id, erased_at)
+        }
+        fn fingerprint(&self) -> Result<Vec<(DocId, Vec<ChangeHash>)>, StoreError> {
+            self.0.fingerprint()
+        }
+        fn doc_ids_of(&self, kind: DocKind) -> Result<Vec<DocId>, StoreError> {
+            self.0.doc_ids_of(kind)
+        }
+        fn document_count(&self) -> Result<i64, StoreError> {
+            self.0.document_count()
+        }
+        fn erased_between(&self, after: i64, upto: i64) -> Result<Vec<DocId>, StoreError> {
+            self.0.erased_between(after, upto)
+        }
+        fn kinds_version(&self, kinds: &[DocKind]) -> Result<KindsVersion, StoreError> {
+            self.0.kinds_version(kinds)
+        }
+        fn read_consistent(
+            &self,
+            read: &mut dyn FnMut() -> Result<(), StoreError>,
+        ) -> Result<(), StoreError> {
+            self.0.read_consistent(read)
+        }
+    }
 }
