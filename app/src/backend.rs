@@ -162,8 +162,10 @@ pub enum Problem {
     CodeUsed,
     /// The enrolment code expired.
     CodeExpired,
-    /// The server no longer knows this phone (revoked).
+    /// The server no longer knows this phone.
     DeviceRefused,
+    /// The office withdrew this phone, which wiped what it held.
+    Wiped,
     /// Too many attempts, or the server is busy: try again shortly.
     Busy,
     /// The server refused for another reason.
@@ -215,6 +217,7 @@ impl Problem {
             SyncError::Engine(_) => Problem::BadAnswer,
             SyncError::Store(_) | SyncError::Enrolment(_) => Problem::Storage,
             SyncError::NotEnrolled => Problem::NotEnrolled,
+            SyncError::Revoked => Problem::Wiped,
         };
         problem.noted(e)
     }

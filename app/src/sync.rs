@@ -2,7 +2,8 @@
 //!
 //! [`sync`] drives `shared::sync::ClientSession` over HTTP. A dropped
 //! connection ends the call with an error; what was received is already
-//! saved, and the next call resumes from there.
+//! saved, and the next call resumes from there. A phone the office
+//! withdrew is told so at its next contact and wipes what it holds.
 
 use crate::platform::http::{HttpError, Server};
 use shared::api::{EnrolRequest, EnrolResponse};
@@ -27,6 +28,9 @@ pub enum SyncError {
     /// This device is not enrolled.
     #[error("this device is not enrolled yet")]
     NotEnrolled,
+    /// The office withdrew this device: what it held was wiped.
+    #[error("this device was withdrawn by the office; what it held was wiped")]
+    Revoked,
     /// The stored enrolment is unreadable.
     #[error("the stored enrolment is unreadable")]
     Enrolment(#[from] serde_json::Error),
@@ -97,7 +101,15 @@ pub async fn sync(
     let mut session = ClientSession::start(store)?;
     let mut traffic = Traffic::default();
     while let Some(request) = session.next_request(store)? {
-        let (response, sent, received) = server.sync_round(&token, &request).await?;
+        let (response, sent, received) = match server.sync_round(&token, &request).await {
+            Err(HttpError::Refused { status: 410, body })
+                if body.error == shared::protocol::DEVICE_REVOKED =>
+            {
+                store.wipe()?;
+                return Err(SyncError::Revoked);
+            }
+            answer => answer?,
+        };
         traffic.sent += sent;
         traffic.received += received;
         let progress = session.handle_response(store, response)?;

@@ -22,6 +22,10 @@ pub const PROTOCOL_VERSION: u16 = 2;
 /// Content type of sync request and response bodies.
 pub const SYNC_CONTENT_TYPE: &str = "application/vnd.palier.sync";
 
+/// The error code (410) a device the office withdrew gets on its next
+/// contact: it then wipes what it holds.
+pub const DEVICE_REVOKED: &str = "device_revoked";
+
 /// Largest sync request body the server accepts.
 pub const MAX_SYNC_REQUEST_BYTES: usize = 8 * 1024 * 1024;
 

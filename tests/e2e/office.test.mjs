@@ -171,10 +171,20 @@ test("a coordinator prepares a campaign and the phone shows its sector and quest
     assert.doesNotMatch(await row.textContent(), /jamais/);
     assert.match(await row.textContent(), /Ceux de ses secteurs/, "no whole town unless given");
     await checkScreen(page, "office-devices");
+    // Asked first: the phone will wipe what it holds.
+    page.once("dialog", async (dialog) => {
+      assert.match(dialog.message(), /effacera tout ce qu'il contient/);
+      await dialog.accept();
+    });
     await Promise.all([page.waitForNavigation(), row.locator("button.danger").click()]);
     assert.match(await page.locator("tr", { hasText: "Samia – téléphone 3" }).textContent(), /Révoqué/);
     await p.click(".bar .back");
-    assert.equal(await syncNow(p), false, "a revoked phone cannot sync");
+    // Its next contact: told it was withdrawn, it wiped what it held.
+    await p.click(".bar .sync");
+    await p.click("button.primary");
+    await p.waitForSelector("p.error[role=alert]", { timeout: 30000 });
+    assert.match(await p.textContent("p.error[role=alert]"), /retiré ce téléphone/);
+    await shot(p, "field-withdrawn-wiped");
 
     // English on request, and the menu keeps working.
     await page.click("a.lang");

@@ -1,10 +1,12 @@
 //! Enrolling a phone: a code works once even when redemptions race; wrong
-//! and expired codes fail clearly; a revoked device is refused.
+//! and expired codes fail clearly; a revoked device is refused and wipes
+//! what it holds.
 
 use app::platform::http::HttpError;
 use shared::api::{EnrolRequest, EnrolResponse, Role};
+use shared::domain::{BuildingId, CampaignId, Outcome};
 use shared::store::Store;
-use tests::{Device, TestServer};
+use tests::{Device, TestServer, contains, database_bytes};
 
 async fn redeem(
     server: &app::platform::http::Server,
@@ -96,20 +98,52 @@ async fn a_revoked_device_is_refused() {
     let server = TestServer::start().await;
     let office = server.municipality("Saint-Denis").await;
     let mut device = Device::enrol(&server, &office, Role::Agent).await;
+    // What a withdrawn phone holds: a conversation's words, synced, and
+    // another not yet synced.
+    let marker = "MARQUEUR-RETRAIT-Karim-Belkacem";
+    let campaign = CampaignId::new();
+    let building = BuildingId::new();
+    let mut said = device.visit(campaign, building, "3", Outcome::Talked);
+    said.verbatim = format!("{marker} au 3e");
+    device.record(&said);
     device.sync().await;
+    let mut later = device.visit(campaign, building, "4", Outcome::Talked);
+    later.verbatim = format!("{marker} au 4e");
+    device.record(&later);
+    assert!(contains(&database_bytes(&device.path), marker.as_bytes()));
     let enrolment = app::sync::enrolment(&device.store)
         .expect("read")
         .expect("enrolled");
 
     assert_eq!(office.revoke(&server.url, enrolment.device_id).await, 204);
 
+    // Its next contact: told it was withdrawn, it wipes what it held, the
+    // unsynced visit and its token included.
     let result = app::sync::sync(&mut device.store, &device.server, &mut |_| {}).await;
-    match result {
-        Err(app::sync::SyncError::Http(HttpError::Refused { status, body })) => {
-            assert_eq!(status, 401);
-            assert!(body.message.contains("revoked"), "{}", body.message);
+    assert!(
+        matches!(result, Err(app::sync::SyncError::Revoked)),
+        "a revoked device synced: {result:?}"
+    );
+    assert!(device.store.doc_ids().expect("ids").is_empty());
+    assert!(app::sync::enrolment(&device.store).expect("read").is_none());
+    assert!(
+        !contains(&database_bytes(&device.path), marker.as_bytes()),
+        "still in the phone's files"
+    );
+    // An unknown token learns nothing of revocations.
+    let unknown = app::sync::remember_enrolment(
+        &mut device.store,
+        &EnrolResponse {
+            token: "not-a-token".into(),
+            ..enrolment.clone()
+        },
+    );
+    assert!(unknown.is_ok());
+    match app::sync::sync(&mut device.store, &device.server, &mut |_| {}).await {
+        Err(app::sync::SyncError::Http(HttpError::Refused { status, .. })) => {
+            assert_eq!(status, 401)
         }
-        other => panic!("a revoked device synced: {other:?}"),
+        other => panic!("an unknown token: {other:?}"),
     }
 
     // Another municipality's coordinator cannot revoke (or see) this device.

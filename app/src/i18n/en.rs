@@ -116,6 +116,9 @@ pub fn text(text: Text) -> &'static str {
             Problem::CodeUsed => "This code was used already: ask the office for a new one.",
             Problem::CodeExpired => "This code expired: ask the office for a new one.",
             Problem::DeviceRefused => "The server no longer knows this phone: see the office.",
+            Problem::Wiped => {
+                "The office withdrew this phone: everything it held was wiped. To start again, ask it for a new code."
+            }
             Problem::Busy => "The server is busy: try again in a moment.",
             Problem::ServerRefused => "The server refused: try again, then tell the office.",
             Problem::BadAnswer => {

@@ -120,6 +120,9 @@ pub fn text(text: Text) -> &'static str {
             Problem::DeviceRefused => {
                 "Le serveur ne reconnaît plus ce téléphone : voyez la coordination."
             }
+            Problem::Wiped => {
+                "La coordination a retiré ce téléphone : tout ce qu'il contenait a été effacé. Pour reprendre, demandez-lui un nouveau code."
+            }
             Problem::Busy => "Le serveur est occupé : réessayez dans un instant.",
             Problem::ServerRefused => {
                 "Le serveur a refusé : réessayez, puis prévenez la coordination."

@@ -318,6 +318,7 @@ mod tests {
                 Problem::CodeUsed,
                 Problem::CodeExpired,
                 Problem::DeviceRefused,
+                Problem::Wiped,
                 Problem::Busy,
                 Problem::ServerRefused,
                 Problem::BadAnswer,

@@ -647,6 +647,28 @@ impl Store {
         rows.map(|row| parse_doc_id(row?)).collect()
     }
 
+    /// Empties the store: every document, change, sync state, tombstone and
+    /// setting (the enrolment and drafts among them), then overwrites what
+    /// they took (`secure_delete`, a `VACUUM`, the WAL truncated). For a
+    /// phone the office withdrew.
+    pub fn wipe(&mut self) -> Result<(), StoreError> {
+        let tx = self.write_transaction()?;
+        for table in [
+            "unsynced",
+            "sync_states",
+            "changes",
+            "tombstones",
+            "documents",
+            "meta",
+        ] {
+            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        tx.execute("INSERT INTO meta (key, value) VALUES ('rev', 0)", [])?;
+        tx.commit()?;
+        self.conn.execute_batch("VACUUM")?;
+        self.scrub()
+    }
+
     /// Copies the WAL into the main file and truncates it to zero bytes, so
     /// the old page images it held (erased data among them) are gone.
     ///

@@ -44,9 +44,18 @@ impl FromRequestParts<AppState> for Device {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer(parts)?.to_string();
         let control = state.control.clone();
-        run_blocking(move || control.device(&token))
-            .await?
-            .ok_or(ApiError::Unauthorized("unknown or revoked device token"))
+        let (device, revoked) = run_blocking(move || {
+            let device = control.device(&token)?;
+            let revoked = device.is_none() && control.revoked(&token)?;
+            Ok((device, revoked))
+        })
+        .await?;
+        // A withdrawn phone is told so, and wipes what it holds; an
+        // unknown token learns nothing.
+        if revoked {
+            return Err(ApiError::Revoked);
+        }
+        device.ok_or(ApiError::Unauthorized("unknown device token"))
     }
 }
 

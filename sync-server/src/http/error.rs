@@ -28,6 +28,10 @@ pub enum ApiError {
     /// 410: the enrolment code expired.
     #[error("this enrolment code has expired; ask the office for a new one")]
     CodeExpired,
+    /// 410: this device was withdrawn by the office; it wipes what it
+    /// holds.
+    #[error("this device was withdrawn by the office; wipe what it holds")]
+    Revoked,
     /// 413: the body is over the size limit.
     #[error("the body is larger than the {0} bytes this endpoint accepts")]
     TooLarge(usize),
@@ -55,6 +59,7 @@ impl ApiError {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::CodeUsed => (StatusCode::CONFLICT, "code_used"),
             ApiError::CodeExpired => (StatusCode::GONE, "code_expired"),
+            ApiError::Revoked => (StatusCode::GONE, shared::protocol::DEVICE_REVOKED),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")

@@ -186,7 +186,13 @@ fn render(
                                     @if d.revoked {
                                         (t.revoked)
                                     } @else {
-                                        form method="post" action=(office.action(&format!("/office/devices/{}/revoke", d.device_id))) {
+                                        // What the phone still holds unsent is lost when it wipes:
+                                        // said before, with the count it last reported.
+                                        @let confirm = match d.unsynced {
+                                            Some(n) if n > 0 => t.revoke_confirm_unsynced.replace("{n}", &n.to_string()),
+                                            _ => t.revoke_confirm.to_string(),
+                                        }.replace("{name}", &d.name);
+                                        form method="post" action=(office.action(&format!("/office/devices/{}/revoke", d.device_id))) data-confirm=(confirm) {
                                             button.danger type="submit" aria-label=(format!("{} {}", t.revoke, d.name)) { (t.revoke) }
                                         }
                                     }

@@ -151,6 +151,8 @@ pub const TEXTS: Texts = Texts {
     required: "Answer required",
     revoke: "Revoke",
     revoked: "Revoked",
+    revoke_confirm: "Revoke {name}? At its next contact, this phone will wipe everything it holds.",
+    revoke_confirm_unsynced: "Revoke {name}? At its next contact, this phone will wipe everything it holds, including {n} record(s) never sent to the server, which will be lost.",
     role: "Role",
     role_agent: "Field agent",
     role_ambassador: "Youth ambassador",

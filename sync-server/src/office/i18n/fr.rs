@@ -151,6 +151,8 @@ pub const TEXTS: Texts = Texts {
     required: "Réponse obligatoire",
     revoke: "Révoquer",
     revoked: "Révoqué",
+    revoke_confirm: "Révoquer {name} ? À son prochain contact, ce téléphone effacera tout ce qu'il contient.",
+    revoke_confirm_unsynced: "Révoquer {name} ? À son prochain contact, ce téléphone effacera tout ce qu'il contient, dont {n} fiche(s) jamais envoyée(s) au serveur, qui seront perdues.",
     role: "Rôle",
     role_agent: "Agent de terrain",
     role_ambassador: "Ambassadeur jeunesse",

@@ -281,6 +281,8 @@ texts! {
     required,
     revoke,
     revoked,
+    revoke_confirm,
+    revoke_confirm_unsynced,
     role,
     role_agent,
     role_ambassador,

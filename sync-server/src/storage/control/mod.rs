@@ -497,6 +497,18 @@ impl Control {
         .transpose()
     }
 
+    /// Whether a token is a device's the office withdrew (an unknown token
+    /// is not).
+    pub fn revoked(&self, token: &str) -> Result<bool, ControlError> {
+        let row = self.db.run(|sql| {
+            sql.query_opt(
+                "SELECT 1 FROM devices WHERE token_hash = ?1 AND revoked_at IS NOT NULL",
+                &[secrets::hash_secret(token).into()],
+            )
+        })?;
+        Ok(row.is_some())
+    }
+
     /// Gives a device of `municipality` the whole town while no sector
     /// names it, or takes it back; false if it has no such device.
     pub fn set_whole_town(
