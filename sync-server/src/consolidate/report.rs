@@ -131,17 +131,22 @@ pub fn quotes(rm: &Snapshot, filter: &Filter, which: Quoted) -> rusqlite::Result
     if which == Quoted::Chosen {
         return Ok(out);
     }
-    // The newest words first, read only until enough distinct ones are
-    // found: grouping every conversation by its words cost a coordinator's
-    // report page more than all its figures.
-    let visits = filter.visits();
-    let mut stmt = rm.conn.prepare(&format!(
-        "SELECT v.visit_id, v.verbatim FROM ({}) v
-         WHERE v.outcome = 'talked' AND v.verbatim <> ''
-         ORDER BY v.at DESC, v.visit_id",
-        visits.text
-    ))?;
-    let mut rows = stmt.query(params_from_iter(visits.params.iter()))?;
+    // The newest words first (`rm_visits_said`), read only until enough
+    // distinct ones are found: grouping every conversation by its words
+    // cost a coordinator's report page more than all its figures.
+    let scope = filter.buildings();
+    let mut text = format!(
+        "SELECT v.visit_id, v.verbatim FROM rm_visits v
+         WHERE v.campaign_id = ? AND v.outcome = 'talked' AND v.verbatim <> ''
+           AND v.building_id IN (SELECT building_id FROM ({}) s)",
+        scope.text
+    );
+    let mut params = vec![Value::Text(filter.campaign.to_string())];
+    params.extend(scope.params);
+    filter.period("v.at", &mut text, &mut params);
+    text.push_str(" ORDER BY v.at DESC, v.visit_id");
+    let mut stmt = rm.conn.prepare(&text)?;
+    let mut rows = stmt.query(params_from_iter(params.iter()))?;
     while out.len() < CANDIDATES
         && let Some(row) = rows.next()?
     {
@@ -153,19 +158,23 @@ pub fn quotes(rm: &Snapshot, filter: &Filter, which: Quoted) -> rusqlite::Result
     Ok(out)
 }
 
-/// The chosen visits' (id, words) in the filter's scope, newest first.
+/// The chosen visits' (id, words) in the filter's scope, newest first,
+/// read from the few chosen ids (`rm_visits_by_visit`).
 fn chosen(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<(String, String)>> {
-    let visits = filter.visits();
-    let mut params = visits.params;
-    params.push(Value::Text(filter.campaign.to_string()));
+    let scope = filter.buildings();
+    let mut text = format!(
+        "SELECT v.visit_id, v.verbatim FROM rm_report_quotes q
+         JOIN rm_visits v ON v.visit_id = q.visit_id AND v.campaign_id = q.campaign_id
+         WHERE q.campaign_id = ? AND v.outcome = 'talked' AND v.verbatim <> ''
+           AND v.building_id IN (SELECT building_id FROM ({}) s)",
+        scope.text
+    );
+    let mut params = vec![Value::Text(filter.campaign.to_string())];
+    params.extend(scope.params);
+    filter.period("v.at", &mut text, &mut params);
+    text.push_str(" ORDER BY v.at DESC, v.visit_id");
     rm.conn
-        .prepare(&format!(
-            "SELECT v.visit_id, v.verbatim FROM ({}) v
-             WHERE v.outcome = 'talked' AND v.verbatim <> '' AND v.visit_id IN
-               (SELECT q.visit_id FROM rm_report_quotes q WHERE q.campaign_id = ?)
-             ORDER BY v.at DESC, v.visit_id",
-            visits.text
-        ))?
+        .prepare(&text)?
         .query_map(params_from_iter(params.iter()), |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?

@@ -323,6 +323,19 @@ CREATE TABLE rm_report_quotes (
 CREATE INDEX rm_report_quotes_by_campaign ON rm_report_quotes (campaign_id, visit_id);
 ",
     },
+    Migration {
+        version: 5,
+        name: "read model: the conversations' words, newest first, and visits by id",
+        // The report reads the newest words of a page's scope until it has
+        // enough, and the chosen ones by their visit's id: through the
+        // campaign's visits each was a scan of all of them (300 ms at a
+        // million visits).
+        sql: "
+CREATE INDEX rm_visits_said ON rm_visits (campaign_id, at, building_id, visit_id)
+    WHERE outcome = 'talked' AND verbatim <> '';
+CREATE INDEX rm_visits_by_visit ON rm_visits (visit_id);
+",
+    },
 ];
 
 /// The tables a document's rows live in, emptied before it is projected
