@@ -67,6 +67,17 @@ pub fn SyncView() -> Element {
             ui.refresh(backend.clone());
         });
     };
+    // Withdrawn and wiped: the phone holds nothing, so what it held,
+    // when it last synced and a sync button would all be false.
+    if let Some(Err(crate::backend::Problem::Wiped)) = outcome() {
+        return rsx! {
+            h1 { {ui.t(Text::Sync)} }
+            section { class: "card",
+                p { class: "error", role: "alert", {ui.t(Text::Problem(crate::backend::Problem::Wiped))} }
+                p { a { href: "#/", {ui.t(Text::EnrolTitle)} } }
+            }
+        };
+    }
     rsx! {
         h1 { {ui.t(Text::Sync)} }
         section { class: "card",
