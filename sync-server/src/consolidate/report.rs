@@ -134,17 +134,7 @@ pub fn quotes(rm: &Snapshot, filter: &Filter, which: Quoted) -> rusqlite::Result
     // The newest words first (`rm_visits_said`), read only until enough
     // distinct ones are found: grouping every conversation by its words
     // cost a coordinator's report page more than all its figures.
-    let scope = filter.buildings();
-    let mut text = format!(
-        "SELECT v.visit_id, v.verbatim FROM rm_visits v
-         WHERE v.campaign_id = ? AND v.outcome = 'talked' AND v.verbatim <> ''
-           AND v.building_id IN (SELECT building_id FROM ({}) s)",
-        scope.text
-    );
-    let mut params = vec![Value::Text(filter.campaign.to_string())];
-    params.extend(scope.params);
-    filter.period("v.at", &mut text, &mut params);
-    text.push_str(" ORDER BY v.at DESC, v.visit_id");
+    let (text, params) = said(filter, "rm_visits v", "v.campaign_id");
     let mut stmt = rm.conn.prepare(&text)?;
     let mut rows = stmt.query(params_from_iter(params.iter()))?;
     while out.len() < CANDIDATES
@@ -161,11 +151,28 @@ pub fn quotes(rm: &Snapshot, filter: &Filter, which: Quoted) -> rusqlite::Result
 /// The chosen visits' (id, words) in the filter's scope, newest first,
 /// read from the few chosen ids (`rm_visits_by_visit`).
 fn chosen(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<(String, String)>> {
+    let (text, params) = said(
+        filter,
+        "rm_report_quotes q JOIN rm_visits v
+           ON v.visit_id = q.visit_id AND v.campaign_id = q.campaign_id",
+        "q.campaign_id",
+    );
+    rm.conn
+        .prepare(&text)?
+        .query_map(params_from_iter(params.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect()
+}
+
+/// The (visit id, words) of the talked visits `from` reaches in the
+/// filter's scope and period, `campaign` naming the column that holds the
+/// campaign, newest first: the SQL and its parameters.
+fn said(filter: &Filter, from: &str, campaign: &str) -> (String, Vec<Value>) {
     let scope = filter.buildings();
     let mut text = format!(
-        "SELECT v.visit_id, v.verbatim FROM rm_report_quotes q
-         JOIN rm_visits v ON v.visit_id = q.visit_id AND v.campaign_id = q.campaign_id
-         WHERE q.campaign_id = ? AND v.outcome = 'talked' AND v.verbatim <> ''
+        "SELECT v.visit_id, v.verbatim FROM {from}
+         WHERE {campaign} = ? AND v.outcome = 'talked' AND v.verbatim <> ''
            AND v.building_id IN (SELECT building_id FROM ({}) s)",
         scope.text
     );
@@ -173,10 +180,5 @@ fn chosen(rm: &Snapshot, filter: &Filter) -> rusqlite::Result<Vec<(String, Strin
     params.extend(scope.params);
     filter.period("v.at", &mut text, &mut params);
     text.push_str(" ORDER BY v.at DESC, v.visit_id");
-    rm.conn
-        .prepare(&text)?
-        .query_map(params_from_iter(params.iter()), |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
-        .collect()
+    (text, params)
 }
