@@ -168,6 +168,9 @@ pub enum Problem {
     Wiped,
     /// Too many attempts, or the server is busy: try again shortly.
     Busy,
+    /// The server speaks a newer protocol: reload the app to update it;
+    /// nothing on the phone is lost.
+    UpdateRequired,
     /// The server refused for another reason.
     ServerRefused,
     /// The server's answer could not be read.
@@ -185,6 +188,8 @@ pub enum Problem {
     NoStorage,
     /// Only the agent who recorded a conversation corrects it.
     NotYours,
+    /// The office erased what the conversation said.
+    WordsErased,
 }
 
 impl Problem {
@@ -206,6 +211,7 @@ impl Problem {
             HttpError::Refused {
                 status: 429 | 503, ..
             } => Problem::Busy,
+            HttpError::Refused { status: 426, .. } => Problem::UpdateRequired,
             HttpError::Refused { .. } => Problem::ServerRefused,
             HttpError::Wire(_) | HttpError::Json(_) => Problem::BadAnswer,
         }
@@ -238,6 +244,7 @@ impl Problem {
             field::FieldError::Missing(_) => Problem::Missing,
             field::FieldError::NoLongerUndoable => Problem::NoLongerUndoable,
             field::FieldError::NotYours => Problem::NotYours,
+            field::FieldError::WordsErased => Problem::WordsErased,
             field::FieldError::Store(_) | field::FieldError::Schema(_) => Problem::Storage,
         };
         problem.noted(e)

@@ -192,7 +192,7 @@ const ERASURES_SEEN: &str = "drafts.erasures";
 /// check, whether or not the sync that brought it completed: its round
 /// may have been the one before a failure. Returns whether drafts went.
 pub fn purge_after_erasures(store: &mut Store) -> Result<bool, StoreError> {
-    let erasures = store.tombstones_since(0)?.len() as u64;
+    let erasures = store.tombstones_between(0, i64::MAX)?.len() as u64;
     let seen = store
         .meta(ERASURES_SEEN)?
         .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())

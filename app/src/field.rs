@@ -34,6 +34,10 @@ pub enum FieldError {
     /// Only the agent who recorded a conversation corrects it.
     #[error("only the agent who recorded this conversation can correct it")]
     NotYours,
+    /// The office erased what this conversation said: it is not written
+    /// again.
+    #[error("the office erased what this conversation said")]
+    WordsErased,
 }
 
 /// The last pass there is.
@@ -242,7 +246,7 @@ fn visits_of(
     campaign: CampaignId,
     building: BuildingId,
 ) -> Result<Vec<Visit>, FieldError> {
-    let Some(doc) = store.load(&DocId::visits(campaign, building))? else {
+    let Some(doc) = store.load(&store.current_visits(campaign, building)?)? else {
         return Ok(Vec::new());
     };
     Ok(schema::visits(&doc)?.into_values().collect())
@@ -339,7 +343,8 @@ pub fn door_history(
         .filter(|v| v.door == *door)
         .map(|v| PastVisit {
             id: v.id,
-            correctable: Some(v.agent) == me && v.outcome == Outcome::Talked,
+            // Words the office erased are not written again.
+            correctable: Some(v.agent) == me && v.outcome == Outcome::Talked && !v.words_erased,
             pass: v.pass,
             outcome: v.outcome,
             at: v.at,
@@ -562,7 +567,8 @@ struct Log {
 
 impl Log {
     fn open(store: &Store, campaign: CampaignId, building: BuildingId) -> Result<Self, FieldError> {
-        let id = DocId::visits(campaign, building);
+        // The current generation: a redacted log lives on as the next.
+        let id = store.current_visits(campaign, building)?;
         let doc = store.load(&id)?.unwrap_or_default();
         Ok(Self { id, doc })
     }
@@ -634,7 +640,7 @@ pub fn undo(
     me: AgentId,
     synced_at: Option<Timestamp>,
 ) -> Result<(), FieldError> {
-    let log_id = DocId::visits(campaign, building);
+    let log_id = store.current_visits(campaign, building)?;
     let Some(mut log) = store.load(&log_id)? else {
         return Ok(());
     };
@@ -694,6 +700,9 @@ pub fn correct_talk(
     let mut visit = visit(store, campaign, building, visit_id)?;
     if visit.agent != me || visit.outcome != Outcome::Talked {
         return Err(FieldError::NotYours);
+    }
+    if visit.words_erased {
+        return Err(FieldError::WordsErased);
     }
     visit.answers = correction.answers;
     visit.topics = correction.topics;

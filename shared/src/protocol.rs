@@ -17,7 +17,18 @@ use serde::{Deserialize, Serialize};
 
 /// The version of the types below. A peer speaking another version gets a
 /// clear error instead of misread bytes.
-pub const PROTOCOL_VERSION: u16 = 2;
+///
+/// - 2: the first release in the field.
+/// - 3: a visit log's id may carry a generation (`schema`, "Generations"),
+///   which version 2 cannot read. A version-2 phone is answered
+///   [`UPDATE_REQUIRED`] (426) and keeps everything it holds; the release
+///   it loads next reads its store as it is and carries its unsynced
+///   visits over (ARCHITECTURE.md, "A phone on the previous release").
+pub const PROTOCOL_VERSION: u16 = 3;
+
+/// The error code (426) a device speaking an older protocol gets: it
+/// keeps what it holds, and syncs once the app is updated.
+pub const UPDATE_REQUIRED: &str = "update_required";
 
 /// Content type of sync request and response bodies.
 pub const SYNC_CONTENT_TYPE: &str = "application/vnd.palier.sync";
@@ -128,7 +139,7 @@ pub enum WireError {
     /// Not decodable.
     #[error("malformed sync body: {0}")]
     Malformed(#[from] postcard::Error),
-    /// Another protocol version.
+    /// Another protocol version (the peer, or this side, must update).
     #[error("protocol version {found} is not supported (this side speaks {PROTOCOL_VERSION})")]
     Version {
         /// The version the peer sent.

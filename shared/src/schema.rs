@@ -10,7 +10,7 @@
 //! | neighbourhood | `neighbourhood:<id>` | one [`Neighbourhood`] polygon |
 //! | building | `building:<id>` | one [`Building`], entrances, floors, doors |
 //! | sector | `sector:<id>` | one [`Sector`] |
-//! | visits | `visits:<campaign>:<building>` | every [`Visit`] to one building in one campaign, keyed by visit id |
+//! | visits | `visits:<campaign>:<building>[:<generation>]` | every [`Visit`] to one building in one campaign, keyed by visit id |
 //! | idea | `idea:<id>` | one [`Idea`] |
 //! | follow-up | `followup:<id>` | one [`FollowUp`] and its status history |
 //! | person | `person:<id>` | one [`Person`] and their consents: the only personal data |
@@ -20,6 +20,18 @@
 //! "same" document; if the visits lived in a nested map, each device would
 //! create its own map under the same key and one agent's visits would be
 //! hidden behind the other's. At the root there is no container to race for.
+//!
+//! # Generations
+//!
+//! Automerge keeps every change, so words removed from a visit log stay in
+//! its history. Redacting a log therefore writes its present state, without
+//! the removed words, as a new document, the next *generation*, and erases
+//! the old one (a tombstone, as for a person). The first generation's id
+//! has no suffix (what every earlier release wrote); generation `n ≥ 1`
+//! ends in `:n`. Generation `n` is current exactly when it is not erased,
+//! and it may exist only once `n - 1` is erased: the server refuses a write
+//! to any other, and a phone that held `n - 1` carries its unsynced edits
+//! over (`sync::client`, ARCHITECTURE.md "Redaction by generations").
 
 use crate::domain::{
     Building, BuildingId, Campaign, CampaignId, FollowUp, FollowUpId, Idea, IdeaId, Neighbourhood,
@@ -125,6 +137,41 @@ impl DocId {
             building.0.as_simple()
         ))
     }
+    /// Generation `generation` of the visit log of a building in a
+    /// campaign (the first is [`DocId::visits`]).
+    pub fn visits_generation(campaign: CampaignId, building: BuildingId, generation: u32) -> Self {
+        let first = Self::visits(campaign, building);
+        if generation == 0 {
+            first
+        } else {
+            Self(format!("{first}:{generation}"))
+        }
+    }
+    /// Which generation of its log this is (0 for every other kind).
+    pub fn generation(&self) -> u32 {
+        match self.kind() {
+            DocKind::Visits => self
+                .0
+                .split(':')
+                .nth(3)
+                .and_then(|g| g.parse().ok())
+                .unwrap_or(0),
+            _ => 0,
+        }
+    }
+    /// The visit log's next generation, which replaces this one when it
+    /// is redacted; `None` for other kinds, or past the last generation.
+    pub fn next_generation(&self) -> Option<Self> {
+        let (campaign, building) = (self.campaign_id()?, self.building_id()?);
+        let next = self.generation().checked_add(1)?;
+        Some(Self::visits_generation(campaign, building, next))
+    }
+    /// The generation this one replaced, if any.
+    pub fn previous_generation(&self) -> Option<Self> {
+        let (campaign, building) = (self.campaign_id()?, self.building_id()?);
+        let previous = self.generation().checked_sub(1)?;
+        Some(Self::visits_generation(campaign, building, previous))
+    }
     /// The document of an idea.
     pub fn idea(id: IdeaId) -> Self {
         Self::single(DocKind::Idea, id.0)
@@ -152,7 +199,7 @@ impl DocId {
             .ok_or_else(bad)?;
         let wanted = if kind == DocKind::Visits { 2 } else { 1 };
         let mut uuids = 0;
-        for part in parts {
+        for part in parts.by_ref().take(wanted) {
             // The simple form only: one spelling per id, so one row per document.
             if part.len() != 32 || Uuid::try_parse(part).is_err() || part != part.to_lowercase() {
                 return Err(bad());
@@ -161,6 +208,16 @@ impl DocId {
         }
         if uuids != wanted {
             return Err(bad());
+        }
+        // A visit log's generation: a positive decimal, one spelling only.
+        if let Some(generation) = parts.next() {
+            let canonical = kind == DocKind::Visits
+                && generation.parse::<u32>().is_ok_and(|g| g > 0)
+                && !generation.starts_with('0')
+                && generation.bytes().all(|b| b.is_ascii_digit());
+            if !canonical || parts.next().is_some() {
+                return Err(bad());
+            }
         }
         Ok(Self(text.to_string()))
     }
@@ -178,7 +235,13 @@ impl DocId {
     /// The building a building document or a visit log is about.
     pub fn building_id(&self) -> Option<BuildingId> {
         match self.kind() {
-            DocKind::Building | DocKind::Visits => self.last_uuid().map(BuildingId),
+            DocKind::Building => self.last_uuid().map(BuildingId),
+            DocKind::Visits => self
+                .0
+                .split(':')
+                .nth(2)
+                .and_then(|part| Uuid::try_parse(part).ok())
+                .map(BuildingId),
             _ => None,
         }
     }
@@ -204,7 +267,7 @@ impl DocId {
         }
     }
 
-    /// The last id of the document id (a visit log names its building last).
+    /// The last id of the document id.
     fn last_uuid(&self) -> Option<Uuid> {
         self.0
             .rsplit(':')
@@ -380,6 +443,29 @@ mod tests {
         ] {
             assert!(DocId::parse(bad).is_err(), "{bad:?} was accepted");
         }
+    }
+
+    #[test]
+    fn a_visit_log_generation_names_the_same_campaign_and_building() {
+        let (campaign, building) = (CampaignId::new(), BuildingId::new());
+        let first = DocId::visits(campaign, building);
+        assert_eq!(first.generation(), 0);
+        assert_eq!(first.previous_generation(), None);
+        let second = first.next_generation().expect("next");
+        assert_eq!(second, DocId::visits_generation(campaign, building, 1));
+        assert_eq!(DocId::parse(second.as_str()), Ok(second.clone()));
+        assert_eq!(second.generation(), 1);
+        assert_eq!(second.campaign_id(), Some(campaign));
+        assert_eq!(second.building_id(), Some(building));
+        assert_eq!(second.kind(), DocKind::Visits);
+        assert_eq!(second.previous_generation(), Some(first.clone()));
+        for bad in ["0", "01", "-1", "+1", "1:2", "", "x", "4294967296"] {
+            let text = format!("{first}:{bad}");
+            assert!(DocId::parse(&text).is_err(), "{text:?} was accepted");
+        }
+        let idea = DocId::idea(IdeaId::new());
+        assert!(DocId::parse(&format!("{idea}:1")).is_err());
+        assert_eq!(idea.next_generation(), None);
     }
 
     #[test]

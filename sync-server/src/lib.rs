@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod config;
 pub mod consolidate;
 pub mod demo;
+pub mod erasure;
 pub mod follow_ups;
 pub mod http;
 pub mod ideas;

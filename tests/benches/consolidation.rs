@@ -670,8 +670,8 @@ mod hiding {
         fn tombstone(&self, doc_id: &DocId) -> Result<Option<Tombstone>, StoreError> {
             self.0.tombstone(doc_id)
         }
-        fn tombstones_since(&self, rev: i64) -> Result<Vec<Tombstone>, StoreError> {
-            self.0.tombstones_since(rev)
+        fn tombstones_between(&self, after: i64, upto: i64) -> Result<Vec<Tombstone>, StoreError> {
+            self.0.tombstones_between(after, upto)
         }
         fn commit_exchange(
             &mut self,
@@ -689,6 +689,15 @@ mod hiding {
         }
         fn erase(&mut self, doc_id: &DocId, erased_at: i64) -> Result<Tombstone, StoreError> {
             self.0.erase(doc_id, erased_at)
+        }
+        fn replace(
+            &mut self,
+            old: (&DocId, &[ChangeHash]),
+            new: &DocId,
+            doc: &Automerge,
+            erased_at: i64,
+        ) -> Result<Tombstone, StoreError> {
+            self.0.replace(old, new, doc, erased_at)
         }
         fn fingerprint(&self) -> Result<Vec<(DocId, Vec<ChangeHash>)>, StoreError> {
             self.0.fingerprint()

@@ -638,7 +638,7 @@ impl Device {
     ) -> Visit {
         let at = 1_700_000_000_000;
         let visit = Visit::outcome_only(campaign, building, door, Pass(1), at, self.agent, outcome);
-        let doc_id = DocId::visits(campaign, building);
+        let doc_id = self.store.current_visits(campaign, building).expect("log");
         let mut doc = self.store.load(&doc_id).expect("load").unwrap_or_default();
         schema::record_visit(&mut doc, &visit).expect("record");
         self.store.save(&doc_id, &doc, Origin::Local).expect("save");
@@ -648,7 +648,10 @@ impl Device {
     /// Records a visit made elsewhere (with its own time, profile, topics),
     /// durably, as the field app does.
     pub fn record(&mut self, visit: &Visit) {
-        let doc_id = DocId::visits(visit.campaign, visit.building);
+        let doc_id = self
+            .store
+            .current_visits(visit.campaign, visit.building)
+            .expect("log");
         let mut doc = self.store.load(&doc_id).expect("load").unwrap_or_default();
         schema::record_visit(&mut doc, visit).expect("record");
         self.store.save(&doc_id, &doc, Origin::Local).expect("save");
@@ -670,10 +673,10 @@ impl Device {
             .map(|doc| schema::read(&doc).expect("read"))
     }
 
-    /// The visits of a building held here.
+    /// The visits of a building held here (its log's current generation).
     pub fn visits(&self, campaign: CampaignId, building: BuildingId) -> BTreeMap<String, Visit> {
         self.store
-            .load(&DocId::visits(campaign, building))
+            .load(&self.store.current_visits(campaign, building).expect("log"))
             .expect("load")
             .map(|doc| schema::visits(&doc).expect("visits"))
             .unwrap_or_default()
@@ -741,6 +744,22 @@ pub fn database_bytes(path: &Path) -> Vec<u8> {
         file.push(suffix);
         if let Ok(content) = std::fs::read(PathBuf::from(file)) {
             bytes.extend(content);
+        }
+    }
+    bytes
+}
+
+/// The bytes of a SQLite database's files (see [`database_bytes`]) and of
+/// every document it holds, decoded and saved again uncompressed, history
+/// included: Automerge compresses large columns, so a string may be held
+/// without its bytes showing in the file.
+pub fn held_bytes(path: &Path) -> Vec<u8> {
+    let mut bytes = database_bytes(path);
+    if let Ok(store) = shared::store::Store::open(path) {
+        for id in store.doc_ids().expect("ids") {
+            if let Some(doc) = store.load(&id).expect("load") {
+                bytes.extend(doc.save_nocompress());
+            }
         }
     }
     bytes

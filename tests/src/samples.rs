@@ -202,6 +202,7 @@ pub fn day_visit(campaign: CampaignId, building: BuildingId, n: usize, agent: Ag
         },
         follow_up: None,
         person: None,
+        words_erased: false,
     }
 }
 

@@ -4,7 +4,8 @@
 use shared::api::Role;
 use shared::domain::*;
 use shared::schema::DocId;
-use tests::{Device, OfficePages, TestServer, contains, database_bytes, person};
+use tests::samples;
+use tests::{Device, OfficePages, TestServer, contains, database_bytes, held_bytes, person};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_erased_person_leaves_no_byte_on_the_server_or_the_devices() {
@@ -135,5 +136,169 @@ async fn an_erasure_a_reader_held_up_is_finished_by_asking_again() {
     assert_eq!(pages.post(&path, &[]).await.status, 303);
     let unknown = format!("/office/volunteers/{}/erase", PersonId::new().0);
     assert_eq!(pages.post(&unknown, &[]).await.status, 404);
+    server.stop().await;
+}
+
+/// A free-text question, so a resident's answer can carry the marker.
+fn asking_why() -> Questionnaire {
+    Questionnaire {
+        version: 1,
+        questions: vec![Question {
+            id: "q1".into(),
+            kind: QuestionKind::FreeText,
+            label: Translations::from([("fr".to_string(), "Qu'en pensez-vous ?".to_string())]),
+            option_labels: Default::default(),
+            required: false,
+            show_if: None,
+        }],
+    }
+}
+
+/// The whole promise of «Privacy I» for a resident who talked and
+/// volunteered: found at the office by their name, erased in one action
+/// that lists what goes; then their name, words, free-text answer and
+/// topic are in none of the server's files (store, read model), none of
+/// the phones' files, decoded history included; their visit still counts
+/// (door, date, outcome). A phone offline across the erasure keeps the
+/// visit it recorded meanwhile in the same building, and its edit of the
+/// resident's words does not bring them back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_residents_words_leave_every_replica_and_an_offline_phone_keeps_its_new_visit() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Stains").await;
+    let place = samples::building(3);
+    server.put(office.id, &place);
+    let mut campaign = Campaign::new("Propreté".into(), CampaignKind::DoorToDoor, 0, 1);
+    campaign.questionnaire = asking_why();
+    server.put(office.id, &campaign);
+    let code = office.code_for(Role::Agent, true).await;
+    let mut recorder = Device::enrol_with_code(&server, &code).await;
+    let code = office.code_for(Role::Agent, true).await;
+    let mut offline = Device::enrol_with_code(&server, &code).await;
+
+    let marker = "CANARI-Yasmine-Haddad";
+    let volunteer = person(&format!("{marker} (nom)"), recorder.agent);
+    recorder.put(&volunteer);
+    let mut said = samples::visit(campaign.id, place.id, recorder.agent, "12");
+    said.verbatim = format!("{marker} se plaint des encombrants");
+    said.topics = vec![format!("{marker} sujet")];
+    said.questionnaire_version = Some(1);
+    said.answers
+        .insert("q1".into(), Answer::Text(format!("{marker} répond")));
+    said.profile.age_band = Some("25-64".into());
+    said.person = Some(volunteer.id);
+    recorder.record(&said);
+    let neighbour = samples::visit(campaign.id, place.id, recorder.agent, "14");
+    recorder.record(&neighbour);
+    recorder.sync().await;
+    offline.sync().await;
+    assert!(
+        offline
+            .visits(campaign.id, place.id)
+            .contains_key(&said.id.to_string())
+    );
+
+    let needle = marker.as_bytes();
+    let store_path = server.store_path(office.id);
+    let model_path = sync_server::readmodel::path_beside(&store_path);
+    let pages = OfficePages::new(&server, &office);
+    // Found by name (the read model catches up on the way).
+    let found = pages.post("/office/residents", &[("words", marker)]).await;
+    assert!(found.body.contains("name=\"person\""), "{}", found.body);
+    // The test means something only if the marker was everywhere first.
+    for (what, path) in [
+        ("server store", &store_path),
+        ("read model", &model_path),
+        ("recording phone", &recorder.path),
+        ("offline phone", &offline.path),
+    ] {
+        assert!(
+            contains(&held_bytes(path), needle),
+            "not in the {what} first"
+        );
+    }
+
+    // Offline across the erasure: a new visit with words in the same
+    // building; the recorder rewrites the resident's words.
+    let mut later = samples::visit(campaign.id, place.id, offline.agent, "16");
+    later.verbatim = "Rien à signaler au 16".into();
+    offline.record(&later);
+    let mut again = said.clone();
+    again.verbatim = format!("{marker} rappelle");
+    recorder.record(&again);
+
+    // The plan names what goes before anything is done: the volunteer,
+    // and the visit that signed them up, found by their link alone.
+    let person_id = volunteer.id.0.to_string();
+    let plan = pages
+        .post("/office/residents/erase", &[("person", &person_id)])
+        .await;
+    assert_eq!(plan.status, 200);
+    assert!(plan.body.contains(&format!("{marker} (nom)")));
+    assert!(plan.body.contains(&said.id.to_string()), "the linked visit");
+    assert!(
+        contains(&held_bytes(&store_path), needle),
+        "nothing done yet"
+    );
+    let done = pages
+        .post(
+            "/office/residents/erase/confirm",
+            &[("person", &person_id), ("visit", &said.id.to_string())],
+        )
+        .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    let told = pages.get(&done.location.clone().expect("redirect")).await;
+    assert!(told.body.contains(": 1"), "counts said: {}", told.body);
+    // The office reads the read model again, which projects the erasure.
+    let by_door = pages
+        .post(
+            "/office/residents",
+            &[("address", &place.address), ("door", "12")],
+        )
+        .await;
+    assert!(
+        by_door.body.contains(&said.id.to_string()),
+        "the visit stays"
+    );
+    assert!(!by_door.body.contains(marker));
+    assert!(!contains(&held_bytes(&store_path), needle), "server store");
+    assert!(!contains(&held_bytes(&model_path), needle), "read model");
+
+    recorder.sync().await;
+    let report = offline.sync().await;
+    assert_eq!(
+        report.carried, 1,
+        "the offline phone carried its visit over"
+    );
+    recorder.sync().await;
+    for (what, device) in [("recording", &recorder), ("offline", &offline)] {
+        assert!(!contains(&held_bytes(&device.path), needle), "{what} phone");
+        let visits = device.visits(campaign.id, place.id);
+        let kept = &visits[&said.id.to_string()];
+        assert!(kept.words_erased && !kept.has_words(), "{what}: {kept:?}");
+        assert_eq!(kept.outcome, Outcome::Talked, "{what}: the outcome counts");
+        assert!(visits.contains_key(&neighbour.id.to_string()), "{what}");
+        assert_eq!(
+            visits[&later.id.to_string()].verbatim,
+            later.verbatim,
+            "{what}"
+        );
+        assert!(device.get::<Person>(&DocId::person(volunteer.id)).is_none());
+    }
+    assert!(!contains(&held_bytes(&store_path), needle), "brought back");
+    let by_door = pages
+        .post(
+            "/office/residents",
+            &[("address", &place.address), ("door", "16")],
+        )
+        .await;
+    assert!(
+        by_door.body.contains("Rien à signaler au 16"),
+        "the new visit reached the office"
+    );
+    assert!(
+        !contains(&held_bytes(&model_path), needle),
+        "read model after"
+    );
     server.stop().await;
 }

@@ -64,6 +64,11 @@ enum Op {
         device: usize,
     },
     ReopenServer,
+    /// The office erases the words of every conversation the server holds
+    /// in a building: its log becomes the next generation.
+    Redact {
+        building: usize,
+    },
 }
 
 fn fault() -> impl Strategy<Value = Fault> {
@@ -100,6 +105,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(device, faults)| Op::Sync { device, faults }),
         1 => device.prop_map(|device| Op::Reopen { device }),
         1 => Just(Op::ReopenServer),
+        1 => (0..3usize).prop_map(|building| Op::Redact { building }),
     ]
 }
 
@@ -198,6 +204,8 @@ struct World {
     recorded: BTreeSet<VisitId>,
     titles: BTreeMap<usize, BTreeSet<String>>,
     costs: BTreeMap<usize, Vec<Option<CostBand>>>,
+    /// The words the office erased.
+    erased_words: Vec<String>,
 }
 
 /// Carries one exchange, the way the HTTP layer would: encoded bytes.
@@ -315,6 +323,7 @@ impl World {
             costs: (0..2).map(|i| (i, vec![None])).collect(),
             ideas,
             recorded: BTreeSet::new(),
+            erased_words: Vec::new(),
         };
         // The ideas exist on every device before the random edits start.
         for idea in world.ideas.clone() {
@@ -340,17 +349,20 @@ impl World {
                 outcome,
             } => {
                 let building = self.buildings[*building];
-                let doc_id = DocId::visits(self.campaign, building);
                 let agent = self.devices[*device].caller.agent;
                 let store = &mut self.devices[*device].store;
+                let doc_id = store.current_visits(self.campaign, building).expect("log");
                 let mut doc = store.load(&doc_id).expect("load").unwrap_or_default();
                 let door = DwellingRef {
                     entrance: "A".into(),
                     floor: 1,
                     door: door.to_string(),
                 };
-                let visit =
+                let mut visit =
                     Visit::outcome_only(self.campaign, building, door, Pass(1), 0, agent, *outcome);
+                if *outcome == Outcome::Talked {
+                    visit.verbatim = format!("SECRET-{}", visit.id);
+                }
                 schema::record_visit(&mut doc, &visit).expect("record");
                 store.save(&doc_id, &doc, Origin::Local).expect("save");
                 self.recorded.insert(visit.id);
@@ -372,6 +384,25 @@ impl World {
             }
             Op::Reopen { device } => self.devices[*device].reopen(),
             Op::ReopenServer => self.server.reopen(),
+            Op::Redact { building } => {
+                let first = DocId::visits(self.campaign, self.buildings[*building]);
+                let store = &mut *self.server.store;
+                let current =
+                    sync_server::erasure::current_generation(store, &first).expect("generation");
+                let Some(doc) = store.load(&current).expect("load") else {
+                    return;
+                };
+                let talked: BTreeSet<String> = schema::visits(&doc)
+                    .expect("visits")
+                    .into_iter()
+                    .filter(|(_, v)| !v.verbatim.is_empty())
+                    .map(|(key, v)| {
+                        self.erased_words.push(v.verbatim);
+                        key
+                    })
+                    .collect();
+                sync_server::erasure::redact(store, &first, &talked, 1).expect("redact");
+            }
         }
     }
 
@@ -433,15 +464,33 @@ fn converge(backend: Backend, ops: &[Op]) {
     }
     let mut seen = Vec::new();
     for building in &world.buildings {
-        if let Some(doc) = world
-            .server
-            .store
-            .load(&DocId::visits(world.campaign, *building))
-            .expect("load")
-        {
+        let first = DocId::visits(world.campaign, *building);
+        let current = sync_server::erasure::current_generation(&*world.server.store, &first)
+            .expect("current");
+        if let Some(doc) = world.server.store.load(&current).expect("load") {
             let visits = schema::visits(&doc).expect("visits");
             seen.extend(visits.values().map(|v| v.id));
         }
+    }
+    // No word the office erased is held anywhere, history included.
+    let mut held = Vec::new();
+    for (id, _) in &expected {
+        if let Some(doc) = world.server.store.load(id).expect("load") {
+            held.extend(doc.save_nocompress());
+        }
+    }
+    for device in &world.devices {
+        for id in device.store.doc_ids().expect("ids") {
+            if let Some(doc) = device.store.load(&id).expect("load") {
+                held.extend(doc.save_nocompress());
+            }
+        }
+    }
+    for words in &world.erased_words {
+        assert!(
+            !held.windows(words.len()).any(|w| w == words.as_bytes()),
+            "erased words came back: {words}"
+        );
     }
     let distinct: BTreeSet<_> = seen.iter().copied().collect();
     assert_eq!(seen.len(), distinct.len(), "a visit is duplicated");

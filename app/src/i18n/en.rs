@@ -12,6 +12,7 @@ pub fn text(text: Text) -> &'static str {
         Text::FollowUpNews => "What became of the follow-ups",
         Text::AppName => "Palier",
         Text::LanguageSwitch => "Français",
+        Text::ReloadApp => "Reload the app",
         Text::EnrolTitle => "Enrol this phone",
         Text::EnrolHelp => "Type the one-time code the coordination team gave you.",
         Text::EnrolCode => "Enrolment code",
@@ -120,6 +121,9 @@ pub fn text(text: Text) -> &'static str {
                 "The office withdrew this phone: everything it held was wiped. To start again, ask it for a new code."
             }
             Problem::Busy => "The server is busy: try again in a moment.",
+            Problem::UpdateRequired => {
+                "This version of the app is out of date: reload it to update. Nothing this phone holds is lost."
+            }
             Problem::ServerRefused => "The server refused: try again, then tell the office.",
             Problem::BadAnswer => {
                 "The server's answer was unreadable: try again, then tell the office."
@@ -132,6 +136,9 @@ pub fn text(text: Text) -> &'static str {
             Problem::Storage => "Saving on the phone failed; nothing was lost, try again.",
             Problem::NoStorage => {
                 "This browser gives the app no lasting storage (private browsing?)."
+            }
+            Problem::WordsErased => {
+                "The office erased what this conversation said, at the resident's request: it cannot be written again."
             }
             Problem::NotYours => "Only the agent who recorded this conversation can correct it.",
         },

@@ -12,6 +12,7 @@ pub fn text(text: Text) -> &'static str {
         Text::FollowUpNews => "Suites données aux signalements",
         Text::AppName => "Palier",
         Text::LanguageSwitch => "English",
+        Text::ReloadApp => "Recharger l'application",
         Text::EnrolTitle => "Enregistrer ce téléphone",
         Text::EnrolHelp => "Saisissez le code à usage unique donné par la coordination.",
         Text::EnrolCode => "Code d'enregistrement",
@@ -124,6 +125,9 @@ pub fn text(text: Text) -> &'static str {
                 "La coordination a retiré ce téléphone : tout ce qu'il contenait a été effacé. Pour reprendre, demandez-lui un nouveau code."
             }
             Problem::Busy => "Le serveur est occupé : réessayez dans un instant.",
+            Problem::UpdateRequired => {
+                "Cette version de l'application est dépassée : rechargez-la pour la mettre à jour. Rien de ce que ce téléphone contient n'est perdu."
+            }
             Problem::ServerRefused => {
                 "Le serveur a refusé : réessayez, puis prévenez la coordination."
             }
@@ -140,6 +144,9 @@ pub fn text(text: Text) -> &'static str {
             }
             Problem::NoStorage => {
                 "Ce navigateur ne donne pas de stockage durable à l'application (navigation privée ?)."
+            }
+            Problem::WordsErased => {
+                "La coordination a effacé les propos de cette conversation, à la demande de la personne : ils ne peuvent pas être réécrits."
             }
             Problem::NotYours => "Seul·e l'agent qui a saisi cet échange peut le corriger.",
         },

@@ -43,6 +43,8 @@ pub enum Text {
     AppName,
     FollowUpNews,
     LanguageSwitch,
+    /// Reloads the app to update it.
+    ReloadApp,
     EnrolTitle,
     EnrolHelp,
     EnrolCode,
@@ -319,6 +321,7 @@ mod tests {
                 Problem::CodeExpired,
                 Problem::DeviceRefused,
                 Problem::Wiped,
+                Problem::UpdateRequired,
                 Problem::Busy,
                 Problem::ServerRefused,
                 Problem::BadAnswer,

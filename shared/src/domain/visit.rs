@@ -125,6 +125,13 @@ pub struct Visit {
     /// A volunteer's personal data lives in its own document; this is the
     /// only link to it.
     pub person: Option<PersonId>,
+    /// Set by the office when it erased what this visit said about the
+    /// resident (an erasure request, or words written by mistake): the
+    /// visit keeps its door, outcome and date, and nothing about the
+    /// resident may be written into it again. Absent in earlier documents.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub words_erased: bool,
 }
 
 impl Visit {
@@ -155,6 +162,30 @@ impl Visit {
             profile: ResidentProfile::default(),
             follow_up: None,
             person: None,
+            words_erased: false,
         }
+    }
+
+    /// Whether the visit holds anything about the resident: words,
+    /// free-text answers, topics, who answered, a link to their person
+    /// document.
+    pub fn has_words(&self) -> bool {
+        !self.verbatim.is_empty()
+            || !self.topics.is_empty()
+            || self.profile != ResidentProfile::default()
+            || self.person.is_some()
+            || self.answers.values().any(|a| matches!(a, Answer::Text(_)))
+    }
+
+    /// Removes what the visit says about the resident and marks it so: the
+    /// door, pass, date, agent, outcome, closed answers and follow-up link
+    /// stay, so coverage and the questionnaire's counts stay true.
+    pub fn erase_words(&mut self) {
+        self.verbatim.clear();
+        self.topics.clear();
+        self.profile = ResidentProfile::default();
+        self.person = None;
+        self.answers.retain(|_, a| !matches!(a, Answer::Text(_)));
+        self.words_erased = true;
     }
 }

@@ -526,7 +526,9 @@ fn check_visits(
             .map_err(|_| Refused::Unreadable)?;
         match &visit {
             Some(v)
-                if *key != v.id.to_string() || DocId::visits(v.campaign, v.building) != *doc_id =>
+                if *key != v.id.to_string()
+                    || doc_id.campaign_id() != Some(v.campaign)
+                    || doc_id.building_id() != Some(v.building) =>
             {
                 Err(Refused::Unreadable)
             }
@@ -563,6 +565,15 @@ fn check_visits(
             .as_ref()
             .filter(|new| old.as_ref() != Some(*new))
             .cloned();
+        // Only the office erases a visit's words, and what it erased
+        // stays erased: no phone writes them back.
+        let erased_before = old.as_ref().is_some_and(|o| o.words_erased);
+        if changed
+            .as_ref()
+            .is_some_and(|n| n.words_erased != erased_before || (n.words_erased && n.has_words()))
+        {
+            return Err(Refused::Attribution);
+        }
         match (old, new) {
             (Some(old), Some(new)) if old == new => {}
             (Some(old), Some(new)) if old.agent == me && new.agent == me => {}

@@ -125,6 +125,10 @@ pub enum StoreError {
     /// The document was erased and cannot be written again.
     #[error("document {0} was erased")]
     Erased(DocId),
+    /// The document changed since it was read (a replacement built from
+    /// what was read would lose the change): read it again and retry.
+    #[error("document {0} changed since it was read")]
+    Moved(DocId),
     /// A stored sync state could not be decoded.
     #[error("stored sync state is unreadable")]
     SyncState(#[from] sync::DecodeStateError),
@@ -513,6 +517,14 @@ impl Store {
         ids.map(|id| parse_doc_id(id?)).collect()
     }
 
+    /// Whether a document holds edits the server has not confirmed.
+    pub fn is_unsynced(&self, doc_id: &DocId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM unsynced WHERE doc_id = ?1")?
+            .exists([doc_id.as_str()])?)
+    }
+
     /// How many documents hold edits the server has not confirmed.
     pub fn unsynced_count(&self) -> Result<i64, StoreError> {
         Ok(self
@@ -609,6 +621,73 @@ impl Store {
         })
     }
 
+    /// Replaces document `old` by `doc` under id `new`, in one
+    /// transaction: `doc` is saved (merged into `new` if this store holds
+    /// it already), `old` is erased as by [`Store::erase`], and the files
+    /// are scrubbed. A redacted visit log's next generation (`schema`,
+    /// "Generations"): no reader ever sees both or neither.
+    ///
+    /// `base`: the heads `doc` was built from; if `old` holds others now,
+    /// nothing is done and [`StoreError::Moved`] says so.
+    pub fn replace(
+        &mut self,
+        (old, base): (&DocId, Option<&[ChangeHash]>),
+        new: &DocId,
+        doc: &Automerge,
+        erased_at: Timestamp,
+        origin: Origin,
+    ) -> Result<Tombstone, StoreError> {
+        let tx = self.write_transaction()?;
+        if let Some(base) = base {
+            let stored: Option<Vec<u8>> = tx
+                .prepare_cached("SELECT heads FROM documents WHERE doc_id = ?1")?
+                .query_row([old.as_str()], |r| r.get(0))
+                .optional()?;
+            let mut base = base.to_vec();
+            base.sort();
+            if stored.map(|h| decode_heads(&h)).transpose()? != Some(base) {
+                return Err(StoreError::Moved(old.clone()));
+            }
+        }
+        let mut rev = None;
+        save_in(&tx, new, doc, None, origin, &mut rev)?;
+        let rev = match rev {
+            Some(r) => r + 1,
+            None => next_rev(&tx)?,
+        };
+        tx.execute("DELETE FROM documents WHERE doc_id = ?1", [old.as_str()])?;
+        tx.execute(
+            "INSERT INTO tombstones (doc_id, erased_at, rev) VALUES (?1, ?2, ?3)
+             ON CONFLICT (doc_id) DO NOTHING",
+            params![old.as_str(), erased_at, rev],
+        )?;
+        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
+        tx.commit()?;
+        self.scrub()?;
+        Ok(Tombstone {
+            doc_id: old.clone(),
+            erased_at,
+        })
+    }
+
+    /// The current generation of a building's visit log in a campaign:
+    /// the first generation not erased here. A phone writes its visits
+    /// there (and creates it if it holds none).
+    pub fn current_visits(
+        &self,
+        campaign: crate::domain::CampaignId,
+        building: crate::domain::BuildingId,
+    ) -> Result<DocId, StoreError> {
+        let mut id = DocId::visits(campaign, building);
+        while self.is_erased(&id)? {
+            match id.next_generation() {
+                Some(next) => id = next,
+                None => break,
+            }
+        }
+        Ok(id)
+    }
+
     /// The tombstone of an erased document.
     pub fn tombstone(&self, doc_id: &DocId) -> Result<Option<Tombstone>, StoreError> {
         Ok(self
@@ -622,12 +701,12 @@ impl Store {
             }))
     }
 
-    /// Erasures recorded after `rev`.
-    pub fn tombstones_since(&self, rev: i64) -> Result<Vec<Tombstone>, StoreError> {
+    /// Erasures recorded after revision `after` and up to `upto`.
+    pub fn tombstones_between(&self, after: i64, upto: i64) -> Result<Vec<Tombstone>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT doc_id, erased_at FROM tombstones WHERE rev > ?1 ORDER BY rev",
+            "SELECT doc_id, erased_at FROM tombstones WHERE rev > ?1 AND rev <= ?2 ORDER BY rev",
         )?;
-        let rows = stmt.query_map([rev], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([after, upto], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
         rows.map(|row| {
             let (doc_id, erased_at) = row?;
             Ok(Tombstone {

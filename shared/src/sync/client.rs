@@ -7,6 +7,7 @@
 //! cursor is saved only once every document in play is settled, so a sync
 //! cut at any point resumes where it stopped.
 
+use super::carry::Into;
 use super::{SERVER_PEER, decode_message, guarded};
 use crate::protocol::{
     DocMessage, MAX_MESSAGES_PER_REQUEST, PROTOCOL_VERSION, Refusal, SyncRequest, SyncResponse,
@@ -60,6 +61,9 @@ pub struct SyncReport {
     pub received: usize,
     /// Documents erased at the server's request.
     pub erased: usize,
+    /// Redacted visit logs whose unsynced edits were carried into their
+    /// next generation.
+    pub carried: usize,
     /// Messages the server refused; their documents stay unsynced.
     pub refused: Vec<Refusal>,
 }
@@ -86,6 +90,10 @@ pub struct ClientSession {
     changed_here: BTreeSet<DocId>,
     report: SyncReport,
     done: bool,
+    /// Redacted visit logs holding unsynced edits, waiting for their next
+    /// generation to arrive before they are carried over and erased (with
+    /// when the server erased them).
+    waiting: BTreeMap<DocId, i64>,
     /// The documents the last response updated, as saved: the next
     /// request replies about them without loading them again (one page,
     /// already in memory while the response was taken).
@@ -113,6 +121,7 @@ impl ClientSession {
             changed_here: BTreeSet::new(),
             report: SyncReport::default(),
             done: false,
+            waiting: BTreeMap::new(),
             fresh: BTreeMap::new(),
         })
     }
@@ -169,6 +178,9 @@ impl ClientSession {
         }
         if self.report.rounds >= MAX_ROUNDS {
             return Err(ClientError::NoProgress);
+        }
+        if !self.more && self.in_play.is_empty() && !self.waiting.is_empty() {
+            self.carry_unreachable(store)?;
         }
         let mut messages = Vec::new();
         let mut bytes = 0;
@@ -244,11 +256,18 @@ impl ClientSession {
         self.awaiting = false;
         self.report.rounds += 1;
         for erased in &response.erased {
-            store.erase(&erased.doc_id, erased.erased_at)?;
             self.in_play.remove(&erased.doc_id);
             self.states.remove(&erased.doc_id);
             self.touched.remove(&erased.doc_id);
-            self.report.erased += 1;
+            self.fresh.remove(&erased.doc_id);
+            // A redacted visit log with edits the server lacks: they are
+            // carried into its next generation once that is here.
+            if erased.doc_id.next_generation().is_some() && store.is_unsynced(&erased.doc_id)? {
+                self.waiting.insert(erased.doc_id.clone(), erased.erased_at);
+            } else {
+                store.erase(&erased.doc_id, erased.erased_at)?;
+                self.report.erased += 1;
+            }
         }
         for refusal in response.refused {
             self.in_play.remove(&refusal.doc_id);
@@ -309,9 +328,101 @@ impl ClientSession {
         )?;
         self.save_states(store)?;
         self.fresh = updated.into_iter().collect();
+        self.carry_waiting(store)?;
         self.next_cursor = Some(response.cursor);
         self.more = response.more;
         Ok(self.progress())
+    }
+
+    /// Carries each waiting redacted log's unsynced edits into the first
+    /// generation after it that is not erased, once this phone holds it,
+    /// and erases the old one in the same transaction. One whose next
+    /// generation has not arrived waits (for the next response, or the
+    /// next sync: it stays unsynced, so it is named again and the server
+    /// answers with its tombstone again).
+    fn carry_waiting(&mut self, store: &mut Store) -> Result<(), ClientError> {
+        let waiting: Vec<(DocId, i64)> = self
+            .waiting
+            .iter()
+            .map(|(id, at)| (id.clone(), *at))
+            .collect();
+        for (old, erased_at) in waiting {
+            let mut target = old.next_generation();
+            while let Some(id) = target
+                .as_ref()
+                .filter(|id| self.waiting.contains_key(id) || store.is_erased(id).unwrap_or(false))
+            {
+                target = id.next_generation();
+            }
+            let Some(target) = target else {
+                continue;
+            };
+            let Some(mut into) = store.load(&target)? else {
+                continue; // not here yet
+            };
+            let Some(from) = store.load(&old)? else {
+                self.waiting.remove(&old);
+                continue;
+            };
+            let confirmed = store
+                .sync_state(SERVER_PEER, &old)?
+                .map(|state| state.shared_heads)
+                .unwrap_or_default();
+            let carried = super::carry::carry(&from, &confirmed, &mut into, Into::Received)
+                .map_err(|e| StoreError::Malformed(e.to_string()))?;
+            store.replace((&old, None), &target, &into, erased_at, Origin::Local)?;
+            self.waiting.remove(&old);
+            self.fresh.remove(&target);
+            self.report.erased += 1;
+            if carried > 0 {
+                self.report.carried += 1;
+                self.in_play.insert(target);
+            }
+        }
+        Ok(())
+    }
+
+    /// After a complete sync (the server said nothing more waits), a
+    /// waiting log whose next generation did not come is outside this
+    /// phone's scope: the server never sends it. Its visits the server
+    /// never confirmed are carried into a new document under that id (the
+    /// server merges them into its own), the rest left behind
+    /// ([`Into::Unseen`]).
+    fn carry_unreachable(&mut self, store: &mut Store) -> Result<(), ClientError> {
+        let waiting = std::mem::take(&mut self.waiting);
+        for (old, erased_at) in waiting {
+            let mut target = old.next_generation();
+            while let Some(id) = target
+                .as_ref()
+                .filter(|id| store.is_erased(id).unwrap_or(false))
+            {
+                target = id.next_generation();
+            }
+            let (Some(target), Some(from)) = (target, store.load(&old)?) else {
+                store.erase(&old, erased_at)?;
+                continue;
+            };
+            if store.load(&target)?.is_some() {
+                self.waiting.insert(old, erased_at); // it came after all
+                continue;
+            }
+            let confirmed = store
+                .sync_state(SERVER_PEER, &old)?
+                .map(|state| state.shared_heads)
+                .unwrap_or_default();
+            let mut fresh = Automerge::new();
+            let carried = super::carry::carry(&from, &confirmed, &mut fresh, Into::Unseen)
+                .map_err(|e| StoreError::Malformed(e.to_string()))?;
+            self.report.erased += 1;
+            if carried == 0 {
+                store.erase(&old, erased_at)?;
+                continue;
+            }
+            store.replace((&old, None), &target, &fresh, erased_at, Origin::Local)?;
+            self.report.carried += 1;
+            self.in_play.insert(target);
+        }
+        self.carry_waiting(store)
     }
 
     fn generate(

@@ -26,6 +26,7 @@
 //! round, re-sending only what the other side still lacks.
 
 pub mod bounds;
+mod carry;
 mod client;
 mod server;
 mod storage;

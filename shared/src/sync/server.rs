@@ -148,6 +148,13 @@ impl<S: SyncStore + ?Sized> Exchange<'_, S> {
         if self.store.is_erased(doc_id)? {
             return Ok(None); // the tombstone goes back with the response
         }
+        // A visit log's generation exists only once the one before it was
+        // erased (`schema`, "Generations"): no second live log per building.
+        if let Some(previous) = doc_id.previous_generation()
+            && !self.store.is_erased(&previous)?
+        {
+            return Err(RefusalReason::Malformed.into());
+        }
         let checked = bounds::check(bytes)?;
         let message = decode_message(bytes).ok_or(RefusalReason::Malformed)?;
         let writes = !message.changes.is_empty();
@@ -505,7 +512,11 @@ fn attempt<S: SyncStore + ?Sized>(
             });
         }
     }
-    for tombstone in store.tombstones_since(request.cursor)? {
+    // Up to the horizon, as the documents are: a redacted log's tombstone
+    // and its next generation reach a device in the same window, so once
+    // a complete sync has passed the tombstone, a next generation it did
+    // not receive is out of its scope (`sync::client`, carrying over).
+    for tombstone in store.tombstones_between(request.cursor, horizon)? {
         if caller.may_receive_kind(tombstone.doc_id.kind())
             && !talked_about.contains(&tombstone.doc_id)
         {
@@ -667,8 +678,17 @@ fn fill_page<S: SyncStore + ?Sized>(
     response.cursor = if response.more { scanned_to } else { horizon };
     let in_scope = caller.scope.documents();
     store.prefetch(peer, &in_scope.iter().collect::<Vec<_>>())?;
-    for doc_id in in_scope {
-        let Some(mut heads) = store.heads(&doc_id)? else {
+    for mut doc_id in in_scope {
+        let mut heads = store.heads(&doc_id)?;
+        // A redacted visit log lives on as a later generation.
+        while heads.is_none() && store.is_erased(&doc_id)? {
+            let Some(next) = doc_id.next_generation() else {
+                break;
+            };
+            heads = store.heads(&next)?;
+            doc_id = next;
+        }
+        let Some(mut heads) = heads else {
             continue;
         };
         if page.full() {

@@ -39,7 +39,7 @@ pub trait SyncStore {
     /// The tombstone of an erased document.
     fn tombstone(&self, doc_id: &DocId) -> Result<Option<Tombstone>, StoreError>;
     /// Erasures after `rev`.
-    fn tombstones_since(&self, rev: i64) -> Result<Vec<Tombstone>, StoreError>;
+    fn tombstones_between(&self, after: i64, upto: i64) -> Result<Vec<Tombstone>, StoreError>;
     /// Says which documents the next reads are about, so a backend where
     /// each query is a network round trip can read their heads, sync
     /// states with `peer` and tombstones in one (PostgreSQL); the reads
@@ -92,8 +92,8 @@ macro_rules! store_impls {
     fn tombstone(&self, doc_id: &DocId) -> Result<Option<Tombstone>, StoreError> {
         Store::tombstone(self, doc_id)
     }
-    fn tombstones_since(&self, rev: i64) -> Result<Vec<Tombstone>, StoreError> {
-        Store::tombstones_since(self, rev)
+    fn tombstones_between(&self, after: i64, upto: i64) -> Result<Vec<Tombstone>, StoreError> {
+        Store::tombstones_between(self, after, upto)
     }
     fn commit_exchange(
         &mut self,
@@ -111,6 +111,15 @@ macro_rules! store_impls {
     }
     fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError> {
         Store::erase(self, doc_id, erased_at)
+    }
+    fn replace(
+        &mut self,
+        old: (&DocId, &[ChangeHash]),
+        new: &DocId,
+        doc: &Automerge,
+        erased_at: Timestamp,
+    ) -> Result<Tombstone, StoreError> {
+        Store::replace(self, (old.0, Some(old.1)), new, doc, erased_at, Origin::Remote)
     }
     fn fingerprint(&self) -> Result<Vec<(DocId, Vec<ChangeHash>)>, StoreError> {
         Store::fingerprint(self)
@@ -150,6 +159,18 @@ pub trait DocumentStore: SyncStore {
     /// Erases a document: its rows and their bytes go, a tombstone (id
     /// and time only) stays.
     fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError>;
+    /// Replaces `old` by `doc` under id `new` in one transaction: `doc`
+    /// saved, `old` erased as by [`DocumentStore::erase`]. A redacted
+    /// visit log's next generation (`schema`, "Generations"). `old` comes
+    /// with the heads `doc` was built from: if it holds others now (a
+    /// phone wrote meanwhile), nothing is done ([`StoreError::Moved`]).
+    fn replace(
+        &mut self,
+        old: (&DocId, &[ChangeHash]),
+        new: &DocId,
+        doc: &Automerge,
+        erased_at: Timestamp,
+    ) -> Result<Tombstone, StoreError>;
     /// Every document with its heads, in id order.
     fn fingerprint(&self) -> Result<Vec<(DocId, Vec<ChangeHash>)>, StoreError>;
     /// The ids of every document of one kind, in id order.

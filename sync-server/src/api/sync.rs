@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Router, routing::post};
 use shared::domain::AgentId;
 use shared::policy::{Caller, Scope};
-use shared::protocol::{MAX_SYNC_REQUEST_BYTES, SYNC_CONTENT_TYPE, SyncRequest};
+use shared::protocol::{MAX_SYNC_REQUEST_BYTES, SYNC_CONTENT_TYPE, SyncRequest, WireError};
 use shared::store::StoreError;
 use shared::sync::{DocumentStore, ServerError, respond};
 
@@ -75,7 +75,8 @@ fn caller(
         (status = 400, body = shared::protocol::ErrorBody),
         (status = 401, body = shared::protocol::ErrorBody),
         (status = 413, body = shared::protocol::ErrorBody),
-        (status = 415, body = shared::protocol::ErrorBody)),
+        (status = 415, body = shared::protocol::ErrorBody),
+        (status = 426, body = shared::protocol::ErrorBody, description = "the device speaks an older protocol: update the app, it keeps what it holds")),
     security(("device_token" = [])))]
 pub async fn sync(
     State(state): State<AppState>,
@@ -97,7 +98,12 @@ pub async fn sync(
             ApiError::InvalidBody("the body could not be read".into())
         }
     })?;
-    let request = SyncRequest::decode(&body).map_err(|e| ApiError::InvalidBody(e.to_string()))?;
+    let request = SyncRequest::decode(&body).map_err(|e| match e {
+        WireError::Version { found } if found < shared::protocol::PROTOCOL_VERSION => {
+            ApiError::UpdateRequired(found)
+        }
+        e => ApiError::InvalidBody(e.to_string()),
+    })?;
     let rescan = device.rescan;
     let store = state.tenants.store(device.municipality)?;
     let peer = device.id.to_string();

@@ -32,6 +32,7 @@ pub mod filter;
 pub mod follow_ups;
 pub mod held;
 pub mod ideas;
+pub mod linked;
 pub mod open_data;
 pub mod open_data_answers;
 pub mod open_data_audit;

@@ -32,6 +32,10 @@ pub enum ApiError {
     /// holds.
     #[error("this device was withdrawn by the office; wipe what it holds")]
     Revoked,
+    /// 426: the device speaks an older sync protocol; it keeps what it
+    /// holds and syncs once its app is updated.
+    #[error("this app speaks sync protocol {0}; the server speaks {v}: reload the app to update it, nothing it holds is lost", v = shared::protocol::PROTOCOL_VERSION)]
+    UpdateRequired(u16),
     /// 413: the body is over the size limit.
     #[error("the body is larger than the {0} bytes this endpoint accepts")]
     TooLarge(usize),
@@ -60,6 +64,10 @@ impl ApiError {
             ApiError::CodeUsed => (StatusCode::CONFLICT, "code_used"),
             ApiError::CodeExpired => (StatusCode::GONE, "code_expired"),
             ApiError::Revoked => (StatusCode::GONE, shared::protocol::DEVICE_REVOKED),
+            ApiError::UpdateRequired(_) => (
+                StatusCode::UPGRADE_REQUIRED,
+                shared::protocol::UPDATE_REQUIRED,
+            ),
             ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             ApiError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")

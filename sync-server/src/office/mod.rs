@@ -22,6 +22,7 @@ mod collection;
 mod compare;
 mod dashboard;
 mod devices;
+mod erasure;
 mod exports;
 mod follow_ups;
 mod form;
@@ -141,6 +142,8 @@ pub fn router() -> Router<AppState> {
             "/office/residents",
             get(residents::form).post(residents::search),
         )
+        .route("/office/residents/erase", post(erasure::prepare))
+        .route("/office/residents/erase/confirm", post(erasure::confirm))
         .route("/office/exports", get(exports::show))
         .route("/office/exports/{file}", get(exports::download))
         .route("/office/devices", get(devices::show))

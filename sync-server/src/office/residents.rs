@@ -6,15 +6,25 @@
 
 use super::form::Fields;
 use super::layout::{PageError, Section, date, notice, page};
+use super::results::Query;
 use super::session::Office;
 use crate::consolidate::held;
 use crate::residents::{self, Findings, Matched, Search};
 use axum::body::Bytes;
 use maud::{Markup, html};
 
-/// `GET /office/residents`: the search form.
-pub async fn form(office: Office) -> Result<Markup, PageError> {
-    Ok(shell(&office, &Search::default(), None))
+/// `GET /office/residents`: the search form (and, after an erasure,
+/// what it removed: counts only).
+pub async fn form(
+    office: Office,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Result<Markup, PageError> {
+    let query = Query::parse(raw.as_deref());
+    let erased: Option<Vec<u64>> = query
+        .get("erased")
+        .map(|counts| counts.split('.').filter_map(|n| n.parse().ok()).collect());
+    let done = erased.filter(|c| c.len() == 3).map(|c| (c[0], c[1], c[2]));
+    Ok(shell(&office, &Search::default(), None, done))
 }
 
 /// `POST /office/residents`: the search, and what it found.
@@ -26,7 +36,7 @@ pub async fn search(office: Office, body: Bytes) -> Result<Markup, PageError> {
         door: fields.get("door"),
     };
     if !search.is_enough() {
-        return Ok(shell(&office, &search, Some(Err(()))));
+        return Ok(shell(&office, &search, Some(Err(())), None));
     }
     let asked = search.clone();
     let persons = office
@@ -59,13 +69,29 @@ pub async fn search(office: Office, body: Bytes) -> Result<Markup, PageError> {
         held,
         draws,
     };
-    Ok(shell(&office, &search, Some(Ok(found))))
+    Ok(shell(&office, &search, Some(Ok(found)), None))
 }
 
-fn shell(office: &Office, search: &Search, found: Option<Result<Findings, ()>>) -> Markup {
+fn shell(
+    office: &Office,
+    search: &Search,
+    found: Option<Result<Findings, ()>>,
+    erased: Option<(u64, u64, u64)>,
+) -> Markup {
     let t = office.lang.volunteers();
     let r = office.lang.results();
     let body = html! {
+        @if let Some((persons, visits, draws)) = erased {
+            section.card.notice.ok role="status" {
+                h2 { (t.erase_done) }
+                ul {
+                    li { (t.erase_plan_persons) " : " (persons) }
+                    li { (t.erase_plan_visits) " : " (visits) }
+                    li { (t.erase_plan_draws) " : " (draws) }
+                }
+                p { (t.erase_plan_phones) }
+            }
+        }
         p.hint { (t.find_hint) }
         form.card.filters method="post" action=(office.action("/office/residents")) autocomplete="off" {
             div.row {
@@ -85,13 +111,21 @@ fn shell(office: &Office, search: &Search, found: Option<Result<Findings, ()>>) 
                     p { (t.found_nothing) }
                 }
                 @if found.held.truncated { (notice("error", t.found_truncated)) }
+                @if !found.persons.is_empty() || !found.held.visits.is_empty() {
+                    p.hint { (t.erase_pick_hint) }
+                }
+                form #erase method="post" action=(office.action("/office/residents/erase")) {}
                 @if !found.persons.is_empty() {
                     section.card {
                         h2 { (t.found_persons) " (" (found.persons.len()) ")" }
                         ul {
                             @for p in &found.persons {
                                 li {
-                                    strong { (p.name) }
+                                    label {
+                                        input type="checkbox" name="person" value=(p.id.0) form="erase";
+                                        " "
+                                        strong { (p.name) }
+                                    }
                                     @if let Some(phone) = &p.phone { " · " (phone) }
                                     @if let Some(email) = &p.email { " · " (email) }
                                     " · " a href=(format!("/office/volunteers#v-{}", p.id.0)) { (t.see_volunteer) }
@@ -113,9 +147,9 @@ fn shell(office: &Office, search: &Search, found: Option<Result<Findings, ()>>) 
                 @if !found.held.visits.is_empty() {
                     section.card {
                         h2 { (t.found_visits) " (" (found.held.visits.len()) ")" }
-                        p.hint { (t.visits_not_erasable) }
                         table {
                             thead { tr {
+                                th scope="col" { span.visually-hidden { (t.erase_tick) } }
                                 th scope="col" { (r.campaign) } th scope="col" { (r.building) }
                                 th scope="col" { (t.find_door) } th scope="col" { (t.visited_on) }
                                 th scope="col" { (r.outcome) } th scope="col" { (r.verbatims) }
@@ -123,6 +157,10 @@ fn shell(office: &Office, search: &Search, found: Option<Result<Findings, ()>>) 
                             tbody {
                                 @for v in &found.held.visits {
                                     tr {
+                                        td {
+                                            input type="checkbox" name="visit" value=(v.visit_id) form="erase"
+                                                aria-label=(format!("{} {} · {}", t.erase_tick, v.address, v.door));
+                                        }
                                         td { (v.campaign) } td { (v.address) } td { (v.door) }
                                         td { (date(v.at)) } td { (r.outcome(&v.outcome)) }
                                         td {
@@ -138,6 +176,9 @@ fn shell(office: &Office, search: &Search, found: Option<Result<Findings, ()>>) 
                             }
                         }
                     }
+                }
+                @if !found.persons.is_empty() || !found.held.visits.is_empty() {
+                    p { button.danger type="submit" form="erase" { (t.erase_prepare) } }
                 }
                 @if !found.held.follow_ups.is_empty() {
                     section.card {

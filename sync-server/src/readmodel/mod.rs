@@ -39,7 +39,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 /// Bumped whenever the projection of a document changes: a read model
 /// built by another version is rebuilt on open.
-pub const PROJECTION_VERSION: i64 = 4;
+pub const PROJECTION_VERSION: i64 = 5;
 
 /// Documents read per batch while catching up: bounds the projector's
 /// memory whatever the backlog.

@@ -254,6 +254,9 @@ fn project_visits(
         "INSERT INTO rm_visit_topics (doc_id, visit_id, topic, campaign_id, building_id, at,
          talked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
     )?;
+    let mut person = conn.prepare_cached(
+        "INSERT INTO rm_visit_persons (doc_id, visit_id, person_id) VALUES (?1, ?2, ?3)",
+    )?;
     let talked = |v: &Visit| v.outcome == Outcome::Talked;
     let mut doors: HashSet<&DwellingRef> = HashSet::new();
     let mut doors_talked: HashSet<&DwellingRef> = HashSet::new();
@@ -294,6 +297,9 @@ fn project_visits(
             v.follow_up.map(|f| f.to_string()),
             v.verbatim
         ])?;
+        if let Some(p) = v.person {
+            person.execute(params![id, v.id.to_string(), p.to_string()])?;
+        }
         for t in &v.topics {
             topic.execute(params![
                 id,

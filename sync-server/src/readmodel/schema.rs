@@ -336,6 +336,23 @@ CREATE INDEX rm_visits_said ON rm_visits (campaign_id, at, building_id, visit_id
 CREATE INDEX rm_visits_by_visit ON rm_visits (visit_id);
 ",
     },
+    Migration {
+        version: 6,
+        name: "read model: which visits a volunteer's person document came from",
+        // An erasure request removes the words of the volunteer's visits
+        // too (Privacy I); the id links them, and only for the few visits
+        // that signed someone up. The person's document is what holds
+        // their personal data; this holds ids.
+        sql: "
+CREATE TABLE rm_visit_persons (
+    doc_id TEXT NOT NULL,
+    visit_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    PRIMARY KEY (doc_id, visit_id)
+) WITHOUT ROWID;
+CREATE INDEX rm_visit_persons_by_person ON rm_visit_persons (person_id);
+",
+    },
 ];
 
 /// The tables a document's rows live in, emptied before it is projected
@@ -347,6 +364,7 @@ pub const TABLES: &[&str] = &[
     "rm_sectors",
     "rm_sector_buildings",
     "rm_visits",
+    "rm_visit_persons",
     "rm_visit_topics",
     "rm_agg_buildings",
     "rm_agg_outcomes",

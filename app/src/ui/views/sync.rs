@@ -121,6 +121,11 @@ pub fn SyncView() -> Element {
                 Some(Err(problem)) => rsx! {
                     p { class: "error", role: "alert", {ui.t(Text::SyncFailed)} }
                     p { class: "sub", {ui.t(Text::Problem(problem))} }
+                    // A full load of the page: the service worker fetches
+                    // the new build first (network first), the store stays.
+                    if problem == crate::backend::Problem::UpdateRequired {
+                        p { a { class: "button primary", href: "./", {ui.t(Text::ReloadApp)} } }
+                    }
                 },
                 None => rsx! {},
             }

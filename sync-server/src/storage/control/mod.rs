@@ -922,6 +922,53 @@ impl Control {
     }
 }
 
+impl Control {
+    /// Removes `persons` from every draw's members (the pseudonym → person
+    /// link): the published record keeps its pseudonyms, which then name
+    /// nobody. Returns how many links were removed. For an erasure.
+    pub fn unlink_from_draws(
+        &self,
+        municipality: MunicipalityId,
+        persons: &[String],
+    ) -> Result<usize, ControlError> {
+        if persons.is_empty() {
+            return Ok(0);
+        }
+        self.db.run(|sql| {
+            let rows = sql.query(
+                "SELECT id, members FROM draws WHERE municipality_id = ?1",
+                &[municipality.to_string().into()],
+            )?;
+            let mut removed = 0;
+            for row in rows.iter() {
+                let (id, members) = (row.text(0)?, row.text(1)?);
+                let Ok(mut map) =
+                    serde_json::from_str::<std::collections::BTreeMap<String, String>>(&members)
+                else {
+                    continue; // not ours to judge; never rewritten
+                };
+                let before = map.len();
+                map.retain(|_, person| !persons.contains(person));
+                if map.len() == before {
+                    continue;
+                }
+                removed += before - map.len();
+                let members = serde_json::to_string(&map)
+                    .map_err(|_| ControlError::Malformed("draw members"))?;
+                sql.execute(
+                    "UPDATE draws SET members = ?1 WHERE municipality_id = ?2 AND id = ?3",
+                    &[
+                        members.as_str().into(),
+                        municipality.to_string().into(),
+                        id.as_str().into(),
+                    ],
+                )?;
+            }
+            Ok(removed)
+        })
+    }
+}
+
 /// Why an attempt's transaction ended without committing.
 enum Refused {
     Wait(WaitMs),

@@ -369,10 +369,10 @@ impl SyncStore for PgDocuments {
         .transpose()
     }
 
-    fn tombstones_since(&self, rev: i64) -> PgResult<Vec<Tombstone>> {
+    fn tombstones_between(&self, after: i64, upto: i64) -> PgResult<Vec<Tombstone>> {
         self.query(
-            "SELECT doc_id, erased_at FROM tombstones WHERE rev > $1 ORDER BY rev",
-            &[&rev],
+            "SELECT doc_id, erased_at FROM tombstones WHERE rev > $1 AND rev <= $2 ORDER BY rev",
+            &[&after, &upto],
         )?
         .iter()
         .map(tombstone_of)
@@ -516,6 +516,52 @@ impl DocumentStore for PgDocuments {
         self.rewrite_tables()?;
         Ok(Tombstone {
             doc_id: doc_id.clone(),
+            erased_at,
+        })
+    }
+
+    fn replace(
+        &mut self,
+        (old, base): (&DocId, &[ChangeHash]),
+        new: &DocId,
+        doc: &Automerge,
+        erased_at: Timestamp,
+    ) -> PgResult<Tombstone> {
+        self.forget();
+        {
+            let mut conn = self.conn.borrow_mut();
+            let mut tx = conn.transaction().map_err(backend_error)?;
+            let mut rev = lock_revision(&mut tx)?;
+            // Under the revision lock, so no write slips in after the check.
+            let stored = tx
+                .query_opt(
+                    "SELECT heads FROM documents WHERE doc_id = $1",
+                    &[&old.as_str()],
+                )
+                .map_err(backend_error)?
+                .map(|row| decode_heads(&row.get::<_, Vec<u8>>(0)))
+                .transpose()?;
+            let mut base = base.to_vec();
+            base.sort();
+            if stored != Some(base) {
+                return Err(StoreError::Moved(old.clone()));
+            }
+            save_in(&mut tx, new, doc, &mut rev)?;
+            rev += 1;
+            tx.execute("DELETE FROM documents WHERE doc_id = $1", &[&old.as_str()])
+                .map_err(backend_error)?;
+            tx.execute(
+                "INSERT INTO tombstones (doc_id, erased_at, rev) VALUES ($1, $2, $3)
+                 ON CONFLICT (doc_id) DO NOTHING",
+                &[&old.as_str(), &erased_at, &rev],
+            )
+            .map_err(backend_error)?;
+            set_revision(&mut tx, rev)?;
+            tx.commit().map_err(backend_error)?;
+        }
+        self.rewrite_tables()?;
+        Ok(Tombstone {
+            doc_id: old.clone(),
             erased_at,
         })
     }

@@ -1,0 +1,257 @@
+//! Erasing what Palier holds about one resident, on their request
+//! (PRODUCT.md, workflow 7; «Privacy I»): read → plan → apply, no HTTP
+//! (`office::erasure` is the page).
+//!
+//! What one erasure removes, and the confirmation lists before it is done:
+//! - each volunteer's person document (name, contact, consents): erased,
+//!   a tombstone (id and time only) left for phones;
+//! - the words of each visit reached (the visits that signed one of them
+//!   up, and those the coordinator ticked): verbatim, free-text answers,
+//!   topics, age band, language and the person link. The door, date,
+//!   agent, outcome and closed answers stay, so coverage and the
+//!   questionnaire's counts stay true. Automerge keeps every change, so
+//!   the words go by redaction: the log's present state without them
+//!   becomes its next generation, the old one is erased (`shared::schema`,
+//!   "Generations");
+//! - their pseudonym links in the citizens' assembly draws.
+//!
+//! What it does not remove, and the confirmation says so: follow-up
+//! descriptions (a follow-up's history would need the same rebuild, not
+//! built yet), and backups taken before.
+
+use crate::consolidate::linked::LinkedVisit;
+use shared::domain::{PersonId, Timestamp, VisitId};
+use shared::schema::{self, DocId, SchemaError};
+use shared::store::StoreError;
+use shared::sync::DocumentStore;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Times a log's rebuild is tried again when a phone wrote to it between
+/// the read and the replacement.
+const ATTEMPTS: u32 = 8;
+
+/// Why an erasure stopped. What it finished before stays done; asking
+/// again finishes the rest (every step is idempotent).
+#[derive(Debug, thiserror::Error)]
+pub enum ErasureError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A visit log did not read as one.
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    /// Phones kept writing to a log on every attempt: try again.
+    #[error("a visit log kept changing; try again")]
+    Busy,
+}
+
+/// What a coordinator ticked on «Trouver un habitant».
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Request {
+    /// Volunteers' person documents.
+    pub persons: Vec<PersonId>,
+    /// Visits found by door or by words.
+    pub visits: Vec<VisitId>,
+}
+
+impl Request {
+    /// Whether anything was ticked.
+    pub fn is_empty(&self) -> bool {
+        self.persons.is_empty() && self.visits.is_empty()
+    }
+}
+
+/// A volunteer the erasure removes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedPerson {
+    /// Their document.
+    pub id: PersonId,
+    /// Their name, for the coordinator to check it is them.
+    pub name: String,
+}
+
+/// Exactly what one erasure will remove, for the confirmation.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Plan {
+    /// Person documents.
+    pub persons: Vec<PlannedPerson>,
+    /// Visits whose words go.
+    pub visits: Vec<LinkedVisit>,
+    /// Whether more visits were reached than one erasure takes.
+    pub truncated: bool,
+    /// Pseudonym links in draws.
+    pub draws: usize,
+    /// Follow-ups the visits raised: kept, descriptions included.
+    pub follow_ups_kept: usize,
+}
+
+/// The plan from what was ticked: the persons this municipality holds
+/// (others are left out), the visits the read model links to them or
+/// that were ticked, and how many draw links name them.
+pub fn plan(
+    persons: Vec<PlannedPerson>,
+    (visits, truncated): (Vec<LinkedVisit>, bool),
+    draws: usize,
+) -> Plan {
+    let follow_ups: BTreeSet<&String> =
+        visits.iter().filter_map(|v| v.follow_up.as_ref()).collect();
+    Plan {
+        follow_ups_kept: follow_ups.len(),
+        persons,
+        visits,
+        truncated,
+        draws,
+    }
+}
+
+/// What [`apply`] did to the documents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Person documents erased.
+    pub persons: usize,
+    /// Visits whose words were erased.
+    pub visits: usize,
+    /// Visit logs rebuilt as a new generation.
+    pub logs: usize,
+}
+
+/// Carries out the document part of `plan`: each person document erased,
+/// each reached visit log rebuilt without the words (visits already
+/// without words are left as they are, so asking again does nothing
+/// twice). Draw links are the control data's (`Control::unlink_from_draws`).
+pub fn apply(
+    store: &mut dyn DocumentStore,
+    plan: &Plan,
+    now: Timestamp,
+) -> Result<Applied, ErasureError> {
+    let mut applied = Applied::default();
+    let mut logs: BTreeMap<DocId, BTreeSet<String>> = BTreeMap::new();
+    for visit in &plan.visits {
+        if let Ok(doc_id) = DocId::parse(&visit.doc_id) {
+            logs.entry(doc_id)
+                .or_default()
+                .insert(visit.visit_id.clone());
+        }
+    }
+    for (doc_id, visits) in logs {
+        applied.visits += redact(store, &doc_id, &visits, now)?;
+        applied.logs += 1;
+    }
+    for person in &plan.persons {
+        if let crate::volunteers::Erasure::Done = crate::volunteers::erase(store, person.id, now)? {
+            applied.persons += 1;
+        }
+    }
+    Ok(applied)
+}
+
+/// The generation of `doc_id`'s log that is current: the first not erased.
+pub fn current_generation(store: &dyn DocumentStore, doc_id: &DocId) -> Result<DocId, StoreError> {
+    let mut id = doc_id.clone();
+    while store.is_erased(&id)? {
+        match id.next_generation() {
+            Some(next) => id = next,
+            None => break,
+        }
+    }
+    Ok(id)
+}
+
+/// Rebuilds the current generation of `doc_id`'s log without the words of
+/// `visits` as the next generation, and erases it; returns how many
+/// visits lost words. Nothing to erase, nothing rebuilt.
+pub fn redact(
+    store: &mut dyn DocumentStore,
+    doc_id: &DocId,
+    visits: &BTreeSet<String>,
+    now: Timestamp,
+) -> Result<usize, ErasureError> {
+    for _ in 0..ATTEMPTS {
+        let current = current_generation(store, doc_id)?;
+        let Some(doc) = store.load(&current)? else {
+            return Ok(0); // no log (any more): nothing holds these words
+        };
+        let base = doc.get_heads();
+        let mut all = schema::visits(&doc)?;
+        let mut erased = 0;
+        for (key, visit) in all.iter_mut() {
+            if visits.contains(key) && (visit.has_words() || !visit.words_erased) {
+                visit.erase_words();
+                erased += 1;
+            }
+        }
+        if erased == 0 {
+            return Ok(0);
+        }
+        let Some(next) = current.next_generation() else {
+            return Ok(0);
+        };
+        // A new document: none of the old one's history comes along.
+        let mut rebuilt = automerge::Automerge::new();
+        for visit in all.values() {
+            schema::record_visit(&mut rebuilt, visit)?;
+        }
+        match store.replace((&current, &base), &next, &rebuilt, now) {
+            Ok(_) => return Ok(erased),
+            Err(StoreError::Moved(_)) => continue, // a phone wrote: read again
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(ErasureError::Busy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::domain::*;
+    use shared::store::Store;
+
+    fn talked(campaign: CampaignId, building: BuildingId, verbatim: &str) -> Visit {
+        let mut visit = Visit::outcome_only(
+            campaign,
+            building,
+            DwellingRef {
+                entrance: "A".into(),
+                floor: 2,
+                door: "21".into(),
+            },
+            Pass(1),
+            1_000,
+            AgentId::new(),
+            Outcome::Talked,
+        );
+        visit.verbatim = verbatim.into();
+        visit.topics = vec!["propreté".into()];
+        visit
+    }
+
+    #[test]
+    fn a_redaction_leaves_no_word_in_the_new_generation_and_erases_the_old() {
+        let (campaign, building) = (CampaignId::new(), BuildingId::new());
+        let first = DocId::visits(campaign, building);
+        let resident = talked(campaign, building, "Mme CANARY");
+        let other = talked(campaign, building, "Les poubelles");
+        let mut doc = automerge::Automerge::new();
+        schema::record_visit(&mut doc, &resident).expect("write");
+        schema::record_visit(&mut doc, &other).expect("write");
+        let mut store = Store::open_in_memory().expect("store");
+        store.save_one(&first, &doc).expect("save");
+
+        let ids = BTreeSet::from([resident.id.to_string()]);
+        assert_eq!(redact(&mut store, &first, &ids, 5).expect("redact"), 1);
+        assert!(store.is_erased(&first).expect("erased"));
+        let second = first.next_generation().expect("next");
+        assert_eq!(current_generation(&store, &first).expect("current"), second);
+        let now = store.load(&second).expect("load").expect("held");
+        let bytes = now.save_nocompress();
+        assert!(!bytes.windows(6).any(|w| w == b"CANARY"));
+        let visits = schema::visits(&now).expect("read");
+        let kept = &visits[&resident.id.to_string()];
+        assert!(kept.words_erased && !kept.has_words());
+        assert_eq!(kept.outcome, Outcome::Talked, "the outcome still counts");
+        assert_eq!(visits[&other.id.to_string()], other);
+        // Asking again changes nothing.
+        assert_eq!(redact(&mut store, &first, &ids, 6).expect("again"), 0);
+        assert_eq!(current_generation(&store, &first).expect("current"), second);
+    }
+}
