@@ -103,6 +103,12 @@ pub struct Erased {
     pub doc_id: DocId,
     /// When it was erased at the server, in Unix milliseconds.
     pub erased_at: i64,
+    /// For a redacted visit log: the visits recorded by this device that
+    /// the log's current generation already holds (their ids). A phone
+    /// that will never receive that generation (the building is outside
+    /// its scope) carries over only its other visits: these would meet
+    /// the server's copy as a conflict. Empty for every other document.
+    pub yours_kept: Vec<String>,
 }
 
 /// The server's turn in a sync.

@@ -228,6 +228,7 @@ fn server_answer(
 fn sync(server: &mut Server, device: &mut Replica, faults: &[Fault]) -> bool {
     let scope = device.caller.clone();
     let mut session = ClientSession::start(&device.store).expect("start");
+
     let mut faults = faults.iter().copied();
     loop {
         let Some(request) = session.next_request(&mut device.store).expect("request") else {

@@ -16,15 +16,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Which edits are carried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Into {
+pub enum Into<'a> {
     /// Into the next generation as the server sent it: every edit.
     Received,
     /// Into a next generation this phone will never receive (the log is
     /// outside its scope: it only ever deposited its own visits there):
-    /// only visits the server never confirmed, which are new to it too.
-    /// Edits of confirmed visits would meet the server's own copy of
-    /// them as a conflict; they are left behind.
-    Unseen,
+    /// only visits the server holds in no form, neither confirmed here
+    /// nor among `kept` (what the server said it holds of this phone's,
+    /// a confirmation that got lost included). Edits of visits the server
+    /// holds would meet its own copy as a conflict; they are left behind.
+    Unseen {
+        /// The ids of this phone's visits the next generation holds.
+        kept: &'a BTreeSet<String>,
+    },
 }
 
 /// Writes into `target` (the new generation) the edits `old` holds beyond
@@ -51,7 +55,11 @@ pub fn carry(
     let mut written = 0;
     for (key, visit) in &now {
         let base = before.get(key);
-        if base == Some(visit) || (into == Into::Unseen && base.is_some()) {
+        let known = match into {
+            Into::Received => false,
+            Into::Unseen { kept } => base.is_some() || kept.contains(key),
+        };
+        if base == Some(visit) || known {
             continue; // not edited since it was confirmed, or not ours to carry
         }
         let merged = match there.remove(key) {

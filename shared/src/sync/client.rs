@@ -92,8 +92,9 @@ pub struct ClientSession {
     done: bool,
     /// Redacted visit logs holding unsynced edits, waiting for their next
     /// generation to arrive before they are carried over and erased (with
-    /// when the server erased them).
-    waiting: BTreeMap<DocId, i64>,
+    /// when the server erased them, and which of this phone's visits the
+    /// server said it holds).
+    waiting: BTreeMap<DocId, (i64, BTreeSet<String>)>,
     /// The documents the last response updated, as saved: the next
     /// request replies about them without loading them again (one page,
     /// already in memory while the response was taken).
@@ -179,9 +180,41 @@ impl ClientSession {
         if self.report.rounds >= MAX_ROUNDS {
             return Err(ClientError::NoProgress);
         }
-        if !self.more && self.in_play.is_empty() && !self.waiting.is_empty() {
+        let mut messages = self.messages(store)?;
+        if messages.is_empty() && !self.more && !self.waiting.is_empty() {
+            // Settled, but a redacted log's next generation never came.
             self.carry_unreachable(store)?;
+            messages = self.messages(store)?;
         }
+        if self.in_play.is_empty() {
+            // Everything the last response covered is settled.
+            self.advance_cursor(store)?;
+        }
+        let unsynced = u32::try_from(store.unsynced_count()?).unwrap_or(u32::MAX);
+        // Settled. The office shows what each phone still holds unsent
+        // after its last exchange: when the server last heard another
+        // count, one more small request (no message) tells it.
+        if messages.is_empty()
+            && !self.more
+            && self.report.rounds > 0
+            && self.reported_unsynced == Some(unsynced)
+        {
+            self.finish(store)?;
+            return Ok(None);
+        }
+        self.awaiting = true;
+        self.reported_unsynced = Some(unsynced);
+        Ok(Some(SyncRequest {
+            version: PROTOCOL_VERSION,
+            cursor: self.cursor,
+            messages,
+            unsynced,
+        }))
+    }
+
+    /// The messages for the documents in play, up to one request's
+    /// bounds; those with nothing to say are confirmed and leave play.
+    fn messages(&mut self, store: &mut Store) -> Result<Vec<DocMessage>, ClientError> {
         let mut messages = Vec::new();
         let mut bytes = 0;
         let in_play: Vec<DocId> = self.in_play.iter().cloned().collect();
@@ -220,30 +253,7 @@ impl ClientSession {
                 }
             }
         }
-        if self.in_play.is_empty() {
-            // Everything the last response covered is settled.
-            self.advance_cursor(store)?;
-        }
-        let unsynced = u32::try_from(store.unsynced_count()?).unwrap_or(u32::MAX);
-        // Settled. The office shows what each phone still holds unsent
-        // after its last exchange: when the server last heard another
-        // count, one more small request (no message) tells it.
-        if messages.is_empty()
-            && !self.more
-            && self.report.rounds > 0
-            && self.reported_unsynced == Some(unsynced)
-        {
-            self.finish(store)?;
-            return Ok(None);
-        }
-        self.awaiting = true;
-        self.reported_unsynced = Some(unsynced);
-        Ok(Some(SyncRequest {
-            version: PROTOCOL_VERSION,
-            cursor: self.cursor,
-            messages,
-            unsynced,
-        }))
+        Ok(messages)
     }
 
     /// Takes the server's response: saves what it brings, erases what it
@@ -263,7 +273,9 @@ impl ClientSession {
             // A redacted visit log with edits the server lacks: they are
             // carried into its next generation once that is here.
             if erased.doc_id.next_generation().is_some() && store.is_unsynced(&erased.doc_id)? {
-                self.waiting.insert(erased.doc_id.clone(), erased.erased_at);
+                let kept = erased.yours_kept.iter().cloned().collect();
+                self.waiting
+                    .insert(erased.doc_id.clone(), (erased.erased_at, kept));
             } else {
                 store.erase(&erased.doc_id, erased.erased_at)?;
                 self.report.erased += 1;
@@ -344,7 +356,7 @@ impl ClientSession {
         let waiting: Vec<(DocId, i64)> = self
             .waiting
             .iter()
-            .map(|(id, at)| (id.clone(), *at))
+            .map(|(id, (at, _))| (id.clone(), *at))
             .collect();
         for (old, erased_at) in waiting {
             let mut target = old.next_generation();
@@ -390,7 +402,7 @@ impl ClientSession {
     /// ([`Into::Unseen`]).
     fn carry_unreachable(&mut self, store: &mut Store) -> Result<(), ClientError> {
         let waiting = std::mem::take(&mut self.waiting);
-        for (old, erased_at) in waiting {
+        for (old, (erased_at, kept)) in waiting {
             let mut target = old.next_generation();
             while let Some(id) = target
                 .as_ref()
@@ -403,7 +415,7 @@ impl ClientSession {
                 continue;
             };
             if store.load(&target)?.is_some() {
-                self.waiting.insert(old, erased_at); // it came after all
+                self.waiting.insert(old, (erased_at, kept)); // it came after all
                 continue;
             }
             let confirmed = store
@@ -411,8 +423,9 @@ impl ClientSession {
                 .map(|state| state.shared_heads)
                 .unwrap_or_default();
             let mut fresh = Automerge::new();
-            let carried = super::carry::carry(&from, &confirmed, &mut fresh, Into::Unseen)
-                .map_err(|e| StoreError::Malformed(e.to_string()))?;
+            let carried =
+                super::carry::carry(&from, &confirmed, &mut fresh, Into::Unseen { kept: &kept })
+                    .map_err(|e| StoreError::Malformed(e.to_string()))?;
             self.report.erased += 1;
             if carried == 0 {
                 store.erase(&old, erased_at)?;

@@ -506,10 +506,7 @@ fn attempt<S: SyncStore + ?Sized>(
     store.prefetch(peer, &talked_about.iter().collect::<Vec<_>>())?;
     for doc_id in &talked_about {
         if let Some(tombstone) = store.tombstone(doc_id)? {
-            response.erased.push(Erased {
-                doc_id: tombstone.doc_id,
-                erased_at: tombstone.erased_at,
-            });
+            response.erased.push(erased(&*store, caller, tombstone)?);
         }
     }
     // Up to the horizon, as the documents are: a redacted log's tombstone
@@ -520,13 +517,41 @@ fn attempt<S: SyncStore + ?Sized>(
         if caller.may_receive_kind(tombstone.doc_id.kind())
             && !talked_about.contains(&tombstone.doc_id)
         {
-            response.erased.push(Erased {
-                doc_id: tombstone.doc_id,
-                erased_at: tombstone.erased_at,
-            });
+            response.erased.push(erased(&*store, caller, tombstone)?);
         }
     }
     Ok(Some(response))
+}
+
+/// A tombstone as a device is told of it: for a redacted visit log, with
+/// the ids of this device's visits its current generation holds.
+fn erased<S: SyncStore + ?Sized>(
+    store: &S,
+    caller: &Caller,
+    tombstone: crate::store::Tombstone,
+) -> Result<Erased, StoreError> {
+    let mut yours_kept = Vec::new();
+    let mut next = tombstone.doc_id.next_generation();
+    while let Some(id) = next.take() {
+        if store.is_erased(&id)? {
+            next = id.next_generation();
+            continue;
+        }
+        if let Some(doc) = store.load(&id)?
+            && let Ok(visits) = crate::schema::visits(&doc)
+        {
+            yours_kept = visits
+                .into_iter()
+                .filter(|(_, v)| v.agent == caller.agent)
+                .map(|(key, _)| key)
+                .collect();
+        }
+    }
+    Ok(Erased {
+        doc_id: tombstone.doc_id,
+        erased_at: tombstone.erased_at,
+        yours_kept,
+    })
 }
 
 /// A page being filled: what it holds so far and its limits.
