@@ -2,7 +2,7 @@
 // with a fresh data folder, and headless Chromium processes started by
 // hand so a test can SIGKILL them, driven through the DevTools protocol.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -202,4 +202,36 @@ export async function syncNow(page) {
   const ok = await page.$("p.ok[role=status]");
   await page.click(".bar .back");
   return ok !== null;
+}
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir) {
+  let files = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files = files.concat(filesUnder(path));
+    else if (entry.isFile()) files.push(path);
+  }
+  return files;
+}
+
+/**
+ * Where `words` are held under `dir` (a browser profile, a server's data
+ * folder): each file whose raw bytes hold them, or, for a Palier store
+ * (the browser's OPFS pool files included), whose documents decoded with
+ * their whole history do. Read by the held-words tool.
+ */
+export function holdingWords(dir, words) {
+  const held = [];
+  for (const file of filesUnder(dir)) {
+    if (statSync(file).size === 0) continue;
+    const found = JSON.parse(execFileSync(join(target, "debug", "held-words"), [file, words]).toString());
+    if (found.raw || found.decoded) held.push({ file, ...found });
+  }
+  return held;
+}
+
+/** The files of the browser's origin-private file system (OPFS) under a profile. */
+export function opfsDir(profile) {
+  return join(profile, "Default", "File System");
 }
