@@ -393,7 +393,12 @@ fn follow_up_news(store: &Store, visits: Option<&Vec<Visit>>) -> Vec<FollowUpNew
         // Two visits may name the same follow-up: it is told once.
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
-        .filter_map(|id| record::<FollowUp>(store, &DocId::follow_up(id)).ok())
+        .filter_map(|id| {
+            // A follow-up whose description was erased lives on as a later
+            // generation.
+            let doc_id = store.current(&DocId::follow_up(id)).ok()?;
+            record::<FollowUp>(store, &doc_id).ok()
+        })
         .map(|f| FollowUpNews {
             note: f.history.last().map(|c| c.note.clone()).unwrap_or_default(),
             service: f.service,

@@ -24,6 +24,8 @@ use serde::{Deserialize, Serialize};
 ///   [`UPDATE_REQUIRED`] (426) and keeps everything it holds; the release
 ///   it loads next reads its store as it is and carries its unsynced
 ///   visits over (ARCHITECTURE.md, "A phone on the previous release").
+///   Tombstones of redacted visit logs name the device's visits the next
+///   generation holds; responses carry the server's epoch (restores).
 pub const PROTOCOL_VERSION: u16 = 3;
 
 /// The error code (426) a device speaking an older protocol gets: it
@@ -126,6 +128,11 @@ pub struct SyncResponse {
     pub cursor: i64,
     /// Whether more changed documents wait beyond this response.
     pub more: bool,
+    /// The server's epoch: it changes when the server is restored from a
+    /// backup, which moves its revisions backwards. A device that held
+    /// another epoch sends again everything it holds (the server may lack
+    /// what was synced after the backup) and reads again from the start.
+    pub epoch: String,
 }
 
 /// The body of every HTTP error: a stable code for programs, a sentence for

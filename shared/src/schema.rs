@@ -12,7 +12,7 @@
 //! | sector | `sector:<id>` | one [`Sector`] |
 //! | visits | `visits:<campaign>:<building>[:<generation>]` | every [`Visit`] to one building in one campaign, keyed by visit id |
 //! | idea | `idea:<id>` | one [`Idea`] |
-//! | follow-up | `followup:<id>` | one [`FollowUp`] and its status history |
+//! | follow-up | `followup:<id>[:<generation>]` | one [`FollowUp`] and its status history |
 //! | person | `person:<id>` | one [`Person`] and their consents: the only personal data |
 //!
 //! A visit log keeps its visits at the root of the document, keyed by their
@@ -23,12 +23,12 @@
 //!
 //! # Generations
 //!
-//! Automerge keeps every change, so words removed from a visit log stay in
-//! its history. Redacting a log therefore writes its present state, without
-//! the removed words, as a new document, the next *generation*, and erases
-//! the old one (a tombstone, as for a person). The first generation's id
-//! has no suffix (what every earlier release wrote); generation `n ≥ 1`
-//! ends in `:n`. Generation `n` is current exactly when it is not erased,
+//! Automerge keeps every change, so words removed from a visit log (or a
+//! follow-up's description) stay in its history. Redacting one therefore
+//! writes its present state, without the removed words, as a new document,
+//! the next *generation*, and erases the old one (a tombstone, as for a
+//! person). The first generation's id has no suffix (what every earlier
+//! release wrote); generation `n ≥ 1` ends in `:n`. Generation `n` is current exactly when it is not erased,
 //! and it may exist only once `n - 1` is erased: the server refuses a write
 //! to any other, and a phone that held `n - 1` carries its unsynced edits
 //! over (`sync::client`, ARCHITECTURE.md "Redaction by generations").
@@ -140,37 +140,59 @@ impl DocId {
     /// Generation `generation` of the visit log of a building in a
     /// campaign (the first is [`DocId::visits`]).
     pub fn visits_generation(campaign: CampaignId, building: BuildingId, generation: u32) -> Self {
-        let first = Self::visits(campaign, building);
+        Self::visits(campaign, building).with_generation(generation)
+    }
+    /// Generation `generation` of a follow-up's document (the first is
+    /// [`DocId::follow_up`]).
+    pub fn follow_up_generation(id: FollowUpId, generation: u32) -> Self {
+        Self::follow_up(id).with_generation(generation)
+    }
+    /// How many `:`-separated parts name the record, before a generation;
+    /// `None` for kinds that have no generations.
+    fn base_parts(kind: DocKind) -> Option<usize> {
+        match kind {
+            DocKind::Visits => Some(3),
+            DocKind::FollowUp => Some(2),
+            _ => None,
+        }
+    }
+    /// The same record's document of generation `generation` (this id,
+    /// for kinds without generations).
+    fn with_generation(&self, generation: u32) -> Self {
+        let Some(parts) = Self::base_parts(self.kind()) else {
+            return self.clone();
+        };
+        let base: Vec<&str> = self.0.split(':').take(parts).collect();
+        let base = base.join(":");
         if generation == 0 {
-            first
+            Self(base)
         } else {
-            Self(format!("{first}:{generation}"))
+            Self(format!("{base}:{generation}"))
         }
     }
-    /// Which generation of its log this is (0 for every other kind).
+    /// The record's first generation: the id its content names.
+    pub fn first_generation(&self) -> Self {
+        self.with_generation(0)
+    }
+    /// Which generation of its record this is (0 for kinds without).
     pub fn generation(&self) -> u32 {
-        match self.kind() {
-            DocKind::Visits => self
-                .0
-                .split(':')
-                .nth(3)
-                .and_then(|g| g.parse().ok())
-                .unwrap_or(0),
-            _ => 0,
-        }
+        Self::base_parts(self.kind())
+            .and_then(|parts| self.0.split(':').nth(parts))
+            .and_then(|g| g.parse().ok())
+            .unwrap_or(0)
     }
-    /// The visit log's next generation, which replaces this one when it
-    /// is redacted; `None` for other kinds, or past the last generation.
+    /// The next generation, which replaces this one when it is redacted;
+    /// `None` for kinds without generations, or past the last.
     pub fn next_generation(&self) -> Option<Self> {
-        let (campaign, building) = (self.campaign_id()?, self.building_id()?);
+        Self::base_parts(self.kind())?;
         let next = self.generation().checked_add(1)?;
-        Some(Self::visits_generation(campaign, building, next))
+        Some(self.with_generation(next))
     }
     /// The generation this one replaced, if any.
     pub fn previous_generation(&self) -> Option<Self> {
-        let (campaign, building) = (self.campaign_id()?, self.building_id()?);
+        Self::base_parts(self.kind())?;
         let previous = self.generation().checked_sub(1)?;
-        Some(Self::visits_generation(campaign, building, previous))
+        Some(self.with_generation(previous))
     }
     /// The document of an idea.
     pub fn idea(id: IdeaId) -> Self {
@@ -209,9 +231,9 @@ impl DocId {
         if uuids != wanted {
             return Err(bad());
         }
-        // A visit log's generation: a positive decimal, one spelling only.
+        // A generation: a positive decimal, one spelling only.
         if let Some(generation) = parts.next() {
-            let canonical = kind == DocKind::Visits
+            let canonical = Self::base_parts(kind).is_some()
                 && generation.parse::<u32>().is_ok_and(|g| g > 0)
                 && !generation.starts_with('0')
                 && generation.bytes().all(|b| b.is_ascii_digit());
@@ -466,6 +488,13 @@ mod tests {
         let idea = DocId::idea(IdeaId::new());
         assert!(DocId::parse(&format!("{idea}:1")).is_err());
         assert_eq!(idea.next_generation(), None);
+        let follow_up = FollowUpId::new();
+        let first = DocId::follow_up(follow_up);
+        let second = first.next_generation().expect("next");
+        assert_eq!(second, DocId::follow_up_generation(follow_up, 1));
+        assert_eq!(DocId::parse(second.as_str()), Ok(second.clone()));
+        assert_eq!((second.kind(), second.generation()), (DocKind::FollowUp, 1));
+        assert_eq!(second.previous_generation(), Some(first));
     }
 
     #[test]

@@ -25,6 +25,32 @@ pub enum Command {
     /// documents) into an empty folder, consistently, while a server runs
     /// on the same data. Read models are not copied: they are rebuilt.
     Backup(BackupConfig),
+    /// Bring a backup back into a new, empty data folder, and make it
+    /// forget again every erasure journaled (its own journal and those of
+    /// the control databases named with --journal) before it is served;
+    /// phones then resend what it lacks. Refuses a backup older than
+    /// --max-age-days. SQLite data folders only.
+    Restore(RestoreConfig),
+}
+
+/// What to restore, where, and which journals of erasures to replay.
+#[derive(Debug, Clone, Args)]
+pub struct RestoreConfig {
+    /// The backup folder (made by `palier-server backup`).
+    #[arg(long)]
+    pub from: PathBuf,
+    /// The new data folder (created; must be empty).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Another control database whose journal of erasures to replay too:
+    /// the failed server's `control.sqlite` if it still reads, and any
+    /// newer backup's. Repeat for several.
+    #[arg(long)]
+    pub journal: Vec<PathBuf>,
+    /// Backups older than this many days are refused: they may hold what
+    /// residents asked to erase longer than the municipality keeps it.
+    #[arg(long, default_value_t = 30)]
+    pub max_age_days: u64,
 }
 
 /// Where to back up from and to.

@@ -41,6 +41,27 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Restore(config) => {
+            let max_age = std::time::Duration::from_secs(config.max_age_days * 86_400);
+            let restored = sync_server::storage::restore::restore(
+                &config.from,
+                &config.data,
+                &config.journal,
+                max_age,
+                sync_server::storage::control::now_ms(),
+            )?;
+            for r in restored {
+                println!(
+                    "{}: {} erasures carried out again; new epoch {}",
+                    r.municipality, r.replayed, r.epoch
+                );
+            }
+            println!(
+                "restored into {}: serve it with --data",
+                config.data.display()
+            );
+            Ok(())
+        }
         Command::Backup(config) => {
             for copied in sync_server::storage::backup::backup_all(&config.data, &config.to)? {
                 println!("{} ({} bytes)", copied.path.display(), copied.bytes);

@@ -111,7 +111,12 @@ impl TestServer {
 
     /// Starts a server with some settings changed (short windows, say).
     pub async fn start_with(change: impl FnOnce(&mut ServeConfig)) -> Self {
-        let data = tempfile::tempdir().expect("tempdir");
+        Self::start_on(tempfile::tempdir().expect("tempdir"), change).await
+    }
+
+    /// Starts a server on a data folder that already holds data (a
+    /// restored backup, say).
+    pub async fn start_on(data: tempfile::TempDir, change: impl FnOnce(&mut ServeConfig)) -> Self {
         let mut config = test_config(data.path());
         change(&mut config);
         // Off the async threads: PostgreSQL's synchronous client must not
@@ -221,6 +226,11 @@ impl TestServer {
                 .expect("neighbourhoods"),
             store.records(DocKind::Building).expect("buildings"),
         )
+    }
+
+    /// The data folder.
+    pub fn data_path(&self) -> &Path {
+        self.data.path()
     }
 
     /// The store of a municipality, as the server keeps it.

@@ -421,7 +421,9 @@ fn a_postgres_control_schema_from_before_the_one_history_is_renumbered_once() {
         .iter()
         .map(|r| r.get(0))
         .collect();
-    assert_eq!(versions, (1..=7).collect::<Vec<_>>());
+    // Renumbered as steps 1 to 7, then every later step run once.
+    assert!(versions.len() >= 7);
+    assert_eq!(versions, (1..=versions.len() as i32).collect::<Vec<_>>());
     // A second process opening it finds the one history.
     drop(open());
 }

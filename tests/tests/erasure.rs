@@ -119,23 +119,37 @@ async fn an_erasure_a_reader_held_up_is_finished_by_asking_again() {
         .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
         .expect("read");
     let pages = OfficePages::new(&server, &office);
-    let path = format!("/office/volunteers/{}/erase", volunteer.id.0);
-    let held_up = pages.post(&path, &[]).await;
+    let path = "/office/residents/erase/confirm";
+    let id = volunteer.id.0.to_string();
+    let held_up = pages.post(path, &[("person", &id)]).await;
     assert_eq!(held_up.status, 500, "the office is told it did not finish");
     reader.execute_batch("COMMIT").expect("end the read");
     drop(reader);
 
-    let again = pages.post(&path, &[]).await;
+    let again = pages.post(path, &[("person", &id)]).await;
     assert_eq!(again.status, 303, "asking again finishes it");
+    assert_eq!(
+        again.location.as_deref(),
+        Some("/office/residents?erased=0.0.0.0"),
+        "erased once"
+    );
     assert!(
         !contains(&database_bytes(&server_store), needle),
         "still in the server's files"
     );
-    // Once finished, asking again still says done; an unknown person is
-    // unknown.
-    assert_eq!(pages.post(&path, &[]).await.status, 303);
-    let unknown = format!("/office/volunteers/{}/erase", PersonId::new().0);
-    assert_eq!(pages.post(&unknown, &[]).await.status, 404);
+    // Once finished, asking again erases nothing more; nor does an
+    // unknown person.
+    let done = pages.post(path, &[("person", &id)]).await;
+    assert_eq!(
+        done.location.as_deref(),
+        Some("/office/residents?erased=0.0.0.0")
+    );
+    let unknown = PersonId::new().0.to_string();
+    let nobody = pages.post(path, &[("person", &unknown)]).await;
+    assert_eq!(
+        nobody.location.as_deref(),
+        Some("/office/residents?erased=0.0.0.0")
+    );
     server.stop().await;
 }
 
@@ -170,6 +184,7 @@ async fn a_residents_words_leave_every_replica_and_an_offline_phone_keeps_its_ne
     server.put(office.id, &place);
     let mut campaign = Campaign::new("Propreté".into(), CampaignKind::DoorToDoor, 0, 1);
     campaign.questionnaire = asking_why();
+    campaign.services = vec![samples::SERVICE.into()];
     server.put(office.id, &campaign);
     let code = office.code_for(Role::Agent, true).await;
     let mut recorder = Device::enrol_with_code(&server, &code).await;
@@ -187,6 +202,11 @@ async fn a_residents_words_leave_every_replica_and_an_offline_phone_keeps_its_ne
         .insert("q1".into(), Answer::Text(format!("{marker} répond")));
     said.profile.age_band = Some("25-64".into());
     said.person = Some(volunteer.id);
+    let mut leak = samples::follow_up(campaign.id, recorder.agent);
+    leak.description = format!("Fuite d'eau chez {marker}");
+    leak.building = Some(place.id);
+    recorder.put(&leak);
+    said.follow_up = Some(leak.id);
     recorder.record(&said);
     let neighbour = samples::visit(campaign.id, place.id, recorder.agent, "14");
     recorder.record(&neighbour);
@@ -237,6 +257,10 @@ async fn a_residents_words_leave_every_replica_and_an_offline_phone_keeps_its_ne
     assert!(plan.body.contains(&format!("{marker} (nom)")));
     assert!(plan.body.contains(&said.id.to_string()), "the linked visit");
     assert!(
+        plan.body.contains("Fuite d'eau chez"),
+        "the follow-up it raised"
+    );
+    assert!(
         contains(&held_bytes(&store_path), needle),
         "nothing done yet"
     );
@@ -284,6 +308,15 @@ async fn a_residents_words_leave_every_replica_and_an_offline_phone_keeps_its_ne
             "{what}"
         );
         assert!(device.get::<Person>(&DocId::person(volunteer.id)).is_none());
+        let current = device
+            .store
+            .current(&DocId::follow_up(leak.id))
+            .expect("current");
+        let kept: FollowUp = device.get(&current).expect("the follow-up stays");
+        assert_eq!(
+            (kept.service.as_str(), kept.description.as_str()),
+            (leak.service.as_str(), "")
+        );
     }
     assert!(!contains(&held_bytes(&store_path), needle), "brought back");
     let by_door = pages

@@ -359,12 +359,19 @@ async fn volunteers_and_draws_stay_with_their_coordinators() {
             .status,
         404
     );
+    // Another municipality's erasure reaches none of Villejuif's people.
+    let erased = other
+        .post("/office/residents/erase/confirm", &[("person", &id)])
+        .await;
     assert_eq!(
-        other
-            .post(&format!("/office/volunteers/{id}/erase"), &[])
-            .await
-            .status,
-        404
+        erased.location.as_deref(),
+        Some("/office/residents?erased=0.0.0.0")
+    );
+    assert!(
+        server
+            .load(villejuif.id, &DocId::person(person.id))
+            .is_some(),
+        "still held"
     );
     // An elected official does not see volunteers or the draw.
     let elected = server

@@ -349,7 +349,8 @@ fn recorded_by(doc: &Automerge, agent: AgentId) -> bool {
 
 fn read_as<T: SingleRecord>(doc_id: &DocId, doc: &Automerge) -> Result<T, Refused> {
     let record: T = schema::read(doc).map_err(|_| Refused::Unreadable)?;
-    if record.doc_id() == *doc_id {
+    // Any generation of the record's own document (`schema`).
+    if record.doc_id() == doc_id.first_generation() {
         Ok(record)
     } else {
         Err(Refused::Unreadable)

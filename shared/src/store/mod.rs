@@ -517,6 +517,20 @@ impl Store {
         ids.map(|id| parse_doc_id(id?)).collect()
     }
 
+    /// Forgets what was shared with `peer` (a server restored from a
+    /// backup): its sync states go, and every document counts as holding
+    /// edits it may lack, so the next sync talks about each.
+    pub fn forget_peer(&mut self, peer: &str) -> Result<(), StoreError> {
+        let tx = self.write_transaction()?;
+        tx.execute("DELETE FROM sync_states WHERE peer = ?1", [peer])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO unsynced (doc_id) SELECT doc_id FROM documents",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Whether a document holds edits the server has not confirmed.
     pub fn is_unsynced(&self, doc_id: &DocId) -> Result<bool, StoreError> {
         Ok(self
@@ -678,7 +692,13 @@ impl Store {
         campaign: crate::domain::CampaignId,
         building: crate::domain::BuildingId,
     ) -> Result<DocId, StoreError> {
-        let mut id = DocId::visits(campaign, building);
+        self.current(&DocId::visits(campaign, building))
+    }
+
+    /// The current generation of a record's document (`schema`,
+    /// "Generations"): the first, from `doc_id`'s, not erased here.
+    pub fn current(&self, doc_id: &DocId) -> Result<DocId, StoreError> {
+        let mut id = doc_id.clone();
         while self.is_erased(&id)? {
             match id.next_generation() {
                 Some(next) => id = next,

@@ -12,13 +12,15 @@ use super::{SERVER_PEER, decode_message, guarded};
 use crate::protocol::{
     DocMessage, MAX_MESSAGES_PER_REQUEST, PROTOCOL_VERSION, Refusal, SyncRequest, SyncResponse,
 };
-use crate::schema::DocId;
+use crate::schema::{DocId, DocKind};
 use crate::store::{Origin, Store, StoreError};
 use automerge::{Automerge, sync, sync::SyncDoc};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Meta key of the cursor kept between syncs.
 const CURSOR_KEY: &str = "sync.cursor";
+/// Meta key of the server's epoch last heard (`SyncResponse::epoch`).
+const EPOCH_KEY: &str = "sync.epoch";
 /// Bytes of messages one request carries at most; documents beyond wait
 /// for the next round trip, well under the server's body limit.
 const REQUEST_BYTES: usize = 4 * 1024 * 1024;
@@ -95,6 +97,10 @@ pub struct ClientSession {
     /// when the server erased them, and which of this phone's visits the
     /// server said it holds).
     waiting: BTreeMap<DocId, (i64, BTreeSet<String>)>,
+    /// The server was restored since this phone last synced: every
+    /// document is talked about again, from plain heads (what the server
+    /// has is unknown), so nothing the server lost is left behind.
+    restarted: bool,
     /// The documents the last response updated, as saved: the next
     /// request replies about them without loading them again (one page,
     /// already in memory while the response was taken).
@@ -123,6 +129,7 @@ impl ClientSession {
             report: SyncReport::default(),
             done: false,
             waiting: BTreeMap::new(),
+            restarted: false,
             fresh: BTreeMap::new(),
         })
     }
@@ -150,9 +157,10 @@ impl ClientSession {
                 // already holds it (a lost response), the changes it has
                 // count again against what one message and one document
                 // may bring, and must stay well within.
-                None if store
-                    .stored_size(doc_id)?
-                    .is_some_and(|bytes| bytes <= FIRST_CONTACT_MAX_BYTES) =>
+                None if !self.restarted
+                    && store
+                        .stored_size(doc_id)?
+                        .is_some_and(|bytes| bytes <= FIRST_CONTACT_MAX_BYTES) =>
                 {
                     super::first_contact(false)
                 }
@@ -265,6 +273,9 @@ impl ClientSession {
     ) -> Result<Progress, ClientError> {
         self.awaiting = false;
         self.report.rounds += 1;
+        if self.another_epoch(store, &response.epoch)? {
+            return Ok(self.progress());
+        }
         for erased in &response.erased {
             self.in_play.remove(&erased.doc_id);
             self.states.remove(&erased.doc_id);
@@ -272,7 +283,7 @@ impl ClientSession {
             self.fresh.remove(&erased.doc_id);
             // A redacted visit log with edits the server lacks: they are
             // carried into its next generation once that is here.
-            if erased.doc_id.next_generation().is_some() && store.is_unsynced(&erased.doc_id)? {
+            if erased.doc_id.kind() == DocKind::Visits && store.is_unsynced(&erased.doc_id)? {
                 let kept = erased.yours_kept.iter().cloned().collect();
                 self.waiting
                     .insert(erased.doc_id.clone(), (erased.erased_at, kept));
@@ -344,6 +355,36 @@ impl ClientSession {
         self.next_cursor = Some(response.cursor);
         self.more = response.more;
         Ok(self.progress())
+    }
+
+    /// Whether the server speaks from another epoch than it last did: it
+    /// was restored from a backup, its revisions went back, and it may
+    /// lack what this phone synced after the backup. Then every document
+    /// is talked about again from the start, the cursor too, and the
+    /// response (worked out on the server's stale view of this phone) is
+    /// set aside. The first epoch a phone hears is only kept.
+    fn another_epoch(&mut self, store: &mut Store, epoch: &str) -> Result<bool, ClientError> {
+        let known = store.meta(EPOCH_KEY)?;
+        if known.as_deref() == Some(epoch.as_bytes()) {
+            return Ok(false);
+        }
+        store.set_meta(EPOCH_KEY, epoch.as_bytes())?;
+        if known.is_none() {
+            return Ok(false);
+        }
+        store.forget_peer(SERVER_PEER)?;
+        store.set_meta(CURSOR_KEY, &0i64.to_le_bytes())?;
+        self.cursor = 0;
+        self.next_cursor = None;
+        self.states.clear();
+        self.touched.clear();
+        self.fresh.clear();
+        self.refused.clear();
+        self.waiting.clear();
+        self.in_play = store.unsynced()?.into_iter().collect();
+        self.more = true;
+        self.restarted = true;
+        Ok(true)
     }
 
     /// Carries each waiting redacted log's unsynced edits into the first

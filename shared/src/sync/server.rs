@@ -443,6 +443,8 @@ fn attempt<S: SyncStore + ?Sized>(
         refused: Vec::new(),
         cursor: request.cursor,
         more: false,
+        // Set by the caller, which knows the municipality's epoch.
+        epoch: String::new(),
     };
     let mut talked_about = BTreeSet::new();
     let mut exchange = Exchange {
@@ -531,7 +533,10 @@ fn erased<S: SyncStore + ?Sized>(
     tombstone: crate::store::Tombstone,
 ) -> Result<Erased, StoreError> {
     let mut yours_kept = Vec::new();
-    let mut next = tombstone.doc_id.next_generation();
+    let mut next = tombstone
+        .doc_id
+        .next_generation()
+        .filter(|id| id.kind() == crate::schema::DocKind::Visits);
     while let Some(id) = next.take() {
         if store.is_erased(&id)? {
             next = id.next_generation();

@@ -26,11 +26,28 @@ pub async fn erase(
         .parse()
         .map_err(|_| ApiError::NotFound("no such person"))?;
     let store = state.tenants.store(account.municipality)?;
+    let control = state.control.clone();
+    let municipality = account.municipality;
     let erased = tokio::task::spawn_blocking(move || {
         let mut store = store.get()?;
+        let now = now_ms();
+        // Journaled first: a restore replays it (`erasure::replay`).
+        if store
+            .heads(&shared::schema::DocId::person(person))?
+            .is_some()
+        {
+            control.journal_erasures(
+                municipality,
+                &[crate::storage::control::JournalEntry {
+                    target: shared::schema::DocId::person(person).to_string(),
+                    visits: Vec::new(),
+                    erased_at: now,
+                }],
+            )?;
+        }
         // Only a person of the caller's municipality: another's id is
         // unknown here (404); erasing one again finishes a first try.
-        anyhow::Ok(crate::volunteers::erase(&mut *store, person, now_ms())?)
+        anyhow::Ok(crate::volunteers::erase(&mut *store, person, now)?)
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))??;

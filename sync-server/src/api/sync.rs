@@ -114,7 +114,7 @@ pub async fn sync(
         .await
         .map_err(|_| ApiError::Busy)?
         .map_err(|_| ApiError::Busy)?;
-    let response = tokio::task::spawn_blocking(move || {
+    let mut response = tokio::task::spawn_blocking(move || {
         // Held by the work, not the request: a phone that hangs up does
         // not free the slot while its exchange still runs.
         let _slot = slot;
@@ -140,11 +140,14 @@ pub async fn sync(
     let device_id = device.id;
     // The whole town offered and nothing left to send: the phone holds it.
     let rescanned = rescan && response.messages.is_empty() && !response.more;
-    crate::http::auth::run_blocking(move || {
+    response.epoch = crate::http::auth::run_blocking(move || {
         if rescanned {
             control.rescan_over(device_id)?;
         }
-        control.record_sync(device_id, unsynced)
+        control.record_sync(device_id, unsynced)?;
+        // A restored server has a new epoch: phones then resend what it
+        // may lack and read again from the start.
+        control.epoch(municipality)
     })
     .await?;
     let bytes = response

@@ -13,15 +13,18 @@
 //!   the words go by redaction: the log's present state without them
 //!   becomes its next generation, the old one is erased (`shared::schema`,
 //!   "Generations");
+//! - the descriptions of the follow-ups those visits raised (and of those
+//!   the coordinator ticked), by the same redaction: the follow-up's
+//!   service, place, status and history stay;
 //! - their pseudonym links in the citizens' assembly draws.
 //!
-//! What it does not remove, and the confirmation says so: follow-up
-//! descriptions (a follow-up's history would need the same rebuild, not
-//! built yet), and backups taken before.
+//! What it does not remove, and the confirmation says so: backups taken
+//! before.
 
 use crate::consolidate::linked::LinkedVisit;
-use shared::domain::{PersonId, Timestamp, VisitId};
-use shared::schema::{self, DocId, SchemaError};
+use crate::storage::control::JournalEntry;
+use shared::domain::{FollowUp, FollowUpId, PersonId, Timestamp, VisitId};
+use shared::schema::{self, DocId, DocKind, SchemaError};
 use shared::store::StoreError;
 use shared::sync::DocumentStore;
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,12 +55,14 @@ pub struct Request {
     pub persons: Vec<PersonId>,
     /// Visits found by door or by words.
     pub visits: Vec<VisitId>,
+    /// Follow-ups found by door or by words.
+    pub follow_ups: Vec<FollowUpId>,
 }
 
 impl Request {
     /// Whether anything was ticked.
     pub fn is_empty(&self) -> bool {
-        self.persons.is_empty() && self.visits.is_empty()
+        self.persons.is_empty() && self.visits.is_empty() && self.follow_ups.is_empty()
     }
 }
 
@@ -66,7 +71,8 @@ impl Request {
 pub struct PlannedPerson {
     /// Their document.
     pub id: PersonId,
-    /// Their name, for the coordinator to check it is them.
+    /// Their name, for the coordinator to check it is them (empty: erased
+    /// already, by a first try that could not finish).
     pub name: String,
 }
 
@@ -81,8 +87,9 @@ pub struct Plan {
     pub truncated: bool,
     /// Pseudonym links in draws.
     pub draws: usize,
-    /// Follow-ups the visits raised: kept, descriptions included.
-    pub follow_ups_kept: usize,
+    /// Follow-ups whose description goes: those the visits raised and
+    /// those ticked, each once.
+    pub follow_ups: Vec<FollowUpId>,
 }
 
 /// The plan from what was ticked: the persons this municipality holds
@@ -92,16 +99,37 @@ pub fn plan(
     persons: Vec<PlannedPerson>,
     (visits, truncated): (Vec<LinkedVisit>, bool),
     draws: usize,
+    ticked_follow_ups: &[FollowUpId],
 ) -> Plan {
-    let follow_ups: BTreeSet<&String> =
-        visits.iter().filter_map(|v| v.follow_up.as_ref()).collect();
+    let follow_ups: BTreeSet<FollowUpId> = visits
+        .iter()
+        .filter_map(|v| v.follow_up.as_deref()?.parse().ok())
+        .chain(ticked_follow_ups.iter().copied())
+        .collect();
     Plan {
-        follow_ups_kept: follow_ups.len(),
+        follow_ups: follow_ups.into_iter().collect(),
         persons,
         visits,
         truncated,
         draws,
     }
+}
+
+/// The follow-ups of a plan as the confirmation lists them: service and
+/// description (of their current generation); those no longer held are
+/// left out.
+pub fn follow_ups_of(
+    store: &dyn DocumentStore,
+    plan: &Plan,
+) -> Result<Vec<FollowUp>, ErasureError> {
+    let mut found = Vec::new();
+    for id in &plan.follow_ups {
+        let current = current_generation(store, &DocId::follow_up(*id))?;
+        if let Some(doc) = store.load(&current)? {
+            found.push(schema::read(&doc)?);
+        }
+    }
+    Ok(found)
 }
 
 /// What [`apply`] did to the documents.
@@ -113,6 +141,8 @@ pub struct Applied {
     pub visits: usize,
     /// Visit logs rebuilt as a new generation.
     pub logs: usize,
+    /// Follow-ups whose description was erased.
+    pub follow_ups: usize,
 }
 
 /// Carries out the document part of `plan`: each person document erased,
@@ -137,12 +167,90 @@ pub fn apply(
         applied.visits += redact(store, &doc_id, &visits, now)?;
         applied.logs += 1;
     }
-    for person in &plan.persons {
-        if let crate::volunteers::Erasure::Done = crate::volunteers::erase(store, person.id, now)? {
-            applied.persons += 1;
+    for id in &plan.follow_ups {
+        if redact_follow_up(store, *id, now)? {
+            applied.follow_ups += 1;
         }
     }
+    for person in &plan.persons {
+        // One erased already is erased again (its bytes overwritten, if a
+        // first try left them), not counted again.
+        let held = store.heads(&DocId::person(person.id))?.is_some();
+        crate::volunteers::erase(store, person.id, now)?;
+        applied.persons += usize::from(held);
+    }
     Ok(applied)
+}
+
+/// The journal entries of `plan` (`Control::journal_erasures`): each
+/// person document, each visit log with the visits whose words go, each
+/// follow-up; ids and the time only.
+pub fn journal(plan: &Plan, now: Timestamp) -> Vec<JournalEntry> {
+    let mut logs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for visit in &plan.visits {
+        if let Ok(doc_id) = DocId::parse(&visit.doc_id) {
+            logs.entry(doc_id.first_generation().to_string())
+                .or_default()
+                .insert(visit.visit_id.clone());
+        }
+    }
+    let entry = |target: String, visits: Vec<String>| JournalEntry {
+        target,
+        visits,
+        erased_at: now,
+    };
+    plan.persons
+        .iter()
+        .map(|p| entry(DocId::person(p.id).to_string(), Vec::new()))
+        .chain(
+            logs.into_iter()
+                .map(|(log, visits)| entry(log, visits.into_iter().collect())),
+        )
+        .chain(
+            plan.follow_ups
+                .iter()
+                .map(|f| entry(DocId::follow_up(*f).to_string(), Vec::new())),
+        )
+        .collect()
+}
+
+/// Carries out the journal again on `store` (a restored backup): each
+/// entry as it was first carried out, with its first time. Entries about
+/// what this store never held do nothing; so does what is already done.
+/// Returns how many entries changed something.
+pub fn replay(
+    store: &mut dyn DocumentStore,
+    journal: &[JournalEntry],
+) -> Result<usize, ErasureError> {
+    let mut changed = 0;
+    for entry in journal {
+        let Ok(target) = DocId::parse(&entry.target) else {
+            continue; // not an id this release writes: nothing to find
+        };
+        let did = match target.kind() {
+            DocKind::Person => {
+                let held = store.heads(&target)?.is_some();
+                if held {
+                    store.erase(&target, entry.erased_at)?;
+                }
+                held
+            }
+            DocKind::FollowUp => match target.first_generation().to_string().split(':').nth(1) {
+                Some(id) => match id.parse() {
+                    Ok(id) => redact_follow_up(store, FollowUpId(id), entry.erased_at)?,
+                    Err(_) => false,
+                },
+                None => false,
+            },
+            DocKind::Visits => {
+                let visits: BTreeSet<String> = entry.visits.iter().cloned().collect();
+                redact(store, &target, &visits, entry.erased_at)? > 0
+            }
+            _ => false,
+        };
+        changed += usize::from(did);
+    }
+    Ok(changed)
 }
 
 /// The generation of `doc_id`'s log that is current: the first not erased.
@@ -155,6 +263,39 @@ pub fn current_generation(store: &dyn DocumentStore, doc_id: &DocId) -> Result<D
         }
     }
     Ok(id)
+}
+
+/// Rebuilds the current generation of follow-up `id` without its
+/// description as the next generation, and erases it; whether there was a
+/// description to erase. The service, place, status and history stay.
+pub fn redact_follow_up(
+    store: &mut dyn DocumentStore,
+    id: FollowUpId,
+    now: Timestamp,
+) -> Result<bool, ErasureError> {
+    for _ in 0..ATTEMPTS {
+        let current = current_generation(store, &DocId::follow_up(id))?;
+        let Some(doc) = store.load(&current)? else {
+            return Ok(false);
+        };
+        let base = doc.get_heads();
+        let mut follow_up: FollowUp = schema::read(&doc)?;
+        if follow_up.description.is_empty() {
+            return Ok(false);
+        }
+        follow_up.description.clear();
+        let Some(next) = current.next_generation() else {
+            return Ok(false);
+        };
+        let mut rebuilt = automerge::Automerge::new();
+        schema::write(&mut rebuilt, &follow_up)?;
+        match store.replace((&current, &base), &next, &rebuilt, now) {
+            Ok(_) => return Ok(true),
+            Err(StoreError::Moved(_)) => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(ErasureError::Busy)
 }
 
 /// Rebuilds the current generation of `doc_id`'s log without the words of
@@ -253,5 +394,36 @@ mod tests {
         // Asking again changes nothing.
         assert_eq!(redact(&mut store, &first, &ids, 6).expect("again"), 0);
         assert_eq!(current_generation(&store, &first).expect("current"), second);
+    }
+
+    #[test]
+    fn a_follow_ups_description_goes_and_its_status_stays() {
+        let follow_up = FollowUp {
+            id: FollowUpId::new(),
+            campaign: CampaignId::new(),
+            service: "Voirie".into(),
+            description: "Fuite chez Mme CANARY".into(),
+            building: None,
+            place: None,
+            status: FollowUpStatus::Forwarded,
+            history: Vec::new(),
+        };
+        let first = DocId::follow_up(follow_up.id);
+        let mut doc = automerge::Automerge::new();
+        schema::write(&mut doc, &follow_up).expect("write");
+        let mut store = Store::open_in_memory().expect("store");
+        store.save_one(&first, &doc).expect("save");
+        assert!(redact_follow_up(&mut store, follow_up.id, 5).expect("redact"));
+        assert!(store.is_erased(&first).expect("erased"));
+        let second = current_generation(&store, &first).expect("current");
+        assert_eq!(second.generation(), 1);
+        let now = store.load(&second).expect("load").expect("held");
+        assert!(!now.save_nocompress().windows(6).any(|w| w == b"CANARY"));
+        let read: FollowUp = schema::read(&now).expect("read");
+        assert_eq!(
+            (read.service.as_str(), read.status),
+            ("Voirie", follow_up.status)
+        );
+        assert!(!redact_follow_up(&mut store, follow_up.id, 6).expect("again"));
     }
 }

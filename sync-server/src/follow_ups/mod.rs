@@ -4,7 +4,7 @@
 //! Read → plan → apply; no HTTP, no HTML (`office::follow_ups` is the
 //! page; the list is read from the read model by `consolidate`).
 
-use crate::campaigns::{RecordError, load, store_record};
+use crate::campaigns::{RecordError, load};
 use shared::domain::Timestamp;
 use shared::domain::{AgentId, CampaignId, FollowUp, FollowUpId, FollowUpStatus, StatusChange};
 use shared::schema::DocId;
@@ -47,9 +47,13 @@ pub fn change_status(
     id: FollowUpId,
     change: Change,
 ) -> Result<CampaignId, RecordError> {
-    let follow_up: FollowUp = load(store, &DocId::follow_up(id))?;
+    // Its current generation: an erased description lives on as the next.
+    let doc_id = crate::erasure::current_generation(store, &DocId::follow_up(id))?;
+    let follow_up: FollowUp = load(store, &doc_id)?;
     let changed = plan(&follow_up, change);
-    store_record(store, &changed)?;
+    let mut doc = store.load(&doc_id)?.ok_or(RecordError::NotFound)?;
+    shared::schema::write(&mut doc, &changed)?;
+    store.save_one(&doc_id, &doc)?;
     Ok(changed.campaign)
 }
 

@@ -13,7 +13,7 @@ use crate::erasure::{self, Plan, PlannedPerson, Request};
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use shared::domain::{PersonId, VisitId};
+use shared::domain::{FollowUp, FollowUpId, PersonId, VisitId};
 
 /// The ticked ids, as the search's form and the confirmation post them.
 fn request(body: &Bytes) -> Request {
@@ -31,6 +31,7 @@ fn request(body: &Bytes) -> Request {
     Request {
         persons: ids("person").into_iter().map(PersonId).collect(),
         visits: ids("visit").into_iter().map(VisitId).collect(),
+        follow_ups: ids("follow_up").into_iter().map(FollowUpId).collect(),
     }
 }
 
@@ -40,14 +41,27 @@ async fn read_plan(office: &Office, request: &Request) -> Result<Plan, PageError
     let wanted = request.persons.clone();
     let persons = office
         .with_store(move |store| {
-            Ok(crate::volunteers::read(store, None)?
+            let mut found: Vec<PlannedPerson> = crate::volunteers::read(store, None)?
                 .into_iter()
                 .filter(|v| wanted.contains(&v.id))
                 .map(|v| PlannedPerson {
                     id: v.id,
                     name: v.name,
                 })
-                .collect::<Vec<_>>())
+                .collect();
+            // Erased already, by a first try a reader held up: erasing
+            // again finishes overwriting its bytes.
+            for id in &wanted {
+                if !found.iter().any(|p| p.id == *id)
+                    && store.is_erased(&shared::schema::DocId::person(*id))?
+                {
+                    found.push(PlannedPerson {
+                        id: *id,
+                        name: String::new(),
+                    });
+                }
+            }
+            Ok(found)
         })
         .await?;
     let person_ids: Vec<String> = persons.iter().map(|p| p.id.to_string()).collect();
@@ -72,7 +86,7 @@ async fn read_plan(office: &Office, request: &Request) -> Result<Plan, PageError
     })
     .await
     .map_err(|e| PageError::Internal(e.into()))??;
-    Ok(erasure::plan(persons, visits, draws))
+    Ok(erasure::plan(persons, visits, draws, &request.follow_ups))
 }
 
 /// `POST /office/residents/erase`: what ticking these would erase, and
@@ -88,7 +102,13 @@ pub async fn prepare(office: Office, body: Bytes) -> Result<Markup, PageError> {
         return Ok(page(&office, Section::Volunteers, t.erase_plan_title, body));
     }
     let plan = read_plan(&office, &request).await?;
-    Ok(confirmation(&office, &plan))
+    let asked = plan.clone();
+    let follow_ups = office
+        .with_store(move |store| {
+            erasure::follow_ups_of(store, &asked).map_err(|e| PageError::Internal(e.into()))
+        })
+        .await?;
+    Ok(confirmation(&office, &plan, &follow_ups))
 }
 
 /// `POST /office/residents/erase/confirm`: the erasure, read again from
@@ -97,6 +117,15 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
     let request = request(&body);
     let plan = read_plan(&office, &request).await?;
     let now = crate::storage::control::now_ms();
+    // Journaled before it is carried out: a restore replays the journal
+    // (ids and times only), so a backup taken before forgets again.
+    let entries = erasure::journal(&plan, now);
+    let control = office.state().control.clone();
+    let municipality = office.account.municipality;
+    tokio::task::spawn_blocking(move || control.journal_erasures(municipality, &entries))
+        .await
+        .map_err(|e| PageError::Internal(e.into()))?
+        .map_err(|e| PageError::Internal(e.into()))?;
     let to_apply = plan.clone();
     let applied = office
         .with_store(move |store| {
@@ -116,20 +145,21 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
         persons = applied.persons,
         visits = applied.visits,
         logs = applied.logs,
+        follow_ups = applied.follow_ups,
         draws,
         "erasure carried out from the office"
     );
     Ok(Redirect::to(&format!(
-        "/office/residents?erased={}.{}.{}",
-        applied.persons, applied.visits, draws
+        "/office/residents?erased={}.{}.{}.{}",
+        applied.persons, applied.visits, applied.follow_ups, draws
     ))
     .into_response())
 }
 
-fn confirmation(office: &Office, plan: &Plan) -> Markup {
+fn confirmation(office: &Office, plan: &Plan, follow_ups: &[FollowUp]) -> Markup {
     let t = office.lang.volunteers();
     let r = office.lang.results();
-    let nothing = plan.persons.is_empty() && plan.visits.is_empty();
+    let nothing = plan.persons.is_empty() && plan.visits.is_empty() && plan.follow_ups.is_empty();
     let body = html! {
         @if nothing {
             (notice("error", t.erase_nothing_found))
@@ -138,7 +168,13 @@ fn confirmation(office: &Office, plan: &Plan) -> Markup {
         @if !plan.persons.is_empty() {
             section.card {
                 h2 { (t.erase_plan_persons) " (" (plan.persons.len()) ")" }
-                ul { @for p in &plan.persons { li { strong { (p.name) } } } }
+                ul {
+                    @for p in &plan.persons {
+                        li {
+                            @if p.name.is_empty() { (t.erase_plan_unfinished) } @else { strong { (p.name) } }
+                        }
+                    }
+                }
             }
         }
         @if !plan.visits.is_empty() {
@@ -147,7 +183,7 @@ fn confirmation(office: &Office, plan: &Plan) -> Markup {
                 p.hint { (t.erase_plan_what) }
                 table {
                     thead { tr {
-                        th scope="col" { (r.building) } th scope="col" { (t.find_door) }
+                        th scope="col" { (r.building) } th scope="col" { (t.erase_door) }
                         th scope="col" { (t.visited_on) } th scope="col" { (r.outcome) }
                     } }
                     tbody {
@@ -167,8 +203,13 @@ fn confirmation(office: &Office, plan: &Plan) -> Markup {
                     p { (t.erase_plan_draws) " : " (plan.draws) }
                 }
                 p { (t.erase_plan_kept) }
-                @if plan.follow_ups_kept > 0 {
-                    p { (t.erase_plan_follow_ups) " : " (plan.follow_ups_kept) }
+                @if !follow_ups.is_empty() {
+                    h2 { (t.erase_plan_follow_ups) " (" (follow_ups.len()) ")" }
+                    ul {
+                        @for f in follow_ups {
+                            li { strong { (f.service) } " · " (f.description) }
+                        }
+                    }
                 }
                 p { (t.erase_plan_phones) }
                 p.hint { (t.erase_plan_backups) }
@@ -176,6 +217,7 @@ fn confirmation(office: &Office, plan: &Plan) -> Markup {
                     data-confirm=(t.erase_confirm_question) {
                     @for p in &plan.persons { input type="hidden" name="person" value=(p.id.0); }
                     @for v in &plan.visits { input type="hidden" name="visit" value=(v.visit_id); }
+                    @for f in &plan.follow_ups { input type="hidden" name="follow_up" value=(f.0); }
                     button.danger type="submit" { (t.erase_confirm_button) }
                 }
             }

@@ -137,7 +137,6 @@ pub fn router() -> Router<AppState> {
             "/office/volunteers/{id}/withdraw",
             post(volunteers::withdraw),
         )
-        .route("/office/volunteers/{id}/erase", post(volunteers::erase))
         .route(
             "/office/residents",
             get(residents::form).post(residents::search),

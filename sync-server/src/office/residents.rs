@@ -23,7 +23,9 @@ pub async fn form(
     let erased: Option<Vec<u64>> = query
         .get("erased")
         .map(|counts| counts.split('.').filter_map(|n| n.parse().ok()).collect());
-    let done = erased.filter(|c| c.len() == 3).map(|c| (c[0], c[1], c[2]));
+    let done = erased
+        .filter(|c| c.len() == 4)
+        .map(|c| (c[0], c[1], c[2], c[3]));
     Ok(shell(&office, &Search::default(), None, done))
 }
 
@@ -76,17 +78,18 @@ fn shell(
     office: &Office,
     search: &Search,
     found: Option<Result<Findings, ()>>,
-    erased: Option<(u64, u64, u64)>,
+    erased: Option<(u64, u64, u64, u64)>,
 ) -> Markup {
     let t = office.lang.volunteers();
     let r = office.lang.results();
     let body = html! {
-        @if let Some((persons, visits, draws)) = erased {
+        @if let Some((persons, visits, follow_ups, draws)) = erased {
             section.card.notice.ok role="status" {
                 h2 { (t.erase_done) }
                 ul {
                     li { (t.erase_plan_persons) " : " (persons) }
                     li { (t.erase_plan_visits) " : " (visits) }
+                    li { (t.erase_plan_follow_ups) " : " (follow_ups) }
                     li { (t.erase_plan_draws) " : " (draws) }
                 }
                 p { (t.erase_plan_phones) }
@@ -111,7 +114,7 @@ fn shell(
                     p { (t.found_nothing) }
                 }
                 @if found.held.truncated { (notice("error", t.found_truncated)) }
-                @if !found.persons.is_empty() || !found.held.visits.is_empty() {
+                @if !found.persons.is_empty() || !found.held.visits.is_empty() || !found.held.follow_ups.is_empty() {
                     p.hint { (t.erase_pick_hint) }
                 }
                 form #erase method="post" action=(office.action("/office/residents/erase")) {}
@@ -177,15 +180,15 @@ fn shell(
                         }
                     }
                 }
-                @if !found.persons.is_empty() || !found.held.visits.is_empty() {
-                    p { button.danger type="submit" form="erase" { (t.erase_prepare) } }
-                }
                 @if !found.held.follow_ups.is_empty() {
                     section.card {
                         h2 { (t.found_follow_ups) " (" (found.held.follow_ups.len()) ")" }
                         ul {
                             @for f in &found.held.follow_ups {
                                 li {
+                                    input type="checkbox" name="follow_up" value=(f.id) form="erase"
+                                        aria-label=(format!("{} {}", t.erase_tick, f.service));
+                                    " "
                                     a href=(format!("/office/follow-ups#fu-{}", f.id)) { (f.service) }
                                     @if let Some(address) = &f.address { " · " (address) }
                                     " · " (f.description)
@@ -193,6 +196,9 @@ fn shell(
                             }
                         }
                     }
+                }
+                @if !found.persons.is_empty() || !found.held.visits.is_empty() || !found.held.follow_ups.is_empty() {
+                    p { button.danger type="submit" form="erase" { (t.erase_prepare) } }
                 }
             }
         }

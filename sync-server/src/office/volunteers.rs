@@ -24,7 +24,6 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
     let body = html! {
         p.hint { (t.hint) " " a href="/office/residents" { (t.find_menu) } }
         @if query.get("withdrawn").is_some() { (notice("ok", t.withdrawn_done)) }
-        @if query.get("erased").is_some() { (notice("ok", t.erased_done)) }
         @if query.get("error").is_some() { (notice("error", t.not_consenting)) }
         form.card.filters method="get" action="/office/volunteers" {
             label for="v-purpose" { (t.purpose) }
@@ -68,8 +67,11 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                             td { (date(v.signed_up)) }
                             td { (date(v.retain_until)) }
                             td {
-                                form method="post" action=(office.action(&format!("/office/volunteers/{}/erase", v.id.0)))
-                                    data-confirm=(t.erase_confirm) {
+                                // The erasure's plan: what goes with them
+                                // (their visits' words, follow-ups, draw
+                                // links), confirmed there.
+                                form method="post" action=(office.action("/office/residents/erase")) {
+                                    input type="hidden" name="person" value=(v.id.0);
                                     button.danger type="submit" { (t.erase) }
                                 }
                             }
@@ -120,22 +122,4 @@ pub async fn withdraw(
         .await?;
     let flag = if done { "withdrawn=1" } else { "error=1" };
     Ok(Redirect::to(&format!("/office/volunteers?{flag}#v-{}", id.0)).into_response())
-}
-
-/// `POST /office/volunteers/{id}/erase`: the person's document erased
-/// everywhere (as `POST /api/persons/{id}/erase`); tried again after an
-/// error, it finishes the erasure.
-pub async fn erase(office: Office, Path(id): Path<String>) -> Result<Response, PageError> {
-    let id = person_id(&office, &id)?;
-    let lang = office.lang;
-    office
-        .with_store(move |store| {
-            match crate::volunteers::erase(store, id, crate::storage::control::now_ms())? {
-                crate::volunteers::Erasure::Done => Ok(()),
-                crate::volunteers::Erasure::Unknown => Err(PageError::NotFound(lang)),
-            }
-        })
-        .await?;
-    tracing::info!("person document erased from the office");
-    Ok(Redirect::to("/office/volunteers?erased=1").into_response())
 }

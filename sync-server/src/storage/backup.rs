@@ -11,7 +11,9 @@
 //! they are rebuilt from the documents (`palier-server
 //! rebuild-read-model`, or by themselves at the first office page). Each
 //! copy is checked (`PRAGMA integrity_check`) before the command says it
-//! is done. Existing files in the destination are never overwritten.
+//! is done. Existing files in the destination are never overwritten. Last,
+//! [`MANIFEST`] says when it was taken: `palier-server restore` refuses a
+//! folder without one, and one older than it allows (`storage::restore`).
 
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
@@ -45,6 +47,16 @@ pub enum BackupError {
     /// The copy does not pass SQLite's integrity check.
     #[error("{0}: the copy failed its integrity check")]
     Corrupt(PathBuf),
+}
+
+/// The file a backup ends with: when it was taken (JSON).
+pub const MANIFEST: &str = "palier-backup.json";
+
+/// What a backup's manifest says.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    /// When the copies were taken, in Unix milliseconds.
+    pub taken_at: i64,
 }
 
 /// One database copied.
@@ -96,7 +108,23 @@ pub fn backup_all(data: &Path, to: &Path) -> Result<Vec<Copied>, BackupError> {
             bytes,
         });
     }
+    let manifest = to.join(MANIFEST);
+    if manifest.exists() {
+        return Err(BackupError::Exists(manifest));
+    }
+    let taken_at = crate::storage::control::now_ms();
+    let text = serde_json::to_string(&Manifest { taken_at }).unwrap_or_default();
+    std::fs::write(&manifest, text).map_err(io(&manifest))?;
     Ok(copied)
+}
+
+/// Copies one database with SQLite's backup API and checks the copy (for
+/// a restore, into a new data folder).
+pub fn copy_database(source: &Path, target: &Path) -> Result<(), BackupError> {
+    if target.exists() {
+        return Err(BackupError::Exists(target.to_path_buf()));
+    }
+    copy(source, target)
 }
 
 /// Copies one database online, then checks the copy; a copy that fails

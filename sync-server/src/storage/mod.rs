@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod control;
 pub mod pg;
+pub mod restore;
 pub mod scopes;
 pub mod secrets;
 pub mod tenants;

@@ -651,8 +651,6 @@ volunteers_texts! {
     withdrawn,
     withdrawn_done,
     erase,
-    erase_confirm,
-    erased_done,
     purpose_neighbourhood_council,
     purpose_workshop,
     purpose_citizens_assembly,
@@ -695,6 +693,8 @@ volunteers_texts! {
     erase_confirm_button,
     erase_cancel,
     erase_done,
+    erase_plan_unfinished,
+    erase_door,
     visited_on,
 }
 

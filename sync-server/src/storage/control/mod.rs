@@ -922,7 +922,97 @@ impl Control {
     }
 }
 
+/// One erasure as the journal keeps it: ids and a time, nothing else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JournalEntry {
+    /// The erased document's first generation: a person, a visit log, a
+    /// follow-up.
+    pub target: String,
+    /// For a visit log, the visits whose words were erased (ids, sorted);
+    /// empty otherwise.
+    pub visits: Vec<String>,
+    /// When.
+    pub erased_at: i64,
+}
+
 impl Control {
+    /// Records erasures about to be carried out, before they are: a
+    /// restore replays every entry (`erasure::replay`), so an erasure
+    /// interrupted half-way is finished there too.
+    pub fn journal_erasures(
+        &self,
+        municipality: MunicipalityId,
+        entries: &[JournalEntry],
+    ) -> Result<(), ControlError> {
+        self.db.run(|sql| {
+            for entry in entries {
+                let visits = serde_json::to_string(&entry.visits)
+                    .map_err(|_| ControlError::Malformed("journal entry"))?;
+                sql.execute(
+                    "INSERT INTO erasures (municipality_id, target, visits, erased_at)
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                    &[
+                        municipality.to_string().into(),
+                        entry.target.as_str().into(),
+                        visits.as_str().into(),
+                        entry.erased_at.into(),
+                    ],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The municipality's journal of erasures, oldest first.
+    pub fn erasure_journal(
+        &self,
+        municipality: MunicipalityId,
+    ) -> Result<Vec<JournalEntry>, ControlError> {
+        self.db.run(|sql| {
+            sql.query(
+                "SELECT target, visits, erased_at FROM erasures WHERE municipality_id = ?1
+                 ORDER BY erased_at, target, visits",
+                &[municipality.to_string().into()],
+            )?
+            .iter()
+            .map(|row| {
+                Ok(JournalEntry {
+                    target: row.text(0)?,
+                    visits: serde_json::from_str(&row.text(1)?)
+                        .map_err(|_| ControlError::Malformed("journal entry"))?,
+                    erased_at: row.int(2)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// The municipality's epoch: what a phone compares to know the server
+    /// was restored since it last synced (empty until a first restore).
+    pub fn epoch(&self, municipality: MunicipalityId) -> Result<String, ControlError> {
+        self.db.run(|sql| {
+            sql.query_opt(
+                "SELECT epoch FROM municipalities WHERE id = ?1",
+                &[municipality.to_string().into()],
+            )?
+            .map(|row| row.text(0))
+            .transpose()
+            .map(Option::unwrap_or_default)
+        })
+    }
+
+    /// Gives the municipality a new epoch (after a restore).
+    pub fn new_epoch(&self, municipality: MunicipalityId) -> Result<String, ControlError> {
+        let epoch = uuid::Uuid::new_v4().simple().to_string();
+        self.db.run(|sql| {
+            sql.execute(
+                "UPDATE municipalities SET epoch = ?1 WHERE id = ?2",
+                &[epoch.as_str().into(), municipality.to_string().into()],
+            )
+        })?;
+        Ok(epoch)
+    }
+
     /// Removes `persons` from every draw's members (the pseudonym → person
     /// link): the published record keeps its pseudonyms, which then name
     /// nobody. Returns how many links were removed. For an erasure.
