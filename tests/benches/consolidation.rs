@@ -690,6 +690,12 @@ mod hiding {
         fn erase(&mut self, doc_id: &DocId, erased_at: i64) -> Result<Tombstone, StoreError> {
             self.0.erase(doc_id, erased_at)
         }
+        fn erase_later(&mut self, doc_id: &DocId, erased_at: i64) -> Result<Tombstone, StoreError> {
+            self.0.erase_later(doc_id, erased_at)
+        }
+        fn scrub(&mut self) -> Result<(), StoreError> {
+            self.0.scrub()
+        }
         fn replace(
             &mut self,
             old: (&DocId, &[ChangeHash]),

@@ -39,6 +39,8 @@ export async function startServer(data = mkdtempSync(join(tmpdir(), "palier-e2e-
     url: `http://127.0.0.1:${port}`, port, data, proc,
     code: field("enrolment code"), password: field("password"), email: field("office login"),
     electedEmail: field("elected login"),
+    /** Everything the server printed so far (its log). */
+    log() { return out; },
     async stop() {
       const running = this.proc;
       if (running.exitCode === null && running.signalCode === null) {

@@ -47,6 +47,12 @@ test("a resident's erasure leaves no word at the office nor in the phone's brows
     const o = office.page;
     await o.setViewportSize({ width: 1280, height: 900 });
     await logIn(o, server.url, server.email, server.password);
+    const figures = async () => {
+      await o.goto(`${server.url}/office/dashboard`);
+      await o.waitForSelector("[data-figure=doors_talked]");
+      return [await o.textContent("[data-figure=doors_talked]"), await o.textContent("[data-figure=visits]")];
+    };
+    const before_erasure = await figures();
     await o.goto(`${server.url}/office/residents`);
     await o.fill("input[name=words]", marker);
     await Promise.all([o.waitForNavigation(), o.click("form.filters button[type=submit]")]);
@@ -68,6 +74,8 @@ test("a resident's erasure leaves no word at the office nor in the phone's brows
     await Promise.all([o.waitForNavigation(), o.click("form.filters button[type=submit]")]);
     assert.match(await o.textContent("main"), /Rien n'a été trouvé/);
     assert.deepEqual(holdingWords(server.data, marker), [], "left on the server");
+    assert.deepEqual(await figures(), before_erasure, "the conversation still counts");
+    assert.ok(!server.log().includes(marker), "nothing of hers in the server's log");
 
     // The phone's next sync: the door keeps its conversation, not her words.
     await p.goto(server.url);

@@ -618,6 +618,18 @@ impl Store {
     /// (id and time only) takes its place, and the WAL is checkpointed and
     /// truncated so no copy of its pages is left in either file.
     pub fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError> {
+        let tombstone = self.erase_unscrubbed(doc_id, erased_at)?;
+        self.scrub()?;
+        Ok(tombstone)
+    }
+
+    /// [`Store::erase`] without the scrub: for several erasures in a row,
+    /// then one [`Store::scrub`].
+    pub fn erase_unscrubbed(
+        &mut self,
+        doc_id: &DocId,
+        erased_at: Timestamp,
+    ) -> Result<Tombstone, StoreError> {
         let tx = self.write_transaction()?;
         let rev = next_rev(&tx)?;
         tx.execute("DELETE FROM documents WHERE doc_id = ?1", [doc_id.as_str()])?;
@@ -628,7 +640,6 @@ impl Store {
         )?;
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
         tx.commit()?;
-        self.scrub()?;
         Ok(Tombstone {
             doc_id: doc_id.clone(),
             erased_at,
@@ -644,6 +655,21 @@ impl Store {
     /// `base`: the heads `doc` was built from; if `old` holds others now,
     /// nothing is done and [`StoreError::Moved`] says so.
     pub fn replace(
+        &mut self,
+        old: (&DocId, Option<&[ChangeHash]>),
+        new: &DocId,
+        doc: &Automerge,
+        erased_at: Timestamp,
+        origin: Origin,
+    ) -> Result<Tombstone, StoreError> {
+        let tombstone = self.replace_unscrubbed(old, new, doc, erased_at, origin)?;
+        self.scrub()?;
+        Ok(tombstone)
+    }
+
+    /// [`Store::replace`] without the scrub: for several erasures in a
+    /// row, then one [`Store::scrub`].
+    pub fn replace_unscrubbed(
         &mut self,
         (old, base): (&DocId, Option<&[ChangeHash]>),
         new: &DocId,
@@ -677,7 +703,6 @@ impl Store {
         )?;
         tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
         tx.commit()?;
-        self.scrub()?;
         Ok(Tombstone {
             doc_id: old.clone(),
             erased_at,

@@ -119,7 +119,13 @@ macro_rules! store_impls {
         doc: &Automerge,
         erased_at: Timestamp,
     ) -> Result<Tombstone, StoreError> {
-        Store::replace(self, (old.0, Some(old.1)), new, doc, erased_at, Origin::Remote)
+        Store::replace_unscrubbed(self, (old.0, Some(old.1)), new, doc, erased_at, Origin::Remote)
+    }
+    fn erase_later(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError> {
+        Store::erase_unscrubbed(self, doc_id, erased_at)
+    }
+    fn scrub(&mut self) -> Result<(), StoreError> {
+        Store::scrub(self)
     }
     fn fingerprint(&self) -> Result<Vec<(DocId, Vec<ChangeHash>)>, StoreError> {
         Store::fingerprint(self)
@@ -159,11 +165,23 @@ pub trait DocumentStore: SyncStore {
     /// Erases a document: its rows and their bytes go, a tombstone (id
     /// and time only) stays.
     fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> Result<Tombstone, StoreError>;
+    /// As [`DocumentStore::erase`], but the bytes are overwritten only
+    /// by the next [`DocumentStore::scrub`]: several erasures in a row
+    /// then pay for one.
+    fn erase_later(
+        &mut self,
+        doc_id: &DocId,
+        erased_at: Timestamp,
+    ) -> Result<Tombstone, StoreError>;
+    /// Overwrites what erasures since the last scrub left behind (SQLite:
+    /// the write-ahead log emptied; PostgreSQL: the tables rewritten).
+    fn scrub(&mut self) -> Result<(), StoreError>;
     /// Replaces `old` by `doc` under id `new` in one transaction: `doc`
-    /// saved, `old` erased as by [`DocumentStore::erase`]. A redacted
-    /// visit log's next generation (`schema`, "Generations"). `old` comes
-    /// with the heads `doc` was built from: if it holds others now (a
-    /// phone wrote meanwhile), nothing is done ([`StoreError::Moved`]).
+    /// saved, `old` erased as by [`DocumentStore::erase_later`] (a
+    /// [`DocumentStore::scrub`] must follow). A redacted visit log's next
+    /// generation (`schema`, "Generations"). `old` comes with the heads
+    /// `doc` was built from: if it holds others now (a phone wrote
+    /// meanwhile), nothing is done ([`StoreError::Moved`]).
     fn replace(
         &mut self,
         old: (&DocId, &[ChangeHash]),

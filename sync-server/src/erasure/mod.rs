@@ -173,12 +173,17 @@ pub fn apply(
         }
     }
     for person in &plan.persons {
-        // One erased already is erased again (its bytes overwritten, if a
-        // first try left them), not counted again.
-        let held = store.heads(&DocId::person(person.id))?.is_some();
-        crate::volunteers::erase(store, person.id, now)?;
-        applied.persons += usize::from(held);
+        // One erased already is scrubbed again below (if a first try
+        // could not overwrite its bytes), not counted again.
+        let doc_id = DocId::person(person.id);
+        if store.heads(&doc_id)?.is_some() {
+            store.erase_later(&doc_id, now)?;
+            applied.persons += 1;
+        }
     }
+    // One scrub for the whole erasure: on PostgreSQL it rewrites the
+    // tables, the slow part (BENCHMARKS.md, "Erasing one resident").
+    store.scrub()?;
     Ok(applied)
 }
 
@@ -231,7 +236,7 @@ pub fn replay(
             DocKind::Person => {
                 let held = store.heads(&target)?.is_some();
                 if held {
-                    store.erase(&target, entry.erased_at)?;
+                    store.erase_later(&target, entry.erased_at)?;
                 }
                 held
             }
@@ -250,6 +255,7 @@ pub fn replay(
         };
         changed += usize::from(did);
     }
+    store.scrub()?;
     Ok(changed)
 }
 
@@ -268,6 +274,7 @@ pub fn current_generation(store: &dyn DocumentStore, doc_id: &DocId) -> Result<D
 /// Rebuilds the current generation of follow-up `id` without its
 /// description as the next generation, and erases it; whether there was a
 /// description to erase. The service, place, status and history stay.
+/// The old generation's bytes go at the next [`DocumentStore::scrub`].
 pub fn redact_follow_up(
     store: &mut dyn DocumentStore,
     id: FollowUpId,
@@ -300,7 +307,8 @@ pub fn redact_follow_up(
 
 /// Rebuilds the current generation of `doc_id`'s log without the words of
 /// `visits` as the next generation, and erases it; returns how many
-/// visits lost words. Nothing to erase, nothing rebuilt.
+/// visits lost words. Nothing to erase, nothing rebuilt. The old
+/// generation's bytes go at the next [`DocumentStore::scrub`].
 pub fn redact(
     store: &mut dyn DocumentStore,
     doc_id: &DocId,

@@ -494,6 +494,16 @@ impl DocumentStore for PgDocuments {
     }
 
     fn erase(&mut self, doc_id: &DocId, erased_at: Timestamp) -> PgResult<Tombstone> {
+        let tombstone = self.erase_later(doc_id, erased_at)?;
+        self.rewrite_tables()?;
+        Ok(tombstone)
+    }
+
+    fn scrub(&mut self) -> PgResult<()> {
+        self.rewrite_tables()
+    }
+
+    fn erase_later(&mut self, doc_id: &DocId, erased_at: Timestamp) -> PgResult<Tombstone> {
         self.forget();
         {
             let mut conn = self.conn.borrow_mut();
@@ -513,7 +523,6 @@ impl DocumentStore for PgDocuments {
             set_revision(&mut tx, rev)?;
             tx.commit().map_err(backend_error)?;
         }
-        self.rewrite_tables()?;
         Ok(Tombstone {
             doc_id: doc_id.clone(),
             erased_at,
@@ -559,7 +568,6 @@ impl DocumentStore for PgDocuments {
             set_revision(&mut tx, rev)?;
             tx.commit().map_err(backend_error)?;
         }
-        self.rewrite_tables()?;
         Ok(Tombstone {
             doc_id: old.clone(),
             erased_at,
