@@ -5,7 +5,9 @@
 # way it ends). The command finds it in PALIER_TEST_DATABASE_URL.
 #   ./scripts/with-postgres.sh cargo test --workspace
 # PostgreSQL refuses to run as root: as root, the cluster runs as the
-# `postgres` user the Debian package creates.
+# `postgres` user the Debian package creates. `wal_recycle = off` is the
+# setting the README asks of a real server: erased bytes leave the
+# write-ahead log (tests/tests/storage_conformance.rs).
 set -euo pipefail
 
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -30,7 +32,7 @@ trap stop EXIT
 
 "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U palier --auth=trust -E UTF8 --no-locale >/dev/null
 "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200 -c wal_recycle=off" start >/dev/null
 
 export PALIER_TEST_DATABASE_URL="postgres://palier@127.0.0.1:$port/postgres"
 "$@"

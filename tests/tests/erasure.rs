@@ -319,6 +319,8 @@ async fn a_residents_words_leave_every_replica_and_an_offline_phone_keeps_its_ne
         );
     }
     assert!(!contains(&held_bytes(&store_path), needle), "brought back");
+    let control = server.data_path().join("control.sqlite");
+    assert!(!contains(&database_bytes(&control), needle), "control data");
     let by_door = pages
         .post(
             "/office/residents",

@@ -569,3 +569,83 @@ fn a_postgresql_query_without_its_municipality_finds_nothing() {
     assert!(bare.query("SELECT doc_id FROM documents", &[]).is_err());
     assert!(store_b.load(&id).expect("load").is_none());
 }
+
+/// «Privacy I» on PostgreSQL: a document over 2 kB (kept out of line, in
+/// TOAST) erased, then what the README says PostgreSQL does by itself
+/// within two checkpoint intervals (`wal_recycle = off`; the erasure ends
+/// the current write-ahead log segment): its stored bytes are in none of
+/// the data files, the write-ahead log, or a `pg_dump` taken after. The
+/// stored bytes are what is looked for (Automerge compresses, so the
+/// document's text would prove nothing), and each place is shown to hold
+/// them first.
+#[test]
+fn on_postgresql_an_erased_document_leaves_the_data_files_the_wal_and_a_dump() {
+    let pg = Postgres::new();
+    let municipality = MunicipalityId::new();
+    let mut store = pg.backend.documents(municipality).expect("open");
+    let id = DocId::person(shared::domain::PersonId::new());
+    let random: String = (0..200)
+        .map(|_| uuid::Uuid::new_v4().simple().to_string())
+        .collect();
+    store
+        .save_all(&[(&id, &doc_with("name", &random))])
+        .expect("save");
+    let parts = store.stored_bytes(&id).expect("read").expect("held");
+    assert!(parts[0].len() > 2048, "large enough for TOAST");
+    let middle = parts[0].len() / 2;
+    let needle = parts[0][middle..middle + 48].to_vec();
+    let mut client = postgres::Client::connect(&pg.url, postgres::NoTls).expect("connect");
+    client.batch_execute("CHECKPOINT").expect("checkpoint");
+    let dir: String = client
+        .query_one("SHOW data_directory", &[])
+        .expect("data directory")
+        .get(0);
+    let files = |sub: &str| {
+        let mut bytes = Vec::new();
+        read_all(&Path::new(&dir).join(sub), &mut bytes);
+        bytes
+    };
+    assert!(
+        tests::contains(&files("base"), &needle),
+        "in the data files first"
+    );
+    assert!(
+        tests::contains(&files("pg_wal"), &needle),
+        "in the WAL first"
+    );
+    let bin = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL installed")
+        .flatten()
+        .map(|e| e.path().join("bin").join("pg_dump"))
+        .find(|p| p.exists())
+        .expect("pg_dump");
+    let dump = || {
+        let out = std::process::Command::new(&bin)
+            .arg(&pg.url)
+            .output()
+            .expect("pg_dump");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    // A dump writes a bytea in hexadecimal.
+    let hex: String = needle.iter().map(|b| format!("{b:02x}")).collect();
+    assert!(tests::contains(&dump(), hex.as_bytes()), "in a dump first");
+
+    store.erase(&id, 1_700_000_000_000).expect("erase");
+    // Two checkpoint intervals: what `checkpoint_timeout` brings anyway.
+    client.batch_execute("CHECKPOINT").expect("checkpoint");
+    client.batch_execute("CHECKPOINT").expect("checkpoint");
+    assert!(
+        !tests::contains(&files("base"), &needle),
+        "left in the data files"
+    );
+    assert!(
+        !tests::contains(&files("pg_wal"), &needle),
+        "left in the WAL"
+    );
+    assert!(!tests::contains(&dump(), hex.as_bytes()), "in a dump");
+}

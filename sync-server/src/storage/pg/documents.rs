@@ -255,12 +255,21 @@ impl PgDocuments {
     }
 
     /// Rewrites the tables an erasure deleted rows from, so the erased
-    /// bytes are not left in their files' dead tuples.
+    /// bytes are not left in their files' dead tuples; then ends the
+    /// current write-ahead log segment, which holds their last images, so
+    /// the next two checkpoints remove it (with `wal_recycle = off`, as
+    /// the README's PostgreSQL settings say: a recycled segment keeps its
+    /// old bytes until it is written over). Without the right to switch
+    /// segments, the erasure still stands; the segment goes once filled.
     fn rewrite_tables(&self) -> PgResult<()> {
-        self.conn
-            .borrow_mut()
-            .batch_execute("VACUUM FULL documents, changes, sync_states")
-            .map_err(backend_error)
+        let mut conn = self.conn.borrow_mut();
+        conn.batch_execute("VACUUM FULL documents, changes, sync_states")
+            .map_err(backend_error)?;
+        if let Err(error) = conn.batch_execute("SELECT pg_switch_wal()") {
+            // Nothing personal in it: a permission or a standby refusing.
+            tracing::warn!(%error, "could not end the write-ahead log segment after an erasure");
+        }
+        Ok(())
     }
 }
 
