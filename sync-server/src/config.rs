@@ -29,7 +29,8 @@ pub enum Command {
     /// forget again every erasure journaled (its own journal and those of
     /// the control databases named with --journal) before it is served;
     /// phones then resend what it lacks. Refuses a backup older than
-    /// --max-age-days. SQLite data folders only.
+    /// --max-age-days. With --database-url, after `pg_restore`: the same
+    /// on that database.
     Restore(RestoreConfig),
 }
 
@@ -37,11 +38,21 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct RestoreConfig {
     /// The backup folder (made by `palier-server backup`).
-    #[arg(long)]
-    pub from: PathBuf,
-    /// The new data folder (created; must be empty).
-    #[arg(long)]
+    #[arg(
+        long,
+        required_unless_present = "database_url",
+        conflicts_with = "database_url"
+    )]
+    pub from: Option<PathBuf>,
+    /// The new data folder (created; must be empty). With --database-url,
+    /// the folder of the read models.
+    #[arg(long, env = "PALIER_DATA", default_value = "data")]
     pub data: PathBuf,
+    /// A PostgreSQL database already brought back with `pg_restore`: its
+    /// journal is replayed there and each municipality given a new epoch,
+    /// before it is served again.
+    #[arg(long, env = "PALIER_DATABASE_URL")]
+    pub database_url: Option<String>,
     /// Another control database whose journal of erasures to replay too:
     /// the failed server's `control.sqlite` if it still reads, and any
     /// newer backup's. Repeat for several.

@@ -43,23 +43,39 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Restore(config) => {
             let max_age = std::time::Duration::from_secs(config.max_age_days * 86_400);
-            let restored = sync_server::storage::restore::restore(
-                &config.from,
-                &config.data,
-                &config.journal,
-                max_age,
-                sync_server::storage::control::now_ms(),
-            )?;
+            let restored = match (&config.from, &config.database_url) {
+                (Some(from), _) => sync_server::storage::restore::restore(
+                    from,
+                    &config.data,
+                    &config.journal,
+                    max_age,
+                    sync_server::storage::control::now_ms(),
+                )?,
+                (None, Some(url)) => {
+                    let (data, url, journals) =
+                        (config.data.clone(), url.clone(), config.journal.clone());
+                    tokio::task::spawn_blocking(move || {
+                        let (control, tenants) = sync_server::open_storage(&data, Some(&url))?;
+                        anyhow::Ok(sync_server::storage::restore::forget_again(
+                            &control, &tenants, &journals,
+                        )?)
+                    })
+                    .await??
+                }
+                (None, None) => anyhow::bail!("restore needs --from or --database-url"),
+            };
             for r in restored {
                 println!(
                     "{}: {} erasures carried out again; new epoch {}",
                     r.municipality, r.replayed, r.epoch
                 );
             }
-            println!(
-                "restored into {}: serve it with --data",
-                config.data.display()
-            );
+            if config.from.is_some() {
+                println!(
+                    "restored into {}: serve it with --data",
+                    config.data.display()
+                );
+            }
             Ok(())
         }
         Command::Backup(config) => {

@@ -158,9 +158,12 @@ impl TestServer {
 
     /// A document of a municipality's store, as the server holds it.
     pub fn load(&self, municipality: MunicipalityId, doc_id: &DocId) -> Option<Automerge> {
-        let store = self.state.tenants.store(municipality).expect("store");
-        let store = store.get().expect("connection");
-        store.load(doc_id).expect("load")
+        // Off the async threads: PostgreSQL's client blocks.
+        crate::blocking(|| {
+            let store = self.state.tenants.store(municipality).expect("store");
+            let store = store.get().expect("connection");
+            store.load(doc_id).expect("load")
+        })
     }
 }
 

@@ -128,3 +128,67 @@ async fn a_restored_backup_forgets_before_it_serves_and_phones_fill_it_again() {
     assert!(!contains(&held_bytes(&phone.path), marker.as_bytes()));
     server.stop().await;
 }
+
+/// On PostgreSQL the operator brings the database back with `pg_restore`;
+/// `palier-server restore --database-url` then replays the journal there
+/// (its own, and another control database's) and gives a new epoch.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_brought_back_with_pg_restore_forgets_again_before_it_serves() {
+    let url = tests::blocking(tests::pg::fresh_database);
+    let for_server = url.clone();
+    let server = TestServer::start_with(move |c| c.database_url = Some(for_server)).await;
+    let office = server.municipality("Aubervilliers").await;
+    let agent = AgentId::new();
+    let marker = "CANARI-pg-restore";
+    // As the restored dump holds it: a volunteer erased after the dump.
+    let volunteer = person(marker, agent);
+    server.put(office.id, &volunteer);
+    let before = tests::blocking(|| server.state.control.epoch(office.id)).expect("epoch");
+    let journal_dir = tempfile::tempdir().expect("journal");
+    let journal = journal_dir.path().join("control.sqlite");
+    {
+        // The lost server's control data, where the erasure was journaled
+        // (its own municipality row first, as it would hold it).
+        let other = sync_server::storage::control::Control::open(&journal).expect("control");
+        let conn = rusqlite::Connection::open(&journal).expect("open");
+        conn.execute(
+            "INSERT INTO municipalities (id, name, created_at) VALUES (?1, 'Aubervilliers', 0)",
+            [office.id.to_string()],
+        )
+        .expect("municipality");
+        other
+            .journal_erasures(
+                office.id,
+                &[sync_server::storage::control::JournalEntry {
+                    target: DocId::person(volunteer.id).to_string(),
+                    visits: Vec::new(),
+                    erased_at: 1,
+                }],
+            )
+            .expect("journal");
+    }
+    let restored = tests::blocking(|| {
+        sync_server::storage::restore::forget_again(
+            &server.state.control,
+            &server.state.tenants,
+            std::slice::from_ref(&journal),
+        )
+    })
+    .expect("replayed");
+    let ours = restored
+        .iter()
+        .find(|r| r.municipality == office.id)
+        .expect("ours");
+    assert_eq!(ours.replayed, 1);
+    assert_ne!(ours.epoch, before);
+    assert!(
+        server
+            .load(office.id, &DocId::person(volunteer.id))
+            .is_none()
+    );
+    // The journal entry is now the restored database's own.
+    let kept =
+        tests::blocking(|| server.state.control.erasure_journal(office.id)).expect("journal");
+    assert_eq!(kept.len(), 1);
+    server.stop().await;
+}

@@ -169,6 +169,40 @@ pub fn restore(
     Ok(restored)
 }
 
+/// After a PostgreSQL database was brought back with `pg_restore` (the
+/// operator's, from a `pg_dump`): merges the journals of the control
+/// databases `journals` (SQLite files: another server's), replays the
+/// restored database's whole journal on every municipality's documents,
+/// and gives each a new epoch, before it is served.
+pub fn forget_again(
+    control: &Control,
+    tenants: &super::tenants::Tenants,
+    journals: &[PathBuf],
+) -> Result<Vec<Restored>, RestoreError> {
+    let municipalities = control.municipalities()?;
+    for journal in journals {
+        for (municipality, entries) in read_journal(journal)? {
+            if municipalities.contains(&municipality) {
+                control.journal_erasures(municipality, &entries)?;
+            }
+        }
+    }
+    let mut restored = Vec::new();
+    for municipality in municipalities {
+        let journal = control.erasure_journal(municipality)?;
+        let store = tenants.store(municipality)?;
+        let mut store = store.get()?;
+        let replayed = erasure::replay(&mut *store, &journal)?;
+        let epoch = control.new_epoch(municipality)?;
+        restored.push(Restored {
+            municipality,
+            replayed,
+            epoch,
+        });
+    }
+    Ok(restored)
+}
+
 /// The journal of erasures of another control database, by municipality
 /// (read only; one without a journal yet has none).
 fn read_journal(path: &Path) -> Result<Vec<(MunicipalityId, Vec<JournalEntry>)>, RestoreError> {
