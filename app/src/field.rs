@@ -259,6 +259,8 @@ pub struct PastVisit {
     pub id: VisitId,
     /// Whether this phone's agent may correct it: their own conversation.
     pub correctable: bool,
+    /// Whether the office erased what was said there.
+    pub words_erased: bool,
     /// Which pass.
     pub pass: Pass,
     /// What happened.
@@ -345,6 +347,7 @@ pub fn door_history(
             id: v.id,
             // Words the office erased are not written again.
             correctable: Some(v.agent) == me && v.outcome == Outcome::Talked && !v.words_erased,
+            words_erased: v.words_erased,
             pass: v.pass,
             outcome: v.outcome,
             at: v.at,

@@ -86,6 +86,8 @@ test("a resident's erasure leaves no word at the office nor in the phone's brows
     await p.click(".grid .door >> nth=0");
     await p.waitForSelector(".history, .outcome", { timeout: 10000 });
     assert.ok(!(await p.textContent("main")).includes(marker), "not on the door sheet");
+    assert.match(await p.textContent(".history"), /Propos effacés par la coordination/);
+    assert.equal(await p.$(".history .correct"), null, "erased words are not written again");
     await checkScreen(p, "door-after-erasure");
     await phone.kill();
     assert.deepEqual(holdingWords(opfsDir(profile), marker), [], "left in the phone's browser storage");

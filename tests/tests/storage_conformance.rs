@@ -545,8 +545,21 @@ fn the_sqlite_store_conforms() {
     all_cases(Arc::new(Sqlite::new()));
 }
 
+/// The PostgreSQL cases share one cluster: its checkpoints and WAL
+/// segment switches are the cluster's, so the case that reads `pg_wal`
+/// runs alone (a switch and two checkpoints from a case beside it would
+/// remove the segment it looks in).
+static CLUSTER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn cluster() -> std::sync::MutexGuard<'static, ()> {
+    CLUSTER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn the_postgresql_store_conforms() {
+    let _alone = cluster();
     all_cases(Arc::new(Postgres::new()));
 }
 
@@ -554,6 +567,7 @@ fn the_postgresql_store_conforms() {
 /// out for one cannot read another's tables without naming them.
 #[test]
 fn a_postgresql_query_without_its_municipality_finds_nothing() {
+    let _alone = cluster();
     let pg = Postgres::new();
     let (a, b) = (MunicipalityId::new(), MunicipalityId::new());
     let id = idea_id();
@@ -580,6 +594,7 @@ fn a_postgresql_query_without_its_municipality_finds_nothing() {
 /// them first.
 #[test]
 fn on_postgresql_an_erased_document_leaves_the_data_files_the_wal_and_a_dump() {
+    let _alone = cluster();
     let pg = Postgres::new();
     let municipality = MunicipalityId::new();
     let mut store = pg.backend.documents(municipality).expect("open");

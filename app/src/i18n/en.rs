@@ -72,6 +72,7 @@ pub fn text(text: Text) -> &'static str {
         Text::ResumeTalk => "Resume the conversation",
         Text::DraftMark => "in progress",
         Text::Correct => "Correct",
+        Text::WordsErased => "Words erased by the office, at the resident's request.",
         Text::Correcting => "Correcting the conversation",
         Text::SaveCorrection => "Save the correction",
         Text::Corrected => "Corrected",

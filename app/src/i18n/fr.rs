@@ -72,6 +72,7 @@ pub fn text(text: Text) -> &'static str {
         Text::ResumeTalk => "Reprendre l'échange",
         Text::DraftMark => "en cours",
         Text::Correct => "Corriger",
+        Text::WordsErased => "Propos effacés par la coordination, à la demande de la personne.",
         Text::Correcting => "Correction de l'échange",
         Text::SaveCorrection => "Enregistrer la correction",
         Text::Corrected => "Corrigé",

@@ -103,6 +103,8 @@ pub enum Text {
     DiscardTalk,
     DoorHistory,
     Correct,
+    /// A past visit whose words the office erased.
+    WordsErased,
     Correcting,
     SaveCorrection,
     Corrected,

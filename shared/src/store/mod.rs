@@ -632,18 +632,9 @@ impl Store {
     ) -> Result<Tombstone, StoreError> {
         let tx = self.write_transaction()?;
         let rev = next_rev(&tx)?;
-        tx.execute("DELETE FROM documents WHERE doc_id = ?1", [doc_id.as_str()])?;
-        tx.execute(
-            "INSERT INTO tombstones (doc_id, erased_at, rev) VALUES (?1, ?2, ?3)
-             ON CONFLICT (doc_id) DO NOTHING",
-            params![doc_id.as_str(), erased_at, rev],
-        )?;
-        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
+        let tombstone = bury(&tx, doc_id, erased_at, rev)?;
         tx.commit()?;
-        Ok(Tombstone {
-            doc_id: doc_id.clone(),
-            erased_at,
-        })
+        Ok(tombstone)
     }
 
     /// Replaces document `old` by `doc` under id `new`, in one
@@ -695,18 +686,9 @@ impl Store {
             Some(r) => r + 1,
             None => next_rev(&tx)?,
         };
-        tx.execute("DELETE FROM documents WHERE doc_id = ?1", [old.as_str()])?;
-        tx.execute(
-            "INSERT INTO tombstones (doc_id, erased_at, rev) VALUES (?1, ?2, ?3)
-             ON CONFLICT (doc_id) DO NOTHING",
-            params![old.as_str(), erased_at, rev],
-        )?;
-        tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
+        let tombstone = bury(&tx, old, erased_at, rev)?;
         tx.commit()?;
-        Ok(Tombstone {
-            doc_id: old.clone(),
-            erased_at,
-        })
+        Ok(tombstone)
     }
 
     /// The current generation of a building's visit log in a campaign:
@@ -836,6 +818,27 @@ impl Store {
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 /// How long one try of [`Store::scrub`] waits for readers.
 const SCRUB_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Deletes a document's rows inside `tx` and leaves its tombstone (id and
+/// time) at revision `rev`, the store's revision from then on.
+fn bury(
+    tx: &Transaction<'_>,
+    doc_id: &DocId,
+    erased_at: Timestamp,
+    rev: i64,
+) -> Result<Tombstone, StoreError> {
+    tx.execute("DELETE FROM documents WHERE doc_id = ?1", [doc_id.as_str()])?;
+    tx.execute(
+        "INSERT INTO tombstones (doc_id, erased_at, rev) VALUES (?1, ?2, ?3)
+         ON CONFLICT (doc_id) DO NOTHING",
+        params![doc_id.as_str(), erased_at, rev],
+    )?;
+    tx.execute("UPDATE meta SET value = ?1 WHERE key = 'rev'", [rev])?;
+    Ok(Tombstone {
+        doc_id: doc_id.clone(),
+        erased_at,
+    })
+}
 
 fn next_rev(tx: &Transaction<'_>) -> Result<i64, StoreError> {
     let rev: i64 = tx.query_row("SELECT value FROM meta WHERE key = 'rev'", [], |r| r.get(0))?;

@@ -140,13 +140,7 @@ pub fn restore(
     }
     let control = Control::open(&data.join("control.sqlite"))?;
     let municipalities = control.municipalities()?;
-    for journal in journals {
-        for (municipality, entries) in read_journal(journal)? {
-            if municipalities.contains(&municipality) {
-                control.journal_erasures(municipality, &entries)?;
-            }
-        }
-    }
+    merge_journals(&control, &municipalities, journals)?;
     let mut restored = Vec::new();
     for municipality in municipalities {
         let path = data
@@ -180,13 +174,7 @@ pub fn forget_again(
     journals: &[PathBuf],
 ) -> Result<Vec<Restored>, RestoreError> {
     let municipalities = control.municipalities()?;
-    for journal in journals {
-        for (municipality, entries) in read_journal(journal)? {
-            if municipalities.contains(&municipality) {
-                control.journal_erasures(municipality, &entries)?;
-            }
-        }
-    }
+    merge_journals(control, &municipalities, journals)?;
     let mut restored = Vec::new();
     for municipality in municipalities {
         let journal = control.erasure_journal(municipality)?;
@@ -201,6 +189,23 @@ pub fn forget_again(
         });
     }
     Ok(restored)
+}
+
+/// Adds to `control`'s journal the entries of the control databases
+/// `journals` about its municipalities.
+fn merge_journals(
+    control: &Control,
+    municipalities: &[MunicipalityId],
+    journals: &[PathBuf],
+) -> Result<(), RestoreError> {
+    for journal in journals {
+        for (municipality, entries) in read_journal(journal)? {
+            if municipalities.contains(&municipality) {
+                control.journal_erasures(municipality, &entries)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The journal of erasures of another control database, by municipality

@@ -113,6 +113,9 @@ pub fn DoorView(campaign: CampaignId, building: BuildingId, door: DwellingRef) -
                     li { key: "{i}",
                         "{ui.t(Text::Pass)} {v.pass.0} · {outcome(lang, v.outcome)} · {super::sync::ago(&ui, v.at)} · "
                         {ui.t(if v.mine { Text::ByMe } else { Text::ByColleague })}
+                        if v.words_erased {
+                            p { class: "sub", {ui.t(Text::WordsErased)} }
+                        }
                         if v.correctable {
                             " "
                             button {
