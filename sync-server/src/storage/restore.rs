@@ -141,26 +141,16 @@ pub fn restore(
     let control = Control::open(&data.join("control.sqlite"))?;
     let municipalities = control.municipalities()?;
     merge_journals(&control, &municipalities, journals)?;
-    let mut restored = Vec::new();
-    for municipality in municipalities {
+    replay_all(&control, municipalities, |municipality, journal| {
         let path = data
             .join("municipalities")
             .join(format!("{municipality}.sqlite"));
-        let journal = control.erasure_journal(municipality)?;
-        let replayed = if stores.contains(&path) {
-            let mut store = Store::open(&path)?;
-            erasure::replay(&mut store, &journal)?
-        } else {
-            0
-        };
-        let epoch = control.new_epoch(municipality)?;
-        restored.push(Restored {
-            municipality,
-            replayed,
-            epoch,
-        });
-    }
-    Ok(restored)
+        if !stores.contains(&path) {
+            return Ok(0);
+        }
+        let mut store = Store::open(&path)?;
+        Ok(erasure::replay(&mut store, journal)?)
+    })
 }
 
 /// After a PostgreSQL database was brought back with `pg_restore` (the
@@ -175,12 +165,24 @@ pub fn forget_again(
 ) -> Result<Vec<Restored>, RestoreError> {
     let municipalities = control.municipalities()?;
     merge_journals(control, &municipalities, journals)?;
+    replay_all(control, municipalities, |municipality, journal| {
+        let store = tenants.store(municipality)?;
+        let mut store = store.get()?;
+        Ok(erasure::replay(&mut *store, journal)?)
+    })
+}
+
+/// For each municipality: its journal replayed by `replay` (which says
+/// how many entries changed something), then a new epoch.
+fn replay_all(
+    control: &Control,
+    municipalities: Vec<MunicipalityId>,
+    mut replay: impl FnMut(MunicipalityId, &[JournalEntry]) -> Result<usize, RestoreError>,
+) -> Result<Vec<Restored>, RestoreError> {
     let mut restored = Vec::new();
     for municipality in municipalities {
         let journal = control.erasure_journal(municipality)?;
-        let store = tenants.store(municipality)?;
-        let mut store = store.get()?;
-        let replayed = erasure::replay(&mut *store, &journal)?;
+        let replayed = replay(municipality, &journal)?;
         let epoch = control.new_epoch(municipality)?;
         restored.push(Restored {
             municipality,

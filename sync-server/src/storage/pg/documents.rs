@@ -107,6 +107,23 @@ fn set_revision(tx: &mut Transaction<'_>, rev: i64) -> PgResult<()> {
     Ok(())
 }
 
+/// Deletes a document's rows inside `tx` and leaves its tombstone (id and
+/// time) at revision `rev`, the municipality's revision from then on.
+fn bury(tx: &mut Transaction<'_>, doc_id: &DocId, erased_at: Timestamp, rev: i64) -> PgResult<()> {
+    tx.execute(
+        "DELETE FROM documents WHERE doc_id = $1",
+        &[&doc_id.as_str()],
+    )
+    .map_err(backend_error)?;
+    tx.execute(
+        "INSERT INTO tombstones (doc_id, erased_at, rev) VALUES ($1, $2, $3)
+         ON CONFLICT (doc_id) DO NOTHING",
+        &[&doc_id.as_str(), &erased_at, &rev],
+    )
+    .map_err(backend_error)?;
+    set_revision(tx, rev)
+}
+
 /// Saves one document inside `tx`, with revision `*rev + 1`.
 fn save_in(
     tx: &mut Transaction<'_>,
@@ -518,18 +535,7 @@ impl DocumentStore for PgDocuments {
             let mut conn = self.conn.borrow_mut();
             let mut tx = conn.transaction().map_err(backend_error)?;
             let rev = lock_revision(&mut tx)? + 1;
-            tx.execute(
-                "DELETE FROM documents WHERE doc_id = $1",
-                &[&doc_id.as_str()],
-            )
-            .map_err(backend_error)?;
-            tx.execute(
-                "INSERT INTO tombstones (doc_id, erased_at, rev) VALUES ($1, $2, $3)
-                 ON CONFLICT (doc_id) DO NOTHING",
-                &[&doc_id.as_str(), &erased_at, &rev],
-            )
-            .map_err(backend_error)?;
-            set_revision(&mut tx, rev)?;
+            bury(&mut tx, doc_id, erased_at, rev)?;
             tx.commit().map_err(backend_error)?;
         }
         Ok(Tombstone {
@@ -565,16 +571,7 @@ impl DocumentStore for PgDocuments {
                 return Err(StoreError::Moved(old.clone()));
             }
             save_in(&mut tx, new, doc, &mut rev)?;
-            rev += 1;
-            tx.execute("DELETE FROM documents WHERE doc_id = $1", &[&old.as_str()])
-                .map_err(backend_error)?;
-            tx.execute(
-                "INSERT INTO tombstones (doc_id, erased_at, rev) VALUES ($1, $2, $3)
-                 ON CONFLICT (doc_id) DO NOTHING",
-                &[&old.as_str(), &erased_at, &rev],
-            )
-            .map_err(backend_error)?;
-            set_revision(&mut tx, rev)?;
+            bury(&mut tx, old, erased_at, rev + 1)?;
             tx.commit().map_err(backend_error)?;
         }
         Ok(Tombstone {
