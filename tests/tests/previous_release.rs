@@ -90,3 +90,34 @@ async fn a_phone_on_the_previous_release_is_told_to_update_and_loses_nothing() {
     ));
     server.stop().await;
 }
+
+/// A phone that writes a visit log's later generation while the earlier
+/// one stands (a second live log for the building) is refused, and the
+/// server stores nothing of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generation_out_of_turn_is_refused() {
+    let server = TestServer::start().await;
+    let office = server.municipality("Stains").await;
+    let code = office.code_for(Role::Agent, true).await;
+    let mut phone = Device::enrol_with_code(&server, &code).await;
+    let (campaign, building) = (CampaignId::new(), BuildingId::new());
+    let forged = DocId::visits_generation(campaign, building, 3);
+    let visit = samples::visit(campaign, building, phone.agent, "2");
+    let mut doc = automerge::Automerge::new();
+    shared::schema::record_visit(&mut doc, &visit).expect("write");
+    phone
+        .store
+        .save(&forged, &doc, shared::store::Origin::Local)
+        .expect("save");
+    let report = phone.sync().await;
+    assert!(
+        report
+            .refused
+            .iter()
+            .any(|r| r.doc_id == forged && r.reason == shared::protocol::RefusalReason::Malformed),
+        "{:?}",
+        report.refused
+    );
+    assert!(server.load(office.id, &forged).is_none());
+    server.stop().await;
+}

@@ -756,3 +756,57 @@ fn field_phones_alone_have_a_sector_scope() {
     let scoped: Vec<Role> = ROLES.into_iter().filter(|r| has_sector_scope(*r)).collect();
     assert_eq!(scoped, [Role::Agent, Role::YouthAmbassador]);
 }
+
+/// A hostile (or stale) phone cannot undo an erasure: it may not mark a
+/// visit's words erased or unmark them, nor write words into a visit the
+/// office erased, even its own, in a log's later generation.
+#[test]
+fn words_the_office_erased_are_not_written_back() {
+    let log = (CampaignId::new(), BuildingId::new());
+    let second = DocId::visits_generation(log.0, log.1, 1);
+    let mut mine = visit(log, me(), "12");
+    mine.erase_words();
+    let before = log_with(&[&mine]);
+    let mut rewritten = mine.clone();
+    rewritten.verbatim = "Mme Untel, au 12".into();
+    let mut after = before.clone();
+    schema::record_visit(&mut after, &rewritten).expect("write");
+    assert_eq!(
+        check_write(&agent(), &second, Some(&before), &after),
+        Err(Refused::Attribution)
+    );
+    let mut unmarked = mine.clone();
+    unmarked.words_erased = false;
+    let mut after = before.clone();
+    schema::record_visit(&mut after, &unmarked).expect("write");
+    assert_eq!(
+        check_write(&agent(), &second, Some(&before), &after),
+        Err(Refused::Attribution)
+    );
+    // Nor may a phone mark words erased: only the office does.
+    let fresh = visit(log, me(), "14");
+    let before = log_with(&[&fresh]);
+    let mut marked = fresh.clone();
+    marked.erase_words();
+    let mut after = before.clone();
+    schema::record_visit(&mut after, &marked).expect("write");
+    assert_eq!(
+        check_write(
+            &agent(),
+            &DocId::visits(log.0, log.1),
+            Some(&before),
+            &after
+        ),
+        Err(Refused::Attribution)
+    );
+    // Its outcome, not about the resident, may still change.
+    let mut outcome = mine.clone();
+    outcome.outcome = Outcome::Refused;
+    let before = log_with(&[&mine]);
+    let mut after = before.clone();
+    schema::record_visit(&mut after, &outcome).expect("write");
+    assert_eq!(
+        check_write(&agent(), &second, Some(&before), &after),
+        Ok(())
+    );
+}
