@@ -35,6 +35,8 @@ pub enum Request {
     Sectors,
     /// A campaign (questionnaire, topics, services).
     Campaign(CampaignId),
+    /// The information notices this phone holds.
+    Notices,
     /// A building as a grid of doors.
     Grid(CampaignId, BuildingId),
     /// Record an outcome at a door.
@@ -118,6 +120,8 @@ pub enum Response {
     Sectors(Vec<SectorSummary>),
     /// A campaign.
     Campaign(Box<Campaign>),
+    /// The information notices held.
+    Notices(Box<crate::notices::Held>),
     /// A grid.
     Grid(BuildingGrid),
     /// A conversation begun at a door, if one waits.
@@ -213,7 +217,7 @@ impl Problem {
             } => Problem::Busy,
             HttpError::Refused { status: 426, .. } => Problem::UpdateRequired,
             HttpError::Refused { .. } => Problem::ServerRefused,
-            HttpError::Wire(_) | HttpError::Json(_) => Problem::BadAnswer,
+            HttpError::Wire(_) | HttpError::Json(_) | HttpError::Unexpected => Problem::BadAnswer,
         }
     }
 
@@ -355,6 +359,9 @@ async fn handle_inner(
             let me = status(store)?.agent;
             Response::Sectors(field::sectors(store, me).map_err(error)?)
         }
+        Request::Notices => Response::Notices(Box::new(
+            crate::notices::held(store).map_err(|e| error(field::FieldError::from(e)))?,
+        )),
         Request::Campaign(id) => {
             Response::Campaign(Box::new(field::campaign(store, id).map_err(error)?))
         }

@@ -201,6 +201,10 @@ pub struct Talk {
     pub follow_up: Option<(String, String)>,
     /// A volunteer sign-up.
     pub volunteer: Option<Volunteer>,
+    /// The notice version shown at the door before anything was noted
+    /// (`None`: the phone holds none, the municipality published none).
+    #[serde(default)]
+    pub notice_version: Option<u32>,
 }
 
 /// A resident who agreed to be contacted again.
@@ -219,6 +223,12 @@ pub struct Volunteer {
     /// What they agreed to, each ticked on its own.
     #[serde(default)]
     pub purposes: Vec<ConsentPurpose>,
+    /// The notice version whose consent sentence was shown.
+    #[serde(default)]
+    pub notice_version: Option<u32>,
+    /// The hash of that version's text in `language`.
+    #[serde(default)]
+    pub text_hash: Option<String>,
 }
 
 /// Personal data is kept this long after the consent, at most.
@@ -775,6 +785,7 @@ pub fn record_talk(
     visit.topics = talk.topics;
     visit.verbatim = talk.verbatim;
     visit.profile = talk.profile;
+    visit.notice_version = talk.notice_version;
     let mut extra = Vec::new();
     if let Some((service, description)) = talk.follow_up {
         let follow_up = FollowUp {
@@ -815,6 +826,8 @@ pub fn record_talk(
                     language: volunteer.language.clone(),
                     at,
                     agent,
+                    notice_version: volunteer.notice_version,
+                    text_hash: volunteer.text_hash.clone(),
                 })
                 .collect(),
             withdrawals: Vec::new(),
@@ -1153,6 +1166,7 @@ mod tests {
             profile: ResidentProfile::default(),
             follow_up: None,
             volunteer: None,
+            notice_version: None,
         };
         record_talk(&mut store, talk, me, 10).expect("talk");
         let history =
@@ -1182,6 +1196,7 @@ mod tests {
             profile: ResidentProfile::default(),
             follow_up: None,
             volunteer: None,
+            notice_version: None,
         };
         let mine = record_talk(&mut store, talk(door(0, "01")), me, 10).expect("talk");
         // Synced: the correction is a change of the same visit, sent next.
@@ -1305,12 +1320,24 @@ mod tests {
                     ConsentPurpose::CitizensAssembly,
                     ConsentPurpose::NeighbourhoodCouncil,
                 ],
+                notice_version: Some(3),
+                text_hash: Some("ab".repeat(32)),
             }),
+            notice_version: Some(3),
         };
         let visit = record_talk(&mut store, talk, AgentId::new(), 5).expect("talk");
         let person_id = visit.person.expect("linked");
         let person: Person = record(&store, &DocId::person(person_id)).expect("person");
         assert_eq!(person.consents[0].language, "ar");
+        // The notice given at the door, and the text the consent read.
+        assert_eq!(visit.notice_version, Some(3));
+        assert_eq!(
+            (
+                person.consents[0].notice_version,
+                person.consents[0].text_hash.as_deref()
+            ),
+            (Some(3), Some("ab".repeat(32).as_str()))
+        );
         assert_eq!(
             person.purposes(),
             vec![

@@ -13,6 +13,7 @@ pub mod drafts;
 pub mod field;
 pub mod i18n;
 pub mod ideas;
+pub mod notices;
 pub mod paths;
 pub mod platform;
 pub mod sync;

@@ -97,7 +97,34 @@ pub async fn sync(
     server: &Server,
     on_progress: &mut dyn FnMut(&Progress),
 ) -> Result<(SyncReport, Traffic), SyncError> {
-    let token = enrolment(store)?.ok_or(SyncError::NotEnrolled)?.token;
+    let enrolled = enrolment(store)?.ok_or(SyncError::NotEnrolled)?;
+    let token = enrolled.token;
+    // The notices first: from the first one handed to it, what this
+    // phone records must name one (`shared::policy::NoticeRule`), so it
+    // holds them before anything it records next.
+    match server
+        .get_json::<Vec<shared::domain::Notice>>(
+            "/api/notices",
+            &token,
+            crate::notices::MAX_NOTICES_BYTES,
+        )
+        .await
+    {
+        Ok(notices) => crate::notices::keep(
+            store,
+            &crate::notices::Held {
+                public_url: format!("{}/avis/{}", server.base_url(), enrolled.municipality_id.0),
+                notices,
+            },
+        )?,
+        Err(HttpError::Refused { status: 410, body })
+            if body.error == shared::protocol::DEVICE_REVOKED =>
+        {
+            store.wipe()?;
+            return Err(SyncError::Revoked);
+        }
+        Err(error) => return Err(error.into()),
+    }
     let mut session = ClientSession::start(store)?;
     let mut traffic = Traffic::default();
     while let Some(request) = session.next_request(store)? {

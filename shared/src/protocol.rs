@@ -26,7 +26,14 @@ use serde::{Deserialize, Serialize};
 ///   visits over (ARCHITECTURE.md, "A phone on the previous release").
 ///   Tombstones of redacted visit logs name the device's visits the next
 ///   generation holds; responses carry the server's epoch (restores).
-pub const PROTOCOL_VERSION: u16 = 3;
+/// - 4: conversations and consents name the information notice given
+///   (`crate::domain::Notice`), and the server tells why it refused one
+///   that does not ([`RefusalReason::NoNotice`]) or a value outside its
+///   set ([`RefusalReason::OutOfSet`]), which version 3 cannot decode. A
+///   version-3 phone is answered [`UPDATE_REQUIRED`] and keeps everything;
+///   what it recorded before it was first handed a notice is taken
+///   without one (`crate::policy::NoticeRule`).
+pub const PROTOCOL_VERSION: u16 = 4;
 
 /// The error code (426) a device speaking an older protocol gets: it
 /// keeps what it holds, and syncs once the app is updated.
@@ -87,6 +94,13 @@ pub enum RefusalReason {
     /// The message, or the document it would make, is larger than a device
     /// may send.
     OverLimit,
+    /// A value outside its closed set or bounds (an age band, a service,
+    /// an option of the questionnaire…), or a record of a campaign the
+    /// server does not hold.
+    OutOfSet,
+    /// A conversation or a consent recorded without naming a published
+    /// information notice (or naming a text never published).
+    NoNotice,
 }
 
 /// A document message the server did not take.

@@ -102,6 +102,7 @@ fn caller(role: Role) -> Caller {
         role,
         agent: AgentId::new(),
         scope: Scope::Everything,
+        notices: Default::default(),
     }
 }
 

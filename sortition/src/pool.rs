@@ -160,6 +160,8 @@ mod tests {
                 language: "fr".into(),
                 at: 1_000,
                 agent: AgentId::new(),
+                notice_version: None,
+                text_hash: None,
             }],
             withdrawals: Vec::new(),
             retain_until,

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod campaigns;
+pub mod clock;
 pub mod config;
 pub mod consolidate;
 pub mod demo;
@@ -13,6 +14,7 @@ pub mod erasure;
 pub mod follow_ups;
 pub mod http;
 pub mod ideas;
+pub mod notices;
 pub mod office;
 pub mod readmodel;
 pub mod residents;
@@ -43,6 +45,8 @@ pub struct AppState {
     pub throttle: Arc<throttle::Throttle>,
     /// Sync exchanges worked on at once (see [`api::sync`]).
     pub sync_slots: Arc<tokio::sync::Semaphore>,
+    /// The time, as deadlines read it (tests move it).
+    pub clock: clock::Clock,
 }
 
 impl AppState {
@@ -60,6 +64,7 @@ impl AppState {
             control,
             config: Arc::new(config),
             sync_slots: Arc::new(tokio::sync::Semaphore::new(api::sync::slots())),
+            clock: clock::Clock::default(),
         })
     }
 }
@@ -110,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::office::router())
         .merge(api::devices::router())
         .merge(api::sync::router())
+        .merge(api::notices::router())
         .merge(api::persons::router())
         .merge(office::router())
         .route("/api/{*rest}", axum::routing::any(error::not_found))

@@ -277,6 +277,7 @@ async fn main() {
                 days: 60,
                 volunteers_every: 0,
                 questionnaire: Some(questionnaire()),
+                notice: None,
             };
             sync_server::demo::seed::visits(&mut *store, c.id, &buildings, &spec).expect("seed");
         }

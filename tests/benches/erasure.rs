@@ -104,6 +104,7 @@ async fn main() {
             days: 60,
             volunteers_every: 40,
             questionnaire: None,
+            notice: None,
         };
         sync_server::demo::seed::visits(&mut *store, campaign.id, &buildings, &spec).expect("seed");
     });

@@ -740,6 +740,8 @@ pub fn person(display_name: &str, agent: AgentId) -> Person {
             language: "fr".into(),
             at: 1_700_000_000_000,
             agent,
+            notice_version: None,
+            text_hash: None,
         }],
         withdrawals: Vec::new(),
         retain_until: 1_800_000_000_000,

@@ -1,8 +1,10 @@
-//! A phone still running the previous release (sync protocol 2) when the
-//! server moves to protocol 3 (visit logs with generations) is not
-//! stranded: it is told to update (426) and keeps everything; once
-//! updated, the same store syncs, and what it recorded on a log the office
-//! redacted meanwhile reaches the server, without the redacted words.
+//! A phone still running the previous release when the server moves to a
+//! new protocol (3: visit logs with generations; 4: conversations name the
+//! information notice) is not stranded: it is told to update (426) and
+//! keeps everything; once updated, the same store syncs, and what it
+//! recorded on a log the office redacted meanwhile reaches the server,
+//! without the redacted words, as do the conversations it noted before it
+//! was ever handed a notice.
 
 use shared::api::Role;
 use shared::domain::*;
@@ -27,9 +29,31 @@ async fn a_phone_on_the_previous_release_is_told_to_update_and_loses_nothing() {
     phone.record(&said);
     phone.sync().await;
 
-    // Offline, still on the previous release: two more knocks.
+    // Meanwhile the office publishes its first information notice, which
+    // the previous release cannot show.
+    let texts: Vec<_> = sync_server::notices::template::LANGUAGES
+        .iter()
+        .map(|l| {
+            let mut t = sync_server::notices::template::default_text(l, "Pierrefitte");
+            t.full = t.full.replace('[', "(");
+            t
+        })
+        .collect();
+    let control = server.state.control.clone();
+    tests::blocking(|| {
+        control
+            .publish_notice(office.id, &texts, "test", 1)
+            .expect("publish")
+    });
+
+    // Offline, still on the previous release: two more knocks, and a
+    // conversation noted without any notice.
     let first = phone.visit(campaign.id, place.id, "4", Outcome::NotHome);
     let second = phone.visit(campaign.id, place.id, "5", Outcome::Refused);
+    let mut talk = samples::visit(campaign.id, place.id, phone.agent, "6");
+    talk.verbatim = "Le local vélo est fermé".into();
+    assert!(talk.notice_version.is_none() && talk.about_resident());
+    phone.record(&talk);
     let unsynced = phone.store.unsynced_count().expect("count");
     assert_eq!(unsynced, 1, "the log holds them");
 
@@ -52,8 +76,8 @@ async fn a_phone_on_the_previous_release_is_told_to_update_and_loses_nothing() {
         .next_request(&mut phone.store)
         .expect("request")
         .expect("something to send");
-    assert_eq!(PROTOCOL_VERSION, 3);
-    request.version = 2;
+    assert_eq!(PROTOCOL_VERSION, 4);
+    request.version = 3;
     let response = reqwest::Client::new()
         .post(format!("{}/api/sync", server.url))
         .bearer_auth(phone.token())
@@ -78,9 +102,14 @@ async fn a_phone_on_the_previous_release_is_told_to_update_and_loses_nothing() {
         .load(office.id, &second_log)
         .expect("the new generation");
     let visits = shared::schema::visits(&log).expect("visits");
-    for visit in [&first, &second] {
+    for visit in [&first, &second, &talk] {
         assert_eq!(visits[&visit.id.to_string()].outcome, visit.outcome);
     }
+    assert!(report.refused.is_empty(), "{:?}", report.refused);
+    assert_eq!(
+        visits[&talk.id.to_string()].verbatim,
+        "Le local vélo est fermé"
+    );
     assert!(visits[&said.id.to_string()].words_erased);
     assert_eq!(phone.store.unsynced_count().expect("count"), 0);
     assert!(!contains(&held_bytes(&phone.path), marker.as_bytes()));

@@ -134,6 +134,7 @@ impl Replica {
                 role: Role::Agent,
                 agent: AgentId::new(),
                 scope: Scope::Everything,
+                notices: Default::default(),
             },
         }
     }

@@ -99,7 +99,7 @@ fn office_pages_ask_consolidate_and_never_hold_a_connection() {
 
 /// Modules below the pages: rules, storage, the read model, the crates
 /// of their own.
-const FEATURES: [&str; 11] = [
+const FEATURES: [&str; 14] = [
     "shared/src",
     "territory/src",
     "sortition/src",
@@ -109,6 +109,9 @@ const FEATURES: [&str; 11] = [
     "sync-server/src/readmodel",
     "sync-server/src/ideas",
     "sync-server/src/volunteers",
+    "sync-server/src/notices",
+    "sync-server/src/residents",
+    "sync-server/src/erasure",
     "sync-server/src/storage",
     "sync-server/src/demo",
 ];

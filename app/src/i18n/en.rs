@@ -67,6 +67,11 @@ pub fn text(text: Text) -> &'static str {
         Text::MissingOne => "1 required answer is missing",
         Text::MissingMany => "{} required answers are missing",
         Text::ConsentMissing => "To sign the person up: their name and at least one box ticked",
+        Text::NoticeTitle => "Say this first",
+        Text::NoticeFull => "Full text and code to scan",
+        Text::NoticeScan => "The resident may scan this code to read the notice at home:",
+        Text::NoticeNone => "No information notice received: sync before noting a conversation.",
+        Text::NoticeVersion => "Notice no. {}",
         Text::DraftRestored => "Conversation resumed where you left it.",
         Text::DraftWaiting => "A conversation begun here waits on this phone.",
         Text::ResumeTalk => "Resume the conversation",
@@ -231,5 +236,11 @@ pub fn refusal(reason: RefusalReason) -> &'static str {
             "record in another device's name, or changing what only the office decides"
         }
         RefusalReason::OverLimit => "record too large to send",
+        RefusalReason::OutOfSet => {
+            "a value the office no longer offers (service, option, age band)"
+        }
+        RefusalReason::NoNotice => {
+            "conversation noted without the published information notice; sync, then take the record again"
+        }
     }
 }

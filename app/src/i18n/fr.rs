@@ -67,6 +67,13 @@ pub fn text(text: Text) -> &'static str {
         Text::MissingOne => "1 réponse obligatoire manque",
         Text::MissingMany => "{} réponses obligatoires manquent",
         Text::ConsentMissing => "Pour inscrire la personne : son nom et au moins une case cochée",
+        Text::NoticeTitle => "À dire avant tout",
+        Text::NoticeFull => "Texte complet et code à scanner",
+        Text::NoticeScan => "La personne peut scanner ce code pour lire l'avis chez elle :",
+        Text::NoticeNone => {
+            "Aucun avis d'information reçu : synchronisez avant de noter un échange."
+        }
+        Text::NoticeVersion => "Avis n° {}",
         Text::DraftRestored => "Échange repris là où vous l'aviez laissé.",
         Text::DraftWaiting => "Un échange commencé ici vous attend sur ce téléphone.",
         Text::ResumeTalk => "Reprendre l'échange",
@@ -245,5 +252,11 @@ pub fn refusal(reason: RefusalReason) -> &'static str {
             "fiche au nom d'un autre appareil, ou modifiant ce que seul le service décide"
         }
         RefusalReason::OverLimit => "fiche trop volumineuse pour être envoyée",
+        RefusalReason::OutOfSet => {
+            "une valeur n'est plus proposée par le service (service, option, tranche d'âge)"
+        }
+        RefusalReason::NoNotice => {
+            "échange noté sans l'avis d'information publié ; synchronisez puis reprenez la fiche"
+        }
     }
 }

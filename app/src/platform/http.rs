@@ -23,6 +23,9 @@ pub enum HttpError {
     /// The answer was not the JSON expected.
     #[error("the server's answer was unreadable")]
     Json(#[source] reqwest::Error),
+    /// The answer's body was not what was asked for, or too large.
+    #[error("the server's answer was unreadable")]
+    Unexpected,
 }
 
 /// A server, as seen from a device.
@@ -39,6 +42,42 @@ impl Server {
             base_url: base_url.trim_end_matches('/').to_string(),
             http: reqwest::Client::new(),
         }
+    }
+
+    /// Where the server is.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// GETs JSON with a bearer token, read only if its body is at most
+    /// `max_bytes` (a wrong or hostile server cannot fill the phone).
+    pub async fn get_json<R: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        bearer: &str,
+        max_bytes: usize,
+    ) -> Result<R, HttpError> {
+        let response = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(bearer)
+            .send()
+            .await
+            .map_err(HttpError::Unreachable)?;
+        if !response.status().is_success() {
+            return Err(Self::refused(response).await);
+        }
+        if response
+            .content_length()
+            .is_some_and(|n| n > max_bytes as u64)
+        {
+            return Err(HttpError::Unexpected);
+        }
+        let bytes = response.bytes().await.map_err(HttpError::Unreachable)?;
+        if bytes.len() > max_bytes {
+            return Err(HttpError::Unexpected);
+        }
+        serde_json::from_slice(&bytes).map_err(|_| HttpError::Unexpected)
     }
 
     fn url(&self, path: &str) -> String {

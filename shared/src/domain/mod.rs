@@ -13,6 +13,7 @@ mod followup;
 mod idea;
 mod ids;
 mod municipality;
+mod notice;
 mod person;
 mod territory;
 mod visit;
@@ -31,6 +32,7 @@ pub use ids::{
     PersonId, SectorId, VisitId,
 };
 pub use municipality::Municipality;
+pub use notice::{Notice, NoticeText};
 pub use person::{ConsentPurpose, ConsentRecord, Person, WITHDRAWAL_WORDING};
 pub use territory::{Building, DwellingRef, Entrance, Floor, Neighbourhood, Point, Ring, Sector};
 pub use visit::{Answer, Outcome, Pass, RESIDENT_AGE_BANDS, ResidentProfile, Visit};

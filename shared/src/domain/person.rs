@@ -61,6 +61,15 @@ pub struct ConsentRecord {
     pub at: Timestamp,
     /// The agent who showed it.
     pub agent: AgentId,
+    /// The notice version shown (`super::Notice`); absent in records made
+    /// before notices were published, and in the office's withdrawals
+    /// taken before them.
+    #[autosurgeon(missing = "Default::default")]
+    pub notice_version: Option<u32>,
+    /// The hash of the exact text shown (`super::NoticeText::hash`): the
+    /// server refuses one it never published.
+    #[autosurgeon(missing = "Default::default")]
+    pub text_hash: Option<String>,
 }
 
 /// A volunteer: the minimum needed to contact them again.
@@ -129,6 +138,8 @@ mod tests {
             language: "fr".into(),
             at,
             agent: AgentId::new(),
+            notice_version: None,
+            text_hash: None,
         }
     }
 

@@ -132,6 +132,13 @@ pub struct Visit {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub words_erased: bool,
+    /// The version of the information notice the agent gave before
+    /// noting anything about the resident (`super::Notice`). Absent in an
+    /// outcome alone, and in visits recorded before the municipality
+    /// published a notice.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub notice_version: Option<u32>,
 }
 
 impl Visit {
@@ -163,7 +170,15 @@ impl Visit {
             follow_up: None,
             person: None,
             words_erased: false,
+            notice_version: None,
         }
+    }
+
+    /// Whether the visit notes anything the resident said or is: what
+    /// needs the notice to have been given first. An outcome alone (two
+    /// taps at a closed door) does not.
+    pub fn about_resident(&self) -> bool {
+        self.has_words() || !self.answers.is_empty()
     }
 
     /// Whether the visit holds anything about the resident: words,
@@ -187,5 +202,31 @@ impl Visit {
         self.person = None;
         self.answers.retain(|_, a| !matches!(a, Answer::Text(_)));
         self.words_erased = true;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_answer_is_about_the_resident_and_an_outcome_is_not() {
+        let door = DwellingRef {
+            entrance: "A".into(),
+            floor: 0,
+            door: "1".into(),
+        };
+        let mut v = Visit::outcome_only(
+            CampaignId::new(),
+            BuildingId::new(),
+            door,
+            Pass(1),
+            0,
+            AgentId::new(),
+            Outcome::Talked,
+        );
+        assert!(!v.about_resident());
+        v.answers.insert("q".into(), Answer::Choice("oui".into()));
+        assert!(v.about_resident() && !v.has_words());
     }
 }

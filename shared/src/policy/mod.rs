@@ -38,7 +38,10 @@ use crate::schema::{self, DocId, DocKind, SingleRecord};
 use automerge::{Automerge, ReadDoc};
 use std::collections::BTreeSet;
 
+mod notices;
 pub mod values;
+
+pub use notices::NoticeRule;
 
 /// How far a right reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,6 +227,8 @@ pub struct Caller {
     pub agent: AgentId,
     /// What it has in scope.
     pub scope: Scope,
+    /// The notices its conversations and consents must name.
+    pub notices: NoticeRule,
 }
 
 impl Caller {
@@ -340,6 +345,10 @@ pub enum Refused {
     /// the server does not hold.
     #[error("a value is outside its set or bounds")]
     OutOfSet,
+    /// A conversation or a consent names no notice, or one the
+    /// municipality never published, or a text it never published.
+    #[error("no published information notice is named")]
+    NoNotice,
 }
 
 /// Whether a person document holds a consent recorded by `agent`.
@@ -397,7 +406,7 @@ pub fn check_write(
         DocKind::Neighbourhood => read_as::<Neighbourhood>(doc_id, after).map(drop),
         DocKind::Building => read_as::<crate::domain::Building>(doc_id, after).map(drop),
         DocKind::Sector => read_as::<Sector>(doc_id, after).map(drop),
-        DocKind::Visits => check_visits(me, doc_id, before, after, patches, campaigns),
+        DocKind::Visits => check_visits(caller, doc_id, before, after, patches, campaigns),
         DocKind::Idea => {
             let idea: Idea = read_as(doc_id, after)?;
             let old = read_before::<Idea>(doc_id, before)?;
@@ -464,18 +473,33 @@ pub fn check_write(
             let old = read_before::<Person>(doc_id, before)?;
             let kept = old.as_ref().map_or(&[][..], |p| &p.consents[..]);
             // Consents are a record: earlier ones stay as they were, new
-            // ones name this device. No consent, no record. Withdrawals
-            // are the office's to record, and stay.
+            // ones name this device. No consent, no record: a person
+            // whose every consent was withdrawn is not written to again
+            // but by a new consent. Withdrawals are the office's to
+            // record, and stay.
             let withdrawn = old.as_ref().map_or(&[][..], |p| &p.withdrawals[..]);
+            let changed = old.as_ref() != Some(&person);
             ensure(
                 person.withdrawals == withdrawn
                     && !person.consents.is_empty()
+                    && (!changed || !person.purposes().is_empty())
                     && kept.iter().all(|c| person.consents.contains(c))
                     && person
                         .consents
                         .iter()
                         .all(|c| c.agent == me || kept.contains(c)),
-            )
+            )?;
+            // Each new consent names the notice and the text shown.
+            if person
+                .consents
+                .iter()
+                .filter(|c| !kept.contains(c))
+                .all(|c| caller.notices.consent_ok(c))
+            {
+                Ok(())
+            } else {
+                Err(Refused::NoNotice)
+            }
         }
     }
 }
@@ -499,13 +523,14 @@ fn fresh_idea(idea: &Idea) -> Idea {
 /// whole logs twice per message was most of what the checks cost
 /// (BENCHMARKS.md).
 fn check_visits(
-    me: AgentId,
+    caller: &Caller,
     doc_id: &DocId,
     before: Option<&Automerge>,
     after: &Automerge,
     patches: Option<&[automerge::Patch]>,
     campaigns: Campaigns<'_>,
 ) -> Result<(), Refused> {
+    let me = caller.agent;
     let campaign = doc_id.campaign_id().and_then(campaigns);
     let touched: BTreeSet<String> = match patches {
         Some(patches) => patches.iter().filter_map(root_key).collect(),
@@ -584,8 +609,14 @@ fn check_visits(
             (None, None) => {}
             _ => return Err(Refused::Attribution),
         }
-        if changed.is_some_and(|new| !values::visit_ok(&new, campaign.as_ref())) {
-            return Err(Refused::OutOfSet);
+        if let Some(new) = changed {
+            if !values::visit_ok(&new, campaign.as_ref()) {
+                return Err(Refused::OutOfSet);
+            }
+            // Nothing about a resident before the notice was given.
+            if !caller.notices.visit_ok(&new) {
+                return Err(Refused::NoNotice);
+            }
         }
     }
     Ok(())

@@ -34,6 +34,7 @@ fn agent() -> Caller {
         role: Role::Agent,
         agent: me(),
         scope: Scope::Everything,
+        notices: NoticeRule::default(),
     }
 }
 
@@ -422,6 +423,8 @@ fn person(consent_by: AgentId) -> Person {
             language: "fr".into(),
             at: 1,
             agent: consent_by,
+            notice_version: None,
+            text_hash: None,
         }],
         withdrawals: Vec::new(),
         retain_until: 10,
@@ -465,6 +468,8 @@ fn a_withdrawal_recorded_at_the_office_stays_and_phones_record_none() {
         language: "fr".into(),
         at: 5,
         agent: AgentId::new(),
+        notice_version: None,
+        text_hash: None,
     });
     let id = DocId::person(withdrawn.id);
     let before = doc_of(&withdrawn);
@@ -808,5 +813,138 @@ fn words_the_office_erased_are_not_written_back() {
     assert_eq!(
         check_write(&agent(), &second, Some(&before), &after),
         Ok(())
+    );
+}
+
+/// An agent of a municipality that published notice 1 (French and
+/// Arabic), handed to this phone at time 100.
+fn agent_with_notice() -> (Caller, NoticeText) {
+    let text = NoticeText {
+        language: "fr".into(),
+        short: "La ville note vos réponses.".into(),
+        full: "Responsable : la ville.".into(),
+        consent: "J'accepte".into(),
+    };
+    let ar = NoticeText {
+        language: "ar".into(),
+        ..text.clone()
+    };
+    let known = [(
+        1,
+        [
+            ("fr".to_string(), text.hash(1)),
+            ("ar".to_string(), ar.hash(1)),
+        ]
+        .into(),
+    )]
+    .into();
+    let caller = Caller {
+        notices: NoticeRule {
+            known,
+            required_from: Some(100),
+        },
+        ..agent()
+    };
+    (caller, text)
+}
+
+#[test]
+fn nothing_about_a_resident_is_taken_without_the_notice() {
+    let (caller, _) = agent_with_notice();
+    let log = (CampaignId::new(), BuildingId::new());
+    let id = DocId::visits(log.0, log.1);
+    let mut talk = visit(log, me(), "12");
+    talk.outcome = Outcome::Talked;
+    talk.at = 150;
+    talk.profile.age_band = Some("25-64".into());
+    // A conversation with no notice: refused.
+    assert_eq!(
+        check_write(&caller, &id, None, &log_with(&[&talk])),
+        Err(Refused::NoNotice)
+    );
+    // A version never published: refused.
+    talk.notice_version = Some(2);
+    assert_eq!(
+        check_write(&caller, &id, None, &log_with(&[&talk])),
+        Err(Refused::NoNotice)
+    );
+    // The published one: taken.
+    talk.notice_version = Some(1);
+    assert_eq!(check_write(&caller, &id, None, &log_with(&[&talk])), Ok(()));
+    // "Absent" in two taps needs none.
+    let mut absent = visit(log, me(), "13");
+    absent.at = 150;
+    assert_eq!(
+        check_write(&caller, &id, None, &log_with(&[&absent])),
+        Ok(())
+    );
+    // Recorded before this phone was first handed a notice (the previous
+    // release, offline): taken as it is.
+    let mut earlier = visit(log, me(), "14");
+    earlier.outcome = Outcome::Talked;
+    earlier.verbatim = "Le hall est sombre".into();
+    earlier.at = 99;
+    assert_eq!(
+        check_write(&caller, &id, None, &log_with(&[&earlier])),
+        Ok(())
+    );
+}
+
+#[test]
+fn a_consent_names_a_published_text_by_its_hash() {
+    let (caller, text) = agent_with_notice();
+    let mut volunteer = person(me());
+    volunteer.consents[0].at = 150;
+    let id = DocId::person(volunteer.id);
+    // No notice named, after notices were required: refused.
+    assert_eq!(
+        check_write(&caller, &id, None, &doc_of(&volunteer)),
+        Err(Refused::NoNotice)
+    );
+    // The hash of a text never published (a word changed on the phone).
+    volunteer.consents[0].notice_version = Some(1);
+    let altered = NoticeText {
+        consent: "J'accepte tout".into(),
+        ..text.clone()
+    };
+    volunteer.consents[0].text_hash = Some(altered.hash(1));
+    assert_eq!(
+        check_write(&caller, &id, None, &doc_of(&volunteer)),
+        Err(Refused::NoNotice)
+    );
+    // The French text's hash under the Arabic language: refused.
+    volunteer.consents[0].text_hash = Some(text.hash(1));
+    volunteer.consents[0].language = "ar".into();
+    assert_eq!(
+        check_write(&caller, &id, None, &doc_of(&volunteer)),
+        Err(Refused::NoNotice)
+    );
+    volunteer.consents[0].language = "fr".into();
+    assert_eq!(check_write(&caller, &id, None, &doc_of(&volunteer)), Ok(()));
+}
+
+#[test]
+fn a_person_with_no_consent_left_is_written_to_only_by_a_new_consent() {
+    let caller = agent();
+    let mut withdrawn = person(me());
+    withdrawn.withdrawals.push(ConsentRecord {
+        purpose: ConsentPurpose::NeighbourhoodCouncil,
+        wording_version: WITHDRAWAL_WORDING.into(),
+        language: "fr".into(),
+        at: 5,
+        agent: AgentId::new(),
+        notice_version: None,
+        text_hash: None,
+    });
+    let id = DocId::person(withdrawn.id);
+    let before = doc_of(&withdrawn);
+    // The phone adds a phone number to someone who withdrew: refused.
+    let mut contact = withdrawn.clone();
+    contact.phone = Some("06 00 00 00 00".into());
+    let mut after = before.clone();
+    schema::write(&mut after, &contact).expect("write");
+    assert_eq!(
+        check_write(&caller, &id, Some(&before), &after),
+        Err(Refused::Attribution)
     );
 }

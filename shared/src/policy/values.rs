@@ -136,11 +136,11 @@ pub fn person_ok(person: &Person) -> bool {
     short(&person.display_name)
         && person.phone.as_deref().is_none_or(short)
         && person.email.as_deref().is_none_or(short)
-        && person
-            .consents
-            .iter()
-            .chain(&person.withdrawals)
-            .all(|c| short(&c.wording_version) && is_language_tag(&c.language))
+        && person.consents.iter().chain(&person.withdrawals).all(|c| {
+            short(&c.wording_version)
+                && is_language_tag(&c.language)
+                && c.text_hash.as_deref().is_none_or(|h| h.len() <= 64)
+        })
 }
 
 #[cfg(test)]

@@ -67,9 +67,8 @@ impl From<Refused> for RefusalReason {
             Refused::OutOfScope => RefusalReason::OutOfScope,
             Refused::Unreadable => RefusalReason::Unreadable,
             Refused::Attribution => RefusalReason::Attribution,
-            // Told as unreadable: a new reason on the wire would be a
-            // protocol change older phones could not decode.
-            Refused::OutOfSet => RefusalReason::Unreadable,
+            Refused::OutOfSet => RefusalReason::OutOfSet,
+            Refused::NoNotice => RefusalReason::NoNotice,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod devices;
 pub mod health;
+pub mod notices;
 pub mod office;
 pub mod openapi;
 pub mod persons;

@@ -18,6 +18,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         super::devices::list,
         super::devices::revoke,
         super::sync::sync,
+        super::notices::notices,
         super::persons::erase,
     ),
     modifiers(&BearerTokens)

@@ -18,7 +18,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Router, routing::post};
 use shared::domain::AgentId;
-use shared::policy::{Caller, Scope};
+use shared::policy::{Caller, NoticeRule, Scope};
 use shared::protocol::{MAX_SYNC_REQUEST_BYTES, SYNC_CONTENT_TYPE, SyncRequest, WireError};
 use shared::store::StoreError;
 use shared::sync::{DocumentStore, ServerError, respond};
@@ -38,6 +38,7 @@ fn caller(
     state: &AppState,
     store: &(impl DocumentStore + ?Sized),
     device: &Device,
+    notices: NoticeRule,
 ) -> Result<Caller, StoreError> {
     let agent = AgentId(device.id.0);
     let scope = if shared::policy::has_sector_scope(device.role) {
@@ -63,6 +64,7 @@ fn caller(
         role: device.role,
         agent,
         scope,
+        notices,
     })
 }
 
@@ -110,6 +112,16 @@ pub async fn sync(
     let unsynced = request.unsynced;
     let municipality = device.municipality;
     let state_inside = state.clone();
+    // The notices this device's conversations and consents must name. A
+    // device not held to them yet is from now on: its app asks for them
+    // before its first exchange (`api::notices`); what it recorded before
+    // is taken without one.
+    let notices = {
+        let (control, now) = (state.control.clone(), state.clock.now());
+        let device_id = device.id;
+        crate::http::auth::run_blocking(move || control.notice_rule(municipality, device_id, now))
+            .await?
+    };
     let slot = tokio::time::timeout(WAIT_FOR_SLOT, state.sync_slots.clone().acquire_owned())
         .await
         .map_err(|_| ApiError::Busy)?
@@ -119,7 +131,7 @@ pub async fn sync(
         // not free the slot while its exchange still runs.
         let _slot = slot;
         let mut store = store.get()?;
-        let caller = caller(&state_inside, &*store, &device)?;
+        let caller = caller(&state_inside, &*store, &device, notices)?;
         Ok(respond(&mut *store, &peer, &caller, &request))
     })
     .await

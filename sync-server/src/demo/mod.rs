@@ -64,6 +64,62 @@ impl fmt::Display for Demo {
     }
 }
 
+/// The demo's notice: the template with its gaps filled with the demo's
+/// (fictitious) contacts, published once; its version and French hash.
+fn demo_notice(
+    state: &AppState,
+    municipality: shared::domain::MunicipalityId,
+) -> anyhow::Result<(u32, String)> {
+    let notices = state.control.notices(municipality)?;
+    let notice = match crate::notices::in_force(&notices) {
+        Some(notice) => notice.clone(),
+        None => {
+            let texts: Vec<_> = crate::notices::template::LANGUAGES
+                .iter()
+                .map(|language| {
+                    let mut text = crate::notices::template::default_text(language, NAME);
+                    text.full = fill_gaps(&text.full);
+                    text
+                })
+                .collect();
+            let texts = crate::notices::plan(None, &texts)
+                .map_err(|refusal| anyhow::anyhow!("demo notice: {refusal}"))?;
+            let now = state.clock.now();
+            let version = crate::notices::apply(&state.control, municipality, &texts, "demo", now)?;
+            shared::domain::Notice {
+                version,
+                published_at: now,
+                texts,
+            }
+        }
+    };
+    let french = notice
+        .text("fr")
+        .map(|t| t.hash(notice.version))
+        .unwrap_or_default();
+    Ok((notice.version, french))
+}
+
+/// The template's gaps, filled with the demo's fictitious contacts.
+fn fill_gaps(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = crate::notices::template::GAP_MARKERS
+        .iter()
+        .filter_map(|m| rest.find(m))
+        .min()
+    {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find(']')
+            .map_or(rest.len(), |e| start + e + 1);
+        out.push_str("dpo@demo.palier.invalid, Hôtel de ville (démo)");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Creates the demo municipality on first start; later starts reuse its
 /// territory and issue a new password and code.
 pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
@@ -91,10 +147,11 @@ pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
         true,
         24 * 3600 * 1000,
     )?;
+    let notice = demo_notice(state, municipality)?;
     let store = state.tenants.store(municipality)?;
     let mut store = store.get()?;
     if store.document_count()? == 0 {
-        seed(&mut *store)?;
+        seed(&mut *store, Some(notice))?;
     }
     let buildings = store.doc_ids_of(shared::schema::DocKind::Building)?.len();
     Ok(Demo {
@@ -148,7 +205,7 @@ fn tr(fr: &str, en: &str, ar: &str) -> Translations {
 /// Writes the synthetic territory: two neighbourhoods, twelve buildings of
 /// two to three entrances and a 200-dwelling tower, a campaign and a
 /// sector.
-pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
+pub fn seed(store: &mut dyn DocumentStore, notice: Option<(u32, String)>) -> anyhow::Result<()> {
     let neighbourhoods = [
         ("Lebon-Lamartine", 2.3580, 48.7905),
         ("Pasteur-Barbusse", 2.3660, 48.7905),
@@ -374,6 +431,7 @@ pub fn seed(store: &mut dyn DocumentStore) -> anyhow::Result<()> {
         days,
         volunteers_every: 4,
         questionnaire: Some(campaign.questionnaire.clone()),
+        notice: notice.clone(),
     };
     let south_buildings: Vec<Building> = territory
         .iter()

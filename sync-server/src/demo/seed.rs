@@ -48,6 +48,9 @@ pub struct Spec {
     /// The questionnaire conversations answer (its published version),
     /// if any: nine in ten questions asked are answered.
     pub questionnaire: Option<Questionnaire>,
+    /// The notice given before each conversation, and its French text's
+    /// hash for the volunteers' consents (`None`: none was published).
+    pub notice: Option<(u32, String)>,
 }
 
 /// What was generated.
@@ -89,13 +92,22 @@ fn outcome(rng: &mut StdRng) -> Outcome {
 
 /// A synthetic volunteer: every one consents to the neighbourhood council,
 /// two in three to the citizens' assembly, one in three to workshops.
-fn volunteer(rng: &mut StdRng, n: usize, at: Timestamp, agent: AgentId) -> Person {
+fn volunteer(
+    rng: &mut StdRng,
+    n: usize,
+    at: Timestamp,
+    agent: AgentId,
+    notice: Option<&(u32, String)>,
+) -> Person {
     let consent = |purpose| ConsentRecord {
         purpose,
-        wording_version: "2026-11".into(),
+        wording_version: notice
+            .map_or_else(|| "2026-11".to_string(), |(v, _)| format!("notice-{v}")),
         language: "fr".into(),
         at,
         agent,
+        notice_version: notice.map(|(v, _)| *v),
+        text_hash: notice.map(|(_, hash)| hash.clone()),
     };
     let mut consents = vec![consent(ConsentPurpose::NeighbourhoodCouncil)];
     if rng.random_range(0..3) > 0 {
@@ -254,12 +266,16 @@ pub fn visits(
                 && spec.volunteers_every > 0
                 && rng.random_range(0..spec.volunteers_every) == 0
             {
-                let person = volunteer(&mut rng, seeded.volunteers, at, agent);
+                let person =
+                    volunteer(&mut rng, seeded.volunteers, at, agent, spec.notice.as_ref());
                 let mut pdoc = Automerge::new();
                 schema::write(&mut pdoc, &person)?;
                 visit.person = Some(person.id);
                 extra.push((person.doc_id(), pdoc));
                 seeded.volunteers += 1;
+            }
+            if visit.about_resident() {
+                visit.notice_version = spec.notice.as_ref().map(|(v, _)| *v);
             }
             schema::record_visit(&mut doc, &visit)?;
             seeded.visits += 1;

@@ -10,7 +10,7 @@ use super::layout::Section;
 use shared::api::Role;
 
 /// Every section, in the menu's order.
-const EVERY_SECTION: [Section; 9] = [
+const EVERY_SECTION: [Section; 10] = [
     Section::Campaigns,
     Section::Results,
     Section::FollowUps,
@@ -20,6 +20,7 @@ const EVERY_SECTION: [Section; 9] = [
     Section::Reports,
     Section::Territory,
     Section::Devices,
+    Section::Privacy,
 ];
 
 /// An elected official's sections: the figures and the reports.

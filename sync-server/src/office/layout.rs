@@ -44,6 +44,8 @@ pub enum Section {
     Territory,
     /// Devices.
     Devices,
+    /// Privacy: the notice, requests, journal, records of processing.
+    Privacy,
 }
 
 /// A whole page for a logged-in coordinator.
@@ -92,6 +94,7 @@ fn menu_item(office: &Office, section: Section) -> (&'static str, &'static str) 
         Section::Reports => ("/office/reports", r.reports),
         Section::Territory => ("/office/territory", t.territory),
         Section::Devices => ("/office/devices", t.devices),
+        Section::Privacy => ("/office/privacy/notice", office.lang.privacy().menu),
     }
 }
 

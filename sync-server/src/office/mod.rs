@@ -31,6 +31,7 @@ mod ideas;
 mod layout;
 mod login;
 mod map;
+mod notice;
 mod questionnaire;
 mod remember;
 mod report;
@@ -145,6 +146,11 @@ pub fn router() -> Router<AppState> {
         .route("/office/residents/erase/confirm", post(erasure::confirm))
         .route("/office/exports", get(exports::show))
         .route("/office/exports/{file}", get(exports::download))
+        .route(
+            "/office/privacy/notice",
+            get(notice::show).post(notice::publish),
+        )
+        .route("/avis/{municipality}", get(notice::public))
         .route("/office/devices", get(devices::show))
         .route("/office/devices/codes", post(devices::new_code))
         .route("/office/devices/{id}/revoke", post(devices::revoke))

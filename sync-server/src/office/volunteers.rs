@@ -102,16 +102,21 @@ pub async fn withdraw(
         .ok_or(PageError::NotFound(lang))?;
     let by = office.account.id.parse().map(AgentId).unwrap_or_default();
     let language = lang.tag();
+    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
+    // Recorded under the notice in force, in the office's language.
+    let notice = crate::http::auth::run_blocking(move || {
+        let notices = control.notices(municipality)?;
+        Ok(crate::notices::in_force(&notices).and_then(|n| {
+            n.text(language)
+                .map(|text| (n.version, text.hash(n.version)))
+        }))
+    })
+    .await
+    .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    let now = office.state().clock.now();
     let done = office
         .with_store(move |store| {
-            match volunteers::withdraw(
-                store,
-                id,
-                purpose,
-                by,
-                crate::storage::control::now_ms(),
-                language,
-            ) {
+            match volunteers::withdraw(store, id, purpose, by, now, language, notice) {
                 Ok(()) => Ok(true),
                 Err(WithdrawError::NotConsenting) => Ok(false),
                 Err(WithdrawError::NotFound) => Err(PageError::NotFound(lang)),

@@ -88,13 +88,16 @@ pub enum WithdrawError {
     Schema(#[from] shared::schema::SchemaError),
 }
 
-/// The person once `purpose` is withdrawn by `by` at `at`, in `language`.
+/// The person once `purpose` is withdrawn by `by` at `at`, in `language`,
+/// under `notice` (the version in force and its text's hash, if one is
+/// published).
 pub fn plan(
     person: &Person,
     purpose: ConsentPurpose,
     by: AgentId,
     at: Timestamp,
     language: &str,
+    notice: Option<(u32, String)>,
 ) -> Result<Person, WithdrawError> {
     if !person.consents_to(purpose) {
         return Err(WithdrawError::NotConsenting);
@@ -116,6 +119,8 @@ pub fn plan(
         language: language.into(),
         at: at.max(latest.saturating_add(1)),
         agent: by,
+        notice_version: notice.as_ref().map(|(v, _)| *v),
+        text_hash: notice.map(|(_, hash)| hash),
     });
     Ok(changed)
 }
@@ -128,11 +133,12 @@ pub fn withdraw(
     by: AgentId,
     at: Timestamp,
     language: &str,
+    notice: Option<(u32, String)>,
 ) -> Result<(), WithdrawError> {
     let doc_id = DocId::person(id);
     let mut doc = store.load(&doc_id)?.ok_or(WithdrawError::NotFound)?;
     let person: Person = schema::read(&doc)?;
-    let changed = plan(&person, purpose, by, at, language)?;
+    let changed = plan(&person, purpose, by, at, language, notice)?;
     schema::write(&mut doc, &changed)?;
     store.save_one(&doc_id, &doc)?;
     Ok(())
@@ -157,6 +163,8 @@ mod tests {
                     language: "fr".into(),
                     at,
                     agent: AgentId::new(),
+                    notice_version: None,
+                    text_hash: None,
                 })
                 .collect(),
             withdrawals: vec![],
@@ -181,6 +189,7 @@ mod tests {
             AgentId::new(),
             10,
             "fr",
+            None,
         )
         .expect("withdraw");
         assert!(
@@ -209,6 +218,7 @@ mod tests {
             office,
             50,
             "fr",
+            Some((1, "abc".into())),
         )
         .expect("withdraw");
         let listed = read(&store, None).expect("read");
@@ -235,6 +245,11 @@ mod tests {
             (office, WITHDRAWAL_WORDING)
         );
         assert!(w.at > 100);
+        // Under the notice in force, as a consent is.
+        assert_eq!(
+            (w.notice_version, w.text_hash.as_deref()),
+            (Some(1), Some("abc"))
+        );
         // Twice is refused, and nothing changes.
         assert!(matches!(
             withdraw(
@@ -243,7 +258,8 @@ mod tests {
                 ConsentPurpose::CitizensAssembly,
                 office,
                 60,
-                "fr"
+                "fr",
+                None
             ),
             Err(WithdrawError::NotConsenting)
         ));
@@ -254,7 +270,8 @@ mod tests {
                 ConsentPurpose::Workshop,
                 office,
                 60,
-                "fr"
+                "fr",
+                None
             ),
             Err(WithdrawError::NotFound)
         ));

@@ -1,7 +1,10 @@
-//! The conversation form: questionnaire in the resident's language (right
-//! to left where it is written so), topics, verbatim, a profile without a
-//! name, a follow-up for a city service, and a volunteer sign-up with the
-//! consent wording shown and recorded. What is typed is kept on the phone
+//! The conversation form: first the municipality's information notice
+//! (short text, the full one and a QR code to its public page), then the
+//! questionnaire in the resident's language (right to left where it is
+//! written so), topics, verbatim, a profile without a name, a follow-up
+//! for a city service, and a volunteer sign-up: the consent sentence and
+//! its boxes, then the contact fields. The visit records the notice's
+//! version, each consent the version and the hash of the text shown. What is typed is kept on the phone
 //! as a draft (`crate::drafts`) until saved or discarded; a missing
 //! required answer is scrolled to, marked and counted by the save button.
 
@@ -9,6 +12,7 @@ use crate::backend::{Request, Response};
 use crate::drafts::TalkDraft;
 use crate::field::{Correction, Talk, Volunteer};
 use crate::i18n::{CONSENT_VERSION, Text, consent_wording, is_rtl};
+use crate::notices::{Held, Shown, qr_svg, shown};
 use crate::platform::Backend;
 use crate::ui::{LastSaved, Ui};
 use dioxus::prelude::*;
@@ -146,6 +150,19 @@ fn TalkForm(
     // form of the first render never replaces it.
     let mut restored = use_signal(|| None::<bool>);
     let campaign_id = campaign.id;
+    // The notices this phone holds (received before each sync).
+    let held = use_resource({
+        let backend = backend.clone();
+        move || {
+            let backend = backend.clone();
+            async move {
+                match backend.call(Request::Notices).await {
+                    Response::Notices(held) => *held,
+                    _ => Held::default(),
+                }
+            }
+        }
+    });
 
     use_hook({
         let backend = backend.clone();
@@ -203,7 +220,15 @@ fn TalkForm(
     let lang = form.read().q_lang.clone();
     let dir = if is_rtl(&lang) { "rtl" } else { "ltr" };
     let wording = consent_wording(&lang);
-    let consent_lang = wording.language;
+    let held_now = held.read().clone().unwrap_or_default();
+    // The notice in the questionnaire's language, and the one whose
+    // consent sentence a volunteer reads (the consent boxes' language).
+    let notice: Option<Shown> = shown(&held_now, &lang);
+    let consent_notice: Option<Shown> = shown(&held_now, wording.language);
+    let consent_lang: String = consent_notice
+        .as_ref()
+        .map_or(wording.language.to_string(), |n| n.text.language.clone());
+    let consent_dir = if is_rtl(&consent_lang) { "rtl" } else { "ltr" };
     let questionnaire = campaign.questionnaire.clone();
     let missing: BTreeSet<String> = if tried() {
         questionnaire
@@ -223,6 +248,9 @@ fn TalkForm(
         let questionnaire = questionnaire.clone();
         let door = door.clone();
         let backend = backend.clone();
+        let notice_version = notice.as_ref().map(|n| n.version);
+        let consent_notice = consent_notice.clone();
+        let consent_lang = consent_lang.clone();
         move |_| {
             let given = answers();
             let f = form();
@@ -291,10 +319,17 @@ fn TalkForm(
                     display_name: f.name.clone(),
                     phone: Some(f.phone.clone()),
                     email: Some(f.email.clone()),
-                    wording_version: CONSENT_VERSION.to_string(),
-                    language: consent_lang.to_string(),
+                    wording_version: consent_notice
+                        .as_ref()
+                        .map_or(CONSENT_VERSION.to_string(), |n| {
+                            format!("notice-{}", n.version)
+                        }),
+                    language: consent_lang.clone(),
                     purposes: f.purposes.iter().copied().collect(),
+                    notice_version: consent_notice.as_ref().map(|n| n.version),
+                    text_hash: consent_notice.as_ref().map(|n| n.hash.clone()),
                 }),
+                notice_version,
             };
             let backend = backend.clone();
             let door = door.clone();
@@ -356,6 +391,9 @@ fn TalkForm(
         }
         if restored() == Some(true) {
             p { class: "notice", role: "status", {ui.t(Text::DraftRestored)} }
+        }
+        if correction.is_none() {
+            NoticeCard { notice: notice.clone() }
         }
         section { class: "card",
             h2 { {ui.t(Text::Questionnaire)} }
@@ -449,18 +487,15 @@ fn TalkForm(
                 {ui.t(Text::Volunteer)}
             }
             if f.volunteer {
-                label { r#for: "vname", {ui.t(Text::VolunteerName)} }
-                input { id: "vname", value: "{f.name}", oninput: move |e| form.write().name = e.value() }
-                label { r#for: "vphone", {ui.t(Text::Phone)} }
-                input { id: "vphone", r#type: "tel", value: "{f.phone}", oninput: move |e| form.write().phone = e.value() }
-                label { r#for: "vemail", {ui.t(Text::Email)} }
-                input { id: "vemail", r#type: "email", value: "{f.email}", oninput: move |e| form.write().email = e.value() }
-                // The wording in the resident's language, one box per
-                // purpose: each ticked box is a consent of its own.
+                // The consent sentence of the notice in the resident's
+                // language, one box per purpose (each ticked box is a
+                // consent of its own); the contact fields come after.
                 fieldset {
                     class: if consent_missing() { "consent missing" } else { "consent" },
-                    dir: if is_rtl(consent_lang) { "rtl" } else { "ltr" }, lang: consent_lang,
-                    legend { "{wording.intro}" }
+                    dir: consent_dir, lang: "{consent_lang}",
+                    legend {
+                        {consent_notice.as_ref().map_or(wording.intro.to_string(), |n| n.text.consent.clone())}
+                    }
                     for (purpose, text) in wording.purposes {
                         label { class: "check", key: "{purpose:?}",
                             input {
@@ -477,8 +512,17 @@ fn TalkForm(
                             "{text}"
                         }
                     }
-                    p { class: "hint", "{wording.outro}" small { " ({CONSENT_VERSION})" } }
+                    match consent_notice.as_ref() {
+                        Some(n) => rsx! { p { class: "hint", small { {ui.t(Text::NoticeVersion).replace("{}", &n.version.to_string())} } } },
+                        None => rsx! { p { class: "hint", "{wording.outro}" small { " ({CONSENT_VERSION})" } } },
+                    }
                 }
+                label { r#for: "vname", {ui.t(Text::VolunteerName)} }
+                input { id: "vname", value: "{f.name}", oninput: move |e| form.write().name = e.value() }
+                label { r#for: "vphone", {ui.t(Text::Phone)} }
+                input { id: "vphone", r#type: "tel", value: "{f.phone}", oninput: move |e| form.write().phone = e.value() }
+                label { r#for: "vemail", {ui.t(Text::Email)} }
+                input { id: "vemail", r#type: "email", value: "{f.email}", oninput: move |e| form.write().email = e.value() }
             }
         }
         }
@@ -507,6 +551,43 @@ fn TalkForm(
             button { class: "primary", onclick: save,
                 {ui.t(if correction.is_some() { Text::SaveCorrection } else { Text::SaveTalk })}
             }
+        }
+    }
+}
+
+/// The notice to give before anything is noted: its short text in the
+/// resident's language, the full text and a QR code to its public page
+/// on request; or, when the phone holds none, what to do.
+#[component]
+fn NoticeCard(notice: Option<Shown>) -> Element {
+    let ui = use_context::<Ui>();
+    let Some(notice) = notice else {
+        return rsx! {
+            section { class: "card notice-card",
+                h2 { {ui.t(Text::NoticeTitle)} }
+                p { class: "hint", {ui.t(Text::NoticeNone)} }
+            }
+        };
+    };
+    let lang = notice.text.language.clone();
+    let dir = if is_rtl(&lang) { "rtl" } else { "ltr" };
+    let qr = qr_svg(&notice.url).unwrap_or_default();
+    rsx! {
+        section { class: "card notice-card", "aria-labelledby": "notice-title",
+            h2 { id: "notice-title", {ui.t(Text::NoticeTitle)} }
+            p { class: "notice-short", lang: "{lang}", dir, "{notice.text.short}" }
+            details {
+                summary { {ui.t(Text::NoticeFull)} }
+                div { lang: "{lang}", dir,
+                    for (i, paragraph) in notice.text.full.split("\n\n").enumerate() {
+                        p { key: "{i}", class: "notice-text", "{paragraph}" }
+                    }
+                }
+                p { class: "hint", {ui.t(Text::NoticeScan)} }
+                div { class: "qr", dangerous_inner_html: "{qr}" }
+                p { class: "hint", small { "{notice.url}" } }
+            }
+            p { class: "hint", small { {ui.t(Text::NoticeVersion).replace("{}", &notice.version.to_string())} } }
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The office in English.
 
-use super::{IdeasTexts, ImportTexts, ResultsTexts, SortitionTexts, Texts, VolunteersTexts};
+use super::{
+    IdeasTexts, ImportTexts, PrivacyTexts, ResultsTexts, SortitionTexts, Texts, VolunteersTexts,
+};
 
 /// English.
 pub const TEXTS: Texts = Texts {
@@ -726,3 +728,32 @@ pub(super) fn file_word(code: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+pub const PRIVACY: PrivacyTexts = PrivacyTexts {
+    menu: "Privacy",
+    notice_title: "Information notice for residents",
+    notice_hint: "This text is shown at every door before the agent notes anything. Each publication makes a new version: earlier ones stay readable, because visits and consents name them. Phones receive the new version at their next sync.",
+    notice_in_force: "Version in force: {version}, published on {date}.",
+    notice_none: "No notice is published: phones cannot show one at the door yet. Fill in the template below (the bracketed passages), then publish it.",
+    notice_public_link: "Public page, readable without logging in (the phones' QR code leads there):",
+    notice_short: "Short notice, read at the door",
+    notice_full: "Full text",
+    notice_consent: "Consent sentence, before the volunteers' boxes",
+    notice_language_optional: "Leave all three fields empty not to offer this language.",
+    notice_publish: "Publish a new version",
+    notice_published: "Version published. Phones will receive it at their next sync.",
+    notice_versions: "Published versions",
+    notice_version: "Version",
+    notice_published_at: "Published on",
+    notice_languages: "Languages",
+    notice_hash: "Fingerprint (SHA-256, start)",
+    notice_french_missing: "The French text is required: short notice, full text and consent sentence.",
+    notice_incomplete: "A language is incomplete: fill in its three fields or empty them all.",
+    notice_gap_left: "A bracketed passage is left to fill in (the DPO's contact, where to use one's rights).",
+    notice_too_long: "A text is too long (short notice: 1,200 characters, full text: 20,000, consent: 600).",
+    notice_unchanged: "Nothing changed since the version in force.",
+    notice_bad_language: "Language not offered.",
+    language_fr: "French",
+    language_en: "English",
+    language_ar: "Arabic",
+};

@@ -1,6 +1,8 @@
 //! The office in French.
 
-use super::{IdeasTexts, ImportTexts, ResultsTexts, SortitionTexts, Texts, VolunteersTexts};
+use super::{
+    IdeasTexts, ImportTexts, PrivacyTexts, ResultsTexts, SortitionTexts, Texts, VolunteersTexts,
+};
 
 /// French, the office's default language.
 pub const TEXTS: Texts = Texts {
@@ -726,3 +728,32 @@ pub(super) fn file_word(code: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+pub const PRIVACY: PrivacyTexts = PrivacyTexts {
+    menu: "Vie privée",
+    notice_title: "Avis d'information aux habitants",
+    notice_hint: "Ce texte est montré à chaque porte, avant que l'agent note quoi que ce soit. Chaque publication crée une nouvelle version : les précédentes restent lisibles, car les visites et les consentements les citent. Les téléphones reçoivent la nouvelle version à leur prochaine synchronisation.",
+    notice_in_force: "Version en vigueur : {version}, publiée le {date}.",
+    notice_none: "Aucun avis n'est publié : les téléphones ne peuvent pas encore montrer d'avis à la porte. Complétez le modèle ci-dessous (les passages entre crochets) puis publiez-le.",
+    notice_public_link: "Page publique, lisible sans connexion (le code QR des téléphones y mène) :",
+    notice_short: "Avis court, lu à la porte",
+    notice_full: "Texte complet",
+    notice_consent: "Phrase de consentement, avant les cases des bénévoles",
+    notice_language_optional: "Laissez les trois champs vides pour ne pas proposer cette langue.",
+    notice_publish: "Publier une nouvelle version",
+    notice_published: "Version publiée. Les téléphones la recevront à leur prochaine synchronisation.",
+    notice_versions: "Versions publiées",
+    notice_version: "Version",
+    notice_published_at: "Publiée le",
+    notice_languages: "Langues",
+    notice_hash: "Empreinte (SHA-256, début)",
+    notice_french_missing: "Le texte français est obligatoire : avis court, texte complet et phrase de consentement.",
+    notice_incomplete: "Une langue est incomplète : remplissez ses trois champs ou videz-les tous.",
+    notice_gap_left: "Un passage entre crochets reste à compléter (contact du délégué, où exercer ses droits).",
+    notice_too_long: "Un texte est trop long (avis court : 1 200 caractères, texte complet : 20 000, consentement : 600).",
+    notice_unchanged: "Rien n'a changé depuis la version en vigueur.",
+    notice_bad_language: "Langue non proposée.",
+    language_fr: "Français",
+    language_en: "Anglais",
+    language_ar: "Arabe",
+};

@@ -103,6 +103,14 @@ impl Lang {
         }
     }
 
+    /// The privacy pages' catalogue (notice, register, journal, records).
+    pub fn privacy(self) -> &'static PrivacyTexts {
+        match self {
+            Lang::Fr => &fr::PRIVACY,
+            Lang::En => &en::PRIVACY,
+        }
+    }
+
     /// The sortition pages' catalogue.
     pub fn sortition(self) -> &'static SortitionTexts {
         match self {
@@ -696,6 +704,59 @@ volunteers_texts! {
     erase_plan_unfinished,
     erase_door,
     visited_on,
+}
+
+macro_rules! privacy_texts {
+    ($($name:ident),* $(,)?) => {
+        /// The texts of the privacy pages. Texts with `{name}` holes are
+        /// filled with `str::replace`.
+        pub struct PrivacyTexts {
+            $(
+                #[doc = stringify!($name)]
+                pub $name: &'static str,
+            )*
+        }
+    };
+}
+
+privacy_texts! {
+    menu,
+    notice_title,
+    notice_hint,
+    notice_in_force,
+    notice_none,
+    notice_public_link,
+    notice_short,
+    notice_full,
+    notice_consent,
+    notice_language_optional,
+    notice_publish,
+    notice_published,
+    notice_versions,
+    notice_version,
+    notice_published_at,
+    notice_languages,
+    notice_hash,
+    notice_french_missing,
+    notice_incomplete,
+    notice_gap_left,
+    notice_too_long,
+    notice_unchanged,
+    notice_bad_language,
+    language_fr,
+    language_en,
+    language_ar,
+}
+
+impl PrivacyTexts {
+    /// A notice language's name, in the office's language.
+    pub fn language(&self, tag: &str) -> &'static str {
+        match tag {
+            "en" => self.language_en,
+            "ar" => self.language_ar,
+            _ => self.language_fr,
+        }
+    }
 }
 
 macro_rules! sortition_texts {

@@ -12,6 +12,7 @@
 //! PostgreSQL the schema `control` ([`db`]).
 
 pub mod db;
+mod notices;
 mod schema;
 
 use crate::storage::secrets;

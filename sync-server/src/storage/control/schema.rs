@@ -169,6 +169,30 @@ CREATE TABLE erasures (
 ALTER TABLE municipalities ADD COLUMN epoch TEXT NOT NULL DEFAULT '';
 ",
     },
+    Step {
+        version: 9,
+        name: "information notices, every version kept, and when each phone was first handed one",
+        // A version is never changed once published: the next one is
+        // added. `hash` is `NoticeText::hash`, kept so a consent's hash is
+        // checked without recomputing. `notice_since`: the server time a
+        // phone was first handed a notice; what it records from then on
+        // must name one (`shared::policy::NoticeRule`).
+        sql: "
+CREATE TABLE notices (
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    version {int} NOT NULL,
+    language TEXT NOT NULL,
+    short_text TEXT NOT NULL,
+    full_text TEXT NOT NULL,
+    consent_text TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    published_at {int} NOT NULL,
+    published_by TEXT NOT NULL,
+    PRIMARY KEY (municipality_id, version, language)
+);
+ALTER TABLE devices ADD COLUMN notice_since {int};
+",
+    },
 ];
 
 /// An SQL dialect the control database runs on.
