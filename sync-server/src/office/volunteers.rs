@@ -21,9 +21,30 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
         .with_store(move |store| Ok(volunteers::read(store, purpose)?))
         .await?;
     let t = office.lang.volunteers();
+    let due: Vec<_> = rows.iter().filter(|v| v.due_for_erasure()).collect();
     let body = html! {
         p.hint { (t.hint) " " a href="/office/residents" { (t.find_menu) } }
         @if query.get("withdrawn").is_some() { (notice("ok", t.withdrawn_done)) }
+        @if query.get("due").is_some() { (notice("error", t.due_after_withdrawal)) }
+        @if !due.is_empty() {
+            // No consent left for any purpose: no ground to keep their
+            // name and contacts. Listed first, each a step from erasure.
+            section.card.due aria-labelledby="due-title" {
+                h2 id="due-title" { (t.due_title) " (" (due.len()) ")" }
+                p.hint { (t.due_hint) }
+                ul {
+                    @for v in &due {
+                        li {
+                            a href=(format!("#v-{}", v.id.0)) { (v.name) } " "
+                            form.inline method="post" action=(office.action("/office/residents/erase")) {
+                                input type="hidden" name="person" value=(v.id.0);
+                                button.danger type="submit" { (t.erase) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         @if query.get("error").is_some() { (notice("error", t.not_consenting)) }
         form.card.filters method="get" action="/office/volunteers" {
             label for="v-purpose" { (t.purpose) }
@@ -61,6 +82,22 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                                     }
                                     @for p in &v.withdrawn {
                                         li.withdrawn { s { (t.purpose(*p)) } " — " (t.withdrawn) }
+                                    }
+                                }
+                                details.ledger {
+                                    summary { (t.ledger) }
+                                    ol {
+                                        @for line in &v.ledger {
+                                            li {
+                                                (date(line.at)) " · "
+                                                (if line.withdrawal { t.ledger_withdrawal } else { t.ledger_consent }) " : "
+                                                (t.purpose(line.purpose)) " · " (line.language) " · "
+                                                @match (line.notice_version, &line.text_hash) {
+                                                    (Some(version), hash) => (t.ledger_notice.replace("{version}", &version.to_string()).replace("{hash}", hash.as_deref().unwrap_or("—"))),
+                                                    (None, _) => (t.ledger_no_notice),
+                                                }
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -117,14 +154,22 @@ pub async fn withdraw(
     let done = office
         .with_store(move |store| {
             match volunteers::withdraw(store, id, purpose, by, now, language, notice) {
-                Ok(()) => Ok(true),
-                Err(WithdrawError::NotConsenting) => Ok(false),
+                Ok(()) => Ok(Some(
+                    volunteers::read(store, None)?
+                        .iter()
+                        .any(|v| v.id == id && v.due_for_erasure()),
+                )),
+                Err(WithdrawError::NotConsenting) => Ok(None),
                 Err(WithdrawError::NotFound) => Err(PageError::NotFound(lang)),
                 Err(WithdrawError::Store(e)) => Err(e.into()),
                 Err(WithdrawError::Schema(e)) => Err(e.into()),
             }
         })
         .await?;
-    let flag = if done { "withdrawn=1" } else { "error=1" };
+    let flag = match done {
+        Some(false) => "withdrawn=1",
+        Some(true) => "withdrawn=1&due=1",
+        None => "error=1",
+    };
     Ok(Redirect::to(&format!("/office/volunteers?{flag}#v-{}", id.0)).into_response())
 }

@@ -37,6 +37,54 @@ pub struct Volunteer {
     pub signed_up: Timestamp,
     /// When their data must be erased.
     pub retain_until: Timestamp,
+    /// Every consent and withdrawal, oldest first: the ledger.
+    pub ledger: Vec<LedgerLine>,
+}
+
+impl Volunteer {
+    /// Whether no consent is left for any purpose: their contact data has
+    /// no ground to be kept, and they are due for erasure.
+    pub fn due_for_erasure(&self) -> bool {
+        self.purposes.is_empty()
+    }
+}
+
+/// One line of a person's consent ledger.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerLine {
+    /// What for.
+    pub purpose: ConsentPurpose,
+    /// A withdrawal (else a consent).
+    pub withdrawal: bool,
+    /// When.
+    pub at: Timestamp,
+    /// The notice version shown, if one was.
+    pub notice_version: Option<u32>,
+    /// The start of the hash of the text shown, if recorded.
+    pub text_hash: Option<String>,
+    /// The language it was shown in.
+    pub language: String,
+}
+
+fn ledger(person: &Person) -> Vec<LedgerLine> {
+    let line = |withdrawal: bool| {
+        move |c: &ConsentRecord| LedgerLine {
+            purpose: c.purpose,
+            withdrawal,
+            at: c.at,
+            notice_version: c.notice_version,
+            text_hash: c.text_hash.as_deref().map(|h| h.chars().take(12).collect()),
+            language: c.language.clone(),
+        }
+    };
+    let mut lines: Vec<LedgerLine> = person
+        .consents
+        .iter()
+        .map(line(false))
+        .chain(person.withdrawals.iter().map(line(true)))
+        .collect();
+    lines.sort_by_key(|l| (l.at, l.withdrawal));
+    lines
 }
 
 /// Every volunteer, newest sign-up first; with `purpose`, only those who
@@ -56,6 +104,7 @@ pub fn read(
                 .filter(|c| !purposes.contains(c) && p.withdrawals.iter().any(|w| w.purpose == *c))
                 .collect();
             Volunteer {
+                ledger: ledger(&p),
                 id: p.id,
                 signed_up: p.consents.iter().map(|c| c.at).min().unwrap_or_default(),
                 name: p.display_name,

@@ -47,6 +47,8 @@ fn main() -> anyhow::Result<()> {
     let mut visits = 0;
     let mut with_person = 0;
     let mut with_follow_up = 0;
+    let mut with_notice = 0;
+    let mut consents_with_hash = 0;
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for id in store.doc_ids()? {
         let Some(doc) = store.load(&id)? else {
@@ -63,6 +65,7 @@ fn main() -> anyhow::Result<()> {
                     visits += 1;
                     with_person += usize::from(visit.person.is_some());
                     with_follow_up += usize::from(visit.follow_up.is_some());
+                    with_notice += usize::from(visit.notice_version.is_some());
                     *outcomes.entry(visit.outcome.as_str().into()).or_default() += 1;
                 }
                 if !counted {
@@ -80,6 +83,11 @@ fn main() -> anyhow::Result<()> {
                 if !person.consents.first().is_some_and(|c| by_device(&c.agent)) {
                     continue;
                 }
+                consents_with_hash += person
+                    .consents
+                    .iter()
+                    .filter(|c| c.notice_version.is_some() && c.text_hash.is_some())
+                    .count();
             }
             _ => {}
         }
@@ -90,6 +98,8 @@ fn main() -> anyhow::Result<()> {
         "outcomes": outcomes,
         "with_person": with_person,
         "with_follow_up": with_follow_up,
+        "with_notice": with_notice,
+        "consents_with_hash": consents_with_hash,
         "documents": kinds,
     });
     println!("{report}");

@@ -584,7 +584,7 @@ fn NoticeCard(notice: Option<Shown>) -> Element {
                     }
                 }
                 p { class: "hint", {ui.t(Text::NoticeScan)} }
-                div { class: "qr", dangerous_inner_html: "{qr}" }
+                div { class: "notice-qr", dangerous_inner_html: "{qr}" }
                 p { class: "hint", small { "{notice.url}" } }
             }
             p { class: "hint", small { {ui.t(Text::NoticeVersion).replace("{}", &notice.version.to_string())} } }

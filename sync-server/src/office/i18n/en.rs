@@ -533,6 +533,14 @@ pub const VOLUNTEERS: VolunteersTexts = VolunteersTexts {
     erase_plan_unfinished: "A record already erased by a first try that could not finish: this erasure completes it",
     erase_door: "Door",
     visited_on: "Visited on",
+    due_title: "No agreement left: to erase",
+    due_hint: "These people withdrew every agreement: their name and contact details have no ground to be kept. Erase them (the plan shows what goes).",
+    due_after_withdrawal: "That was their last agreement: their record is now to erase.",
+    ledger: "Agreements ledger",
+    ledger_consent: "agreement",
+    ledger_withdrawal: "withdrawal",
+    ledger_notice: "notice no. {version}, fingerprint {hash}",
+    ledger_no_notice: "before information notices",
 };
 
 /// The sortition pages.

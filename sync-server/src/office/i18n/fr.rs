@@ -533,6 +533,14 @@ pub const VOLUNTEERS: VolunteersTexts = VolunteersTexts {
     erase_plan_unfinished: "Fiche déjà effacée par un premier essai qui n'a pas pu finir : cet effacement le termine",
     erase_door: "Porte",
     visited_on: "Passage du",
+    due_title: "Plus aucun accord : à effacer",
+    due_hint: "Ces personnes ont retiré tous leurs accords : leur nom et leurs coordonnées n'ont plus de raison d'être gardés. Effacez-les (le plan montre ce qui part).",
+    due_after_withdrawal: "C'était son dernier accord : sa fiche est maintenant à effacer.",
+    ledger: "Registre des accords",
+    ledger_consent: "accord",
+    ledger_withdrawal: "retrait",
+    ledger_notice: "avis n° {version}, empreinte {hash}",
+    ledger_no_notice: "avant les avis d'information",
 };
 
 /// Les pages du tirage au sort.

@@ -704,6 +704,14 @@ volunteers_texts! {
     erase_plan_unfinished,
     erase_door,
     visited_on,
+    due_title,
+    due_hint,
+    due_after_withdrawal,
+    ledger,
+    ledger_consent,
+    ledger_withdrawal,
+    ledger_notice,
+    ledger_no_notice,
 }
 
 macro_rules! privacy_texts {
