@@ -20,12 +20,16 @@ pub enum Role {
     YouthAmbassador,
     /// Elected official: reads, never writes, no personal data.
     ElectedOfficial,
+    /// The municipality's data protection officer: an office account that
+    /// reads the requests register, the journal and the records of
+    /// processing; never a phone, never a resident's data.
+    DataProtectionOfficer,
 }
 
 impl Role {
     /// Whether this role may only read.
     pub fn is_read_only(self) -> bool {
-        self == Role::ElectedOfficial
+        matches!(self, Role::ElectedOfficial | Role::DataProtectionOfficer)
     }
 
     /// The name stored in databases.
@@ -35,6 +39,7 @@ impl Role {
             Role::Agent => "agent",
             Role::YouthAmbassador => "youth_ambassador",
             Role::ElectedOfficial => "elected_official",
+            Role::DataProtectionOfficer => "dpo",
         }
     }
 
@@ -45,6 +50,7 @@ impl Role {
             "agent" => Role::Agent,
             "youth_ambassador" => Role::YouthAmbassador,
             "elected_official" => Role::ElectedOfficial,
+            "dpo" => Role::DataProtectionOfficer,
             _ => return None,
         })
     }

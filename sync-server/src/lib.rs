@@ -14,6 +14,7 @@ pub mod erasure;
 pub mod follow_ups;
 pub mod http;
 pub mod ideas;
+pub mod journal;
 pub mod notices;
 pub mod office;
 pub mod readmodel;
@@ -124,15 +125,33 @@ pub fn router(state: AppState) -> Router {
             headers::panicked,
         ))
         .layer(axum::middleware::from_fn(headers::secure))
-        // Paths only: a query may carry a form token, a body personal data.
+        // Paths only, ids masked: a query may carry a form token, a body
+        // personal data, a path a person's id.
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(
                 |request: &axum::http::Request<_>| {
-                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                    tracing::info_span!("request", method = %request.method(), path = %loggable_path(request.uri().path()))
                 },
             ),
         )
         .with_state(state)
+}
+
+/// A request's path as the logs keep it: every segment that reads as an
+/// id (a UUID, or 16 hex digits or more: a person, a visit, a draw) is
+/// `{id}`, so no log line names whom a request was about; at most 200
+/// characters.
+pub fn loggable_path(path: &str) -> String {
+    let masked: Vec<&str> = path
+        .split('/')
+        .map(|segment| {
+            let hex = segment.chars().filter(char::is_ascii_hexdigit).count();
+            let id_like = segment.parse::<uuid::Uuid>().is_ok()
+                || (hex >= 16 && segment.chars().all(|c| c.is_ascii_hexdigit() || c == '-'));
+            if id_like { "{id}" } else { segment }
+        })
+        .collect();
+    masked.join("/").chars().take(200).collect()
 }
 
 /// Serves until `shutdown` resolves.
@@ -172,4 +191,27 @@ pub async fn serve_with(
     .with_graceful_shutdown(shutdown)
     .await
     .context("server failed")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn a_logged_path_names_no_one() {
+        let person = "0b6f7c1e-2a4d-4c9e-9f1a-3d2b5e6f7a8b";
+        assert_eq!(
+            loggable_path(&format!("/office/volunteers/{person}/withdraw")),
+            "/office/volunteers/{id}/withdraw"
+        );
+        assert_eq!(
+            loggable_path("/office/sortition/draws/9f1a3d2b5e6f7a8b0b6f7c1e2a4d4c9e"),
+            "/office/sortition/draws/{id}"
+        );
+        assert_eq!(
+            loggable_path("/office/exports/visits.csv"),
+            "/office/exports/visits.csv"
+        );
+        assert_eq!(loggable_path(&"/a".repeat(500)).chars().count(), 200);
+    }
 }

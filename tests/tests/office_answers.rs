@@ -233,7 +233,9 @@ async fn answers_given_at_doors_reach_the_office_counted_once_with_their_denomin
     // words with the phone number masked, options in their wording.
     let q = format!("campaign={}", campaign.id);
     let file = coordinator
-        .get(&format!("/office/exports/answers.csv?{q}"))
+        .get(&format!(
+            "/office/exports/answers.csv?{q}&reason=Bilan%20du%20questionnaire"
+        ))
         .await;
     assert_eq!(file.status, 200);
     let rows: Vec<&str> = file.body.lines().skip(1).collect();

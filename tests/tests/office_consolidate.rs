@@ -479,8 +479,21 @@ async fn exports_carry_no_free_text_and_open_data_only_counts() {
     let pages = OfficePages::new(&f.server, &f.office);
     let q = format!("campaign={}", f.campaign.id);
 
-    let visits = pages.get(&format!("/office/exports/visits.csv?{q}")).await;
+    // A door-level file goes only with a stated reason, which the journal
+    // keeps with who downloaded it.
+    let refused = pages.get(&format!("/office/exports/visits.csv?{q}")).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("motif"), "says why");
+    let reason = "Relance%20des%20portes%20closes";
+    let visits = pages
+        .get(&format!("/office/exports/visits.csv?{q}&reason={reason}"))
+        .await;
     assert_eq!(visits.status, 200);
+    let journal = pages.get("/office/privacy/journal").await;
+    assert!(
+        journal.body.contains("visits.csv") && journal.body.contains("Relance des portes closes"),
+        "the export and its reason are in the journal"
+    );
     assert!(visits.body.starts_with('\u{feff}'), "no byte-order mark");
     assert_eq!(visits.body.lines().count(), f.visits.len() + 1);
     assert!(
@@ -488,7 +501,9 @@ async fn exports_carry_no_free_text_and_open_data_only_counts() {
         "free text exported"
     );
     let semicolon = pages
-        .get(&format!("/office/exports/visits.csv?{q}&sep=semicolon"))
+        .get(&format!(
+            "/office/exports/visits.csv?{q}&sep=semicolon&reason={reason}"
+        ))
         .await;
     assert!(
         semicolon

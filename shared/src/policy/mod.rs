@@ -19,6 +19,9 @@
 //! | follow-up | receive, create | receive in scope, create | — | — |
 //! | person | receive, create, modify own | receive own, create, modify own | — | — |
 //!
+//! The data protection officer's account is the office's alone: no phone
+//! is enrolled for it, so every cell of its column is "—".
+//!
 //! "In scope": the buildings of the sectors the device is assigned to, and
 //! those sectors (for a follow-up: its building, or raised by this
 //! device); a phone no sector names has nothing in scope, unless the
@@ -80,6 +83,8 @@ const fn r(receive: Reach, create: Reach, modify: Reach) -> Rights {
 pub const fn rights(role: Role, kind: DocKind) -> Rights {
     use Reach::{All, InScope, None, Own};
     match (role, kind) {
+        // An office account only: no phone is enrolled for it.
+        (Role::DataProtectionOfficer, _) => r(None, None, None),
         (_, DocKind::Campaign | DocKind::Neighbourhood) => r(All, None, None),
         (Role::Agent | Role::YouthAmbassador, DocKind::Building | DocKind::Sector) => {
             r(InScope, None, None)
@@ -101,7 +106,8 @@ pub const fn rights(role: Role, kind: DocKind) -> Rights {
     }
 }
 
-/// Every role, for tables and tests.
+/// Every role a phone is enrolled for, for tables and tests (the data
+/// protection officer's is an office account: none is).
 pub const ROLES: [Role; 4] = [
     Role::Coordinator,
     Role::Agent,

@@ -948,3 +948,18 @@ fn a_person_with_no_consent_left_is_written_to_only_by_a_new_consent() {
         Err(Refused::Attribution)
     );
 }
+
+#[test]
+fn the_data_protection_officer_holds_no_document_on_any_phone() {
+    for kind in KINDS {
+        assert_eq!(
+            rights(Role::DataProtectionOfficer, kind),
+            Rights {
+                receive: Reach::None,
+                create: Reach::None,
+                modify: Reach::None
+            },
+            "{kind:?}"
+        );
+    }
+}

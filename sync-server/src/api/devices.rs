@@ -22,6 +22,11 @@ pub async fn new_code(
     body: Result<Json<NewEnrolmentCode>, JsonRejection>,
 ) -> Result<Json<EnrolmentCode>, ApiError> {
     let Json(request) = body?;
+    if request.role == shared::api::Role::DataProtectionOfficer {
+        return Err(ApiError::InvalidBody(
+            "no phone is enrolled for the data protection officer".into(),
+        ));
+    }
     let control = state.control.clone();
     let valid_ms = state.config.enrolment_minutes.saturating_mul(60_000);
     let (code, expires_at) = run_blocking(move || {

@@ -7,7 +7,6 @@
 use crate::AppState;
 use crate::http::auth::Coordinator;
 use crate::http::error::ApiError;
-use crate::storage::control::now_ms;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Router, routing::post};
@@ -28,9 +27,11 @@ pub async fn erase(
     let store = state.tenants.store(account.municipality)?;
     let control = state.control.clone();
     let municipality = account.municipality;
+    let account_id = account.id.clone();
+    let clock = state.clock.clone();
     let erased = tokio::task::spawn_blocking(move || {
         let mut store = store.get()?;
-        let now = now_ms();
+        let now = clock.now();
         // Journaled first: a restore replays it (`erasure::replay`).
         if store
             .heads(&shared::schema::DocId::person(person))?
@@ -47,7 +48,21 @@ pub async fn erase(
         }
         // Only a person of the caller's municipality: another's id is
         // unknown here (404); erasing one again finishes a first try.
-        anyhow::Ok(crate::volunteers::erase(&mut *store, person, now)?)
+        let erased = crate::volunteers::erase(&mut *store, person, now)?;
+        if erased != crate::volunteers::Erasure::Unknown {
+            crate::journal::record(
+                &control,
+                municipality,
+                &account_id,
+                now,
+                &crate::journal::Event::Erased {
+                    persons: 1,
+                    visits: 0,
+                    follow_ups: 0,
+                },
+            )?;
+        }
+        anyhow::Ok(erased)
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))??;

@@ -24,6 +24,9 @@ pub const NAME: &str = "Démo – Villejuif";
 pub const EMAIL: &str = "coordination@demo.palier.invalid";
 /// The demo elected official's e-mail (read-only office, same password).
 pub const ELECTED_EMAIL: &str = "elus@demo.palier.invalid";
+/// The demo's data protection officer (the register, the journal and the
+/// records of processing, read only).
+pub const DPO_EMAIL: &str = "dpo@demo.palier.invalid";
 
 /// What a newcomer needs to try the demo.
 #[derive(Debug, Clone)]
@@ -50,6 +53,10 @@ impl fmt::Display for Demo {
         writeln!(
             f,
             "  elected login:   {ELECTED_EMAIL} (same password; reports and figures only)"
+        )?;
+        writeln!(
+            f,
+            "  dpo login:       {DPO_EMAIL} (same password; privacy pages, read only)"
         )?;
         writeln!(
             f,
@@ -136,6 +143,12 @@ pub fn ensure(state: &AppState) -> anyhow::Result<Demo> {
         ELECTED_EMAIL,
         &password,
         Role::ElectedOfficial,
+    )?;
+    state.control.upsert_account(
+        municipality,
+        DPO_EMAIL,
+        &password,
+        Role::DataProtectionOfficer,
     )?;
     let (code, _) =
         state

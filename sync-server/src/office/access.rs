@@ -26,11 +26,16 @@ const EVERY_SECTION: [Section; 10] = [
 /// An elected official's sections: the figures and the reports.
 const READER_SECTIONS: [Section; 2] = [Section::Results, Section::Reports];
 
+/// The data protection officer's section: the notice, the requests
+/// register, the journal and the records of processing.
+const DPO_SECTIONS: [Section; 1] = [Section::Privacy];
+
 /// The sections `role`'s menu lists (none for a phone's roles).
 pub fn sections(role: Role) -> &'static [Section] {
     match role {
         Role::Coordinator => &EVERY_SECTION,
         Role::ElectedOfficial => &READER_SECTIONS,
+        Role::DataProtectionOfficer => &DPO_SECTIONS,
         Role::Agent | Role::YouthAmbassador => &[],
     }
 }
@@ -39,17 +44,30 @@ pub fn sections(role: Role) -> &'static [Section] {
 pub fn home(role: Role) -> &'static str {
     match role {
         Role::ElectedOfficial => "/office/dashboard",
+        Role::DataProtectionOfficer => "/office/privacy/notice",
         _ => "/office",
     }
 }
 
-/// Whether `role` may make a request: a coordinator any; an elected
-/// official only reads (`GET`, `HEAD`), and only pages open to readers
-/// (the `Reader` extractor); a phone's roles none.
-pub fn may_request(role: Role, open_to_readers: bool, writes: bool) -> bool {
+/// Who a page is open to, besides coordinators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Coordinators only.
+    Coordinators,
+    /// Elected officials too, to read (the figures and the reports).
+    Readers,
+    /// The data protection officer too, to read (the privacy pages).
+    PrivacyReaders,
+}
+
+/// Whether `role` may make a request to a page open to `audience`: a
+/// coordinator any; an elected official or the DPO only reads (`GET`,
+/// `HEAD`), and only the pages open to them; a phone's roles none.
+pub fn may_request(role: Role, audience: Audience, writes: bool) -> bool {
     match role {
         Role::Coordinator => true,
-        Role::ElectedOfficial => open_to_readers && !writes,
+        Role::ElectedOfficial => audience == Audience::Readers && !writes,
+        Role::DataProtectionOfficer => audience == Audience::PrivacyReaders && !writes,
         Role::Agent | Role::YouthAmbassador => false,
     }
 }
@@ -92,9 +110,10 @@ mod tests {
     fn an_elected_official_reads_figures_and_reports_only() {
         let elected = Role::ElectedOfficial;
         assert_eq!(sections(elected), [Section::Results, Section::Reports]);
-        assert!(may_request(elected, true, false));
-        assert!(!may_request(elected, true, true));
-        assert!(!may_request(elected, false, false));
+        assert!(may_request(elected, Audience::Readers, false));
+        assert!(!may_request(elected, Audience::Readers, true));
+        assert!(!may_request(elected, Audience::Coordinators, false));
+        assert!(!may_request(elected, Audience::PrivacyReaders, false));
         for part in [
             Part::Preparation,
             Part::Team,
@@ -107,7 +126,20 @@ mod tests {
         }
         assert_eq!(home(elected), "/office/dashboard");
         for phone in [Role::Agent, Role::YouthAmbassador] {
-            assert!(sections(phone).is_empty() && !may_request(phone, true, false));
+            assert!(sections(phone).is_empty() && !may_request(phone, Audience::Readers, false));
+        }
+    }
+
+    #[test]
+    fn the_dpo_reads_the_privacy_pages_only() {
+        let dpo = Role::DataProtectionOfficer;
+        assert_eq!(sections(dpo), [Section::Privacy]);
+        assert!(may_request(dpo, Audience::PrivacyReaders, false));
+        assert!(!may_request(dpo, Audience::PrivacyReaders, true));
+        assert!(!may_request(dpo, Audience::Readers, false));
+        assert!(!may_request(dpo, Audience::Coordinators, false));
+        for part in [Part::Exports, Part::ResidentsWords, Part::Team] {
+            assert!(!sees(dpo, part));
         }
     }
 }

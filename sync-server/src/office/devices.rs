@@ -29,6 +29,7 @@ fn role_name(office: &Office, role: Role) -> &'static str {
         Role::YouthAmbassador => t.role_ambassador,
         Role::Coordinator => t.role_coordinator,
         Role::ElectedOfficial => t.role_elected,
+        Role::DataProtectionOfficer => t.role_dpo,
     }
 }
 

@@ -116,7 +116,7 @@ pub async fn prepare(office: Office, body: Bytes) -> Result<Markup, PageError> {
 pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError> {
     let request = request(&body);
     let plan = read_plan(&office, &request).await?;
-    let now = crate::storage::control::now_ms();
+    let now = office.state().clock.now();
     // Journaled before it is carried out: a restore replays the journal
     // (ids and times only), so a backup taken before forgets again.
     let entries = erasure::journal(&plan, now);
@@ -140,6 +140,13 @@ pub async fn confirm(office: Office, body: Bytes) -> Result<Response, PageError>
             .await
             .map_err(|e| PageError::Internal(e.into()))?
             .map_err(|e| PageError::Internal(e.into()))?;
+    office
+        .journal(crate::journal::Event::Erased {
+            persons: applied.persons,
+            visits: applied.visits,
+            follow_ups: applied.follow_ups,
+        })
+        .await?;
     // Counts only: who was erased is never written to a log.
     tracing::info!(
         persons = applied.persons,

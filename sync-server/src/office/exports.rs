@@ -112,20 +112,12 @@ pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
         }
         section.card {
             h2 { (r.export_visits) " (" (visits) ")" }
-            p.actions {
-                a.button data-progress=(visits) href=(format!("/office/exports/visits.csv?{q}")) download { (r.export_csv) }
-                a.button data-progress=(visits) href=(format!("/office/exports/visits.csv?{q}&sep=semicolon")) download { (r.export_csv_fr) }
-            }
-            progress hidden max=(visits.max(1)) value="0" {}
+            (door_level_form(&office, "/office/exports/visits.csv", &q, r))
         }
         section.card #answers {
             h2 { (r.export_answers) " (" (answers) ")" }
             p.hint { (r.export_answers_hint) }
-            p.actions {
-                a.button data-progress=(answers) href=(format!("/office/exports/answers.csv?{q}")) download { (r.export_csv) }
-                a.button data-progress=(answers) href=(format!("/office/exports/answers.csv?{q}&sep=semicolon")) download { (r.export_csv_fr) }
-            }
-            progress hidden max=(answers.max(1)) value="0" {}
+            (door_level_form(&office, "/office/exports/answers.csv", &q, r))
             h3 { (r.export_answer_counts) }
             p.actions {
                 (link("/office/exports/answer-counts.csv", "", r.export_csv))
@@ -247,10 +239,30 @@ pub async fn download(
     Path(name): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
-    match name.as_str() {
-        "visits.csv" => return visits(office, raw).await,
-        "answers.csv" => return answers(office, raw).await,
-        _ => {}
+    if matches!(name.as_str(), "visits.csv" | "answers.csv") {
+        // Door-level: only with a stated reason, written to the journal.
+        let Some(reason) = stated_reason(raw.as_deref()) else {
+            let t = office.lang.privacy();
+            let body = html! { (super::layout::notice("error", t.export_reason_missing)) p { a href="/office/exports" { (office.lang.results().exports) } } };
+            return Ok((
+                axum::http::StatusCode::BAD_REQUEST,
+                page(
+                    &office,
+                    Section::Results,
+                    office.lang.results().exports,
+                    body,
+                ),
+            )
+                .into_response());
+        };
+        office
+            .journal(crate::journal::Event::exported(&name, &reason))
+            .await?;
+        return if name == "visits.csv" {
+            visits(office, raw).await
+        } else {
+            answers(office, raw).await
+        };
     }
     let lang = office.lang;
     let name_in = name.clone();
@@ -464,6 +476,44 @@ async fn stream_csv(
         response.headers_mut().insert(ROWS_HEADER, value);
     }
     Ok(response)
+}
+
+/// A door-level file's form: the filter as hidden fields, the reason the
+/// coordinator states (required; written to the journal), the separator.
+fn door_level_form(
+    office: &Office,
+    path: &str,
+    filter: &str,
+    r: &super::i18n::ResultsTexts,
+) -> Markup {
+    let t = office.lang.privacy();
+    let id = path.rsplit('/').next().unwrap_or("file").replace('.', "-");
+    html! {
+        form.card.door-level method="get" action=(path) {
+            @for (name, value) in form_urlencoded::parse(filter.as_bytes()) {
+                input type="hidden" name=(name) value=(value);
+            }
+            label for=(format!("reason-{id}")) { (t.export_reason) }
+            input id=(format!("reason-{id}")) name="reason" required minlength=(MIN_REASON_CHARS) maxlength=(crate::journal::MAX_REASON_CHARS);
+            label for=(format!("sep-{id}")) { (t.export_separator) }
+            select id=(format!("sep-{id}")) name="sep" {
+                option value="" { (r.export_csv) }
+                option value="semicolon" { (r.export_csv_fr) }
+            }
+            button type="submit" { (t.export_download) }
+        }
+    }
+}
+
+/// The fewest characters a stated reason has.
+const MIN_REASON_CHARS: usize = 5;
+
+/// The reason stated for a door-level file, if it is one.
+fn stated_reason(raw: Option<&str>) -> Option<String> {
+    let reason = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .find(|(name, _)| name == "reason")
+        .map(|(_, value)| value.trim().to_string())?;
+    (reason.chars().count() >= MIN_REASON_CHARS).then_some(reason)
 }
 
 /// `GET /office/exports/visits.csv`: every visit, outcomes in the office's

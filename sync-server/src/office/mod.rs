@@ -32,6 +32,7 @@ mod layout;
 mod login;
 mod map;
 mod notice;
+mod privacy;
 mod questionnaire;
 mod remember;
 mod report;
@@ -150,6 +151,7 @@ pub fn router() -> Router<AppState> {
             "/office/privacy/notice",
             get(notice::show).post(notice::publish),
         )
+        .route("/office/privacy/journal", get(privacy::show_journal))
         .route("/avis/{municipality}", get(notice::public))
         .route("/office/devices", get(devices::show))
         .route("/office/devices/codes", post(devices::new_code))

@@ -4,8 +4,9 @@
 //! (`/avis/{municipality}`). Thin shells over `crate::notices`.
 
 use super::form::Fields;
-use super::layout::{PageError, Section, date, notice, page};
-use super::session::Office;
+use super::layout::{PageError, date, notice};
+use super::privacy::{Tab, privacy_page};
+use super::session::{Office, PrivacyReader};
 use crate::AppState;
 use crate::notices::{self, Refusal, template};
 use axum::body::Bytes;
@@ -16,7 +17,10 @@ use maud::{Markup, html};
 use shared::domain::{MunicipalityId, Notice, NoticeText};
 
 /// `GET /office/privacy/notice`.
-pub async fn show(office: Office, Query(query): Query<PageQuery>) -> Result<Markup, PageError> {
+pub async fn show(
+    PrivacyReader(office): PrivacyReader,
+    Query(query): Query<PageQuery>,
+) -> Result<Markup, PageError> {
     let (control, municipality) = (office.state().control.clone(), office.account.municipality);
     let (notices, name) = crate::http::auth::run_blocking(move || {
         Ok((
@@ -64,6 +68,8 @@ fn render(
             },
             None => (notice("error", t.notice_none)),
         }
+        // The DPO reads the versions; coordinators publish.
+        @if office.account.role == shared::api::Role::Coordinator {
         form.card method="post" action=(office.action("/office/privacy/notice")) {
             @for text in form {
                 @let lang = text.language.as_str();
@@ -80,6 +86,7 @@ fn render(
                 }
             }
             button.primary type="submit" { (t.notice_publish) }
+        }
         }
         @if !notices.is_empty() {
             h2 { (t.notice_versions) }
@@ -101,7 +108,7 @@ fn render(
             }
         }
     };
-    page(office, Section::Privacy, t.notice_title, body)
+    privacy_page(office, Tab::Notice, t.notice_title, body)
 }
 
 fn refusal_words(office: &Office, refusal: &Refusal) -> &'static str {
@@ -135,7 +142,14 @@ pub async fn publish(office: Office, body: Bytes) -> Result<Response, PageError>
         let notices = control.notices(municipality)?;
         match notices::plan(notices::in_force(&notices), &form) {
             Ok(texts) => {
-                notices::apply(&control, municipality, &texts, &by, now)?;
+                let version = notices::apply(&control, municipality, &texts, &by, now)?;
+                crate::journal::record(
+                    &control,
+                    municipality,
+                    &by,
+                    now,
+                    &crate::journal::Event::PublishedNotice { version },
+                )?;
                 Ok(Ok(()))
             }
             Err(refusal) => Ok(Err((refusal, notices, form))),

@@ -66,6 +66,12 @@ pub async fn search(office: Office, body: Bytes) -> Result<Markup, PageError> {
         .await
         .map_err(|e| PageError::Internal(e.into()))??
     };
+    office
+        .journal(crate::journal::Event::SearchedResident {
+            persons: persons.len(),
+            visits: held.visits.len(),
+        })
+        .await?;
     let found = Findings {
         persons,
         held,

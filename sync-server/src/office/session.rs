@@ -122,7 +122,7 @@ impl Office {
     async fn extract(
         parts: &mut Parts,
         state: &AppState,
-        readers_too: bool,
+        audience: super::access::Audience,
     ) -> Result<Self, Response> {
         let Ok(lang) = Lang::from_request_parts(parts, state).await;
         let to_login = || Redirect::to("/office/login").into_response();
@@ -138,7 +138,7 @@ impl Office {
             .map_err(|e| PageError::Internal(e.into()).into_response())?
             .map_err(|e| PageError::Internal(e.into()).into_response())?
             .ok_or_else(to_login)?;
-        let role_ok = super::access::may_request(account.role, readers_too, unsafe_method);
+        let role_ok = super::access::may_request(account.role, audience, unsafe_method);
         if !role_ok || !form_ok {
             return Err(PageError::Forbidden(lang).into_response());
         }
@@ -161,7 +161,7 @@ impl FromRequestParts<AppState> for Office {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        Office::extract(parts, state, false).await
+        Office::extract(parts, state, super::access::Audience::Coordinators).await
     }
 }
 
@@ -174,7 +174,24 @@ impl FromRequestParts<AppState> for Reader {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        Office::extract(parts, state, true).await.map(Reader)
+        Office::extract(parts, state, super::access::Audience::Readers)
+            .await
+            .map(Reader)
+    }
+}
+
+/// Someone at the office who may read the privacy pages (the requests
+/// register, the journal, the records of processing, the notice): a
+/// coordinator, or the data protection officer (who may only read).
+pub struct PrivacyReader(pub Office);
+
+impl FromRequestParts<AppState> for PrivacyReader {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        Office::extract(parts, state, super::access::Audience::PrivacyReaders)
+            .await
+            .map(PrivacyReader)
     }
 }
 
@@ -182,6 +199,18 @@ impl Office {
     /// Where a form posts to: `path` with the session's form token.
     pub fn action(&self, path: &str) -> String {
         format!("{path}?{CSRF_PARAM}={}", self.csrf)
+    }
+
+    /// Records in the journal what this account did with personal data.
+    pub async fn journal(&self, event: crate::journal::Event) -> Result<(), PageError> {
+        let control = self.state.control.clone();
+        let (municipality, account) = (self.account.municipality, self.account.id.clone());
+        let at = self.state.clock.now();
+        crate::http::auth::run_blocking(move || {
+            crate::journal::record(&control, municipality, &account, at, &event)
+        })
+        .await
+        .map_err(|e| PageError::Internal(anyhow::anyhow!("journal: {e:?}")))
     }
 
     /// The server's state.

@@ -357,6 +357,12 @@ pub async fn draw(office: Office, body: Bytes) -> Result<Response, PageError> {
             .await
             .map_err(|e| PageError::Internal(e.into()))?
             .map_err(|e| PageError::Internal(e.into()))?;
+    office
+        .journal(crate::journal::Event::Drew {
+            pool: setup_state.pool.volunteers.len(),
+            panel: drawn.record.panel.len(),
+        })
+        .await?;
     Ok(Redirect::to(&format!("/office/sortition/draws/{id}")).into_response())
 }
 

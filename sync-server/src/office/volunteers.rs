@@ -20,6 +20,9 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
     let rows = office
         .with_store(move |store| Ok(volunteers::read(store, purpose)?))
         .await?;
+    office
+        .journal(crate::journal::Event::OpenedVolunteers { listed: rows.len() })
+        .await?;
     let t = office.lang.volunteers();
     let due: Vec<_> = rows.iter().filter(|v| v.due_for_erasure()).collect();
     let body = html! {
@@ -166,6 +169,11 @@ pub async fn withdraw(
             }
         })
         .await?;
+    if done.is_some() {
+        office
+            .journal(crate::journal::Event::withdrew(purpose))
+            .await?;
+    }
     let flag = match done {
         Some(false) => "withdrawn=1",
         Some(true) => "withdrawn=1&due=1",

@@ -12,6 +12,8 @@
 //! PostgreSQL the schema `control` ([`db`]).
 
 pub mod db;
+mod journal;
+pub use journal::JournalRow;
 mod notices;
 mod schema;
 

@@ -193,6 +193,25 @@ CREATE TABLE notices (
 ALTER TABLE devices ADD COLUMN notice_since {int};
 ",
     },
+    Step {
+        version: 10,
+        name: "the journal of who did what with personal data",
+        // One line per act: who (an account, or '' for the server
+        // itself), when, what (a stable name) and its details as JSON:
+        // counts, purposes, versions, a file's name, a stated reason.
+        // Never a resident's name, contact, words or id
+        // (`journal::Event`).
+        sql: "
+CREATE TABLE journal (
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    at {int} NOT NULL,
+    account_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX journal_by_time ON journal (municipality_id, at);
+",
+    },
 ];
 
 /// An SQL dialect the control database runs on.
