@@ -18,6 +18,7 @@ pub mod journal;
 pub mod notices;
 pub mod office;
 pub mod readmodel;
+pub mod requests;
 pub mod residents;
 pub mod storage;
 pub mod volunteers;

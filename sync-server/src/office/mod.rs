@@ -36,6 +36,7 @@ mod privacy;
 mod questionnaire;
 mod remember;
 mod report;
+mod requests;
 mod residents;
 mod results;
 mod results_map;
@@ -152,6 +153,11 @@ pub fn router() -> Router<AppState> {
             get(notice::show).post(notice::publish),
         )
         .route("/office/privacy/journal", get(privacy::show_journal))
+        .route(
+            "/office/privacy/requests",
+            get(requests::show).post(requests::record),
+        )
+        .route("/office/privacy/requests/{id}", post(requests::change))
         .route("/avis/{municipality}", get(notice::public))
         .route("/office/devices", get(devices::show))
         .route("/office/devices/codes", post(devices::new_code))

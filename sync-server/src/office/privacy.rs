@@ -152,10 +152,16 @@ fn what(office: &Office, line: &Line) -> String {
             .j_drew
             .replace("{pool}", &n(pool))
             .replace("{panel}", &n(panel)),
-        Event::Request { kind, state } => t
-            .j_request
-            .replace("{kind}", kind)
-            .replace("{state}", state),
+        Event::Request { kind, state } => {
+            t.j_request.replace("{kind}", t.request_kind(kind)).replace(
+                "{state}",
+                if state == "extended" {
+                    t.req_extend
+                } else {
+                    t.request_state(state)
+                },
+            )
+        }
         Event::Purged {
             persons,
             visits,

@@ -785,9 +785,68 @@ privacy_texts! {
     export_reason_missing,
     export_download,
     export_separator,
+    req_title,
+    req_hint,
+    req_summary,
+    req_new,
+    req_kind,
+    req_received,
+    req_reference,
+    req_reference_hint,
+    req_record,
+    req_recorded,
+    req_none,
+    req_due,
+    req_standing,
+    req_state,
+    req_who,
+    req_extend,
+    req_extend_reason,
+    req_close_done,
+    req_close_refused,
+    req_due_in,
+    req_due_today,
+    req_overdue,
+    req_closed,
+    req_extended,
+    req_refused_kind,
+    req_refused_day,
+    req_refused_long,
+    req_refused_reason,
+    req_refused_again,
+    req_refused_closed,
+    req_kind_access,
+    req_kind_rectification,
+    req_kind_erasure,
+    req_kind_objection,
+    req_kind_withdrawal,
+    req_state_open,
+    req_state_done,
+    req_state_refused,
+    req_tools,
 }
 
 impl PrivacyTexts {
+    /// A request's kind, from its stable name.
+    pub fn request_kind(&self, name: &str) -> &'static str {
+        match name {
+            "access" => self.req_kind_access,
+            "rectification" => self.req_kind_rectification,
+            "erasure" => self.req_kind_erasure,
+            "objection" => self.req_kind_objection,
+            _ => self.req_kind_withdrawal,
+        }
+    }
+
+    /// A request's state, from its stable name.
+    pub fn request_state(&self, name: &str) -> &'static str {
+        match name {
+            "done" => self.req_state_done,
+            "refused" => self.req_state_refused,
+            _ => self.req_state_open,
+        }
+    }
+
     /// A notice language's name, in the office's language.
     pub fn language(&self, tag: &str) -> &'static str {
         match tag {

@@ -15,6 +15,8 @@ pub mod db;
 mod journal;
 pub use journal::JournalRow;
 mod notices;
+mod requests;
+pub use requests::RequestRow;
 mod schema;
 
 use crate::storage::secrets;

@@ -212,6 +212,33 @@ CREATE TABLE journal (
 CREATE INDEX journal_by_time ON journal (municipality_id, at);
 ",
     },
+    Step {
+        version: 11,
+        name: "the register of residents' requests",
+        // One row per request a resident made about their data: its kind,
+        // the Paris day received and the day it is due (a calendar month
+        // later, or three with a stated reason), its state, who recorded
+        // and who closed it. `reference` points to where the request
+        // itself is filed (a letter's number): the register is not where
+        // a resident's identity is kept.
+        sql: "
+CREATE TABLE requests (
+    id TEXT PRIMARY KEY,
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    kind TEXT NOT NULL,
+    received_on TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    extension_reason TEXT NOT NULL DEFAULT '',
+    reference TEXT NOT NULL,
+    state TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at {int} NOT NULL,
+    closed_by TEXT NOT NULL DEFAULT '',
+    closed_at {int}
+);
+CREATE INDEX requests_by_municipality ON requests (municipality_id, due_on);
+",
+    },
 ];
 
 /// An SQL dialect the control database runs on.
