@@ -43,6 +43,7 @@ mod results_map;
 mod sectors;
 mod session;
 mod sortition;
+mod subject_access;
 mod territory;
 mod territory_columns;
 mod volunteers;
@@ -145,6 +146,15 @@ pub fn router() -> Router<AppState> {
             get(residents::form).post(residents::search),
         )
         .route("/office/residents/erase", post(erasure::prepare))
+        .route("/office/residents/{id}/access", get(subject_access::show))
+        .route(
+            "/office/residents/{id}/access.json",
+            get(subject_access::json),
+        )
+        .route(
+            "/office/residents/{id}/rectify",
+            post(subject_access::rectify),
+        )
         .route("/office/residents/erase/confirm", post(erasure::confirm))
         .route("/office/exports", get(exports::show))
         .route("/office/exports/{file}", get(exports::download))

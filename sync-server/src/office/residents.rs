@@ -138,6 +138,7 @@ fn shell(
                                     @if let Some(phone) = &p.phone { " · " (phone) }
                                     @if let Some(email) = &p.email { " · " (email) }
                                     " · " a href=(format!("/office/volunteers#v-{}", p.id.0)) { (t.see_volunteer) }
+                                    " · " a href=(format!("/office/residents/{}/access", p.id.0)) { (office.lang.privacy().access_link) }
                                 }
                             }
                         }

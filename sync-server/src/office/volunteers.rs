@@ -70,7 +70,10 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                 tbody {
                     @for v in &rows {
                         tr id=(format!("v-{}", v.id.0)) {
-                            th scope="row" { (v.name) }
+                            th scope="row" {
+                                (v.name) br;
+                                a href=(format!("/office/residents/{}/access", v.id.0)) { small { (office.lang.privacy().access_link) } }
+                            }
                             td { (v.phone.as_deref().unwrap_or("")) @if let Some(e) = &v.email { br; (e) } }
                             td {
                                 ul.consents {

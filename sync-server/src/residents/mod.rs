@@ -14,6 +14,8 @@
 //! their words.
 
 pub use crate::consolidate::held::{FollowUpHit, Held, Matched, VisitHit};
+pub mod access;
+
 use crate::volunteers;
 use shared::domain::PersonId;
 use shared::store::StoreError;

@@ -173,3 +173,9 @@ document.addEventListener("DOMContentLoaded", () => {
     select.addEventListener("change", () => select.form.requestSubmit());
   }
 });
+
+// A button that prints the page (the subject access's paper copy); CSP
+// forbids inline handlers, so it is wired here.
+for (const button of document.querySelectorAll("button[data-print]")) {
+  button.addEventListener("click", () => window.print());
+}
