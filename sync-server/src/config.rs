@@ -128,6 +128,10 @@ pub struct ServeConfig {
     /// the backlog).
     #[arg(long, env = "PALIER_READ_MODEL", value_enum, default_value = "eager")]
     pub read_model: Projection,
+    /// How often what has passed its retention period is purged, in
+    /// seconds (`retention`); 0: never by itself.
+    #[arg(long, env = "PALIER_RETENTION_EVERY_SECS", default_value_t = 600)]
+    pub retention_every_secs: u64,
 }
 
 /// When the read model is brought up to date (see `readmodel`).

@@ -20,6 +20,7 @@ pub mod office;
 pub mod readmodel;
 pub mod requests;
 pub mod residents;
+pub mod retention;
 pub mod storage;
 pub mod volunteers;
 
@@ -155,6 +156,22 @@ pub fn loggable_path(path: &str) -> String {
     masked.join("/").chars().take(200).collect()
 }
 
+/// Purges what has passed its retention period, every `every`, on a
+/// blocking thread; a failure is logged and tried again next time.
+async fn purge_every(state: AppState, every: std::time::Duration) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.tick().await; // the first tick is now: wait one period first
+    loop {
+        ticks.tick().await;
+        let inside = state.clone();
+        match tokio::task::spawn_blocking(move || retention::run_all(&inside)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => tracing::error!(%error, "retention purge failed"),
+            Err(error) => tracing::error!(%error, "retention purge panicked"),
+        }
+    }
+}
+
 /// Serves until `shutdown` resolves.
 pub async fn serve(
     config: ServeConfig,
@@ -184,6 +201,12 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let address = listener.local_addr()?;
+    if state.config.retention_every_secs > 0 {
+        tokio::spawn(purge_every(
+            state.clone(),
+            std::time::Duration::from_secs(state.config.retention_every_secs),
+        ));
+    }
     tracing::info!(%address, "Palier is listening");
     axum::serve(
         listener,

@@ -39,6 +39,8 @@ pub fn test_config(data: &Path) -> ServeConfig {
         enrolment_minutes: 60,
         throttle_window_secs: 900,
         session_idle_secs: 1800,
+        // Tests run the purge themselves, with the clock they moved.
+        retention_every_secs: 0,
         read_model: sync_server::config::Projection::Eager,
     }
 }

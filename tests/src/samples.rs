@@ -206,6 +206,7 @@ pub fn day_visit(campaign: CampaignId, building: BuildingId, n: usize, agent: Ag
         follow_up: None,
         person: None,
         words_erased: false,
+        words_expired: false,
         notice_version: None,
     }
 }

@@ -139,6 +139,14 @@ pub struct Visit {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub notice_version: Option<u32>,
+    /// Set by the server when the retention period of residents' words
+    /// passed (`Visit::expire_words`): the verbatim, free-text answers and
+    /// free topics went; the figures (outcome, closed answers, the
+    /// campaign's topics, age band, language) stay. No phone writes words
+    /// into it again. Absent in earlier documents.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub words_expired: bool,
 }
 
 impl Visit {
@@ -171,7 +179,27 @@ impl Visit {
             person: None,
             words_erased: false,
             notice_version: None,
+            words_expired: false,
         }
+    }
+
+    /// Whether the visit holds words past their retention could remove:
+    /// a verbatim, a free-text answer, a topic outside `campaign_topics`.
+    pub fn has_free_words(&self, campaign_topics: &[String]) -> bool {
+        !self.verbatim.is_empty()
+            || self.answers.values().any(|a| matches!(a, Answer::Text(_)))
+            || self.topics.iter().any(|t| !campaign_topics.contains(t))
+    }
+
+    /// Removes what the resident said in their own words once its
+    /// retention period passed, and marks it so: the verbatim, the
+    /// free-text answers and the topics outside the campaign's list go;
+    /// everything the figures count stays.
+    pub fn expire_words(&mut self, campaign_topics: &[String]) {
+        self.verbatim.clear();
+        self.answers.retain(|_, a| !matches!(a, Answer::Text(_)));
+        self.topics.retain(|t| campaign_topics.contains(t));
+        self.words_expired = true;
     }
 
     /// Whether the visit notes anything the resident said or is: what
@@ -228,5 +256,36 @@ mod tests {
         assert!(!v.about_resident());
         v.answers.insert("q".into(), Answer::Choice("oui".into()));
         assert!(v.about_resident() && !v.has_words());
+    }
+
+    #[test]
+    fn expired_words_go_and_the_figures_stay() {
+        let door = DwellingRef {
+            entrance: "A".into(),
+            floor: 0,
+            door: "1".into(),
+        };
+        let mut v = Visit::outcome_only(
+            CampaignId::new(),
+            BuildingId::new(),
+            door,
+            Pass(1),
+            0,
+            AgentId::new(),
+            Outcome::Talked,
+        );
+        let listed = vec!["propreté".to_string()];
+        v.verbatim = "Mme X au 3e".into();
+        v.topics = vec!["propreté".into(), "le voisin du 4e".into()];
+        v.answers.insert("q1".into(), Answer::Scale(4));
+        v.answers
+            .insert("q2".into(), Answer::Text("appelez-moi".into()));
+        v.profile.age_band = Some("65+".into());
+        assert!(v.has_free_words(&listed));
+        v.expire_words(&listed);
+        assert!(!v.has_free_words(&listed) && v.words_expired);
+        assert_eq!(v.topics, listed);
+        assert_eq!(v.answers.len(), 1);
+        assert_eq!(v.profile.age_band.as_deref(), Some("65+"));
     }
 }

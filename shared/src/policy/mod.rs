@@ -597,13 +597,20 @@ fn check_visits(
             .as_ref()
             .filter(|new| old.as_ref() != Some(*new))
             .cloned();
-        // Only the office erases a visit's words, and what it erased
-        // stays erased: no phone writes them back.
+        // Only the office erases a visit's words, and only the server
+        // expires them; what went stays gone: no phone writes it back.
         let erased_before = old.as_ref().is_some_and(|o| o.words_erased);
-        if changed
-            .as_ref()
-            .is_some_and(|n| n.words_erased != erased_before || (n.words_erased && n.has_words()))
-        {
+        let expired_before = old.as_ref().is_some_and(|o| o.words_expired);
+        if changed.as_ref().is_some_and(|n| {
+            n.words_erased != erased_before
+                || (n.words_erased && n.has_words())
+                || n.words_expired != expired_before
+                || (n.words_expired
+                    && (!n.verbatim.is_empty()
+                        || n.answers
+                            .values()
+                            .any(|a| matches!(a, crate::domain::Answer::Text(_)))))
+        }) {
             return Err(Refused::Attribution);
         }
         match (old, new) {

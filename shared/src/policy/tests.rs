@@ -963,3 +963,45 @@ fn the_data_protection_officer_holds_no_document_on_any_phone() {
         );
     }
 }
+
+#[test]
+fn words_whose_retention_passed_are_not_written_back() {
+    let caller = agent();
+    let log = (CampaignId::new(), BuildingId::new());
+    let id = DocId::visits(log.0, log.1);
+    let mut talk = visit(log, me(), "5");
+    talk.outcome = Outcome::Talked;
+    talk.verbatim = "propos".into();
+    talk.expire_words(&[]);
+    let before = log_with(&[&talk]);
+    // Writing the verbatim back: refused.
+    let mut back = talk.clone();
+    back.verbatim = "propos".into();
+    let mut after = before.clone();
+    schema::record_visit(&mut after, &back).expect("record");
+    assert_eq!(
+        check_write(&caller, &id, Some(&before), &after),
+        Err(Refused::Attribution)
+    );
+    // Unmarking it: refused; marking a fresh visit: refused too.
+    let mut unmarked = talk.clone();
+    unmarked.words_expired = false;
+    let mut after = before.clone();
+    schema::record_visit(&mut after, &unmarked).expect("record");
+    assert_eq!(
+        check_write(&caller, &id, Some(&before), &after),
+        Err(Refused::Attribution)
+    );
+    let mut fresh = visit(log, me(), "6");
+    fresh.words_expired = true;
+    assert_eq!(
+        check_write(&caller, &id, None, &log_with(&[&fresh])),
+        Err(Refused::Attribution)
+    );
+    // Correcting the outcome alone: taken.
+    let mut corrected = talk.clone();
+    corrected.outcome = Outcome::ComeBack;
+    let mut after = before.clone();
+    schema::record_visit(&mut after, &corrected).expect("record");
+    assert_eq!(check_write(&caller, &id, Some(&before), &after), Ok(()));
+}

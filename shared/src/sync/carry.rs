@@ -88,7 +88,11 @@ fn edited(present: Visit, base: Option<&Visit>, now: &Visit) -> Option<Visit> {
     }
     take!(outcome, questionnaire_version, follow_up, pass, at, door);
     if !present.words_erased {
-        take!(verbatim, topics, profile, person);
+        take!(topics, profile, person);
+        // Words whose retention passed are not written back either.
+        if !present.words_expired {
+            take!(verbatim);
+        }
     }
     let empty = BTreeMap::new();
     let old_answers = base.map_or(&empty, |b| &b.answers);
@@ -99,7 +103,9 @@ fn edited(present: Visit, base: Option<&Visit>, now: &Visit) -> Option<Visit> {
             continue;
         }
         let about_resident = |a: Option<&Answer>| matches!(a, Some(Answer::Text(_)));
-        if present.words_erased && (about_resident(is) || about_resident(merged.answers.get(key))) {
+        if (present.words_erased || present.words_expired)
+            && (about_resident(is) || about_resident(merged.answers.get(key)))
+        {
             continue;
         }
         match is {

@@ -40,6 +40,7 @@ pub mod period;
 pub mod places;
 pub mod redact;
 pub mod report;
+pub mod retention;
 pub mod small_counts;
 #[cfg(test)]
 mod tests;

@@ -315,6 +315,47 @@ pub fn redact(
     visits: &BTreeSet<String>,
     now: Timestamp,
 ) -> Result<usize, ErasureError> {
+    rebuild_log(store, doc_id, now, |key, visit| {
+        if visits.contains(key) && (visit.has_words() || !visit.words_erased) {
+            visit.erase_words();
+            true
+        } else {
+            false
+        }
+    })
+}
+
+/// Rebuilds the current generation of `doc_id`'s log with the free words
+/// of `visits` gone, their retention passed (`Visit::expire_words`; the
+/// campaign's `topics` stay), as the next generation, and erases it;
+/// returns how many visits lost words.
+pub fn expire(
+    store: &mut dyn DocumentStore,
+    doc_id: &DocId,
+    visits: &BTreeSet<String>,
+    topics: &[String],
+    now: Timestamp,
+) -> Result<usize, ErasureError> {
+    rebuild_log(store, doc_id, now, |key, visit| {
+        if visits.contains(key) && (visit.has_free_words(topics) || !visit.words_expired) {
+            visit.expire_words(topics);
+            true
+        } else {
+            false
+        }
+    })
+}
+
+/// Rebuilds the current generation of `doc_id`'s log with `change` made
+/// to its visits (it says whether it changed one) as the next generation,
+/// in a new document, and erases the current one, if it still has the
+/// heads read (else reads again); returns how many visits changed.
+fn rebuild_log(
+    store: &mut dyn DocumentStore,
+    doc_id: &DocId,
+    now: Timestamp,
+    mut change: impl FnMut(&str, &mut shared::domain::Visit) -> bool,
+) -> Result<usize, ErasureError> {
     for _ in 0..ATTEMPTS {
         let current = current_generation(store, doc_id)?;
         let Some(doc) = store.load(&current)? else {
@@ -322,14 +363,13 @@ pub fn redact(
         };
         let base = doc.get_heads();
         let mut all = schema::visits(&doc)?;
-        let mut erased = 0;
+        let mut changed = 0;
         for (key, visit) in all.iter_mut() {
-            if visits.contains(key) && (visit.has_words() || !visit.words_erased) {
-                visit.erase_words();
-                erased += 1;
+            if change(key, visit) {
+                changed += 1;
             }
         }
-        if erased == 0 {
+        if changed == 0 {
             return Ok(0);
         }
         let Some(next) = current.next_generation() else {
@@ -341,7 +381,7 @@ pub fn redact(
             schema::record_visit(&mut rebuilt, visit)?;
         }
         match store.replace((&current, &base), &next, &rebuilt, now) {
-            Ok(_) => return Ok(erased),
+            Ok(_) => return Ok(changed),
             Err(StoreError::Moved(_)) => continue, // a phone wrote: read again
             Err(error) => return Err(error.into()),
         }

@@ -40,6 +40,7 @@ mod requests;
 mod residents;
 mod results;
 mod results_map;
+mod retention;
 mod sectors;
 mod session;
 mod sortition;
@@ -168,6 +169,10 @@ pub fn router() -> Router<AppState> {
             get(requests::show).post(requests::record),
         )
         .route("/office/privacy/requests/{id}", post(requests::change))
+        .route(
+            "/office/privacy/retention",
+            get(retention::show).post(retention::save),
+        )
         .route("/avis/{municipality}", get(notice::public))
         .route("/office/devices", get(devices::show))
         .route("/office/devices/codes", post(devices::new_code))

@@ -16,6 +16,8 @@ pub enum Tab {
     Notice,
     /// Residents' requests.
     Requests,
+    /// Retention periods.
+    Retention,
     /// The journal.
     Journal,
     /// The records of processing.
@@ -28,6 +30,7 @@ pub fn privacy_page(office: &Office, tab: Tab, title: &str, body: Markup) -> Mar
     let tabs = [
         (Tab::Notice, "/office/privacy/notice", t.nav_notice),
         (Tab::Requests, "/office/privacy/requests", t.nav_requests),
+        (Tab::Retention, "/office/privacy/retention", t.nav_retention),
         (Tab::Journal, "/office/privacy/journal", t.nav_journal),
         (Tab::Records, "/office/privacy/records", t.nav_records),
     ];

@@ -57,7 +57,15 @@ pub async fn show(
     let id = PersonId(parse_id(&office, &id)?);
     let held = gather(&office, id).await?;
     office.journal(Event::OpenedSubjectAccess).await?;
-    Ok(render(&office, id, &held, query.rectified.is_some(), false))
+    let until = deadline(&office, &held).await?;
+    Ok(render(
+        &office,
+        id,
+        &held,
+        until,
+        query.rectified.is_some(),
+        false,
+    ))
 }
 
 fn answer_text(answer: &Answer) -> String {
@@ -69,7 +77,30 @@ fn answer_text(answer: &Answer) -> String {
     }
 }
 
-fn render(office: &Office, id: PersonId, held: &Access, rectified: bool, refused: bool) -> Markup {
+/// When the record goes, as the purge computes it (`retention`).
+async fn deadline(office: &Office, held: &Access) -> Result<i64, PageError> {
+    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
+    let settings = crate::http::auth::run_blocking(move || {
+        crate::retention::settings::read(&control, municipality)
+    })
+    .await
+    .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    let met = held.visits.iter().map(|h| h.visit.at).max();
+    let now = office.state().clock.now();
+    Ok(
+        crate::retention::person_deadline(&held.person, met, &settings, now)
+            .unwrap_or(held.person.retain_until),
+    )
+}
+
+fn render(
+    office: &Office,
+    id: PersonId,
+    held: &Access,
+    until: i64,
+    rectified: bool,
+    refused: bool,
+) -> Markup {
     let t = office.lang.privacy();
     let v = office.lang.volunteers();
     let r = office.lang.results();
@@ -95,7 +126,7 @@ fn render(office: &Office, id: PersonId, held: &Access, rectified: bool, refused
             dl {
                 dt { (v.name) } dd { (p.display_name) }
                 dt { (t.access_contacts) } dd { (p.phone.as_deref().unwrap_or("—")) " · " (p.email.as_deref().unwrap_or("—")) }
-                dt { (t.access_kept_until) } dd { (date(p.retain_until)) }
+                dt { (t.access_kept_until) } dd { (date(until)) }
             }
             h3 { (t.access_consents) }
             ol {
@@ -204,9 +235,10 @@ pub async fn rectify(
         .await?;
     if !done {
         let held = gather(&office, id).await?;
+        let until = deadline(&office, &held).await?;
         return Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            render(&office, id, &held, false, true),
+            render(&office, id, &held, until, false, true),
         )
             .into_response());
     }

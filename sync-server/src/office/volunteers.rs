@@ -23,6 +23,26 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
     office
         .journal(crate::journal::Event::OpenedVolunteers { listed: rows.len() })
         .await?;
+    // Each record's deadline, as the purge computes it (`retention`).
+    let met = office
+        .with_read_model(|rm| Ok(crate::consolidate::retention::last_met(rm)?))
+        .await?;
+    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
+    let settings = crate::http::auth::run_blocking(move || {
+        crate::retention::settings::read(&control, municipality)
+    })
+    .await
+    .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    let now = office.state().clock.now();
+    let deadline = |v: &volunteers::Volunteer| {
+        let last = v
+            .ledger
+            .iter()
+            .map(|l| l.at)
+            .chain(met.get(&v.id.to_string()).copied())
+            .max();
+        crate::retention::deadline(&v.purposes, last, &settings, now).unwrap_or(v.retain_until)
+    };
     let t = office.lang.volunteers();
     let due: Vec<_> = rows.iter().filter(|v| v.due_for_erasure()).collect();
     let body = html! {
@@ -108,7 +128,7 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                                 }
                             }
                             td { (date(v.signed_up)) }
-                            td { (date(v.retain_until)) }
+                            td { (date(deadline(v))) }
                             td {
                                 // The erasure's plan: what goes with them
                                 // (their visits' words, follow-ups, draw

@@ -16,6 +16,7 @@ mod journal;
 pub use journal::JournalRow;
 mod notices;
 mod requests;
+mod retention;
 pub use requests::RequestRow;
 mod schema;
 

@@ -239,6 +239,20 @@ CREATE TABLE requests (
 CREATE INDEX requests_by_municipality ON requests (municipality_id, due_on);
 ",
     },
+    Step {
+        version: 12,
+        name: "retention periods set at the office",
+        // One row per setting a municipality changed from its default
+        // (`retention::Settings`): a period in days, a day, a yes or no.
+        sql: "
+CREATE TABLE retention (
+    municipality_id TEXT NOT NULL REFERENCES municipalities (id),
+    setting TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (municipality_id, setting)
+);
+",
+    },
 ];
 
 /// An SQL dialect the control database runs on.
