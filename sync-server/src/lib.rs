@@ -18,6 +18,7 @@ pub mod journal;
 pub mod notices;
 pub mod office;
 pub mod readmodel;
+pub mod records;
 pub mod requests;
 pub mod residents;
 pub mod retention;

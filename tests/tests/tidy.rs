@@ -99,7 +99,7 @@ fn office_pages_ask_consolidate_and_never_hold_a_connection() {
 
 /// Modules below the pages: rules, storage, the read model, the crates
 /// of their own.
-const FEATURES: [&str; 17] = [
+const FEATURES: [&str; 18] = [
     "shared/src",
     "territory/src",
     "sortition/src",
@@ -113,6 +113,7 @@ const FEATURES: [&str; 17] = [
     "sync-server/src/journal",
     "sync-server/src/requests",
     "sync-server/src/retention",
+    "sync-server/src/records",
     "sync-server/src/residents",
     "sync-server/src/erasure",
     "sync-server/src/storage",

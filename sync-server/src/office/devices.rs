@@ -22,7 +22,7 @@ const ROLES: [Role; 3] = [Role::Agent, Role::YouthAmbassador, Role::Coordinator]
 /// The roles whose phones are scoped by sectors.
 const FIELD_ROLES: [Role; 2] = [Role::Agent, Role::YouthAmbassador];
 
-fn role_name(office: &Office, role: Role) -> &'static str {
+pub(super) fn role_name(office: &Office, role: Role) -> &'static str {
     let t = office.t;
     match role {
         Role::Agent => t.role_agent,

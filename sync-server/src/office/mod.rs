@@ -34,6 +34,7 @@ mod map;
 mod notice;
 mod privacy;
 mod questionnaire;
+mod records;
 mod remember;
 mod report;
 mod requests;
@@ -169,6 +170,8 @@ pub fn router() -> Router<AppState> {
             get(requests::show).post(requests::record),
         )
         .route("/office/privacy/requests/{id}", post(requests::change))
+        .route("/office/privacy/records", get(records::show))
+        .route("/office/privacy/records.txt", get(records::text))
         .route(
             "/office/privacy/retention",
             get(retention::show).post(retention::save),
