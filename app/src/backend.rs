@@ -194,6 +194,8 @@ pub enum Problem {
     NotYours,
     /// The office erased what the conversation said.
     WordsErased,
+    /// A child under 15 signs up only with a parent's agreement.
+    ParentNeeded,
 }
 
 impl Problem {
@@ -249,6 +251,7 @@ impl Problem {
             field::FieldError::NoLongerUndoable => Problem::NoLongerUndoable,
             field::FieldError::NotYours => Problem::NotYours,
             field::FieldError::WordsErased => Problem::WordsErased,
+            field::FieldError::ParentNeeded => Problem::ParentNeeded,
             field::FieldError::Store(_) | field::FieldError::Schema(_) => Problem::Storage,
         };
         problem.noted(e)

@@ -56,6 +56,9 @@ pub struct TalkDraft {
     pub email: String,
     /// The consents ticked.
     pub purposes: BTreeSet<ConsentPurpose>,
+    /// A parent or guardian agrees (a child under 15).
+    #[serde(default)]
+    pub parental: bool,
 }
 
 impl TalkDraft {

@@ -38,10 +38,17 @@ pub enum FieldError {
     /// again.
     #[error("the office erased what this conversation said")]
     WordsErased,
+    /// A child under 15 signs up only with a parent's or guardian's
+    /// agreement.
+    #[error("a child under 15 signs up only with a parent's agreement")]
+    ParentNeeded,
 }
 
 /// The last pass there is.
 pub const LAST_PASS: u8 = 3;
+
+/// The age band of children under 15, who sign up only with a parent.
+pub const UNDER_15: &str = "<15";
 
 /// A building in a walk list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -229,6 +236,9 @@ pub struct Volunteer {
     /// The hash of that version's text in `language`.
     #[serde(default)]
     pub text_hash: Option<String>,
+    /// A parent or guardian gave the agreement (required under 15).
+    #[serde(default)]
+    pub parental: bool,
 }
 
 /// Personal data is kept this long after the consent, at most.
@@ -808,7 +818,17 @@ pub fn record_talk(
         visit.follow_up = Some(follow_up.id);
         extra.push((follow_up.doc_id(), doc));
     }
-    // No purpose ticked, no consent: nothing personal is kept.
+    // No purpose ticked, no consent: nothing personal is kept. Under 15,
+    // only with a parent's agreement (GDPR Art. 8, loi Informatique et
+    // Libertés art. 45).
+    let under_15 = visit.profile.age_band.as_deref() == Some(UNDER_15);
+    if talk
+        .volunteer
+        .as_ref()
+        .is_some_and(|v| !v.purposes.is_empty() && under_15 && !v.parental)
+    {
+        return Err(FieldError::ParentNeeded);
+    }
     if let Some(volunteer) = talk.volunteer.filter(|v| !v.purposes.is_empty()) {
         let mut purposes = volunteer.purposes.clone();
         purposes.sort();
@@ -828,6 +848,7 @@ pub fn record_talk(
                     agent,
                     notice_version: volunteer.notice_version,
                     text_hash: volunteer.text_hash.clone(),
+                    parental: volunteer.parental,
                 })
                 .collect(),
             withdrawals: Vec::new(),
@@ -1294,6 +1315,47 @@ mod tests {
     }
 
     #[test]
+    fn a_child_under_15_signs_up_only_with_a_parent() {
+        let mut store = Store::open_in_memory().expect("store");
+        let (campaign, building) = estate(&mut store);
+        let talk = |parental: bool| Talk {
+            campaign,
+            building: building.id,
+            door: door(1, "14"),
+            questionnaire_version: None,
+            answers: BTreeMap::new(),
+            topics: vec![],
+            verbatim: String::new(),
+            profile: ResidentProfile {
+                age_band: Some(UNDER_15.into()),
+                language: None,
+            },
+            follow_up: None,
+            volunteer: Some(Volunteer {
+                display_name: "Inès".into(),
+                phone: None,
+                email: None,
+                wording_version: "notice-1".into(),
+                language: "fr".into(),
+                purposes: vec![ConsentPurpose::Workshop],
+                notice_version: None,
+                text_hash: None,
+                parental,
+            }),
+            notice_version: None,
+        };
+        assert!(matches!(
+            record_talk(&mut store, talk(false), AgentId::new(), 5),
+            Err(FieldError::ParentNeeded)
+        ));
+        assert_eq!(store.unsynced_count().expect("count"), 0, "nothing kept");
+        let visit = record_talk(&mut store, talk(true), AgentId::new(), 6).expect("talk");
+        let person: Person =
+            record(&store, &DocId::person(visit.person.expect("linked"))).expect("person");
+        assert!(person.consents.iter().all(|c| c.parental));
+    }
+
+    #[test]
     fn a_talk_keeps_personal_data_in_its_own_document_with_the_consent() {
         let mut store = Store::open_in_memory().expect("store");
         let (campaign, building) = estate(&mut store);
@@ -1322,6 +1384,7 @@ mod tests {
                 ],
                 notice_version: Some(3),
                 text_hash: Some("ab".repeat(32)),
+                parental: false,
             }),
             notice_version: Some(3),
         };

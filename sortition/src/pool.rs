@@ -26,6 +26,8 @@ pub const UNKNOWN: &str = "non renseigné";
 pub const NEIGHBOURHOOD: &str = "quartier";
 /// The age band trait's name.
 pub const AGE: &str = "âge";
+/// The age band of children under 15.
+pub const UNDER_15: &str = "<15";
 
 /// The volunteers, and who was left out and why (counts only).
 #[derive(Debug, Default, PartialEq)]
@@ -36,16 +38,24 @@ pub struct Pool {
     pub without_visit: usize,
     /// Consented, but their data's retention has ended (to be erased).
     pub expired: usize,
+    /// Under 15, left out: the process is not for young people, or no
+    /// parent agreed.
+    pub minors_left_out: usize,
 }
 
 /// Reads the pool at `now`, with the answers to `questions` as traits.
+/// Children under 15 (the age band noted where they signed up) join it
+/// only when the process is for `young` people and a parent gave their
+/// agreement (GDPR Art. 8, loi Informatique et Libertés art. 45).
 pub fn read(
     store: &dyn DocumentStore,
     now: Timestamp,
     questions: &[String],
+    young: bool,
 ) -> Result<Pool, StoreError> {
     let mut pool = Pool::default();
-    let mut wanted: BTreeMap<PersonId, ()> = BTreeMap::new();
+    // Whether a parent gave each one's assembly agreement.
+    let mut wanted: BTreeMap<PersonId, bool> = BTreeMap::new();
     for person in store.readable_records::<Person>(DocKind::Person)? {
         if !consents_to_assembly(&person) {
             continue;
@@ -54,7 +64,13 @@ pub fn read(
             pool.expired += 1;
             continue;
         }
-        wanted.insert(person.id, ());
+        let parental = person
+            .consents
+            .iter()
+            .filter(|c| c.purpose == ConsentPurpose::CitizensAssembly)
+            .max_by_key(|c| c.at)
+            .is_some_and(|c| c.parental);
+        wanted.insert(person.id, parental);
     }
     // The latest visit naming each of them.
     let mut signed_up: BTreeMap<PersonId, Visit> = BTreeMap::new();
@@ -92,6 +108,11 @@ pub fn read(
         .collect();
     pool.without_visit = wanted.len() - signed_up.len();
     for (person, visit) in signed_up {
+        let under_15 = visit.profile.age_band.as_deref() == Some(UNDER_15);
+        if under_15 && !(young && wanted.get(&person).copied().unwrap_or(false)) {
+            pool.minors_left_out += 1;
+            continue;
+        }
         let mut traits = BTreeMap::new();
         let neighbourhood = buildings.get(&visit.building).cloned().flatten();
         traits.insert(
@@ -162,6 +183,7 @@ mod tests {
                 agent: AgentId::new(),
                 notice_version: None,
                 text_hash: None,
+                parental: false,
             }],
             withdrawals: Vec::new(),
             retain_until,
@@ -215,7 +237,8 @@ mod tests {
         }
         store.save_one(&log, &doc).expect("save");
 
-        let pool = read(&store, now, &["logement".into(), "transport".into()]).expect("read");
+        let pool =
+            read(&store, now, &["logement".into(), "transport".into()], false).expect("read");
         assert_eq!(pool.expired, 1);
         assert_eq!(pool.without_visit, 1);
         assert_eq!(pool.volunteers.len(), 1);
@@ -229,5 +252,61 @@ mod tests {
         // No personal data reaches the draw.
         let shown = format!("{pool:?}");
         assert!(!shown.contains("Awa") && !shown.contains("06 11"));
+    }
+
+    #[test]
+    fn a_child_under_15_joins_only_a_process_for_young_people_with_a_parent() {
+        let mut store = Store::open_in_memory().expect("store");
+        let building = shared::samples::building("B1", "3 rue Lebon");
+        put(&mut store, &building);
+        let now = 10_000;
+        let with_parent = {
+            let mut p = person(ConsentPurpose::CitizensAssembly, now + 1);
+            p.consents[0].parental = true;
+            p
+        };
+        let alone = person(ConsentPurpose::CitizensAssembly, now + 1);
+        let adult = person(ConsentPurpose::CitizensAssembly, now + 1);
+        let campaign = CampaignId::new();
+        let mut doc = automerge::Automerge::new();
+        for (p, door, band) in [
+            (&with_parent, "1", "<15"),
+            (&alone, "2", "<15"),
+            (&adult, "3", "25-64"),
+        ] {
+            put(&mut store, p);
+            let mut visit = Visit::outcome_only(
+                campaign,
+                building.id,
+                DwellingRef {
+                    entrance: "A".into(),
+                    floor: 0,
+                    door: door.into(),
+                },
+                Pass(1),
+                5_000,
+                AgentId::new(),
+                Outcome::Talked,
+            );
+            visit.person = Some(p.id);
+            visit.profile.age_band = Some(band.into());
+            schema::record_visit(&mut doc, &visit).expect("record");
+        }
+        store
+            .save_one(&shared::schema::DocId::visits(campaign, building.id), &doc)
+            .expect("save");
+        let ids = |pool: &Pool| -> Vec<String> {
+            let mut ids: Vec<_> = pool.volunteers.iter().map(|v| v.id.clone()).collect();
+            ids.sort();
+            ids
+        };
+        let grown_ups = read(&store, now, &[], false).expect("read");
+        assert_eq!(ids(&grown_ups), vec![adult.id.to_string()]);
+        assert_eq!(grown_ups.minors_left_out, 2);
+        let young = read(&store, now, &[], true).expect("read");
+        let mut expected = vec![adult.id.to_string(), with_parent.id.to_string()];
+        expected.sort();
+        assert_eq!(ids(&young), expected);
+        assert_eq!(young.minors_left_out, 1, "no parent agreed");
     }
 }

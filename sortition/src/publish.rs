@@ -67,6 +67,82 @@ pub struct Record {
     pub drawn_at: i64,
 }
 
+/// One value of a category, counted: how many of the pool had it, how
+/// many were drawn, how many are reserves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stratum {
+    /// In the pool.
+    pub pool: usize,
+    /// On the panel.
+    pub panel: usize,
+    /// Among the reserves.
+    pub reserves: usize,
+}
+
+/// What is published of a draw: the method, the seed, the quotas and,
+/// per category and value, counts only. The full [`Record`] (each
+/// pseudonym's traits and whether drawn, enough to draw again) stays at
+/// the office: in a small pool, one line of traits can single a person
+/// out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Published {
+    /// The method and its version.
+    pub algorithm: String,
+    /// The seed, as entered.
+    pub seed: String,
+    /// The pool's and quotas' fingerprint (the full record's).
+    pub fingerprint: String,
+    /// Seats.
+    pub panel_size: u32,
+    /// Category → value → quota.
+    pub quotas: BTreeMap<String, BTreeMap<String, Quota>>,
+    /// Category → value → counts.
+    pub strata: BTreeMap<String, BTreeMap<String, Stratum>>,
+    /// The pool's size.
+    pub pool_size: usize,
+    /// The lowest selection probability of any volunteer.
+    pub lowest: f64,
+    /// No fair draw gives everyone more than this.
+    pub best_possible: f64,
+    /// The lowest probability under the greedy method (estimated).
+    pub greedy_lowest: f64,
+    /// When it was drawn (ms).
+    pub drawn_at: i64,
+}
+
+/// The publishable summary of `record`: counts per stratum, no line per
+/// person.
+pub fn published(record: &Record) -> Published {
+    let mut strata: BTreeMap<String, BTreeMap<String, Stratum>> = BTreeMap::new();
+    for entry in &record.pool {
+        let on_panel = record.panel.contains(&entry.id);
+        let reserve = record.reserves.contains(&entry.id);
+        for (category, value) in &entry.traits {
+            let counts = strata
+                .entry(category.clone())
+                .or_default()
+                .entry(value.clone())
+                .or_default();
+            counts.pool += 1;
+            counts.panel += usize::from(on_panel);
+            counts.reserves += usize::from(reserve);
+        }
+    }
+    Published {
+        algorithm: record.algorithm.clone(),
+        seed: record.seed.clone(),
+        fingerprint: record.fingerprint.clone(),
+        panel_size: record.panel_size,
+        quotas: record.quotas.clone(),
+        strata,
+        pool_size: record.pool.len(),
+        lowest: record.lowest,
+        best_possible: record.best_possible,
+        greedy_lowest: record.greedy_lowest,
+        drawn_at: record.drawn_at,
+    }
+}
+
 /// A draw: its record, and who each pseudonym is (kept apart).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Drawn {
@@ -271,5 +347,24 @@ mod tests {
         let again = select(&pool_of(record), &request_of(record), &record.seed).expect("again");
         assert_eq!(again.panel, record.panel);
         assert_eq!(again.fingerprint, record.fingerprint);
+    }
+
+    #[test]
+    fn what_is_published_is_counts_per_stratum_and_no_line_per_person() {
+        let drawn = run(&pool(), &request(), "graine", 2, 5, b"k1").expect("draw");
+        let published = published(&drawn.record);
+        assert_eq!(published.pool_size, 30);
+        // Every category's counts add up to the pool, the panel, the reserves.
+        for values in published.strata.values() {
+            let total = |f: fn(&Stratum) -> usize| values.values().map(f).sum::<usize>();
+            assert_eq!(total(|s| s.pool), 30);
+            assert_eq!(total(|s| s.panel), 6);
+            assert_eq!(total(|s| s.reserves), 2);
+        }
+        assert_eq!(published.strata["quartier"]["Nord"].pool, 10);
+        let json = serde_json::to_string(&published).expect("json");
+        for entry in &drawn.record.pool {
+            assert!(!json.contains(&entry.id), "a pseudonym was published");
+        }
     }
 }

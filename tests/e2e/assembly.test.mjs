@@ -42,8 +42,9 @@ test("a coordinator withdraws an agreement, then draws a fair panel with a publi
     assert.match(await o.textContent(`table.volunteers tbody tr:has(th:text-is("${name}"))`), /Retiré/);
     assert.equal(await assemblyVolunteers(o), before - 1);
 
-    // The draw: the pool no longer holds them.
-    await o.click("header.top >> text=Tirage au sort");
+    // The draw, for a process open to young people (the demo's children
+    // under 15 signed up with a parent): the pool no longer holds them.
+    await o.goto(`${server.url}/office/sortition?young=1`);
     await o.waitForSelector("form.draw");
     assert.equal(Number(await o.textContent("section.card strong")), before - 1);
     await o.fill("#seats", "6");
@@ -74,7 +75,17 @@ test("a coordinator withdraws an agreement, then draws a fair panel with a publi
     assert.equal(parsed.seed, "2026-11-29 tirage public 7 12 19 33 41");
     assert.equal(parsed.panel.length, 6);
     assert.equal(parsed.pool.length, before - 1);
-    assert.ok(!record.includes("Volontaire"), "a name is in the published record");
+    assert.ok(!record.includes("Volontaire"), "a name is in the record");
+    // What is published: counts per stratum, no line per person.
+    const published = JSON.parse(await o.evaluate(async () => {
+      const link = document.querySelector("a[href$='published.json']");
+      return (await fetch(link.href)).text();
+    }));
+    assert.equal(published.pool_size, before - 1);
+    assert.equal(published.pool, undefined);
+    const total = Object.values(published.strata["quartier"]).reduce((n, s) => n + s.panel, 0);
+    assert.equal(total, 6);
+    assert.ok(!JSON.stringify(published).includes(parsed.panel[0]), "a pseudonym is published");
 
     // Impossible quotas: which one to relax.
     await o.click("header.top >> text=Tirage au sort");

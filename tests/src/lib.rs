@@ -744,6 +744,7 @@ pub fn person(display_name: &str, agent: AgentId) -> Person {
             agent,
             notice_version: None,
             text_hash: None,
+            parental: false,
         }],
         withdrawals: Vec::new(),
         retain_until: 1_800_000_000_000,

@@ -72,6 +72,7 @@ pub fn text(text: Text) -> &'static str {
         Text::NoticeScan => "The resident may scan this code to read the notice at home:",
         Text::NoticeNone => "No information notice received: sync before noting a conversation.",
         Text::NoticeVersion => "Notice no. {}",
+        Text::ParentalConsent => "Under 15: a parent or guardian present agrees for the child",
         Text::DraftRestored => "Conversation resumed where you left it.",
         Text::DraftWaiting => "A conversation begun here waits on this phone.",
         Text::ResumeTalk => "Resume the conversation",
@@ -145,6 +146,9 @@ pub fn text(text: Text) -> &'static str {
             }
             Problem::WordsErased => {
                 "The office erased what this conversation said, at the resident's request: it cannot be written again."
+            }
+            Problem::ParentNeeded => {
+                "Under 15: signing up needs a parent's or guardian's agreement."
             }
             Problem::NotYours => "Only the agent who recorded this conversation can correct it.",
         },

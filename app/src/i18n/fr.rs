@@ -74,6 +74,9 @@ pub fn text(text: Text) -> &'static str {
             "Aucun avis d'information reçu : synchronisez avant de noter un échange."
         }
         Text::NoticeVersion => "Avis n° {}",
+        Text::ParentalConsent => {
+            "Moins de 15 ans : un parent ou tuteur présent donne son accord pour l'enfant"
+        }
         Text::DraftRestored => "Échange repris là où vous l'aviez laissé.",
         Text::DraftWaiting => "Un échange commencé ici vous attend sur ce téléphone.",
         Text::ResumeTalk => "Reprendre l'échange",
@@ -157,6 +160,9 @@ pub fn text(text: Text) -> &'static str {
                 "La coordination a effacé les propos de cette conversation, à la demande de la personne : ils ne peuvent pas être réécrits."
             }
             Problem::NotYours => "Seul·e l'agent qui a saisi cet échange peut le corriger.",
+            Problem::ParentNeeded => {
+                "Moins de 15 ans : l'inscription demande l'accord d'un parent ou tuteur."
+            }
         },
         Text::PointOnMap => "Point choisi sur la carte",
         Text::TapTheMap => "Ou touchez la carte à l'endroit de l'idée.",

@@ -101,6 +101,7 @@ pub enum Text {
     NoticeScan,
     NoticeNone,
     NoticeVersion,
+    ParentalConsent,
     DraftRestored,
     DraftWaiting,
     ResumeTalk,

@@ -70,6 +70,11 @@ pub struct ConsentRecord {
     /// server refuses one it never published.
     #[autosurgeon(missing = "Default::default")]
     pub text_hash: Option<String>,
+    /// Given by a parent or guardian, for a child under 15 (in France a
+    /// minor under 15 consents only with a parent: GDPR Art. 8, loi
+    /// Informatique et Libertés art. 45).
+    #[autosurgeon(missing = "Default::default")]
+    pub parental: bool,
 }
 
 /// A volunteer: the minimum needed to contact them again.
@@ -140,6 +145,7 @@ mod tests {
             agent: AgentId::new(),
             notice_version: None,
             text_hash: None,
+            parental: false,
         }
     }
 

@@ -425,6 +425,7 @@ fn person(consent_by: AgentId) -> Person {
             agent: consent_by,
             notice_version: None,
             text_hash: None,
+            parental: false,
         }],
         withdrawals: Vec::new(),
         retain_until: 10,
@@ -470,6 +471,7 @@ fn a_withdrawal_recorded_at_the_office_stays_and_phones_record_none() {
         agent: AgentId::new(),
         notice_version: None,
         text_hash: None,
+        parental: false,
     });
     let id = DocId::person(withdrawn.id);
     let before = doc_of(&withdrawn);
@@ -935,6 +937,7 @@ fn a_person_with_no_consent_left_is_written_to_only_by_a_new_consent() {
         agent: AgentId::new(),
         notice_version: None,
         text_hash: None,
+        parental: false,
     });
     let id = DocId::person(withdrawn.id);
     let before = doc_of(&withdrawn);

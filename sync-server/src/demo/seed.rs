@@ -98,6 +98,7 @@ fn volunteer(
     at: Timestamp,
     agent: AgentId,
     notice: Option<&(u32, String)>,
+    parental: bool,
 ) -> Person {
     let consent = |purpose| ConsentRecord {
         purpose,
@@ -108,6 +109,7 @@ fn volunteer(
         agent,
         notice_version: notice.map(|(v, _)| *v),
         text_hash: notice.map(|(_, hash)| hash.clone()),
+        parental,
     };
     let mut consents = vec![consent(ConsentPurpose::NeighbourhoodCouncil)];
     if rng.random_range(0..3) > 0 {
@@ -266,8 +268,16 @@ pub fn visits(
                 && spec.volunteers_every > 0
                 && rng.random_range(0..spec.volunteers_every) == 0
             {
-                let person =
-                    volunteer(&mut rng, seeded.volunteers, at, agent, spec.notice.as_ref());
+                // A child under 15 signs up with a parent, as the phone asks.
+                let parental = visit.profile.age_band.as_deref() == Some("<15");
+                let person = volunteer(
+                    &mut rng,
+                    seeded.volunteers,
+                    at,
+                    agent,
+                    spec.notice.as_ref(),
+                    parental,
+                );
                 let mut pdoc = Automerge::new();
                 schema::write(&mut pdoc, &person)?;
                 visit.person = Some(person.id);

@@ -58,9 +58,10 @@ fn text(row: &IdeaRow) -> String {
 }
 
 /// The office's CSV: one row per idea, merged duplicates as rows naming the
-/// idea they were merged into.
-pub fn office_csv(rows: &[IdeaRow], sep: Separator) -> Result<Vec<u8>, csv::Error> {
-    let header = [
+/// idea they were merged into. The proposer's school and class (pupils,
+/// often minors) only when `school` is asked for.
+pub fn office_csv(rows: &[IdeaRow], sep: Separator, school: bool) -> Result<Vec<u8>, csv::Error> {
+    let all = [
         "id",
         "title",
         "description",
@@ -101,8 +102,22 @@ pub fn office_csv(rows: &[IdeaRow], sep: Separator) -> Result<Vec<u8>, csv::Erro
             rfc3339(r.collected_at),
         ]
     };
+    let kept = |i: usize| school || !matches!(all[i], "proposer_school" | "proposer_class");
+    let header: Vec<&str> = (0..all.len())
+        .filter(|i| kept(*i))
+        .map(|i| all[i])
+        .collect();
     let lines = rows.iter().flat_map(|r| {
-        std::iter::once(line(r, "")).chain(r.duplicates.iter().map(|d| line(d, &r.id)))
+        std::iter::once(line(r, ""))
+            .chain(r.duplicates.iter().map(|d| line(d, &r.id)))
+            .map(|cells| {
+                cells
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| kept(*i))
+                    .map(|(_, c)| c)
+                    .collect::<Vec<_>>()
+            })
     });
     csv(&header, lines, sep)
 }

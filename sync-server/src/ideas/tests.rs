@@ -276,9 +276,16 @@ fn office_files_carry_every_idea_and_neutralise_formulas() {
     let mut kept = row("a", "=HYPERLINK(\"http://x\")", "d", "Sport", "eligible");
     kept.duplicates
         .push(row("b", "Terrain", "t", "Sport", "received"));
-    let csv = String::from_utf8(office_csv(&[kept.clone()], Separator::Semicolon).expect("csv"))
-        .expect("utf-8");
+    let csv =
+        String::from_utf8(office_csv(&[kept.clone()], Separator::Semicolon, false).expect("csv"))
+            .expect("utf-8");
     assert_eq!(csv.lines().count(), 3);
+    // School and class only when asked for.
+    assert!(!csv.contains("proposer_school") && !csv.contains("proposer_class"));
+    let with_school =
+        String::from_utf8(office_csv(&[kept.clone()], Separator::Semicolon, true).expect("csv"))
+            .expect("utf-8");
+    assert!(with_school.contains("proposer_school") && with_school.contains("proposer_class"));
     assert!(csv.contains("'=HYPERLINK"));
     assert!(
         csv.lines()

@@ -219,6 +219,7 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
         p.downloads {
             a href=(format!("/office/ideas/export.csv?{base}")) download { (t.export_csv) } " · "
             a href=(format!("/office/ideas/export.csv?{base}&sep=semicolon")) download { (t.export_csv_fr) } " · "
+            a href=(format!("/office/ideas/export.csv?{base}&sep=semicolon&school=1")) download { (office.lang.privacy().ideas_with_school) } " · "
             a href=(format!("/office/ideas/export.geojson?{base}")) download { (t.export_geojson) }
         }
         @if rows.is_empty() { p { (t.none) } }
@@ -470,6 +471,7 @@ pub async fn download(
 ) -> Result<Response, PageError> {
     let lang = office.lang;
     let query = Query::parse(raw.as_deref());
+    let query_school = query.get("school") == Some("1");
     let mapping = decidim_mapping(&query);
     let sep = if query.get("sep") == Some("semicolon") {
         Separator::Semicolon
@@ -487,7 +489,18 @@ pub async fn download(
     }
     let internal = |e: csv::Error| PageError::Internal(e.into());
     let (bytes, content_type) = match name.as_str() {
-        "export.csv" => (export::office_csv(&found.all, sep).map_err(internal)?, CSV),
+        "export.csv" => {
+            let school = query_school;
+            if school {
+                office
+                    .journal(crate::journal::Event::exported("ideas-with-school.csv", ""))
+                    .await?;
+            }
+            (
+                export::office_csv(&found.all, sep, school).map_err(internal)?,
+                CSV,
+            )
+        }
         "export.geojson" => (
             serde_json::to_vec(&export::geojson(&found.all))
                 .map_err(|e| PageError::Internal(e.into()))?,

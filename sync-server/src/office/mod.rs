@@ -138,6 +138,10 @@ pub fn router() -> Router<AppState> {
             "/office/sortition/draws/{id}/record.json",
             get(sortition::record_file),
         )
+        .route(
+            "/office/sortition/draws/{id}/published.json",
+            get(sortition::published_file),
+        )
         .route("/office/volunteers", get(volunteers::list))
         .route(
             "/office/volunteers/{id}/withdraw",

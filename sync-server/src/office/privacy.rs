@@ -125,6 +125,9 @@ fn what(office: &Office, line: &Line) -> String {
             .replace("{persons}", &n(persons))
             .replace("{visits}", &n(visits)),
         Event::OpenedSubjectAccess => t.j_opened_subject_access.to_string(),
+        Event::Exported { file, reason } if reason.is_empty() => {
+            t.j_exported_plain.replace("{file}", file)
+        }
         Event::Exported { file, reason } => t
             .j_exported
             .replace("{file}", file)

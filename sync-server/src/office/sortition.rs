@@ -74,10 +74,14 @@ struct Setup {
     chosen: Vec<String>,
     pool: pool::Pool,
     draws: Vec<(String, i64)>,
+    /// Whether the process is for young people (children under 15 with
+    /// a parent's agreement join the pool).
+    young: bool,
 }
 
-async fn setup_data(office: &Office, asked: Vec<String>) -> Result<Setup, PageError> {
+async fn setup_data(office: &Office, asked: Vec<String>, young: bool) -> Result<Setup, PageError> {
     let lang = office.lang;
+    let now = office.state().clock.now();
     let (criteria_list, pool) = {
         office
             .with_store(move |store| {
@@ -93,7 +97,7 @@ async fn setup_data(office: &Office, asked: Vec<String>) -> Result<Setup, PageEr
                     .filter(|k| *k != NEIGHBOURHOOD && *k != AGE)
                     .cloned()
                     .collect();
-                let pool = pool::read(store, crate::storage::control::now_ms(), &questions)?;
+                let pool = pool::read(store, now, &questions, young)?;
                 Ok(((criteria, chosen), pool))
             })
             .await?
@@ -110,6 +114,7 @@ async fn setup_data(office: &Office, asked: Vec<String>) -> Result<Setup, PageEr
         chosen,
         pool,
         draws,
+        young,
     })
 }
 
@@ -140,7 +145,8 @@ fn chosen_of(query: &Query) -> Vec<String> {
 /// `GET /office/sortition`.
 pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
     let query = Query::parse(raw.as_deref());
-    let setup = setup_data(&office, chosen_of(&query)).await?;
+    let young = query.get("young").is_some();
+    let setup = setup_data(&office, chosen_of(&query), young).await?;
     Ok(setup_page(&office, &setup, None, None))
 }
 
@@ -173,6 +179,7 @@ fn setup_page(
             p { strong { (s.pool.volunteers.len()) } " " (t.pool_counts) }
             @if s.pool.without_visit > 0 { p.hint { (s.pool.without_visit) " " (t.without_visit) } }
             @if s.pool.expired > 0 { p.hint { (s.pool.expired) " " (t.expired) } }
+            @if s.pool.minors_left_out > 0 { p.hint { (s.pool.minors_left_out) " " (t.minors_left_out) } }
         }
         form.card method="get" action="/office/sortition" {
             fieldset {
@@ -182,10 +189,12 @@ fn setup_page(
                     label.check { input type="checkbox" name="use" value=(c.key) checked[s.chosen.contains(&c.key)]; (c.label) }
                 }
             }
+            label.check { input type="checkbox" name="young" value="1" checked[s.young]; (t.young) }
             button type="submit" { (t.choose_categories) }
         }
         form.card.draw method="post" action=(office.action("/office/sortition/draw")) {
             @for c in &s.chosen { input type="hidden" name="use" value=(c); }
+            @if s.young { input type="hidden" name="young" value="1"; }
             input type="hidden" name="digest" value=(digest(&lists));
             div.row {
                 div { label for="seats" { (t.panel_size) } input #seats name="seats" type="number" min="1" max=(setup::MAX_SEATS) required value=(field("seats", &seats_default)); }
@@ -306,7 +315,8 @@ pub async fn draw(office: Office, body: Bytes) -> Result<Response, PageError> {
     let fields = Fields::parse(&body);
     let t = office.lang.sortition();
     let chosen: Vec<String> = fields.all("use");
-    let setup_state = setup_data(&office, chosen).await?;
+    let young = fields.get("young") == "1";
+    let setup_state = setup_data(&office, chosen, young).await?;
     let seed: String = fields
         .get("seed")
         .trim()
@@ -462,7 +472,11 @@ pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, Pa
             }
             p.hint { (t.greedy_hint.replace("{runs}", &record.greedy_runs.to_string())) }
             p.hint { (t.rerun_hint) }
-            p { a href=(format!("/office/sortition/draws/{id}/record.json")) download { (t.download_record) } }
+            p {
+                a href=(format!("/office/sortition/draws/{id}/published.json")) download { (t.download_published) }
+                br;
+                a href=(format!("/office/sortition/draws/{id}/record.json")) download { (t.download_record) }
+            }
         }
         section.card {
             h2 { (t.quotas) " — " (t.panel_size) " : " (record.panel_size) }
@@ -500,8 +514,28 @@ pub async fn result(office: Office, Path(id): Path<String>) -> Result<Markup, Pa
     Ok(page(&office, Section::Sortition, t.result, body))
 }
 
-/// `GET /office/sortition/draws/{id}/record.json`: the publishable record
-/// (no name, no door).
+/// `GET /office/sortition/draws/{id}/published.json`: what is published
+/// of the draw: counts per stratum, no line per person.
+pub async fn published_file(office: Office, Path(id): Path<String>) -> Result<Response, PageError> {
+    let (record, _) = record_of(&office, id.clone()).await?;
+    let json = serde_json::to_vec_pretty(&publish::published(&record))
+        .map_err(|e| PageError::Internal(e.into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"palier-tirage-{id}-public.json\""),
+            ),
+        ],
+        json,
+    )
+        .into_response())
+}
+
+/// `GET /office/sortition/draws/{id}/record.json`: the full record, kept
+/// at the office (no name, no door; each pseudonym's traits, enough to
+/// draw again).
 pub async fn record_file(office: Office, Path(id): Path<String>) -> Result<Response, PageError> {
     let (record, _) = record_of(&office, id.clone()).await?;
     let json = serde_json::to_vec_pretty(&record).map_err(|e| PageError::Internal(e.into()))?;

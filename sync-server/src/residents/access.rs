@@ -265,6 +265,7 @@ mod tests {
                 agent: AgentId::new(),
                 notice_version: Some(1),
                 text_hash: Some("ab".into()),
+                parental: false,
             }],
             withdrawals: vec![],
             retain_until: 10,

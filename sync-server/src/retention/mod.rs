@@ -305,6 +305,7 @@ mod tests {
                     agent: AgentId::new(),
                     notice_version: None,
                     text_hash: None,
+                    parental: false,
                 })
                 .collect(),
             withdrawals: vec![],

@@ -170,6 +170,7 @@ pub fn plan(
         agent: by,
         notice_version: notice.as_ref().map(|(v, _)| *v),
         text_hash: notice.map(|(_, hash)| hash),
+        parental: false,
     });
     Ok(changed)
 }
@@ -214,6 +215,7 @@ mod tests {
                     agent: AgentId::new(),
                     notice_version: None,
                     text_hash: None,
+                    parental: false,
                 })
                 .collect(),
             withdrawals: vec![],

@@ -263,8 +263,16 @@ fn TalkForm(
                 ));
                 return;
             }
-            let consent_needed = f.volunteer && (f.purposes.is_empty() || f.name.trim().is_empty());
+            let under_15 = f.age_band == crate::field::UNDER_15;
+            let consent_needed = f.volunteer
+                && (f.purposes.is_empty() || f.name.trim().is_empty() || (under_15 && !f.parental));
             consent_missing.set(consent_needed);
+            if f.volunteer && under_15 && !f.parental {
+                error.set(Some(
+                    ui.t(Text::Problem(crate::backend::Problem::ParentNeeded))
+                        .to_string(),
+                ));
+            }
             if consent_needed {
                 document::eval(
                     "document.querySelector('fieldset.consent')?.scrollIntoView({block: 'center'})",
@@ -328,6 +336,7 @@ fn TalkForm(
                     purposes: f.purposes.iter().copied().collect(),
                     notice_version: consent_notice.as_ref().map(|n| n.version),
                     text_hash: consent_notice.as_ref().map(|n| n.hash.clone()),
+                    parental: f.parental,
                 }),
                 notice_version,
             };
@@ -510,6 +519,17 @@ fn TalkForm(
                                 },
                             }
                             "{text}"
+                        }
+                    }
+                    // Under 15: only with a parent's or guardian's agreement.
+                    if f.age_band == crate::field::UNDER_15 {
+                        label { class: "check parental",
+                            input {
+                                r#type: "checkbox",
+                                checked: f.parental,
+                                onchange: move |e: FormEvent| form.write().parental = e.checked(),
+                            }
+                            {ui.t(Text::ParentalConsent)}
                         }
                     }
                     match consent_notice.as_ref() {

@@ -913,6 +913,8 @@ privacy_texts! {
     rec_security_title,
     rec_security,
     rec_download,
+    ideas_with_school,
+    j_exported_plain,
 }
 
 impl PrivacyTexts {
@@ -966,6 +968,8 @@ sortition_texts! {
     pool_counts,
     without_visit,
     expired,
+    young,
+    minors_left_out,
     categories,
     categories_hint,
     neighbourhood,
@@ -1008,6 +1012,7 @@ sortition_texts! {
     probability,
     greedy,
     download_record,
+    download_published,
     infeasible,
     suggest,
     asked,
