@@ -38,7 +38,7 @@ export async function startServer(data = mkdtempSync(join(tmpdir(), "palier-e2e-
   const server = {
     url: `http://127.0.0.1:${port}`, port, data, proc,
     code: field("enrolment code"), password: field("password"), email: field("office login"),
-    electedEmail: field("elected login"),
+    electedEmail: field("elected login"), dpoEmail: field("dpo login"),
     /** Everything the server printed so far (its log). */
     log() { return out; },
     async stop() {

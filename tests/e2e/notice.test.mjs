@@ -98,6 +98,30 @@ test("the notice is given at the door, recorded with the visit and the consent, 
     assert.match(await o.textContent("main"), /C'était son dernier accord/);
     assert.match(await o.locator("section.due").textContent(), /Mme Soumaré/);
     await checkScreen(o, "office-volunteers-due", true);
+    const personId = (await o.locator("tr", { hasText: "Mme Soumaré" }).getAttribute("id")).slice(2);
+    assert.match(personId, /^[0-9a-f-]{36}$/);
+
+    // The data protection officer reads the privacy pages, and only them.
+    const d = visitor.page;
+    await d.setViewportSize({ width: 1280, height: 900 });
+    await logIn(d, server.url, server.dpoEmail, server.password);
+    for (const [path, name, words] of [
+      ["/office/privacy/requests", "dpo-requests", /Demandes des habitants/],
+      ["/office/privacy/retention", "dpo-retention", /Durées de conservation/],
+      ["/office/privacy/journal", "dpo-journal", /A enregistré le retrait d'un accord/],
+      ["/office/privacy/records", "dpo-records", /Registre des activités de traitement/],
+    ]) {
+      await d.goto(`${server.url}${path}`);
+      assert.match(await d.textContent("main"), words, path);
+      await checkScreen(d, name, true);
+    }
+    assert.ok(!(await d.textContent("main")).includes("Soumaré"), "a resident's name in the records");
+    const denied = await d.goto(`${server.url}/office/volunteers`);
+    assert.equal(denied.status(), 403);
+
+    // After the whole run, no log line names her.
+    assert.ok(!server.log().includes(personId), "a person's id in the server's log");
+    assert.ok(!server.log().includes("Soumaré"), "a name in the server's log");
   } finally {
     await phone.kill();
     await visitor.kill();

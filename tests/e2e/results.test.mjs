@@ -55,15 +55,18 @@ test("a follow-up answered at the office shows on the phone's door; the elected 
     await o.click("nav.sub >> text=Exports");
     await o.waitForSelector("#open-data");
     await checkScreen(o, "office-exports", true);
-    // The visits file streams with a progress bar, then downloads.
+    // The visits file, door-level, goes with a stated reason; it streams
+    // with a progress bar, then downloads.
+    const visitsForm = o.locator("form.door-level").first();
+    await visitsForm.locator("input[name=reason]").fill("Relance des portes closes");
     const [download] = await Promise.all([
       o.waitForEvent("download"),
-      o.click("a[data-progress] >> nth=0"),
+      visitsForm.locator("button[type=submit]").click(),
     ]);
     assert.match(download.suggestedFilename(), /^palier-[a-z0-9-]+-\d{4}-\d{2}-\d{2}-passages\.csv$/,
       "the campaign and the day in the file's name");
-    assert.equal(await o.getAttribute("section:has(a[data-progress]) progress", "value"),
-      await o.getAttribute("a[data-progress] >> nth=0", "data-progress"));
+    assert.equal(await visitsForm.locator("progress").getAttribute("value"),
+      await visitsForm.getAttribute("data-progress"));
 
     // The follow-up: find the phone's, answer it.
     await o.click("header.top >> text=Signalements");

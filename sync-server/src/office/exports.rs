@@ -112,12 +112,12 @@ pub async fn show(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
         }
         section.card {
             h2 { (r.export_visits) " (" (visits) ")" }
-            (door_level_form(&office, "/office/exports/visits.csv", &q, r))
+            (door_level_form(&office, "/office/exports/visits.csv", &q, visits, r))
         }
         section.card #answers {
             h2 { (r.export_answers) " (" (answers) ")" }
             p.hint { (r.export_answers_hint) }
-            (door_level_form(&office, "/office/exports/answers.csv", &q, r))
+            (door_level_form(&office, "/office/exports/answers.csv", &q, answers, r))
             h3 { (r.export_answer_counts) }
             p.actions {
                 (link("/office/exports/answer-counts.csv", "", r.export_csv))
@@ -484,12 +484,13 @@ fn door_level_form(
     office: &Office,
     path: &str,
     filter: &str,
+    rows: i64,
     r: &super::i18n::ResultsTexts,
 ) -> Markup {
     let t = office.lang.privacy();
     let id = path.rsplit('/').next().unwrap_or("file").replace('.', "-");
     html! {
-        form.card.door-level method="get" action=(path) {
+        form.card.door-level method="get" action=(path) data-progress=(rows) {
             @for (name, value) in form_urlencoded::parse(filter.as_bytes()) {
                 input type="hidden" name=(name) value=(value);
             }
@@ -501,6 +502,7 @@ fn door_level_form(
                 option value="semicolon" { (r.export_csv_fr) }
             }
             button type="submit" { (t.export_download) }
+            progress hidden max=(rows.max(1)) value="0" {}
         }
     }
 }

@@ -90,10 +90,7 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                 tbody {
                     @for v in &rows {
                         tr id=(format!("v-{}", v.id.0)) {
-                            th scope="row" {
-                                (v.name) br;
-                                a href=(format!("/office/residents/{}/access", v.id.0)) { small { (office.lang.privacy().access_link) } }
-                            }
+                            th scope="row" { (v.name) }
                             td { (v.phone.as_deref().unwrap_or("")) @if let Some(e) = &v.email { br; (e) } }
                             td {
                                 ul.consents {
@@ -130,6 +127,7 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
                             td { (date(v.signed_up)) }
                             td { (date(deadline(v))) }
                             td {
+                                a href=(format!("/office/residents/{}/access", v.id.0)) { (office.lang.privacy().access_link) }
                                 // The erasure's plan: what goes with them
                                 // (their visits' words, follow-ups, draw
                                 // links), confirmed there.

@@ -102,36 +102,48 @@ document.addEventListener("DOMContentLoaded", () => {
 
 // Exports that take more than a moment: read the file as it streams in and
 // show how many of its rows have arrived, then hand it to the browser as a
-// download. Without script the link downloads the same file.
+// download. Without script the link (or the form, for a door-level file
+// and its stated reason) downloads the same file.
+async function streamDownload(href, bar, expected) {
+  const response = await fetch(href, { credentials: "same-origin" });
+  if (!response.ok || !response.body) { window.location.href = href; return; }
+  const total = Number(response.headers.get("x-palier-rows") || expected || 0);
+  if (bar) { bar.hidden = false; bar.max = Math.max(total, 1); bar.value = 0; }
+  const reader = response.body.getReader();
+  const parts = [];
+  let lines = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    for (const byte of value) if (byte === 10) lines += 1;
+    if (bar) bar.value = Math.max(lines - 1, 0);
+  }
+  const url = URL.createObjectURL(new Blob(parts, { type: "text/csv" }));
+  const a = document.createElement("a");
+  a.href = url;
+  // The name the server gives (campaign and day), as without script.
+  const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
+  a.download = named ? named[1] : "palier-visits.csv";
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   for (const link of document.querySelectorAll("a[data-progress]")) {
-    link.addEventListener("click", async (event) => {
+    link.addEventListener("click", (event) => {
       event.preventDefault();
-      const bar = link.closest("section")?.querySelector("progress");
-      const response = await fetch(link.href, { credentials: "same-origin" });
-      if (!response.ok || !response.body) { window.location.href = link.href; return; }
-      const total = Number(response.headers.get("x-palier-rows") || link.dataset.progress || 0);
-      if (bar) { bar.hidden = false; bar.max = Math.max(total, 1); bar.value = 0; }
-      const reader = response.body.getReader();
-      const parts = [];
-      let lines = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parts.push(value);
-        for (const byte of value) if (byte === 10) lines += 1;
-        if (bar) bar.value = Math.max(lines - 1, 0);
-      }
-      const url = URL.createObjectURL(new Blob(parts, { type: "text/csv" }));
-      const a = document.createElement("a");
-      a.href = url;
-      // The name the server gives (campaign and day), as without script.
-      const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
-      a.download = named ? named[1] : "palier-visits.csv";
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      streamDownload(link.href, link.closest("section")?.querySelector("progress"), link.dataset.progress);
+    });
+  }
+  for (const form of document.querySelectorAll("form[data-progress]")) {
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const query = new URLSearchParams(new FormData(form)).toString();
+      const href = `${form.action}${form.action.includes("?") ? "&" : "?"}${query}`;
+      streamDownload(href, form.querySelector("progress"), form.dataset.progress);
     });
   }
 });
