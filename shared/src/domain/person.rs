@@ -1,8 +1,10 @@
 //! A volunteer's personal data and the consent that allows keeping it.
 //!
-//! Only this type holds personal data. It lives alone in its own document, so
-//! that erasing a person deletes a whole document instead of editing history
-//! that Automerge cannot rewrite.
+//! Only this type holds a resident's name and contacts (what a door said
+//! is personal data too, in visit logs: ARCHITECTURE.md, "Where personal
+//! data lives"). It lives alone in its own document, so that erasing a
+//! person deletes a whole document instead of editing history that
+//! Automerge cannot rewrite.
 
 use super::{AgentId, PersonId, Timestamp};
 use autosurgeon::{Hydrate, Reconcile};

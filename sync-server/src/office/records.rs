@@ -149,7 +149,7 @@ pub async fn show(PrivacyReader(office): PrivacyReader) -> Result<Markup, PageEr
                     dt { (t.rec_basis) } dd { (r.basis) }
                     dt { (t.rec_persons) } dd { (r.persons) }
                     dt { (t.rec_data) } dd { (r.data) }
-                    dt { (t.rec_recipients) } dd { (t.rec_office) " " (r.phones) }
+                    dt { (t.rec_recipients) } dd { (t.rec_office) " " (t.rec_phones_lead) " " (r.phones) }
                     dt { (t.rec_retention) } dd.retention { (r.keep) }
                 }
             }
@@ -176,7 +176,7 @@ pub async fn text(PrivacyReader(office): PrivacyReader) -> Result<Response, Page
     );
     for r in &w.rows {
         out.push_str(&format!(
-            "\n## {}\n- {} : {}\n- {} : {}\n- {} : {}\n- {} : {} {}\n- {} : {}\n",
+            "\n## {}\n- {} : {}\n- {} : {}\n- {} : {}\n- {} : {} {} {}\n- {} : {}\n",
             r.purpose,
             t.rec_basis,
             r.basis,
@@ -186,6 +186,7 @@ pub async fn text(PrivacyReader(office): PrivacyReader) -> Result<Response, Page
             r.data,
             t.rec_recipients,
             t.rec_office,
+            t.rec_phones_lead,
             r.phones,
             t.rec_retention,
             r.keep

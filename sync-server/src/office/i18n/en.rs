@@ -928,4 +928,5 @@ pub const PRIVACY: PrivacyTexts = PrivacyTexts {
     rec_download: "Text file",
     ideas_with_school: "CSV with school and class (pupils, often minors; written to the journal)",
     j_exported_plain: "Downloaded {file}",
+    rec_phones_lead: "On phones:",
 };

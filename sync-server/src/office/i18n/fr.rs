@@ -928,4 +928,5 @@ pub const PRIVACY: PrivacyTexts = PrivacyTexts {
     rec_download: "Fichier texte",
     ideas_with_school: "CSV avec établissement et classe (élèves souvent mineurs ; noté au journal)",
     j_exported_plain: "A téléchargé {file}",
+    rec_phones_lead: "Sur les téléphones :",
 };

@@ -915,6 +915,7 @@ privacy_texts! {
     rec_download,
     ideas_with_school,
     j_exported_plain,
+    rec_phones_lead,
 }
 
 impl PrivacyTexts {
