@@ -366,7 +366,12 @@ pub fn door_history(
         .map(|v| PastVisit {
             id: v.id,
             // Words the office erased are not written again.
-            correctable: Some(v.agent) == me && v.outcome == Outcome::Talked && !v.words_erased,
+            // Words erased by the office, or past their retention, are not
+            // written again (the server refuses it too).
+            correctable: Some(v.agent) == me
+                && v.outcome == Outcome::Talked
+                && !v.words_erased
+                && !v.words_expired,
             words_erased: v.words_erased,
             pass: v.pass,
             outcome: v.outcome,
@@ -729,7 +734,7 @@ pub fn correct_talk(
     if visit.agent != me || visit.outcome != Outcome::Talked {
         return Err(FieldError::NotYours);
     }
-    if visit.words_erased {
+    if visit.words_erased || visit.words_expired {
         return Err(FieldError::WordsErased);
     }
     visit.answers = correction.answers;

@@ -10,9 +10,9 @@ use shared::store::{Store, StoreError};
 /// Meta key of the notices held.
 const NOTICES_KEY: &str = "notices";
 
-/// The most the notices' answer may weigh: every version in three
-/// languages of 20,000 characters is far less.
-pub const MAX_NOTICES_BYTES: usize = 2 * 1024 * 1024;
+/// The most the notices' answer may weigh: the version in force, three
+/// languages of 20,000 characters at most, is about 100 KB.
+pub const MAX_NOTICES_BYTES: usize = 1024 * 1024;
 
 /// What the phone holds of the notices.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,10 +36,28 @@ pub struct Shown {
     pub url: String,
 }
 
-/// Keeps what the server handed out.
-pub fn keep(store: &mut Store, held: &Held) -> Result<(), StoreError> {
-    let bytes = serde_json::to_vec(held).map_err(|e| StoreError::Malformed(e.to_string()))?;
-    store.set_meta(NOTICES_KEY, &bytes)
+/// Keeps what the server handed out, merged with what this phone held
+/// (a version it may still record under stays); and, the first time it
+/// holds one, when (`now`, this phone's clock, the one its records carry):
+/// from then on what it records names a notice, and every sync says so.
+pub fn keep(store: &mut Store, held: &Held, now: i64) -> Result<(), StoreError> {
+    let mut merged = self::held(store)?;
+    merged.public_url = held.public_url.clone();
+    for notice in &held.notices {
+        if !merged.notices.iter().any(|n| n.version == notice.version) {
+            merged.notices.push(notice.clone());
+        }
+    }
+    merged.notices.sort_by_key(|n| n.version);
+    // The last three: what the door shows is the latest.
+    let extra = merged.notices.len().saturating_sub(3);
+    merged.notices.drain(..extra);
+    let bytes = serde_json::to_vec(&merged).map_err(|e| StoreError::Malformed(e.to_string()))?;
+    store.set_meta(NOTICES_KEY, &bytes)?;
+    if !merged.notices.is_empty() && store.meta(shared::sync::NOTICE_SINCE_KEY)?.is_none() {
+        store.set_meta(shared::sync::NOTICE_SINCE_KEY, &now.to_le_bytes())?;
+    }
+    Ok(())
 }
 
 /// What the phone holds (nothing before its first sync, or when the
@@ -110,7 +128,17 @@ mod tests {
                 },
             ],
         };
-        keep(&mut store, &kept).expect("keep");
+        assert_eq!(
+            store.meta(shared::sync::NOTICE_SINCE_KEY).expect("meta"),
+            None
+        );
+        keep(&mut store, &kept, 77).expect("keep");
+        // Held since now, by this phone's clock; a later keep keeps it.
+        keep(&mut store, &kept, 99).expect("keep");
+        assert_eq!(
+            store.meta(shared::sync::NOTICE_SINCE_KEY).expect("meta"),
+            Some(77i64.to_le_bytes().to_vec())
+        );
         let held = held(&store).expect("held");
         let ar = shown(&held, "ar").expect("shown");
         assert_eq!((ar.version, ar.text.short.as_str()), (2, "اثنان"));

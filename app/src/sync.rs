@@ -116,6 +116,7 @@ pub async fn sync(
                 public_url: format!("{}/avis/{}", server.base_url(), enrolled.municipality_id.0),
                 notices,
             },
+            crate::backend::now_ms(),
         )?,
         Err(HttpError::Refused { status: 410, body })
             if body.error == shared::protocol::DEVICE_REVOKED =>

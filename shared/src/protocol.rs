@@ -73,6 +73,10 @@ pub struct SyncRequest {
     pub messages: Vec<DocMessage>,
     /// How many documents hold edits not yet confirmed, for the office.
     pub unsynced: u32,
+    /// When this device first held an information notice, by its own
+    /// clock (the clock its records carry): what it records from then on
+    /// must name one (`crate::policy::NoticeRule`). `None`: it holds none.
+    pub notice_since: Option<i64>,
 }
 
 /// Why the server would not take a document's message.
@@ -226,6 +230,7 @@ mod tests {
                 message: vec![1, 2, 3],
             }],
             unsynced: 1,
+            notice_since: None,
         };
         let bytes = request.encode().expect("encode");
         assert_eq!(SyncRequest::decode(&bytes).expect("decode"), request);

@@ -122,6 +122,7 @@ fn serve(messages: Vec<(usize, Vec<u8>)>, role: Role) {
             })
             .collect(),
         unsynced: 0,
+        notice_since: None,
     };
     let Ok(bytes) = request.encode() else {
         return;

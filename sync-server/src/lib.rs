@@ -167,7 +167,7 @@ async fn purge_every(state: AppState, every: std::time::Duration) {
         let inside = state.clone();
         match tokio::task::spawn_blocking(move || retention::run_all(&inside)).await {
             Ok(Ok(_)) => {}
-            Ok(Err(error)) => tracing::error!(%error, "retention purge failed"),
+            Ok(Err(error)) => tracing::error!(kind = error.kind(), "retention purge failed"),
             Err(error) => tracing::error!(%error, "retention purge panicked"),
         }
     }

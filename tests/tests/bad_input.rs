@@ -37,6 +37,7 @@ async fn garbage_gets_a_json_4xx_and_changes_nothing() {
         cursor: 0,
         messages: vec![],
         unsynced: 0,
+        notice_since: None,
     };
     device.visit(CampaignId::new(), BuildingId::new(), "7", Outcome::Talked);
     let mut session = shared::sync::ClientSession::start(&device.store).expect("session");

@@ -171,6 +171,7 @@ async fn try_round(
             .map(|(doc_id, message)| DocMessage { doc_id, message })
             .collect(),
         unsynced: 0,
+        notice_since: None,
     };
     device
         .server

@@ -44,6 +44,7 @@ async fn a_device_of_one_municipality_gets_nothing_of_another() {
             message: hello.encode(),
         }],
         unsynced: 0,
+        notice_since: None,
     };
     let (response, _, _) = in_villejuif
         .server

@@ -124,6 +124,7 @@ async fn round(device: &Device, doc_id: &DocId, message: Vec<u8>) -> SyncRespons
             message,
         }],
         unsynced: 0,
+        notice_since: None,
     };
     device
         .server

@@ -52,6 +52,7 @@ async fn a_phone_on_the_previous_release_is_told_to_update_and_loses_nothing() {
     let second = phone.visit(campaign.id, place.id, "5", Outcome::Refused);
     let mut talk = samples::visit(campaign.id, place.id, phone.agent, "6");
     talk.verbatim = "Le local vélo est fermé".into();
+    talk.at = sync_server::storage::control::now_ms() - 1_000;
     assert!(talk.notice_version.is_none() && talk.about_resident());
     phone.record(&talk);
     let unsynced = phone.store.unsynced_count().expect("count");

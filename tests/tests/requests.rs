@@ -48,27 +48,25 @@ async fn a_request_is_due_a_month_later_and_overdue_after() {
         );
     }
 
-    // On its day it is due today; the day after, overdue.
-    let days = received.until(due).expect("span").get_days();
-    clock.advance(i64::from(days) * DAY);
+    // On its day (at noon, whatever the hour the test runs) it is due
+    // today; the next day, overdue.
+    let noon = sync_server::readmodel::rules::midnight(due).expect("midnight") + 12 * 3_600_000;
+    clock.advance(noon - clock.now());
     let on_the_day = pages.get("/office/privacy/requests").await;
     assert!(on_the_day.body.contains("aujourd&#39;hui") || on_the_day.body.contains("aujourd'hui"));
-    clock.advance(DAY + 3_600_000);
+    clock.advance(DAY);
     let late = pages.get("/office/privacy/requests").await;
     assert!(late.body.contains("en retard de 1 j"), "{}", late.body);
     assert!(late.body.contains("1 en retard"));
 
-    // Extended, with a reason: due three months after it was received.
+    // Overdue, it can no longer be extended: the resident had to be told
+    // within the month.
     let control = server.state.control.clone();
     let id = tests::blocking(|| control.requests(office.id).expect("requests"))[0]
         .id
         .clone();
     let path = format!("/office/privacy/requests/{id}");
-    let no_reason = pages
-        .post(&path, &[("action", "extend"), ("reason", " ")])
-        .await;
-    assert_eq!(no_reason.status, 422);
-    let extended = pages
+    let late_extension = pages
         .post(
             &path,
             &[
@@ -77,21 +75,46 @@ async fn a_request_is_due_a_month_later_and_overdue_after() {
             ],
         )
         .await;
+    assert_eq!(late_extension.status, 422);
+    assert!(late_extension.body.contains("Trop tard"));
+
+    // A request received today, extended with a reason: due three months
+    // after it was received.
+    let today = paris_day(clock.now());
+    let recorded = pages
+        .post(
+            "/office/privacy/requests",
+            &[("kind", "erasure"), ("received_on", &today.to_string())],
+        )
+        .await;
+    assert_eq!(recorded.status, 303);
+    let erasure = || {
+        let control = server.state.control.clone();
+        tests::blocking(move || control.requests(office.id).expect("requests"))
+            .into_iter()
+            .find(|r| r.kind == "erasure")
+            .expect("recorded")
+    };
+    let second_path = format!("/office/privacy/requests/{}", erasure().id);
+    let no_reason = pages
+        .post(&second_path, &[("action", "extend"), ("reason", " ")])
+        .await;
+    assert_eq!(no_reason.status, 422);
+    let extended = pages
+        .post(
+            &second_path,
+            &[
+                ("action", "extend"),
+                ("reason", "Archives papier à consulter"),
+            ],
+        )
+        .await;
     assert_eq!(extended.status, 303);
-    let control = server.state.control.clone();
-    let row = tests::blocking(|| control.requests(office.id).expect("requests"))[0].clone();
     assert_eq!(
-        row.due_on,
-        sync_server::requests::due_on(received, true)
+        erasure().due_on,
+        sync_server::requests::due_on(today, true)
             .expect("due")
             .to_string()
-    );
-    assert!(
-        !pages
-            .get("/office/privacy/requests")
-            .await
-            .body
-            .contains("1 en retard")
     );
 
     // The DPO reads it, and changes nothing.
@@ -122,7 +145,10 @@ async fn a_request_is_due_a_month_later_and_overdue_after() {
         303
     );
     let control = server.state.control.clone();
-    let row = tests::blocking(|| control.requests(office.id).expect("requests"))[0].clone();
+    let row = tests::blocking(|| control.requests(office.id).expect("requests"))
+        .into_iter()
+        .find(|r| r.id == id)
+        .expect("recorded");
     assert_eq!(row.state, "done");
     assert_eq!(row.closed_by, "coordination@saint-denis.test");
     let journal = dpo_pages.get("/office/privacy/journal").await;

@@ -202,11 +202,11 @@ impl Visit {
         self.words_expired = true;
     }
 
-    /// Whether the visit notes anything the resident said or is: what
-    /// needs the notice to have been given first. An outcome alone (two
-    /// taps at a closed door) does not.
+    /// Whether the visit notes anything the resident said or is, or a
+    /// problem they reported: what needs the notice to have been given
+    /// first. An outcome alone (two taps at a closed door) does not.
     pub fn about_resident(&self) -> bool {
-        self.has_words() || !self.answers.is_empty()
+        self.has_words() || !self.answers.is_empty() || self.follow_up.is_some()
     }
 
     /// Whether the visit holds anything about the resident: words,

@@ -609,7 +609,10 @@ fn check_visits(
                     && (!n.verbatim.is_empty()
                         || n.answers
                             .values()
-                            .any(|a| matches!(a, crate::domain::Answer::Text(_)))))
+                            .any(|a| matches!(a, crate::domain::Answer::Text(_)))
+                        || campaign
+                            .as_ref()
+                            .is_some_and(|c| n.topics.iter().any(|t| !c.topics.contains(t)))))
         }) {
             return Err(Refused::Attribution);
         }

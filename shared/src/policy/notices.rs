@@ -2,12 +2,15 @@
 //! judges a device's write: the versions published, with the hash of each
 //! language's text, and from when this device must name one.
 //!
-//! "From when": a phone recording at a door before it ever received a
-//! notice could not have shown one (a phone still on the previous release,
-//! a notice published while it was offline). Its records of that time are
-//! taken as they are; from the moment the server first handed it a notice,
-//! every conversation and every consent it records must name a published
-//! version, and a consent the hash of the exact text shown.
+//! "From when": a phone recording at a door before it held a notice could
+//! not have shown one (a phone still on the previous release, a notice
+//! published while it was offline, an answer lost on the way). Its
+//! records of that time are taken as they are; from the moment it held a
+//! notice, by its own clock (the one its records carry, reported in each
+//! request), every conversation and every consent it records must name a
+//! published version, and a consent the hash of the exact text shown. A
+//! record dated before the phone was enrolled is not "before": a clock
+//! set back does not skip the notice.
 
 use crate::domain::{ConsentRecord, Timestamp, Visit};
 use std::collections::BTreeMap;
@@ -18,14 +21,21 @@ pub struct NoticeRule {
     /// Version → language → hash of that text (`NoticeText::hash`).
     pub known: BTreeMap<u32, BTreeMap<String, String>>,
     /// Records this device made at or after this time must name a notice
-    /// (`None`: it has never been handed one, so none is required).
+    /// (`None`: it has never held one, so none is required).
     pub required_from: Option<Timestamp>,
+    /// A record without a notice dated before this (the device's
+    /// enrolment, less a day for its clock) is refused once notices are
+    /// required.
+    pub not_before: Option<Timestamp>,
 }
 
 impl NoticeRule {
     /// Whether a record made at `at` without a notice is acceptable.
     fn may_lack(&self, at: Timestamp) -> bool {
-        self.required_from.is_none_or(|from| at < from)
+        match self.required_from {
+            None => true,
+            Some(from) => at < from && self.not_before.is_none_or(|first| at >= first),
+        }
     }
 
     /// Whether a visit this device wrote names a notice as it must: an

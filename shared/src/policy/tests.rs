@@ -844,6 +844,7 @@ fn agent_with_notice() -> (Caller, NoticeText) {
         notices: NoticeRule {
             known,
             required_from: Some(100),
+            not_before: Some(50),
         },
         ..agent()
     };
@@ -889,6 +890,23 @@ fn nothing_about_a_resident_is_taken_without_the_notice() {
     assert_eq!(
         check_write(&caller, &id, None, &log_with(&[&earlier])),
         Ok(())
+    );
+    // Dated before the phone was enrolled (a clock set back): refused.
+    let mut backdated = earlier.clone();
+    backdated.id = VisitId::new();
+    backdated.door.door = "15".into();
+    backdated.at = 10;
+    assert_eq!(
+        check_write(&caller, &id, None, &log_with(&[&backdated])),
+        Err(Refused::NoNotice)
+    );
+    // A problem handed to a service is about the resident too.
+    let mut reported = visit(log, me(), "16");
+    reported.at = 150;
+    reported.follow_up = Some(FollowUpId::new());
+    assert_eq!(
+        check_write(&caller, &id, None, &log_with(&[&reported])),
+        Err(Refused::NoNotice)
     );
 }
 
@@ -999,6 +1017,15 @@ fn words_whose_retention_passed_are_not_written_back() {
     fresh.words_expired = true;
     assert_eq!(
         check_write(&caller, &id, None, &log_with(&[&fresh])),
+        Err(Refused::Attribution)
+    );
+    // A free topic written back: refused (the test campaign lists none).
+    let mut topic = talk.clone();
+    topic.topics = vec!["le voisin du 4e".into()];
+    let mut after = before.clone();
+    schema::record_visit(&mut after, &topic).expect("record");
+    assert_eq!(
+        check_write(&caller, &id, Some(&before), &after),
         Err(Refused::Attribution)
     );
     // Correcting the outcome alone: taken.

@@ -88,10 +88,11 @@ fn edited(present: Visit, base: Option<&Visit>, now: &Visit) -> Option<Visit> {
     }
     take!(outcome, questionnaire_version, follow_up, pass, at, door);
     if !present.words_erased {
-        take!(topics, profile, person);
-        // Words whose retention passed are not written back either.
+        take!(profile, person);
+        // Words whose retention passed (free topics among them) are not
+        // written back either.
         if !present.words_expired {
-            take!(verbatim);
+            take!(verbatim, topics);
         }
     }
     let empty = BTreeMap::new();

@@ -19,6 +19,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Meta key of the cursor kept between syncs.
 const CURSOR_KEY: &str = "sync.cursor";
+
+/// Meta key of when this device first held an information notice (its
+/// clock, little-endian milliseconds): the app writes it when it keeps
+/// its first notice; every request reports it.
+pub const NOTICE_SINCE_KEY: &str = "notices.since";
 /// Meta key of the server's epoch last heard (`SyncResponse::epoch`).
 const EPOCH_KEY: &str = "sync.epoch";
 /// Bytes of messages one request carries at most; documents beyond wait
@@ -212,11 +217,16 @@ impl ClientSession {
         }
         self.awaiting = true;
         self.reported_unsynced = Some(unsynced);
+        let notice_since = store
+            .meta(NOTICE_SINCE_KEY)?
+            .and_then(|bytes| bytes.try_into().ok())
+            .map(i64::from_le_bytes);
         Ok(Some(SyncRequest {
             version: PROTOCOL_VERSION,
             cursor: self.cursor,
             messages,
             unsynced,
+            notice_since,
         }))
     }
 

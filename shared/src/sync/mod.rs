@@ -31,7 +31,7 @@ mod client;
 mod server;
 mod storage;
 
-pub use client::{ClientError, ClientSession, Progress, SyncReport};
+pub use client::{ClientError, ClientSession, NOTICE_SINCE_KEY, Progress, SyncReport};
 pub use server::{MAX_DOCUMENT_BYTES, MAX_OPS_PER_REQUEST, ServerError, respond};
 pub use storage::{DocumentStore, Records, SyncStore};
 

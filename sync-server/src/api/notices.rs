@@ -1,7 +1,9 @@
-//! `GET /api/notices`: the information notices a phone shows at the door,
-//! every version the municipality published, in every language. The phone
-//! asks before each sync; from the first time it is handed one, what it
-//! records must name a notice (`shared::policy::NoticeRule`).
+//! `GET /api/notices`: the information notice a phone shows at the door,
+//! the version in force, in every language (earlier versions stay valid in
+//! what phones record, and the answer stays small however many were
+//! published). The phone asks before each sync; from the moment it holds
+//! one (it reports when, `SyncRequest::notice_since`), what it records must
+//! name a notice (`shared::policy::NoticeRule`).
 
 use crate::AppState;
 use crate::http::auth::run_blocking;
@@ -11,7 +13,7 @@ use axum::extract::State;
 use axum::{Json, Router, routing::get};
 use shared::domain::Notice;
 
-/// Every published version, oldest first (an empty list: none yet).
+/// The version in force (an empty list: none yet).
 #[utoipa::path(get, path = "/api/notices",
     responses((status = 200, body = Vec<Notice>), (status = 401, body = shared::protocol::ErrorBody)),
     security(("device_token" = [])))]
@@ -19,15 +21,14 @@ pub async fn notices(
     State(state): State<AppState>,
     device: Device,
 ) -> Result<Json<Vec<Notice>>, ApiError> {
-    let (control, now) = (state.control.clone(), state.clock.now());
-    let notices = run_blocking(move || {
-        let notices = control.notices(device.municipality)?;
-        // Handed them now: held to them from now on.
-        control.notice_rule(device.municipality, device.id, now)?;
-        Ok(notices)
-    })
-    .await?;
-    Ok(Json(notices))
+    let control = state.control.clone();
+    let notices = run_blocking(move || control.notices(device.municipality)).await?;
+    Ok(Json(
+        crate::notices::in_force(&notices)
+            .cloned()
+            .into_iter()
+            .collect(),
+    ))
 }
 
 /// `GET /api/notices`.

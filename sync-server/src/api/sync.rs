@@ -112,15 +112,16 @@ pub async fn sync(
     let unsynced = request.unsynced;
     let municipality = device.municipality;
     let state_inside = state.clone();
-    // The notices this device's conversations and consents must name. A
-    // device not held to them yet is from now on: its app asks for them
-    // before its first exchange (`api::notices`); what it recorded before
-    // is taken without one.
+    // The notices this device's conversations and consents must name,
+    // from when it reports it first held one (`api::notices`); what it
+    // recorded before is taken without one.
     let notices = {
         let (control, now) = (state.control.clone(), state.clock.now());
-        let device_id = device.id;
-        crate::http::auth::run_blocking(move || control.notice_rule(municipality, device_id, now))
-            .await?
+        let (device_id, reported) = (device.id, request.notice_since);
+        crate::http::auth::run_blocking(move || {
+            control.notice_rule(municipality, device_id, reported, now)
+        })
+        .await?
     };
     let slot = tokio::time::timeout(WAIT_FOR_SLOT, state.sync_slots.clone().acquire_owned())
         .await

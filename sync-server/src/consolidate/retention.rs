@@ -21,27 +21,44 @@ pub struct ExpiredLog {
 }
 
 /// Visit logs of campaigns that ended before `ended_before` holding a
-/// verbatim or a free-text answer; at most `limit` logs.
+/// verbatim, a free-text answer or a topic outside its campaign's list
+/// (`listed`, by campaign id); at most `limit` logs.
 pub fn expired_words(
     rm: &Snapshot,
     ended_before: i64,
+    listed: &BTreeMap<String, Vec<String>>,
     limit: usize,
 ) -> rusqlite::Result<Vec<ExpiredLog>> {
     let mut statement = rm.conn.prepare_cached(
-        "SELECT v.doc_id, v.campaign_id, v.visit_id
-         FROM rm_visits v JOIN rm_campaigns c ON c.campaign_id = v.campaign_id
+        "SELECT v.doc_id, v.campaign_id, v.visit_id,
+                v.verbatim <> '' OR EXISTS (
+                    SELECT 1 FROM rm_answer_values a
+                    WHERE a.doc_id = v.doc_id AND a.visit_id = v.visit_id
+                      AND a.text IS NOT NULL AND a.text <> ''),
+                group_concat(t.topic, char(31))
+         FROM rm_visits v
+         JOIN rm_campaigns c ON c.campaign_id = v.campaign_id
+         LEFT JOIN rm_visit_topics t ON t.doc_id = v.doc_id AND t.visit_id = v.visit_id
          WHERE c.ends_at < ?1
-           AND (v.verbatim <> '' OR EXISTS (
-                SELECT 1 FROM rm_answer_values a
-                WHERE a.doc_id = v.doc_id AND a.visit_id = v.visit_id
-                  AND a.text IS NOT NULL AND a.text <> ''))
+         GROUP BY v.doc_id, v.visit_id, v.campaign_id
          ORDER BY v.doc_id, v.visit_id",
     )?;
     let mut logs: Vec<ExpiredLog> = Vec::new();
     let mut rows = statement.query(params![ended_before])?;
+    let empty = Vec::new();
     while let Some(row) = rows.next()? {
         let (doc_id, campaign_id, visit): (String, String, String) =
             (row.get(0)?, row.get(1)?, row.get(2)?);
+        let words: bool = row.get(3)?;
+        let topics: Option<String> = row.get(4)?;
+        let campaign_topics = listed.get(&campaign_id).unwrap_or(&empty);
+        let free_topic = topics.as_deref().is_some_and(|t| {
+            t.split('\u{1f}')
+                .any(|t| !campaign_topics.iter().any(|c| c == t))
+        });
+        if !words && !free_topic {
+            continue;
+        }
         if let Some(log) = logs.last_mut().filter(|l| l.doc_id == doc_id) {
             log.visits.push(visit);
             continue;

@@ -4,10 +4,11 @@
 //! coordinator and the data protection officer read it
 //! (`office::journal`).
 //!
-//! Each [`Event`] is built from counts, purposes, versions, a file's name
-//! and, for a door-level export, the reason the coordinator stated: never
-//! a resident's name, contact, words or id. The type is the guarantee: a
-//! field that could hold them does not exist.
+//! Each [`Event`] is built from counts, purposes, versions and a file's
+//! name: no field holds a resident's name, contact, words or id. The one
+//! free text is the reason a coordinator states for a door-level export
+//! (bounded, [`MAX_REASON_CHARS`]); the form asks for a purpose, not a
+//! name, but what she types is hers to keep free of one.
 
 use crate::storage::control::{Control, ControlError, JournalRow};
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,16 @@ pub enum Event {
     },
     /// Everything held about one resident was opened (subject access).
     OpenedSubjectAccess,
+    /// The follow-ups' list was opened (descriptions of problems at doors).
+    OpenedFollowUps {
+        /// How many were listed.
+        listed: usize,
+    },
+    /// A free-text question's answers were opened (residents' words).
+    OpenedFreeAnswers {
+        /// How many were listed.
+        listed: usize,
+    },
     /// A door-level file was downloaded.
     Exported {
         /// The file.
@@ -117,6 +128,8 @@ impl Event {
             Event::OpenedVolunteers { .. } => "opened_volunteers",
             Event::SearchedResident { .. } => "searched_resident",
             Event::OpenedSubjectAccess => "opened_subject_access",
+            Event::OpenedFollowUps { .. } => "opened_follow_ups",
+            Event::OpenedFreeAnswers { .. } => "opened_free_answers",
             Event::Exported { .. } => "exported",
             Event::Erased { .. } => "erased",
             Event::Withdrew { .. } => "withdrew",

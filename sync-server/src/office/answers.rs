@@ -387,6 +387,11 @@ pub async fn texts(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pa
     let Some((q, texts)) = found else {
         return Err(PageError::NotFound(office.lang));
     };
+    office
+        .journal(crate::journal::Event::OpenedFreeAnswers {
+            listed: texts.len(),
+        })
+        .await?;
     let back = format!("/office/dashboard/answers?{}", query_string(&filter));
     let body = html! {
         p { a href=(back) { (r.answers_back) } }

@@ -40,6 +40,9 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
             r.follow_ups_title,
         ));
     };
+    office
+        .journal(crate::journal::Event::OpenedFollowUps { listed: rows.len() })
+        .await?;
     let body = html! {
         @if changed { (notice("ok", r.status_changed)) }
         form.card.filters method="get" action="/office/follow-ups" {

@@ -125,6 +125,10 @@ fn what(office: &Office, line: &Line) -> String {
             .replace("{persons}", &n(persons))
             .replace("{visits}", &n(visits)),
         Event::OpenedSubjectAccess => t.j_opened_subject_access.to_string(),
+        Event::OpenedFollowUps { listed } => t.j_opened_follow_ups.replace("{listed}", &n(listed)),
+        Event::OpenedFreeAnswers { listed } => {
+            t.j_opened_free_answers.replace("{listed}", &n(listed))
+        }
         Event::Exported { file, reason } if reason.is_empty() => {
             t.j_exported_plain.replace("{file}", file)
         }

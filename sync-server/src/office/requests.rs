@@ -158,6 +158,7 @@ fn refusal_words(office: &Office, refusal: &Refusal) -> &'static str {
         Refusal::TooLong => t.req_refused_long,
         Refusal::ReasonMissing => t.req_refused_reason,
         Refusal::AlreadyExtended => t.req_refused_again,
+        Refusal::TooLate => t.req_refused_late,
         Refusal::Closed => t.req_refused_closed,
     }
 }
@@ -203,7 +204,7 @@ pub async fn change(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let lang = office.lang;
-    if id.len() > 64 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(PageError::NotFound(lang));
     }
     let fields = Fields::parse(&body);
@@ -221,7 +222,7 @@ pub async fn change(
             .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?
             .ok_or(PageError::NotFound(lang))?
     };
-    let row = match requests::plan_change(&stored, &change) {
+    let row = match requests::plan_change(&stored, &change, today(&office)) {
         Ok(row) => row,
         Err(refusal) => return refused(&office, &refusal).await,
     };

@@ -195,7 +195,8 @@ pub async fn json(office: Office, Path(id): Path<String>) -> Result<Response, Pa
     let id = PersonId(parse_id(&office, &id)?);
     let held = gather(&office, id).await?;
     office.journal(Event::OpenedSubjectAccess).await?;
-    let body = serde_json::to_vec_pretty(&access::to_json(&held))
+    let until = deadline(&office, &held).await?;
+    let body = serde_json::to_vec_pretty(&access::to_json(&held, until))
         .map_err(|e| PageError::Internal(e.into()))?;
     Ok((
         [

@@ -41,7 +41,14 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
             .map(|l| l.at)
             .chain(met.get(&v.id.to_string()).copied())
             .max();
-        crate::retention::deadline(&v.purposes, last, &settings, now).unwrap_or(v.retain_until)
+        let assembly = v
+            .ledger
+            .iter()
+            .filter(|l| !l.withdrawal && l.purpose == ConsentPurpose::CitizensAssembly)
+            .map(|l| l.at)
+            .max();
+        crate::retention::deadline(&v.purposes, last, assembly, &settings, now)
+            .unwrap_or(v.retain_until)
     };
     let t = office.lang.volunteers();
     let due: Vec<_> = rows.iter().filter(|v| v.due_for_erasure()).collect();

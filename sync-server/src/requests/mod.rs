@@ -141,6 +141,10 @@ pub enum Refusal {
     /// An extension needs its reason.
     #[error("an extension needs a reason")]
     ReasonMissing,
+    /// An extension comes within the first month (Art. 12(3)): the
+    /// resident must be told before the answer is due.
+    #[error("too late to extend")]
+    TooLate,
     /// Extended once already (three months at most).
     #[error("already extended")]
     AlreadyExtended,
@@ -200,8 +204,8 @@ pub enum Change {
     Close(String),
 }
 
-/// `row` once `change` is made.
-pub fn plan_change(row: &RequestRow, change: &Change) -> Result<RequestRow, Refusal> {
+/// `row` once `change` is made on `today`.
+pub fn plan_change(row: &RequestRow, change: &Change, today: Date) -> Result<RequestRow, Refusal> {
     if row.state != State::Open.as_str() {
         return Err(Refusal::Closed);
     }
@@ -217,6 +221,9 @@ pub fn plan_change(row: &RequestRow, change: &Change) -> Result<RequestRow, Refu
             }
             if !row.extension_reason.is_empty() {
                 return Err(Refusal::AlreadyExtended);
+            }
+            if row.due_on.parse::<Date>().is_ok_and(|due| today > due) {
+                return Err(Refusal::TooLate);
             }
             let received = row.received_on.parse::<Date>().map_err(|_| Refusal::Day)?;
             changed.due_on = due_on(received, true).ok_or(Refusal::Day)?.to_string();
@@ -263,7 +270,13 @@ mod tests {
         assert_eq!(standing(&row, date(2027, 4, 14)), Standing::Due(1));
         assert_eq!(standing(&row, date(2027, 4, 15)), Standing::Due(0));
         assert_eq!(standing(&row, date(2027, 4, 16)), Standing::Overdue(1));
-        let done = plan_change(&row, &Change::Close("done".into())).expect("close");
+        let done =
+            plan_change(&row, &Change::Close("done".into()), date(2027, 4, 16)).expect("close");
+        // Overdue: too late to extend.
+        assert_eq!(
+            plan_change(&row, &Change::Extend("trop tard".into()), date(2027, 4, 16)),
+            Err(Refusal::TooLate)
+        );
         assert_eq!(standing(&done, date(2027, 5, 1)), Standing::Closed);
     }
 
@@ -273,19 +286,20 @@ mod tests {
         let row = plan_new("erasure", "", "", today).expect("plan");
         assert_eq!(row.received_on, "2027-03-20");
         assert_eq!(
-            plan_change(&row, &Change::Extend("  ".into())),
+            plan_change(&row, &Change::Extend("  ".into()), today),
             Err(Refusal::ReasonMissing)
         );
-        let extended =
-            plan_change(&row, &Change::Extend("Archives à consulter".into())).expect("extend");
+        let extended = plan_change(&row, &Change::Extend("Archives à consulter".into()), today)
+            .expect("extend");
         assert_eq!(extended.due_on, "2027-06-20");
         assert_eq!(
-            plan_change(&extended, &Change::Extend("encore".into())),
+            plan_change(&extended, &Change::Extend("encore".into()), today),
             Err(Refusal::AlreadyExtended)
         );
-        let closed = plan_change(&extended, &Change::Close("refused".into())).expect("close");
+        let closed =
+            plan_change(&extended, &Change::Close("refused".into()), today).expect("close");
         assert_eq!(
-            plan_change(&closed, &Change::Close("done".into())),
+            plan_change(&closed, &Change::Close("done".into()), today),
             Err(Refusal::Closed)
         );
     }
@@ -305,7 +319,7 @@ mod tests {
         );
         let row = plan_new("access", "", "", today).expect("plan");
         assert_eq!(
-            plan_change(&row, &Change::Close("open".into())),
+            plan_change(&row, &Change::Close("open".into()), today),
             Err(Refusal::State)
         );
     }

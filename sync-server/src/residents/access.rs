@@ -149,11 +149,13 @@ fn consent_json(c: &ConsentRecord) -> Value {
         "wording_version": c.wording_version,
         "notice_version": c.notice_version,
         "text_hash": c.text_hash,
+        "given_by_a_parent": c.parental,
     })
 }
 
-/// The access as one JSON document, for the resident to keep.
-pub fn to_json(access: &Access) -> Value {
+/// The access as one JSON document, for the resident to keep; `kept_until`
+/// is when the record goes (`retention::person_deadline`).
+pub fn to_json(access: &Access, kept_until: i64) -> Value {
     let p = &access.person;
     json!({
         "person": {
@@ -162,7 +164,7 @@ pub fn to_json(access: &Access) -> Value {
             "email": p.email,
             "consents": p.consents.iter().map(consent_json).collect::<Vec<_>>(),
             "withdrawals": p.withdrawals.iter().map(consent_json).collect::<Vec<_>>(),
-            "retain_until": p.retain_until,
+            "kept_until": kept_until,
         },
         "visits": access.visits.iter().map(|h| json!({
             "address": h.address,

@@ -35,6 +35,20 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A day, in milliseconds.
 pub const DAY_MS: i64 = 86_400_000;
 
+impl RetentionError {
+    /// What failed, without the document it was about (an id can name a
+    /// resident).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RetentionError::Store(_) => "store",
+            RetentionError::ReadModel(_) => "read model",
+            RetentionError::Sql(_) => "read model query",
+            RetentionError::Control(_) => "control data",
+            RetentionError::Erasure(_) => "rebuilding a document",
+        }
+    }
+}
+
 /// The most of each kind one batch purges.
 pub const BATCH: usize = 50;
 
@@ -65,34 +79,47 @@ pub fn person_deadline(
     settings: &Settings,
     now: Timestamp,
 ) -> Option<Timestamp> {
+    let assembly_since = person
+        .consents
+        .iter()
+        .filter(|c| c.purpose == ConsentPurpose::CitizensAssembly)
+        .map(|c| c.at)
+        .max();
     deadline(
         &person.purposes(),
         last_contact(person, last_met),
+        assembly_since,
         settings,
         now,
     )
 }
 
-/// When a record must go, from what its person consents to now and the
-/// last contact with them.
+/// When a record must go, from what its person consents to now, the last
+/// contact with them and when they last agreed to the assembly's pool:
+/// the contact period after the last contact, sooner when the assembly
+/// they alone agreed to (before it ended: a later agreement is for the
+/// next process) has ended.
 pub fn deadline(
     purposes: &[ConsentPurpose],
     last_contact: Option<Timestamp>,
+    assembly_since: Option<Timestamp>,
     settings: &Settings,
     now: Timestamp,
 ) -> Option<Timestamp> {
     if purposes.is_empty() && settings.erase_without_consent {
         return Some(now);
     }
+    let by_contact = last_contact?.saturating_add(settings.contact_days * DAY_MS);
     if !purposes.is_empty()
         && purposes
             .iter()
             .all(|p| *p == ConsentPurpose::CitizensAssembly)
         && let Some(ended) = settings.assembly_ended_at()
+        && assembly_since.is_some_and(|since| since < ended)
     {
-        return Some(ended);
+        return Some(ended.min(by_contact));
     }
-    Some(last_contact?.saturating_add(settings.contact_days * DAY_MS))
+    Some(by_contact)
 }
 
 /// The last time the office was in touch with them: their latest consent
@@ -144,14 +171,31 @@ pub fn due(
         .take(BATCH)
         .collect();
     let ended_before = now.saturating_sub(settings.words_days * DAY_MS);
+    let listed = campaign_topics(store)?;
     Ok(Due {
         persons,
-        logs: expired::expired_words(rm, ended_before, BATCH)?,
+        logs: expired::expired_words(rm, ended_before, &listed, BATCH)?
+            .into_iter()
+            // A campaign that does not read: its words wait (its listed
+            // topics, which the figures count, must not go with them).
+            .filter(|log| listed.contains_key(&log.campaign_id))
+            .collect(),
         follow_ups: expired::expired_follow_ups(rm, ended_before, BATCH)?
             .iter()
             .filter_map(|id| id.parse().ok())
             .collect(),
     })
+}
+
+/// Each readable campaign's listed topics, by campaign id.
+fn campaign_topics(
+    store: &dyn DocumentStore,
+) -> Result<BTreeMap<String, Vec<String>>, RetentionError> {
+    Ok(store
+        .readable_records::<Campaign>(DocKind::Campaign)?
+        .into_iter()
+        .map(|c| (c.id.to_string(), c.topics))
+        .collect())
 }
 
 /// What one purge did.
@@ -173,22 +217,13 @@ pub fn purge(
     now: Timestamp,
 ) -> Result<Purged, RetentionError> {
     let mut purged = Purged::default();
-    let mut topics: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let topics = campaign_topics(store)?;
     for log in &due.logs {
-        let Ok(doc_id) = DocId::parse(&log.doc_id) else {
+        let (Ok(doc_id), Some(listed)) = (DocId::parse(&log.doc_id), topics.get(&log.campaign_id))
+        else {
             continue;
         };
-        if !topics.contains_key(&log.campaign_id) {
-            let listed = doc_id
-                .campaign_id()
-                .and_then(|c| store.load(&DocId::campaign(c)).ok().flatten())
-                .and_then(|doc| shared::schema::read::<Campaign>(&doc).ok())
-                .map(|c| c.topics)
-                .unwrap_or_default();
-            topics.insert(log.campaign_id.clone(), listed);
-        }
         let visits: BTreeSet<String> = log.visits.iter().cloned().collect();
-        let listed = &topics[&log.campaign_id];
         purged.visits += erasure::expire(store, &doc_id, &visits, listed, now)?;
     }
     for id in &due.follow_ups {
@@ -218,9 +253,41 @@ pub fn run(
     municipality: MunicipalityId,
     now: Timestamp,
 ) -> Result<Purged, RetentionError> {
+    let mut total = Purged::default();
+    let outcome = batches(state, municipality, now, &mut total);
+    // What was done is journaled even when a later batch failed.
+    if total != Purged::default() {
+        journal::record(
+            &state.control,
+            municipality,
+            "",
+            now,
+            &Event::Purged {
+                persons: total.persons,
+                visits: total.visits,
+                follow_ups: total.follow_ups,
+            },
+        )?;
+        // Counts only: whose data went is never written to a log.
+        tracing::info!(
+            persons = total.persons,
+            visits = total.visits,
+            follow_ups = total.follow_ups,
+            "retention purge"
+        );
+    }
+    outcome.map(|()| total)
+}
+
+/// The batches of [`run`], adding to `total` as each is done.
+fn batches(
+    state: &AppState,
+    municipality: MunicipalityId,
+    now: Timestamp,
+    total: &mut Purged,
+) -> Result<(), RetentionError> {
     let settings = settings::read(&state.control, municipality)?;
     let model = state.tenants.read_model(municipality)?;
-    let mut total = Purged::default();
     // Bounded: a batch that purges nothing (a document that no longer
     // reads) must not loop for ever.
     for _ in 0..1_000 {
@@ -248,38 +315,28 @@ pub fn run(
             break;
         }
     }
-    if total != Purged::default() {
-        journal::record(
-            &state.control,
-            municipality,
-            "",
-            now,
-            &Event::Purged {
-                persons: total.persons,
-                visits: total.visits,
-                follow_ups: total.follow_ups,
-            },
-        )?;
-        // Counts only: whose data went is never written to a log.
-        tracing::info!(
-            persons = total.persons,
-            visits = total.visits,
-            follow_ups = total.follow_ups,
-            "retention purge"
-        );
-    }
-    Ok(total)
+    Ok(())
 }
 
-/// [`run`] for every municipality, by the server's clock.
+/// [`run`] for every municipality, by the server's clock; one that fails
+/// is logged (without ids) and tried again next time, the others go on.
 pub fn run_all(state: &AppState) -> Result<Purged, RetentionError> {
     let now = state.clock.now();
     let mut total = Purged::default();
     for municipality in state.control.municipalities()? {
-        let purged = run(state, municipality, now)?;
-        total.persons += purged.persons;
-        total.visits += purged.visits;
-        total.follow_ups += purged.follow_ups;
+        match run(state, municipality, now) {
+            Ok(purged) => {
+                total.persons += purged.persons;
+                total.visits += purged.visits;
+                total.follow_ups += purged.follow_ups;
+            }
+            Err(error) => {
+                tracing::error!(
+                    kind = error.kind(),
+                    "retention purge failed for a municipality"
+                );
+            }
+        }
     }
     Ok(total)
 }
@@ -352,19 +409,34 @@ mod tests {
             assembly_ends_on: Some(ends),
             ..Settings::default()
         };
-        let pool_only = person(&[ConsentPurpose::CitizensAssembly], 1_000);
+        let ended = settings.assembly_ended_at().expect("a day");
+        let pool_only = person(&[ConsentPurpose::CitizensAssembly], ended - 10 * DAY_MS);
         let also_council = person(
             &[
                 ConsentPurpose::CitizensAssembly,
                 ConsentPurpose::NeighbourhoodCouncil,
             ],
-            1_000,
+            ended - 10 * DAY_MS,
         );
-        let ended = settings.assembly_ended_at().expect("a day");
         assert_eq!(person_deadline(&pool_only, None, &settings, 0), Some(ended));
         assert_ne!(
             person_deadline(&also_council, None, &settings, 0),
             Some(ended)
+        );
+        // Agreed after the end: for the next process, kept by contact.
+        let next_pool = person(&[ConsentPurpose::CitizensAssembly], ended + 1);
+        assert_eq!(
+            person_deadline(&next_pool, None, &settings, 0),
+            Some(ended + 1 + settings.contact_days * DAY_MS)
+        );
+        // An end far away never keeps a record past its contact period.
+        let far = Settings {
+            assembly_ends_on: Some(jiff::civil::date(2099, 1, 1)),
+            ..Settings::default()
+        };
+        assert_eq!(
+            person_deadline(&pool_only, None, &far, 0),
+            Some(ended - 10 * DAY_MS + far.contact_days * DAY_MS)
         );
     }
 }

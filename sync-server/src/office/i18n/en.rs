@@ -929,4 +929,7 @@ pub const PRIVACY: PrivacyTexts = PrivacyTexts {
     ideas_with_school: "CSV with school and class (pupils, often minors; written to the journal)",
     j_exported_plain: "Downloaded {file}",
     rec_phones_lead: "On phones:",
+    req_refused_late: "Too late to extend: the person must be told within the first month (GDPR Art. 12(3)).",
+    j_opened_follow_ups: "Opened the follow-ups' list ({listed})",
+    j_opened_free_answers: "Read the free answers to a question ({listed})",
 };

@@ -929,4 +929,7 @@ pub const PRIVACY: PrivacyTexts = PrivacyTexts {
     ideas_with_school: "CSV avec établissement et classe (élèves souvent mineurs ; noté au journal)",
     j_exported_plain: "A téléchargé {file}",
     rec_phones_lead: "Sur les téléphones :",
+    req_refused_late: "Trop tard pour prolonger : la personne doit être prévenue dans le premier mois (RGPD, art. 12-3).",
+    j_opened_follow_ups: "A ouvert la liste des signalements ({listed})",
+    j_opened_free_answers: "A lu les réponses libres à une question ({listed})",
 };

@@ -916,6 +916,9 @@ privacy_texts! {
     ideas_with_school,
     j_exported_plain,
     rec_phones_lead,
+    req_refused_late,
+    j_opened_follow_ups,
+    j_opened_free_answers,
 }
 
 impl PrivacyTexts {

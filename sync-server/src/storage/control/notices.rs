@@ -82,14 +82,16 @@ impl Control {
         Ok(notices)
     }
 
-    /// What the policy checks this device's writes against. If the
-    /// municipality has published a notice and the device was never
-    /// handed one, it is from `now` on (it is about to be: the sync that
-    /// asks and the notices route both hand it out).
+    /// What the policy checks this device's writes against. `reported`
+    /// is when the device says it first held a notice, by its clock; the
+    /// first report is kept (a later one, after the phone was emptied, does
+    /// not move it), bounded by the server's `now` plus a day. A device
+    /// that reports none is held to what it reported before, if anything.
     pub fn notice_rule(
         &self,
         municipality: MunicipalityId,
         device: DeviceId,
+        reported: Option<Timestamp>,
         now: Timestamp,
     ) -> Result<NoticeRule, ControlError> {
         self.db.run(|sql| {
@@ -105,30 +107,32 @@ impl Control {
                     .or_default()
                     .insert(row.text(1)?, row.text(2)?);
             }
-            if rule.known.is_empty() {
-                return Ok(rule);
+            if let Some(since) = reported {
+                sql.execute(
+                    "UPDATE devices SET notice_since = ?1
+                     WHERE id = ?2 AND municipality_id = ?3 AND notice_since IS NULL",
+                    &[
+                        since.min(now.saturating_add(DAY_MS)).into(),
+                        device.to_string().into(),
+                        municipality.to_string().into(),
+                    ],
+                )?;
             }
-            sql.execute(
-                "UPDATE devices SET notice_since = ?1
-                 WHERE id = ?2 AND municipality_id = ?3 AND notice_since IS NULL",
-                &[
-                    now.into(),
-                    device.to_string().into(),
-                    municipality.to_string().into(),
-                ],
-            )?;
-            rule.required_from = sql
-                .query_opt(
-                    "SELECT notice_since FROM devices WHERE id = ?1",
-                    &[device.to_string().into()],
-                )?
-                .map(|row| row.opt_int(0))
-                .transpose()?
-                .flatten();
+            if let Some(row) = sql.query_opt(
+                "SELECT notice_since, enrolled_at FROM devices
+                 WHERE id = ?1 AND municipality_id = ?2",
+                &[device.to_string().into(), municipality.to_string().into()],
+            )? {
+                rule.required_from = row.opt_int(0)?;
+                rule.not_before = Some(row.int(1)?.saturating_sub(DAY_MS));
+            }
             Ok(rule)
         })
     }
 }
+
+/// A day, in milliseconds: the slack given to a phone's clock.
+const DAY_MS: i64 = 86_400_000;
 
 #[cfg(test)]
 mod tests {
@@ -152,11 +156,9 @@ mod tests {
             .new_enrolment_code(m, shared::api::Role::Agent, false, 60_000)
             .expect("code");
         let device = control.redeem(&code, "phone").expect("redeem").device.id;
-        // Nothing published: nothing required.
-        assert_eq!(
-            control.notice_rule(m, device, 10).expect("rule"),
-            NoticeRule::default()
-        );
+        // Nothing held: nothing required.
+        let rule = control.notice_rule(m, device, None, 10).expect("rule");
+        assert_eq!(rule.required_from, None);
         let v1 = control
             .publish_notice(m, &[text("fr", "un"), text("ar", "واحد")], "acc", 20)
             .expect("publish");
@@ -169,11 +171,15 @@ mod tests {
         assert_eq!(notices[0].texts.len(), 2);
         assert_eq!(notices[0].texts[0].language, "fr", "French first");
         assert_eq!(notices[1].published_at, 30);
-        let rule = control.notice_rule(m, device, 40).expect("rule");
-        assert_eq!(rule.required_from, Some(40));
+        // The phone reports when it first held one, by its clock.
+        let rule = control.notice_rule(m, device, Some(35), 40).expect("rule");
+        assert_eq!(rule.required_from, Some(35));
         assert_eq!(rule.known[&1]["ar"], text("ar", "واحد").hash(1));
-        // The first time stays the first.
-        let later = control.notice_rule(m, device, 90).expect("rule");
-        assert_eq!(later.required_from, Some(40));
+        // The first report stays; a phone reporting none is held to it.
+        let later = control.notice_rule(m, device, Some(90), 95).expect("rule");
+        assert_eq!(later.required_from, Some(35));
+        let silent = control.notice_rule(m, device, None, 95).expect("rule");
+        assert_eq!(silent.required_from, Some(35));
+        assert!(silent.not_before.is_some(), "bounded by the enrolment");
     }
 }
