@@ -21,15 +21,14 @@ pub async fn show(
     PrivacyReader(office): PrivacyReader,
     Query(query): Query<PageQuery>,
 ) -> Result<Markup, PageError> {
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
-    let (notices, name) = crate::http::auth::run_blocking(move || {
-        Ok((
-            control.notices(municipality)?,
-            control.municipality_name(municipality)?,
-        ))
-    })
-    .await
-    .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    let (notices, name) = office
+        .with_control(move |control, municipality| {
+            Ok((
+                control.notices(municipality)?,
+                control.municipality_name(municipality)?,
+            ))
+        })
+        .await?;
     let form = notices::starting_texts(notices::in_force(&notices), &name);
     Ok(render(
         &office,
@@ -136,27 +135,26 @@ pub async fn publish(office: Office, body: Bytes) -> Result<Response, PageError>
             consent: fields.get(&format!("consent_{lang}")),
         })
         .collect();
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
     let (by, now) = (office.account.id.clone(), office.state().clock.now());
-    let outcome = crate::http::auth::run_blocking(move || {
-        let notices = control.notices(municipality)?;
-        match notices::plan(notices::in_force(&notices), &form) {
-            Ok(texts) => {
-                let version = notices::apply(&control, municipality, &texts, &by, now)?;
-                crate::journal::record(
-                    &control,
-                    municipality,
-                    &by,
-                    now,
-                    &crate::journal::Event::PublishedNotice { version },
-                )?;
-                Ok(Ok(()))
+    let outcome = office
+        .with_control(move |control, municipality| {
+            let notices = control.notices(municipality)?;
+            match notices::plan(notices::in_force(&notices), &form) {
+                Ok(texts) => {
+                    let version = notices::apply(control, municipality, &texts, &by, now)?;
+                    crate::journal::record(
+                        control,
+                        municipality,
+                        &by,
+                        now,
+                        &crate::journal::Event::PublishedNotice { version },
+                    )?;
+                    Ok(Ok(()))
+                }
+                Err(refusal) => Ok(Err((refusal, notices, form))),
             }
-            Err(refusal) => Ok(Err((refusal, notices, form))),
-        }
-    })
-    .await
-    .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+        })
+        .await?;
     match outcome {
         Ok(()) => Ok(Redirect::to("/office/privacy/notice?published=1").into_response()),
         Err((refusal, notices, form)) => Ok((

@@ -72,13 +72,11 @@ pub async fn show_journal(
         .as_deref()
         .and_then(parse_iso_day)
         .unwrap_or(to - 90 * DAY_MS);
-    let control = office.state().control.clone();
-    let municipality = office.account.municipality;
-    let lines = crate::http::auth::run_blocking(move || {
-        journal::read(&control, municipality, from, to, MAX_LINES)
-    })
-    .await
-    .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    let lines = office
+        .with_control(move |control, municipality| {
+            journal::read(control, municipality, from, to, MAX_LINES)
+        })
+        .await?;
     let t = office.lang.privacy();
     let body = html! {
         p.hint { (t.journal_hint) }

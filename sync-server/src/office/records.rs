@@ -95,15 +95,14 @@ fn row(office: &Office, p: &Processing) -> Row {
 }
 
 async fn written(office: &Office) -> Result<Written, PageError> {
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
-    let (settings, controller) = crate::http::auth::run_blocking(move || {
-        Ok((
-            crate::retention::settings::read(&control, municipality)?,
-            control.municipality_name(municipality)?,
-        ))
-    })
-    .await
-    .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    let (settings, controller) = office
+        .with_control(move |control, municipality| {
+            Ok((
+                crate::retention::settings::read(control, municipality)?,
+                control.municipality_name(municipality)?,
+            ))
+        })
+        .await?;
     let t = office.lang.privacy();
     let reach = |r: Reach| match r {
         Reach::All => t.rec_reach_all,

@@ -29,10 +29,9 @@ pub struct PageQuery {
 }
 
 async fn rows(office: &Office) -> Result<Vec<RequestRow>, PageError> {
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
-    crate::http::auth::run_blocking(move || control.requests(municipality))
+    office
+        .with_control(move |control, municipality| control.requests(municipality))
         .await
-        .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))
 }
 
 /// `GET /office/privacy/requests`.
@@ -184,15 +183,16 @@ pub async fn record(office: Office, body: Bytes) -> Result<Response, PageError> 
         Ok(row) => row,
         Err(refusal) => return refused(&office, &refusal).await,
     };
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
     let (by, now) = (office.account.id.clone(), office.state().clock.now());
     let event = Event::Request {
         kind: row.kind.clone(),
         state: row.state.clone(),
     };
-    crate::http::auth::run_blocking(move || control.add_request(municipality, &row, &by, now))
-        .await
-        .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    office
+        .with_control(move |control, municipality| {
+            control.add_request(municipality, &row, &by, now)
+        })
+        .await?;
     office.journal(event).await?;
     Ok(Redirect::to("/office/privacy/requests?recorded=1").into_response())
 }
@@ -213,13 +213,11 @@ pub async fn change(
         "close" => Change::Close(fields.get("state")),
         _ => return Err(PageError::NotFound(lang)),
     };
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
     let stored = {
-        let control = control.clone();
         let id = id.clone();
-        crate::http::auth::run_blocking(move || control.request(municipality, &id))
-            .await
-            .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?
+        office
+            .with_control(move |control, municipality| control.request(municipality, &id))
+            .await?
             .ok_or(PageError::NotFound(lang))?
     };
     let row = match requests::plan_change(&stored, &change, today(&office)) {
@@ -235,9 +233,11 @@ pub async fn change(
             row.state.clone()
         },
     };
-    crate::http::auth::run_blocking(move || control.update_request(municipality, &row, &by, now))
-        .await
-        .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    office
+        .with_control(move |control, municipality| {
+            control.update_request(municipality, &row, &by, now)
+        })
+        .await?;
     office.journal(event).await?;
     Ok(Redirect::to(&format!("/office/privacy/requests#r-{id}")).into_response())
 }

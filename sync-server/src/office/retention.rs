@@ -22,10 +22,7 @@ pub struct PageQuery {
 }
 
 async fn current(office: &Office) -> Result<Settings, PageError> {
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
-    crate::http::auth::run_blocking(move || settings::read(&control, municipality))
-        .await
-        .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))
+    office.with_control(settings::read).await
 }
 
 /// `GET /office/privacy/retention`.
@@ -131,10 +128,11 @@ pub async fn save(office: Office, body: Bytes) -> Result<Response, PageError> {
                 .into_response());
         }
     };
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
-    crate::http::auth::run_blocking(move || settings::apply(&control, municipality, &settings))
-        .await
-        .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    office
+        .with_control(move |control, municipality| {
+            settings::apply(control, municipality, &settings)
+        })
+        .await?;
     for (period, days) in changed {
         office
             .journal(Event::ChangedRetention { period, days })

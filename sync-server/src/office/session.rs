@@ -201,6 +201,24 @@ impl Office {
         format!("{path}?{CSRF_PARAM}={}", self.csrf)
     }
 
+    /// Runs `f` on the control data for this account's municipality, on a
+    /// blocking thread.
+    pub async fn with_control<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(
+            &crate::storage::control::Control,
+            shared::domain::MunicipalityId,
+        ) -> Result<T, crate::storage::control::ControlError>
+        + Send
+        + 'static,
+    ) -> Result<T, PageError> {
+        let (control, municipality) = (self.state.control.clone(), self.account.municipality);
+        tokio::task::spawn_blocking(move || f(&control, municipality))
+            .await
+            .map_err(|e| PageError::Internal(e.into()))?
+            .map_err(|e| PageError::Internal(e.into()))
+    }
+
     /// Records in the journal what this account did with personal data.
     pub async fn journal(&self, event: crate::journal::Event) -> Result<(), PageError> {
         let control = self.state.control.clone();

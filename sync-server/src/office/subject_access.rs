@@ -22,18 +22,17 @@ async fn gather(office: &Office, id: PersonId) -> Result<Access, PageError> {
     let (visits, _) = office
         .with_read_model(move |rm| Ok(linked::linked(rm, &asked, &[])?))
         .await?;
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
-    let draws = tokio::task::spawn_blocking(move || {
-        let mut all = Vec::new();
-        for (draw, drawn_at) in control.draws(municipality)? {
-            if let Some((record, members)) = control.draw(municipality, &draw)? {
-                all.push((draw, drawn_at, members, record));
+    let draws = office
+        .with_control(move |control, municipality| {
+            let mut all = Vec::new();
+            for (draw, drawn_at) in control.draws(municipality)? {
+                if let Some((record, members)) = control.draw(municipality, &draw)? {
+                    all.push((draw, drawn_at, members, record));
+                }
             }
-        }
-        anyhow::Ok(all)
-    })
-    .await
-    .map_err(|e| PageError::Internal(e.into()))??;
+            Ok(all)
+        })
+        .await?;
     office
         .with_store(move |store| {
             access::gather(store, id, &visits, &draws).map_err(|e| PageError::Internal(e.into()))
@@ -79,12 +78,11 @@ fn answer_text(answer: &Answer) -> String {
 
 /// When the record goes, as the purge computes it (`retention`).
 async fn deadline(office: &Office, held: &Access) -> Result<i64, PageError> {
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
-    let settings = crate::http::auth::run_blocking(move || {
-        crate::retention::settings::read(&control, municipality)
-    })
-    .await
-    .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    let settings = office
+        .with_control(move |control, municipality| {
+            crate::retention::settings::read(control, municipality)
+        })
+        .await?;
     let met = held.visits.iter().map(|h| h.visit.at).max();
     let now = office.state().clock.now();
     Ok(

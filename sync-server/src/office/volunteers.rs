@@ -27,12 +27,11 @@ pub async fn list(office: Office, RawQuery(raw): RawQuery) -> Result<Markup, Pag
     let met = office
         .with_read_model(|rm| Ok(crate::consolidate::retention::last_met(rm)?))
         .await?;
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
-    let settings = crate::http::auth::run_blocking(move || {
-        crate::retention::settings::read(&control, municipality)
-    })
-    .await
-    .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    let settings = office
+        .with_control(move |control, municipality| {
+            crate::retention::settings::read(control, municipality)
+        })
+        .await?;
     let now = office.state().clock.now();
     let deadline = |v: &volunteers::Volunteer| {
         let last = v
@@ -170,17 +169,16 @@ pub async fn withdraw(
         .ok_or(PageError::NotFound(lang))?;
     let by = office.account.id.parse().map(AgentId).unwrap_or_default();
     let language = lang.tag();
-    let (control, municipality) = (office.state().control.clone(), office.account.municipality);
     // Recorded under the notice in force, in the office's language.
-    let notice = crate::http::auth::run_blocking(move || {
-        let notices = control.notices(municipality)?;
-        Ok(crate::notices::in_force(&notices).and_then(|n| {
-            n.text(language)
-                .map(|text| (n.version, text.hash(n.version)))
-        }))
-    })
-    .await
-    .map_err(|e| PageError::Internal(anyhow::anyhow!("{e:?}")))?;
+    let notice = office
+        .with_control(move |control, municipality| {
+            let notices = control.notices(municipality)?;
+            Ok(crate::notices::in_force(&notices).and_then(|n| {
+                n.text(language)
+                    .map(|text| (n.version, text.hash(n.version)))
+            }))
+        })
+        .await?;
     let now = office.state().clock.now();
     let done = office
         .with_store(move |store| {
