@@ -12,6 +12,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     info(title = "Palier", description = "Sync and office API of Palier"),
     paths(
         super::health::health,
+        super::health::ready,
         super::office::login,
         super::devices::new_code,
         super::devices::enrol,
