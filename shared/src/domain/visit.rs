@@ -183,11 +183,16 @@ impl Visit {
         }
     }
 
+    /// Whether a free-text answer holds the resident's own words.
+    pub fn has_text_answers(&self) -> bool {
+        self.answers.values().any(|a| matches!(a, Answer::Text(_)))
+    }
+
     /// Whether the visit holds words past their retention could remove:
     /// a verbatim, a free-text answer, a topic outside `campaign_topics`.
     pub fn has_free_words(&self, campaign_topics: &[String]) -> bool {
         !self.verbatim.is_empty()
-            || self.answers.values().any(|a| matches!(a, Answer::Text(_)))
+            || self.has_text_answers()
             || self.topics.iter().any(|t| !campaign_topics.contains(t))
     }
 
@@ -217,7 +222,7 @@ impl Visit {
             || !self.topics.is_empty()
             || self.profile != ResidentProfile::default()
             || self.person.is_some()
-            || self.answers.values().any(|a| matches!(a, Answer::Text(_)))
+            || self.has_text_answers()
     }
 
     /// Removes what the visit says about the resident and marks it so: the

@@ -607,9 +607,7 @@ fn check_visits(
                 || n.words_expired != expired_before
                 || (n.words_expired
                     && (!n.verbatim.is_empty()
-                        || n.answers
-                            .values()
-                            .any(|a| matches!(a, crate::domain::Answer::Text(_)))
+                        || n.has_text_answers()
                         || campaign
                             .as_ref()
                             .is_some_and(|c| n.topics.iter().any(|t| !c.topics.contains(t)))))
